@@ -1,0 +1,101 @@
+package io.rivulet.bench.workload;
+
+/**
+ * The Zipf (s = 1.0) symbol distribution over {@link WorkloadSpec#SYMBOLS} symbols, exactly as specified:
+ * {@code H = sum_{k=1..1000} 1/k} and {@code CDF[i] = sum_{k=1..i+1} (1/k)/H}, both accumulated in {@code double}
+ * in increasing {@code k}, then {@code CDF[999] = 1.0}. Symbol {@code i} has popularity rank {@code i + 1}.
+ *
+ * <p>The table is built once per class load. Immutable, thread-safe.
+ */
+public final class Zipf
+{
+    private static final double[] CDF = buildCdf(WorkloadSpec.SYMBOLS);
+
+    private Zipf()
+    {
+    }
+
+    /**
+     * Maps a uniform draw to a symbol: the smallest {@code i} with {@code u < CDF[i]}.
+     *
+     * <p>Uses a binary search for the first entry strictly greater than {@code u}; because the table is
+     * non-decreasing (checked at build time) this is identical to a linear scan.
+     *
+     * @param u uniform draw in {@code [0, 1)}, e.g. {@code SplittableRandom.nextDouble()}.
+     * @return symbol id in {@code 0 .. SYMBOLS - 1}.
+     */
+    public static int symbol(final double u)
+    {
+        final double[] cdf = CDF;
+        int lo = 0;
+        int hi = cdf.length - 1;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (u < cdf[mid])
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Reference linear-scan version of {@link #symbol(double)}, for tests.
+     *
+     * @param u uniform draw in {@code [0, 1)}.
+     * @return the smallest {@code i} with {@code u < CDF[i]}, or {@code SYMBOLS - 1} if none.
+     */
+    public static int symbolLinear(final double u)
+    {
+        final double[] cdf = CDF;
+        for (int i = 0; i < cdf.length; i++)
+        {
+            if (u < cdf[i])
+            {
+                return i;
+            }
+        }
+        return cdf.length - 1;
+    }
+
+    /**
+     * @param i symbol id.
+     * @return {@code CDF[i]}.
+     */
+    public static double cdf(final int i)
+    {
+        return CDF[i];
+    }
+
+    private static double[] buildCdf(final int n)
+    {
+        double h = 0.0;
+        for (int k = 1; k <= n; k++)
+        {
+            h += 1.0 / k;
+        }
+
+        final double[] cdf = new double[n];
+        double acc = 0.0;
+        for (int k = 1; k <= n; k++)
+        {
+            acc += (1.0 / k) / h;
+            cdf[k - 1] = acc;
+        }
+        cdf[n - 1] = 1.0;
+
+        for (int i = 1; i < n; i++)
+        {
+            if (!(cdf[i - 1] <= cdf[i]))
+            {
+                throw new IllegalStateException("Zipf CDF not monotone at " + i);
+            }
+        }
+        return cdf;
+    }
+}

@@ -1,0 +1,82 @@
+package io.rivulet.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a query did between two consecutive epoch commits: Rivulet's
+ * {@code StreamingQueryProgress}. One is made each time the sink commits an epoch.
+ *
+ * <p>Counts are of the interval since the previous progress unless named {@code total…}. Rates are
+ * per second of wall time over that interval. Immutable.
+ *
+ * @param id the query's id
+ * @param runId this run's id
+ * @param name the query's name
+ * @param timestamp when the epoch was committed
+ * @param batchId the epoch committed (Spark's batch id)
+ * @param durationMs wall time since the previous progress (or since the start)
+ * @param numInputRows rows read from all sources in the interval
+ * @param inputRowsPerSecond {@code numInputRows} per second
+ * @param processedRowsPerSecond rows that completed the last stage, per second
+ * @param numOutputRows rows written to the sink in the interval
+ * @param totalInputRows rows read since the query started
+ * @param totalOutputRows rows written since the query started
+ * @param latency end-to-end latency (ingest to sink) of the rows written in the interval
+ * @param sources per-source input
+ * @param sink the sink's description
+ */
+public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
+                            long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
+                            long numOutputRows, long totalInputRows, long totalOutputRows,
+                            Latency latency, List<SourceProgress> sources, String sink) {
+    /**
+     * Copies the source list.
+     */
+    public QueryProgress {
+        sources = List.copyOf(sources);
+    }
+
+    /**
+     * Percentiles of the end-to-end latency, from the start of the source poll that read a row to
+     * the moment the sink writer returned from writing it, in microseconds. Recorded in an
+     * HdrHistogram with 3 significant digits.
+     *
+     * @param count rows measured
+     * @param p50Us median
+     * @param p99Us 99th percentile
+     * @param p999Us 99.9th percentile
+     * @param maxUs maximum
+     */
+    public record Latency(long count, double p50Us, double p99Us, double p999Us, double maxUs) {
+        @Override
+        public String toString() {
+            return String.format("count=%d p50=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus", count, p50Us, p99Us, p999Us, maxUs);
+        }
+    }
+
+    /**
+     * Input of one source in the interval.
+     *
+     * @param description the source
+     * @param numInputRows rows read in the interval
+     * @param inputRowsPerSecond per second
+     */
+    public record SourceProgress(String description, long numInputRows, double inputRowsPerSecond) {
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{ name: ").append(name).append(", batchId: ").append(batchId)
+            .append(", timestamp: ").append(timestamp).append(", durationMs: ").append(durationMs)
+            .append(", numInputRows: ").append(numInputRows)
+            .append(String.format(", inputRowsPerSecond: %.1f, processedRowsPerSecond: %.1f", inputRowsPerSecond, processedRowsPerSecond))
+            .append(", numOutputRows: ").append(numOutputRows)
+            .append(", latency: { ").append(latency).append(" }")
+            .append(", sources: ").append(sources)
+            .append(", sink: ").append(sink).append(" }");
+        return out.toString();
+    }
+}

@@ -1,0 +1,169 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.source.Source;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import io.rivulet.engine.internal.Options;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The entry point: reads sources into {@link Stream}s and runs queries. Spark's
+ * {@code SparkSession} for streaming.
+ *
+ * <pre>{@code
+ * try (Rivulet rivulet = Rivulet.create()) {
+ *     StreamingQuery query = rivulet.readStream(Sources.socket("localhost", 9999))
+ *         .flatMap((String line, Output<String> out) -> { for (String w : line.split(" ")) out.emit(w); })
+ *         .keyBy(word -> word)
+ *         .count()
+ *         .writeStream(Sinks.console())
+ *         .start();
+ *     query.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops every active query.
+ */
+public final class Rivulet implements AutoCloseable {
+    static {
+        // Chronicle (the journal) must never phone home, whoever forgot the flag.
+        if (System.getProperty("chronicle.analytics.disable") == null) {
+            System.setProperty("chronicle.analytics.disable", "true");
+        }
+    }
+
+    private final StreamingQueryManager streams = new StreamingQueryManager();
+    private final Config config;
+
+    private Rivulet(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * An engine with default settings.
+     *
+     * @return the engine
+     */
+    public static Rivulet create() {
+        return builder().build();
+    }
+
+    /**
+     * @return a builder of engine-wide defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads a source as a stream. Nothing is read until a query over the stream starts.
+     *
+     * @param source the source
+     * @param <T> record type
+     * @return the stream of the source's records
+     */
+    public <T> Stream<T> readStream(Source<T> source) {
+        return new Stream<>(this, new PlanNode.SourceNode<>(Objects.requireNonNull(source, "source")));
+    }
+
+    /**
+     * @return the engine's queries and listeners (Spark's {@code spark.streams})
+     */
+    public StreamingQueryManager streams() {
+        return streams;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /**
+     * Stops every active query and waits for each to end.
+     */
+    @Override
+    public void close() {
+        streams.stopAll();
+    }
+
+    /** Engine-wide defaults, each overridable per query. */
+    record Config(WaitStrategy waitStrategy, int defaultParallelism, int ringCapacity, Duration stopTimeout,
+                  NanoClock nanoClock, EpochClock epochClock) {
+    }
+
+    /**
+     * Builds an engine. Every setting is validated when set.
+     */
+    public static final class Builder {
+        private WaitStrategy waitStrategy = WaitStrategy.backoff();
+        private int defaultParallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int ringCapacity = 16_384;
+        private Duration stopTimeout = Duration.ofSeconds(30);
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private EpochClock epochClock = SystemEpochClock.INSTANCE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param waitStrategy how idle threads wait (default {@link WaitStrategy#backoff()})
+         * @return this
+         */
+        public Builder waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * @param partitions partitions of a keyed stage that names none (default: available
+         *     processors)
+         * @return this
+         */
+        public Builder defaultParallelism(int partitions) {
+            this.defaultParallelism = Options.positive("defaultParallelism", partitions);
+            return this;
+        }
+
+        /**
+         * @param slots slots of each ring, a power of two (default 16384)
+         * @return this
+         */
+        public Builder ringCapacity(int slots) {
+            this.ringCapacity = Options.powerOfTwo("ringCapacity", slots);
+            return this;
+        }
+
+        /**
+         * @param timeout how long {@code stop()} lets a query drain before aborting it (default 30 s)
+         * @return this
+         */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = Options.positive("stopTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Replaces the clocks (tests drive time by hand with these).
+         *
+         * @param nanoClock monotonic clock
+         * @param epochClock wall clock
+         * @return this
+         */
+        public Builder clocks(NanoClock nanoClock, EpochClock epochClock) {
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            this.epochClock = Objects.requireNonNull(epochClock, "epochClock");
+            return this;
+        }
+
+        /**
+         * @return the engine
+         */
+        public Rivulet build() {
+            return new Rivulet(new Config(waitStrategy, defaultParallelism, ringCapacity, stopTimeout, nanoClock, epochClock));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.function.FlatMapFunction;
+import io.rivulet.operators.stateless.FilterOperator;
+import io.rivulet.operators.stateless.FlatMapOperator;
+import io.rivulet.operators.stateless.MapOperator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * An unbounded (or bounded) sequence of records of type {@code T}, described lazily: building a
+ * stream runs nothing; {@link #writeStream} followed by {@code start()} runs a query over it.
+ *
+ * <p>Immutable and thread-safe. Each transformation returns a new stream. Stateless transformations
+ * run fused in the thread that produces their input; {@link #keyBy} starts a keyed stage whose
+ * records are partitioned by key over worker threads. A stream can be consumed once per query.
+ *
+ * @param <T> record type
+ */
+public final class Stream<T> {
+    private final Rivulet rivulet;
+    private final PlanNode<T> node;
+
+    Stream(Rivulet rivulet, PlanNode<T> node) {
+        this.rivulet = rivulet;
+        this.node = node;
+    }
+
+    /**
+     * Transforms each record. The function must not return {@code null}.
+     *
+     * @param fn the function; a throw fails the query
+     * @param <R> result type
+     * @return the transformed stream
+     */
+    public <R> Stream<R> map(Function<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return transform("map", () -> new MapOperator<T, R>(fn));
+    }
+
+    /**
+     * Keeps the records that satisfy {@code predicate}.
+     *
+     * @param predicate the test; a throw fails the query
+     * @return the filtered stream
+     */
+    public Stream<T> filter(Predicate<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return transform("filter", () -> new FilterOperator<T>(predicate));
+    }
+
+    /**
+     * Expands each record into zero or more records, emitted to the given output without building a
+     * collection.
+     *
+     * @param fn the function; a throw fails the query
+     * @param <R> result type
+     * @return the expanded stream
+     */
+    public <R> Stream<R> flatMap(FlatMapFunction<? super T, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return transform("flatMap", () -> new FlatMapOperator<T, R>(fn));
+    }
+
+    /**
+     * Expands each record into the elements of the iterable the function returns (Spark's
+     * {@code flatMap}). {@link #flatMap} avoids the collection.
+     *
+     * @param fn the function; a throw fails the query
+     * @param <R> element type
+     * @return the expanded stream
+     */
+    public <R> Stream<R> flatMapIterable(Function<? super T, ? extends Iterable<? extends R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return flatMap((T value, io.rivulet.operators.Output<R> out) -> {
+            for (R element : fn.apply(value)) {
+                out.emit(element);
+            }
+        });
+    }
+
+    /**
+     * Applies a custom stateless operator, fused like the built-in ones.
+     *
+     * @param name how the operator shows in plans and errors
+     * @param factory creates one operator instance per task
+     * @param <R> output type
+     * @return the transformed stream
+     */
+    public <R> Stream<R> transform(String name, Supplier<? extends Operator<T, R>> factory) {
+        return new Stream<>(rivulet, new PlanNode.OperatorNode<>(name, node, factory));
+    }
+
+    /**
+     * Partitions the stream by key over the engine's default number of partitions.
+     *
+     * @param keyFunction extracts the key; must not return {@code null}; keys need {@code equals}
+     *     and {@code hashCode}
+     * @param <K> key type
+     * @return the keyed stream
+     */
+    public <K> KeyedStream<K, T> keyBy(Function<? super T, ? extends K> keyFunction) {
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0);
+    }
+
+    /**
+     * Partitions the stream by key over {@code partitions} worker threads.
+     *
+     * @param keyFunction extracts the key; must not return {@code null}
+     * @param partitions how many partitions (worker threads), at least 1
+     * @param <K> key type
+     * @return the keyed stream
+     */
+    public <K> KeyedStream<K, T> keyBy(Function<? super T, ? extends K> keyFunction, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("keyBy partitions must be >= 1, got " + partitions);
+        }
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions);
+    }
+
+    /**
+     * Merges this stream with others of the same type. Records of one input keep their order;
+     * records of different inputs interleave.
+     *
+     * @param others the other streams, of the same engine
+     * @return the merged stream
+     */
+    @SafeVarargs
+    public final Stream<T> union(Stream<T>... others) {
+        List<PlanNode<T>> inputs = new ArrayList<>();
+        inputs.add(node);
+        for (Stream<T> other : others) {
+            Objects.requireNonNull(other, "stream");
+            if (other.rivulet != rivulet) {
+                throw new IllegalArgumentException("cannot union streams of different Rivulet engines");
+            }
+            inputs.add(other.node);
+        }
+        if (inputs.size() < 2) {
+            throw new IllegalArgumentException("union needs at least one other stream");
+        }
+        return new Stream<>(rivulet, new PlanNode.UnionNode<>(inputs));
+    }
+
+    /**
+     * Starts describing a query that writes this stream to {@code sink}; {@code start()} runs it.
+     *
+     * @param sink the sink
+     * @return the writer
+     */
+    public DataStreamWriter<T> writeStream(Sink<? super T> sink) {
+        return new DataStreamWriter<>(rivulet, node, Objects.requireNonNull(sink, "sink"));
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + node.description() + "]";
+    }
+}

@@ -1,0 +1,82 @@
+package io.rivulet.engine;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A handle on a running (or ended) query: Rivulet's {@code StreamingQuery}.
+ *
+ * <p>Thread-safe. A query is active from {@code start()} until its input ends, it is stopped, or it
+ * fails; then its threads are gone and its sink is closed.
+ */
+public interface StreamingQuery {
+    /**
+     * @return the query's id
+     */
+    UUID id();
+
+    /**
+     * @return the id of this run
+     */
+    UUID runId();
+
+    /**
+     * @return the query's name, unique among the engine's active queries
+     */
+    String name();
+
+    /**
+     * @return whether the query is still running
+     */
+    boolean isActive();
+
+    /**
+     * Waits until the query ends.
+     *
+     * @throws StreamingQueryException if it failed
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    void awaitTermination() throws InterruptedException;
+
+    /**
+     * Waits until the query ends or the timeout passes.
+     *
+     * @param timeoutMs how long to wait, in milliseconds
+     * @return whether the query has ended
+     * @throws StreamingQueryException if it failed
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    boolean awaitTermination(long timeoutMs) throws InterruptedException;
+
+    /**
+     * Stops the query: sources stop reading, what was read is processed and committed, threads end.
+     * Waits for that unless called from one of the query's own threads (e.g. from a sink). If the
+     * drain takes longer than the stop timeout, the query is aborted instead. Does nothing if the
+     * query has ended.
+     */
+    void stop();
+
+    /**
+     * @return the failure that ended the query, if it failed
+     */
+    Optional<StreamingQueryException> exception();
+
+    /**
+     * @return the progress of the last committed epoch, or {@code null} before the first commit
+     */
+    QueryProgress lastProgress();
+
+    /**
+     * @return the progress of up to the 100 last committed epochs, oldest first
+     */
+    List<QueryProgress> recentProgress();
+
+    /**
+     * @return a copy of the end-to-end latency histogram (nanoseconds) of every row written since
+     *     the query started
+     */
+    Histogram latencyHistogram();
+}

@@ -1,0 +1,100 @@
+package io.rivulet.engine.runtime;
+
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.function.Function;
+
+/**
+ * The end of a chain that feeds a keyed stage: computes the record's key, picks the partition by
+ * key hash and publishes into that partition's ring. Control signals go to every partition.
+ *
+ * <p>Not thread-safe; owned by the upstream task, which is the single producer of its rings. A full
+ * ring makes {@link #emit} wait (back-pressure) until the worker frees a slot or the query aborts.
+ */
+final class ExchangeLink<K, T> extends Link<T> {
+    private final Function<? super T, ? extends K> keyFunction;
+    private final RingBuffer<Slot>[] rings;
+    private final TaskContext context;
+
+    ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, TaskContext context) {
+        this.keyFunction = keyFunction;
+        this.rings = rings;
+        this.context = context;
+    }
+
+    /**
+     * The partition of a key: its hash, spread so that keys differing only in high bits do not
+     * collide, modulo the partition count.
+     *
+     * @param key the key
+     * @param partitions partition count
+     * @return the partition, from 0
+     */
+    static int partitionOf(Object key, int partitions) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        return (h & Integer.MAX_VALUE) % partitions;
+    }
+
+    @Override
+    public void emit(T record) {
+        K key = keyFunction.apply(record);
+        if (key == null) {
+            throw new NullPointerException("keyBy function returned null for record " + record);
+        }
+        RingBuffer<Slot> ring = rings[partitionOf(key, rings.length)];
+        long sequence = claim(ring);
+        Slot slot = ring.get(sequence);
+        slot.kind = Slot.RECORD;
+        slot.key = key;
+        slot.record = record;
+        slot.ingestNs = context.ingestNs;
+        ring.publish(sequence);
+    }
+
+    @Override
+    void onWatermark(long watermarkMs) {
+        publishControl(Slot.WATERMARK, watermarkMs);
+    }
+
+    @Override
+    void onEpoch(long epochId) {
+        publishControl(Slot.BARRIER, epochId);
+    }
+
+    @Override
+    void onEnd() {
+        publishControl(Slot.END, 0);
+    }
+
+    private void publishControl(int kind, long value) {
+        for (RingBuffer<Slot> ring : rings) {
+            long sequence = claim(ring);
+            Slot slot = ring.get(sequence);
+            slot.kind = kind;
+            slot.key = null;
+            slot.record = null;
+            slot.value = value;
+            ring.publish(sequence);
+        }
+    }
+
+    private long claim(RingBuffer<Slot> ring) {
+        if (!ring.hasAvailableCapacity(1)) {
+            awaitCapacity(ring);
+        }
+        return ring.next();
+    }
+
+    private void awaitCapacity(RingBuffer<Slot> ring) {
+        IdleStrategy idle = context.backpressureIdle;
+        idle.reset();
+        while (!ring.hasAvailableCapacity(1)) {
+            if (context.query.isAborted()) {
+                throw new QueryAbortedException();
+            }
+            idle.idle();
+        }
+    }
+}

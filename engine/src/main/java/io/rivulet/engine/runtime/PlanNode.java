@@ -1,0 +1,151 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.source.Source;
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.Operator;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A node of a query's logical plan, built by the public {@code Stream} API and turned into tasks by
+ * the {@link Planner} when the query starts. Immutable. Operator factories are called once per task,
+ * so every task owns its own operator instances.
+ *
+ * @param <T> type of the records the node produces
+ */
+public abstract sealed class PlanNode<T> {
+    private final String description;
+
+    private PlanNode(String description) {
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    /**
+     * @return what this node does, for errors and plans
+     */
+    public final String description() {
+        return description;
+    }
+
+    /**
+     * @return the nodes this one reads from
+     */
+    public abstract List<PlanNode<?>> inputs();
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * Reads a source.
+     *
+     * @param <T> record type
+     */
+    public static final class SourceNode<T> extends PlanNode<T> {
+        final Source<T> source;
+
+        /**
+         * @param source the source to read
+         */
+        public SourceNode(Source<T> source) {
+            super("source " + source.description());
+            this.source = source;
+        }
+
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.of();
+        }
+    }
+
+    /**
+     * A stateless operator, fused into the task that produces its input.
+     *
+     * @param <I> input type
+     * @param <O> output type
+     */
+    public static final class OperatorNode<I, O> extends PlanNode<O> {
+        final PlanNode<I> input;
+        final Supplier<? extends Operator<I, O>> factory;
+
+        /**
+         * @param description what the operator does
+         * @param input the node it reads
+         * @param factory creates one operator per task
+         */
+        public OperatorNode(String description, PlanNode<I> input, Supplier<? extends Operator<I, O>> factory) {
+            super(description);
+            this.input = Objects.requireNonNull(input, "input");
+            this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /**
+     * A keyed operator: records are exchanged by key hash over {@code partitions} workers.
+     *
+     * @param <K> key type
+     * @param <I> input type
+     * @param <O> output type
+     */
+    public static final class KeyedNode<K, I, O> extends PlanNode<O> {
+        final PlanNode<I> input;
+        final Function<? super I, ? extends K> keyFunction;
+        final int partitions;
+        final Supplier<? extends KeyedOperator<K, I, O>> factory;
+
+        /**
+         * @param description what the operator does
+         * @param input the node it reads
+         * @param keyFunction extracts the key of a record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param factory creates one operator per partition
+         */
+        public KeyedNode(String description, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
+                         int partitions, Supplier<? extends KeyedOperator<K, I, O>> factory) {
+            super(description);
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be >= 1 (or 0 for the default), got " + partitions);
+            }
+            this.input = Objects.requireNonNull(input, "input");
+            this.keyFunction = Objects.requireNonNull(keyFunction, "keyFunction");
+            this.partitions = partitions;
+            this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /**
+     * Merges streams of one type.
+     *
+     * @param <T> record type
+     */
+    public static final class UnionNode<T> extends PlanNode<T> {
+        final List<PlanNode<T>> unionInputs;
+
+        /**
+         * @param inputs the streams to merge, at least two
+         */
+        public UnionNode(List<PlanNode<T>> inputs) {
+            super("union");
+            this.unionInputs = List.copyOf(inputs);
+        }
+
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.copyOf(unionInputs);
+        }
+    }
+}

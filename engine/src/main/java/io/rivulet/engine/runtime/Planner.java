@@ -1,0 +1,179 @@
+package io.rivulet.engine.runtime;
+
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.engine.source.Source;
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.Operator;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns a logical plan into tasks: one source task per source partition, one partition worker per
+ * keyed partition, chains fused in between, rings at every keyed exchange. Runs once, on the thread
+ * that starts the query.
+ *
+ * <p>Each node is planned with a function that builds, for a given task, the link its output goes
+ * to. Stateless nodes wrap that function, so their operators end up inside the task that produces
+ * their input; a keyed node cuts the chain: upstream tasks end in an exchange, and new workers start
+ * a new chain.
+ */
+final class Planner {
+    private final QueryRuntime query;
+    private final QueryOptions options;
+    final List<SourceTask<?>> sourceTasks = new ArrayList<>();
+    final List<PartitionWorker> workers = new ArrayList<>();
+    final List<SinkLink<?>> sinkLinks = new ArrayList<>();
+    /** Source tasks grouped by the source they read, in plan order. */
+    final Map<Source<?>, List<TaskContext>> sourceContexts = new IdentityHashMap<>();
+    private int keyedStages;
+
+    Planner(QueryRuntime query, QueryOptions options) {
+        this.query = query;
+        this.options = options;
+    }
+
+    /**
+     * Counts the tasks of the stage a node's output is produced in: the sink gets one writer each.
+     *
+     * @param node the node
+     * @param defaultParallelism partitions of a keyed node that names none
+     * @return the task count
+     */
+    static int producingTasks(PlanNode<?> node, int defaultParallelism) {
+        if (node instanceof PlanNode.SourceNode<?> source) {
+            return source.source.numPartitions();
+        }
+        if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
+            return keyed.partitions > 0 ? keyed.partitions : defaultParallelism;
+        }
+        int tasks = 0;
+        for (PlanNode<?> input : node.inputs()) {
+            tasks += producingTasks(input, defaultParallelism);
+        }
+        return tasks;
+    }
+
+    /**
+     * Rejects a plan in which one node feeds two consumers: each task runs one chain, so a shared
+     * node would read its source twice.
+     *
+     * @param root the node the sink reads
+     */
+    static void rejectSharedNodes(PlanNode<?> root) {
+        Map<PlanNode<?>, Boolean> seen = new IdentityHashMap<>();
+        List<PlanNode<?>> pending = new ArrayList<>();
+        pending.add(root);
+        while (!pending.isEmpty()) {
+            PlanNode<?> node = pending.remove(pending.size() - 1);
+            if (seen.put(node, Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("'" + node.description() + "' feeds more than one operator in this"
+                    + " query; a stream can be consumed once per query (read the source twice instead)");
+            }
+            pending.addAll(node.inputs());
+        }
+    }
+
+    <T> void plan(PlanNode<T> root, Sink<T> sink, EpochCommitter committer) {
+        planNode(root, context -> {
+            int index = sinkLinks.size();
+            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), index, committer, context, options.nanoClock());
+            if (context.sinkLink != null) {
+                throw new IllegalStateException("task " + context.name + " already ends in a sink");
+            }
+            context.sinkLink = link;
+            sinkLinks.add(link);
+            return link;
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> void planNode(PlanNode<T> node, Function<TaskContext, Link<T>> downstream) {
+        if (node instanceof PlanNode.SourceNode<T> sourceNode) {
+            planSource(sourceNode.source, downstream);
+        } else if (node instanceof PlanNode.OperatorNode operatorNode) {
+            PlanNode.OperatorNode<Object, T> op = operatorNode;
+            planNode(op.input, context -> new OperatorLink<>((Operator<Object, T>) op.factory.get(), downstream.apply(context)));
+        } else if (node instanceof PlanNode.UnionNode<T> union) {
+            for (PlanNode<T> input : union.unionInputs) {
+                planNode(input, downstream);
+            }
+        } else if (node instanceof PlanNode.KeyedNode keyedNode) {
+            planKeyed((PlanNode.KeyedNode<Object, Object, T>) keyedNode, downstream);
+        } else {
+            throw new IllegalArgumentException("unknown plan node " + node);
+        }
+    }
+
+    private <T> void planSource(Source<T> source, Function<TaskContext, Link<T>> downstream) {
+        int partitions = source.numPartitions();
+        if (partitions < 1) {
+            throw new IllegalArgumentException("source " + source.description() + " has " + partitions + " partitions");
+        }
+        List<TaskContext> contexts = sourceContexts.computeIfAbsent(source, s -> new ArrayList<>());
+        long startNs = options.nanoClock().nanoTime();
+        for (int p = 0; p < partitions; p++) {
+            TaskContext context = newContext("source-" + sourceTasks.size());
+            SourceTask<T> task = new SourceTask<>(context, source, p, partitions, options.nanoClock(), options.epochClock(),
+                options.epochIntervalNs(), startNs);
+            task.chain(downstream.apply(context));
+            sourceTasks.add(task);
+            contexts.add(context);
+        }
+    }
+
+    private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
+        int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        List<RingBuffer<Slot>[]> producers = new ArrayList<>();
+        planNode(node.input, context -> {
+            RingBuffer<Slot>[] rings = newRings(partitions);
+            producers.add(rings);
+            return new ExchangeLink<>(node.keyFunction, rings, context);
+        });
+        int stage = ++keyedStages;
+        for (int p = 0; p < partitions; p++) {
+            @SuppressWarnings("unchecked")
+            EventPoller<Slot>[] inputs = new EventPoller[producers.size()];
+            for (int i = 0; i < inputs.length; i++) {
+                RingBuffer<Slot> ring = producers.get(i)[p];
+                EventPoller<Slot> poller = ring.newPoller();
+                ring.addGatingSequences(poller.getSequence());
+                inputs[i] = poller;
+            }
+            TaskContext context = newContext("keyed" + stage + "-" + p);
+            PartitionWorker worker = new PartitionWorker(context, inputs);
+            worker.head(new KeyedHead<>(node.factory.get(), downstream.apply(context)));
+            workers.add(worker);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RingBuffer<Slot>[] newRings(int partitions) {
+        RingBuffer<Slot>[] rings = new RingBuffer[partitions];
+        for (int p = 0; p < partitions; p++) {
+            // Workers poll; nobody ever waits on the ring's wait strategy, and busy-spin's signal is free.
+            rings[p] = RingBuffer.createSingleProducer(Slot::new, options.ringCapacity(), new BusySpinWaitStrategy());
+        }
+        return rings;
+    }
+
+    private TaskContext newContext(String role) {
+        return new TaskContext(query, "rivulet-" + options.name() + "-" + role, options.idleStrategies().get());
+    }
+
+    int totalTasks() {
+        return sourceTasks.size() + workers.size();
+    }
+
+    void openSources() throws Exception {
+        for (SourceTask<?> task : sourceTasks) {
+            task.open();
+        }
+    }
+}

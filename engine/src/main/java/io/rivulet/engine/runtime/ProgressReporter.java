@@ -1,0 +1,110 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.source.Source;
+import org.HdrHistogram.Histogram;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link QueryProgress} at each epoch commit from the tasks' counters and the sink links'
+ * latency recorders.
+ *
+ * <p>{@link #report} is called under the epoch committer's lock, so one thread at a time; the
+ * published progress and the cumulative histogram are read by any thread under this object's lock.
+ */
+final class ProgressReporter {
+    private static final int RECENT_CAPACITY = 100;
+
+    private final QueryRuntime query;
+    private final List<Source<?>> sources = new ArrayList<>();
+    private final List<List<TaskContext>> sourceContexts = new ArrayList<>();
+    private final List<SinkLink<?>> sinkLinks;
+    private final String sinkDescription;
+    private final long[] lastSourceTotals;
+    private final Histogram interval = new Histogram(1, SinkLink.HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram cumulative = new Histogram(1, SinkLink.HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram[] recycled;
+    private final ArrayDeque<QueryProgress> recent = new ArrayDeque<>();
+    private long lastNs;
+    private long lastInput;
+    private long lastProcessed;
+    private long lastOutput;
+    private volatile QueryProgress last;
+
+    ProgressReporter(QueryRuntime query, Map<Source<?>, List<TaskContext>> sourceContexts, List<SinkLink<?>> sinkLinks,
+                     String sinkDescription, long startNs) {
+        this.query = query;
+        sourceContexts.forEach((source, contexts) -> {
+            sources.add(source);
+            this.sourceContexts.add(List.copyOf(contexts));
+        });
+        this.sinkLinks = List.copyOf(sinkLinks);
+        this.sinkDescription = sinkDescription;
+        this.lastSourceTotals = new long[sources.size()];
+        this.recycled = new Histogram[sinkLinks.size()];
+        this.lastNs = startNs;
+    }
+
+    QueryProgress report(long epochId, long nowNs, long nowMs) {
+        double seconds = Math.max(1, nowNs - lastNs) / 1e9;
+        List<QueryProgress.SourceProgress> perSource = new ArrayList<>(sources.size());
+        long input = 0;
+        for (int s = 0; s < sources.size(); s++) {
+            long total = 0;
+            for (TaskContext context : sourceContexts.get(s)) {
+                total += context.recordsIn.get();
+            }
+            long delta = total - lastSourceTotals[s];
+            lastSourceTotals[s] = total;
+            input += total;
+            perSource.add(new QueryProgress.SourceProgress(sources.get(s).description(), delta, delta / seconds));
+        }
+        long processed = 0;
+        long output = 0;
+        interval.reset();
+        for (int i = 0; i < sinkLinks.size(); i++) {
+            SinkLink<?> link = sinkLinks.get(i);
+            processed += link.context().recordsIn.get();
+            output += link.recordsOut.get();
+            recycled[i] = link.latency.getIntervalHistogram(recycled[i]);
+            interval.add(recycled[i]);
+        }
+        QueryProgress.Latency latency = new QueryProgress.Latency(interval.getTotalCount(),
+            interval.getValueAtPercentile(50) / 1e3, interval.getValueAtPercentile(99) / 1e3,
+            interval.getValueAtPercentile(99.9) / 1e3, interval.getMaxValue() / 1e3);
+        long inputDelta = input - lastInput;
+        QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
+            epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
+            output - lastOutput, input, output, latency, perSource, sinkDescription);
+        lastNs = nowNs;
+        lastInput = input;
+        lastProcessed = processed;
+        lastOutput = output;
+        synchronized (this) {
+            cumulative.add(interval);
+            recent.addLast(progress);
+            if (recent.size() > RECENT_CAPACITY) {
+                recent.removeFirst();
+            }
+        }
+        last = progress;
+        return progress;
+    }
+
+    QueryProgress last() {
+        return last;
+    }
+
+    synchronized List<QueryProgress> recent() {
+        return List.copyOf(recent);
+    }
+
+    synchronized Histogram cumulativeCopy() {
+        return cumulative.copy();
+    }
+}

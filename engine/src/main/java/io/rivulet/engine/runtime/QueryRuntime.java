@@ -1,0 +1,334 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.StreamingQueryException;
+import io.rivulet.engine.sink.Sink;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One run of a query: its tasks, their threads and its lifecycle.
+ *
+ * <p>Thread-safe. Lifecycle: {@link #start} plans the query, opens the sink and the sources (any
+ * failure there fails the start, nothing runs) and starts one thread per task. The query ends when
+ * every task has ended: because the input ended, because {@link #stop} asked the sources to finish
+ * (what was read is drained and committed), or because a task failed (every task aborts). The last
+ * task to end closes the sink and reports termination.
+ */
+public final class QueryRuntime implements StreamingQuery {
+    private static final System.Logger LOG = System.getLogger(QueryRuntime.class.getName());
+
+    private final UUID id = UUID.randomUUID();
+    private final UUID runId = UUID.randomUUID();
+    private final QueryOptions options;
+    private final QueryEvents events;
+    private final Sink<?> sink;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger liveTasks = new AtomicInteger();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean aborted;
+    private Planner planner;
+    private EpochCommitter committer;
+    private ProgressReporter progress;
+
+    private QueryRuntime(QueryOptions options, Sink<?> sink, QueryEvents events) {
+        this.options = options;
+        this.sink = sink;
+        this.events = events;
+    }
+
+    /**
+     * Plans and starts a query.
+     *
+     * @param root the node whose records go to the sink
+     * @param sink the sink
+     * @param options validated settings
+     * @param events where lifecycle events go
+     * @param <T> record type at the sink
+     * @return the running query
+     * @throws IllegalArgumentException if the plan is invalid
+     * @throws IllegalStateException if a source or the sink cannot be opened (the cause says why)
+     */
+    public static <T> QueryRuntime start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
+        Planner.rejectSharedNodes(root);
+        QueryRuntime query = new QueryRuntime(options, sink, events);
+        query.launch(root, sink);
+        return query;
+    }
+
+    private <T> void launch(PlanNode<T> root, Sink<T> typedSink) {
+        int writers = Planner.producingTasks(root, options.defaultParallelism());
+        planner = new Planner(this, options);
+        committer = new EpochCommitter(typedSink, writers, this);
+        try {
+            typedSink.open(options.name(), writers);
+        } catch (Exception e) {
+            throw new IllegalStateException("query '" + options.name() + "': cannot open sink " + typedSink.description() + ": " + e.getMessage(), e);
+        }
+        try {
+            planner.plan(root, typedSink, committer);
+            planner.openSources();
+        } catch (Exception | Error e) {
+            closeQuietly(planner.sourceTasks);
+            closeSinkQuietly(e);
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalStateException("query '" + options.name() + "' cannot start: " + e.getMessage(), e);
+        }
+        progress = new ProgressReporter(this, planner.sourceContexts, planner.sinkLinks, typedSink.description(),
+            options.nanoClock().nanoTime());
+        liveTasks.set(planner.totalTasks());
+        events.onStarted(this);
+        for (PartitionWorker worker : planner.workers) {
+            startAgent(worker, worker.context());
+        }
+        for (SourceTask<?> task : planner.sourceTasks) {
+            startAgent(task, task.context());
+        }
+    }
+
+    private void startAgent(Agent agent, TaskContext context) {
+        AgentRunner runner = new AgentRunner(options.idleStrategies().get(), this::onTaskError, null, agent);
+        Thread thread = new Thread(runner, context.name);
+        thread.setDaemon(true);
+        synchronized (threads) {
+            runners.add(runner);
+            threads.add(thread);
+        }
+        thread.start();
+    }
+
+    private void onTaskError(Throwable error) {
+        if (error instanceof AgentTerminationException || error instanceof QueryAbortedException) {
+            return;
+        }
+        fail(error);
+    }
+
+    /**
+     * Fails the query with {@code cause} (the first failure wins) and aborts every task.
+     *
+     * @param cause what failed
+     */
+    void fail(Throwable cause) {
+        if (failure.compareAndSet(null, cause)) {
+            LOG.log(System.Logger.Level.ERROR, "query '" + options.name() + "' failed", cause);
+        }
+        aborted = true;
+    }
+
+    boolean isAborted() {
+        return aborted;
+    }
+
+    boolean isStopRequested() {
+        return stopRequested;
+    }
+
+    void onEpochCommitted(long epochId) {
+        QueryProgress report = progress.report(epochId, options.nanoClock().nanoTime(), options.epochClock().time());
+        events.onProgress(this, report);
+    }
+
+    void onSinkFinished() {
+        // Every writer has seen end-of-input and the last epoch is committed; tasks end by themselves.
+    }
+
+    /**
+     * Called on a task's own thread as it ends, for any reason.
+     *
+     * @param agent the task
+     */
+    void taskEnded(Agent agent) {
+        TaskContext context = agent instanceof SourceTask<?> task ? task.context() : ((PartitionWorker) agent).context();
+        if (agent instanceof SourceTask<?> task && task.reader() != null) {
+            try {
+                task.reader().close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing source reader of " + context.name + " failed", e);
+            }
+        }
+        if (context.sinkLink != null) {
+            try {
+                context.sinkLink.closeWriter();
+            } catch (Exception e) {
+                fail(e);
+            }
+        }
+        if (liveTasks.decrementAndGet() == 0) {
+            closeSinkQuietly(null);
+            events.onTerminated(this);
+            terminated.countDown();
+        }
+    }
+
+    private void closeSinkQuietly(Throwable primary) {
+        try {
+            sink.close();
+        } catch (Exception e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            } else {
+                fail(e);
+            }
+        }
+    }
+
+    private static void closeQuietly(List<SourceTask<?>> tasks) {
+        for (SourceTask<?> task : tasks) {
+            if (task.reader() != null) {
+                try {
+                    task.reader().close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "closing source reader failed", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public UUID id() {
+        return id;
+    }
+
+    @Override
+    public UUID runId() {
+        return runId;
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public boolean isActive() {
+        return terminated.getCount() > 0;
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+        joinThreads();
+        throwIfFailed();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeoutMs) throws InterruptedException {
+        if (!terminated.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        joinThreads();
+        throwIfFailed();
+        return true;
+    }
+
+    @Override
+    public void stop() {
+        if (!isActive()) {
+            return;
+        }
+        stopRequested = true;
+        if (isQueryThread(Thread.currentThread())) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            if (!terminated.await(options.stopTimeoutNs(), TimeUnit.NANOSECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "' did not drain within the stop timeout; aborting");
+                aborted = true;
+                if (!terminated.await(options.stopTimeoutNs(), TimeUnit.NANOSECONDS)) {
+                    interruptThreads();
+                    terminated.await();
+                }
+            }
+            joinThreads();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isQueryThread(Thread thread) {
+        synchronized (threads) {
+            return threads.contains(thread);
+        }
+    }
+
+    private void interruptThreads() {
+        synchronized (threads) {
+            threads.forEach(Thread::interrupt);
+        }
+    }
+
+    private void joinThreads() throws InterruptedException {
+        Thread current = Thread.currentThread();
+        List<Thread> all;
+        synchronized (threads) {
+            all = List.copyOf(threads);
+        }
+        for (Thread thread : all) {
+            if (thread != current) {
+                thread.join();
+            }
+        }
+    }
+
+    private void throwIfFailed() {
+        Throwable cause = failure.get();
+        if (cause != null) {
+            throw new StreamingQueryException(options.name(), cause);
+        }
+    }
+
+    @Override
+    public Optional<StreamingQueryException> exception() {
+        Throwable cause = failure.get();
+        return cause == null ? Optional.empty() : Optional.of(new StreamingQueryException(options.name(), cause));
+    }
+
+    @Override
+    public QueryProgress lastProgress() {
+        return progress.last();
+    }
+
+    @Override
+    public List<QueryProgress> recentProgress() {
+        return progress.recent();
+    }
+
+    @Override
+    public Histogram latencyHistogram() {
+        return progress.cumulativeCopy();
+    }
+
+    /**
+     * @return the epoch the sink committed last, or -1 before the first commit
+     */
+    public long committedEpoch() {
+        return committer.committedEpoch();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamingQuery[name=" + options.name() + ", id=" + id + ", active=" + isActive() + "]";
+    }
+}

@@ -1,0 +1,81 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.sink.SinkWriter;
+import io.rivulet.operators.function.Sneaky;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The end of a chain that feeds the sink: writes each record, records its end-to-end latency and
+ * reports epoch ends to the {@link EpochCommitter}.
+ *
+ * <p>Not thread-safe; owned by the task running the chain. The latency recorder is single-writer
+ * (this task) and read by the committer.
+ */
+final class SinkLink<T> extends Link<T> {
+    /** Latencies above this (one hour) are recorded as one hour. */
+    static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
+
+    private final SinkWriter<T> writer;
+    private final int writerIndex;
+    private final EpochCommitter committer;
+    private final TaskContext context;
+    private final NanoClock clock;
+    final SingleWriterRecorder latency = new SingleWriterRecorder(1, HIGHEST_TRACKABLE_NS, 3);
+    final AtomicLong recordsOut = new AtomicLong();
+    private long written;
+
+    SinkLink(SinkWriter<T> writer, int writerIndex, EpochCommitter committer, TaskContext context, NanoClock clock) {
+        this.writer = writer;
+        this.writerIndex = writerIndex;
+        this.committer = committer;
+        this.context = context;
+        this.clock = clock;
+    }
+
+    @Override
+    public void emit(T record) {
+        try {
+            writer.write(record);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
+        }
+        recordsOut.lazySet(++written);
+        long latencyNs = clock.nanoTime() - context.ingestNs;
+        latency.recordValue(Math.max(1, Math.min(latencyNs, HIGHEST_TRACKABLE_NS)));
+    }
+
+    @Override
+    void onWatermark(long watermarkMs) {
+        // A sink has no use for watermarks; nothing is held behind them here.
+    }
+
+    @Override
+    void onEpoch(long epochId) {
+        try {
+            writer.endEpoch(epochId);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
+        }
+        committer.writerEnded(writerIndex, epochId);
+    }
+
+    @Override
+    void onEnd() {
+        committer.writerFinished(writerIndex);
+    }
+
+    TaskContext context() {
+        return context;
+    }
+
+    void closeWriter() throws Exception {
+        writer.close();
+    }
+}

@@ -1,0 +1,22 @@
+package io.rivulet.engine.runtime;
+
+/**
+ * One pre-allocated ring entry: a record with its key, or a control signal.
+ *
+ * <p>Written by the ring's single producer between claim and publish, read by the partition worker
+ * after publish; the Disruptor sequence orders the two.
+ */
+final class Slot {
+    static final int RECORD = 0;
+    static final int WATERMARK = 1;
+    static final int BARRIER = 2;
+    static final int END = 3;
+
+    int kind;
+    Object key;
+    Object record;
+    /** Monotonic time the record entered the query, for end-to-end latency. */
+    long ingestNs;
+    /** The watermark (epoch ms) or the epoch id, for control signals. */
+    long value;
+}

@@ -1,0 +1,30 @@
+package io.rivulet.engine.runtime;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one task's chain shares: the ingest time of the record in flight, the task's counters and
+ * the idle strategy it waits with when a downstream ring is full.
+ *
+ * <p>Owned by the task's thread; the counters are written only by it (ordered stores) and read by
+ * the progress reporter.
+ */
+final class TaskContext {
+    final QueryRuntime query;
+    final String name;
+    final IdleStrategy backpressureIdle;
+    /** Records this task took in: read from its source, or taken from its rings. */
+    final AtomicLong recordsIn = new AtomicLong();
+    /** Monotonic time the record being processed entered the query. */
+    long ingestNs;
+    /** The sink link ending this task's chain, if the task is in the query's last stage. */
+    SinkLink<?> sinkLink;
+
+    TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
+        this.query = query;
+        this.name = name;
+        this.backpressureIdle = backpressureIdle;
+    }
+}

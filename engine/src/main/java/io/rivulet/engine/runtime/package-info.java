@@ -1,0 +1,25 @@
+/**
+ * The continuous runtime. Not public API: applications use {@code io.rivulet.engine}.
+ *
+ * <p>A started query is a set of tasks, each an Agrona {@link org.agrona.concurrent.Agent} on its
+ * own thread with a pluggable idle strategy. A {@link io.rivulet.engine.runtime.SourceTask} polls
+ * one source partition and pushes each record through its fused chain of
+ * {@link io.rivulet.engine.runtime.Link}s: stateless operators run as plain calls in the source
+ * thread. A chain ends either at a sink writer or at an
+ * {@link io.rivulet.engine.runtime.ExchangeLink}, which routes records by key hash into one
+ * single-producer Disruptor ring per downstream partition. A
+ * {@link io.rivulet.engine.runtime.PartitionWorker} polls its rings (one per upstream task) and
+ * runs the keyed operator and whatever is fused behind it.
+ *
+ * <pre>
+ *  SourceTask 0 ─ map ─ filter ─ ExchangeLink ─┬─► ring ─► PartitionWorker 0 ─ reduce ─ map ─ SinkLink
+ *  SourceTask 1 ─ map ─ filter ─ ExchangeLink ─┼─► ring ─┘
+ *                                              └─► ring ─► PartitionWorker 1 ─ reduce ─ map ─ SinkLink
+ * </pre>
+ *
+ * <p>Watermarks, epoch barriers and end-of-input travel in the same rings as records. A worker
+ * takes the minimum watermark of its inputs and aligns barriers: after an input's barrier for
+ * epoch {@code e} it reads no more from that input until every input has delivered it. A full ring
+ * stalls its producer; nothing is dropped and no queue is unbounded.
+ */
+package io.rivulet.engine.runtime;

@@ -1,0 +1,113 @@
+package io.rivulet.engine.sink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rows of each epoch, kept per writer until the sink commits the epoch.
+ *
+ * <p>A writer adds to its current part on its own thread and seals the part when it ends the epoch;
+ * a writer may already be adding rows of the next epoch while others finish this one. {@link #take}
+ * runs in {@link Sink#commit}, after every writer sealed the epoch; the epoch committer's lock
+ * orders each seal before the take.
+ *
+ * @param <T> record type
+ */
+final class EpochBuffer<T> {
+    private final List<T>[] current;
+    private final long[] seen;
+    private final int keepPerWriter;
+    private final ConcurrentHashMap<Long, Part<T>[]> sealed = new ConcurrentHashMap<>();
+
+    /** What one writer sealed for one epoch. */
+    private record Part<T>(List<T> rows, long seen) {
+    }
+
+    /**
+     * The rows of one committed epoch.
+     *
+     * @param rows kept rows, writer by writer, in arrival order within a writer
+     * @param count rows the writers received, kept or not
+     * @param <T> record type
+     */
+    record Batch<T>(List<T> rows, long count) {
+    }
+
+    /**
+     * @param writers number of writers
+     * @param keepPerWriter rows kept per writer and epoch (the rest are only counted)
+     */
+    @SuppressWarnings("unchecked")
+    EpochBuffer(int writers, int keepPerWriter) {
+        this.current = new List[writers];
+        for (int i = 0; i < writers; i++) {
+            current[i] = new ArrayList<>();
+        }
+        this.seen = new long[writers];
+        this.keepPerWriter = keepPerWriter;
+    }
+
+    /** Called by writer {@code writer}'s thread. */
+    void add(int writer, T record) {
+        seen[writer]++;
+        List<T> rows = current[writer];
+        if (rows.size() < keepPerWriter) {
+            rows.add(record);
+        }
+    }
+
+    /** Called by writer {@code writer}'s thread when it ends {@code epochId}. */
+    @SuppressWarnings("unchecked")
+    void seal(int writer, long epochId) {
+        if (seen[writer] == 0) {
+            return;
+        }
+        sealed.computeIfAbsent(epochId, e -> new Part[current.length])[writer] = new Part<>(current[writer], seen[writer]);
+        current[writer] = new ArrayList<>();
+        seen[writer] = 0;
+    }
+
+    /**
+     * @param writer a writer index
+     * @return a sink writer that adds to, and seals, that writer's parts
+     */
+    SinkWriter<T> writer(int writer) {
+        return new SinkWriter<>() {
+            @Override
+            public void write(T record) {
+                add(writer, record);
+            }
+
+            @Override
+            public void endEpoch(long epochId) {
+                seal(writer, epochId);
+            }
+        };
+    }
+
+    /**
+     * Takes the rows of a committed epoch.
+     *
+     * @param epochId the epoch
+     * @param limit most rows to return
+     * @return the epoch's rows and count
+     */
+    Batch<T> take(long epochId, int limit) {
+        Part<T>[] parts = sealed.remove(epochId);
+        if (parts == null) {
+            return new Batch<>(List.of(), 0);
+        }
+        List<T> rows = new ArrayList<>();
+        long count = 0;
+        for (Part<T> part : parts) {
+            if (part != null) {
+                count += part.seen();
+                for (int r = 0; r < part.rows().size() && rows.size() < limit; r++) {
+                    rows.add(part.rows().get(r));
+                }
+            }
+        }
+        return new Batch<>(rows, count);
+    }
+}

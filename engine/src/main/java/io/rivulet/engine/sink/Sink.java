@@ -1,0 +1,56 @@
+package io.rivulet.engine.sink;
+
+/**
+ * A destination for a query's records.
+ *
+ * <p>The runtime calls {@link #open} once when the query starts, {@link #createWriter} once per
+ * writer, {@link #commit} once per epoch after every writer has ended it (in epoch order, never
+ * concurrently), and {@link #close} once when the query ends. Those calls may come from different
+ * threads; the runtime orders them with happens-before edges, so a sink needs no locking of its
+ * own for state it touches only in these callbacks.
+ *
+ * @param <T> record type
+ */
+public interface Sink<T> {
+    /**
+     * Short description for progress reports and errors, e.g. {@code console[numRows=20]}.
+     *
+     * @return the description
+     */
+    String description();
+
+    /**
+     * Prepares the sink for a query. A failure fails the query's start.
+     *
+     * @param queryName the query's name
+     * @param numWriters how many writers will be created
+     * @throws Exception when the sink cannot be used
+     */
+    default void open(String queryName, int numWriters) throws Exception {
+    }
+
+    /**
+     * Creates the writer used by one task of the query's last stage.
+     *
+     * @param writerIndex from 0 to {@code numWriters - 1}
+     * @return the writer, owned by that task's thread
+     */
+    SinkWriter<T> createWriter(int writerIndex);
+
+    /**
+     * Makes epoch {@code epochId} final: every writer has ended it. Called in epoch order.
+     *
+     * @param epochId the epoch to commit
+     * @throws Exception fails the query
+     */
+    default void commit(long epochId) throws Exception {
+    }
+
+    /**
+     * Releases the sink after the last commit. Called once.
+     *
+     * @throws Exception reported, but does not hide an earlier failure
+     */
+    default void close() throws Exception {
+    }
+}

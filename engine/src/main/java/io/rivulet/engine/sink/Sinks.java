@@ -1,0 +1,64 @@
+package io.rivulet.engine.sink;
+
+import java.util.function.Supplier;
+
+/**
+ * Factories of the built-in sinks.
+ */
+public final class Sinks {
+    private Sinks() {
+    }
+
+    /**
+     * Spark's {@code console} sink with its defaults ({@code numRows} 20, {@code truncate} true).
+     *
+     * @param <T> record type
+     * @return the sink; set options on it
+     */
+    public static <T> ConsoleSink<T> console() {
+        return new ConsoleSink<>(20, true, System.out);
+    }
+
+    /**
+     * Spark's {@code memory} sink: a named in-memory table of committed rows.
+     *
+     * @param tableName the table's name
+     * @param <T> record type
+     * @return the sink, which is also the handle to read the table
+     */
+    public static <T> MemorySink<T> memory(String tableName) {
+        return new MemorySink<>(tableName);
+    }
+
+    /**
+     * Spark's {@code foreach}: a writer per partition handles rows one by one.
+     *
+     * @param factory creates one writer per partition
+     * @param <T> record type
+     * @return the sink
+     */
+    public static <T> ForeachSink<T> foreach(Supplier<? extends ForeachWriter<? super T>> factory) {
+        return new ForeachSink<>(factory);
+    }
+
+    /**
+     * Spark's {@code foreachBatch}: a function gets each committed epoch's rows and id.
+     *
+     * @param function the function
+     * @param <T> record type
+     * @return the sink
+     */
+    public static <T> ForeachBatchSink<T> foreachBatch(BatchFunction<? super T> function) {
+        return new ForeachBatchSink<>(function);
+    }
+
+    /**
+     * A sink that collects every row as it arrives, for tests.
+     *
+     * @param <T> record type
+     * @return the sink, which is also the handle to read the rows
+     */
+    public static <T> CollectingSink<T> collecting() {
+        return new CollectingSink<>();
+    }
+}

@@ -1,0 +1,36 @@
+package io.rivulet.engine.source;
+
+/**
+ * A configured source of records: a description, validated when built, from which the runtime
+ * opens one {@link SourceReader} per partition when a query starts.
+ *
+ * <p>Implementations are immutable and thread-safe; a {@code Source} can describe the input of
+ * several queries unless it says otherwise (a {@link MemoryStream} feeds one query at a time).
+ *
+ * @param <T> type of the records produced
+ */
+public interface Source<T> {
+    /**
+     * Short description for progress reports and errors, e.g. {@code rate[rowsPerSecond=1000]}.
+     *
+     * @return the description
+     */
+    String description();
+
+    /**
+     * Number of partitions; each is read by its own source task.
+     *
+     * @return at least 1
+     */
+    int numPartitions();
+
+    /**
+     * Opens the reader of one partition. Called on the query's starting thread; a failure fails
+     * the start with this exception as the cause.
+     *
+     * @param context the partition, the query and the clocks the reader may use
+     * @return the reader, owned by the partition's source task from then on
+     * @throws Exception when the reader cannot be opened
+     */
+    SourceReader<T> open(SourceContext context) throws Exception;
+}

@@ -1,0 +1,35 @@
+package io.rivulet.engine.source;
+
+/**
+ * Reads one partition of a {@link Source}.
+ *
+ * <p>Not thread-safe; owned by the partition's source task, which calls {@link #poll} in its duty
+ * cycle. {@code poll} must return promptly (well under a millisecond when nothing is available):
+ * the task inserts epoch barriers and notices a stop between polls.
+ *
+ * @param <T> type of the records produced
+ */
+public interface SourceReader<T> extends AutoCloseable {
+    /** Returned by {@link #poll} when the partition has no more records and never will. */
+    int END_OF_INPUT = -1;
+
+    /**
+     * Emits up to {@code limit} records that are available now.
+     *
+     * @param out receives the records (and, optionally, watermarks); valid only during the call
+     * @param limit the most records to emit in this call, at least 1
+     * @return the number of records emitted (0 if none is available now), or {@link #END_OF_INPUT}
+     * @throws Exception an I/O or decoding failure; fails the query
+     */
+    int poll(SourceOutput<T> out, int limit) throws Exception;
+
+    /**
+     * Releases what the reader holds. Called once, on the source task's thread, when the task ends
+     * for any reason.
+     *
+     * @throws Exception a failure to release; reported but does not hide an earlier failure
+     */
+    @Override
+    default void close() throws Exception {
+    }
+}

@@ -1,0 +1,94 @@
+package io.rivulet.engine.source;
+
+import java.util.Arrays;
+import java.util.function.LongFunction;
+
+/**
+ * Factories of the built-in sources.
+ */
+public final class Sources {
+    /** Default capacity of a {@link MemoryStream}'s queue. */
+    public static final int DEFAULT_MEMORY_STREAM_CAPACITY = 65_536;
+
+    private Sources() {
+    }
+
+    /**
+     * Spark's {@code rate} source at 1 row per second, one partition; set options on the result.
+     *
+     * @return the source
+     */
+    public static RateSource rate() {
+        return new RateSource();
+    }
+
+    /**
+     * A push source with the default capacity.
+     *
+     * @param name how it shows in progress and errors
+     * @param <T> record type
+     * @return the stream to add records to
+     */
+    public static <T> MemoryStream<T> memoryStream(String name) {
+        return new MemoryStream<>(name, DEFAULT_MEMORY_STREAM_CAPACITY);
+    }
+
+    /**
+     * A push source.
+     *
+     * @param name how it shows in progress and errors
+     * @param capacity records the queue holds before {@code addData} waits, at least 2
+     * @param <T> record type
+     * @return the stream to add records to
+     */
+    public static <T> MemoryStream<T> memoryStream(String name, int capacity) {
+        return new MemoryStream<>(name, capacity);
+    }
+
+    /**
+     * Lines of text from a TCP server, one record per line (Spark's {@code socket} source).
+     *
+     * @param host the server's host
+     * @param port the server's port, 1-65535
+     * @return the source; set options on it
+     */
+    public static SocketSource socket(String host, int port) {
+        return new SocketSource(host, port);
+    }
+
+    /**
+     * A bounded source over an iterable, read once per query.
+     *
+     * @param elements the records, none {@code null}
+     * @param <T> record type
+     * @return the source
+     */
+    public static <T> IterableSource<T> fromIterable(Iterable<? extends T> elements) {
+        return new IterableSource<>(elements);
+    }
+
+    /**
+     * A bounded source of the given records.
+     *
+     * @param elements the records, none {@code null}
+     * @param <T> record type
+     * @return the source
+     */
+    @SafeVarargs
+    public static <T> IterableSource<T> of(T... elements) {
+        return new IterableSource<>(Arrays.asList(elements.clone()));
+    }
+
+    /**
+     * Generates {@code count} records from their index, as fast as the query takes them, in one
+     * partition (see {@link GeneratorSource#numPartitions(int)}).
+     *
+     * @param count how many records, 0 or more ({@code Long.MAX_VALUE}: effectively unbounded)
+     * @param generator builds record {@code i}; called on the source threads
+     * @param <T> record type
+     * @return the source
+     */
+    public static <T> GeneratorSource<T> generator(long count, LongFunction<? extends T> generator) {
+        return new GeneratorSource<>(count, generator, 1);
+    }
+}

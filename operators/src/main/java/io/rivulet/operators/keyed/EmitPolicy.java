@@ -1,0 +1,14 @@
+package io.rivulet.operators.keyed;
+
+/**
+ * When a running keyed aggregation emits its updated value.
+ */
+public enum EmitPolicy {
+    /** After every record: one output per input, lowest latency (a changelog). */
+    EVERY_RECORD,
+    /**
+     * At each epoch barrier: one output per key that changed during the epoch, holding its latest
+     * value, in the order the keys first changed. This is Spark's update output mode.
+     */
+    ON_EPOCH
+}
