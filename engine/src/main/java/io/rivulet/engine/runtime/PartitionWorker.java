@@ -9,7 +9,8 @@ import org.agrona.concurrent.AgentTerminationException;
  * operator chain.
  *
  * <p>Control signals are merged across inputs: the chain's watermark is the minimum of the inputs'
- * watermarks (an ended input no longer holds it back); a barrier for epoch {@code e} blocks its
+ * watermarks (an ended input no longer holds it back; when all have ended it is the highest final
+ * watermark of any input); a barrier for epoch {@code e} blocks its
  * input until every input that has not ended has delivered its barrier for {@code e} (aligned
  * barriers), then the chain ends the epoch; when every input has ended, the chain ends. Each cycle
  * takes at most {@link #POLL_LIMIT} slots from each input. Not thread-safe; owned by its agent
@@ -128,16 +129,22 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     private void advanceWatermark() {
         long min = Long.MAX_VALUE;
+        long maxFinal = Long.MIN_VALUE;
         boolean anyOpen = false;
         for (int i = 0; i < inputs.length; i++) {
-            if (!ended[i]) {
+            if (ended[i]) {
+                maxFinal = Math.max(maxFinal, inputWatermarkMs[i]);
+            } else {
                 anyOpen = true;
                 min = Math.min(min, inputWatermarkMs[i]);
             }
         }
-        if (anyOpen && min > watermarkMs) {
-            watermarkMs = min;
-            head.onWatermark(min);
+        // Once every input has ended no record can follow, so the watermark may rise to the highest
+        // one any input promised; until then an ended input no longer holds it back.
+        long combined = anyOpen ? min : maxFinal;
+        if (combined > watermarkMs) {
+            watermarkMs = combined;
+            head.onWatermark(combined);
         }
     }
 

@@ -1,0 +1,63 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.sink.ForeachWriter;
+import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyedOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A fast source feeding a slow sink: the source must be held back by the full ring (bounded
+ * memory: never more records in flight than the rings hold), and nothing may be lost.
+ */
+@ExtendWith(NoLeakedThreads.class)
+class BackpressureTest {
+    static final int RING = 256;
+    static final long RECORDS = 50_000;
+
+    @Test
+    void shouldStallFastSourceBehindSlowSinkWithBoundedInFlightAndNoLoss() throws Exception {
+        AtomicLong generated = new AtomicLong();
+        AtomicLong written = new AtomicLong();
+        AtomicLong maxInFlight = new AtomicLong();
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(RECORDS, i -> {
+                    generated.incrementAndGet();
+                    return i;
+                }))
+                .keyBy(i -> i % 7, 1)
+                .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
+                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
+                    @Override
+                    public boolean open(long partitionId, long epochId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void process(Long value) {
+                        long inFlight = generated.get() - written.incrementAndGet();
+                        maxInFlight.accumulateAndGet(inFlight, Math::max);
+                        if (value % 64 == 0) {
+                            LockSupport.parkNanos(20_000); // a slow sink: ~20 µs every 64 rows
+                        }
+                    }
+
+                    @Override
+                    public void close(Throwable errorOrNull) {
+                    }
+                }))
+                .ringCapacity(RING)
+                .start();
+            query.awaitTermination();
+        }
+        assertThat(written.get()).isEqualTo(RECORDS);
+        // In flight: at most one ring, plus the record being generated.
+        assertThat(maxInFlight.get()).isLessThanOrEqualTo(RING + 1).isGreaterThan(RING / 2);
+    }
+}

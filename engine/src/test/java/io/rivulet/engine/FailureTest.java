@@ -1,0 +1,100 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.sink.CollectingSink;
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.function.ReduceFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A user function that throws fails its query with that exception as the cause, never silently. */
+@ExtendWith(NoLeakedThreads.class)
+class FailureTest {
+    static final class Boom extends RuntimeException {
+        Boom(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void shouldFailQueryWhenMapFunctionThrowsInSourceThread() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i))
+                .map(i -> {
+                    if (i == 1000) {
+                        throw new Boom("bad record " + i);
+                    }
+                    return i;
+                })
+                .writeStream(Sinks.collecting())
+                .start();
+            assertThatThrownBy(query::awaitTermination)
+                .isInstanceOf(StreamingQueryException.class)
+                .hasCauseInstanceOf(Boom.class)
+                .hasMessageContaining("bad record 1000");
+            assertThat(query.isActive()).isFalse();
+            assertThat(query.exception()).get().extracting(Throwable::getCause).isInstanceOf(Boom.class);
+        }
+    }
+
+    @Test
+    void shouldFailQueryWhenKeyedFunctionThrowsInWorkerWhileSourceIsBlockedOnFullRing() throws Exception {
+        AtomicReference<Optional<StreamingQueryException>> seenByListener = new AtomicReference<>();
+        try (Rivulet rivulet = Rivulet.create()) {
+            rivulet.streams().addListener(new StreamingQueryListener() {
+                @Override
+                public void onQueryTerminated(StreamingQuery query, Optional<StreamingQueryException> failure) {
+                    seenByListener.set(failure);
+                }
+            });
+            ReduceFunction<Long> failing = (a, b) -> {
+                if (b == 50_000) {
+                    throw new Boom("reduce failed at " + b);
+                }
+                return a + b;
+            };
+            StreamingQuery query = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i))
+                .keyBy(i -> i % 3, 2)
+                .reduce(failing)
+                .writeStream(Sinks.collecting())
+                .ringCapacity(64)
+                .start();
+            assertThatThrownBy(query::awaitTermination).hasCauseInstanceOf(Boom.class);
+        }
+        assertThat(seenByListener.get()).get().extracting(Throwable::getCause).isInstanceOf(Boom.class);
+    }
+
+    @Test
+    void shouldFailQueryWhenSinkThrows() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(10_000, i -> i))
+                .writeStream(Sinks.<Long>foreachBatch((rows, epoch) -> {
+                    throw new Boom("sink rejected epoch " + epoch);
+                }))
+                .start();
+            assertThatThrownBy(query::awaitTermination).hasCauseInstanceOf(Boom.class);
+        }
+    }
+
+    @Test
+    void shouldFailQueryWhenKeyFunctionReturnsNull() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            CollectingSink<Long> sink = Sinks.collecting();
+            StreamingQuery query = rivulet.readStream(Sources.of("a", "b"))
+                .keyBy(s -> s.equals("b") ? null : s)
+                .reduce((a, b) -> a)
+                .map(s -> 1L)
+                .writeStream(sink)
+                .start();
+            assertThatThrownBy(query::awaitTermination)
+                .hasCauseInstanceOf(NullPointerException.class)
+                .hasMessageContaining("keyBy function returned null");
+        }
+    }
+}
