@@ -32,10 +32,7 @@ public final class RateConsoleMain {
                 .queryName("rate-console")
                 .trigger(Trigger.continuous(Duration.ofSeconds(1)))
                 .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(query::stop, "rate-console-shutdown"));
-            if (!query.awaitTermination(Duration.ofSeconds(seconds).toMillis())) {
-                query.stop();
-            }
+            Run.until(query, Duration.ofSeconds(seconds));
         }
     }
 }

@@ -35,8 +35,7 @@ public final class SocketWordCountMain {
                 .queryName("socket-word-count")
                 .trigger(Trigger.continuous(Duration.ofSeconds(1)))
                 .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(query::stop, "word-count-shutdown"));
-            query.awaitTermination();
+            Run.until(query, null);
         }
     }
 

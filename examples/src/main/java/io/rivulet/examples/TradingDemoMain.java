@@ -40,12 +40,9 @@ public final class TradingDemoMain {
                 .queryName("trading-demo")
                 .trigger(Trigger.continuous(Duration.ofSeconds(1)))
                 .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(query::stop, "trading-demo-shutdown"));
             System.out.printf("trading-demo: %,d trades/s, per-symbol stats of trades >= 100 shares, for %d s (Ctrl-C stops)%n",
                 tradesPerSecond, seconds);
-            if (!query.awaitTermination(Duration.ofSeconds(seconds).toMillis())) {
-                query.stop();
-            }
+            Run.until(query, Duration.ofSeconds(seconds));
             QueryProgress last = query.lastProgress();
             if (last != null) {
                 var latency = query.latencyHistogram();
