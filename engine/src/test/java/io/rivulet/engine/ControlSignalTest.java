@@ -136,4 +136,70 @@ class ControlSignalTest {
         assertThat(sink.committedEpochs()).containsExactlyElementsOf(epochs);
         assertThat(sink.received().stream().filter(s -> !s.contains("="))).hasSize(3005);
     }
+
+    @Test
+    void shouldTellReaderEachEpochEndAndEveryCommitOnItsOwnThreadIncludingTheLast() throws Exception {
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Source<Integer> source = new Source<>() {
+            @Override
+            public String description() {
+                return "hooks";
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public SourceReader<Integer> open(SourceContext context) {
+                return new SourceReader<>() {
+                    int next;
+
+                    @Override
+                    public int poll(SourceOutput<Integer> out, int limit) {
+                        threads.add(Thread.currentThread());
+                        if (next == 20_000) {
+                            return END_OF_INPUT;
+                        }
+                        out.emit(next++);
+                        return 1;
+                    }
+
+                    @Override
+                    public void onEpochEnd(long epochId) {
+                        threads.add(Thread.currentThread());
+                        calls.add("end " + epochId);
+                    }
+
+                    @Override
+                    public void onEpochCommitted(long epochId) {
+                        threads.add(Thread.currentThread());
+                        calls.add("committed " + epochId);
+                    }
+                };
+            }
+        };
+        CollectingSink<Integer> sink = Sinks.collecting();
+        try (Rivulet rivulet = Rivulet.create()) {
+            rivulet.readStream(source).keyBy(i -> i % 3, 2).reduce((a, b) -> b)
+                .writeStream(sink).trigger(Trigger.continuous(1)).start().awaitTermination();
+        }
+        assertThat(threads).hasSize(1);
+        long ended = -1;
+        long committed = -1;
+        for (String call : calls) {
+            long id = Long.parseLong(call.substring(call.indexOf(' ') + 1));
+            if (call.startsWith("end")) {
+                assertThat(id).isEqualTo(ended + 1);
+                ended = id;
+            } else {
+                assertThat(id).isGreaterThan(committed).isLessThanOrEqualTo(ended);
+                committed = id;
+            }
+        }
+        assertThat(committed).as("the last ended epoch is committed and reported").isEqualTo(ended);
+        assertThat(sink.committedEpochs()).last().isEqualTo(ended);
+    }
 }

@@ -44,10 +44,6 @@ final class EpochCommitter {
         }
     }
 
-    synchronized long committedEpoch() {
-        return committed;
-    }
-
     private void commitReady() {
         long ready = FINISHED;
         for (long epoch : endedEpoch) {

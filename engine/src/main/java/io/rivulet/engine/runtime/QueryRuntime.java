@@ -42,6 +42,8 @@ public final class QueryRuntime implements StreamingQuery {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean aborted;
+    private volatile long committedEpoch = -1;
+    private volatile boolean sinkFinished;
     private Planner planner;
     private EpochCommitter committer;
     private ProgressReporter progress;
@@ -142,12 +144,20 @@ public final class QueryRuntime implements StreamingQuery {
     }
 
     void onEpochCommitted(long epochId) {
+        committedEpoch = epochId;
         QueryProgress report = progress.report(epochId, options.nanoClock().nanoTime(), options.epochClock().time());
         events.onProgress(this, report);
     }
 
     void onSinkFinished() {
-        // Every writer has seen end-of-input and the last epoch is committed; tasks end by themselves.
+        sinkFinished = true;
+    }
+
+    /**
+     * @return whether every sink writer has seen end-of-input and the last epoch is committed
+     */
+    boolean isSinkFinished() {
+        return sinkFinished;
     }
 
     /**
@@ -324,7 +334,7 @@ public final class QueryRuntime implements StreamingQuery {
      * @return the epoch the sink committed last, or -1 before the first commit
      */
     public long committedEpoch() {
-        return committer.committedEpoch();
+        return committedEpoch;
     }
 
     @Override

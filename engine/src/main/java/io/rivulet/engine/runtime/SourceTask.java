@@ -13,9 +13,11 @@ import org.agrona.concurrent.NanoClock;
  * Polls one source partition and pushes its records through the fused chain, on its own thread.
  *
  * <p>Each duty cycle reads the clocks once, ends the current epoch with a barrier when its interval
- * has passed, then polls the reader for up to {@link #POLL_LIMIT} records. When the input ends or
- * the query is stopped, it ends the epoch in progress, sends end-of-input down the chain and
- * terminates. Not thread-safe; owned by its agent thread.
+ * has passed, tells the reader which epochs the sink has committed, then polls the reader for up to
+ * {@link #POLL_LIMIT} records. When the input ends or the query is stopped, it ends the epoch in
+ * progress and sends end-of-input down the chain; it terminates once the sink has committed that
+ * last epoch (so a replayable reader learns its final restart point) or the query aborts. Not
+ * thread-safe; owned by its agent thread.
  */
 final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     static final int POLL_LIMIT = 256;
@@ -35,6 +37,8 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private long nextBarrierNs;
     private long watermarkMs = Long.MIN_VALUE;
     private long recordsRead;
+    private long committedSeen = -1;
+    private long finalEpoch = Long.MAX_VALUE;
     private boolean finished;
 
     SourceTask(TaskContext context, Source<T> source, int partition, int numPartitions,
@@ -60,27 +64,44 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     @Override
     public int doWork() throws Exception {
         QueryRuntime query = context.query;
-        if (query.isAborted() || finished) {
+        if (query.isAborted()) {
             throw new AgentTerminationException();
+        }
+        if (finished) {
+            return awaitFinalCommit();
         }
         nowNs = nanoClock.nanoTime();
         nowMs = epochClock.time();
         context.ingestNs = nowNs;
         if (query.isStopRequested()) {
             finish();
+            return 1;
         }
-        int work = 0;
+        int work = notifyCommitted();
         if (nowNs >= nextBarrierNs) {
-            chain.onEpoch(epoch++);
+            endEpoch();
             nextBarrierNs = nextBoundary(nowNs);
             work++;
         }
         int polled = reader.poll(this, POLL_LIMIT);
         if (polled == SourceReader.END_OF_INPUT) {
             finish();
+            return work + 1;
         }
         context.recordsIn.lazySet(recordsRead);
         return work + polled;
+    }
+
+    /**
+     * After its input ended, the task lives on until the sink has committed its last epoch, so the
+     * reader learns its final committed position; then it terminates.
+     */
+    private int awaitFinalCommit() throws Exception {
+        int work = notifyCommitted();
+        if (committedSeen >= finalEpoch || context.query.isSinkFinished()) {
+            throw new AgentTerminationException();
+        }
+        return work;
     }
 
     private long nextBoundary(long now) {
@@ -89,12 +110,27 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return nextBarrierNs + (late / epochIntervalNs + 1) * epochIntervalNs;
     }
 
-    private void finish() {
-        finished = true;
+    private void endEpoch() throws Exception {
+        reader.onEpochEnd(epoch);
         chain.onEpoch(epoch++);
+    }
+
+    private int notifyCommitted() throws Exception {
+        long committed = context.query.committedEpoch();
+        if (committed > committedSeen) {
+            committedSeen = committed;
+            reader.onEpochCommitted(committed);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void finish() throws Exception {
+        finished = true;
+        finalEpoch = epoch;
+        endEpoch();
         chain.onEnd();
         context.recordsIn.lazySet(recordsRead);
-        throw new AgentTerminationException();
     }
 
     @Override

@@ -24,6 +24,30 @@ public interface SourceReader<T> extends AutoCloseable {
     int poll(SourceOutput<T> out, int limit) throws Exception;
 
     /**
+     * The source task is about to end epoch {@code epochId}: every record this reader emitted so far
+     * belongs to it or an earlier epoch. A replayable reader notes its position here (e.g. the
+     * journal offset after its last record) so that it can resume from it once the epoch commits.
+     * Called on the source task's thread, between polls.
+     *
+     * @param epochId the epoch that ends
+     * @throws Exception fails the query
+     */
+    default void onEpochEnd(long epochId) throws Exception {
+    }
+
+    /**
+     * The sink has committed every epoch up to {@code epochId}: a replayable reader may now make the
+     * position it noted for that epoch durable (its restart point) and release what lies before it.
+     * Called on the source task's thread, between polls, in increasing order; may skip epochs when
+     * several committed since the last call.
+     *
+     * @param epochId the newest committed epoch
+     * @throws Exception fails the query
+     */
+    default void onEpochCommitted(long epochId) throws Exception {
+    }
+
+    /**
      * Releases what the reader holds. Called once, on the source task's thread, when the task ends
      * for any reason.
      *
