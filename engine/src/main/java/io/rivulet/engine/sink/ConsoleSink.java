@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Prints each committed epoch as Spark's {@code console} sink does: a {@code Batch: N} header and
- * a table of the first {@code numRows} rows. Epochs without rows print nothing. For debugging and
- * demos; only the shown rows are kept in memory, the rest are counted.
+ * Prints each committed epoch as Spark's {@code console} sink does: a {@code Batch: N} header, a
+ * table of the first {@code numRows} rows in Spark's {@code show} format,
+ * {@code only showing top N rows} if there were more, and a blank line. Epochs without rows print
+ * nothing. For debugging and demos; only the shown rows are kept in memory, the rest are counted.
  *
  * <p>Options: {@code numRows} (default 20), {@code truncate} (default true: cells over 20
- * characters are cut). Immutable; every setter returns a validated copy. Thread-safe per the
- * {@link Sink} contract.
+ * characters are cut). Every setter returns a validated copy. Thread-safe per the {@link Sink}
+ * contract; one query at a time prints through an instance (a second concurrent query fails to
+ * start), and it can be used again once that query has ended.
  *
  * @param <T> record type
  */
@@ -21,6 +23,7 @@ public final class ConsoleSink<T> implements Sink<T> {
     private final int numRows;
     private final boolean truncate;
     private final PrintStream out;
+    private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
 
     ConsoleSink(int numRows, boolean truncate, PrintStream out) {
@@ -76,8 +79,12 @@ public final class ConsoleSink<T> implements Sink<T> {
         return "console[numRows=" + numRows + ", truncate=" + truncate + "]";
     }
 
+    /**
+     * @throws IllegalStateException if another query is printing through this sink
+     */
     @Override
     public void open(String queryName, int numWriters) {
+        claim.claim(description(), queryName);
         buffer = new EpochBuffer<>(numWriters, numRows);
     }
 
@@ -98,12 +105,17 @@ public final class ConsoleSink<T> implements Sink<T> {
             .append("-------------------------------------------\n");
         List<T> rows = batch.rows();
         text.append(TableFormat.format(rows, truncate));
-        if (batch.count() > rows.size()) {
-            text.append("only showing top ").append(rows.size()).append(" row").append(rows.size() == 1 ? "" : "s")
-                .append(" of ").append(batch.count()).append('\n');
+        if (batch.count() > numRows) {
+            // Spark's footer, word for word: it does not say how many rows there were.
+            text.append("only showing top ").append(numRows).append(numRows == 1 ? " row\n" : " rows\n");
         }
         text.append('\n');
         out.print(text);
         out.flush();
+    }
+
+    @Override
+    public void close() {
+        claim.release();
     }
 }

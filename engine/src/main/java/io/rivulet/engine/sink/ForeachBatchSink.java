@@ -8,12 +8,14 @@ import java.util.Objects;
  * Calls a {@link BatchFunction} with each committed epoch's rows (Spark's {@code foreachBatch}).
  * Epochs without rows are skipped. The rows of an epoch are held in memory until it commits.
  *
- * <p>Thread-safe per the {@link Sink} contract.
+ * <p>Thread-safe per the {@link Sink} contract; one query at a time writes through an instance (a
+ * second concurrent query fails to start).
  *
  * @param <T> record type
  */
 public final class ForeachBatchSink<T> implements Sink<T> {
     private final BatchFunction<? super T> function;
+    private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
 
     ForeachBatchSink(BatchFunction<? super T> function) {
@@ -25,8 +27,12 @@ public final class ForeachBatchSink<T> implements Sink<T> {
         return "foreachBatch";
     }
 
+    /**
+     * @throws IllegalStateException if another query is writing through this sink
+     */
     @Override
     public void open(String queryName, int numWriters) {
+        claim.claim(description(), queryName);
         buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
     }
 
@@ -42,5 +48,10 @@ public final class ForeachBatchSink<T> implements Sink<T> {
         if (!rows.isEmpty()) {
             ((BatchFunction<T>) function).call(Collections.unmodifiableList(rows), epochId);
         }
+    }
+
+    @Override
+    public void close() {
+        claim.release();
     }
 }

@@ -43,18 +43,19 @@ public final class ForeachSink<T> implements Sink<T> {
 
         @Override
         public void write(T record) throws Exception {
-            try {
-                if (!open) {
-                    open = true;
-                    accepted = user.open(partition, epoch);
-                }
-                if (accepted) {
+            if (!open) {
+                // As in Spark, close follows only an open that returned: a throwing open gets no close.
+                accepted = user.open(partition, epoch);
+                open = true;
+            }
+            if (accepted) {
+                try {
                     user.process(record);
+                } catch (Exception | Error e) {
+                    failed = true;
+                    closeAfter(e);
+                    throw e;
                 }
-            } catch (Exception | Error e) {
-                failed = true;
-                closeAfter(e);
-                throw e;
             }
         }
 

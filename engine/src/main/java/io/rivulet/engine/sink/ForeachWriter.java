@@ -6,8 +6,11 @@ package io.rivulet.engine.sink;
  *
  * <p>For each partition and each epoch that has rows: {@link #open} once, {@link #process} for each
  * row unless {@code open} returned {@code false}, then {@link #close} with {@code null}, or with the
- * error if processing failed (the query then fails with that error). Not thread-safe; called by one
- * task thread.
+ * error if processing failed (the query then fails with that error). As in Spark, {@code close}
+ * follows every {@code open} that returned, whatever it returned, and only those: if {@code open}
+ * throws, the query fails without a {@code close}. If the query is aborted in the middle of an
+ * epoch, {@code close} gets an {@link IllegalStateException} saying so. Not thread-safe; called by
+ * one task thread.
  *
  * @param <T> record type
  */

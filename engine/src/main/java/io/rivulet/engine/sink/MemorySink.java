@@ -9,13 +9,15 @@ import java.util.Objects;
  * {@code memory} sink, for tests and interactive use. Rows become visible when their epoch commits,
  * all of an epoch at once. The table grows without bound: not for long-running queries.
  *
- * <p>Thread-safe: {@link #rows()} may be called from any thread at any time.
+ * <p>Thread-safe: {@link #rows()} may be called from any thread at any time. One query at a time
+ * writes to the table (a second concurrent query fails to start); a later query appends to it.
  *
  * @param <T> record type
  */
 public final class MemorySink<T> implements Sink<T> {
     private final String tableName;
     private final List<T> table = new ArrayList<>();
+    private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
 
     MemorySink(String tableName) {
@@ -52,8 +54,12 @@ public final class MemorySink<T> implements Sink<T> {
         return "memory[" + tableName + "]";
     }
 
+    /**
+     * @throws IllegalStateException if another query is writing to this table
+     */
     @Override
     public void open(String queryName, int numWriters) {
+        claim.claim(description(), queryName);
         buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
     }
 
@@ -68,5 +74,10 @@ public final class MemorySink<T> implements Sink<T> {
         synchronized (this) {
             table.addAll(rows);
         }
+    }
+
+    @Override
+    public void close() {
+        claim.release();
     }
 }

@@ -1,18 +1,31 @@
 package io.rivulet.engine.sink;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Renders rows as Spark's {@code Dataset.show} does: a boxed table with a header. A Java record
- * becomes one column per component; any other value is one column named {@code value}.
+ * Renders rows as Spark's {@code Dataset.showString} does: a boxed table with a header. A Java
+ * record becomes one column per component (rows of another class than the first row's show whole in
+ * the first column); any other value is one column named {@code value}.
+ *
+ * <p>Spark's rules, kept here exactly: every column is at least 3 wide; widths count full-width
+ * (CJK) characters as two; with truncation, cells longer than 20 characters are cut to 17 and
+ * {@code ...} and every cell (the header too) is right-aligned, without it cells are left-aligned;
+ * control characters are escaped ({@code \n} shows as {@code \\n}) so a cell stays on one line.
+ * Values show as Spark's {@code ToPrettyString} shows them: {@code NULL} for null, byte arrays in
+ * hex ({@code [01 0A FF]}), arrays and collections as {@code [a, b]}, maps as {@code {k -> v}},
+ * nested records as {@code {a, b}}, decimals without exponent.
  *
  * <p>Thread-safe.
  */
 final class TableFormat {
+    private static final int TRUNCATE_AT = 20;
+    private static final int MINIMUM_COLUMN_WIDTH = 3;
     private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
 
     private TableFormat() {
@@ -21,65 +34,135 @@ final class TableFormat {
     /**
      * Formats rows.
      *
-     * @param rows the rows to show
-     * @param truncate whether cells longer than 20 characters are cut to 17 and {@code ...}
+     * @param rows the rows to show, none {@code null}
+     * @param truncate whether cells longer than 20 characters are cut to 17 and {@code ...}, and
+     *     cells right-aligned
      * @return the table, lines ending in {@code \n}
      */
     static String format(List<?> rows, boolean truncate) {
-        List<String> header = rows.isEmpty() ? List.of("value") : columns(rows.get(0));
-        List<List<String>> cells = new ArrayList<>();
-        for (Object row : rows) {
-            cells.add(cells(row, truncate, header.size()));
-        }
-        int[] widths = new int[header.size()];
-        for (int c = 0; c < widths.length; c++) {
-            widths[c] = Math.max(3, header.get(c).length());
-            for (List<String> line : cells) {
-                widths[c] = Math.max(widths[c], line.get(c).length());
+        Class<?> rowType = rows.isEmpty() ? null : rows.get(0).getClass();
+        RecordComponent[] columns = rowType == null ? null : components(rowType);
+        List<String> header = new ArrayList<>();
+        if (columns == null) {
+            header.add("value");
+        } else {
+            for (RecordComponent column : columns) {
+                header.add(escape(column.getName()));
             }
         }
+        List<List<String>> lines = new ArrayList<>(rows.size() + 1);
+        lines.add(header);
+        for (Object row : rows) {
+            lines.add(cells(row, rowType, columns, header.size(), truncate));
+        }
+
+        int[] widths = new int[header.size()];
+        for (List<String> line : lines) {
+            for (int c = 0; c < widths.length; c++) {
+                widths[c] = Math.max(Math.max(widths[c], MINIMUM_COLUMN_WIDTH), halfWidth(line.get(c)));
+            }
+        }
+        StringBuilder separator = new StringBuilder("+");
+        for (int c = 0; c < widths.length; c++) {
+            separator.append("-".repeat(widths[c])).append(c == widths.length - 1 ? "" : "+");
+        }
+        separator.append("+\n");
+
         StringBuilder out = new StringBuilder();
-        String separator = separator(widths);
         out.append(separator);
         appendLine(out, header, widths, truncate);
         out.append(separator);
-        for (List<String> line : cells) {
-            appendLine(out, line, widths, truncate);
+        for (int l = 1; l < lines.size(); l++) {
+            appendLine(out, lines.get(l), widths, truncate);
         }
         out.append(separator);
         return out.toString();
     }
 
-    private static List<String> columns(Object row) {
-        RecordComponent[] components = components(row.getClass());
-        if (components == null) {
-            return List.of("value");
-        }
-        List<String> names = new ArrayList<>(components.length);
-        for (RecordComponent component : components) {
-            names.add(component.getName());
-        }
-        return names;
-    }
-
-    private static List<String> cells(Object row, boolean truncate, int width) {
-        RecordComponent[] components = components(row.getClass());
+    private static List<String> cells(Object row, Class<?> rowType, RecordComponent[] columns, int width, boolean truncate) {
         List<String> cells = new ArrayList<>(width);
-        if (components == null || components.length != width) {
+        if (columns == null || row.getClass() != rowType) {
             cells.add(cell(row, truncate));
             while (cells.size() < width) {
                 cells.add("");
             }
             return cells;
         }
-        for (RecordComponent component : components) {
-            try {
-                cells.add(cell(component.getAccessor().invoke(row), truncate));
-            } catch (ReflectiveOperationException e) {
-                cells.add("<" + e.getClass().getSimpleName() + ">");
-            }
+        for (RecordComponent column : columns) {
+            cells.add(cell(componentValue(row, column), truncate));
         }
         return cells;
+    }
+
+    private static String cell(Object value, boolean truncate) {
+        String text = escape(display(value));
+        if (truncate && text.length() > TRUNCATE_AT) {
+            return text.substring(0, TRUNCATE_AT - 3) + "...";
+        }
+        return text;
+    }
+
+    /** How Spark's {@code ToPrettyString} shows a value. */
+    static String display(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value instanceof byte[] bytes) {
+            StringBuilder hex = new StringBuilder(bytes.length * 3 + 2).append('[');
+            for (int i = 0; i < bytes.length; i++) {
+                hex.append(i == 0 ? "" : " ").append(Character.toUpperCase(Character.forDigit((bytes[i] >> 4) & 0xF, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(bytes[i] & 0xF, 16)));
+            }
+            return hex.append(']').toString();
+        }
+        if (value.getClass().isArray()) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0, n = Array.getLength(value); i < n; i++) {
+                text.append(i == 0 ? "" : ", ").append(display(Array.get(value, i)));
+            }
+            return text.append(']').toString();
+        }
+        if (value instanceof Iterable<?> elements) {
+            StringBuilder text = new StringBuilder("[");
+            String comma = "";
+            for (Object element : elements) {
+                text.append(comma).append(display(element));
+                comma = ", ";
+            }
+            return text.append(']').toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            StringBuilder text = new StringBuilder("{");
+            String comma = "";
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                text.append(comma).append(display(entry.getKey())).append(" -> ").append(display(entry.getValue()));
+                comma = ", ";
+            }
+            return text.append('}').toString();
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        RecordComponent[] components = components(value.getClass());
+        if (components != null) {
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < components.length; i++) {
+                text.append(i == 0 ? "" : ", ").append(display(componentValue(value, components[i])));
+            }
+            return text.append('}').toString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static Object componentValue(Object record, RecordComponent component) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "<" + e.getClass().getSimpleName() + ">";
+        }
     }
 
     private static RecordComponent[] components(Class<?> type) {
@@ -89,35 +172,76 @@ final class TableFormat {
         return COMPONENTS.computeIfAbsent(type, t -> {
             RecordComponent[] components = t.getRecordComponents();
             for (RecordComponent component : components) {
-                component.getAccessor().setAccessible(true);
+                try {
+                    // Records are often private nested classes of the application.
+                    component.getAccessor().setAccessible(true);
+                } catch (RuntimeException notOpen) {
+                    // A module that does not open the record: public accessors still work.
+                }
             }
             return components;
         });
     }
 
-    private static String cell(Object value, boolean truncate) {
-        String text = String.valueOf(value);
-        if (truncate && text.length() > 20) {
-            return text.substring(0, 17) + "...";
+    /** Spark's {@code escapeMetaCharacters}: control characters as their escapes. */
+    static String escape(String text) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String replacement = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                case '\f' -> "\\f";
+                case '\b' -> "\\b";
+                case '\u000B' -> "\\v";
+                case '\u0007' -> "\\a";
+                default -> null;
+            };
+            if (replacement != null && escaped == null) {
+                escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (escaped != null) {
+                if (replacement != null) {
+                    escaped.append(replacement);
+                } else {
+                    escaped.append(c);
+                }
+            }
         }
-        return text;
+        return escaped == null ? text : escaped.toString();
     }
 
-    private static String separator(int[] widths) {
-        StringBuilder line = new StringBuilder("+");
-        for (int width : widths) {
-            line.append("-".repeat(width)).append('+');
+    /** Spark's {@code Utils.stringHalfWidth}: columns a string takes, full-width characters two each. */
+    static int halfWidth(String text) {
+        int width = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            if (isFullWidth(text.charAt(i))) {
+                width++;
+            }
         }
-        return line.append('\n').toString();
+        return width;
+    }
+
+    private static boolean isFullWidth(char c) {
+        return (c >= '\u1100' && c <= '\u115F')
+            || (c >= '\u2E80' && c <= '\uA4CF')
+            || (c >= '\uAC00' && c <= '\uD7A3')
+            || (c >= '\uF900' && c <= '\uFAFF')
+            || (c >= '\uFE10' && c <= '\uFE19')
+            || (c >= '\uFE30' && c <= '\uFE6F')
+            || (c >= '\uFF00' && c <= '\uFF60')
+            || (c >= '\uFFE0' && c <= '\uFFE6');
     }
 
     private static void appendLine(StringBuilder out, List<String> cells, int[] widths, boolean rightAlign) {
+        // Spark's mkString("|", "|", "|\n"): a table without columns still shows "||".
         out.append('|');
         for (int c = 0; c < widths.length; c++) {
             String cell = cells.get(c);
-            String pad = " ".repeat(widths[c] - cell.length());
-            out.append(rightAlign ? pad + cell : cell + pad).append('|');
+            String pad = " ".repeat(widths[c] - halfWidth(cell));
+            out.append(rightAlign ? pad + cell : cell + pad).append(c == widths.length - 1 ? "" : "|");
         }
-        out.append('\n');
+        out.append("|\n");
     }
 }

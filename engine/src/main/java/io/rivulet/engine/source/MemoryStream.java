@@ -1,32 +1,39 @@
 package io.rivulet.engine.source;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A source the application pushes records into: Spark's {@code MemoryStream}, DStream's
  * {@code queueStream}. For tests and for embedding Rivulet behind code that receives data itself.
  *
- * <p>Thread-safe: any number of threads may add. Records go into a bounded lock-free queue
- * (capacity fixed at creation); {@link #addData} waits while it is full, {@link #offer} does not.
- * Records added before the query starts wait in the queue. One query reads the stream at a time.
- * The stream is unbounded until {@link #end()}; after that the query reads what is left and its
- * input ends.
+ * <p>Thread-safe: any number of threads may add. Records go into a bounded queue of exactly
+ * {@link #capacity()} records; {@link #addData} waits while it is full, {@link #offer} does not.
+ * Records added before the query starts wait in the queue. One query reads the stream at a time;
+ * when it ends, what it did not read stays queued for the next. The stream is unbounded until
+ * {@link #end()}; after that the query reads what is left, including records of an
+ * {@code addData} that was under way, and its input ends.
+ *
+ * <p>The queue is a JDK {@link ArrayBlockingQueue} (one lock, no allocation per record) rather
+ * than a lock-free one: this source is for tests and embedding, and must work in any JVM without
+ * extra {@code --add-exports} flags.
  *
  * @param <T> record type
  */
 public final class MemoryStream<T> implements Source<T> {
     private final String name;
-    private final ManyToOneConcurrentArrayQueue<T> queue;
-    private final AtomicBoolean attached = new AtomicBoolean();
+    private final int capacity;
+    private final ArrayBlockingQueue<T> queue;
+    /** The query reading the stream, or {@code null}. */
+    private final AtomicReference<String> reader = new AtomicReference<>();
     private final AtomicLong added = new AtomicLong();
+    /** Threads inside {@code addData}/{@code offer}: the input may not end while one could still add. */
+    private final AtomicInteger adders = new AtomicInteger();
     private volatile boolean ended;
 
     MemoryStream(String name, int capacity) {
@@ -34,19 +41,8 @@ public final class MemoryStream<T> implements Source<T> {
         if (capacity < 2) {
             throw new IllegalArgumentException("memory stream capacity must be >= 2, got " + capacity);
         }
-        this.queue = new ManyToOneConcurrentArrayQueue<>(capacity);
-    }
-
-    /**
-     * Adds records in order, waiting while the queue is full.
-     *
-     * @param records the records, none {@code null}
-     * @throws IllegalStateException if the stream has ended
-     * @throws NullPointerException if a record is {@code null} (nothing after it is added)
-     */
-    @SafeVarargs
-    public final void addData(T... records) {
-        addData(List.of(records));
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
     /**
@@ -54,24 +50,38 @@ public final class MemoryStream<T> implements Source<T> {
      *
      * @param records the records, none {@code null}
      * @throws IllegalStateException if the stream has ended, or the waiting thread is interrupted
+     * @throws NullPointerException if a record is {@code null} (the records before it are added,
+     *     nothing after it)
+     */
+    @SafeVarargs
+    public final void addData(T... records) {
+        addData(Arrays.asList(records));
+    }
+
+    /**
+     * Adds records in order, waiting while the queue is full.
+     *
+     * @param records the records, none {@code null}
+     * @throws IllegalStateException if the stream has ended, or the waiting thread is interrupted
+     *     (the interrupt flag stays set; the records before are added)
+     * @throws NullPointerException if a record is {@code null} (the records before it are added,
+     *     nothing after it)
      */
     public void addData(Collection<? extends T> records) {
-        IdleStrategy idle = null;
-        for (T record : records) {
-            checkOpen(record);
-            while (!queue.offer(record)) {
-                if (idle == null) {
-                    idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        adders.incrementAndGet();
+        try {
+            for (T record : records) {
+                checkOpen(record);
+                try {
+                    queue.put(record);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while memory stream '" + name + "' was full", e);
                 }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new IllegalStateException("interrupted while memory stream '" + name + "' was full");
-                }
-                idle.idle();
+                added.incrementAndGet();
             }
-            added.incrementAndGet();
-            if (idle != null) {
-                idle.reset();
-            }
+        } finally {
+            adders.decrementAndGet();
         }
     }
 
@@ -81,14 +91,20 @@ public final class MemoryStream<T> implements Source<T> {
      * @param record the record
      * @return {@code false} if the queue is full (the record is not added)
      * @throws IllegalStateException if the stream has ended
+     * @throws NullPointerException if the record is {@code null}
      */
     public boolean offer(T record) {
-        checkOpen(record);
-        if (queue.offer(record)) {
-            added.incrementAndGet();
-            return true;
+        adders.incrementAndGet();
+        try {
+            checkOpen(record);
+            if (queue.offer(record)) {
+                added.incrementAndGet();
+                return true;
+            }
+            return false;
+        } finally {
+            adders.decrementAndGet();
         }
-        return false;
     }
 
     private void checkOpen(T record) {
@@ -99,10 +115,18 @@ public final class MemoryStream<T> implements Source<T> {
     }
 
     /**
-     * Ends the stream: the reading query reads what is queued, then its input ends.
+     * Ends the stream: the reading query reads what is queued, then its input ends. Adding
+     * afterwards fails.
      */
     public void end() {
         ended = true;
+    }
+
+    /**
+     * @return records the queue holds before {@link #addData} waits
+     */
+    public int capacity() {
+        return capacity;
     }
 
     /**
@@ -122,30 +146,46 @@ public final class MemoryStream<T> implements Source<T> {
         return 1;
     }
 
+    /**
+     * Opens the stream for one query.
+     *
+     * @throws IllegalStateException if another query reads the stream
+     */
     @Override
     public SourceReader<T> open(SourceContext context) {
-        if (!attached.compareAndSet(false, true)) {
-            throw new IllegalStateException("memory stream '" + name + "' is already read by another query");
+        String queryName = context.queryName();
+        if (!reader.compareAndSet(null, queryName)) {
+            throw new IllegalStateException("memory stream '" + name + "' is already read by query '" + reader.get()
+                + "'; a memory stream feeds one query at a time");
         }
-        return new SourceReader<>() {
-            private SourceOutput<T> output;
-            private java.util.function.Consumer<T> emitter;
+        return new Reader();
+    }
 
-            @Override
-            public int poll(SourceOutput<T> out, int limit) {
-                if (out != output) {
-                    output = out;
-                    emitter = out::emit;
-                }
-                boolean endedBefore = ended;
-                int drained = queue.drain(emitter, limit);
-                return drained == 0 && endedBefore && queue.isEmpty() ? END_OF_INPUT : drained;
-            }
+    /** Not thread-safe; owned by the source task. */
+    private final class Reader implements SourceReader<T> {
+        private boolean closed;
 
-            @Override
-            public void close() {
-                attached.set(false);
+        @Override
+        public int poll(SourceOutput<T> out, int limit) {
+            // Read in this order: ended, then adders, then (after draining) emptiness. An adder that
+            // saw the stream open is counted before end() and uncounted only after its record is
+            // queued, so no record can slip in behind the end of input.
+            boolean endable = ended && adders.get() == 0;
+            int emitted = 0;
+            T record;
+            while (emitted < limit && (record = queue.poll()) != null) {
+                out.emit(record);
+                emitted++;
             }
-        };
+            return emitted == 0 && endable && queue.isEmpty() ? END_OF_INPUT : emitted;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                reader.set(null);
+            }
+        }
     }
 }

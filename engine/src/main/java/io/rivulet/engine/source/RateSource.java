@@ -2,7 +2,9 @@ package io.rivulet.engine.source;
 
 import io.rivulet.engine.internal.Options;
 
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Spark's {@code rate} source: generates {@link RateRow}s at a fixed rate, for testing and
@@ -23,6 +25,8 @@ import java.time.Duration;
  * <p>Immutable and thread-safe; every setter returns a validated copy.
  */
 public final class RateSource implements Source<RateRow> {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
     private final long rowsPerSecond;
     private final int partitions;
     private final long rampUpSeconds;
@@ -58,10 +62,15 @@ public final class RateSource implements Source<RateRow> {
      * @return a copy with that ramp-up
      */
     public RateSource rampUpTime(Duration rampUp) {
-        if (rampUp.isNegative() || rampUp.toNanos() % 1_000_000_000L != 0) {
-            throw new IllegalArgumentException("rampUpTime must be zero or more whole seconds, got " + rampUp);
+        return new RateSource(rowsPerSecond, partitions, wholeSeconds(rampUp, rampUp));
+    }
+
+    private static long wholeSeconds(Duration rampUp, Object asGiven) {
+        Objects.requireNonNull(rampUp, "rampUpTime");
+        if (rampUp.isNegative() || rampUp.toNanos() % NANOS_PER_SECOND != 0) {
+            throw new IllegalArgumentException("rampUpTime must be zero or more whole seconds, got " + asGiven);
         }
-        return new RateSource(rowsPerSecond, partitions, rampUp.toSeconds());
+        return rampUp.toSeconds();
     }
 
     /**
@@ -77,14 +86,17 @@ public final class RateSource implements Source<RateRow> {
         new Options("source 'rate'")
             .add("rowsPerSecond", v -> result[0] = rowsPerSecond(Options.parseLong(v)))
             .add("numPartitions", v -> result[0] = numPartitions(Options.parseInt(v)))
-            .add("rampUpTime", v -> result[0] = rampUpTime(Options.parseDuration(v, "s")))
+            .add("rampUpTime", v -> result[0] = new RateSource(rowsPerSecond, partitions,
+                wholeSeconds(Options.parseDuration(v, "s"), "'" + v + "'")))
             .set(name, value);
         return result[0];
     }
 
     /**
      * Spark's {@code RateStreamProvider.valueAtSecond}: how many rows are due after
-     * {@code seconds} whole seconds.
+     * {@code seconds} whole seconds. As in Spark, the speed grows by
+     * {@code rowsPerSecond / (rampUpSeconds + 1)} whole rows (integer division) each second of the
+     * ramp, so a rate that does not divide evenly ramps up to a little less than the full rate.
      *
      * @param seconds elapsed whole seconds
      * @param rowsPerSecond the full rate
@@ -92,30 +104,33 @@ public final class RateSource implements Source<RateRow> {
      * @return rows due
      */
     static long valueAtSecond(long seconds, long rowsPerSecond, long rampUpSeconds) {
-        double speedDeltaPerSecond = rowsPerSecond / (double) (rampUpSeconds + 1);
+        long speedDeltaPerSecond = rowsPerSecond / (rampUpSeconds + 1);
         if (seconds <= rampUpSeconds) {
+            // speedDelta * seconds * (seconds + 1) / 2, halving the even factor first so it cannot overflow early
             return seconds % 2 == 1
-                ? (long) ((seconds + 1) / 2 * speedDeltaPerSecond * seconds)
-                : (long) (seconds / 2 * speedDeltaPerSecond * (seconds + 1));
+                ? (seconds + 1) / 2 * speedDeltaPerSecond * seconds
+                : seconds / 2 * speedDeltaPerSecond * (seconds + 1);
         }
         return valueAtSecond(rampUpSeconds, rowsPerSecond, rampUpSeconds) + (seconds - rampUpSeconds) * rowsPerSecond;
     }
 
     /**
      * Rows due after {@code elapsedNs}: Spark's per-second totals, spread evenly within each second.
+     * Exact integer arithmetic, so that {@link #dueNs} is its exact inverse.
      *
-     * @param elapsedNs time since the start
+     * @param elapsedNs time since the start, zero or more
      * @return rows due, across all partitions
      */
     long rowsDue(long elapsedNs) {
-        long second = elapsedNs / 1_000_000_000L;
+        long second = elapsedNs / NANOS_PER_SECOND;
         long atSecond = valueAtSecond(second, rowsPerSecond, rampUpSeconds);
         long inSecond = valueAtSecond(second + 1, rowsPerSecond, rampUpSeconds) - atSecond;
-        return atSecond + (long) (inSecond * ((elapsedNs % 1_000_000_000L) / 1e9));
+        return atSecond + multiplyDivideFloor(inSecond, elapsedNs % NANOS_PER_SECOND, NANOS_PER_SECOND);
     }
 
     /**
-     * The time row {@code k} is due, inverse of {@link #rowsDue}.
+     * The time row {@code k} is due: the smallest {@code t} with {@code rowsDue(t) > k}. The last
+     * row of a second is due at the start of the next one.
      *
      * @param k the row's value
      * @return nanoseconds after the start
@@ -124,12 +139,15 @@ public final class RateSource implements Source<RateRow> {
         long rampedRows = valueAtSecond(rampUpSeconds, rowsPerSecond, rampUpSeconds);
         if (k >= rampedRows) {
             // Past the ramp the rate is constant: closed form, no search on the hot path.
-            return rampUpSeconds * 1_000_000_000L + (long) Math.ceil((k - rampedRows + 1) * 1e9 / rowsPerSecond);
+            long rowsPastRamp = k - rampedRows + 1;
+            long wholeSeconds = rowsPastRamp / rowsPerSecond;
+            long withinNs = multiplyDivideCeil(rowsPastRamp % rowsPerSecond, NANOS_PER_SECOND, rowsPerSecond);
+            return (rampUpSeconds + wholeSeconds) * NANOS_PER_SECOND + withinNs;
         }
         long lo = 0;
-        long hi = Math.max(1, rampUpSeconds + 1 + k / rowsPerSecond);
+        long hi = rampUpSeconds;
         while (lo < hi) {
-            // smallest second s with valueAtSecond(s + 1) > k
+            // smallest second s with valueAtSecond(s + 1) > k; it lies within the ramp
             long mid = (lo + hi) >>> 1;
             if (valueAtSecond(mid + 1, rowsPerSecond, rampUpSeconds) > k) {
                 hi = mid;
@@ -139,8 +157,32 @@ public final class RateSource implements Source<RateRow> {
         }
         long atSecond = valueAtSecond(lo, rowsPerSecond, rampUpSeconds);
         long inSecond = valueAtSecond(lo + 1, rowsPerSecond, rampUpSeconds) - atSecond;
-        long within = (long) Math.ceil((k - atSecond + 1) * 1e9 / inSecond);
-        return lo * 1_000_000_000L + Math.min(within, 999_999_999L);
+        return lo * NANOS_PER_SECOND + multiplyDivideCeil(k - atSecond + 1, NANOS_PER_SECOND, inSecond);
+    }
+
+    /** {@code floor(a * b / c)} for {@code a, b >= 0} and {@code c > 0}, exact. */
+    static long multiplyDivideFloor(long a, long b, long c) {
+        long product = a * b;
+        if (Math.multiplyHigh(a, b) == 0 && product >= 0) {
+            return product / c;
+        }
+        return multiplyDivideSlowPath(a, b, c, false);
+    }
+
+    /** {@code ceil(a * b / c)} for {@code a, b >= 0} and {@code c > 0}, exact. */
+    static long multiplyDivideCeil(long a, long b, long c) {
+        long product = a * b;
+        if (Math.multiplyHigh(a, b) == 0 && product >= 0) {
+            return product / c + (product % c == 0 ? 0 : 1);
+        }
+        return multiplyDivideSlowPath(a, b, c, true);
+    }
+
+    private static long multiplyDivideSlowPath(long a, long b, long c, boolean ceil) {
+        // Only rates above ~9.2e9 rows per second overflow a long here.
+        BigInteger[] quotient = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
+        BigInteger result = ceil && quotient[1].signum() != 0 ? quotient[0].add(BigInteger.ONE) : quotient[0];
+        return result.longValueExact();
     }
 
     @Override
@@ -158,6 +200,7 @@ public final class RateSource implements Source<RateRow> {
         return new Reader(this, context);
     }
 
+    /** Not thread-safe; owned by the partition's source task. */
     private static final class Reader implements SourceReader<RateRow> {
         private final RateSource source;
         private final SourceContext context;

@@ -24,8 +24,8 @@ import java.util.Objects;
  *   <li>{@code reconnect} (default true): when the server goes away, keep retrying (every 100 ms,
  *       backing off to 2 s) and go on reading when it comes back; with {@code false} the input ends
  *       when the connection closes.</li>
- *   <li>{@code maxLineLength} (default 1048576 bytes): a longer line fails the query rather than
- *       buffer without bound.</li>
+ *   <li>{@code maxLineLength} (default 1048576 bytes, terminator not counted): a longer line fails
+ *       the query rather than buffer without bound.</li>
  * </ul>
  * A line the server had not finished when it went away is emitted as it is.
  *
@@ -128,7 +128,7 @@ public final class SocketSource implements Source<String> {
         private final SourceContext context;
         private final InetSocketAddress address;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-        private byte[] line = new byte[256];
+        private byte[] line;
         private int lineLength;
         private SocketChannel channel;
         private boolean connecting;
@@ -142,6 +142,7 @@ public final class SocketSource implements Source<String> {
         Reader(SocketSource source, SourceContext context) {
             this.source = source;
             this.context = context;
+            this.line = new byte[(int) Math.min(256, source.maxLineLength + 1L)];
             this.address = new InetSocketAddress(source.host, source.port);
             if (address.isUnresolved()) {
                 throw new IllegalArgumentException("socket source: cannot resolve host '" + source.host + "'");
@@ -242,12 +243,15 @@ public final class SocketSource implements Source<String> {
         }
 
         private void append(byte b) {
+            if (lineLength >= source.maxLineLength && !(lineLength == source.maxLineLength && b == '\r')) {
+                // One byte past the limit is allowed only for the '\r' of a "\r\n" terminator.
+                throw new IllegalStateException("socket source " + source.host + ":" + source.port
+                    + " received a line longer than maxLineLength=" + source.maxLineLength
+                    + " bytes; raise maxLineLength or check that the server ends its lines");
+            }
             if (lineLength == line.length) {
-                if (lineLength >= source.maxLineLength) {
-                    throw new IllegalStateException("socket source " + source.host + ":" + source.port
-                        + " received a line longer than maxLineLength=" + source.maxLineLength + " bytes");
-                }
-                line = Arrays.copyOf(line, Math.min(source.maxLineLength, line.length * 2));
+                line = Arrays.copyOf(line, (int) Math.min(Math.min(source.maxLineLength + 1L, line.length * 2L),
+                    Integer.MAX_VALUE - 8));
             }
             line[lineLength++] = b;
         }
