@@ -5,6 +5,7 @@ import io.rivulet.engine.runtime.PlanNode;
 import io.rivulet.engine.runtime.QueryOptions;
 import io.rivulet.engine.runtime.QueryRuntime;
 import io.rivulet.engine.sink.Sink;
+import io.rivulet.operators.OutputMode;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +26,10 @@ public final class DataStreamWriter<T> {
     private final Sink<? super T> sink;
     private String queryName;
     private Trigger trigger = Trigger.continuous(Trigger.DEFAULT_EPOCH_INTERVAL);
+    private OutputMode outputMode = OutputMode.APPEND;
+    private boolean noDataMicroBatches = true;
+    private boolean maxWatermarkPolicy;
+    private Duration idleInputTimeout = Duration.ZERO;
     private WaitStrategy waitStrategy;
     private int ringCapacity;
     private Duration stopTimeout;
@@ -49,7 +54,81 @@ public final class DataStreamWriter<T> {
     }
 
     /**
-     * @param trigger the epoch interval (default {@code Trigger.continuous(100 ms)})
+     * @param mode what the sink receives each epoch (default {@link OutputMode#APPEND}, as in Spark);
+     *     checked against Spark's rules at {@link #start()}
+     * @return this
+     */
+    public DataStreamWriter<T> outputMode(OutputMode mode) {
+        this.outputMode = Objects.requireNonNull(mode, "outputMode");
+        return this;
+    }
+
+    /**
+     * @param mode {@code append}, {@code update} or {@code complete} (any case), as Spark takes it
+     * @return this
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    public DataStreamWriter<T> outputMode(String mode) {
+        Objects.requireNonNull(mode, "outputMode");
+        for (OutputMode m : OutputMode.values()) {
+            if (m.name().equalsIgnoreCase(mode.trim())) {
+                return outputMode(m);
+            }
+        }
+        throw new IllegalArgumentException("unknown output mode '" + mode + "'; allowed: append, update, complete");
+    }
+
+    /**
+     * Micro-batch only: whether a batch without data runs when the watermark moved, so that windows
+     * it closes are emitted at once (Spark's {@code spark.sql.streaming.noDataMicroBatches.enabled},
+     * default true).
+     *
+     * @param enabled the setting
+     * @return this
+     */
+    public DataStreamWriter<T> noDataMicroBatches(boolean enabled) {
+        this.noDataMicroBatches = enabled;
+        return this;
+    }
+
+    /**
+     * How the watermarks of several inputs combine (Spark's
+     * {@code spark.sql.streaming.multipleWatermarkPolicy}): {@code min} (default: the slowest input
+     * holds it back, nothing it sends is late) or {@code max} (the fastest drives it; the slower
+     * input's rows may be dropped as late).
+     *
+     * @param policy {@code min} or {@code max}
+     * @return this
+     */
+    public DataStreamWriter<T> multipleWatermarkPolicy(String policy) {
+        Objects.requireNonNull(policy, "policy");
+        switch (policy.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "min" -> maxWatermarkPolicy = false;
+            case "max" -> maxWatermarkPolicy = true;
+            default -> throw new IllegalArgumentException("unknown multipleWatermarkPolicy '" + policy + "'; allowed: min, max");
+        }
+        return this;
+    }
+
+    /**
+     * Continuous only: an input that sends nothing for this long stops holding the watermark back
+     * until it sends again (its rows may then be late). Zero (default) turns it off.
+     *
+     * @param timeout zero or positive
+     * @return this
+     */
+    public DataStreamWriter<T> idleInputTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "idleInputTimeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("idleInputTimeout must be zero (off) or positive, got " + timeout);
+        }
+        this.idleInputTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * @param trigger continuous with an epoch interval (default {@code Trigger.continuous(100 ms)}),
+     *     or a micro-batch trigger
      * @return this
      */
     public DataStreamWriter<T> trigger(Trigger trigger) {
@@ -95,7 +174,14 @@ public final class DataStreamWriter<T> {
     public StreamingQuery start() {
         Rivulet.Config config = rivulet.config();
         String name = queryName != null ? queryName : "query-" + UUID.randomUUID().toString().substring(0, 8);
-        QueryOptions options = new QueryOptions(name, trigger.epochInterval().toNanos(),
+        QueryOptions.Execution execution = switch (trigger.kind()) {
+            case CONTINUOUS -> QueryOptions.Execution.CONTINUOUS;
+            case PROCESSING_TIME -> QueryOptions.Execution.PROCESSING_TIME;
+            case ONCE -> QueryOptions.Execution.ONCE;
+            case AVAILABLE_NOW -> QueryOptions.Execution.AVAILABLE_NOW;
+        };
+        QueryOptions options = new QueryOptions(name, outputMode, execution, trigger.interval().toNanos(),
+            noDataMicroBatches, maxWatermarkPolicy, idleInputTimeout.toNanos(),
             (waitStrategy != null ? waitStrategy : config.waitStrategy()).factory(),
             ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(),
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), config.nanoClock(), config.epochClock());

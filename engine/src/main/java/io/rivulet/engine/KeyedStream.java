@@ -1,6 +1,8 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.runtime.OperatorContext;
 import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.function.AggregateFunction;
@@ -56,7 +58,8 @@ public final class KeyedStream<K, T> {
     public Stream<T> reduce(ReduceFunction<T> fn, EmitPolicy emitPolicy) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
-        return process("reduce", () -> new KeyedReduceOperator<K, T>(fn, emitPolicy));
+        return keyed("reduce", PlanNode.KeyedKind.AGGREGATION,
+            context -> new KeyedReduceOperator<K, T>(fn, emitPolicyFor(context, emitPolicy)));
     }
 
     /**
@@ -83,7 +86,8 @@ public final class KeyedStream<K, T> {
     public <A, R> Stream<KeyValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
-        return process("aggregate", () -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicy));
+        return keyed("aggregate", PlanNode.KeyedKind.AGGREGATION,
+            context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy)));
     }
 
     /**
@@ -115,6 +119,42 @@ public final class KeyedStream<K, T> {
      */
     public <R> Stream<R> process(String name, Supplier<? extends KeyedOperator<K, T, R>> factory) {
         Objects.requireNonNull(factory, "factory");
-        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, input, keyFunction, partitions, factory));
+        return keyed(name, PlanNode.KeyedKind.STATEFUL, context -> factory.get());
+    }
+
+    <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind,
+                        Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
+        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, factory));
+    }
+
+    /**
+     * The emit policy a running aggregation gets in a query: complete mode emits every key each
+     * epoch; micro-batch update mode emits each changed key once per batch (Spark's rule); otherwise
+     * the policy asked for.
+     */
+    static EmitPolicy emitPolicyFor(OperatorContext context, EmitPolicy requested) {
+        if (context.outputMode() == OutputMode.COMPLETE) {
+            return EmitPolicy.ALL_ON_EPOCH;
+        }
+        if (context.microBatch()) {
+            return EmitPolicy.ON_EPOCH;
+        }
+        return requested;
+    }
+
+    Rivulet rivulet() {
+        return rivulet;
+    }
+
+    PlanNode<T> input() {
+        return input;
+    }
+
+    Function<? super T, ? extends K> keyFunction() {
+        return keyFunction;
+    }
+
+    int partitions() {
+        return partitions;
     }
 }

@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param numOutputRows rows written to the sink in the interval
  * @param totalInputRows rows read since the query started
  * @param totalOutputRows rows written since the query started
+ * @param eventTimeWatermark the event-time watermark in effect at the commit (in micro-batch mode:
+ *     the batch's), or {@code null} if the query has none
  * @param latency end-to-end latency (ingest to sink) of the rows written in the interval
  * @param sources per-source input
  * @param sink the sink's description
@@ -30,7 +32,7 @@ import java.util.UUID;
 public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
                             long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
                             long numOutputRows, long totalInputRows, long totalOutputRows,
-                            Latency latency, List<SourceProgress> sources, String sink) {
+                            Instant eventTimeWatermark, Latency latency, List<SourceProgress> sources, String sink) {
     /**
      * Copies the source list.
      */
@@ -74,6 +76,7 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
             .append(", numInputRows: ").append(numInputRows)
             .append(String.format(", inputRowsPerSecond: %.1f, processedRowsPerSecond: %.1f", inputRowsPerSecond, processedRowsPerSecond))
             .append(", numOutputRows: ").append(numOutputRows)
+            .append(", eventTimeWatermark: ").append(eventTimeWatermark)
             .append(", latency: { ").append(latency).append(" }")
             .append(", sources: ").append(sources)
             .append(", sink: ").append(sink).append(" }");

@@ -8,12 +8,19 @@ import io.rivulet.operators.stateless.FilterOperator;
 import io.rivulet.operators.stateless.FlatMapOperator;
 import io.rivulet.operators.stateless.MapOperator;
 
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.keyed.SortLimitOperator;
+
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * An unbounded (or bounded) sequence of records of type {@code T}, described lazily: building a
@@ -26,12 +33,99 @@ import java.util.function.Supplier;
  * @param <T> record type
  */
 public final class Stream<T> {
+    private static final Boolean SINGLE_KEY = Boolean.TRUE;
+
     private final Rivulet rivulet;
     private final PlanNode<T> node;
+    /** Set on the stream {@link #orderBy} returns, so that {@link #limit} can fold into the sort. */
+    private final PlanNode<T> sortInput;
+    private final Comparator<? super T> sortOrder;
 
     Stream(Rivulet rivulet, PlanNode<T> node) {
+        this(rivulet, node, null, null);
+    }
+
+    private Stream(Rivulet rivulet, PlanNode<T> node, PlanNode<T> sortInput, Comparator<? super T> sortOrder) {
         this.rivulet = rivulet;
         this.node = node;
+        this.sortInput = sortInput;
+        this.sortOrder = sortOrder;
+    }
+
+    /**
+     * Declares the event time of each record and generates the watermark from it (Spark's
+     * {@code withWatermark}): watermark = the largest event time seen − {@code delay}. Stateful
+     * event-time operators downstream drop records older than the watermark and close windows
+     * behind it.
+     *
+     * @param eventTimeMs the event time of a record, epoch milliseconds
+     * @param delay how late a record may be and still count
+     * @return the same records, with a watermark
+     */
+    public Stream<T> withWatermark(ToLongFunction<? super T> eventTimeMs, Duration delay) {
+        return withWatermark(eventTimeMs, WatermarkStrategy.delay(delay));
+    }
+
+    /**
+     * Declares the event time of each record and generates the watermark with a strategy (a delay,
+     * and optionally a guard against far-future timestamps).
+     *
+     * @param eventTimeMs the event time of a record, epoch milliseconds
+     * @param strategy how the watermark follows event time
+     * @return the same records, with a watermark
+     */
+    public Stream<T> withWatermark(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy) {
+        Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+        Objects.requireNonNull(strategy, "strategy");
+        return new Stream<>(rivulet, new PlanNode.WatermarkNode<>(node, eventTimeMs, strategy));
+    }
+
+    /**
+     * A global aggregation over the whole stream (Spark's {@code df.agg(..)} without
+     * {@code groupBy}): one result row, in one partition.
+     *
+     * @param fn the aggregate; {@link io.rivulet.operators.function.Aggregates#of} combines several
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return the stream of results (per output mode)
+     */
+    public <A, R> Stream<R> aggregateAll(AggregateFunction<? super T, A, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1)
+            .aggregate(fn)
+            .map(KeyValue::value);
+    }
+
+    /**
+     * Sorts the result table of an aggregation (Spark's {@code orderBy}); allowed only in complete
+     * output mode, where each epoch carries the whole table. Runs in one partition.
+     *
+     * @param order the sort order
+     * @return the sorted rows of each epoch
+     */
+    public Stream<T> orderBy(Comparator<? super T> order) {
+        Objects.requireNonNull(order, "order");
+        return new Stream<>(rivulet, sortNode(node, order, Long.MAX_VALUE), node, order);
+    }
+
+    /**
+     * Keeps the first {@code n} rows of each epoch of a sorted result table (Spark's
+     * {@code orderBy(..).limit(n)}).
+     *
+     * @param n rows to keep, at least 1
+     * @return the limited stream
+     * @throws IllegalStateException unless this stream comes from {@link #orderBy}
+     */
+    public Stream<T> limit(long n) {
+        if (sortOrder == null) {
+            throw new IllegalStateException("limit is supported only right after orderBy (on an aggregation in complete mode)");
+        }
+        return new Stream<>(rivulet, sortNode(sortInput, sortOrder, n));
+    }
+
+    private static <T> PlanNode<T> sortNode(PlanNode<T> input, Comparator<? super T> order, long limit) {
+        return new PlanNode.KeyedNode<Object, T, T>(limit == Long.MAX_VALUE ? "orderBy" : "orderBy.limit(" + limit + ")",
+            PlanNode.KeyedKind.SORT, input, record -> SINGLE_KEY, 1, context -> new SortLimitOperator<T>(order, limit));
     }
 
     /**

@@ -52,6 +52,18 @@ public interface StreamingQuery {
     boolean awaitTermination(long timeoutMs) throws InterruptedException;
 
     /**
+     * Waits until every record available in the sources when called has been processed and
+     * committed (Spark's {@code processAllAvailable}). In micro-batch mode the driver runs batches
+     * at once, whatever the trigger, including the no-data batches the watermark calls for. In
+     * continuous mode it waits until two epochs in a row commit without new input. For tests.
+     *
+     * @throws StreamingQueryException if the query failed
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalStateException if called from one of the query's own threads
+     */
+    void processAllAvailable() throws InterruptedException;
+
+    /**
      * Stops the query: sources stop reading, what was read is processed and committed, threads end.
      * Waits for that unless called from one of the query's own threads (e.g. from a sink). If the
      * drain takes longer than the stop timeout, the query is aborted instead. Does nothing if the

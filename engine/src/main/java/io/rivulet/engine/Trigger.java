@@ -9,17 +9,25 @@ import java.util.Objects;
  * progress is reported and (later) state is checkpointed. Spark's {@code Trigger.Continuous}.
  */
 public final class Trigger {
-    /** The default epoch interval. */
+    /** The default epoch interval of continuous processing. */
     public static final Duration DEFAULT_EPOCH_INTERVAL = Duration.ofMillis(100);
 
-    private final Duration epochInterval;
+    /** How a trigger runs the query. */
+    enum Kind {
+        CONTINUOUS, PROCESSING_TIME, ONCE, AVAILABLE_NOW
+    }
 
-    private Trigger(Duration epochInterval) {
-        this.epochInterval = epochInterval;
+    private final Kind kind;
+    private final Duration interval;
+
+    private Trigger(Kind kind, Duration interval) {
+        this.kind = kind;
+        this.interval = interval;
     }
 
     /**
-     * Continuous processing with an epoch every {@code epochInterval}.
+     * Continuous processing (Rivulet's default): record at a time, with an epoch every
+     * {@code epochInterval}; each epoch the sink commits and progress is reported.
      *
      * @param epochInterval between 1 ms and 1 day
      * @return the trigger
@@ -30,7 +38,7 @@ public final class Trigger {
         if (epochInterval.compareTo(Duration.ofMillis(1)) < 0 || epochInterval.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("trigger epoch interval must be between 1 ms and 1 day, got " + epochInterval);
         }
-        return new Trigger(epochInterval);
+        return new Trigger(Kind.CONTINUOUS, epochInterval);
     }
 
     /**
@@ -44,14 +52,58 @@ public final class Trigger {
     }
 
     /**
-     * @return the epoch interval
+     * Micro-batches with Spark's exact per-batch semantics, one every {@code interval} (zero: each
+     * as soon as the previous one ends, Spark's default trigger). A batch runs only when there is
+     * new data or the watermark calls for a no-data batch.
+     *
+     * @param interval zero or more, at most 1 day
+     * @return the trigger
      */
-    public Duration epochInterval() {
-        return epochInterval;
+    public static Trigger processingTime(Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("processing-time interval must be between 0 and 1 day, got " + interval);
+        }
+        return new Trigger(Kind.PROCESSING_TIME, interval);
+    }
+
+    /**
+     * One micro-batch of everything available, then the query stops (Spark's {@code Once}).
+     *
+     * @return the trigger
+     */
+    public static Trigger once() {
+        return new Trigger(Kind.ONCE, Duration.ZERO);
+    }
+
+    /**
+     * Micro-batches until everything available at start is processed, with the no-data batches
+     * the watermark calls for, then the query stops (Spark's {@code AvailableNow}).
+     *
+     * @return the trigger
+     */
+    public static Trigger availableNow() {
+        return new Trigger(Kind.AVAILABLE_NOW, Duration.ZERO);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /**
+     * @return the epoch interval (continuous) or the batch interval (processing time); zero otherwise
+     */
+    public Duration interval() {
+        return interval;
     }
 
     @Override
     public String toString() {
-        return "Continuous(" + epochInterval + ")";
+        return switch (kind) {
+            case CONTINUOUS -> "Continuous(" + interval + ")";
+            case PROCESSING_TIME -> "ProcessingTime(" + interval + ")";
+            case ONCE -> "Once";
+            case AVAILABLE_NOW -> "AvailableNow";
+        };
     }
 }

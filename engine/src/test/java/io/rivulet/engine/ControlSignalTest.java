@@ -8,6 +8,7 @@ import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,6 +37,11 @@ class ControlSignalTest {
         @Override
         public String description() {
             return "scripted-" + tag;
+        }
+
+        @Override
+        public boolean emitsWatermarks() {
+            return true;
         }
 
         @Override
@@ -184,7 +190,7 @@ class ControlSignalTest {
         CollectingSink<Integer> sink = Sinks.collecting();
         try (Rivulet rivulet = Rivulet.create()) {
             rivulet.readStream(source).keyBy(i -> i % 3, 2).reduce((a, b) -> b)
-                .writeStream(sink).trigger(Trigger.continuous(1)).start().awaitTermination();
+                .writeStream(sink).outputMode(OutputMode.UPDATE).trigger(Trigger.continuous(1)).start().awaitTermination();
         }
         assertThat(threads).hasSize(1);
         long ended = -1;

@@ -4,6 +4,7 @@ import io.rivulet.engine.sink.CollectingSink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.function.ReduceFunction;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -63,6 +64,7 @@ class FailureTest {
                 .keyBy(i -> i % 3, 2)
                 .reduce(failing)
                 .writeStream(Sinks.collecting())
+                .outputMode(OutputMode.UPDATE)
                 .ringCapacity(64)
                 .start();
             assertThatThrownBy(query::awaitTermination).hasCauseInstanceOf(Boom.class);
@@ -91,6 +93,7 @@ class FailureTest {
                 .reduce((a, b) -> a)
                 .map(s -> 1L)
                 .writeStream(sink)
+                .outputMode(OutputMode.UPDATE)
                 .start();
             assertThatThrownBy(query::awaitTermination)
                 .hasCauseInstanceOf(NullPointerException.class)

@@ -4,6 +4,7 @@ import io.rivulet.engine.sink.CollectingSink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +27,7 @@ class QueryLifecycleTest {
                 .keyBy(i -> i % 4, 2)
                 .reduce(Integer::sum)
                 .writeStream(sink)
+                .outputMode(OutputMode.UPDATE)
                 .queryName("stoppable")
                 .start();
             assertThat(rivulet.streams().active()).containsExactly(query);
@@ -98,6 +100,7 @@ class QueryLifecycleTest {
                 .keyBy(i -> i % 10, 2)
                 .reduce((a, b) -> b)
                 .writeStream(sink)
+                .outputMode(OutputMode.UPDATE)
                 .trigger(Trigger.continuous(5))
                 .start();
             query.awaitTermination();

@@ -5,6 +5,7 @@ import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,6 +51,7 @@ class StreamPipelineTest {
                 .keyBy(w -> w, 2)
                 .count()
                 .writeStream(sink)
+                .outputMode(OutputMode.UPDATE)
                 .start();
             query.awaitTermination();
             Map<String, Long> last = new HashMap<>();

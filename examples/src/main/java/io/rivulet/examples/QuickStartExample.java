@@ -30,6 +30,7 @@ public final class QuickStartExample {
                 .keyBy(word -> word)
                 .count()
                 .writeStream(Sinks.console())
+                .outputMode("update")    // a running count: each changed (word, count) row
                 .start();
             lines.addData("to be or not to be", "that is the question");
             lines.end();                 // a memory stream is unbounded until ended

@@ -7,6 +7,7 @@ import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.keyed.EmitPolicy;
 
 import java.time.Duration;
@@ -32,6 +33,7 @@ public final class SocketWordCountMain {
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = wordCounts(rivulet, host, port)
                 .writeStream(Sinks.console())
+                .outputMode(OutputMode.UPDATE)
                 .queryName("socket-word-count")
                 .trigger(Trigger.continuous(Duration.ofSeconds(1)))
                 .start();

@@ -7,6 +7,7 @@ import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.keyed.EmitPolicy;
 
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class TradingDemoMain {
                 .aggregate(SymbolStats.aggregate(), EmitPolicy.ON_EPOCH)
                 .map(SymbolRow::of)
                 .writeStream(Sinks.<SymbolRow>console().numRows(10))
+                .outputMode(OutputMode.UPDATE)
                 .queryName("trading-demo")
                 .trigger(Trigger.continuous(Duration.ofSeconds(1)))
                 .start();

@@ -5,6 +5,7 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -85,6 +86,7 @@ class ExamplesTest {
             MemorySink<KeyValue<String, Long>> counts = Sinks.memory("counts");
             StreamingQuery query = SocketWordCountMain.wordCounts(rivulet, "127.0.0.1", netcat.getLocalPort())
                 .writeStream(counts)
+                .outputMode(OutputMode.UPDATE)
                 .start();
             try (Socket client = netcat.accept();
                  Writer typed = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.UTF_8)) {

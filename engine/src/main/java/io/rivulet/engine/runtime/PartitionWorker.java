@@ -8,8 +8,9 @@ import org.agrona.concurrent.AgentTerminationException;
  * Runs one partition of a keyed stage: polls one ring per upstream task and feeds the keyed
  * operator chain.
  *
- * <p>Control signals are merged across inputs: the chain's watermark is the minimum of the inputs'
- * watermarks (an ended input no longer holds it back; when all have ended it is the highest final
+ * <p>Control signals are merged across inputs: the chain's watermark is the minimum (or, by policy,
+ * the maximum) of the watermarks of the inputs that carry one (an ended input, or one silent for
+ * longer than the idle timeout, no longer holds it back; when all have ended it is the highest final
  * watermark of any input); a barrier for epoch {@code e} blocks its
  * input until every input that has not ended has delivered its barrier for {@code e} (aligned
  * barriers), then the chain ends the epoch; when every input has ended, the chain ends. Each cycle
@@ -24,6 +25,14 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private final long[] inputWatermarkMs;
     private final boolean[] blocked;
     private final boolean[] ended;
+    /** Inputs whose watermark counts: those with a watermark generator upstream, or that sent one. */
+    private final boolean[] participates;
+    private final boolean[] idle;
+    private final boolean[] activeThisCycle;
+    private final long[] lastActiveNs;
+    private final boolean maxPolicy;
+    private final long idleTimeoutNs;
+    private final org.agrona.concurrent.NanoClock clock;
     private KeyedHead<?, ?, ?> head;
     private int blockedCount;
     private int endedCount;
@@ -34,13 +43,30 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private long recordsTaken;
     private boolean finished;
 
-    PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs) {
+    /**
+     * @param context the task's context
+     * @param inputs one poller per upstream task
+     * @param carriesWatermark which inputs have a watermark generator upstream
+     * @param maxPolicy take the maximum of the inputs' watermarks instead of the minimum
+     * @param idleTimeoutNs an input silent for longer stops holding the watermark back; 0 = never
+     * @param clock read once per cycle, only when an idle timeout is set
+     */
+    PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs, boolean[] carriesWatermark, boolean maxPolicy,
+                    long idleTimeoutNs, org.agrona.concurrent.NanoClock clock) {
         this.context = context;
         this.inputs = inputs;
         this.inputWatermarkMs = new long[inputs.length];
         this.blocked = new boolean[inputs.length];
         this.ended = new boolean[inputs.length];
+        this.participates = carriesWatermark.clone();
+        this.idle = new boolean[inputs.length];
+        this.activeThisCycle = new boolean[inputs.length];
+        this.lastActiveNs = new long[inputs.length];
+        this.maxPolicy = maxPolicy;
+        this.idleTimeoutNs = idleTimeoutNs;
+        this.clock = clock;
         java.util.Arrays.fill(inputWatermarkMs, Long.MIN_VALUE);
+        java.util.Arrays.fill(lastActiveNs, clock.nanoTime());
     }
 
     void head(KeyedHead<?, ?, ?> head) {
@@ -66,6 +92,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
             }
         }
         context.recordsIn.lazySet(recordsTaken);
+        if (idleTimeoutNs > 0) {
+            checkIdleInputs();
+        }
         if (blockedCount > 0 && blockedCount + endedCount == inputs.length) {
             completeAlignment();
             work++;
@@ -78,9 +107,31 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         return work;
     }
 
+    private void checkIdleInputs() {
+        long now = clock.nanoTime();
+        boolean changed = false;
+        for (int i = 0; i < inputs.length; i++) {
+            if (activeThisCycle[i]) {
+                activeThisCycle[i] = false;
+                lastActiveNs[i] = now;
+                if (idle[i]) {
+                    idle[i] = false;
+                    changed = true;
+                }
+            } else if (!idle[i] && !ended[i] && now - lastActiveNs[i] > idleTimeoutNs) {
+                idle[i] = true;
+                changed = true;
+            }
+        }
+        if (changed) {
+            advanceWatermark();
+        }
+    }
+
     @Override
     public boolean onEvent(Slot slot, long sequence, boolean endOfBatch) {
         budget--;
+        activeThisCycle[currentInput] = true;
         switch (slot.kind) {
             case Slot.RECORD -> {
                 Object key = slot.key;
@@ -121,6 +172,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     }
 
     private void onInputWatermark(int input, long watermark) {
+        participates[input] = true;
         if (watermark > inputWatermarkMs[input]) {
             inputWatermarkMs[input] = watermark;
             advanceWatermark();
@@ -129,21 +181,38 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     private void advanceWatermark() {
         long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         long maxFinal = Long.MIN_VALUE;
+        boolean anyActive = false;
         boolean anyOpen = false;
         for (int i = 0; i < inputs.length; i++) {
+            if (!participates[i]) {
+                continue;
+            }
             if (ended[i]) {
                 maxFinal = Math.max(maxFinal, inputWatermarkMs[i]);
             } else {
                 anyOpen = true;
-                min = Math.min(min, inputWatermarkMs[i]);
+                if (!idle[i]) {
+                    anyActive = true;
+                    min = Math.min(min, inputWatermarkMs[i]);
+                    max = Math.max(max, inputWatermarkMs[i]);
+                }
             }
         }
-        // Once every input has ended no record can follow, so the watermark may rise to the highest
-        // one any input promised; until then an ended input no longer holds it back.
-        long combined = anyOpen ? min : maxFinal;
+        long combined;
+        if (anyActive) {
+            // An ended or idle input no longer holds the watermark back.
+            combined = maxPolicy ? max : min;
+        } else if (!anyOpen) {
+            // Every input ended: no record can follow, so the watermark may rise to the highest one promised.
+            combined = maxFinal;
+        } else {
+            return;
+        }
         if (combined > watermarkMs) {
             watermarkMs = combined;
+            context.watermarkMs = combined;
             head.onWatermark(combined);
         }
     }

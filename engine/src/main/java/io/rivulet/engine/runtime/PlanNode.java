@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import io.rivulet.engine.WatermarkStrategy;
 
 /**
  * A node of a query's logical plan, built by the public {@code Stream} API and turned into tasks by
@@ -16,7 +18,22 @@ import java.util.function.Supplier;
  *
  * @param <T> type of the records the node produces
  */
-public abstract sealed class PlanNode<T> {
+public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.OperatorNode, PlanNode.KeyedNode,
+    PlanNode.WatermarkNode, PlanNode.UnionNode {
+    /** What a keyed node does, for Spark's output-mode rules. */
+    public enum KeyedKind {
+        /** A running aggregation per key (no event-time window): reduce, aggregate, count. */
+        AGGREGATION,
+        /** An aggregation per key and tumbling or sliding event-time window. */
+        WINDOW_AGGREGATION,
+        /** An aggregation per key and session window. */
+        SESSION_AGGREGATION,
+        /** Sorting (and limiting) the result table of an aggregation. */
+        SORT,
+        /** A user keyed operator with its own state. */
+        STATEFUL
+    }
+
     private final String description;
 
     private PlanNode(String description) {
@@ -100,25 +117,63 @@ public abstract sealed class PlanNode<T> {
         final PlanNode<I> input;
         final Function<? super I, ? extends K> keyFunction;
         final int partitions;
-        final Supplier<? extends KeyedOperator<K, I, O>> factory;
+        final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
+        final KeyedKind kind;
 
         /**
          * @param description what the operator does
+         * @param kind what kind of stateful operation it is
          * @param input the node it reads
          * @param keyFunction extracts the key of a record
          * @param partitions number of partitions, or 0 for the query's default
-         * @param factory creates one operator per partition
+         * @param factory creates one operator per partition, for the query's output mode
          */
-        public KeyedNode(String description, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
-                         int partitions, Supplier<? extends KeyedOperator<K, I, O>> factory) {
+        public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
+                         int partitions, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be >= 1 (or 0 for the default), got " + partitions);
             }
+            this.kind = Objects.requireNonNull(kind, "kind");
             this.input = Objects.requireNonNull(input, "input");
             this.keyFunction = Objects.requireNonNull(keyFunction, "keyFunction");
             this.partitions = partitions;
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * @return what kind of stateful operation this is
+         */
+        public KeyedKind kind() {
+            return kind;
+        }
+
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /**
+     * Assigns event time and generates the watermark (Spark's {@code withWatermark}).
+     *
+     * @param <T> record type
+     */
+    public static final class WatermarkNode<T> extends PlanNode<T> {
+        final PlanNode<T> input;
+        final ToLongFunction<? super T> eventTimeMs;
+        final WatermarkStrategy strategy;
+
+        /**
+         * @param input the node it reads
+         * @param eventTimeMs the event time of a record, epoch ms
+         * @param strategy how the watermark follows event time
+         */
+        public WatermarkNode(PlanNode<T> input, ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy) {
+            super("withWatermark(" + strategy + ")");
+            this.input = Objects.requireNonNull(input, "input");
+            this.eventTimeMs = Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
         }
 
         @Override

@@ -27,7 +27,14 @@ import java.util.function.Function;
 final class Planner {
     private final QueryRuntime query;
     private final QueryOptions options;
+    private final OperatorContext operatorContext;
     final List<SourceTask<?>> sourceTasks = new ArrayList<>();
+    /** Micro-batch only: one tracker per withWatermark node, in plan order. */
+    final List<WatermarkTracker> watermarkTrackers = new ArrayList<>();
+    /** Records whose event time was too far ahead (watermark guard), over all watermark nodes. */
+    final java.util.concurrent.atomic.AtomicLong futureEvents = new java.util.concurrent.atomic.AtomicLong();
+    /** Keyed heads and their contexts, for state metrics and watermark reports. */
+    final List<TaskContext> keyedContexts = new ArrayList<>();
     final List<PartitionWorker> workers = new ArrayList<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
     /** Source tasks grouped by the source they read, in plan order. */
@@ -37,6 +44,7 @@ final class Planner {
     Planner(QueryRuntime query, QueryOptions options) {
         this.query = query;
         this.options = options;
+        this.operatorContext = new OperatorContext(options.outputMode(), options.microBatch());
     }
 
     /**
@@ -105,7 +113,13 @@ final class Planner {
                 planNode(input, downstream);
             }
         } else if (node instanceof PlanNode.KeyedNode keyedNode) {
-            planKeyed((PlanNode.KeyedNode<Object, Object, T>) keyedNode, downstream);
+            if (options.microBatch()) {
+                planLocalKeyed((PlanNode.KeyedNode<Object, Object, T>) keyedNode, downstream);
+            } else {
+                planKeyed((PlanNode.KeyedNode<Object, Object, T>) keyedNode, downstream);
+            }
+        } else if (node instanceof PlanNode.WatermarkNode<T> watermarkNode) {
+            planWatermark(watermarkNode, downstream);
         } else {
             throw new IllegalArgumentException("unknown plan node " + node);
         }
@@ -118,10 +132,12 @@ final class Planner {
         }
         List<TaskContext> contexts = sourceContexts.computeIfAbsent(source, s -> new ArrayList<>());
         long startNs = options.nanoClock().nanoTime();
+        long startMs = options.epochClock().time();
         for (int p = 0; p < partitions; p++) {
             TaskContext context = newContext("source-" + sourceTasks.size());
+            context.producesWatermarks = source.emitsWatermarks();
             SourceTask<T> task = new SourceTask<>(context, source, p, partitions, options.nanoClock(), options.epochClock(),
-                options.epochIntervalNs(), startNs);
+                options.epochIntervalNs(), startNs, startMs);
             task.chain(downstream.apply(context));
             sourceTasks.add(task);
             contexts.add(context);
@@ -131,9 +147,11 @@ final class Planner {
     private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
+        List<TaskContext> producerContexts = new ArrayList<>();
         planNode(node.input, context -> {
             RingBuffer<Slot>[] rings = newRings(partitions);
             producers.add(rings);
+            producerContexts.add(context);
             return new ExchangeLink<>(node.keyFunction, rings, context);
         });
         int stage = ++keyedStages;
@@ -146,11 +164,53 @@ final class Planner {
                 ring.addGatingSequences(poller.getSequence());
                 inputs[i] = poller;
             }
+            boolean[] carriesWatermark = new boolean[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                carriesWatermark[i] = producerContexts.get(i).producesWatermarks;
+            }
             TaskContext context = newContext("keyed" + stage + "-" + p);
-            PartitionWorker worker = new PartitionWorker(context, inputs);
-            worker.head(new KeyedHead<>(node.factory.get(), downstream.apply(context)));
+            context.producesWatermarks = anyTrue(carriesWatermark);
+            PartitionWorker worker = new PartitionWorker(context, inputs, carriesWatermark, options.maxWatermarkPolicy(),
+                options.idleInputTimeoutNs(), options.nanoClock());
+            worker.head(new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(context)));
             workers.add(worker);
+            keyedContexts.add(context);
         }
+    }
+
+    private <K, I, O> void planLocalKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
+        int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        int stage = ++keyedStages;
+        KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
+        TaskContext[] contexts = new TaskContext[partitions];
+        LocalExchange exchange = new LocalExchange(heads, contexts);
+        planNode(node.input, context -> exchange.input(context, node.keyFunction));
+        for (int p = 0; p < partitions; p++) {
+            contexts[p] = newContext("keyed" + stage + "-" + p);
+            heads[p] = new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(contexts[p]));
+            keyedContexts.add(contexts[p]);
+        }
+    }
+
+    private <T> void planWatermark(PlanNode.WatermarkNode<T> node, Function<TaskContext, Link<T>> downstream) {
+        WatermarkTracker tracker = options.microBatch() ? new WatermarkTracker(node.strategy.delay().toMillis()) : null;
+        if (tracker != null) {
+            watermarkTrackers.add(tracker);
+        }
+        planNode(node.input, context -> {
+            Link<T> next = downstream.apply(context);
+            context.producesWatermarks = true;
+            return new WatermarkLink<>(node.eventTimeMs, node.strategy, next, tracker, futureEvents);
+        });
+    }
+
+    private static boolean anyTrue(boolean[] values) {
+        for (boolean v : values) {
+            if (v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -80,7 +80,7 @@ final class ProgressReporter {
         long inputDelta = input - lastInput;
         QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
             epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
-            output - lastOutput, input, output, latency, perSource, sinkDescription);
+            output - lastOutput, input, output, watermark(), latency, perSource, sinkDescription);
         lastNs = nowNs;
         lastInput = input;
         lastProcessed = processed;
@@ -94,6 +94,11 @@ final class ProgressReporter {
         }
         last = progress;
         return progress;
+    }
+
+    private Instant watermark() {
+        long watermarkMs = query.eventTimeWatermarkMs();
+        return watermarkMs == Long.MIN_VALUE ? null : Instant.ofEpochMilli(watermarkMs);
     }
 
     QueryProgress last() {

@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.operators.OutputMode;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -11,7 +12,16 @@ import java.util.function.Supplier;
  * Validated settings of one query run, assembled by the public writer API.
  *
  * @param name query name, unique among active queries
- * @param epochIntervalNs how often sources end an epoch
+ * @param outputMode what the sink receives each epoch
+ * @param execution continuous or one of the micro-batch triggers
+ * @param intervalNs continuous: how often sources end an epoch; micro-batch processing time: the
+ *     trigger interval (0 = as fast as possible)
+ * @param noDataMicroBatches micro-batch: run a batch without data when the watermark moved (Spark's
+ *     {@code spark.sql.streaming.noDataMicroBatches.enabled})
+ * @param maxWatermarkPolicy several watermarks combine by maximum instead of minimum (Spark's
+ *     {@code multipleWatermarkPolicy=max})
+ * @param idleInputTimeoutNs continuous: an input silent this long stops holding the watermark back;
+ *     0 = never
  * @param idleStrategies creates the idle strategy of each task thread (one instance per thread)
  * @param ringCapacity slots per ring, a power of two
  * @param defaultParallelism partitions of a keyed stage that names none
@@ -19,19 +29,37 @@ import java.util.function.Supplier;
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
  */
-public record QueryOptions(String name, long epochIntervalNs, Supplier<? extends IdleStrategy> idleStrategies,
-                           int ringCapacity, int defaultParallelism, long stopTimeoutNs,
-                           NanoClock nanoClock, EpochClock epochClock) {
+public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
+                           boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
+                           Supplier<? extends IdleStrategy> idleStrategies, int ringCapacity, int defaultParallelism,
+                           long stopTimeoutNs, NanoClock nanoClock, EpochClock epochClock) {
+    /** How the query runs. */
+    public enum Execution {
+        /** Record at a time; epochs every interval. */
+        CONTINUOUS,
+        /** Micro-batches every interval (0: back to back). */
+        PROCESSING_TIME,
+        /** One micro-batch of what is available, then stop. */
+        ONCE,
+        /** Micro-batches until what was available at start is processed, then stop. */
+        AVAILABLE_NOW
+    }
+
     /**
      * Validates the settings.
      */
     public QueryOptions {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(outputMode, "outputMode");
+        Objects.requireNonNull(execution, "execution");
         Objects.requireNonNull(idleStrategies, "idleStrategies");
         Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(epochClock, "epochClock");
-        if (epochIntervalNs <= 0) {
-            throw new IllegalArgumentException("epoch interval must be positive, got " + epochIntervalNs + " ns");
+        if (intervalNs < 0 || (execution == Execution.CONTINUOUS && intervalNs == 0)) {
+            throw new IllegalArgumentException("trigger interval must be positive, got " + intervalNs + " ns");
+        }
+        if (idleInputTimeoutNs < 0) {
+            throw new IllegalArgumentException("idleInputTimeout must be zero (off) or positive, got " + idleInputTimeoutNs + " ns");
         }
         if (ringCapacity < 2 || Integer.bitCount(ringCapacity) != 1) {
             throw new IllegalArgumentException("ringCapacity must be a power of two >= 2, got " + ringCapacity);
@@ -42,5 +70,19 @@ public record QueryOptions(String name, long epochIntervalNs, Supplier<? extends
         if (stopTimeoutNs <= 0) {
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }
+    }
+
+    /**
+     * @return whether the query runs micro-batches
+     */
+    public boolean microBatch() {
+        return execution != Execution.CONTINUOUS;
+    }
+
+    /**
+     * @return continuous: the epoch interval
+     */
+    public long epochIntervalNs() {
+        return intervalNs;
     }
 }

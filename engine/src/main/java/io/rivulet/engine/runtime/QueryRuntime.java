@@ -43,6 +43,10 @@ public final class QueryRuntime implements StreamingQuery {
     private volatile boolean stopRequested;
     private volatile boolean aborted;
     private volatile long committedEpoch = -1;
+    private volatile long eventTimeWatermarkMs;
+    private final java.util.concurrent.atomic.AtomicLong processAllRequested = new java.util.concurrent.atomic.AtomicLong();
+    private final Object processAllLock = new Object();
+    private volatile long processAllCompleted;
     private volatile boolean sinkFinished;
     private Planner planner;
     private EpochCommitter committer;
@@ -68,6 +72,7 @@ public final class QueryRuntime implements StreamingQuery {
      */
     public static <T> QueryRuntime start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
         Planner.rejectSharedNodes(root);
+        QueryValidator.validate(root, sink, options);
         QueryRuntime query = new QueryRuntime(options, sink, events);
         query.launch(root, sink);
         return query;
@@ -78,7 +83,7 @@ public final class QueryRuntime implements StreamingQuery {
         planner = new Planner(this, options);
         committer = new EpochCommitter(typedSink, writers, this);
         try {
-            typedSink.open(options.name(), writers);
+            typedSink.open(options.name(), writers, options.outputMode());
         } catch (Exception e) {
             throw new IllegalStateException("query '" + options.name() + "': cannot open sink " + typedSink.description() + ": " + e.getMessage(), e);
         }
@@ -95,19 +100,24 @@ public final class QueryRuntime implements StreamingQuery {
         }
         progress = new ProgressReporter(this, planner.sourceContexts, planner.sinkLinks, typedSink.description(),
             options.nanoClock().nanoTime());
-        liveTasks.set(planner.totalTasks());
         events.onStarted(this);
+        if (options.microBatch()) {
+            liveTasks.set(1);
+            startAgent(new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options)));
+            return;
+        }
+        liveTasks.set(planner.totalTasks());
         for (PartitionWorker worker : planner.workers) {
-            startAgent(worker, worker.context());
+            startAgent(worker);
         }
         for (SourceTask<?> task : planner.sourceTasks) {
-            startAgent(task, task.context());
+            startAgent(task);
         }
     }
 
-    private void startAgent(Agent agent, TaskContext context) {
+    private void startAgent(Agent agent) {
         AgentRunner runner = new AgentRunner(options.idleStrategies().get(), this::onTaskError, null, agent);
-        Thread thread = new Thread(runner, context.name);
+        Thread thread = new Thread(runner, agent.roleName());
         thread.setDaemon(true);
         synchronized (threads) {
             runners.add(runner);
@@ -166,10 +176,33 @@ public final class QueryRuntime implements StreamingQuery {
      * @param agent the task
      */
     void taskEnded(Agent agent) {
-        TaskContext context = agent instanceof SourceTask<?> task ? task.context() : ((PartitionWorker) agent).context();
-        if (agent instanceof SourceTask<?> task && task.reader() != null) {
+        if (agent instanceof SourceTask<?> task) {
+            closeTask(task.context(), task.reader());
+        } else {
+            closeTask(((PartitionWorker) agent).context(), null);
+        }
+        onAgentEnded();
+    }
+
+    /**
+     * Called on the micro-batch driver's thread as it ends: every task of the query ran on it.
+     *
+     * @param driver the driver
+     */
+    void driverEnded(MicroBatchDriver driver) {
+        for (SourceTask<?> task : planner.sourceTasks) {
+            closeTask(task.context(), task.reader());
+        }
+        for (TaskContext context : planner.keyedContexts) {
+            closeTask(context, null);
+        }
+        onAgentEnded();
+    }
+
+    private void closeTask(TaskContext context, io.rivulet.engine.source.SourceReader<?> reader) {
+        if (reader != null) {
             try {
-                task.reader().close();
+                reader.close();
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "closing source reader of " + context.name + " failed", e);
             }
@@ -181,11 +214,102 @@ public final class QueryRuntime implements StreamingQuery {
                 fail(e);
             }
         }
+    }
+
+    private void onAgentEnded() {
         if (liveTasks.decrementAndGet() == 0) {
             closeSinkQuietly(null);
             events.onTerminated(this);
             terminated.countDown();
+            synchronized (processAllLock) {
+                processAllLock.notifyAll();
+            }
         }
+    }
+
+    /**
+     * @return how many {@link #processAllAvailable()} calls have asked for a drain
+     */
+    long processAllRequested() {
+        return processAllRequested.get();
+    }
+
+    /**
+     * @return the latest drain request the driver has completed
+     */
+    long processAllCompleted() {
+        return processAllCompleted;
+    }
+
+    void processAllDone(long request) {
+        synchronized (processAllLock) {
+            processAllCompleted = Math.max(processAllCompleted, request);
+            processAllLock.notifyAll();
+        }
+    }
+
+    void onBatchWatermark(long watermarkMs) {
+        eventTimeWatermarkMs = watermarkMs;
+    }
+
+    /**
+     * @return the event-time watermark now in effect, or {@link Long#MIN_VALUE} if none
+     */
+    long eventTimeWatermarkMs() {
+        if (options.microBatch()) {
+            return planner.watermarkTrackers.isEmpty() ? Long.MIN_VALUE : eventTimeWatermarkMs;
+        }
+        long min = Long.MAX_VALUE;
+        boolean any = false;
+        for (TaskContext context : planner.keyedContexts) {
+            if (context.producesWatermarks) {
+                any = true;
+                min = Math.min(min, context.watermarkMs);
+            }
+        }
+        return any ? min : Long.MIN_VALUE;
+    }
+
+    @Override
+    public void processAllAvailable() throws InterruptedException {
+        if (isQueryThread(Thread.currentThread())) {
+            throw new IllegalStateException("processAllAvailable() cannot be called from the query's own thread");
+        }
+        if (!options.microBatch()) {
+            awaitQuietContinuous();
+            return;
+        }
+        long request = processAllRequested.incrementAndGet();
+        synchronized (processAllLock) {
+            while (processAllCompleted < request && isActive()) {
+                processAllLock.wait(100);
+            }
+        }
+        throwIfFailed();
+    }
+
+    /**
+     * Continuous mode: waits until two epochs in a row commit without new input, so everything the
+     * sources had was read, processed and committed.
+     */
+    private void awaitQuietContinuous() throws InterruptedException {
+        long lastInput = -1;
+        long lastEpoch = committedEpoch;
+        int quietCommits = 0;
+        while (isActive() && quietCommits < 2) {
+            synchronized (processAllLock) {
+                processAllLock.wait(Math.max(1, options.epochIntervalNs() / 1_000_000));
+            }
+            long epoch = committedEpoch;
+            if (epoch != lastEpoch) {
+                lastEpoch = epoch;
+                QueryProgress last = progress.last();
+                long input = last == null ? 0 : last.totalInputRows();
+                quietCommits = input == lastInput ? quietCommits + 1 : 0;
+                lastInput = input;
+            }
+        }
+        throwIfFailed();
     }
 
     private void closeSinkQuietly(Throwable primary) {

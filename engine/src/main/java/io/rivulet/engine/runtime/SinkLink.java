@@ -68,6 +68,11 @@ final class SinkLink<T> extends Link<T> {
 
     @Override
     void onEnd() {
+        finish();
+    }
+
+    /** This writer will write no more; lets the sink commit without it. */
+    void finish() {
         committer.writerFinished(writerIndex);
     }
 

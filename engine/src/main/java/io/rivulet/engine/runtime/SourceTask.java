@@ -41,10 +41,15 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private long finalEpoch = Long.MAX_VALUE;
     private boolean finished;
 
+    private final long startNs;
+    private final long startMs;
+
     SourceTask(TaskContext context, Source<T> source, int partition, int numPartitions,
-               NanoClock nanoClock, EpochClock epochClock, long epochIntervalNs, long startNs) {
+               NanoClock nanoClock, EpochClock epochClock, long epochIntervalNs, long startNs, long startMs) {
         this.context = context;
         this.source = source;
+        this.startNs = startNs;
+        this.startMs = startMs;
         this.partition = partition;
         this.numPartitions = numPartitions;
         this.nanoClock = nanoClock;
@@ -191,8 +196,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
      * @throws Exception when the reader cannot be opened
      */
     void open() throws Exception {
-        nowNs = nanoClock.nanoTime();
-        nowMs = epochClock.time();
+        // Every partition of the query opens at the same instant, so their schedules agree.
+        nowNs = startNs;
+        nowMs = startMs;
         reader = source.open(this);
         if (reader == null) {
             throw new IllegalStateException("source " + source.description() + " opened a null reader");
@@ -201,5 +207,52 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     SourceReader<T> reader() {
         return reader;
+    }
+
+    /**
+     * Micro-batch: reads everything the reader has now into the chain, on the driver thread.
+     *
+     * @param batchNs the batch's monotonic time
+     * @param batchMs the batch's wall-clock time
+     * @return records read, or {@link SourceReader#END_OF_INPUT} if the input ended and nothing was read
+     * @throws Exception a reader or operator failure
+     */
+    int drainAvailable(long batchNs, long batchMs) throws Exception {
+        if (finished) {
+            return SourceReader.END_OF_INPUT;
+        }
+        nowNs = batchNs;
+        nowMs = batchMs;
+        context.ingestNs = batchNs;
+        int total = 0;
+        while (true) {
+            int polled = reader.poll(this, POLL_LIMIT);
+            if (polled == SourceReader.END_OF_INPUT) {
+                finished = true;
+                break;
+            }
+            if (polled == 0) {
+                break;
+            }
+            total += polled;
+        }
+        context.recordsIn.lazySet(recordsRead);
+        return total == 0 && finished ? SourceReader.END_OF_INPUT : total;
+    }
+
+    /** Micro-batch: the batch's watermark reaches the chain. */
+    void batchWatermark(long watermarkMs) {
+        chain.onWatermark(watermarkMs);
+    }
+
+    /** Micro-batch: batch {@code batchId} ends on this task's chain. */
+    void batchEnd(long batchId) throws Exception {
+        reader.onEpochEnd(batchId);
+        chain.onEpoch(batchId);
+    }
+
+    /** Micro-batch: batch {@code batchId} is committed. */
+    void batchCommitted(long batchId) throws Exception {
+        reader.onEpochCommitted(batchId);
     }
 }

@@ -19,6 +19,10 @@ final class TaskContext {
     final AtomicLong recordsIn = new AtomicLong();
     /** Monotonic time the record being processed entered the query. */
     long ingestNs;
+    /** Whether this task's output carries watermarks (a withWatermark node upstream). Set by the planner. */
+    boolean producesWatermarks;
+    /** The chain's current watermark, for progress (written by the owner, read by the reporter). */
+    volatile long watermarkMs = Long.MIN_VALUE;
     /** The sink link ending this task's chain, if the task is in the query's last stage. */
     SinkLink<?> sinkLink;
 

@@ -1,5 +1,7 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.operators.OutputMode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,7 +9,8 @@ import java.util.Objects;
 /**
  * Keeps every committed row in an in-memory table that can be read while the query runs: Spark's
  * {@code memory} sink, for tests and interactive use. Rows become visible when their epoch commits,
- * all of an epoch at once. The table grows without bound: not for long-running queries.
+ * all of an epoch at once; in complete mode each epoch's result table replaces the previous one.
+ * In append and update modes the table grows without bound: not for long-running queries.
  *
  * <p>Thread-safe: {@link #rows()} may be called from any thread at any time. One query at a time
  * writes to the table (a second concurrent query fails to start); a later query appends to it.
@@ -18,6 +21,7 @@ public final class MemorySink<T> implements Sink<T> {
     private final String tableName;
     private final List<T> table = new ArrayList<>();
     private final QueryClaim claim = new QueryClaim();
+    private boolean replaceOnCommit;
     private EpochBuffer<T> buffer;
 
     MemorySink(String tableName) {
@@ -59,8 +63,20 @@ public final class MemorySink<T> implements Sink<T> {
      */
     @Override
     public void open(String queryName, int numWriters) {
+        open(queryName, numWriters, OutputMode.APPEND);
+    }
+
+    /**
+     * In complete mode each committed epoch replaces the table (it holds the latest result table, as
+     * Spark's memory sink does); otherwise committed rows are appended.
+     *
+     * @throws IllegalStateException if another query is writing to this table
+     */
+    @Override
+    public void open(String queryName, int numWriters, OutputMode outputMode) {
         claim.claim(description(), queryName);
         buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
+        replaceOnCommit = outputMode == OutputMode.COMPLETE;
     }
 
     @Override
@@ -72,6 +88,9 @@ public final class MemorySink<T> implements Sink<T> {
     public void commit(long epochId) {
         List<T> rows = buffer.take(epochId, Integer.MAX_VALUE).rows();
         synchronized (this) {
+            if (replaceOnCommit) {
+                table.clear();
+            }
             table.addAll(rows);
         }
     }

@@ -30,6 +30,20 @@ public interface Sink<T> {
     }
 
     /**
+     * Prepares the sink for a query with the query's output mode; the runtime calls this one. By
+     * default it calls {@link #open(String, int)}: override it when the mode changes what the sink
+     * does (a memory table in complete mode holds only the latest result table).
+     *
+     * @param queryName the query's name
+     * @param numWriters how many writers will be created
+     * @param outputMode the query's output mode
+     * @throws Exception when the sink cannot be used
+     */
+    default void open(String queryName, int numWriters, io.rivulet.operators.OutputMode outputMode) throws Exception {
+        open(queryName, numWriters);
+    }
+
+    /**
      * Creates the writer used by one task of the query's last stage.
      *
      * @param writerIndex from 0 to {@code numWriters - 1}

@@ -25,6 +25,17 @@ public interface Source<T> {
     int numPartitions();
 
     /**
+     * Whether the readers emit event-time watermarks themselves ({@link SourceOutput#emitWatermark}).
+     * Such a source then holds back the watermark of the stages it feeds from the start, like a
+     * {@code withWatermark} stream that has not produced a record yet.
+     *
+     * @return {@code false} unless the source emits watermarks
+     */
+    default boolean emitsWatermarks() {
+        return false;
+    }
+
+    /**
      * Opens the reader of one partition. Called on the query's starting thread; a failure fails
      * the start with this exception as the cause.
      *

@@ -10,5 +10,10 @@ public enum EmitPolicy {
      * At each epoch barrier: one output per key that changed during the epoch, holding its latest
      * value, in the order the keys first changed. This is Spark's update output mode.
      */
-    ON_EPOCH
+    ON_EPOCH,
+    /**
+     * At each epoch barrier: every key with its current value, changed or not. This is Spark's
+     * complete output mode.
+     */
+    ALL_ON_EPOCH
 }

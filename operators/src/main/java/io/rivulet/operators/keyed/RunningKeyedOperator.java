@@ -63,7 +63,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
         entry.state = updated;
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
-        } else if (!entry.changed) {
+        } else if (emitPolicy == EmitPolicy.ON_EPOCH && !entry.changed) {
             entry.changed = true;
             changedThisEpoch.add(entry);
         }
@@ -89,6 +89,12 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     }
 
     private void flushChanged(Output<O> out) {
+        if (emitPolicy == EmitPolicy.ALL_ON_EPOCH) {
+            for (Entry<K, S> entry : state.values()) {
+                out.emit(output(entry.key, entry.state));
+            }
+            return;
+        }
         for (int i = 0, n = changedThisEpoch.size(); i < n; i++) {
             Entry<K, S> entry = changedThisEpoch.get(i);
             entry.changed = false;

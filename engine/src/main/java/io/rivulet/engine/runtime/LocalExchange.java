@@ -1,0 +1,78 @@
+package io.rivulet.engine.runtime;
+
+import java.util.function.Function;
+
+/**
+ * The micro-batch form of a keyed exchange: every task runs on the driver thread, so records go
+ * straight to the partition's keyed operator; no ring. A control signal reaches the partitions once
+ * every upstream task has sent it, as barrier alignment would. Not thread-safe; owned by the
+ * micro-batch driver.
+ */
+final class LocalExchange {
+    private final KeyedHead<?, ?, ?>[] heads;
+    private final TaskContext[] contexts;
+    private int inputs;
+    private int watermarksArrived;
+    private long watermarkMs = Long.MIN_VALUE;
+    private int epochsArrived;
+    private int endsArrived;
+
+    LocalExchange(KeyedHead<?, ?, ?>[] heads, TaskContext[] contexts) {
+        this.heads = heads;
+        this.contexts = contexts;
+    }
+
+    /**
+     * @param upstream the producing task
+     * @param keyFunction the key of a record
+     * @param <K> key type
+     * @param <T> record type
+     * @return the link that ends the producing task's chain
+     */
+    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction) {
+        inputs++;
+        return new Link<>() {
+            @Override
+            public void emit(T record) {
+                K key = keyFunction.apply(record);
+                if (key == null) {
+                    throw new NullPointerException("keyBy function returned null for record " + record);
+                }
+                int partition = ExchangeLink.partitionOf(key, heads.length);
+                contexts[partition].ingestNs = upstream.ingestNs;
+                contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
+                heads[partition].onRecord(key, record);
+            }
+
+            @Override
+            void onWatermark(long wm) {
+                watermarkMs = watermarksArrived == 0 ? wm : Math.min(watermarkMs, wm);
+                if (++watermarksArrived == inputs) {
+                    watermarksArrived = 0;
+                    for (KeyedHead<?, ?, ?> head : heads) {
+                        head.onWatermark(watermarkMs);
+                    }
+                }
+            }
+
+            @Override
+            void onEpoch(long epochId) {
+                if (++epochsArrived == inputs) {
+                    epochsArrived = 0;
+                    for (KeyedHead<?, ?, ?> head : heads) {
+                        head.onEpoch(epochId);
+                    }
+                }
+            }
+
+            @Override
+            void onEnd() {
+                if (++endsArrived == inputs) {
+                    for (KeyedHead<?, ?, ?> head : heads) {
+                        head.onEnd();
+                    }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.source.SourceReader;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.List;
+
+/**
+ * Runs a query as Spark's micro-batch engine does, on one thread: every task's chain runs here, and
+ * keyed stages exchange records in place ({@link LocalExchange}).
+ *
+ * <p>Batch {@code N} runs with watermark {@code W(N)}, computed when batch {@code N-1} ended:
+ * <ol>
+ *   <li>each source's available records are read and pushed through the chains; stateful operators
+ *       judge lateness against the watermark they last received, {@code W(N-1)};</li>
+ *   <li>{@code W(N)} reaches the operators (append mode emits and evicts what it closes);</li>
+ *   <li>batch {@code N} ends (update and complete modes emit), and the sink commits it;</li>
+ *   <li>{@code W(N+1)} = the minimum (or maximum, by policy) over {@code withWatermark} nodes of their
+ *       largest event time − delay; a node without data counts as 0; it never goes down.</li>
+ * </ol>
+ * A batch runs when a source has data, or, with no-data batches on, when {@code W(N+1) > W(N)} and a
+ * stateful operator uses the watermark. Input that ends is not flushed: as in Spark, windows the
+ * watermark has not closed are never emitted. Not thread-safe; owned by its agent thread.
+ */
+final class MicroBatchDriver implements Agent {
+    private final QueryRuntime query;
+    private final QueryOptions options;
+    private final List<SourceTask<?>> sources;
+    private final List<WatermarkTracker> trackers;
+    private final List<SinkLink<?>> sinkLinks;
+    private final boolean watermarkDrivesState;
+    private final String roleName;
+    private long nextBatchId;
+    private long watermarkMs;
+    private long nextTriggerNs;
+    private boolean started;
+    private boolean finished;
+
+    MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState) {
+        this.query = query;
+        this.options = options;
+        this.sources = List.copyOf(planner.sourceTasks);
+        this.trackers = List.copyOf(planner.watermarkTrackers);
+        this.sinkLinks = List.copyOf(planner.sinkLinks);
+        this.watermarkDrivesState = watermarkDrivesState;
+        this.roleName = "rivulet-" + options.name() + "-microbatch";
+    }
+
+    @Override
+    public int doWork() throws Exception {
+        if (query.isAborted() || finished) {
+            throw new AgentTerminationException();
+        }
+        long requested = query.processAllRequested();
+        boolean forced = requested > query.processAllCompleted();
+        if (query.isStopRequested()) {
+            finish();
+        }
+        long now = options.nanoClock().nanoTime();
+        boolean due = forced || !started || now >= nextTriggerNs;
+        if (!due) {
+            return 0;
+        }
+        started = true;
+        nextTriggerNs = now + options.intervalNs();
+        int batches = 0;
+        boolean inputEnded;
+        // Run batches until nothing is left to do right now.
+        while (true) {
+            long batchWatermark = nextWatermark();
+            int rows = readBatch();
+            inputEnded = rows == SourceReader.END_OF_INPUT;
+            if (rows > 0) {
+                watermarkMs = batchWatermark;
+                completeBatch(watermarkMs);
+                batches++;
+            }
+            long following = nextWatermark();
+            if (options.noDataMicroBatches() && watermarkDrivesState && following > watermarkMs
+                && options.execution() != QueryOptions.Execution.ONCE) {
+                watermarkMs = following;
+                completeBatch(watermarkMs);
+                batches++;
+            }
+            if (rows <= 0 || options.execution() == QueryOptions.Execution.ONCE) {
+                break;
+            }
+        }
+        if (forced) {
+            query.processAllDone(requested);
+        }
+        if (inputEnded || options.execution() != QueryOptions.Execution.PROCESSING_TIME) {
+            finish();
+        }
+        return batches;
+    }
+
+    /**
+     * Reads one batch of input into the chains.
+     *
+     * @return rows read; {@link SourceReader#END_OF_INPUT} when every source has ended and none read
+     */
+    private int readBatch() throws Exception {
+        long batchNs = options.nanoClock().nanoTime();
+        long batchMs = options.epochClock().time();
+        int rows = 0;
+        boolean allEnded = true;
+        for (SourceTask<?> source : sources) {
+            int read = source.drainAvailable(batchNs, batchMs);
+            if (read != SourceReader.END_OF_INPUT) {
+                allEnded = false;
+                rows += read;
+            }
+        }
+        return rows == 0 && allEnded ? SourceReader.END_OF_INPUT : rows;
+    }
+
+    private void completeBatch(long batchWatermarkMs) throws Exception {
+        long batchId = nextBatchId++;
+        query.onBatchWatermark(batchWatermarkMs);
+        for (SourceTask<?> source : sources) {
+            source.batchWatermark(batchWatermarkMs);
+        }
+        for (SourceTask<?> source : sources) {
+            source.batchEnd(batchId);
+        }
+        for (SourceTask<?> source : sources) {
+            source.batchCommitted(batchId);
+        }
+    }
+
+    private long nextWatermark() {
+        if (trackers.isEmpty()) {
+            return watermarkMs;
+        }
+        long combined = options.maxWatermarkPolicy() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        for (WatermarkTracker tracker : trackers) {
+            long wm = tracker.watermarkMs();
+            combined = options.maxWatermarkPolicy() ? Math.max(combined, wm) : Math.min(combined, wm);
+        }
+        return Math.max(watermarkMs, combined);
+    }
+
+    private void finish() {
+        finished = true;
+        for (SinkLink<?> link : sinkLinks) {
+            link.finish();
+        }
+        throw new AgentTerminationException();
+    }
+
+    @Override
+    public void onClose() {
+        query.driverEnded(this);
+    }
+
+    @Override
+    public String roleName() {
+        return roleName;
+    }
+}

@@ -1,0 +1,121 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.operators.OutputMode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Spark's output-mode legality rules, checked when a query starts, before anything runs. Each
+ * rejection names the rule in Spark's words and says what to do instead.
+ *
+ * <p>Where Rivulet goes further than Spark: session windows are allowed in update mode.
+ */
+final class QueryValidator {
+    private QueryValidator() {
+    }
+
+    /** A stateful node on a path from a source to the sink, with what lies upstream of it. */
+    private record Stateful(PlanNode.KeyedNode<?, ?, ?> node, boolean watermarkUpstream, int aggregationsUpstream) {
+    }
+
+    static void validate(PlanNode<?> root, Sink<?> sink, QueryOptions options) {
+        OutputMode mode = options.outputMode();
+        List<Stateful> stateful = new ArrayList<>();
+        collect(root, stateful);
+        List<Stateful> aggregations = stateful.stream().filter(s -> isAggregation(s.node().kind())).toList();
+        if (mode == OutputMode.COMPLETE && aggregations.isEmpty()) {
+            throw new IllegalArgumentException("Invalid streaming output mode: complete. This output mode is not supported"
+                + " for no streaming aggregations on streaming DataFrames/DataSets: complete mode re-emits the whole result"
+                + " table of an aggregation every epoch; use append or update for this query");
+        }
+        for (Stateful s : aggregations) {
+            if (s.aggregationsUpstream() > 0) {
+                throw new IllegalArgumentException("Multiple streaming aggregations are not supported with streaming"
+                    + " DataFrames/Datasets: '" + s.node().description() + "' aggregates the output of another aggregation,"
+                    + " which would double-count updated rows");
+            }
+            if (mode == OutputMode.APPEND && !watermarkInKey(s)) {
+                throw new IllegalArgumentException("Invalid streaming output mode: append. This output mode is not supported"
+                    + " for streaming aggregations without watermark on streaming DataFrames/DataSets: '"
+                    + s.node().description() + "' can only emit a row once the watermark closes it, so group by an"
+                    + " event-time window after withWatermark, or use update or complete mode");
+            }
+        }
+        for (Stateful s : stateful) {
+            PlanNode.KeyedKind kind = s.node().kind();
+            if (kind == PlanNode.KeyedKind.SORT && (mode != OutputMode.COMPLETE || s.aggregationsUpstream() == 0)) {
+                throw new IllegalArgumentException("Sorting is not supported on streaming DataFrames/Datasets, unless it is on"
+                    + " aggregated DataFrame/Dataset in Complete output mode (output mode is " + mode.name().toLowerCase()
+                    + ")");
+            }
+            if (kind == PlanNode.KeyedKind.STATEFUL && mode == OutputMode.COMPLETE) {
+                throw new IllegalArgumentException("Invalid streaming output mode: complete. '" + s.node().description()
+                    + "' is an arbitrary stateful operation, which has no result table to re-emit; use append or update");
+            }
+        }
+        if (sink instanceof io.rivulet.engine.sink.OutputModeAware aware && !aware.supports(mode)) {
+            throw new IllegalArgumentException("sink " + sink.description() + " does not support output mode "
+                + mode.name().toLowerCase());
+        }
+    }
+
+    /**
+     * Whether a stateful operator uses the watermark to close state, so that Spark would run a
+     * no-data batch when the watermark moves.
+     */
+    static boolean watermarkDrivesState(PlanNode<?> root, QueryOptions options) {
+        if (options.outputMode() == OutputMode.COMPLETE) {
+            return false;
+        }
+        List<Stateful> stateful = new ArrayList<>();
+        collect(root, stateful);
+        return stateful.stream().anyMatch(QueryValidator::watermarkInKey);
+    }
+
+    private static boolean isAggregation(PlanNode.KeyedKind kind) {
+        return kind == PlanNode.KeyedKind.AGGREGATION || kind == PlanNode.KeyedKind.WINDOW_AGGREGATION
+            || kind == PlanNode.KeyedKind.SESSION_AGGREGATION;
+    }
+
+    private static boolean watermarkInKey(Stateful s) {
+        PlanNode.KeyedKind kind = s.node().kind();
+        return s.watermarkUpstream()
+            && (kind == PlanNode.KeyedKind.WINDOW_AGGREGATION || kind == PlanNode.KeyedKind.SESSION_AGGREGATION);
+    }
+
+    /** Walks every path from the sink back to the sources. */
+    private static void collect(PlanNode<?> node, List<Stateful> out) {
+        if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
+            out.add(new Stateful(keyed, hasWatermarkUpstream(keyed.input), aggregationsUpstream(keyed.input)));
+        }
+        for (PlanNode<?> input : node.inputs()) {
+            collect(input, out);
+        }
+    }
+
+    private static boolean hasWatermarkUpstream(PlanNode<?> node) {
+        if (node instanceof PlanNode.WatermarkNode<?>) {
+            return true;
+        }
+        if (node instanceof PlanNode.SourceNode<?> source) {
+            return source.source.emitsWatermarks();
+        }
+        for (PlanNode<?> input : node.inputs()) {
+            if (hasWatermarkUpstream(input)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int aggregationsUpstream(PlanNode<?> node) {
+        int count = node instanceof PlanNode.KeyedNode<?, ?, ?> keyed && isAggregation(keyed.kind()) ? 1 : 0;
+        int most = 0;
+        for (PlanNode<?> input : node.inputs()) {
+            most = Math.max(most, aggregationsUpstream(input));
+        }
+        return count + most;
+    }
+}

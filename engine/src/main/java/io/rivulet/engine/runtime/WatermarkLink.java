@@ -1,0 +1,90 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.WatermarkStrategy;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+
+/**
+ * Generates a stream's watermark from its event time (Spark's {@code withWatermark}): the largest
+ * event time seen minus the delay, never decreasing.
+ *
+ * <p>Continuous mode ({@code tracker == null}): the record goes on first (it is judged against the
+ * watermark before it), then the watermark, if it rose, travels in-band behind it. Event times are
+ * milliseconds, so at high rates many records share one watermark: at most one watermark signal per
+ * millisecond of event time. Micro-batch mode: the link only feeds its {@link WatermarkTracker}; the
+ * driver moves the watermark between batches, as Spark does. A watermark from upstream is replaced by
+ * this one. Not thread-safe; owned by the task running the chain.
+ */
+final class WatermarkLink<T> extends Link<T> {
+    private final ToLongFunction<? super T> eventTimeMs;
+    private final long delayMs;
+    private final long maxAheadMs;
+    private final WatermarkStrategy.FutureEventPolicy futurePolicy;
+    private final Link<T> next;
+    private final WatermarkTracker tracker;
+    private final AtomicLong futureEvents;
+    private long maxEventMs = Long.MIN_VALUE;
+    private long emittedMs = Long.MIN_VALUE;
+
+    WatermarkLink(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next,
+                  WatermarkTracker tracker, AtomicLong futureEvents) {
+        this.eventTimeMs = eventTimeMs;
+        this.delayMs = strategy.delay().toMillis();
+        this.futurePolicy = strategy.futurePolicy();
+        this.maxAheadMs = strategy.maxAhead().toMillis();
+        this.next = next;
+        this.tracker = tracker;
+        this.futureEvents = futureEvents;
+    }
+
+    @Override
+    public void emit(T record) {
+        long eventMs = eventTimeMs.applyAsLong(record);
+        if (eventMs > maxEventMs) {
+            advance(eventMs);
+        }
+        next.emit(record);
+        if (tracker == null && maxEventMs != Long.MIN_VALUE) {
+            long watermark = maxEventMs - delayMs;
+            if (watermark > emittedMs) {
+                emittedMs = watermark;
+                next.onWatermark(watermark);
+            }
+        }
+    }
+
+    private void advance(long eventMs) {
+        if (futurePolicy != WatermarkStrategy.FutureEventPolicy.NONE && maxEventMs != Long.MIN_VALUE
+            && eventMs - maxEventMs > maxAheadMs) {
+            futureEvents.incrementAndGet();
+            if (futurePolicy == WatermarkStrategy.FutureEventPolicy.IGNORE) {
+                return;
+            }
+            eventMs = maxEventMs + maxAheadMs;
+        }
+        maxEventMs = eventMs;
+        if (tracker != null) {
+            tracker.observe(eventMs);
+        }
+    }
+
+    @Override
+    void onWatermark(long watermarkMs) {
+        if (tracker != null) {
+            // Micro-batch: the driver's batch watermark passes through to the operators.
+            next.onWatermark(watermarkMs);
+        }
+        // Continuous: this link defines the watermark; upstream ones are replaced.
+    }
+
+    @Override
+    void onEpoch(long epochId) {
+        next.onEpoch(epochId);
+    }
+
+    @Override
+    void onEnd() {
+        next.onEnd();
+    }
+}

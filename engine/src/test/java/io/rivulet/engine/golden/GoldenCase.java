@@ -1,0 +1,95 @@
+package io.rivulet.engine.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One case recorded from Apache Spark (testdata/spark-golden/README.md explains the format), read
+ * into plain Java values: timestamps of inputs become epoch milliseconds, everything else stays as
+ * JSON gives it (strings, longs, doubles, {start, end} maps for windows).
+ */
+record GoldenCase(String name, String outputMode, Map<String, String> sparkConf, List<Step> steps, JsonNode rejected) {
+    static final Path DIR = Path.of("..", "testdata", "spark-golden");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One step: rows added per stream, then what Spark ran. */
+    record Step(Map<String, List<List<Object>>> input, List<Batch> batches, String nextBatchWatermark) {
+    }
+
+    /** One micro-batch Spark ran. */
+    record Batch(long batchId, String watermark, List<List<Object>> output, List<Long> droppedByWatermark) {
+    }
+
+    static GoldenCase load(String name) throws IOException {
+        JsonNode root = JSON.readTree(Files.readString(DIR.resolve(name + ".json")));
+        Map<String, String> conf = new LinkedHashMap<>();
+        root.path("spark_conf").fields().forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+        List<Step> steps = new ArrayList<>();
+        for (JsonNode step : root.path("steps")) {
+            Map<String, List<List<Object>>> input = new LinkedHashMap<>();
+            step.path("input").fields().forEachRemaining(e -> input.put(e.getKey(), rows(e.getValue(), true)));
+            List<Batch> batches = new ArrayList<>();
+            for (JsonNode batch : step.path("batches")) {
+                List<Long> dropped = new ArrayList<>();
+                batch.path("state_operators").forEach(op -> dropped.add(op.path("dropped_by_watermark").asLong()));
+                batches.add(new Batch(batch.path("batch_id").asLong(), text(batch.path("watermark")),
+                    rows(batch.path("output"), false), dropped));
+            }
+            steps.add(new Step(input, batches, text(step.path("next_batch_watermark"))));
+        }
+        return new GoldenCase(name, root.path("output_mode").asText(), conf, steps,
+            root.has("rejected") ? root.get("rejected") : null);
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node.asText();
+    }
+
+    private static List<List<Object>> rows(JsonNode array, boolean timestampsToMillis) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (JsonNode row : array) {
+            List<Object> values = new ArrayList<>();
+            for (JsonNode value : row) {
+                values.add(value(value, timestampsToMillis));
+            }
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    private static Object value(JsonNode value, boolean timestampsToMillis) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isIntegralNumber()) {
+            return value.asLong();
+        }
+        if (value.isFloatingPointNumber()) {
+            return value.asDouble();
+        }
+        if (value.isObject()) {
+            Map<String, Object> struct = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                struct.put(field.getKey(), value(field.getValue(), timestampsToMillis));
+            }
+            return struct;
+        }
+        String text = value.asText();
+        if (timestampsToMillis && text.matches("\\d{4}-\\d\\d-\\d\\dT.*Z")) {
+            return Instant.parse(text).toEpochMilli();
+        }
+        return text;
+    }
+}

@@ -1,0 +1,144 @@
+package io.rivulet.engine.golden;
+
+import io.rivulet.engine.DataStreamWriter;
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.Stream;
+import io.rivulet.engine.Trigger;
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.engine.source.MemoryStream;
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.function.AggregateFunction;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Each golden case's Spark query, written with Rivulet's API. Input rows are the case's rows as
+ * lists (timestamps in epoch ms); outputs are turned back into rows in the golden form.
+ */
+final class GoldenQueries {
+    private GoldenQueries() {
+    }
+
+    /** Builds a case's query over its input streams and how its output becomes golden rows. */
+    interface Query {
+        Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> inputs);
+
+        default List<Object> toRow(Object output) {
+            return List.of(output);
+        }
+    }
+
+    static Query of(String caseName) {
+        return switch (caseName) {
+            // words.groupBy(col("word")).count()
+            case "a1_word_count_complete", "l01_reject_append_aggregation_without_watermark" -> new Query() {
+                @Override
+                public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                    return rivulet.readStream(in.get("words")).keyBy(r -> (String) r.get(0)).count();
+                }
+
+                @Override
+                public List<Object> toRow(Object output) {
+                    KeyValue<?, ?> kv = (KeyValue<?, ?>) output;
+                    return List.of(kv.key(), kv.value());
+                }
+            };
+            // words.withWatermark("ts", "10 seconds").groupBy("word").count()
+            case "l02_reject_append_aggregation_watermark_not_in_key" -> (rivulet, in) -> rivulet.readStream(in.get("words"))
+                .withWatermark(r -> (Long) r.get(1), Duration.ofSeconds(10))
+                .keyBy(r -> (String) r.get(0)).count();
+            // words.filter("word != 'x'").select("word")
+            case "l03_reject_complete_without_aggregation" -> (rivulet, in) -> rivulet.readStream(in.get("words"))
+                .filter(r -> !"x".equals(r.get(0))).map(r -> (String) r.get(0));
+            // words.groupBy("word").count().orderBy(desc("count"))
+            case "l05_reject_sort_aggregation_update_mode" -> (rivulet, in) -> rivulet.readStream(in.get("words"))
+                .keyBy(r -> (String) r.get(0)).count()
+                .orderBy(Comparator.comparing((KeyValue<String, Long> kv) -> kv.value()).reversed());
+            // trades.groupBy("symbol").agg(sum("qty").as("total_qty")).orderBy(desc("total_qty"), asc("symbol")).limit(3)
+            case "j1_top3_symbols_by_qty_complete" -> new Query() {
+                @Override
+                public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                    return rivulet.readStream(in.get("trades"))
+                        .keyBy(r -> (String) r.get(0))
+                        .aggregate(io.rivulet.operators.function.Aggregates.<List<Object>>sumLong(r -> (Long) r.get(2)))
+                        .orderBy(Comparator.comparing((KeyValue<String, Long> kv) -> kv.value()).reversed()
+                            .thenComparing(KeyValue::key))
+                        .limit(3);
+                }
+
+                @Override
+                public List<Object> toRow(Object output) {
+                    KeyValue<?, ?> kv = (KeyValue<?, ?>) output;
+                    return List.of(kv.key(), kv.value());
+                }
+            };
+            // trades.agg(count("*"), sum("qty"), avg("price"), min("price"), max("price"))
+            case "i1_global_aggregation_complete" -> new Query() {
+                @Override
+                public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                    return rivulet.readStream(in.get("trades")).aggregateAll(new TradeStats());
+                }
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public List<Object> toRow(Object output) {
+                    return (List<Object>) output;
+                }
+            };
+            default -> throw new IllegalArgumentException("no Rivulet query for golden case " + caseName);
+        };
+    }
+
+    /** count, sum(qty), avg(price), min(price), max(price) over (symbol, price, qty, ts) rows. */
+    static final class TradeStats implements AggregateFunction<List<Object>, double[], List<Object>> {
+        @Override
+        public double[] createAccumulator() {
+            return new double[] {0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        }
+
+        @Override
+        public double[] add(double[] acc, List<Object> row) {
+            double price = (Double) row.get(1);
+            acc[0]++;
+            acc[1] += (Long) row.get(2);
+            acc[2] += price;
+            acc[3] = Math.min(acc[3], price);
+            acc[4] = Math.max(acc[4], price);
+            return acc;
+        }
+
+        @Override
+        public double[] merge(double[] a, double[] b) {
+            throw new UnsupportedOperationException("not needed by a running aggregation");
+        }
+
+        @Override
+        public List<Object> result(double[] acc) {
+            return List.of((long) acc[0], (long) acc[1], acc[2] / acc[0], acc[3], acc[4]);
+        }
+    }
+
+    /** Applies the case's output mode and Spark settings; batches run only when the test asks. */
+    static <T> DataStreamWriter<T> configure(Stream<T> stream, Sink<? super T> sink, GoldenCase golden) {
+        DataStreamWriter<T> writer = stream.writeStream(sink)
+            .outputMode(golden.outputMode())
+            .trigger(Trigger.processingTime(Duration.ofHours(1)));
+        String noData = golden.sparkConf().get("spark.sql.streaming.noDataMicroBatches.enabled");
+        if (noData != null) {
+            writer.noDataMicroBatches(Boolean.parseBoolean(noData));
+        }
+        String policy = golden.sparkConf().get("spark.sql.streaming.multipleWatermarkPolicy");
+        if (policy != null) {
+            writer.multipleWatermarkPolicy(policy);
+        }
+        return writer;
+    }
+
+    static Function<Object, List<Object>> rows(Query query) {
+        return query::toRow;
+    }
+}
