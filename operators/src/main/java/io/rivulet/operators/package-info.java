@@ -14,6 +14,8 @@
  * </pre>
  *
  * <p>Sub-packages: {@code function} holds the user-function interfaces, {@code stateless} the
- * record-at-a-time transformations, {@code keyed} the per-key stateful operators.
+ * record-at-a-time transformations, {@code keyed} the per-key stateful operators, {@code window} the
+ * event-time window aggregations with their {@link io.rivulet.operators.OutputMode}s. Stateful
+ * operators report their {@link io.rivulet.operators.StateMetrics}.
  */
 package io.rivulet.operators;

@@ -1,0 +1,359 @@
+package io.rivulet.operators.window;
+
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.StatefulOperator;
+import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.function.Sneaky;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.ToLongFunction;
+
+/**
+ * Aggregates each key's records per event-time window (tumbling or sliding), with Spark's
+ * semantics for late records, eviction and output modes.
+ *
+ * <h2>Semantics (Spark's {@code groupBy(window(ts, ...), key).agg(...)})</h2>
+ * <ul>
+ *   <li>{@link #process}: the record goes into every window containing its event time. For
+ *       {@link OutputMode#APPEND} and {@link OutputMode#UPDATE}, a (record, window) pair whose window
+ *       end is {@code <=} the current watermark is late: skipped for that window only (a sliding
+ *       record can be late for one window and counted in the next). A record late for all its
+ *       windows goes, once, to the late output if there is one. {@link OutputMode#COMPLETE} never
+ *       drops late records.</li>
+ *   <li>{@link #onWatermark}: APPEND emits every window whose end is {@code <=} the watermark and
+ *       drops its state; UPDATE drops that state without emitting (rows changed in the epoch and not
+ *       yet emitted are still emitted at {@link #onEpoch}, as Spark emits a batch's updated rows
+ *       before it evicts); COMPLETE keeps everything.</li>
+ *   <li>{@link #onEpoch}: UPDATE emits each (key, window) changed in the epoch once, with its
+ *       current value, in the order they first changed; COMPLETE emits every (key, window) held,
+ *       windows by start; APPEND emits nothing.</li>
+ *   <li>{@link #onEnd}: APPEND flushes every window still held (end of a bounded input); UPDATE emits
+ *       what changed; COMPLETE emits everything.</li>
+ * </ul>
+ * Driven like Spark's micro-batch engine (records of batch N, then {@code onWatermark(W_N)}, then
+ * {@code onEpoch(N)}), late records are judged against the previous batch's watermark and eviction
+ * uses the current one, exactly as Spark does.
+ *
+ * <p>{@link StateMetrics#numRowsDroppedByWatermark()} counts late (key, window) groups per epoch:
+ * two late records of one key and window in one epoch count once, because Spark checks lateness
+ * after pre-aggregating a batch's rows per group.
+ *
+ * <h2>State layout</h2>
+ * Window first: a primitive map from window start to the window's state, which maps key to entry
+ * (the accumulator, and a changed flag) and lists its entries in arrival order; a min-heap of window
+ * starts finds the windows due at a watermark without scanning. The last window used is cached, so
+ * a tumbling record costs one key lookup. With a mutable accumulator (one that {@code add} returns
+ * itself), a record whose key already has an entry in its window allocates nothing. Sliding windows
+ * keep one accumulator per window (a record updates {@code ceil(size / slide)} of them); sharing
+ * panes between windows is the next optimisation.
+ *
+ * <p>Not thread-safe; owned by the partition worker.
+ *
+ * @param <K> key type
+ * @param <T> input record type
+ * @param <A> accumulator type
+ * @param <R> result type
+ */
+public final class WindowAggregateOperator<K, T, A, R>
+    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator {
+    /** Rough bytes per entry: entry object, map slots, list slot and a small accumulator. */
+    private static final long ENTRY_BYTES = 112;
+    /** Rough bytes per window: window state, its map and list, the window, heap and map slots. */
+    private static final long WINDOW_BYTES = 256;
+
+    private final WindowAssigner assigner;
+    private final ToLongFunction<? super T> eventTimeMs;
+    private final AggregateFunction<? super T, A, R> fn;
+    private final OutputMode outputMode;
+    private final Output<? super T> lateOutput;
+    private final boolean dropsLate;
+    private final boolean tracksChanges;
+    private final long sizeMs;
+    private final long[] starts;
+
+    private final Long2ObjectHashMap<WindowState<K, A>> windows = new Long2ObjectHashMap<>();
+    private final LongMinHeap<WindowState<K, A>> windowsByStart = new LongMinHeap<>();
+    private final ArrayList<Entry<K, A>> changed = new ArrayList<>();
+    private final LateGroups lateGroups = new LateGroups();
+    private WindowState<K, A> lastWindow;
+    private long[] sortScratch = new long[16];
+    private long watermarkMs = Long.MIN_VALUE;
+
+    private long rowsTotal;
+    private long rowsUpdated;
+    private long rowsRemoved;
+    private long droppedByWatermark;
+    private long metricsGeneration;
+
+    /**
+     * Creates the operator.
+     *
+     * @param assigner which windows a record belongs to
+     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param fn the aggregate computed per key and window
+     * @param outputMode when rows are emitted and whether state is evicted
+     * @param lateOutput receives each record that was late for all its windows, once; {@code null}
+     *     drops them
+     */
+    public WindowAggregateOperator(WindowAssigner assigner, ToLongFunction<? super T> eventTimeMs,
+                                   AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
+                                   Output<? super T> lateOutput) {
+        this.assigner = Objects.requireNonNull(assigner, "assigner");
+        this.eventTimeMs = Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+        this.fn = Objects.requireNonNull(fn, "fn");
+        this.outputMode = Objects.requireNonNull(outputMode, "outputMode");
+        this.lateOutput = lateOutput;
+        this.dropsLate = outputMode != OutputMode.COMPLETE;
+        this.tracksChanges = outputMode == OutputMode.UPDATE;
+        this.sizeMs = assigner.sizeMs();
+        this.starts = new long[assigner.maxWindowsPerRecord()];
+    }
+
+    /**
+     * Creates the operator; late records are dropped (and counted).
+     *
+     * @param assigner which windows a record belongs to
+     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param fn the aggregate computed per key and window
+     * @param outputMode when rows are emitted and whether state is evicted
+     */
+    public WindowAggregateOperator(WindowAssigner assigner, ToLongFunction<? super T> eventTimeMs,
+                                   AggregateFunction<? super T, A, R> fn, OutputMode outputMode) {
+        this(assigner, eventTimeMs, fn, outputMode, null);
+    }
+
+    @Override
+    public void process(K key, T record, Output<WindowedValue<K, R>> out) {
+        long timestampMs = eventTimeMs.applyAsLong(record);
+        int count = assigner.assignWindows(timestampMs, starts);
+        int accepted = 0;
+        for (int i = 0; i < count; i++) {
+            long start = starts[i];
+            if (dropsLate && start + sizeMs <= watermarkMs) {
+                onLate(key, start);
+            } else {
+                add(window(start), key, record);
+                accepted++;
+            }
+        }
+        if (accepted == 0 && lateOutput != null) {
+            lateOutput.emit(record);
+        }
+    }
+
+    @Override
+    public void onWatermark(long watermarkMs, Output<WindowedValue<K, R>> out) {
+        if (watermarkMs <= this.watermarkMs) {
+            return;
+        }
+        this.watermarkMs = watermarkMs;
+        if (outputMode == OutputMode.COMPLETE) {
+            return;
+        }
+        while (!windowsByStart.isEmpty() && windowsByStart.peekKey() + sizeMs <= watermarkMs) {
+            WindowState<K, A> window = windowsByStart.peekValue();
+            windowsByStart.pop();
+            evict(window, out);
+        }
+    }
+
+    @Override
+    public void onEpoch(long epochId, Output<WindowedValue<K, R>> out) {
+        if (outputMode == OutputMode.UPDATE) {
+            emitChanged(out);
+        } else if (outputMode == OutputMode.COMPLETE) {
+            emitAll(out);
+        }
+        lateGroups.clear();
+    }
+
+    @Override
+    public void onEnd(Output<WindowedValue<K, R>> out) {
+        switch (outputMode) {
+            case APPEND -> {
+                while (!windowsByStart.isEmpty()) {
+                    WindowState<K, A> window = windowsByStart.peekValue();
+                    windowsByStart.pop();
+                    evict(window, out);
+                }
+            }
+            case UPDATE -> emitChanged(out);
+            case COMPLETE -> emitAll(out);
+            default -> throw new IllegalStateException("unknown output mode " + outputMode);
+        }
+    }
+
+    @Override
+    public void stateMetrics(StateMetrics into) {
+        into.set(rowsTotal, rowsUpdated, rowsRemoved, droppedByWatermark,
+            rowsTotal * ENTRY_BYTES + windows.size() * WINDOW_BYTES);
+        rowsUpdated = 0;
+        rowsRemoved = 0;
+        metricsGeneration++;
+    }
+
+    /**
+     * @return the current watermark, epoch ms; {@link Long#MIN_VALUE} before the first one
+     */
+    public long watermarkMs() {
+        return watermarkMs;
+    }
+
+    /**
+     * @return the number of windows holding state
+     */
+    public int windowCount() {
+        return windows.size();
+    }
+
+    /**
+     * @return the output mode
+     */
+    public OutputMode outputMode() {
+        return outputMode;
+    }
+
+    private WindowState<K, A> window(long start) {
+        WindowState<K, A> window = lastWindow;
+        if (window == null || window.startMs != start) {
+            window = windowSlowPath(start);
+            lastWindow = window;
+        }
+        return window;
+    }
+
+    private WindowState<K, A> windowSlowPath(long start) {
+        WindowState<K, A> window = windows.get(start);
+        if (window == null) {
+            window = new WindowState<>(new Window(start, start + sizeMs));
+            windows.put(start, window);
+            windowsByStart.push(start, window);
+        }
+        return window;
+    }
+
+    private void add(WindowState<K, A> window, K key, T record) {
+        Entry<K, A> entry = window.byKey.get(key);
+        if (entry == null) {
+            entry = newEntry(window, key);
+        }
+        A updated = addChecked(entry.accumulator, record);
+        if (updated == null) {
+            throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + window.window);
+        }
+        entry.accumulator = updated;
+        if (entry.generation != metricsGeneration) {
+            entry.generation = metricsGeneration;
+            rowsUpdated++;
+        }
+        if (tracksChanges && !entry.changed) {
+            entry.changed = true;
+            changed.add(entry);
+        }
+    }
+
+    private Entry<K, A> newEntry(WindowState<K, A> window, K key) {
+        A accumulator = fn.createAccumulator();
+        if (accumulator == null) {
+            throw new NullPointerException("aggregate created a null accumulator for key " + key);
+        }
+        Entry<K, A> entry = new Entry<>(key, window.window, accumulator, metricsGeneration - 1);
+        window.byKey.put(key, entry);
+        window.entries.add(entry);
+        rowsTotal++;
+        return entry;
+    }
+
+    private A addChecked(A accumulator, T record) {
+        try {
+            return fn.add(accumulator, record);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
+        }
+    }
+
+    private void onLate(K key, long start) {
+        if (lateGroups.firstInEpoch(key, start, start + sizeMs)) {
+            droppedByWatermark++;
+        }
+    }
+
+    private void evict(WindowState<K, A> window, Output<WindowedValue<K, R>> out) {
+        windows.remove(window.startMs);
+        if (lastWindow == window) {
+            lastWindow = null;
+        }
+        ArrayList<Entry<K, A>> entries = window.entries;
+        int n = entries.size();
+        if (outputMode == OutputMode.APPEND) {
+            for (int i = 0; i < n; i++) {
+                emit(entries.get(i), out);
+            }
+        }
+        rowsTotal -= n;
+        rowsRemoved += n;
+    }
+
+    private void emitChanged(Output<WindowedValue<K, R>> out) {
+        ArrayList<Entry<K, A>> list = changed;
+        for (int i = 0, n = list.size(); i < n; i++) {
+            Entry<K, A> entry = list.get(i);
+            entry.changed = false;
+            emit(entry, out);
+        }
+        list.clear();
+    }
+
+    private void emitAll(Output<WindowedValue<K, R>> out) {
+        int n = windowsByStart.size();
+        long[] sorted = windowsByStart.copyKeys(sortScratch);
+        sortScratch = sorted;
+        Arrays.sort(sorted, 0, n);
+        for (int w = 0; w < n; w++) {
+            ArrayList<Entry<K, A>> entries = windows.get(sorted[w]).entries;
+            for (int i = 0, size = entries.size(); i < size; i++) {
+                emit(entries.get(i), out);
+            }
+        }
+    }
+
+    private void emit(Entry<K, A> entry, Output<WindowedValue<K, R>> out) {
+        out.emit(new WindowedValue<>(entry.key, entry.window, fn.result(entry.accumulator)));
+    }
+
+    private static final class WindowState<K, A> {
+        final long startMs;
+        final Window window;
+        final Object2ObjectHashMap<K, Entry<K, A>> byKey = new Object2ObjectHashMap<>();
+        final ArrayList<Entry<K, A>> entries = new ArrayList<>();
+
+        WindowState(Window window) {
+            this.startMs = window.startMs();
+            this.window = window;
+        }
+    }
+
+    private static final class Entry<K, A> {
+        final K key;
+        final Window window;
+        A accumulator;
+        long generation;
+        boolean changed;
+
+        Entry(K key, Window window, A accumulator, long generation) {
+            this.key = key;
+            this.window = window;
+            this.accumulator = accumulator;
+            this.generation = generation;
+        }
+    }
+}
