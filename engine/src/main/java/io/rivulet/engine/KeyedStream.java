@@ -2,19 +2,23 @@ package io.rivulet.engine;
 
 import io.rivulet.engine.runtime.OperatorContext;
 import io.rivulet.engine.runtime.PlanNode;
-import io.rivulet.operators.OutputMode;
+import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.function.ReduceFunction;
 import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.keyed.KeyedReduceOperator;
+import io.rivulet.operators.window.WindowAssigner;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A stream partitioned by key: every record of one key goes to the same partition, in order, where a
@@ -124,7 +128,55 @@ public final class KeyedStream<K, T> {
 
     <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind,
                         Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
-        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, factory));
+        return keyed(name, kind, null, factory);
+    }
+
+    <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
+                        Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
+        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, factory));
+    }
+
+    /**
+     * Groups each key's records by tumbling or sliding event-time window (Spark's
+     * {@code groupBy(window(col("ts"), ..), key)}).
+     *
+     * @param windows the windows, from {@link Windows}
+     * @param eventTimeMs the event time of a record, epoch ms (the column Spark's {@code window} names)
+     * @return the windowed stream; aggregate it
+     */
+    public WindowedStream<K, T> window(WindowAssigner windows, ToLongFunction<? super T> eventTimeMs) {
+        Objects.requireNonNull(windows, "windows");
+        return new WindowedStream<>(this, windows, null, eventTimeMs, null);
+    }
+
+    /**
+     * Groups each key's records by session window with a fixed gap (Spark's
+     * {@code session_window(col("ts"), gap)}): a record opens {@code [ts, ts + gap)}, and sessions of
+     * a key that overlap merge.
+     *
+     * @param gap the inactivity gap, positive
+     * @param eventTimeMs the event time of a record, epoch ms
+     * @return the windowed stream; aggregate it
+     */
+    public WindowedStream<K, T> sessionWindow(Duration gap, ToLongFunction<? super T> eventTimeMs) {
+        long gapMs = io.rivulet.engine.internal.Options.positive("session gap", gap).toMillis();
+        if (gapMs < 1) {
+            throw new IllegalArgumentException("session gap must be at least 1 ms, got " + gap);
+        }
+        return new WindowedStream<>(this, null, record -> gapMs, eventTimeMs, null);
+    }
+
+    /**
+     * Groups each key's records by session window with a gap per record (Spark's dynamic gap);
+     * records whose gap is zero or negative are dropped.
+     *
+     * @param gapMs the gap a record opens, in ms
+     * @param eventTimeMs the event time of a record, epoch ms
+     * @return the windowed stream; aggregate it
+     */
+    public WindowedStream<K, T> sessionWindow(ToLongFunction<? super T> gapMs, ToLongFunction<? super T> eventTimeMs) {
+        Objects.requireNonNull(gapMs, "gapMs");
+        return new WindowedStream<>(this, null, gapMs, eventTimeMs, null);
     }
 
     /**

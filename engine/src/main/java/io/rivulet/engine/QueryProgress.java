@@ -25,6 +25,9 @@ import java.util.UUID;
  * @param totalOutputRows rows written since the query started
  * @param eventTimeWatermark the event-time watermark in effect at the commit (in micro-batch mode:
  *     the batch's), or {@code null} if the query has none
+ * @param stateOperators the state of each stateful operator (summed over its partitions)
+ * @param numFutureEvents records whose event time was too far ahead for the watermark guard, since
+ *     the start
  * @param latency end-to-end latency (ingest to sink) of the rows written in the interval
  * @param sources per-source input
  * @param sink the sink's description
@@ -32,12 +35,29 @@ import java.util.UUID;
 public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
                             long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
                             long numOutputRows, long totalInputRows, long totalOutputRows,
-                            Instant eventTimeWatermark, Latency latency, List<SourceProgress> sources, String sink) {
+                            Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
+                            long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink) {
     /**
      * Copies the source list.
      */
     public QueryProgress {
         sources = List.copyOf(sources);
+        stateOperators = List.copyOf(stateOperators);
+    }
+
+    /**
+     * The state of one stateful operator at a commit, summed over its partitions (Spark's
+     * {@code StateOperatorProgress}).
+     *
+     * @param operator what the operator does
+     * @param numRowsTotal state rows held
+     * @param numRowsUpdated state rows written in the interval
+     * @param numRowsRemoved state rows removed in the interval
+     * @param numRowsDroppedByWatermark late input rows dropped in the interval
+     * @param memoryUsedBytes estimated memory held by the state
+     */
+    public record StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
+                                        long numRowsDroppedByWatermark, long memoryUsedBytes) {
     }
 
     /**
@@ -77,6 +97,7 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
             .append(String.format(", inputRowsPerSecond: %.1f, processedRowsPerSecond: %.1f", inputRowsPerSecond, processedRowsPerSecond))
             .append(", numOutputRows: ").append(numOutputRows)
             .append(", eventTimeWatermark: ").append(eventTimeWatermark)
+            .append(", stateOperators: ").append(stateOperators)
             .append(", latency: { ").append(latency).append(" }")
             .append(", sources: ").append(sources)
             .append(", sink: ").append(sink).append(" }");

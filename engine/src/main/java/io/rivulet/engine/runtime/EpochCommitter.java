@@ -22,6 +22,12 @@ final class EpochCommitter {
     private long committed = -1;
     private int finishedWriters;
 
+    /**
+     * @param sink the sink
+     * @param writers its writer count
+     * @param query the query, told of each commit (progress) and of the end; {@code null} for a
+     *     side sink (late data) whose commits make no progress reports
+     */
     EpochCommitter(Sink<?> sink, int writers, QueryRuntime query) {
         this.sink = sink;
         this.query = query;
@@ -39,7 +45,7 @@ final class EpochCommitter {
         endedEpoch[writer] = FINISHED;
         finishedWriters++;
         commitReady();
-        if (finishedWriters == endedEpoch.length) {
+        if (finishedWriters == endedEpoch.length && query != null) {
             query.onSinkFinished();
         }
     }
@@ -60,7 +66,9 @@ final class EpochCommitter {
                 throw Sneaky.rethrow(e);
             }
             committed = epoch;
-            query.onEpochCommitted(epoch);
+            if (query != null) {
+                query.onEpochCommitted(epoch);
+            }
         }
     }
 }

@@ -1,20 +1,29 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.StatefulOperator;
 
 /**
- * The head of a partition worker's chain: a keyed operator fed with the key the exchange already
- * computed.
+ * The head of a partition's chain: a keyed operator fed with the key the exchange already computed,
+ * and the partition's late-record link, if the operator has one.
  *
- * <p>Not thread-safe; owned by the partition worker.
+ * <p>Not thread-safe; owned by the partition worker (or the micro-batch driver). At each epoch end
+ * it publishes the operator's state figures for the progress reporter (a fresh holder each epoch,
+ * through a volatile field).
  */
 final class KeyedHead<K, I, O> {
     private final KeyedOperator<K, I, O> operator;
     private final Link<O> next;
+    private final Link<?> lateLink;
+    private final StatefulOperator stateful;
+    private volatile StateMetrics published;
 
-    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next) {
+    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, Link<?> lateLink) {
         this.operator = operator;
         this.next = next;
+        this.lateLink = lateLink;
+        this.stateful = operator instanceof StatefulOperator s ? s : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -29,11 +38,29 @@ final class KeyedHead<K, I, O> {
 
     void onEpoch(long epochId) {
         operator.onEpoch(epochId, next);
+        if (stateful != null) {
+            StateMetrics metrics = new StateMetrics();
+            stateful.stateMetrics(metrics);
+            published = metrics;
+        }
+        if (lateLink != null) {
+            lateLink.onEpoch(epochId);
+        }
         next.onEpoch(epochId);
     }
 
     void onEnd() {
         operator.onEnd(next);
+        if (lateLink != null) {
+            lateLink.onEnd();
+        }
         next.onEnd();
+    }
+
+    /**
+     * @return the state figures as of the last epoch end, or {@code null} (not stateful, or no epoch yet)
+     */
+    StateMetrics stateMetrics() {
+        return published;
     }
 }

@@ -1,13 +1,16 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
 
 /**
- * What an operator factory knows when the query starts: the query's output mode and whether it
- * runs in micro-batch mode (where Spark's per-batch semantics hold) or continuously.
+ * What an operator factory knows when the query starts: the query's output mode, whether it runs
+ * in micro-batch mode (where Spark's per-batch semantics hold) or continuously, and where the
+ * operator's partition sends late records.
  *
  * @param outputMode the query's output mode
  * @param microBatch whether the query runs micro-batches
+ * @param lateOutput this partition's late-record output, or {@code null} to drop late records
  */
-public record OperatorContext(OutputMode outputMode, boolean microBatch) {
+public record OperatorContext(OutputMode outputMode, boolean microBatch, Output<Object> lateOutput) {
 }

@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
@@ -119,6 +120,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         final int partitions;
         final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
         final KeyedKind kind;
+        final Sink<? super I> lateSink;
 
         /**
          * @param description what the operator does
@@ -130,7 +132,23 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
+            this(description, kind, input, keyFunction, partitions, null, factory);
+        }
+
+        /**
+         * @param description what the operator does
+         * @param kind what kind of stateful operation it is
+         * @param input the node it reads
+         * @param keyFunction extracts the key of a record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param lateSink where the operator's late records go, or {@code null}
+         * @param factory creates one operator per partition, for the query's output mode
+         */
+        public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
+                         int partitions, Sink<? super I> lateSink,
+                         Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
+            this.lateSink = lateSink;
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be >= 1 (or 0 for the default), got " + partitions);
             }

@@ -27,7 +27,6 @@ import java.util.function.Function;
 final class Planner {
     private final QueryRuntime query;
     private final QueryOptions options;
-    private final OperatorContext operatorContext;
     final List<SourceTask<?>> sourceTasks = new ArrayList<>();
     /** Micro-batch only: one tracker per withWatermark node, in plan order. */
     final List<WatermarkTracker> watermarkTrackers = new ArrayList<>();
@@ -35,6 +34,10 @@ final class Planner {
     final java.util.concurrent.atomic.AtomicLong futureEvents = new java.util.concurrent.atomic.AtomicLong();
     /** Keyed heads and their contexts, for state metrics and watermark reports. */
     final List<TaskContext> keyedContexts = new ArrayList<>();
+    /** The heads of each keyed node, in plan order, for state metrics. */
+    final java.util.LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>> keyedHeads = new java.util.LinkedHashMap<>();
+    /** Late-data sinks and their writer counts, opened and closed with the query. */
+    final java.util.LinkedHashMap<io.rivulet.engine.sink.Sink<?>, Integer> lateSinks = new java.util.LinkedHashMap<>();
     final List<PartitionWorker> workers = new ArrayList<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
     /** Source tasks grouped by the source they read, in plan order. */
@@ -44,7 +47,6 @@ final class Planner {
     Planner(QueryRuntime query, QueryOptions options) {
         this.query = query;
         this.options = options;
-        this.operatorContext = new OperatorContext(options.outputMode(), options.microBatch());
     }
 
     /**
@@ -146,6 +148,7 @@ final class Planner {
 
     private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        LateWiring late = lateWiring(node, partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
         planNode(node.input, context -> {
@@ -172,14 +175,45 @@ final class Planner {
             context.producesWatermarks = anyTrue(carriesWatermark);
             PartitionWorker worker = new PartitionWorker(context, inputs, carriesWatermark, options.maxWatermarkPolicy(),
                 options.idleInputTimeoutNs(), options.nanoClock());
-            worker.head(new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(context)));
+            worker.head(newHead(node, p, late, context, downstream));
             workers.add(worker);
             keyedContexts.add(context);
         }
     }
 
+    /** The late-data sink of a keyed node, shared by its partitions. */
+    private record LateWiring(io.rivulet.engine.sink.Sink<Object> sink, EpochCommitter committer) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private LateWiring lateWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
+        if (node.lateSink == null) {
+            return null;
+        }
+        io.rivulet.engine.sink.Sink<Object> sink = (io.rivulet.engine.sink.Sink<Object>) node.lateSink;
+        if (lateSinks.put(sink, partitions) != null) {
+            throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
+        }
+        return new LateWiring(sink, new EpochCommitter(sink, partitions, null));
+    }
+
+    private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, int partition, LateWiring late,
+                                                 TaskContext context, Function<TaskContext, Link<O>> downstream) {
+        SinkLink<Object> lateLink = null;
+        if (late != null) {
+            lateLink = new SinkLink<>(late.sink().createWriter(partition), partition, late.committer(), context,
+                options.nanoClock());
+            context.lateLink = lateLink;
+        }
+        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateLink);
+        KeyedHead<K, I, O> head = new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(context), lateLink);
+        keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
+        return head;
+    }
+
     private <K, I, O> void planLocalKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        LateWiring late = lateWiring(node, partitions);
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
         TaskContext[] contexts = new TaskContext[partitions];
@@ -187,7 +221,7 @@ final class Planner {
         planNode(node.input, context -> exchange.input(context, node.keyFunction));
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
-            heads[p] = new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(contexts[p]));
+            heads[p] = newHead(node, p, late, contexts[p], downstream);
             keyedContexts.add(contexts[p]);
         }
     }

@@ -36,7 +36,18 @@ final class ProgressReporter {
     private long lastOutput;
     private volatile QueryProgress last;
 
-    ProgressReporter(QueryRuntime query, Map<Source<?>, List<TaskContext>> sourceContexts, List<SinkLink<?>> sinkLinks,
+    private final List<Map.Entry<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>>> stateful = new ArrayList<>();
+    private long[] lastDropped;
+    private java.util.concurrent.atomic.AtomicLong futureEvents;
+
+    ProgressReporter(QueryRuntime query, Planner planner, String sinkDescription, long startNs) {
+        this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs);
+        stateful.addAll(planner.keyedHeads.entrySet());
+        lastDropped = new long[stateful.size()];
+        futureEvents = planner.futureEvents;
+    }
+
+    private ProgressReporter(QueryRuntime query, Map<Source<?>, List<TaskContext>> sourceContexts, List<SinkLink<?>> sinkLinks,
                      String sinkDescription, long startNs) {
         this.query = query;
         sourceContexts.forEach((source, contexts) -> {
@@ -80,7 +91,8 @@ final class ProgressReporter {
         long inputDelta = input - lastInput;
         QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
             epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
-            output - lastOutput, input, output, watermark(), latency, perSource, sinkDescription);
+            output - lastOutput, input, output, watermark(), stateOperators(), futureEvents.get(), latency, perSource,
+            sinkDescription);
         lastNs = nowNs;
         lastInput = input;
         lastProcessed = processed;
@@ -94,6 +106,35 @@ final class ProgressReporter {
         }
         last = progress;
         return progress;
+    }
+
+    private List<QueryProgress.StateOperatorProgress> stateOperators() {
+        List<QueryProgress.StateOperatorProgress> out = new ArrayList<>(stateful.size());
+        for (int i = 0; i < stateful.size(); i++) {
+            long total = 0;
+            long updated = 0;
+            long removed = 0;
+            long dropped = 0;
+            long memory = 0;
+            boolean any = false;
+            for (KeyedHead<?, ?, ?> head : stateful.get(i).getValue()) {
+                io.rivulet.operators.StateMetrics m = head.stateMetrics();
+                if (m != null) {
+                    any = true;
+                    total += m.numRowsTotal();
+                    updated += m.numRowsUpdated();
+                    removed += m.numRowsRemoved();
+                    dropped += m.numRowsDroppedByWatermark();
+                    memory += m.memoryUsedBytes();
+                }
+            }
+            if (any) {
+                out.add(new QueryProgress.StateOperatorProgress(stateful.get(i).getKey().description(), total, updated, removed,
+                    dropped - lastDropped[i], memory));
+                lastDropped[i] = dropped;
+            }
+        }
+        return out;
     }
 
     private Instant watermark() {

@@ -89,6 +89,9 @@ public final class QueryRuntime implements StreamingQuery {
         }
         try {
             planner.plan(root, typedSink, committer);
+            for (var late : planner.lateSinks.entrySet()) {
+                late.getKey().open(options.name() + "-late", late.getValue(), options.outputMode());
+            }
             planner.openSources();
         } catch (Exception | Error e) {
             closeQuietly(planner.sourceTasks);
@@ -98,8 +101,7 @@ public final class QueryRuntime implements StreamingQuery {
             }
             throw new IllegalStateException("query '" + options.name() + "' cannot start: " + e.getMessage(), e);
         }
-        progress = new ProgressReporter(this, planner.sourceContexts, planner.sinkLinks, typedSink.description(),
-            options.nanoClock().nanoTime());
+        progress = new ProgressReporter(this, planner, typedSink.description(), options.nanoClock().nanoTime());
         events.onStarted(this);
         if (options.microBatch()) {
             liveTasks.set(1);
@@ -207,11 +209,13 @@ public final class QueryRuntime implements StreamingQuery {
                 LOG.log(System.Logger.Level.WARNING, "closing source reader of " + context.name + " failed", e);
             }
         }
-        if (context.sinkLink != null) {
-            try {
-                context.sinkLink.closeWriter();
-            } catch (Exception e) {
-                fail(e);
+        for (SinkLink<?> link : new SinkLink<?>[] {context.sinkLink, context.lateLink}) {
+            if (link != null) {
+                try {
+                    link.closeWriter();
+                } catch (Exception e) {
+                    fail(e);
+                }
             }
         }
     }
@@ -313,13 +317,20 @@ public final class QueryRuntime implements StreamingQuery {
     }
 
     private void closeSinkQuietly(Throwable primary) {
-        try {
-            sink.close();
-        } catch (Exception e) {
-            if (primary != null) {
-                primary.addSuppressed(e);
-            } else {
-                fail(e);
+        List<Sink<?>> sinks = new ArrayList<>();
+        sinks.add(sink);
+        if (planner != null) {
+            sinks.addAll(planner.lateSinks.keySet());
+        }
+        for (Sink<?> s : sinks) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else {
+                    fail(e);
+                }
             }
         }
     }

@@ -25,6 +25,8 @@ final class TaskContext {
     volatile long watermarkMs = Long.MIN_VALUE;
     /** The sink link ending this task's chain, if the task is in the query's last stage. */
     SinkLink<?> sinkLink;
+    /** The late-data sink link of this task's keyed operator, if it has one. */
+    SinkLink<?> lateLink;
 
     TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
         this.query = query;

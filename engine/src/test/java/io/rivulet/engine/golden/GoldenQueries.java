@@ -7,7 +7,15 @@ import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.engine.Windows;
 import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.function.Aggregates;
+import io.rivulet.operators.window.Window;
+import io.rivulet.operators.window.WindowedValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -89,8 +97,81 @@ final class GoldenQueries {
                     return (List<Object>) output;
                 }
             };
+            // words.withWatermark("ts", "10 seconds").groupBy(window(col("ts"), "10 seconds"), col("word")).count()
+            case "b1_tumbling_window_append", "b2_tumbling_window_update", "b3_tumbling_window_complete",
+                 "b4_tumbling_window_append_no_data_batches_off" -> windowed((rivulet, in) -> rivulet.readStream(in.get("words"))
+                .withWatermark(GoldenQueries::ts1, Duration.ofSeconds(10))
+                .keyBy(r -> (String) r.get(0))
+                .window(Windows.tumbling(Duration.ofSeconds(10)), GoldenQueries::ts1)
+                .count());
+            // trades.withWatermark("ts", "10 seconds").groupBy(window(col("ts"), "10 seconds", "5 seconds"), col("symbol"))
+            //       .agg(count("*").as("trades"), sum("qty").as("total_qty"))
+            case "c1_sliding_window_append" -> windowed((rivulet, in) -> rivulet.readStream(in.get("trades"))
+                .withWatermark(r -> (Long) r.get(3), Duration.ofSeconds(10))
+                .keyBy(r -> (String) r.get(0))
+                .window(Windows.sliding(Duration.ofSeconds(10), Duration.ofSeconds(5)), r -> (Long) r.get(3))
+                .aggregate(Aggregates.of(Aggregates.<List<Object>>count(), Aggregates.<List<Object>>sumLong(r -> (Long) r.get(2)))));
+            // words.withWatermark("ts", "10 seconds").groupBy(session_window(col("ts"), "5 seconds"), col("word")).count()
+            case "d1_session_window_append", "d3_session_window_complete" -> windowed((rivulet, in) -> rivulet.readStream(in.get("words"))
+                .withWatermark(GoldenQueries::ts1, Duration.ofSeconds(10))
+                .keyBy(r -> (String) r.get(0))
+                .sessionWindow(Duration.ofSeconds(5), GoldenQueries::ts1)
+                .count());
+            // a.withWatermark("ts", "10 seconds").union(b.withWatermark("ts", "30 seconds"))
+            //  .groupBy(window(col("ts"), "10 seconds")).count()
+            case "k1_union_two_watermarks_min_policy" -> new Query() {
+                @Override
+                public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                    return rivulet.readStream(in.get("a")).withWatermark(GoldenQueries::ts1, Duration.ofSeconds(10))
+                        .union(rivulet.readStream(in.get("b")).withWatermark(GoldenQueries::ts1, Duration.ofSeconds(30)))
+                        .keyBy(r -> Boolean.TRUE, 1)
+                        .window(Windows.tumbling(Duration.ofSeconds(10)), GoldenQueries::ts1)
+                        .count();
+                }
+
+                @Override
+                public List<Object> toRow(Object output) {
+                    WindowedValue<?, ?> row = (WindowedValue<?, ?>) output;
+                    return List.of(window(row.window()), row.value());
+                }
+            };
             default -> throw new IllegalArgumentException("no Rivulet query for golden case " + caseName);
         };
+    }
+
+    private static long ts1(List<Object> row) {
+        return (Long) row.get(1);
+    }
+
+    /** A windowed query whose rows are (window, key, value...) as Spark prints them. */
+    private static Query windowed(Query build) {
+        return new Query() {
+            @Override
+            public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                return build.build(rivulet, in);
+            }
+
+            @Override
+            public List<Object> toRow(Object output) {
+                WindowedValue<?, ?> row = (WindowedValue<?, ?>) output;
+                List<Object> values = new ArrayList<>();
+                values.add(window(row.window()));
+                values.add(row.key());
+                if (row.value() instanceof List<?> several) {
+                    values.addAll(several);
+                } else {
+                    values.add(row.value());
+                }
+                return values;
+            }
+        };
+    }
+
+    static Map<String, Object> window(Window window) {
+        Map<String, Object> struct = new LinkedHashMap<>();
+        struct.put("start", Instant.ofEpochMilli(window.startMs()).toString());
+        struct.put("end", Instant.ofEpochMilli(window.endMs()).toString());
+        return struct;
     }
 
     /** count, sum(qty), avg(price), min(price), max(price) over (symbol, price, qty, ts) rows. */
