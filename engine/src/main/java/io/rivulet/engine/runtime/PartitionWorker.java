@@ -131,9 +131,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     @Override
     public boolean onEvent(Slot slot, long sequence, boolean endOfBatch) {
         budget--;
-        activeThisCycle[currentInput] = true;
         switch (slot.kind) {
             case Slot.RECORD -> {
+                activeThisCycle[currentInput] = true;
                 Object key = slot.key;
                 Object record = slot.record;
                 slot.key = null;
@@ -144,6 +144,8 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 return budget > 0;
             }
             case Slot.WATERMARK -> {
+                // Barriers keep flowing from a silent source; only data and watermarks count as activity.
+                activeThisCycle[currentInput] = true;
                 onInputWatermark(currentInput, slot.value);
                 return budget > 0;
             }
@@ -182,34 +184,27 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private void advanceWatermark() {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        long maxFinal = Long.MIN_VALUE;
+        long highest = Long.MIN_VALUE;
         boolean anyActive = false;
-        boolean anyOpen = false;
+        boolean anyParticipant = false;
         for (int i = 0; i < inputs.length; i++) {
             if (!participates[i]) {
                 continue;
             }
-            if (ended[i]) {
-                maxFinal = Math.max(maxFinal, inputWatermarkMs[i]);
-            } else {
-                anyOpen = true;
-                if (!idle[i]) {
-                    anyActive = true;
-                    min = Math.min(min, inputWatermarkMs[i]);
-                    max = Math.max(max, inputWatermarkMs[i]);
-                }
+            anyParticipant = true;
+            highest = Math.max(highest, inputWatermarkMs[i]);
+            if (!ended[i] && !idle[i]) {
+                anyActive = true;
+                min = Math.min(min, inputWatermarkMs[i]);
+                max = Math.max(max, inputWatermarkMs[i]);
             }
         }
-        long combined;
-        if (anyActive) {
-            // An ended or idle input no longer holds the watermark back.
-            combined = maxPolicy ? max : min;
-        } else if (!anyOpen) {
-            // Every input ended: no record can follow, so the watermark may rise to the highest one promised.
-            combined = maxFinal;
-        } else {
+        if (!anyParticipant) {
             return;
         }
+        // Ended and idle inputs no longer hold the watermark back. When none is active (all ended, or
+        // all silent past the idle timeout) the watermark may rise to the highest one any input promised.
+        long combined = anyActive ? (maxPolicy ? max : min) : highest;
         if (combined > watermarkMs) {
             watermarkMs = combined;
             context.watermarkMs = combined;
