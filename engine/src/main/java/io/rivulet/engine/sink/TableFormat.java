@@ -1,7 +1,14 @@
 package io.rivulet.engine.sink;
 
 import java.lang.reflect.Array;
+import io.rivulet.operators.window.Window;
+
 import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +109,15 @@ final class TableFormat {
         return text;
     }
 
+    /** Spark's timestamp display: UTC, seconds, and the fraction only when it is not zero. */
+    private static final DateTimeFormatter SPARK_TIMESTAMP = new DateTimeFormatterBuilder()
+        .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+        .optionalEnd().toFormatter().withZone(ZoneOffset.UTC);
+
+    private static String timestamp(long epochMs) {
+        return SPARK_TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
+    }
+
     /** How Spark's {@code ToPrettyString} shows a value. */
     static String display(Object value) {
         if (value == null) {
@@ -145,6 +161,13 @@ final class TableFormat {
         }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
+        }
+        if (value instanceof Window window) {
+            // Spark shows a window struct as its two timestamps: {2024-01-01 00:00:00, 2024-01-01 00:00:10}.
+            return "{" + timestamp(window.startMs()) + ", " + timestamp(window.endMs()) + "}";
+        }
+        if (value instanceof Instant instant) {
+            return SPARK_TIMESTAMP.format(instant);
         }
         RecordComponent[] components = components(value.getClass());
         if (components != null) {

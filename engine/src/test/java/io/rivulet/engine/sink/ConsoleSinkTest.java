@@ -353,4 +353,11 @@ class ConsoleSinkTest {
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("option 'truncate' of sink 'console': expected true or false, got 'maybe'");
     }
+
+    @Test
+    void shouldShowWindowsAndInstantsAsSparkShowsTimestamps() {
+        assertThat(TableFormat.display(new io.rivulet.operators.window.Window(1_704_067_200_000L, 1_704_067_210_000L)))
+            .isEqualTo("{2024-01-01 00:00:00, 2024-01-01 00:00:10}");
+        assertThat(TableFormat.display(java.time.Instant.ofEpochMilli(1_704_067_200_123L))).isEqualTo("2024-01-01 00:00:00.123");
+    }
 }
