@@ -297,14 +297,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         return slice;
     }
 
-    private void add(Slice<K, A> window, K key, T record) {
-        Entry<K, A> entry = window.byKey.get(key);
+    private void add(Slice<K, A> slice, K key, T record) {
+        Entry<K, A> entry = slice.byKey.get(key);
         if (entry == null) {
-            entry = newEntry(window, key);
+            entry = newEntry(slice, key);
         }
         A updated = addChecked(entry.accumulator, record);
         if (updated == null) {
-            throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + window.window);
+            throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
         entry.accumulator = updated;
         if (entry.generation != metricsGeneration) {
@@ -317,14 +317,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
-    private Entry<K, A> newEntry(Slice<K, A> window, K key) {
+    private Entry<K, A> newEntry(Slice<K, A> slice, K key) {
         A accumulator = fn.createAccumulator();
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Entry<K, A> entry = new Entry<>(key, window.window, accumulator, metricsGeneration - 1);
-        window.byKey.put(key, entry);
-        window.entries.add(entry);
+        Entry<K, A> entry = new Entry<>(key, slice.window, accumulator, metricsGeneration - 1);
+        slice.byKey.put(key, entry);
+        slice.entries.add(entry);
         rowsTotal++;
         return entry;
     }
@@ -345,12 +345,12 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
-    private void evict(Slice<K, A> window, Output<WindowedValue<K, R>> out) {
-        slices.remove(window.startMs);
-        if (lastSlice == window) {
+    private void evict(Slice<K, A> slice, Output<WindowedValue<K, R>> out) {
+        slices.remove(slice.startMs);
+        if (lastSlice == slice) {
             lastSlice = null;
         }
-        ArrayList<Entry<K, A>> entries = window.entries;
+        ArrayList<Entry<K, A>> entries = slice.entries;
         int n = entries.size();
         if (outputMode == OutputMode.APPEND) {
             for (int i = 0; i < n; i++) {
