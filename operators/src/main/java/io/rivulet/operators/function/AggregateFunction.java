@@ -4,8 +4,9 @@ package io.rivulet.operators.function;
  * A user-defined aggregate: create an accumulator, add values, merge accumulators, read the result.
  *
  * <p>{@code add} and {@code merge} may mutate and return their first argument (cheapest: no
- * allocation per record) or return a new accumulator. {@code result} must not mutate the
- * accumulator: the aggregate goes on after a result is read.
+ * allocation per record) or return a new accumulator. {@code merge} must leave its second argument
+ * unchanged: one pane of a sliding window is merged into several windows. {@code result} must not
+ * mutate the accumulator: the aggregate goes on after a result is read.
  *
  * @param <T> input value type
  * @param <A> accumulator type
@@ -32,8 +33,8 @@ public interface AggregateFunction<T, A, R> {
     /**
      * Merges two accumulators of the same group (e.g. two panes or two merged sessions).
      *
-     * @param a first accumulator
-     * @param b second accumulator
+     * @param a first accumulator; may be modified
+     * @param b second accumulator; left unchanged
      * @return the merged accumulator (may be {@code a} itself)
      */
     A merge(A a, A b);

@@ -30,7 +30,9 @@ import java.util.function.ToLongFunction;
  *       every output mode, {@link OutputMode#COMPLETE} included (unlike time windows). Late records
  *       are dropped before merging, so they never bridge sessions; each goes to the late output if
  *       there is one. {@link StateMetrics#numRowsDroppedByWatermark()} counts distinct late
- *       (key, ts, ts + g) per epoch, as Spark counts pre-aggregated rows.</li>
+ *       (key, ts, ts + g) per epoch: Spark's {@code SessionWindowStateStoreRestoreExec} filters
+ *       late rows after a partial aggregation grouped by key and per-row session, so identical late
+ *       rows of a batch count once (per input partition, in Spark).</li>
  *   <li>{@link OutputMode#APPEND}: {@link #onWatermark} emits each session whose end is {@code <=}
  *       the watermark and drops it. {@link #onEnd} flushes the rest.</li>
  *   <li>{@link OutputMode#UPDATE} (a Rivulet extension: Spark rejects update mode for session

@@ -46,13 +46,22 @@ import java.util.function.ToLongFunction;
  * after pre-aggregating a batch's rows per group.
  *
  * <h2>State layout</h2>
- * Window first: a primitive map from window start to the window's state, which maps key to entry
- * (the accumulator, and a changed flag) and lists its entries in arrival order; a min-heap of window
- * starts finds the windows due at a watermark without scanning. The last window used is cached, so
- * a tumbling record costs one key lookup. With a mutable accumulator (one that {@code add} returns
- * itself), a record whose key already has an entry in its window allocates nothing. Sliding windows
- * keep one accumulator per window (a record updates {@code ceil(size / slide)} of them); sharing
- * panes between windows is the next optimisation.
+ * Time first: a primitive map from slice start to the slice's state, which maps key to entry (the
+ * accumulator, and a changed flag) and lists its entries in arrival order; a min-heap of slice
+ * starts finds the slices due at a watermark without scanning. The last slice used is cached, so a
+ * record usually costs one key lookup. With a mutable accumulator (one that {@code add} returns
+ * itself), a record whose key already has an entry in its slice allocates nothing.
+ * <ul>
+ *   <li>Tumbling windows, and sliding windows in UPDATE and COMPLETE mode: a slice is a window; a
+ *       sliding record updates each of its {@code ceil(size / slide)} windows.</li>
+ *   <li>Sliding windows in APPEND mode: a slice is a <em>pane</em> of {@code gcd(size, slide)} ms;
+ *       a record updates only its pane, and a window's row is the merge
+ *       ({@link AggregateFunction#merge}) of its panes' accumulators, built when the watermark
+ *       closes the window. Lateness is still judged per window: a window the watermark has passed
+ *       was emitted already and never reads a pane again. Here
+ *       {@link StateMetrics#numRowsTotal()} counts (key, pane) entries, not Spark's
+ *       (key, window) rows.</li>
+ * </ul>
  *
  * <p>Not thread-safe; owned by the partition worker.
  *
@@ -65,8 +74,8 @@ public final class WindowAggregateOperator<K, T, A, R>
     implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator {
     /** Rough bytes per entry: entry object, map slots, list slot and a small accumulator. */
     private static final long ENTRY_BYTES = 112;
-    /** Rough bytes per window: window state, its map and list, the window, heap and map slots. */
-    private static final long WINDOW_BYTES = 256;
+    /** Rough bytes per slice: slice state, its map and list, the window, heap and map slots. */
+    private static final long SLICE_BYTES = 256;
 
     private final WindowAssigner assigner;
     private final ToLongFunction<? super T> eventTimeMs;
@@ -76,13 +85,19 @@ public final class WindowAggregateOperator<K, T, A, R>
     private final boolean dropsLate;
     private final boolean tracksChanges;
     private final long sizeMs;
+    private final long slideMs;
+    private final long offsetMs;
+    private final boolean panes;
+    private final long sliceMs;
     private final long[] starts;
 
-    private final Long2ObjectHashMap<WindowState<K, A>> windows = new Long2ObjectHashMap<>();
-    private final LongMinHeap<WindowState<K, A>> windowsByStart = new LongMinHeap<>();
+    private final Long2ObjectHashMap<Slice<K, A>> slices = new Long2ObjectHashMap<>();
+    private final LongMinHeap<Slice<K, A>> slicesByStart = new LongMinHeap<>();
     private final ArrayList<Entry<K, A>> changed = new ArrayList<>();
     private final LateGroups lateGroups = new LateGroups();
-    private WindowState<K, A> lastWindow;
+    private final Object2ObjectHashMap<K, A> windowScratch;
+    private final ArrayList<K> windowScratchKeys;
+    private Slice<K, A> lastSlice;
     private long[] sortScratch = new long[16];
     private long watermarkMs = Long.MIN_VALUE;
 
@@ -113,7 +128,13 @@ public final class WindowAggregateOperator<K, T, A, R>
         this.dropsLate = outputMode != OutputMode.COMPLETE;
         this.tracksChanges = outputMode == OutputMode.UPDATE;
         this.sizeMs = assigner.sizeMs();
+        this.slideMs = assigner.slideMs();
+        this.offsetMs = assigner.offsetMs();
+        this.panes = !assigner.isTumbling() && outputMode == OutputMode.APPEND;
+        this.sliceMs = panes ? gcd(sizeMs, slideMs) : sizeMs;
         this.starts = new long[assigner.maxWindowsPerRecord()];
+        this.windowScratch = panes ? new Object2ObjectHashMap<>() : null;
+        this.windowScratchKeys = panes ? new ArrayList<>() : null;
     }
 
     /**
@@ -132,6 +153,14 @@ public final class WindowAggregateOperator<K, T, A, R>
     @Override
     public void process(K key, T record, Output<WindowedValue<K, R>> out) {
         long timestampMs = eventTimeMs.applyAsLong(record);
+        if (panes) {
+            if (firstWindowStartContaining(timestampMs) + sizeMs > watermarkMs) {
+                add(slice(alignDown(timestampMs, sliceMs)), key, record);
+            } else {
+                processPartlyLate(key, record, timestampMs);
+            }
+            return;
+        }
         int count = assigner.assignWindows(timestampMs, starts);
         int accepted = 0;
         for (int i = 0; i < count; i++) {
@@ -139,11 +168,30 @@ public final class WindowAggregateOperator<K, T, A, R>
             if (dropsLate && start + sizeMs <= watermarkMs) {
                 onLate(key, start);
             } else {
-                add(window(start), key, record);
+                add(slice(start), key, record);
                 accepted++;
             }
         }
         if (accepted == 0 && lateOutput != null) {
+            lateOutput.emit(record);
+        }
+    }
+
+    /** Panes: some of the record's windows are late; it goes into its pane if any is not. */
+    private void processPartlyLate(K key, T record, long timestampMs) {
+        int count = assigner.assignWindows(timestampMs, starts);
+        int accepted = 0;
+        for (int i = 0; i < count; i++) {
+            long start = starts[i];
+            if (start + sizeMs <= watermarkMs) {
+                onLate(key, start);
+            } else {
+                accepted++;
+            }
+        }
+        if (accepted > 0) {
+            add(slice(alignDown(timestampMs, sliceMs)), key, record);
+        } else if (lateOutput != null) {
             lateOutput.emit(record);
         }
     }
@@ -153,13 +201,18 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (watermarkMs <= this.watermarkMs) {
             return;
         }
+        long previousMs = this.watermarkMs;
         this.watermarkMs = watermarkMs;
         if (outputMode == OutputMode.COMPLETE) {
             return;
         }
-        while (!windowsByStart.isEmpty() && windowsByStart.peekKey() + sizeMs <= watermarkMs) {
-            WindowState<K, A> window = windowsByStart.peekValue();
-            windowsByStart.pop();
+        if (panes) {
+            emitPaneWindows(previousMs, watermarkMs, out);
+            return;
+        }
+        while (!slicesByStart.isEmpty() && slicesByStart.peekKey() + sizeMs <= watermarkMs) {
+            Slice<K, A> window = slicesByStart.peekValue();
+            slicesByStart.pop();
             evict(window, out);
         }
     }
@@ -178,9 +231,13 @@ public final class WindowAggregateOperator<K, T, A, R>
     public void onEnd(Output<WindowedValue<K, R>> out) {
         switch (outputMode) {
             case APPEND -> {
-                while (!windowsByStart.isEmpty()) {
-                    WindowState<K, A> window = windowsByStart.peekValue();
-                    windowsByStart.pop();
+                if (panes) {
+                    emitPaneWindows(watermarkMs, Long.MAX_VALUE, out);
+                    return;
+                }
+                while (!slicesByStart.isEmpty()) {
+                    Slice<K, A> window = slicesByStart.peekValue();
+                    slicesByStart.pop();
                     evict(window, out);
                 }
             }
@@ -193,7 +250,7 @@ public final class WindowAggregateOperator<K, T, A, R>
     @Override
     public void stateMetrics(StateMetrics into) {
         into.set(rowsTotal, rowsUpdated, rowsRemoved, droppedByWatermark,
-            rowsTotal * ENTRY_BYTES + windows.size() * WINDOW_BYTES);
+            rowsTotal * ENTRY_BYTES + slices.size() * SLICE_BYTES);
         rowsUpdated = 0;
         rowsRemoved = 0;
         metricsGeneration++;
@@ -207,10 +264,11 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     /**
-     * @return the number of windows holding state
+     * @return the number of slices holding state: windows, or panes for sliding windows in APPEND
+     *     mode
      */
-    public int windowCount() {
-        return windows.size();
+    public int sliceCount() {
+        return slices.size();
     }
 
     /**
@@ -220,33 +278,33 @@ public final class WindowAggregateOperator<K, T, A, R>
         return outputMode;
     }
 
-    private WindowState<K, A> window(long start) {
-        WindowState<K, A> window = lastWindow;
-        if (window == null || window.startMs != start) {
-            window = windowSlowPath(start);
-            lastWindow = window;
+    private Slice<K, A> slice(long start) {
+        Slice<K, A> slice = lastSlice;
+        if (slice == null || slice.startMs != start) {
+            slice = sliceSlowPath(start);
+            lastSlice = slice;
         }
-        return window;
+        return slice;
     }
 
-    private WindowState<K, A> windowSlowPath(long start) {
-        WindowState<K, A> window = windows.get(start);
-        if (window == null) {
-            window = new WindowState<>(new Window(start, start + sizeMs));
-            windows.put(start, window);
-            windowsByStart.push(start, window);
+    private Slice<K, A> sliceSlowPath(long start) {
+        Slice<K, A> slice = slices.get(start);
+        if (slice == null) {
+            slice = new Slice<>(new Window(start, start + sliceMs));
+            slices.put(start, slice);
+            slicesByStart.push(start, slice);
         }
-        return window;
+        return slice;
     }
 
-    private void add(WindowState<K, A> window, K key, T record) {
-        Entry<K, A> entry = window.byKey.get(key);
+    private void add(Slice<K, A> slice, K key, T record) {
+        Entry<K, A> entry = slice.byKey.get(key);
         if (entry == null) {
-            entry = newEntry(window, key);
+            entry = newEntry(slice, key);
         }
         A updated = addChecked(entry.accumulator, record);
         if (updated == null) {
-            throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + window.window);
+            throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
         entry.accumulator = updated;
         if (entry.generation != metricsGeneration) {
@@ -259,14 +317,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
-    private Entry<K, A> newEntry(WindowState<K, A> window, K key) {
+    private Entry<K, A> newEntry(Slice<K, A> slice, K key) {
         A accumulator = fn.createAccumulator();
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Entry<K, A> entry = new Entry<>(key, window.window, accumulator, metricsGeneration - 1);
-        window.byKey.put(key, entry);
-        window.entries.add(entry);
+        Entry<K, A> entry = new Entry<>(key, slice.window, accumulator, metricsGeneration - 1);
+        slice.byKey.put(key, entry);
+        slice.entries.add(entry);
         rowsTotal++;
         return entry;
     }
@@ -287,12 +345,12 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
-    private void evict(WindowState<K, A> window, Output<WindowedValue<K, R>> out) {
-        windows.remove(window.startMs);
-        if (lastWindow == window) {
-            lastWindow = null;
+    private void evict(Slice<K, A> slice, Output<WindowedValue<K, R>> out) {
+        slices.remove(slice.startMs);
+        if (lastSlice == slice) {
+            lastSlice = null;
         }
-        ArrayList<Entry<K, A>> entries = window.entries;
+        ArrayList<Entry<K, A>> entries = slice.entries;
         int n = entries.size();
         if (outputMode == OutputMode.APPEND) {
             for (int i = 0; i < n; i++) {
@@ -313,13 +371,98 @@ public final class WindowAggregateOperator<K, T, A, R>
         list.clear();
     }
 
+    /**
+     * Panes: emits, by start, every window that ends after {@code previousMs} (the earlier ones
+     * were closed by an earlier watermark) and at or before {@code watermarkMs} and holds data,
+     * then drops the panes no open window needs.
+     */
+    private void emitPaneWindows(long previousMs, long watermarkMs, Output<WindowedValue<K, R>> out) {
+        long start = previousMs == Long.MIN_VALUE ? Long.MIN_VALUE : firstWindowStartContaining(previousMs);
+        LongMinHeap<Slice<K, A>> heap = slicesByStart;
+        while (!heap.isEmpty()) {
+            start = Math.max(start, firstWindowStartContaining(heap.peekKey()));
+            if (start + sizeMs > watermarkMs) {
+                break;
+            }
+            emitPaneWindow(start, out);
+            start += slideMs;
+            while (!heap.isEmpty() && heap.peekKey() < start) {
+                Slice<K, A> pane = heap.peekValue();
+                heap.pop();
+                slices.remove(pane.startMs);
+                if (lastSlice == pane) {
+                    lastSlice = null;
+                }
+                int n = pane.entries.size();
+                rowsTotal -= n;
+                rowsRemoved += n;
+            }
+        }
+    }
+
+    private void emitPaneWindow(long start, Output<WindowedValue<K, R>> out) {
+        Object2ObjectHashMap<K, A> merged = windowScratch;
+        ArrayList<K> keys = windowScratchKeys;
+        for (long pane = start, end = start + sizeMs; pane < end; pane += sliceMs) {
+            Slice<K, A> slice = slices.get(pane);
+            if (slice == null) {
+                continue;
+            }
+            ArrayList<Entry<K, A>> entries = slice.entries;
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                Entry<K, A> entry = entries.get(i);
+                A accumulator = merged.get(entry.key);
+                if (accumulator == null) {
+                    accumulator = fn.createAccumulator();
+                    keys.add(entry.key);
+                }
+                accumulator = fn.merge(accumulator, entry.accumulator);
+                if (accumulator == null) {
+                    throw new NullPointerException("aggregate merge returned a null accumulator for key " + entry.key);
+                }
+                merged.put(entry.key, accumulator);
+            }
+        }
+        if (!keys.isEmpty()) {
+            Window window = new Window(start, start + sizeMs);
+            for (int i = 0, n = keys.size(); i < n; i++) {
+                K key = keys.get(i);
+                out.emit(new WindowedValue<>(key, window, fn.result(merged.get(key))));
+            }
+            keys.clear();
+            merged.clear();
+        }
+    }
+
+    /** The smallest window start {@code s} ({@code s ≡ offset mod slide}) with {@code s + size > timestampMs}. */
+    private long firstWindowStartContaining(long timestampMs) {
+        long from = timestampMs - sizeMs + 1;
+        long remainder = (offsetMs - from) % slideMs;
+        return from + (remainder < 0 ? remainder + slideMs : remainder);
+    }
+
+    /** The largest {@code s <= timestampMs} with {@code s ≡ offset mod unitMs}. */
+    private long alignDown(long timestampMs, long unitMs) {
+        long remainder = (timestampMs - offsetMs) % unitMs;
+        return timestampMs - (remainder < 0 ? remainder + unitMs : remainder);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
     private void emitAll(Output<WindowedValue<K, R>> out) {
-        int n = windowsByStart.size();
-        long[] sorted = windowsByStart.copyKeys(sortScratch);
+        int n = slicesByStart.size();
+        long[] sorted = slicesByStart.copyKeys(sortScratch);
         sortScratch = sorted;
         Arrays.sort(sorted, 0, n);
         for (int w = 0; w < n; w++) {
-            ArrayList<Entry<K, A>> entries = windows.get(sorted[w]).entries;
+            ArrayList<Entry<K, A>> entries = slices.get(sorted[w]).entries;
             for (int i = 0, size = entries.size(); i < size; i++) {
                 emit(entries.get(i), out);
             }
@@ -330,13 +473,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         out.emit(new WindowedValue<>(entry.key, entry.window, fn.result(entry.accumulator)));
     }
 
-    private static final class WindowState<K, A> {
+    /** The state of one window, or of one pane: per key, an entry. */
+    private static final class Slice<K, A> {
         final long startMs;
         final Window window;
         final Object2ObjectHashMap<K, Entry<K, A>> byKey = new Object2ObjectHashMap<>();
         final ArrayList<Entry<K, A>> entries = new ArrayList<>();
 
-        WindowState(Window window) {
+        Slice(Window window) {
             this.startMs = window.startMs();
             this.window = window;
         }

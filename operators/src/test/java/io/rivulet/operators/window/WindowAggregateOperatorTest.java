@@ -10,7 +10,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +55,7 @@ class WindowAggregateOperatorTest {
         send(op, "a", 9);
         send(op, "a", 5);
         send(op, "b", 0);
-        assertThat(op.windowCount()).isZero();
+        assertThat(op.sliceCount()).isZero();
         assertThat(late).extracting(Event::ts).containsExactly(9L, 5L, 0L);
         assertThat(dropped(op)).isEqualTo(2);
     }
@@ -127,7 +134,7 @@ class WindowAggregateOperatorTest {
         op.onWatermark(15, output);
         op.onEpoch(1, output);
         assertThat(out).isEmpty();
-        assertThat(op.windowCount()).isEqualTo(1);
+        assertThat(op.sliceCount()).isEqualTo(1);
     }
 
     @Test
@@ -156,7 +163,7 @@ class WindowAggregateOperatorTest {
         op.onWatermark(10, output);
         op.onEpoch(2, output);
         assertThat(out).isEmpty();
-        assertThat(op.windowCount()).isEqualTo(1);
+        assertThat(op.sliceCount()).isEqualTo(1);
     }
 
     @Test
@@ -170,7 +177,7 @@ class WindowAggregateOperatorTest {
         out.clear();
         send(op, "a", 2);
         op.onWatermark(16, output);
-        assertThat(op.windowCount()).isZero();
+        assertThat(op.sliceCount()).isZero();
         op.onEpoch(1, output);
         assertThat(out).containsExactly(row(0, 10, "a", 2));
     }
@@ -195,7 +202,7 @@ class WindowAggregateOperatorTest {
         send(op, "a", 1);
         op.onEnd(output);
         assertThat(out).containsExactly(row(0, 10, "a", 1), row(20, 30, "a", 1));
-        assertThat(op.windowCount()).isZero();
+        assertThat(op.sliceCount()).isZero();
     }
 
     @Test
@@ -290,5 +297,144 @@ class WindowAggregateOperatorTest {
         assertThatThrownBy(() -> op.process("k", new Event("k", 7), output)).isInstanceOf(IOException.class).hasMessage("bad event 7");
         assertThatThrownBy(() -> op.process("k", new Event("k", 8), output)).isInstanceOf(NullPointerException.class)
             .hasMessageContaining("key k");
+    }
+
+    @Test
+    void shouldMatchReferenceModelOnRandomInputInEveryModeAndWindowShape() {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int trial = 0; trial < 600; trial++) {
+            long slide = 1 + random.nextInt(6);
+            long size = slide * (1 + random.nextInt(4)) + (random.nextBoolean() ? 0 : random.nextInt((int) slide));
+            long offset = random.nextLong(-slide + 1, slide);
+            OutputMode mode = OutputMode.values()[random.nextInt(3)];
+            WindowAssigner assigner = WindowAssigner.sliding(size, slide, offset);
+            List<Object> actualLate = new ArrayList<>();
+            var op = new WindowAggregateOperator<String, long[], Object[], List<Object>>(assigner, e -> e[0],
+                Aggregates.of(Aggregates.count(), Aggregates.sumLong(e -> e[1])), mode, actualLate::add);
+            Reference model = new Reference(size, slide, offset, mode);
+            List<String> actual = new ArrayList<>();
+            Output<WindowedValue<String, List<Object>>> sink =
+                r -> actual.add(r.window().startMs() + "|" + r.window().endMs() + "|" + r.key() + "|" + r.value().get(0) + "|" + r.value().get(1));
+            long base = random.nextLong(-100, 100);
+            StringBuilder script = new StringBuilder(assigner + " " + mode + ":");
+            for (int step = 0; step < 60; step++) {
+                actual.clear();
+                model.out.clear();
+                int action = random.nextInt(10);
+                if (action < 7) {
+                    String key = "k" + random.nextInt(3);
+                    long[] event = {base + random.nextLong(-3 * size, 4), random.nextInt(100)};
+                    script.append(" ").append(key).append("@").append(event[0]);
+                    op.process(key, event, sink);
+                    model.process(key, event[0], event[1]);
+                } else if (action < 9) {
+                    long wm = base - random.nextInt((int) size + 3);
+                    script.append(" wm").append(wm);
+                    op.onWatermark(wm, sink);
+                    model.onWatermark(wm);
+                } else {
+                    script.append(" epoch");
+                    op.onEpoch(step, sink);
+                    model.onEpoch();
+                }
+                base += random.nextInt(3);
+                assertThat(actual).as(script.toString()).containsExactlyInAnyOrderElementsOf(model.out);
+                assertThat(actualLate).as(script + " late").hasSize(model.lateRecords);
+                op.stateMetrics(metrics);
+                assertThat(metrics.numRowsDroppedByWatermark()).as(script + " dropped").isEqualTo(model.dropped);
+            }
+            actual.clear();
+            model.out.clear();
+            op.onEnd(sink);
+            model.onEnd();
+            assertThat(actual).as(script + " end").containsExactlyInAnyOrderElementsOf(model.out);
+        }
+    }
+
+    private record Group(long start, String key) {
+    }
+
+    /** Per (window, key) state computed from first principles, with Spark's rules. */
+    private static final class Reference {
+        final long size;
+        final long slide;
+        final long offset;
+        final OutputMode mode;
+        final TreeMap<Long, Map<String, long[]>> windows = new TreeMap<>();
+        final Map<Group, long[]> changed = new LinkedHashMap<>();
+        final Set<String> lateGroups = new HashSet<>();
+        final List<String> out = new ArrayList<>();
+        long watermark = Long.MIN_VALUE;
+        long dropped;
+        int lateRecords;
+
+        Reference(long size, long slide, long offset, OutputMode mode) {
+            this.size = size;
+            this.slide = slide;
+            this.offset = offset;
+            this.mode = mode;
+        }
+
+        void process(String key, long ts, long value) {
+            boolean accepted = false;
+            for (long start = ts - size - slide; start <= ts; start++) {
+                if (Math.floorMod(start - offset, slide) != 0 || ts >= start + size) {
+                    continue;
+                }
+                if (mode != OutputMode.COMPLETE && start + size <= watermark) {
+                    if (lateGroups.add(key + "@" + start)) {
+                        dropped++;
+                    }
+                    continue;
+                }
+                accepted = true;
+                long[] acc = windows.computeIfAbsent(start, s -> new HashMap<>()).computeIfAbsent(key, k -> new long[2]);
+                acc[0]++;
+                acc[1] += value;
+                changed.put(new Group(start, key), acc);
+            }
+            if (!accepted) {
+                lateRecords++;
+            }
+        }
+
+        void onWatermark(long wm) {
+            if (wm <= watermark) {
+                return;
+            }
+            watermark = wm;
+            if (mode == OutputMode.COMPLETE) {
+                return;
+            }
+            while (!windows.isEmpty() && windows.firstKey() + size <= wm) {
+                Map.Entry<Long, Map<String, long[]>> window = windows.pollFirstEntry();
+                if (mode == OutputMode.APPEND) {
+                    window.getValue().forEach((key, acc) -> out.add(row(window.getKey(), key, acc)));
+                }
+            }
+        }
+
+        void onEpoch() {
+            if (mode == OutputMode.UPDATE) {
+                changed.forEach((group, acc) -> out.add(row(group.start(), group.key(), acc)));
+            } else if (mode == OutputMode.COMPLETE) {
+                windows.forEach((start, keys) -> keys.forEach((key, acc) -> out.add(row(start, key, acc))));
+            }
+            changed.clear();
+            lateGroups.clear();
+        }
+
+        void onEnd() {
+            if (mode == OutputMode.APPEND) {
+                windows.forEach((start, keys) -> keys.forEach((key, acc) -> out.add(row(start, key, acc))));
+                windows.clear();
+            } else {
+                onEpoch();
+            }
+        }
+
+        private String row(long start, String key, long[] acc) {
+            return start + "|" + (start + size) + "|" + key + "|" + acc[0] + "|" + acc[1];
+        }
     }
 }
