@@ -1,0 +1,62 @@
+package io.rivulet.examples;
+
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.sink.CollectingSink;
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.RateRow;
+import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.window.WindowedValue;
+import org.junit.jupiter.api.Test;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventTimeExamplesTest {
+    private static final long T0 = 1_700_000_000_000L;
+
+    @Test
+    void shouldRankTheTenMostTradedSymbolsOfEveryOneSecondWindow() throws Exception {
+        List<MarketData.Trade> trades = LongStream.range(0, 30_000).mapToObj(i -> MarketData.trade(i, T0 + i / 10)).toList();
+        CollectingSink<TopStocksMain.Ranked> sink = Sinks.collecting();
+        try (Rivulet rivulet = Rivulet.create()) {
+            TopStocksMain.topStocks(rivulet.readStream(Sources.fromIterable(trades)), 10).writeStream(sink).start().awaitTermination();
+        }
+        // The same ranking, computed directly.
+        Map<Long, Map<String, Long>> volumes = new TreeMap<>();
+        for (MarketData.Trade t : trades) {
+            volumes.computeIfAbsent(t.timestampMs() / 1000 * 1000, w -> new HashMap<>()).merge(t.symbol(), t.quantity(), Long::sum);
+        }
+        List<String> expected = volumes.entrySet().stream().flatMap(w -> {
+            List<Map.Entry<String, Long>> ranked = w.getValue().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).limit(10).toList();
+            return LongStream.range(0, ranked.size()).mapToObj(r -> w.getKey() + "#" + (r + 1) + " " + ranked.get((int) r).getKey()
+                + "=" + ranked.get((int) r).getValue());
+        }).toList();
+        List<String> actual = sink.received().stream()
+            .sorted(Comparator.comparing((TopStocksMain.Ranked r) -> r.window().startMs()).thenComparing(TopStocksMain.Ranked::rank))
+            .map(r -> r.window().startMs() + "#" + r.rank() + " " + r.symbol() + "=" + r.volume()).toList();
+        assertThat(actual).hasSize(30).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldCountWordsPerWindowOnceEachInAppendMode() throws Exception {
+        List<RateRow> lines = LongStream.range(0, 1_000).mapToObj(i -> new RateRow(T0 + i * 50, i)).toList();
+        for (boolean sliding : new boolean[] {false, true}) {
+            CollectingSink<WindowedValue<String, Long>> sink = Sinks.collecting();
+            try (Rivulet rivulet = Rivulet.create()) {
+                WindowedWordCountMain.windowedCounts(rivulet.readStream(Sources.fromIterable(lines)), sliding)
+                    .writeStream(sink).start().awaitTermination();
+            }
+            long words = sink.received().stream().filter(r -> r.key().equals("the")).mapToLong(WindowedValue::value).sum();
+            // "the" is once in 3 of the 5 lines; each line is in 1 tumbling or 2 sliding windows.
+            assertThat(words).as(sliding ? "sliding" : "tumbling").isEqualTo((sliding ? 2 : 1) * (1_000 / 5) * 3);
+            assertThat(sink.received()).extracting(r -> r.key() + "@" + r.window()).doesNotHaveDuplicates();
+        }
+    }
+}
