@@ -252,4 +252,17 @@ class EventTimeTest {
             }
         }
     }
+
+    @Test
+    void shouldCommitWindowsFlushedAtEndOfInputToBufferingSinks() throws Exception {
+        List<Event> events = orderlyEvents();
+        try (Rivulet rivulet = Rivulet.create()) {
+            io.rivulet.engine.sink.MemorySink<WindowedValue<String, Long>> table = Sinks.memory("windows");
+            StreamingQuery query = windowedCounts(rivulet, Sources.fromIterable(events)).writeStream(table).start();
+            query.awaitTermination();
+            // Windows still open at the end are flushed after the last barrier: they must commit too.
+            assertThat(table.rows().stream().mapToLong(WindowedValue::value).sum()).isEqualTo(events.size());
+            assertThat(query.lastProgress().totalOutputRows()).isEqualTo(table.size());
+        }
+    }
 }

@@ -26,6 +26,8 @@ final class SinkLink<T> extends Link<T> {
     final SingleWriterRecorder latency = new SingleWriterRecorder(1, HIGHEST_TRACKABLE_NS, 3);
     final AtomicLong recordsOut = new AtomicLong();
     private long written;
+    private long lastEndedEpoch = -1;
+    private boolean wroteSinceEpochEnd;
 
     SinkLink(SinkWriter<T> writer, int writerIndex, EpochCommitter committer, TaskContext context, NanoClock clock) {
         this.writer = writer;
@@ -45,6 +47,7 @@ final class SinkLink<T> extends Link<T> {
             throw Sneaky.rethrow(e);
         }
         recordsOut.lazySet(++written);
+        wroteSinceEpochEnd = true;
         long latencyNs = clock.nanoTime() - context.ingestNs;
         latency.recordValue(Math.max(1, Math.min(latencyNs, HIGHEST_TRACKABLE_NS)));
     }
@@ -56,6 +59,8 @@ final class SinkLink<T> extends Link<T> {
 
     @Override
     void onEpoch(long epochId) {
+        lastEndedEpoch = epochId;
+        wroteSinceEpochEnd = false;
         try {
             writer.endEpoch(epochId);
         } catch (RuntimeException | Error e) {
@@ -66,8 +71,15 @@ final class SinkLink<T> extends Link<T> {
         committer.writerEnded(writerIndex, epochId);
     }
 
+    /**
+     * Input ended. Records written after the last barrier (windows flushed at end of input) belong
+     * to one more epoch, which this writer ends before finishing so that the sink commits them.
+     */
     @Override
     void onEnd() {
+        if (wroteSinceEpochEnd) {
+            onEpoch(lastEndedEpoch + 1);
+        }
         finish();
     }
 
