@@ -289,6 +289,15 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * @return the pages the background pretouch thread has touched ({@link JournalPretouch#BACKGROUND}), else 0
+     */
+    public long pretouchedPages() {
+        synchronized (writerLockGuard) {
+            return pretouchThread == null ? 0 : pretouchThread.pagesTouched();
+        }
+    }
+
+    /**
      * Opens an unnamed reader. It holds no retention back and remembers nothing across restarts.
      *
      * @param codec reads the records
@@ -402,10 +411,13 @@ public final class Journal implements AutoCloseable {
      * @throws JournalException naming a file that cannot be deleted
      */
     public int applyRetention() {
-        if (options.retention() != JournalRetention.DELETE_CONSUMED || closed) {
+        if (options.retention() != JournalRetention.DELETE_CONSUMED) {
             return 0;
         }
         synchronized (retentionGuard) {
+            if (closed) {
+                return 0;
+            }
             int keepFrom = retainedFromCycle();
             if (keepFrom == Integer.MIN_VALUE) {
                 return 0;
@@ -564,7 +576,9 @@ public final class Journal implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing " + child + " of journal " + directory + " failed", e);
             }
         }
-        closed = true;
+        synchronized (retentionGuard) {
+            closed = true;
+        }
         synchronized (writerLockGuard) {
             if (pretouchThread != null) {
                 pretouchThread.close();
@@ -613,7 +627,10 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Runs retention when Chronicle releases a cycle file (after a roll), on the releasing thread. */
+    /**
+     * Runs retention when Chronicle releases a cycle file (after a roll), on Chronicle's background
+     * resource-releaser thread: off the appender's hot path.
+     */
     private static final class RetentionTrigger implements StoreFileListener {
         private final Journal journal;
 
@@ -629,7 +646,9 @@ public final class Journal implements AutoCloseable {
             try {
                 journal.applyRetention();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "journal retention after releasing " + file + " failed", e);
+                if (!journal.closed) {
+                    LOG.log(System.Logger.Level.WARNING, "journal retention after releasing " + file + " failed", e);
+                }
             }
         }
     }

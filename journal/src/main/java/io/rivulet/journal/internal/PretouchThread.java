@@ -25,6 +25,7 @@ public final class PretouchThread implements AutoCloseable {
     private final long aheadLength;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long pagesTouched;
 
     /**
      * Starts the thread.
@@ -66,7 +67,10 @@ public final class PretouchThread implements AutoCloseable {
                     continue;
                 }
                 try {
-                    entry.getValue().touch(file, entry.getKey().position(), aheadLength, maxPages);
+                    int pages = entry.getValue().touch(file, entry.getKey().position(), aheadLength, maxPages);
+                    if (pages > 0) {
+                        pagesTouched += pages;
+                    }
                 } catch (Exception e) {
                     entry.getValue().close();
                     if (!warned) {
@@ -89,6 +93,13 @@ public final class PretouchThread implements AutoCloseable {
         while ((toucher = retired.poll()) != null) {
             toucher.close();
         }
+    }
+
+    /**
+     * @return pages touched since the thread started (written by the thread only)
+     */
+    public long pagesTouched() {
+        return pagesTouched;
     }
 
     /** Stops the thread and waits for it (up to 5 s). */
