@@ -5,10 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,9 @@ class CrashSafetyTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    Path outputs;
+
     /** An append the child reported as returned. */
     private record Acked(long offset, long sequence) { }
 
@@ -39,19 +41,20 @@ class CrashSafetyTest {
         Random random = new Random(20260101L);
         long nextSequence = 0;
         long totalAcked = 0;
+        StringBuilder summary = new StringBuilder("crash rounds (acknowledged/in journal):");
         for (int round = 0; round < ROUNDS; round++) {
-            Process child = startWriter(nextSequence);
-            List<Acked> acked = new ArrayList<>();
-            Thread collector = collect(child, acked);
+            Path acks = outputs.resolve("acks-" + round + ".txt");
+            Process child = startWriter(nextSequence, acks);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (sizeOf(acked) == 0 && child.isAlive() && System.nanoTime() < deadline) {
+            while (readAcks(acks).isEmpty() && child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertThat(child.isAlive()).as("writer of round %d is running", round).isTrue();
             Thread.sleep(100 + random.nextInt(300));
             child.destroyForcibly();    // SIGKILL on Linux
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            collector.join(5_000);
+            // the child's stdout is a file: every line it wrote before the kill is there
+            List<Acked> acked = readAcks(acks);
 
             List<Probe> records = new ArrayList<>();
             List<Long> offsets = new ArrayList<>();
@@ -73,7 +76,7 @@ class CrashSafetyTest {
                     assertThat(offsets.get(i)).isGreaterThan(offsets.get(i - 1));
                 }
             }
-            synchronized (acked) {
+            {
                 assertThat(acked).as("round %d acknowledged appends", round).isNotEmpty();
                 for (Acked ack : acked) {
                     assertThat(ack.sequence()).as("acknowledged record is in the journal").isLessThan(records.size());
@@ -81,21 +84,41 @@ class CrashSafetyTest {
                 }
                 Acked last = acked.get(acked.size() - 1);
                 // at most a record or two past the last acknowledged one: appended, killed before printing
-                assertThat(records.size() - 1 - last.sequence()).isBetween(0L, 2L);
+                assertThat(records.size() - 1 - last.sequence())
+                    .as("records past the last acknowledged one (round %d: %d acknowledged, %d in the journal)",
+                        round, acked.size(), records.size())
+                    .isBetween(0L, 2L);
                 totalAcked += acked.size();
             }
+            summary.append(' ').append(acked.size()).append('/').append(records.size() - nextSequence);
             nextSequence = records.size();
         }
         assertThat(totalAcked).isGreaterThan(ROUNDS);
+        System.out.println(summary);
     }
 
-    private static int sizeOf(List<Acked> acked) {
-        synchronized (acked) {
-            return acked.size();
+    /** The whole lines the child wrote: a line cut by the kill has no newline and is not counted. */
+    private static List<Acked> readAcks(Path file) throws Exception {
+        List<Acked> acked = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return acked;
         }
+        String content = Files.readString(file, StandardCharsets.US_ASCII);
+        int end = content.lastIndexOf('\n');
+        if (end < 0) {
+            return acked;
+        }
+        for (String line : content.substring(0, end).split("\n")) {
+            String[] parts = line.split(" ");
+            assertThat(parts).as("child output line '%s'", line).hasSize(4);
+            assertThat(parts[0]).isEqualTo("R");
+            assertThat(parts[3]).isEqualTo(".");
+            acked.add(new Acked(Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+        }
+        return acked;
     }
 
-    private Process startWriter(long firstSequence) throws Exception {
+    private Process startWriter(long firstSequence, Path acks) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -112,28 +135,9 @@ class CrashSafetyTest {
         command.add(CrashingWriterMain.class.getName());
         command.add(dir.toString());
         command.add(Long.toString(firstSequence));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static Thread collect(Process child, List<Acked> acked) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    // only whole lines count: a line cut by the kill does not end with " ."
-                    if (line.startsWith("R ") && line.endsWith(" .")) {
-                        String[] parts = line.split(" ");
-                        synchronized (acked) {
-                            acked.add(new Acked(Long.parseLong(parts[1]), Long.parseLong(parts[2])));
-                        }
-                    }
-                }
-            } catch (Exception ignored) {
-                // the child was killed; what was read is what counts
-            }
-        }, "crash-test-collector");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        return new ProcessBuilder(command)
+            .redirectOutput(acks.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     }
 }
