@@ -97,6 +97,34 @@ class CrashSafetyTest {
         System.out.println(summary);
     }
 
+    @Test
+    void shouldNeverReadATornRecordAndLetTheNextWriterGoOn() throws Exception {
+        Process child = startChild(TornWriterMain.class, "90", outputs.resolve("torn.txt"));
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as("the writer died mid-record").isEqualTo(9);
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            List<Probe> records = new ArrayList<>();
+            JournalReader<Probe> reader = journal.reader(CrashingWriterMain.CODEC, StartPosition.earliest());
+            while (reader.poll((probe, offset) -> records.add(probe), 1000) > 0) {
+                // to the end
+            }
+            assertThat(reader.isCaughtUp()).isTrue();
+            assertThat(records).as("the torn record is not data").hasSize(90).allMatch(Probe::isIntact);
+
+            JournalAppender<Probe> next = journal.appender(CrashingWriterMain.CODEC);
+            for (int i = 90; i < 100; i++) {
+                next.append(Probe.of(i));
+            }
+            while (reader.poll((probe, offset) -> records.add(probe), 1000) > 0) {
+                // the tail the next writer appended over the torn record
+            }
+            assertThat(records).hasSize(100).allMatch(Probe::isIntact);
+            for (int i = 0; i < 100; i++) {
+                assertThat(records.get(i).sequence()).isEqualTo(i);
+            }
+        }
+    }
+
     /** The whole lines the child wrote: a line cut by the kill has no newline and is not counted. */
     private static List<Acked> readAcks(Path file) throws Exception {
         List<Acked> acked = new ArrayList<>();
@@ -119,6 +147,10 @@ class CrashSafetyTest {
     }
 
     private Process startWriter(long firstSequence, Path acks) throws Exception {
+        return startChild(CrashingWriterMain.class, Long.toString(firstSequence), acks);
+    }
+
+    private Process startChild(Class<?> main, String mainArgument, Path stdout) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -132,11 +164,11 @@ class CrashSafetyTest {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(CrashingWriterMain.class.getName());
+        command.add(main.getName());
         command.add(dir.toString());
-        command.add(Long.toString(firstSequence));
+        command.add(mainArgument);
         return new ProcessBuilder(command)
-            .redirectOutput(acks.toFile())
+            .redirectOutput(stdout.toFile())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     }
