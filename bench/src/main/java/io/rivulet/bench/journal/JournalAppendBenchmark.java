@@ -7,6 +7,11 @@ import io.rivulet.journal.JournalPretouch;
 import io.rivulet.journal.codec.Codec;
 import io.rivulet.journal.codec.Codecs;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * journal in a temporary directory (deleted afterwards).
  *
  * <ul>
- *   <li>{@link #baselineEncode}: the codec alone, into a reused buffer: the floor.</li>
+ *   <li>{@link #baselineEncode}: the codec alone, into a reused buffer: the floor of our part.</li>
+ *   <li>{@link #baselineChronicleAppend}: Chronicle Queue alone, 16 bytes per document, no framing,
+ *       checksum or codec: the floor of the journal.</li>
  *   <li>{@link #appendTick}: a 16-byte {@link Tick} through the derived record codec.</li>
  *   <li>{@link #appendLong}: an 8-byte long (the boxed value is created once, not per op).</li>
  * </ul>
@@ -52,6 +59,10 @@ public class JournalAppendBenchmark {
     private JournalAppender<Tick> ticks;
     private JournalAppender<Long> longs;
     private Bytes<?> buffer;
+    private Path rawDirectory;
+    private SingleChronicleQueue rawQueue;
+    private ExcerptAppender rawAppender;
+    private long rawSequence;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -60,6 +71,9 @@ public class JournalAppendBenchmark {
         ticks = journal.appender(codec);
         longs = journal.appender(Codecs.longs());
         buffer = Bytes.allocateElasticDirect(64);
+        rawDirectory = BenchJournals.newDirectory("chronicle");
+        rawQueue = SingleChronicleQueueBuilder.single(rawDirectory.toFile()).rollCycle(RollCycles.FAST_HOURLY).build();
+        rawAppender = rawQueue.createAppender();
     }
 
     @TearDown(Level.Trial)
@@ -67,6 +81,19 @@ public class JournalAppendBenchmark {
         journal.close();
         buffer.releaseLast();
         BenchJournals.delete(directory);
+        rawAppender.close();
+        rawQueue.close();
+        BenchJournals.delete(rawDirectory);
+    }
+
+    @Benchmark
+    public long baselineChronicleAppend() {
+        try (DocumentContext dc = rawAppender.writingDocument()) {
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(++rawSequence);
+            bytes.writeLong(1_234_567L);
+        }
+        return rawSequence;
     }
 
     @Benchmark
