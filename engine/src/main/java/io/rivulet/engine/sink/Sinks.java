@@ -1,5 +1,8 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.codec.Codec;
+
 import java.util.function.Supplier;
 
 /**
@@ -60,5 +63,18 @@ public final class Sinks {
      */
     public static <T> CollectingSink<T> collecting() {
         return new CollectingSink<>();
+    }
+
+    /**
+     * Writes the query's records to a journal other processes can tail. See {@link JournalSink}
+     * for what a commit means.
+     *
+     * @param options the journal
+     * @param codec writes the records
+     * @param <T> record type
+     * @return the sink; set options on it
+     */
+    public static <T> JournalSink<T> journal(JournalOptions options, Codec<T> codec) {
+        return new JournalSink<>(options, codec, false, false);
     }
 }

@@ -1,5 +1,9 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.StartPosition;
+import io.rivulet.journal.codec.Codec;
+
 import java.util.Arrays;
 import java.util.function.LongFunction;
 
@@ -90,5 +94,33 @@ public final class Sources {
      */
     public static <T> GeneratorSource<T> generator(long count, LongFunction<? extends T> generator) {
         return new GeneratorSource<>(count, generator, 1);
+    }
+
+    /**
+     * Reads a journal as a stream, from its earliest record, unbounded (until an end-of-journal
+     * marker); set the start, a reader name (to resume after restarts) or a bound on the result.
+     *
+     * @param options the journal
+     * @param codec reads the records
+     * @param <T> record type
+     * @return the source
+     */
+    public static <T> JournalSource<T> journal(JournalOptions options, Codec<T> codec) {
+        return new JournalSource<>(options, codec, StartPosition.earliest(), null, false);
+    }
+
+    /**
+     * Makes {@code source} replayable: its records are appended to a journal per partition (under
+     * {@code options.directory()}) before they enter the query, and a restarted query re-reads those
+     * after its last committed offset. See {@link JournaledSource}.
+     *
+     * @param source the source to journal
+     * @param options the journal (its directory holds one journal per partition)
+     * @param codec writes and reads the records
+     * @param <T> record type
+     * @return the source
+     */
+    public static <T> JournaledSource<T> journaled(Source<T> source, JournalOptions options, Codec<T> codec) {
+        return new JournaledSource<>(source, options, codec, true);
     }
 }

@@ -1,0 +1,164 @@
+package io.rivulet.engine.source;
+
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalHandler;
+import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.journal.StartPosition;
+import io.rivulet.journal.codec.Codec;
+
+import java.util.Objects;
+
+/**
+ * Reads an existing journal as a stream: one partition, records in offset order, from the earliest
+ * record, the end, or an offset ({@link #start}). Replayable: given a {@link #readerName}, the
+ * reader notes its offset at every epoch end and commits it (durably, as the journal's named
+ * reader) when the epoch commits, so a restarted query resumes after the last committed record
+ * (records after it are read again: at-least-once into the query) and the journal's retention
+ * keeps what the query still needs.
+ *
+ * <p>Unbounded by default: the input ends only at an end-of-journal marker. {@link #bounded(boolean)}
+ * ends it at the last record that was in the journal when the query started.
+ *
+ * <p>Immutable and thread-safe; every setter returns a validated copy. The reader opens its own
+ * {@link Journal} (other processes may be writing it) and closes it with the task.
+ *
+ * @param <T> record type
+ */
+public final class JournalSource<T> implements Source<T> {
+    private final JournalOptions options;
+    private final Codec<T> codec;
+    private final StartPosition start;
+    private final String readerName;
+    private final boolean bounded;
+
+    JournalSource(JournalOptions options, Codec<T> codec, StartPosition start, String readerName, boolean bounded) {
+        this.options = Objects.requireNonNull(options, "journal options");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.start = Objects.requireNonNull(start, "start");
+        this.readerName = readerName;
+        this.bounded = bounded;
+    }
+
+    /**
+     * @param start where a reader without a committed offset starts (default: earliest)
+     * @return a copy with that start
+     */
+    public JournalSource<T> start(StartPosition start) {
+        return new JournalSource<>(options, codec, start, readerName, bounded);
+    }
+
+    /**
+     * @param name the journal reader name under which this source commits its offset and resumes
+     *     (letters, digits, {@code . _ -}); {@code null} for an unnamed reader that remembers nothing
+     * @return a copy with that name
+     */
+    public JournalSource<T> readerName(String name) {
+        return new JournalSource<>(options, codec, start, name, bounded);
+    }
+
+    /**
+     * @param bounded whether the input ends at the last record present when the query starts
+     * @return a copy with that bound
+     */
+    public JournalSource<T> bounded(boolean bounded) {
+        return new JournalSource<>(options, codec, start, readerName, bounded);
+    }
+
+    @Override
+    public String description() {
+        return "journal[" + options.directory() + (readerName != null ? ", reader=" + readerName : "") + "]";
+    }
+
+    @Override
+    public int numPartitions() {
+        return 1;
+    }
+
+    @Override
+    public SourceReader<T> open(SourceContext context) {
+        Journal journal = Journal.open(options);
+        try {
+            JournalReader<T> reader = readerName == null ? journal.reader(codec, start) : journal.reader(readerName, codec, start);
+            return new Reader<>(journal, reader, bounded ? journal.lastOffset() : Long.MAX_VALUE, bounded, readerName != null);
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /** Not thread-safe; owned by the source task. */
+    private static final class Reader<T> implements SourceReader<T>, JournalHandler<T> {
+        private final Journal journal;
+        private final JournalReader<T> reader;
+        private final long endOffset;
+        private final boolean bounded;
+        private final boolean commits;
+        private final EpochOffsets epochOffsets = new EpochOffsets();
+        private SourceOutput<T> out;
+        private long lastEmittedOffset = Journal.NO_OFFSET;
+        private boolean reachedEnd;
+        private int emitted;
+
+        Reader(Journal journal, JournalReader<T> reader, long endOffset, boolean bounded, boolean commits) {
+            this.journal = journal;
+            this.reader = reader;
+            this.endOffset = endOffset;
+            this.bounded = bounded;
+            this.commits = commits;
+            this.reachedEnd = endOffset == Journal.NO_OFFSET;
+        }
+
+        @Override
+        public int poll(SourceOutput<T> out, int limit) {
+            if (reachedEnd) {
+                return END_OF_INPUT;
+            }
+            this.out = out;
+            emitted = 0;
+            int read = reader.poll(this, limit);
+            if (read == JournalReader.END_OF_JOURNAL || (read == 0 && bounded && reader.isCaughtUp())) {
+                // bounded: caught up means every record up to the end at start was read (or the
+                // reader started after it)
+                reachedEnd = true;
+            }
+            return emitted > 0 || !reachedEnd ? emitted : END_OF_INPUT;
+        }
+
+        @Override
+        public void onRecord(T record, long offset) {
+            if (offset > endOffset) {
+                reachedEnd = true;
+                return;
+            }
+            lastEmittedOffset = offset;
+            if (offset == endOffset) {
+                reachedEnd = true;
+            }
+            emitted++;
+            out.emit(record);
+        }
+
+        @Override
+        public void onEpochEnd(long epochId) {
+            if (commits) {
+                epochOffsets.onEpochEnd(epochId, lastEmittedOffset);
+            }
+        }
+
+        @Override
+        public void onEpochCommitted(long epochId) {
+            if (commits) {
+                long offset = epochOffsets.committed(epochId);
+                if (offset != Journal.NO_OFFSET) {
+                    reader.commit(offset);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            journal.close();
+        }
+    }
+}

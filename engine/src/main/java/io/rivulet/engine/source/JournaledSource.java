@@ -1,0 +1,220 @@
+package io.rivulet.engine.source;
+
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalAppender;
+import io.rivulet.journal.JournalHandler;
+import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.journal.StartPosition;
+import io.rivulet.journal.codec.Codec;
+
+import java.util.Objects;
+
+/**
+ * Makes any source replayable: every record the wrapped source produces is appended to a journal
+ * before it enters the query, and the journal offset is the record's position. At each epoch end
+ * the reader notes the offset of the last record it emitted; when the epoch commits, it stores that
+ * offset durably as its restart point (the journal's named reader {@value #RESTART_POINT}, a small
+ * file replaced atomically). A query restarted on the same directory first re-reads, from the
+ * journal, every record after the restart point (at-least-once into the query; exactly-once output
+ * comes with checkpoints), then goes on with what the wrapped source produces.
+ *
+ * <pre>
+ *   poll:  journal reader ──(records after the restart point, if any)──────────────────► out
+ *          wrapped reader ─► append ─► journal ─► journal reader ─(read back)──────────► out
+ *   epoch end:    note offset of the last record emitted
+ *   epoch commit: readers/restart-point.offset := that offset   (temp file, fsync, atomic rename)
+ * </pre>
+ *
+ * <p><b>Read back or pass through</b> ({@link #readBack(boolean)}). By default each record is read
+ * back from the journal in the same poll, on the same thread, before it is emitted: the query sees
+ * exactly what a replay would give it (a codec that loses information shows at once), in the same
+ * order, at the cost of one decode per record. With {@code readBack(false)} the wrapped source's
+ * record object itself is emitted right after its append returns (no decode; the journal is read
+ * only when replaying after a restart).
+ *
+ * <p><b>Partitions.</b> Each partition of the wrapped source gets its own journal, in
+ * {@code <directory>/partition-<n>}.
+ *
+ * <p><b>Watermarks</b> of the wrapped source are not journaled: one emitted during a poll is passed
+ * on after the records read back in that poll (never ahead of them), and a replay carries none.
+ *
+ * <p>The wrapped source should deliver new records after a restart (a socket, a push stream):
+ * one that starts over from its beginning (an iterable) is appended again.
+ *
+ * <p>Immutable and thread-safe; setters return copies.
+ *
+ * @param <T> record type
+ */
+public final class JournaledSource<T> implements Source<T> {
+    /** The name of the journal reader whose committed offset is the restart point. */
+    public static final String RESTART_POINT = "restart-point";
+
+    private final Source<T> source;
+    private final JournalOptions options;
+    private final Codec<T> codec;
+    private final boolean readBack;
+
+    JournaledSource(Source<T> source, JournalOptions options, Codec<T> codec, boolean readBack) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.options = Objects.requireNonNull(options, "journal options");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.readBack = readBack;
+    }
+
+    /**
+     * @param readBack whether each record is read back from the journal before it is emitted
+     *     (default true) or the wrapped source's record is emitted after its append
+     * @return a copy with that choice
+     */
+    public JournaledSource<T> readBack(boolean readBack) {
+        return new JournaledSource<>(source, options, codec, readBack);
+    }
+
+    /**
+     * @param partition a partition of the wrapped source
+     * @return the directory of that partition's journal
+     */
+    public JournalOptions partitionJournal(int partition) {
+        return options.directory(options.directory().resolve("partition-" + partition));
+    }
+
+    @Override
+    public String description() {
+        return "journaled[" + source.description() + " -> " + options.directory() + "]";
+    }
+
+    @Override
+    public int numPartitions() {
+        return source.numPartitions();
+    }
+
+    @Override
+    public SourceReader<T> open(SourceContext context) throws Exception {
+        Journal journal = Journal.open(partitionJournal(context.partition()));
+        try {
+            JournalReader<T> reader = journal.reader(RESTART_POINT, codec, StartPosition.earliest());
+            JournalAppender<T> appender = journal.appender(codec);
+            SourceReader<T> wrapped = source.open(context);
+            return new Reader<>(journal, reader, appender, wrapped, readBack);
+        } catch (Exception | Error e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /** Not thread-safe; owned by the source task. */
+    private static final class Reader<T> implements SourceReader<T>, JournalHandler<T>, SourceOutput<T> {
+        private final Journal journal;
+        private final JournalReader<T> reader;
+        private final JournalAppender<T> appender;
+        private final SourceReader<T> wrapped;
+        private final boolean readBack;
+        private final EpochOffsets epochOffsets = new EpochOffsets();
+        private SourceOutput<T> out;
+        private boolean replaying = true;
+        private boolean wrappedEnded;
+        private long pendingWatermarkMs = Long.MIN_VALUE;
+        private long lastEmittedOffset = Journal.NO_OFFSET;
+
+        Reader(Journal journal, JournalReader<T> reader, JournalAppender<T> appender, SourceReader<T> wrapped, boolean readBack) {
+            this.journal = journal;
+            this.reader = reader;
+            this.appender = appender;
+            this.wrapped = wrapped;
+            this.readBack = readBack;
+        }
+
+        @Override
+        public int poll(SourceOutput<T> out, int limit) throws Exception {
+            this.out = out;
+            if (replaying) {
+                int replayed = reader.poll(this, limit);
+                if (replayed > 0) {
+                    return replayed;
+                }
+                replaying = !reader.isCaughtUp();
+                if (replaying) {
+                    return 0;
+                }
+            }
+            if (wrappedEnded) {
+                return END_OF_INPUT;
+            }
+            int ingested = wrapped.poll(this, limit);
+            if (ingested == END_OF_INPUT) {
+                wrappedEnded = true;
+                ingested = 0;
+            }
+            int emitted = readBack ? readBack(limit) : ingested;
+            if (pendingWatermarkMs != Long.MIN_VALUE) {
+                out.emitWatermark(pendingWatermarkMs);
+                pendingWatermarkMs = Long.MIN_VALUE;
+            }
+            if (ingested == 0) {
+                appender.pretouch();
+            }
+            return emitted > 0 || !wrappedEnded ? emitted : END_OF_INPUT;
+        }
+
+        private int readBack(int limit) {
+            int emitted = 0;
+            int n;
+            while ((n = reader.poll(this, limit)) > 0) {
+                emitted += n;
+            }
+            return emitted;
+        }
+
+        /** A record read from the journal: replayed, or read back after its append. */
+        @Override
+        public void onRecord(T record, long offset) {
+            lastEmittedOffset = offset;
+            out.emit(record);
+        }
+
+        /** A record from the wrapped source: append it; in pass-through mode, emit it at once. */
+        @Override
+        public void emit(T record) {
+            long offset = appender.append(record);
+            if (!readBack) {
+                lastEmittedOffset = offset;
+                out.emit(record);
+            }
+        }
+
+        @Override
+        public void emitWatermark(long watermarkMs) {
+            if (readBack) {
+                pendingWatermarkMs = Math.max(pendingWatermarkMs, watermarkMs);
+            } else {
+                out.emitWatermark(watermarkMs);
+            }
+        }
+
+        @Override
+        public void onEpochEnd(long epochId) throws Exception {
+            epochOffsets.onEpochEnd(epochId, lastEmittedOffset);
+            wrapped.onEpochEnd(epochId);
+            appender.pretouch();
+        }
+
+        @Override
+        public void onEpochCommitted(long epochId) throws Exception {
+            long offset = epochOffsets.committed(epochId);
+            if (offset != Journal.NO_OFFSET) {
+                reader.commit(offset);
+            }
+            wrapped.onEpochCommitted(epochId);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                wrapped.close();
+            } finally {
+                journal.close();
+            }
+        }
+    }
+}
