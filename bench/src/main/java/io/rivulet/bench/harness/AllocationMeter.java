@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * Reads how many bytes a query's threads have allocated ({@code com.sun.management.ThreadMXBean
- * #getThreadAllocatedBytes}), all threads together ({@code #getTotalThreadAllocatedBytes}) and the GC counters, so
- * that two snapshots taken while the query runs give bytes per event and the collections in between.
+ * #getThreadAllocatedBytes}), all threads together ({@code #getTotalThreadAllocatedBytes}), the query threads' CPU
+ * time and the GC counters, so that two snapshots taken while the query runs give bytes and CPU ns per event and the
+ * collections in between. CPU time per event is the robust cost figure on a shared machine, where wall-clock
+ * throughput moves with other tenants' load.
  *
  * <p>A query's threads are found by name ({@code rivulet-<query>-...}) through the thread group, which needs no
  * safepoint (unlike {@code Thread.getAllStackTraces}). Snapshots are taken on the harness thread, never on the
@@ -25,12 +27,13 @@ public final class AllocationMeter
      * @param nanoTime     when, monotonic ns.
      * @param events       events the source had emitted.
      * @param bytesByThread bytes allocated so far by each of the query's threads, by thread name.
+     * @param cpuNsByThread CPU time used so far by each of the query's threads, ns, by thread name.
      * @param totalBytes   bytes allocated so far by every thread of the JVM.
      * @param gcCount      collections so far, all collectors.
      * @param gcMs         collection time so far, all collectors, ms.
      */
-    public record Snapshot(long nanoTime, long events, Map<String, Long> bytesByThread, long totalBytes, long gcCount,
-        long gcMs)
+    public record Snapshot(long nanoTime, long events, Map<String, Long> bytesByThread, Map<String, Long> cpuNsByThread,
+        long totalBytes, long gcCount, long gcMs)
     {
         /** @return bytes allocated by the query's threads together. */
         public long queryBytes()
@@ -51,18 +54,41 @@ public final class AllocationMeter
      * @param queryBytesPerEvent bytes the query's threads allocated per event.
      * @param totalBytesPerEvent bytes every JVM thread allocated per event (includes the harness's own thread).
      * @param bytesPerEventByThread per query thread, short role name (e.g. {@code source-0}) to bytes per event.
+     * @param cpuNsPerEvent      CPU time the query's threads used per event, ns: the work, whether or not the
+     *                           machine's other load kept them off a core (idle spinning and yielding count too).
+     * @param cpuNsPerEventByThread per query thread, CPU ns per event.
      * @param gcCount            collections in between.
      * @param gcMs               collection time in between, ms.
      */
     public record Delta(long events, double queryBytesPerEvent, double totalBytesPerEvent,
-        Map<String, Double> bytesPerEventByThread, long gcCount, long gcMs)
+        Map<String, Double> bytesPerEventByThread, double cpuNsPerEvent, Map<String, Double> cpuNsPerEventByThread,
+        long gcCount, long gcMs)
     {
         /** A delta when no window could be measured. */
-        public static final Delta NONE = new Delta(0, Double.NaN, Double.NaN, Map.of(), 0, 0);
+        public static final Delta NONE = new Delta(0, Double.NaN, Double.NaN, Map.of(), Double.NaN, Map.of(), 0, 0);
+
+        /**
+         * A delta that knows only CPU time, for a hand-written loop on one thread.
+         *
+         * @param events events processed.
+         * @param cpuNs  CPU time used, ns.
+         * @return the delta.
+         */
+        public static Delta cpuOnly(final long events, final long cpuNs)
+        {
+            return events <= 0 || cpuNs < 0 ? NONE :
+                new Delta(events, Double.NaN, Double.NaN, Map.of(), (double)cpuNs / events, Map.of(), 0, 0);
+        }
     }
 
     private AllocationMeter()
     {
+    }
+
+    /** @return CPU time of the calling thread, ns, or -1 if the JVM cannot tell. */
+    public static long currentThreadCpuNs()
+    {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     /**
@@ -93,14 +119,21 @@ public final class AllocationMeter
     public static Snapshot take(final String threadPrefix, final long events)
     {
         final Map<String, Long> bytes = new LinkedHashMap<>();
+        final Map<String, Long> cpu = new LinkedHashMap<>();
         for (final Thread thread : liveThreads())
         {
             if (thread != null && thread.getName().startsWith(threadPrefix))
             {
+                final String role = thread.getName().substring(threadPrefix.length());
                 final long allocated = THREADS.getThreadAllocatedBytes(thread.getId());
                 if (allocated >= 0)
                 {
-                    bytes.put(thread.getName().substring(threadPrefix.length()), allocated);
+                    bytes.put(role, allocated);
+                }
+                final long cpuNs = THREADS.isThreadCpuTimeSupported() ? THREADS.getThreadCpuTime(thread.getId()) : -1;
+                if (cpuNs >= 0)
+                {
+                    cpu.put(role, cpuNs);
                 }
             }
         }
@@ -111,7 +144,8 @@ public final class AllocationMeter
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMs += Math.max(0, gc.getCollectionTime());
         }
-        return new Snapshot(System.nanoTime(), events, bytes, THREADS.getTotalThreadAllocatedBytes(), gcCount, gcMs);
+        return new Snapshot(System.nanoTime(), events, bytes, cpu, THREADS.getTotalThreadAllocatedBytes(), gcCount,
+            gcMs);
     }
 
     /**
@@ -138,8 +172,20 @@ public final class AllocationMeter
                 perThread.put(entry.getKey(), (double)bytes / events);
             }
         }
+        final Map<String, Double> cpuPerThread = new LinkedHashMap<>();
+        long cpuNs = 0;
+        for (final Map.Entry<String, Long> entry : to.cpuNsByThread().entrySet())
+        {
+            final Long before = from.cpuNsByThread().get(entry.getKey());
+            if (before != null)
+            {
+                cpuNs += entry.getValue() - before;
+                cpuPerThread.put(entry.getKey(), (double)(entry.getValue() - before) / events);
+            }
+        }
         return new Delta(events, (double)queryBytes / events, (double)(to.totalBytes() - from.totalBytes()) / events,
-            perThread, to.gcCount() - from.gcCount(), to.gcMs() - from.gcMs());
+            perThread, cpuPerThread.isEmpty() ? Double.NaN : (double)cpuNs / events, cpuPerThread,
+            to.gcCount() - from.gcCount(), to.gcMs() - from.gcMs());
     }
 
     private static Thread[] liveThreads()

@@ -99,6 +99,7 @@ public final class HarnessRunner
         final long checksum;
         final long elapsedNs;
         final ResultCheck check;
+        final long cpuStartNs = AllocationMeter.currentThreadCpuNs();
         if ("W1".equals(options.workload()))
         {
             final BaselineResult result = Baseline.run(Workload.W1, trades, options.rate());
@@ -119,8 +120,9 @@ public final class HarnessRunner
             checksum = totals.checksum();
             check = ResultCheck.passed("hand-written loop (the reference K1 is checked against)");
         }
+        final long cpuNs = cpuStartNs < 0 ? -1 : AllocationMeter.currentThreadCpuNs() - cpuStartNs;
         return new RunReport(options, trades, elapsedNs > 0 ? trades * 1e9 / elapsedNs : Double.NaN, results,
-            checksum, check, null, AllocationMeter.Delta.NONE, 0, false);
+            checksum, check, null, AllocationMeter.Delta.cpuOnly(trades, cpuNs), 0, false);
     }
 
     /**

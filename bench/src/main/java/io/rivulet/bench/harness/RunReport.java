@@ -102,6 +102,11 @@ public record RunReport(
         {
             f.put("bytesPerEvent." + t.getKey(), format(t.getValue()));
         }
+        f.put("cpuNsPerEvent", format(allocation.cpuNsPerEvent()));
+        for (final Map.Entry<String, Double> t : allocation.cpuNsPerEventByThread().entrySet())
+        {
+            f.put("cpuNsPerEvent." + t.getKey(), format(t.getValue()));
+        }
         f.put("gcCount", Long.toString(allocation.gcCount()));
         f.put("gcMs", Long.toString(allocation.gcMs()));
         f.put("behindMs", format(behindNs / 1e6));
@@ -140,6 +145,8 @@ public record RunReport(
                 + " GC: %d collections, %d ms%n", format(allocation.queryBytesPerEvent()),
             perThread(allocation.bytesPerEventByThread()), format(allocation.totalBytesPerEvent()), allocation.gcCount(),
             allocation.gcMs()));
+        s.append(String.format(Locale.ROOT, "  CPU: %s ns/event on the query's threads %s%n",
+            format(allocation.cpuNsPerEvent()), perThread(allocation.cpuNsPerEventByThread())));
         return s.toString();
     }
 

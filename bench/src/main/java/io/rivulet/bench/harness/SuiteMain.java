@@ -21,13 +21,13 @@ import java.util.Map;
  * suite parses each run's {@code RESULT} line and prints one table.
  *
  * <p>K1 runs once per engine configuration in {@code --k1-engines} ({@code partitions:wait} pairs): by default the
- * engine's defaults with two partitions ({@code 2:backoff}) and one partition with yielding workers
- * ({@code 1:yielding}), which fits a source thread plus a worker on two cores. W1 has one thread (source, operators
+ * engine's defaults with two partitions ({@code 2:backoff}) and one partition with a busy-spinning worker
+ * ({@code 1:busySpin}), which fits a source thread plus a worker on two cores. W1 has one thread (source, operators
  * and sink fused), so it has no engine variants. Throughput and baseline runs are repeated {@code --passes} times and
  * reported as the median pass by events/s, with the range.
  *
  * <p>{@code SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M] [--k1-n 10M]
- * [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1] [--in-process]}. Exits 0 when every run's
+ * [--k1-engines 2:backoff,1:busySpin] [--passes 3] [--workloads W1,K1] [--in-process]}. Exits 0 when every run's
  * result was right, 1 otherwise.
  */
 public final class SuiteMain
@@ -48,7 +48,7 @@ public final class SuiteMain
         opts.put("--rates", "100k,1M");
         opts.put("--w1-n", "20M");
         opts.put("--k1-n", "10M");
-        opts.put("--k1-engines", "2:backoff,1:yielding");
+        opts.put("--k1-engines", "2:backoff,1:busySpin");
         opts.put("--passes", "3");
         opts.put("--workloads", "W1,K1");
         boolean inProcess = false;
@@ -65,7 +65,7 @@ public final class SuiteMain
             else
             {
                 System.err.println("usage: SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M]"
-                    + " [--k1-n 10M] [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1] [--in-process]");
+                    + " [--k1-n 10M] [--k1-engines 2:backoff,1:busySpin] [--passes 3] [--workloads W1,K1] [--in-process]");
                 System.err.println("unknown or incomplete option '" + args[i] + "'");
                 System.exit(2);
             }
@@ -79,7 +79,7 @@ public final class SuiteMain
             final String[] pw = engine.split(":");
             if (pw.length != 2)
             {
-                System.err.println("--k1-engines takes partitions:wait pairs, e.g. 2:backoff,1:yielding; got '" + engine + "'");
+                System.err.println("--k1-engines takes partitions:wait pairs, e.g. 2:backoff,1:busySpin; got '" + engine + "'");
                 System.exit(2);
             }
             k1Engines.add(new String[] {"--partitions", pw[0], "--wait", pw[1]});
@@ -162,11 +162,11 @@ public final class SuiteMain
     public static String table(final List<Map<String, String>> rows)
     {
         final StringBuilder out = new StringBuilder();
-        final String format = "| %-8s | %-22s | %-7s | %-23s | %-10s | %-6s | %-8s | %-8s | %-8s | %-8s | %-8s | %-8s | %-10s |%n";
-        out.append(String.format(Locale.ROOT, format, "workload", "mode", "offered", "events/s", "results", "check",
-            "p50", "p99", "p99.9", "p99.99", "max", "B/event", "GC (n/ms)"));
+        final String format = "| %-8s | %-22s | %-7s | %-23s | %-8s | %-10s | %-6s | %-8s | %-8s | %-8s | %-8s | %-8s | %-8s | %-10s |%n";
+        out.append(String.format(Locale.ROOT, format, "workload", "mode", "offered", "events/s", "CPU ns/ev", "results",
+            "check", "p50", "p99", "p99.9", "p99.99", "max", "B/event", "GC (n/ms)"));
         out.append(String.format(Locale.ROOT, format, "---", "---", "---", "---", "---", "---", "---", "---", "---",
-            "---", "---", "---", "---"));
+            "---", "---", "---", "---", "---"));
         for (final Map<String, String> r : rows)
         {
             final boolean latency = r.containsKey("p50Ns");
@@ -189,14 +189,14 @@ public final class SuiteMain
             out.append(String.format(Locale.ROOT, format, r.get("workload"),
                 r.get("mode") + ("K1".equals(r.get("workload")) && !r.get("mode").endsWith("baseline") ?
                     " p" + r.get("partitions") + " " + r.get("wait") : ""), offered, events,
-                r.get("results"), check,
+                latency ? "-" : r.getOrDefault("cpuNsPerEvent", "n/a"), r.get("results"), check,
                 latency ? us(r.get("p50Ns")) : "-", latency ? us(r.get("p99Ns")) : "-",
                 latency ? us(r.get("p999Ns")) : "-", latency ? us(r.get("p9999Ns")) : "-",
                 latency ? us(r.get("maxNs")) : "-", r.get("bytesPerEvent"), r.get("gcCount") + "/" + r.get("gcMs")));
         }
-        out.append(System.lineSeparator()).append("B/event = bytes allocated by the query's threads per event between two"
-            + " snapshots (latency: the measured window; throughput: 20%..80% of the events). Per thread:")
-            .append(System.lineSeparator());
+        out.append(System.lineSeparator()).append("B/event and CPU ns/ev = bytes allocated and CPU time used by the query's"
+            + " threads per event between two snapshots (latency: the measured window; throughput: 20%..80% of the"
+            + " events; baseline: the whole loop). Per thread:").append(System.lineSeparator());
         for (final Map<String, String> r : rows)
         {
             if (r.get("mode").endsWith("baseline"))
@@ -208,7 +208,14 @@ public final class SuiteMain
             {
                 if (k.startsWith("bytesPerEvent."))
                 {
-                    threads.append(' ').append(k.substring("bytesPerEvent.".length())).append('=').append(v);
+                    threads.append(' ').append(k.substring("bytesPerEvent.".length())).append('=').append(v).append(" B");
+                }
+            });
+            r.forEach((k, v) ->
+            {
+                if (k.startsWith("cpuNsPerEvent.") && !r.containsKey("p50Ns"))
+                {
+                    threads.append(' ').append(k.substring("cpuNsPerEvent.".length())).append('=').append(v).append(" ns");
                 }
             });
             out.append(String.format(Locale.ROOT, "  %s %s %s p%s %s:%s (all JVM threads: %s)%n", r.get("workload"),
