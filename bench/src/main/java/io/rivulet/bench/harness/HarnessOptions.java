@@ -1,0 +1,289 @@
+package io.rivulet.bench.harness;
+
+import io.rivulet.bench.workload.WorkloadSpec;
+import io.rivulet.engine.WaitStrategy;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The settings of one harness run, validated once when built: an invalid value fails with a message naming the
+ * option and the rule. Immutable, thread-safe.
+ *
+ * <p>Options (after the positional workload and rate or N): {@code --warmup 10s}, {@code --measure 30s},
+ * {@code --partitions 2} (K1's keyed partitions), {@code --wait backoff|yielding|busySpin|sleeping} (the engine's
+ * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval). Durations take a unit
+ * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
+ *
+ * @param mode           latency (paced) or throughput (flat out).
+ * @param workload       workload id, see {@link Scenario#IDS}.
+ * @param rate           latency mode: offered rate, events/s (also the generator's R); throughput mode: the nominal
+ *                       event-time rate R.
+ * @param trades         events the source emits: {@code rate * (warm-up + measured)} in latency mode, N otherwise.
+ * @param warmupNs       latency mode: schedule before the measured window, ns.
+ * @param measureNs      latency mode: the measured window, ns.
+ * @param partitions     keyed partitions (worker threads) of K1.
+ * @param waitStrategy   the engine's idle strategy name.
+ * @param ringCapacity   slots per ring, a power of two.
+ * @param epochIntervalMs epoch interval, ms.
+ */
+public record HarnessOptions(
+    Mode mode,
+    String workload,
+    long rate,
+    long trades,
+    long warmupNs,
+    long measureNs,
+    int partitions,
+    String waitStrategy,
+    int ringCapacity,
+    long epochIntervalMs)
+{
+    /** Default warm-up: 10 s of schedule. */
+    public static final long DEFAULT_WARMUP_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Default measured window: 30 s of schedule. */
+    public static final long DEFAULT_MEASURE_NS = TimeUnit.SECONDS.toNanos(30);
+    /** A paced source stops this long after the end of its schedule even if behind (spec: 55 s for 40 s). */
+    public static final long LATENCY_GRACE_NS = TimeUnit.SECONDS.toNanos(15);
+    /** An unpaced source stops after this long (spec: 50 s). */
+    public static final long THROUGHPUT_LIMIT_NS = TimeUnit.SECONDS.toNanos(50);
+
+    /** How the source emits. */
+    public enum Mode
+    {
+        /** Paced at a fixed offered rate; latency recorded from each event's due time. */
+        LATENCY,
+        /** As fast as possible; events/s and the result are what counts. */
+        THROUGHPUT,
+        /** The same work as a hand-written single-threaded loop, no engine: throughput mode's yardstick. */
+        BASELINE,
+        /**
+         * The same work as a hand-written loop paced by the same {@link Pacer}, no engine: the latency floor of the
+         * harness and the machine (scheduling, timer, GC) at that moment.
+         */
+        LATENCY_BASELINE;
+
+        /** @return the mode's name in reports. */
+        public String label()
+        {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** @return whether the source is paced and latency recorded. */
+        public boolean paced()
+        {
+            return this == LATENCY || this == LATENCY_BASELINE;
+        }
+
+        /** @return whether the work runs as a hand-written loop instead of a Rivulet query. */
+        public boolean baseline()
+        {
+            return this == BASELINE || this == LATENCY_BASELINE;
+        }
+    }
+
+    /** Validates every setting. */
+    public HarnessOptions
+    {
+        Scenario.create(workload);
+        positive("rate", rate);
+        if (trades < 0)
+        {
+            throw new IllegalArgumentException("trades (N) must be >= 0, got " + trades);
+        }
+        if (mode.paced())
+        {
+            positive("--warmup", warmupNs);
+            positive("--measure", measureNs);
+        }
+        positive("--partitions", partitions);
+        WaitStrategy.named(waitStrategy);
+        if (ringCapacity < 2 || Integer.bitCount(ringCapacity) != 1)
+        {
+            throw new IllegalArgumentException("--ring must be a power of two >= 2, got " + ringCapacity);
+        }
+        positive("--epoch-ms", epochIntervalMs);
+    }
+
+    /**
+     * Parses {@code <workload> <rate> [options]}.
+     *
+     * @param args command line.
+     * @return latency-mode options.
+     */
+    public static HarnessOptions latency(final String[] args)
+    {
+        return parse(Mode.LATENCY, args);
+    }
+
+    /**
+     * Parses {@code <workload> <N> [options]}.
+     *
+     * @param args command line.
+     * @return throughput-mode options.
+     */
+    public static HarnessOptions throughput(final String[] args)
+    {
+        return parse(Mode.THROUGHPUT, args);
+    }
+
+    /**
+     * Parses {@code <workload> <N>} for a hand-written baseline run.
+     *
+     * @param args command line.
+     * @return baseline-mode options.
+     */
+    public static HarnessOptions baseline(final String[] args)
+    {
+        return parse(Mode.BASELINE, args);
+    }
+
+    /**
+     * Parses {@code <workload> <rate> [--warmup 10s] [--measure 30s]} for a paced hand-written baseline run.
+     *
+     * @param args command line.
+     * @return latency-baseline options.
+     */
+    public static HarnessOptions latencyBaseline(final String[] args)
+    {
+        return parse(Mode.LATENCY_BASELINE, args);
+    }
+
+    /**
+     * Parses a command line of the given mode.
+     *
+     * @param mode the mode.
+     * @param args {@code <workload> <rate | N> [options]}.
+     * @return the options.
+     * @throws IllegalArgumentException naming the bad argument.
+     */
+    public static HarnessOptions parse(final Mode mode, final String[] args)
+    {
+        if (args.length < 2)
+        {
+            throw new IllegalArgumentException("expected <workload> <" + (mode.paced() ? "rate" : "N") +
+                "> [options], got " + args.length + " arguments");
+        }
+        final String workload = args[0];
+        final long second = parseCount(mode.paced() ? "rate" : "N", args[1]);
+        long warmupNs = DEFAULT_WARMUP_NS;
+        long measureNs = DEFAULT_MEASURE_NS;
+        int partitions = 2;
+        String wait = "backoff";
+        int ring = 16_384;
+        long epochMs = 100;
+        for (int i = 2; i < args.length; i += 2)
+        {
+            final String name = args[i];
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("option " + name + " needs a value");
+            }
+            final String value = args[i + 1];
+            switch (name)
+            {
+                case "--warmup" -> warmupNs = parseDurationNs(name, value);
+                case "--measure" -> measureNs = parseDurationNs(name, value);
+                case "--partitions" -> partitions = (int)parseCount(name, value);
+                case "--wait" -> wait = value;
+                case "--ring" -> ring = (int)parseCount(name, value);
+                case "--epoch-ms" -> epochMs = parseCount(name, value);
+                default -> throw new IllegalArgumentException("unknown option '" + name +
+                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms");
+            }
+        }
+        final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
+        final long trades = mode.paced() ? tradesFor(second, warmupNs + measureNs) : second;
+        return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
+            partitions, wait, ring, epochMs);
+    }
+
+    /**
+     * Events a schedule of {@code scheduleNs} at {@code rate} holds: {@code rate * schedule}, as the spec's
+     * {@code N = R * 40}.
+     *
+     * @param rate       events/s.
+     * @param scheduleNs schedule length, ns.
+     * @return the event count.
+     */
+    public static long tradesFor(final long rate, final long scheduleNs)
+    {
+        final long nanosPerSecond = 1_000_000_000L;
+        return scheduleNs / nanosPerSecond * rate + scheduleNs % nanosPerSecond * rate / nanosPerSecond;
+    }
+
+    /** @return how long after the schedule start (latency) or first poll (throughput) the source gives up, ns. */
+    public long stopAfterNs()
+    {
+        return mode.paced() ? warmupNs + measureNs + LATENCY_GRACE_NS : THROUGHPUT_LIMIT_NS;
+    }
+
+    /**
+     * @param name  option name for the message.
+     * @param text  e.g. {@code 1M}, {@code 100k}, {@code 20_000_000}.
+     * @return the value.
+     */
+    public static long parseCount(final String name, final String text)
+    {
+        String s = text.trim().replace("_", "");
+        long scale = 1;
+        if (s.endsWith("k") || s.endsWith("K"))
+        {
+            scale = 1_000;
+            s = s.substring(0, s.length() - 1);
+        }
+        else if (s.endsWith("M") || s.endsWith("m"))
+        {
+            scale = 1_000_000;
+            s = s.substring(0, s.length() - 1);
+        }
+        try
+        {
+            return Math.multiplyExact(Long.parseLong(s), scale);
+        }
+        catch (final NumberFormatException | ArithmeticException e)
+        {
+            throw new IllegalArgumentException(name + " must be a whole number (k and M suffixes allowed), got '" +
+                text + "'", e);
+        }
+    }
+
+    /**
+     * @param name option name for the message.
+     * @param text e.g. {@code 10s}, {@code 500ms}, {@code 2m}; a bare number is seconds.
+     * @return the duration, ns.
+     */
+    public static long parseDurationNs(final String name, final String text)
+    {
+        final String s = text.trim().toLowerCase(Locale.ROOT);
+        int split = 0;
+        while (split < s.length() && Character.isDigit(s.charAt(split)))
+        {
+            split++;
+        }
+        if (split == 0)
+        {
+            throw new IllegalArgumentException(name + " must be a duration such as 10s or 500ms, got '" + text + "'");
+        }
+        final long amount = Long.parseLong(s.substring(0, split));
+        final TimeUnit unit = switch (s.substring(split))
+        {
+            case "ns" -> TimeUnit.NANOSECONDS;
+            case "us" -> TimeUnit.MICROSECONDS;
+            case "ms" -> TimeUnit.MILLISECONDS;
+            case "", "s" -> TimeUnit.SECONDS;
+            case "m" -> TimeUnit.MINUTES;
+            default -> throw new IllegalArgumentException(name + " has an unknown unit in '" + text +
+                "'; use ns, us, ms, s or m");
+        };
+        return unit.toNanos(amount);
+    }
+
+    private static void positive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+}

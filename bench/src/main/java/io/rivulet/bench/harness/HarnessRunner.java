@@ -1,0 +1,225 @@
+package io.rivulet.bench.harness;
+
+import io.rivulet.bench.workload.Baseline;
+import io.rivulet.bench.workload.BaselineResult;
+import io.rivulet.bench.workload.Workload;
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.WaitStrategy;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one workload through a real Rivulet query and reports it: builds the engine and the {@link TradeSource},
+ * starts the {@link Scenario}'s query, takes allocation snapshots while it runs (at the measured window's start and
+ * just before its end in latency mode; at 20 % and 80 % of the events in throughput mode), waits for the query to end, then checks the
+ * result.
+ *
+ * <p>Stateless; each call runs on the calling thread, which only sleeps and samples while the query runs.
+ */
+public final class HarnessRunner
+{
+    private static final long SAMPLE_PERIOD_MS = 1;
+    private static final long END_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private HarnessRunner()
+    {
+    }
+
+    /**
+     * Runs one workload.
+     *
+     * @param options the run's settings.
+     * @return the report; {@link RunReport#passed()} tells whether the result was right.
+     * @throws InterruptedException if the calling thread is interrupted.
+     * @throws io.rivulet.engine.StreamingQueryException if the query failed.
+     */
+    public static RunReport run(final HarnessOptions options) throws InterruptedException
+    {
+        if (options.mode() == HarnessOptions.Mode.BASELINE)
+        {
+            return runBaseline(options);
+        }
+        if (options.mode() == HarnessOptions.Mode.LATENCY_BASELINE)
+        {
+            return PacedBaseline.run(options);
+        }
+        final Scenario scenario = Scenario.create(options.workload());
+        final boolean latencyMode = options.mode() == HarnessOptions.Mode.LATENCY;
+        final String queryName = "bench-" + scenario.id().toLowerCase(Locale.ROOT) + "-" + options.mode().label();
+        final String threadPrefix = "rivulet-" + queryName + "-";
+        final boolean allocationMeasured = AllocationMeter.enable();
+        final SourceStats stats = new SourceStats();
+
+        try (Rivulet rivulet = Rivulet.builder()
+            .waitStrategy(WaitStrategy.named(options.waitStrategy()))
+            .ringCapacity(options.ringCapacity())
+            .defaultParallelism(options.partitions())
+            .build())
+        {
+            final Pacer pacer = latencyMode ? Pacer.startingAfter(System.nanoTime(), options.rate()) : null;
+            final MeasuredWindow window =
+                latencyMode ? MeasuredWindow.of(pacer, options.warmupNs(), options.measureNs()) : null;
+            final TradeSource source = new TradeSource(options.trades(), options.rate(), pacer,
+                options.stopAfterNs(), scenario.reusesTrade(), stats);
+
+            final StreamingQuery query = scenario.start(rivulet, source, pacer, window, options, queryName);
+            AllocationMeter.Delta allocation = AllocationMeter.Delta.NONE;
+            if (allocationMeasured)
+            {
+                allocation = latencyMode ?
+                    sampleWindow(query, threadPrefix, stats, window) :
+                    sampleThroughput(query, threadPrefix, stats, options.trades());
+            }
+            query.awaitTermination();
+
+            final long trades = stats.emitted();
+            final long spanNs = scenario.lastResultNs() - stats.firstEmitNs();
+            final double eventsPerSecond = spanNs > 0 ? trades * 1e9 / spanNs : Double.NaN;
+            final ResultCheck check = scenario.check(trades, options.rate(), !latencyMode && !stats.truncated());
+            return new RunReport(options, trades, eventsPerSecond, scenario.results(), scenario.checksum(), check,
+                latencyMode ? RunReport.Latency.of(scenario.latency()) : null, allocation, stats.behindNs(),
+                stats.truncated());
+        }
+    }
+
+    /**
+     * Runs the workload as a hand-written single-threaded loop (generator included, as in the engine runs): W1 is
+     * {@link Baseline#run}, K1 the direct computation its check uses.
+     *
+     * @param options baseline-mode settings.
+     * @return the report, without latency or allocation.
+     */
+    static RunReport runBaseline(final HarnessOptions options)
+    {
+        final long trades = options.trades();
+        final long results;
+        final long checksum;
+        final long elapsedNs;
+        final ResultCheck check;
+        final long cpuStartNs = AllocationMeter.currentThreadCpuNs();
+        if ("W1".equals(options.workload()))
+        {
+            final BaselineResult result = Baseline.run(Workload.W1, trades, options.rate());
+            results = result.results();
+            checksum = result.checksum();
+            elapsedNs = result.elapsedNs();
+            check = ReferenceResults.find(Workload.W1, trades)
+                .map(row -> ResultCheck.compare("spec reference W1 N=" + trades, row.results(), row.checksum(),
+                    results, checksum, true))
+                .orElse(ResultCheck.passed("hand-written loop, no reference for N=" + trades));
+        }
+        else
+        {
+            final long startNs = System.nanoTime();
+            final K1Scenario.Totals totals = K1Scenario.Totals.direct(trades, options.rate());
+            elapsedNs = System.nanoTime() - startNs;
+            results = totals.results;
+            checksum = totals.checksum();
+            check = ResultCheck.passed("hand-written loop (the reference K1 is checked against)");
+        }
+        final long cpuNs = cpuStartNs < 0 ? -1 : AllocationMeter.currentThreadCpuNs() - cpuStartNs;
+        return new RunReport(options, trades, elapsedNs > 0 ? trades * 1e9 / elapsedNs : Double.NaN, results,
+            checksum, check, null, AllocationMeter.Delta.cpuOnly(trades, cpuNs), 0, false);
+    }
+
+    /**
+     * Runs, prints the summary and the {@code RESULT} line, and returns the process exit status.
+     *
+     * @param options the run's settings.
+     * @return 0 when the result is right, 1 when it is wrong or the query failed.
+     */
+    public static int runAndPrint(final HarnessOptions options)
+    {
+        System.out.printf(Locale.ROOT, "running %s %s: %d trades, rate %d/s%s, partitions %d, wait %s, ring %d, epoch %d ms%n",
+            options.workload(), options.mode().label(), options.trades(), options.rate(),
+            options.mode().paced() ? String.format(Locale.ROOT, " (warm-up %d ms + measured %d ms)",
+                TimeUnit.NANOSECONDS.toMillis(options.warmupNs()), TimeUnit.NANOSECONDS.toMillis(options.measureNs())) :
+                " nominal, unpaced",
+            options.partitions(), options.waitStrategy(), options.ringCapacity(), options.epochIntervalMs());
+        try
+        {
+            final RunReport report = run(options);
+            System.out.print(report.summary());
+            System.out.println(report.resultLine());
+            System.out.flush();
+            return report.passed() ? 0 : 1;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            System.err.println("interrupted");
+            return 1;
+        }
+        catch (final RuntimeException e)
+        {
+            System.err.println(options.workload() + " " + options.mode().label() + " failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    private static AllocationMeter.Delta sampleWindow(final StreamingQuery query, final String threadPrefix,
+        final SourceStats stats, final MeasuredWindow window) throws InterruptedException
+    {
+        if (!sleepUntil(query, window.fromNs()))
+        {
+            return AllocationMeter.Delta.NONE;
+        }
+        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, stats.emitted());
+        // The last event is due just before the window ends and the query ends right after it: read a little earlier.
+        final long endMarginNs = Math.min(END_MARGIN_NS, (window.toNs() - window.fromNs()) / 10);
+        if (!sleepUntil(query, window.toNs() - endMarginNs))
+        {
+            return AllocationMeter.Delta.NONE;
+        }
+        return AllocationMeter.between(from, AllocationMeter.take(threadPrefix, stats.emitted()));
+    }
+
+    private static AllocationMeter.Delta sampleThroughput(final StreamingQuery query, final String threadPrefix,
+        final SourceStats stats, final long trades) throws InterruptedException
+    {
+        if (!waitForEvents(query, stats::emitted, trades / 5))
+        {
+            return AllocationMeter.Delta.NONE;
+        }
+        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, stats.emitted());
+        if (!waitForEvents(query, stats::emitted, trades * 4 / 5))
+        {
+            return AllocationMeter.Delta.NONE;
+        }
+        final AllocationMeter.Snapshot to = AllocationMeter.take(threadPrefix, stats.emitted());
+        return query.isActive() ? AllocationMeter.between(from, to) : AllocationMeter.Delta.NONE;
+    }
+
+    private static boolean sleepUntil(final StreamingQuery query, final long deadlineNs) throws InterruptedException
+    {
+        long remainingNs;
+        while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
+        {
+            if (!query.isActive())
+            {
+                return false;
+            }
+            final long sleepNs = Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(100));
+            TimeUnit.NANOSECONDS.sleep(sleepNs);
+        }
+        return query.isActive();
+    }
+
+    private static boolean waitForEvents(final StreamingQuery query, final LongSupplier emitted, final long target)
+        throws InterruptedException
+    {
+        while (emitted.getAsLong() < target)
+        {
+            if (!query.isActive())
+            {
+                return false;
+            }
+            Thread.sleep(SAMPLE_PERIOD_MS);
+        }
+        return query.isActive();
+    }
+}

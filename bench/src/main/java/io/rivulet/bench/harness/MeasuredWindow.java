@@ -1,0 +1,31 @@
+package io.rivulet.bench.harness;
+
+/**
+ * The due times whose events are recorded (WORKLOADS.md section 5): {@code start + warm-up <= due <= start + warm-up
+ * + measured}. Immutable, thread-safe.
+ *
+ * @param fromNs first due time recorded, monotonic ns (inclusive).
+ * @param toNs   last due time recorded, monotonic ns (inclusive).
+ */
+public record MeasuredWindow(long fromNs, long toNs)
+{
+    /**
+     * @param pacer     the schedule.
+     * @param warmupNs  warm-up length, ns.
+     * @param measureNs measured length, ns.
+     * @return the window after the warm-up.
+     */
+    public static MeasuredWindow of(final Pacer pacer, final long warmupNs, final long measureNs)
+    {
+        return new MeasuredWindow(pacer.startNs() + warmupNs, pacer.startNs() + warmupNs + measureNs);
+    }
+
+    /**
+     * @param dueNs an event's due time.
+     * @return whether its latency is recorded.
+     */
+    public boolean contains(final long dueNs)
+    {
+        return dueNs - fromNs >= 0 && dueNs - toNs <= 0;
+    }
+}

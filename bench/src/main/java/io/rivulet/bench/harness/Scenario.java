@@ -1,0 +1,81 @@
+package io.rivulet.bench.harness;
+
+import io.rivulet.bench.workload.Trade;
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.source.Source;
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A workload as a real Rivulet query over the trade stream, with the sink that measures it and the check of its
+ * result. One instance per run: it holds the run's sink.
+ *
+ * <p>Not thread-safe; used by the harness thread. The sink's state is read only after the query ended.
+ */
+public interface Scenario
+{
+    /** Workload ids the harness runs. */
+    List<String> IDS = List.of("W1", "K1");
+
+    /**
+     * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
+     *           count and sum of qty through a keyed stage); case-insensitive.
+     * @return a fresh scenario.
+     * @throws IllegalArgumentException naming the known ids if {@code id} is unknown.
+     */
+    static Scenario create(final String id)
+    {
+        return switch (id.trim().toUpperCase(Locale.ROOT))
+        {
+            case "W1" -> new W1Scenario();
+            case "K1" -> new K1Scenario();
+            default -> throw new IllegalArgumentException("unknown workload '" + id + "'; known: " + IDS);
+        };
+    }
+
+    /** @return the workload id. */
+    String id();
+
+    /** @return whether the source may refill one {@code Trade} for every event (the query is fully fused). */
+    boolean reusesTrade();
+
+    /**
+     * Builds the query and starts it.
+     *
+     * @param rivulet   the engine.
+     * @param source    the trade stream.
+     * @param pacer     the schedule, or {@code null} in throughput mode.
+     * @param window    due times whose latency is recorded; {@code null} in throughput mode.
+     * @param options   the run's settings (partitions, epoch interval).
+     * @param queryName the query's name (its threads are named after it).
+     * @return the running query.
+     */
+    StreamingQuery start(Rivulet rivulet, Source<Trade> source, Pacer pacer, MeasuredWindow window,
+        HarnessOptions options, String queryName);
+
+    /** @return the merged latency histogram of the sink's writers, ns. */
+    Histogram latency();
+
+    /** @return results received by the sink. */
+    long results();
+
+    /** @return the results' checksum. */
+    long checksum();
+
+    /** @return monotonic time the last result reached the sink, ns. */
+    long lastResultNs();
+
+    /**
+     * Checks the computed result against the spec's reference (throughput mode, N in the table, not truncated) or
+     * against a direct computation over the trades the source emitted.
+     *
+     * @param trades     trades the source emitted.
+     * @param eventRate  nominal event-time rate R of the generator.
+     * @param reference  whether a reference row may be used (throughput mode and not truncated).
+     * @return the verdict.
+     */
+    ResultCheck check(long trades, long eventRate, boolean reference);
+}

@@ -1,0 +1,176 @@
+package io.rivulet.bench.jmh;
+
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.Control;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One ring hop, as the engine's keyed exchange does it: a single-producer Disruptor {@link RingBuffer} of
+ * pre-allocated slots, the producer claims a slot, fills it and publishes; the consumer thread takes it through an
+ * {@link EventPoller} (the engine's partition workers poll, they never block on the ring's wait strategy).
+ *
+ * <p>{@code hop} runs the producer and the consumer on two threads (group {@code hop}: {@code publish} and
+ * {@code take}; the {@code take} score is hops per µs). {@code sameThread} is the baseline: publish then take on one
+ * thread, the ring's own cost without the cache-line transfer between cores. Both spin when the ring is full or
+ * empty, and give up when JMH ends the iteration. Throughput mode; expect 0 B/op.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RingHopBenchmark extends BenchmarkDefaults
+{
+    /** A pre-allocated ring slot. Written by the producer before publish, read by the consumer after. */
+    public static final class Slot
+    {
+        long value;
+    }
+
+    /** Takes exactly one slot per poll. Owned by the consumer thread. */
+    static final class TakeOne implements EventPoller.Handler<Slot>
+    {
+        long taken;
+
+        @Override
+        public boolean onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+        {
+            taken = slot.value;
+            return false;
+        }
+    }
+
+    /** The ring the two threads of one group share. */
+    @State(Scope.Group)
+    public static class SharedRing
+    {
+        @Param({"1024"})
+        int capacity;
+        RingBuffer<Slot> ring;
+        EventPoller<Slot> poller;
+
+        @Setup
+        public void setUp()
+        {
+            ring = RingBuffer.createSingleProducer(Slot::new, capacity, new BusySpinWaitStrategy());
+            poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+        }
+    }
+
+    /** The producer's counter. */
+    @State(Scope.Thread)
+    public static class Producer
+    {
+        long next;
+    }
+
+    /** The consumer's handler. */
+    @State(Scope.Thread)
+    public static class Consumer
+    {
+        final TakeOne handler = new TakeOne();
+    }
+
+    /** A ring used by one thread only, for the baseline. */
+    @State(Scope.Thread)
+    public static class LocalRing
+    {
+        @Param({"1024"})
+        int capacity;
+        RingBuffer<Slot> ring;
+        EventPoller<Slot> poller;
+        final TakeOne handler = new TakeOne();
+        long next;
+
+        @Setup
+        public void setUp()
+        {
+            ring = RingBuffer.createSingleProducer(Slot::new, capacity, new BusySpinWaitStrategy());
+            poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+        }
+    }
+
+    /**
+     * Producer side of one hop: claim, fill, publish; spins while the ring is full.
+     *
+     * @param shared   the ring.
+     * @param producer the counter.
+     * @param control  JMH's iteration control.
+     */
+    @Benchmark
+    @Group("hop")
+    @GroupThreads(1)
+    public void publish(final SharedRing shared, final Producer producer, final Control control)
+    {
+        final RingBuffer<Slot> ring = shared.ring;
+        while (!ring.hasAvailableCapacity(1))
+        {
+            if (control.stopMeasurement)
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        final long sequence = ring.next();
+        ring.get(sequence).value = producer.next++;
+        ring.publish(sequence);
+    }
+
+    /**
+     * Consumer side of one hop: polls until it took one slot.
+     *
+     * @param shared   the ring.
+     * @param consumer the handler.
+     * @param control  JMH's iteration control.
+     * @param bh       consumes the slot's value.
+     * @throws Exception never; {@link EventPoller#poll} declares it.
+     */
+    @Benchmark
+    @Group("hop")
+    @GroupThreads(1)
+    public void take(final SharedRing shared, final Consumer consumer, final Control control, final Blackhole bh)
+        throws Exception
+    {
+        final EventPoller<Slot> poller = shared.poller;
+        while (poller.poll(consumer.handler) != EventPoller.PollState.PROCESSING)
+        {
+            if (control.stopMeasurement)
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        bh.consume(consumer.handler.taken);
+    }
+
+    /**
+     * Baseline: publish and take one slot on the same thread.
+     *
+     * @param local the thread's own ring.
+     * @param bh    consumes the slot's value.
+     * @throws Exception never; {@link EventPoller#poll} declares it.
+     */
+    @Benchmark
+    public void sameThread(final LocalRing local, final Blackhole bh) throws Exception
+    {
+        final RingBuffer<Slot> ring = local.ring;
+        final long sequence = ring.next();
+        ring.get(sequence).value = local.next++;
+        ring.publish(sequence);
+        local.poller.poll(local.handler);
+        bh.consume(local.handler.taken);
+    }
+}

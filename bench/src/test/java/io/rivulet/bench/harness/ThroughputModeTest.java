@@ -1,0 +1,40 @@
+package io.rivulet.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** End to end through the engine: the harness's W1 and K1 queries compute the right answers. */
+class ThroughputModeTest
+{
+    @Test
+    void shouldMatchSpecReferenceForW1WithTwoMillionTrades() throws InterruptedException
+    {
+        final RunReport report = HarnessRunner.run(HarnessOptions.throughput(new String[] {"W1", "2M"}));
+        assertThat(report.trades()).isEqualTo(2_000_000L);
+        assertThat(report.results()).isEqualTo(1_799_773L);
+        assertThat(report.checksum()).isEqualTo(9652415629967L);
+        assertThat(report.check().reference()).isEqualTo("match");
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void shouldMatchDirectComputationForK1() throws InterruptedException
+    {
+        final RunReport report = HarnessRunner.run(HarnessOptions.throughput(new String[] {"K1", "300k"}));
+        assertThat(report.results()).isEqualTo(300_000L);
+        assertThat(report.passed()).as(report.check().detail()).isTrue();
+    }
+
+    @Test
+    void shouldRecordLatencyOnlyInsideTheMeasuredWindowWhenPaced() throws InterruptedException
+    {
+        final RunReport report = HarnessRunner.run(HarnessOptions.latency(new String[] {"W1", "100k", "--warmup",
+            "200ms", "--measure", "300ms"}));
+        assertThat(report.trades()).isEqualTo(50_000L);
+        assertThat(report.passed()).as(report.check().detail()).isTrue();
+        // W1 keeps ~90 % of trades; only those due in the 300 ms window are recorded
+        assertThat(report.latency().samples()).isBetween(25_000L, 29_000L);
+        assertThat(report.latency().p50()).isPositive();
+    }
+}
