@@ -31,12 +31,14 @@ public final class BenchFlags
     public static final String EXPORT_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
     /** Agrona and Chronicle use {@code sun.misc.Unsafe}. */
     public static final String EXPORT_MISC = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
+    /** Agrona 2 reaches {@code jdk.internal.misc.Unsafe} (its queues and buffers). */
+    public static final String EXPORT_INTERNAL_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     /** Chronicle must never send usage analytics. */
     public static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
 
     /** Every flag above, in the parent pom's order, separated by single spaces. */
     public static final String JVM_FLAGS = OPEN_LANG + " " + OPEN_LANG_REFLECT + " " + OPEN_IO + " " + OPEN_UTIL + " " +
-        OPEN_NIO_CH + " " + EXPORT_NIO_CH + " " + OPEN_REF + " " + EXPORT_REF + " " + EXPORT_MISC + " " + NO_ANALYTICS;
+        OPEN_NIO_CH + " " + EXPORT_NIO_CH + " " + OPEN_REF + " " + EXPORT_REF + " " + EXPORT_MISC + " " + EXPORT_INTERNAL_MISC + " " + NO_ANALYTICS;
 
     private BenchFlags()
     {

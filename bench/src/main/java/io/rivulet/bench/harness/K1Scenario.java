@@ -7,6 +7,7 @@ import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyValue;
 import org.HdrHistogram.Histogram;
@@ -58,6 +59,7 @@ final class K1Scenario implements Scenario
             .keyBy((Trade trade) -> SYMBOL_KEYS[trade.symbol()], options.partitions())
             .aggregate(new K1Aggregate())
             .writeStream(sink)
+            .outputMode(OutputMode.UPDATE)
             .queryName(queryName)
             .trigger(Trigger.continuous(options.epochIntervalMs()))
             .start();

@@ -92,6 +92,7 @@ class JournalSinkTest {
                 .count()
                 .map(kv -> new Count(kv.key(), kv.value()))
                 .writeStream(Sinks.journal(JournalOptions.of(dir), Codecs.record(Count.class)))
+                .outputMode(io.rivulet.operators.OutputMode.UPDATE)
                 .start();
             query.awaitTermination();
         }
