@@ -1,0 +1,164 @@
+package io.rivulet.bench.harness;
+
+import io.rivulet.bench.workload.Baseline;
+import io.rivulet.bench.workload.ChecksumAccumulator;
+import io.rivulet.bench.workload.Trade;
+import io.rivulet.bench.workload.Workload;
+import io.rivulet.bench.workload.WorkloadSpec;
+import io.rivulet.engine.DataStreamWriter;
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.Stream;
+import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.Trigger;
+import io.rivulet.engine.source.Source;
+import io.rivulet.operators.OutputMode;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The windowed workloads W2-W4 as real Rivulet queries: {@code withWatermark(ts, 500 ms)}, a keyed
+ * event-time window in append mode, and (W4) a per-window ranking. A window's result is measured
+ * from the scheduled time of the event whose event time moves the watermark past the window's end
+ * (WORKLOADS.md section 5): nominal offset {@code windowEnd + 500 - T0} ms. Windows still open at the
+ * end of input are flushed, as the spec requires; in latency runs they fall after the measured
+ * window. Not thread-safe; one instance per run.
+ *
+ * @param <R> the sink's record type
+ */
+abstract class WindowScenario<R> implements Scenario
+{
+    private final Workload workload;
+    private MeasuringSink<R> sink;
+
+    WindowScenario(final Workload workload)
+    {
+        this.workload = workload;
+    }
+
+    /**
+     * The workload's query from the trades with a watermark to its results.
+     *
+     * @param trades     the trades, with event time and watermark
+     * @param partitions keyed partitions
+     * @return the results
+     */
+    abstract Stream<R> query(Stream<Trade> trades, int partitions);
+
+    /**
+     * @param rate the nominal event rate, events per second, for due times
+     * @return a probe that adds each result's checksum and returns the seq its latency is measured from
+     */
+    abstract WindowProbe<R> probe(long rate);
+
+    @Override
+    public String id()
+    {
+        return workload.name();
+    }
+
+    @Override
+    public boolean reusesTrade()
+    {
+        return false;
+    }
+
+    @Override
+    public StreamingQuery start(final Rivulet rivulet, final Source<Trade> source, final Pacer pacer,
+        final MeasuredWindow window, final HarnessOptions options, final String queryName)
+    {
+        final long rate = pacer != null ? pacer.rate() : WorkloadSpec.THROUGHPUT_RATE;
+        sink = new MeasuringSink<>(workload.name(), pacer, window, () -> probe(rate));
+        final Stream<Trade> trades = rivulet.readStream(source)
+            .withWatermark(Trade::tsMs, Duration.ofMillis(WorkloadSpec.WATERMARK_LAG_MS));
+        final DataStreamWriter<R> writer = query(trades, options.partitions())
+            .writeStream(sink)
+            .outputMode(OutputMode.APPEND)
+            .queryName(queryName)
+            .trigger(Trigger.continuous(options.epochIntervalMs()));
+        return writer.start();
+    }
+
+    /**
+     * @param windowEndMs a window's end
+     * @param rate        the nominal event rate
+     * @return the seq of the event whose event time first moves the watermark past the window's end
+     */
+    static long dueSeq(final long windowEndMs, final long rate)
+    {
+        return (windowEndMs + WorkloadSpec.WATERMARK_LAG_MS - WorkloadSpec.T0_MS) * rate / 1000;
+    }
+
+    @Override
+    public Histogram latency()
+    {
+        return sink.mergedLatency();
+    }
+
+    @Override
+    public long results()
+    {
+        return merged().count();
+    }
+
+    @Override
+    public long checksum()
+    {
+        return merged().sum();
+    }
+
+    @Override
+    public long lastResultNs()
+    {
+        return sink.lastResultNs();
+    }
+
+    @Override
+    public ResultCheck check(final long trades, final long eventRate, final boolean reference)
+    {
+        final ChecksumAccumulator got = merged();
+        final Optional<ReferenceResults.Row> row = reference ? ReferenceResults.find(workload, trades) : Optional.empty();
+        if (row.isPresent())
+        {
+            return ResultCheck.compare("spec reference " + workload + " N=" + trades, row.get().results(),
+                row.get().checksum(), got.count(), got.sum(), true);
+        }
+        final ChecksumAccumulator expected = new ChecksumAccumulator();
+        switch (workload)
+        {
+            case W2 -> Baseline.runW2(trades, eventRate, expected);
+            case W3 -> Baseline.runW3(trades, eventRate, expected);
+            case W4 -> Baseline.runW4(trades, eventRate, expected);
+            default -> throw new IllegalStateException("not a window workload: " + workload);
+        }
+        return ResultCheck.compare("direct computation of " + workload + " over " + trades + " trades", expected.count(),
+            expected.sum(), got.count(), got.sum(), false);
+    }
+
+    private ChecksumAccumulator merged()
+    {
+        final ChecksumAccumulator total = new ChecksumAccumulator();
+        for (final MeasuringSink.Writer<R> writer : sink.writers())
+        {
+            total.merge(((WindowProbe<R>)writer.probe()).acc);
+        }
+        return total;
+    }
+
+    /**
+     * Accumulates a window workload's checksum. Not thread-safe; owned by one writer's thread.
+     *
+     * @param <R> record type
+     */
+    abstract static class WindowProbe<R> implements MeasuringSink.Probe<R>
+    {
+        final ChecksumAccumulator acc = new ChecksumAccumulator();
+        final long rate;
+
+        WindowProbe(final long rate)
+        {
+            this.rate = rate;
+        }
+    }
+}
