@@ -117,4 +117,19 @@ class QueryLifecycleTest {
             assertThat(query.recentProgress()).isNotEmpty().endsWith(last);
         }
     }
+
+    @Test
+    void shouldRecordLatencyOfEveryNthRecordWithSampling() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(1_600, i -> i))
+                .writeStream(Sinks.collecting())
+                .latencySampling(16)
+                .start();
+            query.awaitTermination();
+            assertThat(query.latencyHistogram().getTotalCount()).isEqualTo(100);
+            assertThat(query.lastProgress().totalOutputRows()).isEqualTo(1_600);
+            assertThatThrownBy(() -> rivulet.readStream(Sources.of(1)).writeStream(Sinks.collecting()).latencySampling(10))
+                .hasMessageContaining("latencySampling must be a power of two");
+        }
+    }
 }

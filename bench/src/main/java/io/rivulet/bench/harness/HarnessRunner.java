@@ -86,7 +86,7 @@ public final class HarnessRunner
     }
 
     /**
-     * Runs the workload as a hand-written single-threaded loop (generator included, as in the engine runs): W1 is
+     * Runs the workload as a hand-written single-threaded loop (generator included, as in the engine runs): W1-W4 are
      * {@link Baseline#run}, K1 the direct computation its check uses.
      *
      * @param options baseline-mode settings.
@@ -100,15 +100,16 @@ public final class HarnessRunner
         final long elapsedNs;
         final ResultCheck check;
         final long cpuStartNs = AllocationMeter.currentThreadCpuNs();
-        if ("W1".equals(options.workload()))
+        if (!"K1".equals(options.workload()))
         {
-            final BaselineResult result = Baseline.run(Workload.W1, trades, options.rate());
+            final Workload workload = Workload.parse(options.workload());
+            final BaselineResult result = Baseline.run(workload, trades, options.rate());
             results = result.results();
             checksum = result.checksum();
             elapsedNs = result.elapsedNs();
-            check = ReferenceResults.find(Workload.W1, trades)
-                .map(row -> ResultCheck.compare("spec reference W1 N=" + trades, row.results(), row.checksum(),
-                    results, checksum, true))
+            check = ReferenceResults.find(workload, trades)
+                .map(row -> ResultCheck.compare("spec reference " + workload + " N=" + trades, row.results(),
+                    row.checksum(), results, checksum, true))
                 .orElse(ResultCheck.passed("hand-written loop, no reference for N=" + trades));
         }
         else

@@ -61,6 +61,7 @@ final class K1Scenario implements Scenario
             .writeStream(sink)
             .outputMode(OutputMode.UPDATE)
             .queryName(queryName)
+            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
             .trigger(Trigger.continuous(options.epochIntervalMs()))
             .start();
     }

@@ -20,14 +20,15 @@ import java.util.Map;
  * JVM with this JVM's flags (as JMH forks do), so that one run's JIT profile and heap do not colour the next; the
  * suite parses each run's {@code RESULT} line and prints one table.
  *
- * <p>K1 runs once per engine configuration in {@code --k1-engines} ({@code partitions:wait} pairs): by default the
- * engine's defaults with two partitions ({@code 2:backoff}) and one partition with a busy-spinning worker
- * ({@code 1:busySpin}), which fits a source thread plus a worker on two cores. W1 has one thread (source, operators
+ * <p>Each keyed workload (K1, W2-W4; they use {@code --k1-n} events) runs once per engine configuration in
+ * {@code --k1-engines} ({@code partitions:wait} pairs): by default the engine's defaults with two partitions
+ * ({@code 2:backoff}) and one partition with a yielding worker ({@code 1:yielding}), which fits a source thread
+ * plus a worker on two cores. W1 has one thread (source, operators
  * and sink fused), so it has no engine variants. Throughput and baseline runs are repeated {@code --passes} times and
  * reported as the median pass by events/s, with the range.
  *
  * <p>{@code SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M] [--k1-n 10M]
- * [--k1-engines 2:backoff,1:busySpin] [--passes 3] [--workloads W1,K1] [--in-process]}. Exits 0 when every run's
+ * [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]}. Exits 0 when every run's
  * result was right, 1 otherwise.
  */
 public final class SuiteMain
@@ -48,9 +49,9 @@ public final class SuiteMain
         opts.put("--rates", "100k,1M");
         opts.put("--w1-n", "20M");
         opts.put("--k1-n", "10M");
-        opts.put("--k1-engines", "2:backoff,1:busySpin");
+        opts.put("--k1-engines", "2:backoff,1:yielding");
         opts.put("--passes", "3");
-        opts.put("--workloads", "W1,K1");
+        opts.put("--workloads", "W1,K1,W2,W3,W4");
         boolean inProcess = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -65,7 +66,7 @@ public final class SuiteMain
             else
             {
                 System.err.println("usage: SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M]"
-                    + " [--k1-n 10M] [--k1-engines 2:backoff,1:busySpin] [--passes 3] [--workloads W1,K1] [--in-process]");
+                    + " [--k1-n 10M] [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]");
                 System.err.println("unknown or incomplete option '" + args[i] + "'");
                 System.exit(2);
             }

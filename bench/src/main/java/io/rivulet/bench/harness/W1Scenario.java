@@ -45,6 +45,7 @@ final class W1Scenario implements Scenario
             .map(new ToRow())
             .writeStream(sink)
             .queryName(queryName)
+            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
             .trigger(Trigger.continuous(options.epochIntervalMs()))
             .start();
     }

@@ -76,6 +76,7 @@ abstract class WindowScenario<R> implements Scenario
             .writeStream(sink)
             .outputMode(OutputMode.APPEND)
             .queryName(queryName)
+            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
             .trigger(Trigger.continuous(options.epochIntervalMs()));
         return writer.start();
     }

@@ -93,7 +93,8 @@ final class Planner {
     <T> void plan(PlanNode<T> root, Sink<T> sink, EpochCommitter committer) {
         planNode(root, context -> {
             int index = sinkLinks.size();
-            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), index, committer, context, options.nanoClock());
+            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), index, committer, context, options.nanoClock(),
+                options.latencySampling());
             if (context.sinkLink != null) {
                 throw new IllegalStateException("task " + context.name + " already ends in a sink");
             }
@@ -202,7 +203,7 @@ final class Planner {
         SinkLink<Object> lateLink = null;
         if (late != null) {
             lateLink = new SinkLink<>(late.sink().createWriter(partition), partition, late.committer(), context,
-                options.nanoClock());
+                options.nanoClock(), options.latencySampling());
             context.lateLink = lateLink;
         }
         OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateLink);

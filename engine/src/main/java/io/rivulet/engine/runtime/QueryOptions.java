@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * @param idleInputTimeoutNs continuous: an input silent this long stops holding the watermark back;
  *     0 = never
  * @param idleStrategies creates the idle strategy of each task thread (one instance per thread)
+ * @param latencySampling record the end-to-end latency of every n-th record written, a power of two
  * @param ringCapacity slots per ring, a power of two
  * @param defaultParallelism partitions of a keyed stage that names none
  * @param stopTimeoutNs how long {@code stop()} waits for a graceful drain before aborting
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
  */
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
-                           Supplier<? extends IdleStrategy> idleStrategies, int ringCapacity, int defaultParallelism,
+                           Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
+                           int defaultParallelism,
                            long stopTimeoutNs, NanoClock nanoClock, EpochClock epochClock) {
     /** How the query runs. */
     public enum Execution {
@@ -60,6 +62,9 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         }
         if (idleInputTimeoutNs < 0) {
             throw new IllegalArgumentException("idleInputTimeout must be zero (off) or positive, got " + idleInputTimeoutNs + " ns");
+        }
+        if (latencySampling < 1 || Integer.bitCount(latencySampling) != 1) {
+            throw new IllegalArgumentException("latencySampling must be a power of two >= 1, got " + latencySampling);
         }
         if (ringCapacity < 2 || Integer.bitCount(ringCapacity) != 1) {
             throw new IllegalArgumentException("ringCapacity must be a power of two >= 2, got " + ringCapacity);
