@@ -34,12 +34,31 @@ public final class KeyedStream<K, T> {
     private final PlanNode<T> input;
     private final Function<? super T, ? extends K> keyFunction;
     private final int partitions;
+    private final RecordCopier<T> copier;
 
     KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions) {
+        this(rivulet, input, keyFunction, partitions, null);
+    }
+
+    private KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions,
+                        RecordCopier<T> copier) {
         this.rivulet = rivulet;
         this.input = input;
         this.keyFunction = keyFunction;
         this.partitions = partitions;
+        this.copier = copier;
+    }
+
+    /**
+     * Copies records into the exchange's pre-allocated ring slots instead of passing references, so
+     * that a source may reuse one record instance for every event (no allocation per record). See
+     * {@link RecordCopier} for what the keyed operator may then not do.
+     *
+     * @param copier creates and copies records
+     * @return a copy of this keyed stream that copies records across the exchange
+     */
+    public KeyedStream<K, T> copyingRecords(RecordCopier<T> copier) {
+        return new KeyedStream<>(rivulet, input, keyFunction, partitions, Objects.requireNonNull(copier, "copier"));
     }
 
     /**
@@ -133,7 +152,8 @@ public final class KeyedStream<K, T> {
 
     <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
                         Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
-        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, factory));
+        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, copier,
+            factory));
     }
 
     /**

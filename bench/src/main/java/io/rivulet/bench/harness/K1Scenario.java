@@ -26,7 +26,8 @@ import org.HdrHistogram.Histogram;
  */
 final class K1Scenario implements Scenario
 {
-    private static final Integer[] SYMBOL_KEYS = new Integer[WorkloadSpec.SYMBOLS];
+    /** Symbols boxed once, so keying by symbol allocates nothing per event. */
+    static final Integer[] SYMBOL_KEYS = new Integer[WorkloadSpec.SYMBOLS];
 
     static
     {
@@ -47,7 +48,7 @@ final class K1Scenario implements Scenario
     @Override
     public boolean reusesTrade()
     {
-        return false;
+        return true;
     }
 
     @Override
@@ -57,6 +58,7 @@ final class K1Scenario implements Scenario
         sink = new MeasuringSink<>("K1", pacer, window, K1Probe::new);
         return rivulet.readStream(source)
             .keyBy((Trade trade) -> SYMBOL_KEYS[trade.symbol()], options.partitions())
+            .copyingRecords(WindowScenario.TRADES)
             .aggregate(new K1Aggregate())
             .writeStream(sink)
             .outputMode(OutputMode.UPDATE)

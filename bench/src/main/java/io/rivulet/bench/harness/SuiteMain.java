@@ -188,7 +188,7 @@ public final class SuiteMain
                 check += " behind " + r.get("behindMs") + "ms";
             }
             out.append(String.format(Locale.ROOT, format, r.get("workload"),
-                r.get("mode") + ("K1".equals(r.get("workload")) && !r.get("mode").endsWith("baseline") ?
+                r.get("mode") + (!"W1".equals(r.get("workload")) && !r.get("mode").endsWith("baseline") ?
                     " p" + r.get("partitions") + " " + r.get("wait") : ""), offered, events,
                 latency ? "-" : r.getOrDefault("cpuNsPerEvent", "n/a"), r.get("results"), check,
                 latency ? us(r.get("p50Ns")) : "-", latency ? us(r.get("p99Ns")) : "-",

@@ -46,7 +46,8 @@ final class W4Scenario extends WindowScenario<W4Scenario.Top>
     Stream<Top> query(final Stream<Trade> trades, final int partitions)
     {
         return trades
-            .keyBy(Trade::symbol, partitions)
+            .keyBy((Trade trade) -> K1Scenario.SYMBOL_KEYS[trade.symbol()], partitions)
+            .copyingRecords(TRADES)
             .window(Windows.tumbling(Duration.ofSeconds(1)), Trade::tsMs)
             .aggregate(Aggregates.sumLong(Trade::qty))
             .keyBy(row -> Boolean.TRUE, 1)

@@ -6,6 +6,7 @@ import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.DataStreamWriter;
+import io.rivulet.engine.RecordCopier;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.StreamingQuery;
@@ -23,12 +24,29 @@ import java.util.Optional;
  * from the scheduled time of the event whose event time moves the watermark past the window's end
  * (WORKLOADS.md section 5): nominal offset {@code windowEnd + 500 - T0} ms. Windows still open at the
  * end of input are flushed, as the spec requires; in latency runs they fall after the measured
- * window. Not thread-safe; one instance per run.
+ * window. Trades cross the keyed exchange by copy into the ring's pre-allocated slots ({@link #TRADES}), so the
+ * source refills one trade for every event. Not thread-safe; one instance per run.
  *
  * @param <R> the sink's record type
  */
 abstract class WindowScenario<R> implements Scenario
 {
+    /** Copies trades into the exchange's ring slots, so the source refills one {@link Trade} for every event. */
+    static final RecordCopier<Trade> TRADES = new RecordCopier<>()
+    {
+        @Override
+        public Trade newInstance()
+        {
+            return new Trade();
+        }
+
+        @Override
+        public void copy(final Trade from, final Trade into)
+        {
+            into.copyFrom(from);
+        }
+    };
+
     private final Workload workload;
     private MeasuringSink<R> sink;
 
@@ -61,7 +79,7 @@ abstract class WindowScenario<R> implements Scenario
     @Override
     public boolean reusesTrade()
     {
-        return false;
+        return true;
     }
 
     @Override

@@ -16,11 +16,14 @@ final class ExchangeLink<K, T> extends Link<T> {
     private final Function<? super T, ? extends K> keyFunction;
     private final RingBuffer<Slot>[] rings;
     private final TaskContext context;
+    private final io.rivulet.engine.RecordCopier<T> copier;
 
-    ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, TaskContext context) {
+    ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, TaskContext context,
+                 io.rivulet.engine.RecordCopier<T> copier) {
         this.keyFunction = keyFunction;
         this.rings = rings;
         this.context = context;
+        this.copier = copier;
     }
 
     /**
@@ -48,7 +51,11 @@ final class ExchangeLink<K, T> extends Link<T> {
         Slot slot = ring.get(sequence);
         slot.kind = Slot.RECORD;
         slot.key = key;
-        slot.record = record;
+        if (copier != null) {
+            copy(record, slot);
+        } else {
+            slot.record = record;
+        }
         slot.ingestNs = context.ingestNs;
         ring.publish(sequence);
     }
@@ -74,10 +81,17 @@ final class ExchangeLink<K, T> extends Link<T> {
             Slot slot = ring.get(sequence);
             slot.kind = kind;
             slot.key = null;
-            slot.record = null;
+            if (!slot.ownsRecord) {
+                slot.record = null;
+            }
             slot.value = value;
             ring.publish(sequence);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void copy(T record, Slot slot) {
+        copier.copy(record, (T) slot.record);
     }
 
     private long claim(RingBuffer<Slot> ring) {

@@ -137,7 +137,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 Object key = slot.key;
                 Object record = slot.record;
                 slot.key = null;
-                slot.record = null;
+                if (!slot.ownsRecord) {
+                    slot.record = null;
+                }
                 context.ingestNs = slot.ingestNs;
                 recordsTaken++;
                 head.onRecord(key, record);

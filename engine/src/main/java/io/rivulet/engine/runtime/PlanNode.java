@@ -121,6 +121,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
         final KeyedKind kind;
         final Sink<? super I> lateSink;
+        final io.rivulet.engine.RecordCopier<I> copier;
 
         /**
          * @param description what the operator does
@@ -132,7 +133,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
-            this(description, kind, input, keyFunction, partitions, null, factory);
+            this(description, kind, input, keyFunction, partitions, null, null, factory);
         }
 
         /**
@@ -142,13 +143,15 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param keyFunction extracts the key of a record
          * @param partitions number of partitions, or 0 for the query's default
          * @param lateSink where the operator's late records go, or {@code null}
+         * @param copier copies records into ring-owned instances, or {@code null} to pass references
          * @param factory creates one operator per partition, for the query's output mode
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
-                         int partitions, Sink<? super I> lateSink,
+                         int partitions, Sink<? super I> lateSink, io.rivulet.engine.RecordCopier<I> copier,
                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
             this.lateSink = lateSink;
+            this.copier = copier;
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be >= 1 (or 0 for the default), got " + partitions);
             }

@@ -153,10 +153,10 @@ final class Planner {
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
         planNode(node.input, context -> {
-            RingBuffer<Slot>[] rings = newRings(partitions);
+            RingBuffer<Slot>[] rings = newRings(partitions, node.copier);
             producers.add(rings);
             producerContexts.add(context);
-            return new ExchangeLink<>(node.keyFunction, rings, context);
+            return new ExchangeLink<>(node.keyFunction, rings, context, node.copier);
         });
         int stage = ++keyedStages;
         for (int p = 0; p < partitions; p++) {
@@ -206,7 +206,12 @@ final class Planner {
                 options.nanoClock(), options.latencySampling());
             context.lateLink = lateLink;
         }
-        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateLink);
+        io.rivulet.operators.Output<Object> lateOutput = lateLink;
+        if (lateLink != null && node.copier != null && !options.microBatch()) {
+            // The operator's late record lives in a ring slot that is about to be reused: send a copy.
+            lateOutput = copying(lateLink, node.copier);
+        }
+        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput);
         KeyedHead<K, I, O> head = new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(context), lateLink);
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
@@ -239,6 +244,15 @@ final class Planner {
         });
     }
 
+    @SuppressWarnings("unchecked")
+    private static <I> io.rivulet.operators.Output<Object> copying(SinkLink<Object> link, io.rivulet.engine.RecordCopier<I> copier) {
+        return record -> {
+            I copy = copier.newInstance();
+            copier.copy((I) record, copy);
+            link.emit(copy);
+        };
+    }
+
     private static boolean anyTrue(boolean[] values) {
         for (boolean v : values) {
             if (v) {
@@ -249,13 +263,22 @@ final class Planner {
     }
 
     @SuppressWarnings("unchecked")
-    private RingBuffer<Slot>[] newRings(int partitions) {
+    private RingBuffer<Slot>[] newRings(int partitions, io.rivulet.engine.RecordCopier<?> copier) {
         RingBuffer<Slot>[] rings = new RingBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             // Workers poll; nobody ever waits on the ring's wait strategy, and busy-spin's signal is free.
-            rings[p] = RingBuffer.createSingleProducer(Slot::new, options.ringCapacity(), new BusySpinWaitStrategy());
+            rings[p] = RingBuffer.createSingleProducer(() -> newSlot(copier), options.ringCapacity(), new BusySpinWaitStrategy());
         }
         return rings;
+    }
+
+    private static Slot newSlot(io.rivulet.engine.RecordCopier<?> copier) {
+        Slot slot = new Slot();
+        if (copier != null) {
+            slot.record = copier.newInstance();
+            slot.ownsRecord = true;
+        }
+        return slot;
     }
 
     private TaskContext newContext(String role) {

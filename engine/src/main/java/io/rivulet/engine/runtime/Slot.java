@@ -14,7 +14,10 @@ final class Slot {
 
     int kind;
     Object key;
+    /** The record; with a record copier, an instance this slot owns and the producer overwrites. */
     Object record;
+    /** Whether {@link #record} belongs to the slot (a record copier is in use): never cleared. */
+    boolean ownsRecord;
     /** Monotonic time the record entered the query, for end-to-end latency. */
     long ingestNs;
     /** The watermark (epoch ms) or the epoch id, for control signals. */
