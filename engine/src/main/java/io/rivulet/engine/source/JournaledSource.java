@@ -54,12 +54,30 @@ public final class JournaledSource<T> implements Source<T> {
     private final JournalOptions options;
     private final Codec<T> codec;
     private final boolean readBack;
+    private final boolean reuseRecords;
 
     JournaledSource(Source<T> source, JournalOptions options, Codec<T> codec, boolean readBack) {
+        this(source, options, codec, readBack, false);
+    }
+
+    private JournaledSource(Source<T> source, JournalOptions options, Codec<T> codec, boolean readBack, boolean reuseRecords) {
         this.source = Objects.requireNonNull(source, "source");
         this.options = Objects.requireNonNull(options, "journal options");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.readBack = readBack;
+        this.reuseRecords = reuseRecords;
+    }
+
+    /**
+     * Reads records back into one reused instance (when the codec reuses) instead of a new one per
+     * record: nothing is allocated per record. Only for queries in which nothing keeps a record after
+     * the chain returns: a fused chain, or a keyed stage with {@code copyingRecords}.
+     *
+     * @param reuse whether to reuse records (default false)
+     * @return a copy with that choice
+     */
+    public JournaledSource<T> reuseRecords(boolean reuse) {
+        return new JournaledSource<>(source, options, codec, readBack, reuse);
     }
 
     /**
@@ -68,7 +86,7 @@ public final class JournaledSource<T> implements Source<T> {
      * @return a copy with that choice
      */
     public JournaledSource<T> readBack(boolean readBack) {
-        return new JournaledSource<>(source, options, codec, readBack);
+        return new JournaledSource<>(source, options, codec, readBack, reuseRecords);
     }
 
     /**
@@ -93,7 +111,7 @@ public final class JournaledSource<T> implements Source<T> {
     public SourceReader<T> open(SourceContext context) throws Exception {
         Journal journal = Journal.open(partitionJournal(context.partition()));
         try {
-            JournalReader<T> reader = journal.reader(RESTART_POINT, codec, StartPosition.earliest());
+            JournalReader<T> reader = journal.reader(RESTART_POINT, codec, StartPosition.earliest()).reuseRecords(reuseRecords);
             JournalAppender<T> appender = journal.appender(codec);
             SourceReader<T> wrapped = source.open(context);
             return new Reader<>(journal, reader, appender, wrapped, readBack);
@@ -111,6 +129,9 @@ public final class JournaledSource<T> implements Source<T> {
         private final SourceReader<T> wrapped;
         private final boolean readBack;
         private final EpochOffsets epochOffsets = new EpochOffsets();
+        private final java.util.concurrent.atomic.AtomicLong pendingCommit = new java.util.concurrent.atomic.AtomicLong(Journal.NO_OFFSET);
+        private java.util.concurrent.ExecutorService committer;
+        private volatile RuntimeException commitFailure;
         private SourceOutput<T> out;
         private boolean replaying = true;
         private boolean wrappedEnded;
@@ -203,9 +224,47 @@ public final class JournaledSource<T> implements Source<T> {
         public void onEpochCommitted(long epochId) throws Exception {
             long offset = epochOffsets.committed(epochId);
             if (offset != Journal.NO_OFFSET) {
-                reader.commit(offset);
+                commitInBackground(offset);
             }
             wrapped.onEpochCommitted(epochId);
+        }
+
+        /**
+         * Writing the restart point forces a file to disk (milliseconds); doing it on the source
+         * thread stalled every record behind it once per epoch. A background thread writes the newest
+         * offset instead: commits coalesce, and a restart point can only lag (more replay, never less).
+         */
+        private void commitInBackground(long offset) {
+            if (pendingCommit.getAndSet(offset) == Journal.NO_OFFSET) {
+                committer().execute(this::commitPending);
+            }
+        }
+
+        private void commitPending() {
+            long offset = pendingCommit.getAndSet(Journal.NO_OFFSET);
+            if (offset != Journal.NO_OFFSET) {
+                try {
+                    reader.commit(offset);
+                } catch (RuntimeException e) {
+                    commitFailure = e;
+                }
+            }
+        }
+
+        private java.util.concurrent.ExecutorService committer() {
+            if (committer == null) {
+                committer = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "rivulet-journal-commit-" + journal.directory().getFileName());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            RuntimeException failure = commitFailure;
+            if (failure != null) {
+                throw new IllegalStateException("committing the restart point of journal " + journal.directory()
+                    + " failed: " + failure.getMessage(), failure);
+            }
+            return committer;
         }
 
         @Override
@@ -213,7 +272,22 @@ public final class JournaledSource<T> implements Source<T> {
             try {
                 wrapped.close();
             } finally {
-                journal.close();
+                try {
+                    if (committer != null) {
+                        committer.shutdown();
+                        if (!committer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                            committer.shutdownNow();
+                        }
+                    }
+                    // The last restart point, if the background thread had not written it yet.
+                    commitPending();
+                    if (commitFailure != null) {
+                        throw new IllegalStateException("committing the restart point of journal " + journal.directory()
+                            + " failed: " + commitFailure.getMessage(), commitFailure);
+                    }
+                } finally {
+                    journal.close();
+                }
             }
         }
     }
