@@ -1,17 +1,13 @@
 package io.rivulet.bench.harness;
 
-import io.rivulet.bench.workload.Baseline;
 import io.rivulet.bench.workload.Checksum;
-import io.rivulet.bench.workload.ChecksumAccumulator;
 import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.Source;
-import org.HdrHistogram.Histogram;
 
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,14 +15,11 @@ import java.util.function.Function;
  * source thread. The map refills one {@link W1Row} (the query has one source partition, so one thread fills it), so
  * the query's own code allocates nothing per event. Not thread-safe; one instance per run.
  */
-final class W1Scenario implements Scenario
+final class W1Scenario extends ChecksumScenario<W1Row>
 {
-    private MeasuringSink<W1Row> sink;
-
-    @Override
-    public String id()
+    W1Scenario()
     {
-        return "W1";
+        super(Workload.W1);
     }
 
     @Override
@@ -50,57 +43,6 @@ final class W1Scenario implements Scenario
             .start();
     }
 
-    @Override
-    public Histogram latency()
-    {
-        return sink.mergedLatency();
-    }
-
-    @Override
-    public long results()
-    {
-        return merged().count();
-    }
-
-    @Override
-    public long checksum()
-    {
-        return merged().sum();
-    }
-
-    @Override
-    public long lastResultNs()
-    {
-        return sink.lastResultNs();
-    }
-
-    @Override
-    public ResultCheck check(final long trades, final long eventRate, final boolean reference)
-    {
-        final ChecksumAccumulator got = merged();
-        final Optional<ReferenceResults.Row> row =
-            reference ? ReferenceResults.find(Workload.W1, trades) : Optional.empty();
-        if (row.isPresent())
-        {
-            return ResultCheck.compare("spec reference W1 N=" + trades, row.get().results(), row.get().checksum(),
-                got.count(), got.sum(), true);
-        }
-        final ChecksumAccumulator expected = new ChecksumAccumulator();
-        Baseline.runW1(trades, eventRate, expected);
-        return ResultCheck.compare("direct computation of W1 over " + trades + " trades", expected.count(),
-            expected.sum(), got.count(), got.sum(), false);
-    }
-
-    private ChecksumAccumulator merged()
-    {
-        final ChecksumAccumulator total = new ChecksumAccumulator();
-        for (final MeasuringSink.Writer<W1Row> writer : sink.writers())
-        {
-            total.merge(((W1Probe)writer.probe()).acc);
-        }
-        return total;
-    }
-
     /** The W1 map into a refilled row. Owned by the single source thread. */
     private static final class ToRow implements Function<Trade, W1Row>
     {
@@ -114,10 +56,8 @@ final class W1Scenario implements Scenario
     }
 
     /** Accumulates the W1 checksum. Owned by the writer's thread. */
-    private static final class W1Probe implements MeasuringSink.Probe<W1Row>
+    private static final class W1Probe extends ChecksumProbe<W1Row>
     {
-        final ChecksumAccumulator acc = new ChecksumAccumulator();
-
         @Override
         public long onResult(final W1Row row)
         {

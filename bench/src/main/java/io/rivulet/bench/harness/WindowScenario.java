@@ -1,7 +1,5 @@
 package io.rivulet.bench.harness;
 
-import io.rivulet.bench.workload.Baseline;
-import io.rivulet.bench.workload.ChecksumAccumulator;
 import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.bench.workload.WorkloadSpec;
@@ -13,10 +11,8 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.OutputMode;
-import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The windowed workloads W2-W4 as real Rivulet queries: {@code withWatermark(ts, 500 ms)}, a keyed
@@ -29,7 +25,7 @@ import java.util.Optional;
  *
  * @param <R> the sink's record type
  */
-abstract class WindowScenario<R> implements Scenario
+abstract class WindowScenario<R> extends ChecksumScenario<R>
 {
     /** Copies trades into the exchange's ring slots, so the source refills one {@link Trade} for every event. */
     static final RecordCopier<Trade> TRADES = new RecordCopier<>()
@@ -47,12 +43,9 @@ abstract class WindowScenario<R> implements Scenario
         }
     };
 
-    private final Workload workload;
-    private MeasuringSink<R> sink;
-
     WindowScenario(final Workload workload)
     {
-        this.workload = workload;
+        super(workload);
     }
 
     /**
@@ -71,12 +64,6 @@ abstract class WindowScenario<R> implements Scenario
     abstract WindowProbe<R> probe(long rate);
 
     @Override
-    public String id()
-    {
-        return workload.name();
-    }
-
-    @Override
     public boolean reusesTrade()
     {
         return true;
@@ -87,7 +74,7 @@ abstract class WindowScenario<R> implements Scenario
         final MeasuredWindow window, final HarnessOptions options, final String queryName)
     {
         final long rate = pacer != null ? pacer.rate() : WorkloadSpec.THROUGHPUT_RATE;
-        sink = new MeasuringSink<>(workload.name(), pacer, window, () -> probe(rate));
+        sink = new MeasuringSink<>(id(), pacer, window, () -> probe(rate));
         final Stream<Trade> trades = rivulet.readStream(source)
             .withWatermark(Trade::tsMs, Duration.ofMillis(WorkloadSpec.WATERMARK_LAG_MS));
         final DataStreamWriter<R> writer = query(trades, options.partitions())
@@ -109,70 +96,13 @@ abstract class WindowScenario<R> implements Scenario
         return (windowEndMs + WorkloadSpec.WATERMARK_LAG_MS - WorkloadSpec.T0_MS) * rate / 1000;
     }
 
-    @Override
-    public Histogram latency()
-    {
-        return sink.mergedLatency();
-    }
-
-    @Override
-    public long results()
-    {
-        return merged().count();
-    }
-
-    @Override
-    public long checksum()
-    {
-        return merged().sum();
-    }
-
-    @Override
-    public long lastResultNs()
-    {
-        return sink.lastResultNs();
-    }
-
-    @Override
-    public ResultCheck check(final long trades, final long eventRate, final boolean reference)
-    {
-        final ChecksumAccumulator got = merged();
-        final Optional<ReferenceResults.Row> row = reference ? ReferenceResults.find(workload, trades) : Optional.empty();
-        if (row.isPresent())
-        {
-            return ResultCheck.compare("spec reference " + workload + " N=" + trades, row.get().results(),
-                row.get().checksum(), got.count(), got.sum(), true);
-        }
-        final ChecksumAccumulator expected = new ChecksumAccumulator();
-        switch (workload)
-        {
-            case W2 -> Baseline.runW2(trades, eventRate, expected);
-            case W3 -> Baseline.runW3(trades, eventRate, expected);
-            case W4 -> Baseline.runW4(trades, eventRate, expected);
-            default -> throw new IllegalStateException("not a window workload: " + workload);
-        }
-        return ResultCheck.compare("direct computation of " + workload + " over " + trades + " trades", expected.count(),
-            expected.sum(), got.count(), got.sum(), false);
-    }
-
-    private ChecksumAccumulator merged()
-    {
-        final ChecksumAccumulator total = new ChecksumAccumulator();
-        for (final MeasuringSink.Writer<R> writer : sink.writers())
-        {
-            total.merge(((WindowProbe<R>)writer.probe()).acc);
-        }
-        return total;
-    }
-
     /**
      * Accumulates a window workload's checksum. Not thread-safe; owned by one writer's thread.
      *
      * @param <R> record type
      */
-    abstract static class WindowProbe<R> implements MeasuringSink.Probe<R>
+    abstract static class WindowProbe<R> extends ChecksumProbe<R>
     {
-        final ChecksumAccumulator acc = new ChecksumAccumulator();
         final long rate;
 
         WindowProbe(final long rate)
