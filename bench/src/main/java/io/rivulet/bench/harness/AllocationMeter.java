@@ -144,8 +144,23 @@ public final class AllocationMeter
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMs += Math.max(0, gc.getCollectionTime());
         }
-        return new Snapshot(System.nanoTime(), events, bytes, cpu, THREADS.getTotalThreadAllocatedBytes(), gcCount,
-            gcMs);
+        return new Snapshot(System.nanoTime(), events, bytes, cpu, totalThreadAllocatedBytes(), gcCount, gcMs);
+    }
+
+    /**
+     * {@code ThreadMXBean.getTotalThreadAllocatedBytes()} exists from JDK 21 (and in later 17 updates), not in the
+     * Java 17 API the build targets, so it is called reflectively; -1 where the running JDK lacks it.
+     */
+    private static long totalThreadAllocatedBytes()
+    {
+        try
+        {
+            return (long)com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes").invoke(THREADS);
+        }
+        catch (final ReflectiveOperationException | RuntimeException e)
+        {
+            return -1;
+        }
     }
 
     /**
@@ -183,7 +198,8 @@ public final class AllocationMeter
                 cpuPerThread.put(entry.getKey(), (double)(entry.getValue() - before) / events);
             }
         }
-        return new Delta(events, (double)queryBytes / events, (double)(to.totalBytes() - from.totalBytes()) / events,
+        return new Delta(events, (double)queryBytes / events, (from.totalBytes() < 0 || to.totalBytes() < 0 ? Double.NaN :
+            (double)(to.totalBytes() - from.totalBytes()) / events),
             perThread, cpuPerThread.isEmpty() ? Double.NaN : (double)cpuNs / events, cpuPerThread,
             to.gcCount() - from.gcCount(), to.gcMs() - from.gcMs());
     }
