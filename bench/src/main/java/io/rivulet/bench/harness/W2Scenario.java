@@ -5,7 +5,6 @@ import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.Windows;
-import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.window.WindowedValue;
 
 import java.time.Duration;
@@ -44,37 +43,5 @@ final class W2Scenario extends WindowScenario<WindowedValue<Integer, long[]>>
                 return dueSeq(windowEndMs, rate);
             }
         };
-    }
-
-    /** {@code [count, sum(qty)]} in one long pair, updated in place. */
-    static final class CountSumQty implements AggregateFunction<Trade, long[], long[]>
-    {
-        @Override
-        public long[] createAccumulator()
-        {
-            return new long[2];
-        }
-
-        @Override
-        public long[] add(final long[] acc, final Trade trade)
-        {
-            acc[0]++;
-            acc[1] += trade.qty();
-            return acc;
-        }
-
-        @Override
-        public long[] merge(final long[] a, final long[] b)
-        {
-            a[0] += b[0];
-            a[1] += b[1];
-            return a;
-        }
-
-        @Override
-        public long[] result(final long[] acc)
-        {
-            return acc;
-        }
     }
 }

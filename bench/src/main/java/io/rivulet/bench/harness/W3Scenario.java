@@ -5,7 +5,6 @@ import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.Windows;
-import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.window.WindowedValue;
 
 import java.time.Duration;
@@ -45,37 +44,5 @@ final class W3Scenario extends WindowScenario<WindowedValue<Integer, Double>>
                 return dueSeq(windowEndMs, rate);
             }
         };
-    }
-
-    /** {@code [sum(price * qty), sum(qty)]}; merge leaves its second argument unchanged (panes are shared). */
-    static final class Vwap implements AggregateFunction<Trade, double[], Double>
-    {
-        @Override
-        public double[] createAccumulator()
-        {
-            return new double[2];
-        }
-
-        @Override
-        public double[] add(final double[] acc, final Trade trade)
-        {
-            acc[0] += trade.price() * trade.qty();
-            acc[1] += trade.qty();
-            return acc;
-        }
-
-        @Override
-        public double[] merge(final double[] a, final double[] b)
-        {
-            a[0] += b[0];
-            a[1] += b[1];
-            return a;
-        }
-
-        @Override
-        public Double result(final double[] acc)
-        {
-            return acc[0] / acc[1];
-        }
     }
 }

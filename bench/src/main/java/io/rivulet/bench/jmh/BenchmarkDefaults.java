@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {
     BenchFlags.OPEN_LANG, BenchFlags.OPEN_LANG_REFLECT, BenchFlags.OPEN_IO, BenchFlags.OPEN_UTIL,
     BenchFlags.OPEN_NIO_CH, BenchFlags.EXPORT_NIO_CH, BenchFlags.OPEN_REF, BenchFlags.EXPORT_REF,
-    BenchFlags.EXPORT_MISC, BenchFlags.NO_ANALYTICS, "-Xms2g", "-Xmx2g", "-XX:+UseG1GC"})
+    BenchFlags.EXPORT_MISC, BenchFlags.EXPORT_INTERNAL_MISC, BenchFlags.NO_ANALYTICS, "-Xms2g", "-Xmx2g", "-XX:+UseG1GC"})
 public abstract class BenchmarkDefaults
 {
     /** Pre-generated records each benchmark cycles through; a power of two, small enough to stay in L2. */
