@@ -213,20 +213,4 @@ public final class KeyedStream<K, T> {
         }
         return requested;
     }
-
-    Rivulet rivulet() {
-        return rivulet;
-    }
-
-    PlanNode<T> input() {
-        return input;
-    }
-
-    Function<? super T, ? extends K> keyFunction() {
-        return keyFunction;
-    }
-
-    int partitions() {
-        return partitions;
-    }
 }
