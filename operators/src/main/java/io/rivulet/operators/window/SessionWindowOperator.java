@@ -85,11 +85,7 @@ public final class SessionWindowOperator<K, T, A, R>
     private final LateGroups lateGroups = new LateGroups();
     private long watermarkMs = Long.MIN_VALUE;
 
-    private long rowsTotal;
-    private long rowsUpdated;
-    private long rowsRemoved;
-    private long droppedByWatermark;
-    private long metricsGeneration;
+    private final StateCounters counters = new StateCounters();
 
     /**
      * Creates the operator with a static gap.
@@ -201,8 +197,7 @@ public final class SessionWindowOperator<K, T, A, R>
         switch (outputMode) {
             case APPEND -> {
                 emitAll(out);
-                rowsRemoved += rowsTotal;
-                rowsTotal = 0;
+                counters.removed(counters.total);
                 byKey.clear();
                 sessionsByEnd.clear();
             }
@@ -214,11 +209,7 @@ public final class SessionWindowOperator<K, T, A, R>
 
     @Override
     public void stateMetrics(StateMetrics into) {
-        into.set(rowsTotal, rowsUpdated, rowsRemoved, droppedByWatermark,
-            rowsTotal * SESSION_BYTES + byKey.size() * KEY_BYTES);
-        rowsUpdated = 0;
-        rowsRemoved = 0;
-        metricsGeneration++;
+        counters.report(into, counters.total * SESSION_BYTES + byKey.size() * KEY_BYTES);
     }
 
     /**
@@ -232,7 +223,7 @@ public final class SessionWindowOperator<K, T, A, R>
      * @return the number of sessions held
      */
     public long sessionCount() {
-        return rowsTotal;
+        return counters.total;
     }
 
     /**
@@ -243,10 +234,7 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     private void touched(Session<K, A> session) {
-        if (session.generation != metricsGeneration) {
-            session.generation = metricsGeneration;
-            rowsUpdated++;
-        }
+        session.generation = counters.touch(session.generation);
         if (tracksChanges && !session.changed) {
             session.changed = true;
             changed.add(session);
@@ -258,18 +246,17 @@ public final class SessionWindowOperator<K, T, A, R>
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Session<K, A> session = new Session<>(key, start, end, accumulator, metricsGeneration - 1);
+        Session<K, A> session = new Session<>(key, start, end, accumulator, counters.newRowGeneration());
         if (evicts) {
             sessionsByEnd.push(end, session);
         }
-        rowsTotal++;
+        counters.added();
         return session;
     }
 
     private void mergedAway(Session<K, A> session) {
         session.state = MERGED;
-        rowsTotal--;
-        rowsRemoved++;
+        counters.removed(1);
     }
 
     private A mergeAccumulators(K key, A into, A from) {
@@ -292,7 +279,7 @@ public final class SessionWindowOperator<K, T, A, R>
 
     private void onLate(K key, T record, long start, long end) {
         if (lateGroups.firstInEpoch(key, start, end)) {
-            droppedByWatermark++;
+            counters.dropped++;
         }
         if (lateOutput != null) {
             lateOutput.emit(record);
@@ -306,8 +293,7 @@ public final class SessionWindowOperator<K, T, A, R>
             byKey.remove(session.key);
         }
         session.state = EVICTED;
-        rowsTotal--;
-        rowsRemoved++;
+        counters.removed(1);
         if (outputMode == OutputMode.APPEND) {
             emit(session, out);
         }

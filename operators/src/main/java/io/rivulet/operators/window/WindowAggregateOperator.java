@@ -101,11 +101,7 @@ public final class WindowAggregateOperator<K, T, A, R>
     private long[] sortScratch = new long[16];
     private long watermarkMs = Long.MIN_VALUE;
 
-    private long rowsTotal;
-    private long rowsUpdated;
-    private long rowsRemoved;
-    private long droppedByWatermark;
-    private long metricsGeneration;
+    private final StateCounters counters = new StateCounters();
 
     /**
      * Creates the operator.
@@ -249,11 +245,7 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     @Override
     public void stateMetrics(StateMetrics into) {
-        into.set(rowsTotal, rowsUpdated, rowsRemoved, droppedByWatermark,
-            rowsTotal * ENTRY_BYTES + slices.size() * SLICE_BYTES);
-        rowsUpdated = 0;
-        rowsRemoved = 0;
-        metricsGeneration++;
+        counters.report(into, counters.total * ENTRY_BYTES + slices.size() * SLICE_BYTES);
     }
 
     /**
@@ -307,10 +299,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
         entry.accumulator = updated;
-        if (entry.generation != metricsGeneration) {
-            entry.generation = metricsGeneration;
-            rowsUpdated++;
-        }
+        entry.generation = counters.touch(entry.generation);
         if (tracksChanges && !entry.changed) {
             entry.changed = true;
             changed.add(entry);
@@ -322,10 +311,10 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Entry<K, A> entry = new Entry<>(key, slice.window, accumulator, metricsGeneration - 1);
+        Entry<K, A> entry = new Entry<>(key, slice.window, accumulator, counters.newRowGeneration());
         slice.byKey.put(key, entry);
         slice.entries.add(entry);
-        rowsTotal++;
+        counters.added();
         return entry;
     }
 
@@ -341,7 +330,7 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     private void onLate(K key, long start) {
         if (lateGroups.firstInEpoch(key, start, start + sizeMs)) {
-            droppedByWatermark++;
+            counters.dropped++;
         }
     }
 
@@ -357,8 +346,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                 emit(entries.get(i), out);
             }
         }
-        rowsTotal -= n;
-        rowsRemoved += n;
+        counters.removed(n);
     }
 
     private void emitChanged(Output<WindowedValue<K, R>> out) {
@@ -394,8 +382,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                     lastSlice = null;
                 }
                 int n = pane.entries.size();
-                rowsTotal -= n;
-                rowsRemoved += n;
+                counters.removed(n);
             }
         }
     }
