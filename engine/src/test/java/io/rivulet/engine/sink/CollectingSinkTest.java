@@ -1,5 +1,6 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import static io.rivulet.engine.sink.Conditions.TIMEOUT;
+import static io.rivulet.engine.Conditions.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

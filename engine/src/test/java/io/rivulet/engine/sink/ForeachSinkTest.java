@@ -1,5 +1,6 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
@@ -18,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 
-import static io.rivulet.engine.sink.Conditions.TIMEOUT;
+import static io.rivulet.engine.Conditions.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.NoOpenJournals;
 import io.rivulet.engine.Rivulet;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,11 +74,10 @@ class JournalSinkTest {
                 .start();
             input.addData("a", "b", "c");
             List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (seen.size() < 3 && System.nanoTime() < deadline) {
+            Conditions.await("the tailing reader sees a, b, c", Duration.ofSeconds(10), () -> {
                 reader.poll((r, o) -> seen.add(r), 10);
-                Thread.sleep(1);
-            }
+                return seen.size() >= 3;
+            });
             assertThat(seen).containsExactly("a", "b", "c");
             assertThat(query.isActive()).as("seen before any commit of the 1 s epoch").isTrue();
             query.stop();

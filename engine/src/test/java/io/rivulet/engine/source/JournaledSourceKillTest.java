@@ -1,5 +1,6 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.NoOpenJournals;
 import io.rivulet.engine.Rivulet;
@@ -55,7 +56,8 @@ class JournaledSourceKillTest {
                 send(connection, lines(0, 200));
                 awaitRestartPointAtLeast(199);
                 send(connection, lines(200, 400));
-                Thread.sleep(20); // let part of the second burst be journaled, not committed
+                // Kill once part of the second burst is journaled: its commit is (most likely) still pending.
+                Conditions.await("second burst journaled", WAIT, () -> !journaledAfterRestartPoint().isEmpty());
             } finally {
                 child.destroyForcibly();
                 child.waitFor();
@@ -139,13 +141,7 @@ class JournaledSourceKillTest {
     }
 
     private void awaitRestartPointAtLeast(int index) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (restartIndex() < index) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the child's restart point did not reach r" + index + "; it is at r" + restartIndex());
-            }
-            Thread.sleep(10);
-        }
+        Conditions.await("the child's restart point reaches r" + index, WAIT, () -> restartIndex() >= index);
     }
 
     private static void send(Socket connection, List<String> lines) throws Exception {

@@ -1,5 +1,6 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.NoOpenJournals;
 import io.rivulet.engine.Rivulet;
@@ -84,13 +85,7 @@ class JournaledSourceTest {
     }
 
     private void awaitCommitted(String record) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!record.equals(committedRecord())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("restart point did not reach " + record + "; it is at " + committedRecord());
-            }
-            Thread.sleep(10);
-        }
+        Conditions.await("restart point at " + record, WAIT, () -> record.equals(committedRecord()));
     }
 
     private static void send(Socket connection, List<String> lines) throws Exception {

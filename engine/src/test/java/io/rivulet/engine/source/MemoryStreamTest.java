@@ -1,5 +1,6 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.engine.Conditions;
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
@@ -132,7 +133,7 @@ class MemoryStreamTest {
             producer[0] = Thread.currentThread();
             stream.addData(4, 5, 6, 7, 8, 9);
         });
-        awaitCondition(() -> producer[0] != null && producer[0].getState() == Thread.State.WAITING);
+        Conditions.await("memory stream condition", TIMEOUT, () -> producer[0] != null && producer[0].getState() == Thread.State.WAITING);
 
         assertThat(adding).isNotDone();
         assertThat(stream.addedCount()).isEqualTo(4);
@@ -244,16 +245,6 @@ class MemoryStreamTest {
             second.join();
 
             assertThat(out.records).as("round %d", round).hasSize((int) accepted.get());
-        }
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + TIMEOUT);
-            }
-            Thread.sleep(1);
         }
     }
 }
