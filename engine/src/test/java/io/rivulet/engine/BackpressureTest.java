@@ -60,4 +60,47 @@ class BackpressureTest {
         // In flight: at most one ring, plus the record being generated.
         assertThat(maxInFlight.get()).isLessThanOrEqualTo(RING + 1).isGreaterThan(RING / 2);
     }
+
+    @Test
+    void shouldPublishBatchedRecordsWhenOneSourceCycleOverflowsTheRing() throws Exception {
+        // Each input record fans out to 100: one source cycle claims ~25,600 slots of a 256-slot ring, so
+        // the exchange must publish its unpublished batch before it waits for capacity, or it deadlocks.
+        long inputs = 2_000;
+        int fanOut = 100;
+        AtomicLong written = new AtomicLong();
+        AtomicLong sum = new AtomicLong();
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(inputs, i -> i))
+                .flatMap((Long i, io.rivulet.operators.Output<Long> out) -> {
+                    for (int j = 0; j < fanOut; j++) {
+                        out.emit(i * fanOut + j);
+                    }
+                })
+                .keyBy(i -> i % 3, 2)
+                .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
+                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
+                    @Override
+                    public boolean open(long partitionId, long epochId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void process(Long value) {
+                        written.incrementAndGet();
+                        sum.addAndGet(value);
+                    }
+
+                    @Override
+                    public void close(Throwable errorOrNull) {
+                    }
+                }))
+                .ringCapacity(RING)
+                .start();
+            query.awaitTermination(60_000);
+            assertThat(query.isActive()).as("query finished (no deadlock on a full ring)").isFalse();
+        }
+        long n = inputs * fanOut;
+        assertThat(written.get()).isEqualTo(n);
+        assertThat(sum.get()).isEqualTo(n * (n - 1) / 2);
+    }
 }

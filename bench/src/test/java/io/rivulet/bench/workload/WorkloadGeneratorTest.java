@@ -15,13 +15,23 @@ class WorkloadGeneratorTest
     private static final long R = WorkloadSpec.THROUGHPUT_RATE;
 
     @Test
-    void zipfBinarySearchEqualsLinearScan()
+    void zipfGuideTableAndBinarySearchEqualLinearScan()
     {
         final SplittableRandom rng = new SplittableRandom(1);
-        for (int i = 0; i < 1_000_000; i++)
+        for (int i = 0; i < 2_000_000; i++)
         {
             final double u = rng.nextDouble();
-            assertThat(Zipf.symbol(u)).isEqualTo(Zipf.symbolLinear(u));
+            final int expected = Zipf.symbolLinear(u);
+            assertThat(Zipf.symbol(u)).isEqualTo(expected);
+            assertThat(Zipf.symbolBinary(u)).isEqualTo(expected);
+        }
+        for (int b = 1; b < 1 << 16; b++)
+        {
+            final double start = (double)b / (1 << 16);
+            for (final double u : new double[] {start, Math.nextDown(start), Math.nextUp(start)})
+            {
+                assertThat(Zipf.symbol(u)).as("u=%s", u).isEqualTo(Zipf.symbolLinear(u));
+            }
         }
         for (int i = 0; i < WorkloadSpec.SYMBOLS; i++)
         {

@@ -104,6 +104,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
             head.onEnd();
             throw new AgentTerminationException();
         }
+        context.flushExchanges();
         return work;
     }
 

@@ -93,6 +93,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             finish();
             return work + 1;
         }
+        context.flushExchanges();
         context.recordsIn.lazySet(recordsRead);
         return work + polled;
     }

@@ -28,9 +28,24 @@ final class TaskContext {
     /** The late-data sink link of this task's keyed operator, if it has one. */
     SinkLink<?> lateLink;
 
+    /** The exchanges this task's chain ends in; their batched records are published by {@link #flushExchanges}. */
+    private ExchangeLink<?, ?>[] exchanges = new ExchangeLink<?, ?>[0];
+
     TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
         this.query = query;
         this.name = name;
         this.backpressureIdle = backpressureIdle;
+    }
+
+    void addExchange(ExchangeLink<?, ?> exchange) {
+        exchanges = java.util.Arrays.copyOf(exchanges, exchanges.length + 1);
+        exchanges[exchanges.length - 1] = exchange;
+    }
+
+    /** Publishes what the task's exchanges hold: the end of every duty cycle that may have emitted records. */
+    void flushExchanges() {
+        for (ExchangeLink<?, ?> exchange : exchanges) {
+            exchange.flush();
+        }
     }
 }
