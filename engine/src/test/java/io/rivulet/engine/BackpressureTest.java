@@ -53,6 +53,7 @@ class BackpressureTest {
                     }
                 }))
                 .ringCapacity(RING)
+                .fuseKeyedStages(false)
                 .start();
             query.awaitTermination();
         }

@@ -66,8 +66,9 @@ class RecordCopierTest {
         }
     }
 
-    @Test
-    void shouldSendLateRecordsAsCopiesWhenRecordsLiveInRingSlots() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "fused keyed stage: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void shouldSendLateRecordsAsCopiesWhenRecordsLiveInRingSlotsOrInTheSourcesRecord(boolean fuse) throws Exception {
         MutableEvent shared = new MutableEvent();
         long[] times = {T0 + 20_000, T0 + 1_000, T0 + 2_000, T0 + 25_000};
         CollectingSink<MutableEvent> late = Sinks.collecting();
@@ -80,6 +81,7 @@ class RecordCopierTest {
                 .lateData(late)
                 .count()
                 .writeStream(Sinks.collecting())
+                .fuseKeyedStages(fuse)
                 .start()
                 .awaitTermination();
         }

@@ -28,4 +28,24 @@ public record MeasuredWindow(long fromNs, long toNs)
     {
         return dueNs - fromNs >= 0 && dueNs - toNs <= 0;
     }
+
+    /**
+     * {@link #contains} as an index, computed without a branch: a sink picks its histogram with it, so the code
+     * that records measured samples is the code that ran, and was compiled, during warm-up (a branch first taken
+     * when measurement starts would deoptimise the sink right then and charge the recompilation to the first
+     * measured results).
+     *
+     * @param dueNs a due time, monotonic ns
+     * @return {@link #MEASURED} if {@code dueNs} lies in the window, else {@link #UNMEASURED}
+     */
+    public int index(final long dueNs)
+    {
+        return (int)(~((dueNs - fromNs) | (toNs - dueNs)) >>> 63);
+    }
+
+    /** {@link #index} of a due time outside the window. */
+    public static final int UNMEASURED = 0;
+
+    /** {@link #index} of a due time inside the window. */
+    public static final int MEASURED = 1;
 }

@@ -28,6 +28,7 @@ final class PacedBaseline
         final Pacer pacer = Pacer.startingAfter(System.nanoTime(), options.rate());
         final MeasuredWindow window = MeasuredWindow.of(pacer, options.warmupNs(), options.measureNs());
         final Histogram latency = MeasuringSink.newHistogram();
+        final Histogram[] histograms = {MeasuringSink.newHistogram(), latency};
         final TradeGenerator generator = new TradeGenerator(options.rate(), false);
         final Trade trade = new Trade();
         final ChecksumAccumulator acc = new ChecksumAccumulator();
@@ -76,10 +77,8 @@ final class PacedBaseline
                 {
                     lastNs = System.nanoTime();
                     final long dueNs = pacer.dueNs(trade.seq());
-                    if (window.contains(dueNs))
-                    {
-                        latency.recordValue(Math.min(Math.max(lastNs - dueNs, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
-                    }
+                    histograms[window.index(dueNs)]
+                        .recordValue(Math.min(Math.max(lastNs - dueNs, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
                 }
             }
             next += n;

@@ -85,6 +85,27 @@ class PacerTest
     }
 
     @Test
+    void shouldIndexExactlyTheDueTimesTheWindowContains()
+    {
+        final MeasuredWindow window = new MeasuredWindow(Long.MAX_VALUE - 100, Long.MAX_VALUE - 50);
+        final Pacer pacer = new Pacer(START, 1_000_000);
+        final MeasuredWindow wrapping = MeasuredWindow.of(pacer, 10_000_000_000L, 30_000_000_000L);
+        for (final MeasuredWindow w : new MeasuredWindow[] {window, wrapping})
+        {
+            for (final long edge : new long[] {w.fromNs(), w.toNs()})
+            {
+                for (long due = edge - 3; due <= edge + 3; due++)
+                {
+                    assertThat(w.index(due)).as("due %d in %s", due, w)
+                        .isEqualTo(w.contains(due) ? MeasuredWindow.MEASURED : MeasuredWindow.UNMEASURED);
+                }
+            }
+        }
+        assertThat(wrapping.index(pacer.dueNs(20_000_000))).isEqualTo(MeasuredWindow.MEASURED);
+        assertThat(wrapping.index(pacer.dueNs(0))).isEqualTo(MeasuredWindow.UNMEASURED);
+    }
+
+    @Test
     void shouldRejectNonPositiveRate()
     {
         assertThatThrownBy(() -> new Pacer(START, 0)).hasMessageContaining("rate must be > 0");

@@ -3,10 +3,11 @@ package io.rivulet.engine.runtime;
 import java.util.function.Function;
 
 /**
- * The micro-batch form of a keyed exchange: every task runs on the driver thread, so records go
- * straight to the partition's keyed operator; no ring. A control signal reaches the partitions once
- * every upstream task has sent it, as barrier alignment would. Not thread-safe; owned by the
- * micro-batch driver.
+ * A keyed exchange within one thread: records go straight to the partition's keyed operator; no
+ * ring. Used by micro-batch queries (every task runs on the driver thread) and by continuous queries
+ * for a fused keyed stage (one partition fed by one task, on that task's thread). A control signal
+ * reaches the partitions once every upstream task has sent it, as barrier alignment would. Not
+ * thread-safe; owned by the thread that runs the upstream tasks.
  */
 final class LocalExchange {
     private final KeyedHead<?, ?, ?>[] heads;
@@ -49,8 +50,9 @@ final class LocalExchange {
                 watermarkMs = watermarksArrived == 0 ? wm : Math.min(watermarkMs, wm);
                 if (++watermarksArrived == inputs) {
                     watermarksArrived = 0;
-                    for (KeyedHead<?, ?, ?> head : heads) {
-                        head.onWatermark(watermarkMs);
+                    for (int p = 0; p < heads.length; p++) {
+                        contexts[p].watermarkMs = watermarkMs;
+                        heads[p].onWatermark(watermarkMs);
                     }
                 }
             }

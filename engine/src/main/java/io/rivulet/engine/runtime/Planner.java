@@ -149,6 +149,10 @@ final class Planner {
 
     private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        if (options.fuseKeyedStages() && partitions == 1 && producingTasks(node.input, options.defaultParallelism()) == 1) {
+            planFusedKeyed(node, downstream);
+            return;
+        }
         LateWiring late = lateWiring(node, partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
@@ -207,8 +211,9 @@ final class Planner {
             context.lateLink = lateLink;
         }
         io.rivulet.operators.Output<Object> lateOutput = lateLink;
-        if (lateLink != null && node.copier != null && !options.microBatch()) {
-            // The operator's late record lives in a ring slot that is about to be reused: send a copy.
+        if (lateLink != null && node.copier != null) {
+            // The operator's late record lives in a ring slot that is about to be reused, or (one thread)
+            // in the source's record that it refills: send a copy.
             lateOutput = copying(lateLink, node.copier);
         }
         OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput);
@@ -230,6 +235,30 @@ final class Planner {
             heads[p] = newHead(node, p, late, contexts[p], downstream);
             keyedContexts.add(contexts[p]);
         }
+    }
+
+    /**
+     * A keyed stage with one partition and one upstream task runs inside that task's chain: the
+     * upstream chain ends in a {@link LocalExchange} that calls the stage's head directly.
+     */
+    private <K, I, O> void planFusedKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
+        LateWiring late = lateWiring(node, 1);
+        int stage = ++keyedStages;
+        KeyedHead<?, ?, ?>[] heads = new KeyedHead[1];
+        TaskContext context = newContext("keyed" + stage + "-0");
+        TaskContext[] contexts = {context};
+        LocalExchange exchange = new LocalExchange(heads, contexts);
+        List<TaskContext> upstream = new ArrayList<>(1);
+        planNode(node.input, producer -> {
+            upstream.add(producer);
+            return exchange.input(producer, node.keyFunction);
+        });
+        if (upstream.size() != 1) {
+            throw new IllegalStateException("fused keyed stage expected one upstream task, got " + upstream.size());
+        }
+        context.fuseInto(upstream.get(0));
+        heads[0] = newHead(node, 0, late, context, downstream);
+        keyedContexts.add(context);
     }
 
     private <T> void planWatermark(PlanNode.WatermarkNode<T> node, Function<TaskContext, Link<T>> downstream) {

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * @param latencySampling record the end-to-end latency of every n-th record written, a power of two
  * @param ringCapacity slots per ring, a power of two
  * @param defaultParallelism partitions of a keyed stage that names none
+ * @param fuseKeyedStages continuous: a keyed stage with one partition fed by one task runs on that
+ *     task's thread, without a ring
  * @param stopTimeoutNs how long {@code stop()} waits for a graceful drain before aborting
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
                            Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
-                           int defaultParallelism,
+                           int defaultParallelism, boolean fuseKeyedStages,
                            long stopTimeoutNs, NanoClock nanoClock, EpochClock epochClock) {
     /** How the query runs. */
     public enum Execution {

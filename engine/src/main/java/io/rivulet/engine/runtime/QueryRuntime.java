@@ -178,10 +178,16 @@ public final class QueryRuntime implements StreamingQuery {
      * @param agent the task
      */
     void taskEnded(Agent agent) {
+        TaskContext context;
         if (agent instanceof SourceTask<?> task) {
-            closeTask(task.context(), task.reader());
+            context = task.context();
+            closeTask(context, task.reader());
         } else {
-            closeTask(((PartitionWorker) agent).context(), null);
+            context = ((PartitionWorker) agent).context();
+            closeTask(context, null);
+        }
+        for (TaskContext fused : context.fused) {
+            closeTask(fused, null);
         }
         onAgentEnded();
     }

@@ -30,6 +30,10 @@ final class TaskContext {
 
     /** The exchanges this task's chain ends in; their batched records are published by {@link #flushExchanges}. */
     private ExchangeLink<?, ?>[] exchanges = new ExchangeLink<?, ?>[0];
+    /** The task whose thread runs this context's chain: itself, or the task a fused keyed stage runs in. */
+    private TaskContext owner = this;
+    /** Keyed stages fused into this task's thread; closed when the task ends. */
+    final java.util.List<TaskContext> fused = new java.util.ArrayList<>();
 
     TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
         this.query = query;
@@ -37,7 +41,23 @@ final class TaskContext {
         this.backpressureIdle = backpressureIdle;
     }
 
+    /**
+     * Makes this (keyed stage's) context run on {@code upstream}'s thread: exchanges its chain ends in
+     * are flushed by that task, and its sink writers close when that task ends.
+     *
+     * @param upstream the context of the task that feeds the stage
+     */
+    void fuseInto(TaskContext upstream) {
+        owner = upstream.owner;
+        owner.fused.add(this);
+        producesWatermarks = upstream.producesWatermarks;
+    }
+
     void addExchange(ExchangeLink<?, ?> exchange) {
+        if (owner != this) {
+            owner.addExchange(exchange);
+            return;
+        }
         exchanges = java.util.Arrays.copyOf(exchanges, exchanges.length + 1);
         exchanges[exchanges.length - 1] = exchange;
     }
