@@ -6,9 +6,11 @@ import java.util.Optional;
  * Receives the lifecycle events of every query of an engine, like Spark's
  * {@code StreamingQueryListener}.
  *
- * <p>Called on engine threads (the starting thread, or the task thread that committed an epoch or
- * ended last): keep the work short. An exception thrown by a listener is logged and otherwise
- * ignored.
+ * <p>Called on engine threads: {@code onQueryStarted} on the starting thread; {@code onQueryProgress}
+ * on the query's progress thread ({@code rivulet-<query>-progress}, continuous mode; it never holds
+ * up records or commits, but while it runs later reports wait and coalesce) or on the micro-batch
+ * driver between batches; {@code onQueryTerminated} on the thread that ended last, after the last
+ * progress report. An exception thrown by a listener is logged and otherwise ignored.
  */
 public interface StreamingQueryListener {
     /**

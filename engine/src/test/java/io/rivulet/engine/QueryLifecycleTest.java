@@ -119,6 +119,49 @@ class QueryLifecycleTest {
     }
 
     @Test
+    void shouldPublishProgressOffTheDataThreadsSoABlockedListenerStallsNoRecordOrCommit() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> listenerThreads = Collections.synchronizedList(new ArrayList<>());
+        List<QueryProgress> progress = Collections.synchronizedList(new ArrayList<>());
+        try (Rivulet rivulet = Rivulet.create()) {
+            rivulet.streams().addListener(new StreamingQueryListener() {
+                @Override
+                public void onQueryProgress(StreamingQuery query, QueryProgress p) {
+                    listenerThreads.add(Thread.currentThread().getName());
+                    progress.add(p);
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            MemoryStream<Long> input = Sources.memoryStream("blocked");
+            CollectingSink<Long> sink = Sinks.collecting();
+            StreamingQuery query = rivulet.readStream(input)
+                .keyBy(i -> i % 3, 2)
+                .reduce(Long::sum)
+                .writeStream(sink)
+                .outputMode(OutputMode.UPDATE)
+                .queryName("blocked-listener")
+                .trigger(Trigger.continuous(5))
+                .start();
+            input.addData(1L, 2L, 3L);
+            Conditions.await("first progress report", () -> !progress.isEmpty());
+            // The listener now blocks its thread; records and commits must go on without it.
+            int committedBefore = sink.committedEpochs().size();
+            input.addData(4L, 5L, 6L);
+            Conditions.await("records behind a blocked listener", () -> sink.received().size() == 6);
+            Conditions.await("commits behind a blocked listener", () -> sink.committedEpochs().size() > committedBefore + 3);
+            release.countDown();
+            query.stop();
+            assertThat(listenerThreads).isNotEmpty().allMatch(name -> name.equals("rivulet-blocked-listener-progress"));
+            assertThat(query.lastProgress().totalInputRows()).isEqualTo(6);
+            assertThat(progress).extracting(QueryProgress::batchId).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void shouldRecordLatencyOfEveryNthRecordWithSampling() throws Exception {
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = rivulet.readStream(Sources.generator(1_600, i -> i))

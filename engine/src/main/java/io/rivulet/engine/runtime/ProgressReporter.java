@@ -14,7 +14,8 @@ import java.util.Map;
  * Builds a {@link QueryProgress} at each epoch commit from the tasks' counters and the sink links'
  * latency recorders.
  *
- * <p>{@link #report} is called under the epoch committer's lock, so one thread at a time; the
+ * <p>{@link #report} is called by one thread at a time: the {@link ProgressPublisher}'s (continuous)
+ * or the micro-batch driver; the
  * published progress and the cumulative histogram are read by any thread under this object's lock.
  */
 final class ProgressReporter {
@@ -140,6 +141,17 @@ final class ProgressReporter {
     private Instant watermark() {
         long watermarkMs = query.eventTimeWatermarkMs();
         return watermarkMs == Long.MIN_VALUE ? null : Instant.ofEpochMilli(watermarkMs);
+    }
+
+    /** @return records read by every source task so far (thread-safe: reads the tasks' ordered counters) */
+    long totalInputRows() {
+        long total = 0;
+        for (List<TaskContext> contexts : sourceContexts) {
+            for (TaskContext context : contexts) {
+                total += context.recordsIn.get();
+            }
+        }
+        return total;
     }
 
     QueryProgress last() {

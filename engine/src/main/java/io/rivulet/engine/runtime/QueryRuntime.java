@@ -51,6 +51,8 @@ public final class QueryRuntime implements StreamingQuery {
     private Planner planner;
     private EpochCommitter committer;
     private ProgressReporter progress;
+    /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
+    private ProgressPublisher publisher;
 
     private QueryRuntime(QueryOptions options, Sink<?> sink, QueryEvents events) {
         this.options = options;
@@ -109,6 +111,11 @@ public final class QueryRuntime implements StreamingQuery {
             return;
         }
         liveTasks.set(planner.totalTasks());
+        publisher = new ProgressPublisher(this, progress, events, "rivulet-" + options.name() + "-progress");
+        synchronized (threads) {
+            threads.add(publisher.thread());
+        }
+        publisher.start();
         for (PartitionWorker worker : planner.workers) {
             startAgent(worker);
         }
@@ -157,8 +164,14 @@ public final class QueryRuntime implements StreamingQuery {
 
     void onEpochCommitted(long epochId) {
         committedEpoch = epochId;
-        QueryProgress report = progress.report(epochId, options.nanoClock().nanoTime(), options.epochClock().time());
-        events.onProgress(this, report);
+        long nowNs = options.nanoClock().nanoTime();
+        long nowMs = options.epochClock().time();
+        if (publisher != null) {
+            publisher.epochCommitted(epochId, nowNs, nowMs);
+        } else {
+            // Micro-batch: the driver thread reports between batches, each batch exactly.
+            events.onProgress(this, progress.report(epochId, nowNs, nowMs));
+        }
     }
 
     void onSinkFinished() {
@@ -228,6 +241,7 @@ public final class QueryRuntime implements StreamingQuery {
 
     private void onAgentEnded() {
         if (liveTasks.decrementAndGet() == 0) {
+            finishPublisher();
             closeSinkQuietly(null);
             events.onTerminated(this);
             terminated.countDown();
@@ -298,6 +312,24 @@ public final class QueryRuntime implements StreamingQuery {
         throwIfFailed();
     }
 
+    private void finishPublisher() {
+        if (publisher == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                publisher.finish();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Continuous mode: waits until two epochs in a row commit without new input, so everything the
      * sources had was read, processed and committed.
@@ -313,8 +345,7 @@ public final class QueryRuntime implements StreamingQuery {
             long epoch = committedEpoch;
             if (epoch != lastEpoch) {
                 lastEpoch = epoch;
-                QueryProgress last = progress.last();
-                long input = last == null ? 0 : last.totalInputRows();
+                long input = progress.totalInputRows();
                 quietCommits = input == lastInput ? quietCommits + 1 : 0;
                 lastInput = input;
             }
