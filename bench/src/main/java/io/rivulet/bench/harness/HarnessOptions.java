@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options (after the positional workload and rate or N): {@code --warmup 10s}, {@code --measure 30s},
  * {@code --partitions 2} (K1's keyed partitions), {@code --wait backoff|yielding|busySpin|sleeping} (the engine's
- * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval). Durations take a unit
+ * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval), {@code --fuse true|false}
+ * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true). Durations take a unit
  * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
  *
  * @param mode           latency (paced) or throughput (flat out).
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * @param waitStrategy   the engine's idle strategy name.
  * @param ringCapacity   slots per ring, a power of two.
  * @param epochIntervalMs epoch interval, ms.
+ * @param fuse           whether a one-partition keyed stage fed by one task runs on that task's thread.
  */
 public record HarnessOptions(
     Mode mode,
@@ -37,7 +39,8 @@ public record HarnessOptions(
     int partitions,
     String waitStrategy,
     int ringCapacity,
-    long epochIntervalMs)
+    long epochIntervalMs,
+    boolean fuse)
 {
     /**
      * The harness measures every result's latency itself (from its scheduled time), so the engine's own latency
@@ -177,6 +180,7 @@ public record HarnessOptions(
         String wait = "backoff";
         int ring = 16_384;
         long epochMs = 100;
+        boolean fuse = true;
         for (int i = 2; i < args.length; i += 2)
         {
             final String name = args[i];
@@ -193,14 +197,25 @@ public record HarnessOptions(
                 case "--wait" -> wait = value;
                 case "--ring" -> ring = (int)parseCount(name, value);
                 case "--epoch-ms" -> epochMs = parseCount(name, value);
+                case "--fuse" -> fuse = parseBoolean(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name +
-                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms");
+                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse");
             }
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
         final long trades = mode.paced() ? tradesFor(second, warmupNs + measureNs) : second;
         return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
-            partitions, wait, ring, epochMs);
+            partitions, wait, ring, epochMs, fuse);
+    }
+
+    private static boolean parseBoolean(final String name, final String value)
+    {
+        return switch (value)
+        {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " takes true or false, got '" + value + "'");
+        };
     }
 
     /**

@@ -64,6 +64,7 @@ final class K1Scenario implements Scenario
             .outputMode(OutputMode.UPDATE)
             .queryName(queryName)
             .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
+            .fuseKeyedStages(options.fuse())
             .trigger(Trigger.continuous(options.epochIntervalMs()))
             .start();
     }

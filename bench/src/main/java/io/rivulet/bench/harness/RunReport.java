@@ -81,6 +81,7 @@ public record RunReport(
         f.put("rate", options.mode().paced() ? Long.toString(options.rate()) : "max");
         f.put("partitions", Integer.toString(options.partitions()));
         f.put("wait", options.waitStrategy());
+        f.put("fused", Boolean.toString(options.fuse()));
         f.put("trades", Long.toString(trades));
         f.put("eventsPerSec", Long.toString(Math.round(eventsPerSecond)));
         f.put("results", Long.toString(results));

@@ -21,14 +21,15 @@ import java.util.Map;
  * suite parses each run's {@code RESULT} line and prints one table.
  *
  * <p>Each keyed workload (K1, W2-W4; they use {@code --k1-n} events) runs once per engine configuration in
- * {@code --k1-engines} ({@code partitions:wait} pairs): by default the engine's defaults with two partitions
- * ({@code 2:backoff}) and one partition with a yielding worker ({@code 1:yielding}), which fits a source thread
- * plus a worker on two cores. W1 has one thread (source, operators
+ * {@code --k1-engines} ({@code partitions:wait[:threaded]}): by default the engine's defaults with one partition
+ * ({@code 1:backoff}: the keyed stage fused into the source's thread) and with two partitions ({@code 2:backoff}:
+ * two workers behind rings); {@code :threaded} gives a one-partition stage its own thread
+ * ({@code fuseKeyedStages(false)}). W1 has one thread (source, operators
  * and sink fused), so it has no engine variants. Throughput and baseline runs are repeated {@code --passes} times and
  * reported as the median pass by events/s, with the range.
  *
  * <p>{@code SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M] [--k1-n 10M]
- * [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]}. Exits 0 when every run's
+ * [--k1-engines 1:backoff,2:backoff] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]}. Exits 0 when every run's
  * result was right, 1 otherwise.
  */
 public final class SuiteMain
@@ -49,7 +50,7 @@ public final class SuiteMain
         opts.put("--rates", "100k,1M");
         opts.put("--w1-n", "20M");
         opts.put("--k1-n", "10M");
-        opts.put("--k1-engines", "2:backoff,1:yielding");
+        opts.put("--k1-engines", "1:backoff,2:backoff");
         opts.put("--passes", "3");
         opts.put("--workloads", "W1,K1,W2,W3,W4");
         boolean inProcess = false;
@@ -66,7 +67,7 @@ public final class SuiteMain
             else
             {
                 System.err.println("usage: SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M]"
-                    + " [--k1-n 10M] [--k1-engines 2:backoff,1:yielding] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]");
+                    + " [--k1-n 10M] [--k1-engines 1:backoff,2:backoff] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]");
                 System.err.println("unknown or incomplete option '" + args[i] + "'");
                 System.exit(2);
             }
@@ -78,12 +79,13 @@ public final class SuiteMain
         for (final String engine : opts.get("--k1-engines").split(","))
         {
             final String[] pw = engine.split(":");
-            if (pw.length != 2)
+            if (pw.length < 2 || pw.length > 3 || (pw.length == 3 && !"threaded".equals(pw[2])))
             {
-                System.err.println("--k1-engines takes partitions:wait pairs, e.g. 2:backoff,1:busySpin; got '" + engine + "'");
+                System.err.println("--k1-engines takes partitions:wait[:threaded], e.g. 1:backoff,2:backoff,1:yielding:threaded;"
+                    + " got '" + engine + "'");
                 System.exit(2);
             }
-            k1Engines.add(new String[] {"--partitions", pw[0], "--wait", pw[1]});
+            k1Engines.add(new String[] {"--partitions", pw[0], "--wait", pw[1], "--fuse", Boolean.toString(pw.length == 2)});
         }
         final List<String[]> runs = new ArrayList<>();
         for (final String workload : workloads)
@@ -189,7 +191,8 @@ public final class SuiteMain
             }
             out.append(String.format(Locale.ROOT, format, r.get("workload"),
                 r.get("mode") + (!"W1".equals(r.get("workload")) && !r.get("mode").endsWith("baseline") ?
-                    " p" + r.get("partitions") + " " + r.get("wait") : ""), offered, events,
+                    " p" + r.get("partitions") + " " + r.get("wait") + ("false".equals(r.get("fused")) ? " threaded" : "") : ""),
+                offered, events,
                 latency ? "-" : r.getOrDefault("cpuNsPerEvent", "n/a"), r.get("results"), check,
                 latency ? us(r.get("p50Ns")) : "-", latency ? us(r.get("p99Ns")) : "-",
                 latency ? us(r.get("p999Ns")) : "-", latency ? us(r.get("p9999Ns")) : "-",

@@ -39,6 +39,7 @@ final class W1Scenario extends ChecksumScenario<W1Row>
             .writeStream(sink)
             .queryName(queryName)
             .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
+            .fuseKeyedStages(options.fuse())
             .trigger(Trigger.continuous(options.epochIntervalMs()))
             .start();
     }

@@ -82,6 +82,7 @@ abstract class WindowScenario<R> extends ChecksumScenario<R>
             .outputMode(OutputMode.APPEND)
             .queryName(queryName)
             .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
+            .fuseKeyedStages(options.fuse())
             .trigger(Trigger.continuous(options.epochIntervalMs()));
         return writer.start();
     }

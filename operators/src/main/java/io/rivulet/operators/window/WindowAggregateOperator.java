@@ -398,16 +398,20 @@ public final class WindowAggregateOperator<K, T, A, R>
             ArrayList<Entry<K, A>> entries = slice.entries;
             for (int i = 0, n = entries.size(); i < n; i++) {
                 Entry<K, A> entry = entries.get(i);
-                A accumulator = merged.get(entry.key);
-                if (accumulator == null) {
-                    accumulator = fn.createAccumulator();
+                A before = merged.get(entry.key);
+                boolean fresh = before == null;
+                if (fresh) {
+                    before = fn.createAccumulator();
                     keys.add(entry.key);
                 }
-                accumulator = fn.merge(accumulator, entry.accumulator);
+                A accumulator = fn.merge(before, entry.accumulator);
                 if (accumulator == null) {
                     throw new NullPointerException("aggregate merge returned a null accumulator for key " + entry.key);
                 }
-                merged.put(entry.key, accumulator);
+                if (fresh || accumulator != before) {
+                    // A new key, or an immutable accumulator; a mutable one merged in place is already held.
+                    merged.put(entry.key, accumulator);
+                }
             }
         }
         if (!keys.isEmpty()) {
