@@ -13,7 +13,8 @@ package io.rivulet.bench.workload;
  * finishes. Because {@code u * 2^16} is exact in {@code double}, the bucket start never exceeds {@code u}, so
  * the result is identical to the linear scan (a test compares them over millions of draws and every CDF
  * boundary). A plain binary search costs ten unpredictable branches per trade and was the single largest item
- * in the source thread's JFR profile.
+ * in the source thread's JFR profile. {@code -Drivulet.bench.zipf=binary} selects the binary search instead, for
+ * runs that should carry the generator cost the peers' figures in WORKLOADS.md were measured with.
  */
 public final class Zipf
 {
@@ -21,6 +22,8 @@ public final class Zipf
     private static final int GUIDE_BUCKETS = 1 << GUIDE_BITS;
     private static final double[] CDF = buildCdf(WorkloadSpec.SYMBOLS);
     private static final short[] GUIDE = buildGuide(CDF);
+    /** Whether {@link #symbol} uses the binary search ({@code -Drivulet.bench.zipf=binary}); a constant to the JIT. */
+    private static final boolean BINARY = lookup(System.getProperty("rivulet.bench.zipf", "guide"));
 
     private Zipf()
     {
@@ -36,6 +39,10 @@ public final class Zipf
      */
     public static int symbol(final double u)
     {
+        if (BINARY)
+        {
+            return symbolBinary(u);
+        }
         final double[] cdf = CDF;
         int i = GUIDE[(int)(u * GUIDE_BUCKETS)];
         while (u >= cdf[i])
@@ -101,6 +108,16 @@ public final class Zipf
     public static double cdf(final int i)
     {
         return CDF[i];
+    }
+
+    private static boolean lookup(final String name)
+    {
+        return switch (name)
+        {
+            case "guide" -> false;
+            case "binary" -> true;
+            default -> throw new IllegalArgumentException("rivulet.bench.zipf must be guide or binary, got '" + name + "'");
+        };
     }
 
     private static short[] buildGuide(final double[] cdf)
