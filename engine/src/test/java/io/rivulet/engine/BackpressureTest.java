@@ -33,25 +33,13 @@ class BackpressureTest {
                 }))
                 .keyBy(i -> i % 7, 1)
                 .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
-                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
-                    @Override
-                    public boolean open(long partitionId, long epochId) {
-                        return true;
+                .writeStream(Sinks.foreach(() -> rowWriter(value -> {
+                    long inFlight = generated.get() - written.incrementAndGet();
+                    maxInFlight.accumulateAndGet(inFlight, Math::max);
+                    if (value % 64 == 0) {
+                        LockSupport.parkNanos(20_000); // a slow sink: ~20 µs every 64 rows
                     }
-
-                    @Override
-                    public void process(Long value) {
-                        long inFlight = generated.get() - written.incrementAndGet();
-                        maxInFlight.accumulateAndGet(inFlight, Math::max);
-                        if (value % 64 == 0) {
-                            LockSupport.parkNanos(20_000); // a slow sink: ~20 µs every 64 rows
-                        }
-                    }
-
-                    @Override
-                    public void close(Throwable errorOrNull) {
-                    }
-                }))
+                })))
                 .ringCapacity(RING)
                 .fuseKeyedStages(false)
                 .start();
@@ -79,22 +67,10 @@ class BackpressureTest {
                 })
                 .keyBy(i -> i % 3, 2)
                 .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
-                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
-                    @Override
-                    public boolean open(long partitionId, long epochId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void process(Long value) {
-                        written.incrementAndGet();
-                        sum.addAndGet(value);
-                    }
-
-                    @Override
-                    public void close(Throwable errorOrNull) {
-                    }
-                }))
+                .writeStream(Sinks.foreach(() -> rowWriter(value -> {
+                    written.incrementAndGet();
+                    sum.addAndGet(value);
+                })))
                 .ringCapacity(RING)
                 .start();
             query.awaitTermination(60_000);
@@ -103,5 +79,24 @@ class BackpressureTest {
         long n = inputs * fanOut;
         assertThat(written.get()).isEqualTo(n);
         assertThat(sum.get()).isEqualTo(n * (n - 1) / 2);
+    }
+
+    /** A foreach writer that hands every row to {@code onRow}, on the writer's thread. */
+    private static ForeachWriter<Long> rowWriter(java.util.function.LongConsumer onRow) {
+        return new ForeachWriter<>() {
+            @Override
+            public boolean open(long partitionId, long epochId) {
+                return true;
+            }
+
+            @Override
+            public void process(Long value) {
+                onRow.accept(value);
+            }
+
+            @Override
+            public void close(Throwable errorOrNull) {
+            }
+        };
     }
 }

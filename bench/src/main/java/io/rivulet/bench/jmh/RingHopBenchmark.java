@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -25,13 +26,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code hop} runs the producer and the consumer on two threads (group {@code hop}: {@code publish} and
  * {@code take}; the {@code take} score is hops per µs). {@code sameThread} is the baseline: publish then take on one
- * thread, the ring's own cost without the cache-line transfer between cores. Both spin when the ring is full or
- * empty, and give up when JMH ends the iteration. Throughput mode; expect 0 B/op.
+ * thread, the ring's own cost without the cache-line transfer between cores. {@code hopBatched} is the engine's
+ * exchange since batched publication: the producer fills {@value #BATCH} slots and publishes them with one store of
+ * the cursor, the consumer takes them in one poll (its scores are per record, {@code @OperationsPerInvocation}). All
+ * spin when the ring is full or empty, and give up when JMH ends the iteration. Throughput mode; expect 0 B/op.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RingHopBenchmark extends BenchmarkDefaults
 {
+    /** Records per published batch in {@code hopBatched}: a quarter of the default source duty cycle (256). */
+    static final int BATCH = 64;
+
     /** A pre-allocated ring slot. Written by the producer before publish, read by the consumer after. */
     public static final class Slot
     {
@@ -49,6 +55,27 @@ public class RingHopBenchmark extends BenchmarkDefaults
             taken = slot.value;
             return false;
         }
+    }
+
+    /** Takes every available slot, up to what is still owed. Owned by the consumer thread. */
+    static final class TakeUpTo implements EventPoller.Handler<Slot>
+    {
+        long taken;
+        int owed;
+
+        @Override
+        public boolean onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+        {
+            taken = slot.value;
+            return --owed > 0;
+        }
+    }
+
+    /** The batched consumer's handler. */
+    @State(Scope.Thread)
+    public static class BatchConsumer
+    {
+        final TakeUpTo handler = new TakeUpTo();
     }
 
     /** The ring the two threads of one group share. */
@@ -172,5 +199,68 @@ public class RingHopBenchmark extends BenchmarkDefaults
         ring.publish(sequence);
         local.poller.poll(local.handler);
         bh.consume(local.handler.taken);
+    }
+
+    /**
+     * Producer side of a batched hop: claims and fills {@value #BATCH} slots, then publishes them at once.
+     *
+     * @param shared   the ring.
+     * @param producer the counter.
+     * @param control  JMH's iteration control.
+     */
+    @Benchmark
+    @Group("hopBatched")
+    @GroupThreads(1)
+    @OperationsPerInvocation(BATCH)
+    public void publishBatch(final SharedRing shared, final Producer producer, final Control control)
+    {
+        final RingBuffer<Slot> ring = shared.ring;
+        while (!ring.hasAvailableCapacity(BATCH))
+        {
+            if (control.stopMeasurement)
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        final long hi = ring.next(BATCH);
+        for (long sequence = hi - BATCH + 1; sequence <= hi; sequence++)
+        {
+            ring.get(sequence).value = producer.next++;
+        }
+        ring.publish(hi);
+    }
+
+    /**
+     * Consumer side of a batched hop: polls until it took {@value #BATCH} slots.
+     *
+     * @param shared   the ring.
+     * @param consumer the handler.
+     * @param control  JMH's iteration control.
+     * @param bh       consumes the last slot's value.
+     * @throws Exception never; {@link EventPoller#poll} declares it.
+     */
+    @Benchmark
+    @Group("hopBatched")
+    @GroupThreads(1)
+    @OperationsPerInvocation(BATCH)
+    public void takeBatch(final SharedRing shared, final BatchConsumer consumer, final Control control,
+        final Blackhole bh) throws Exception
+    {
+        final EventPoller<Slot> poller = shared.poller;
+        final TakeUpTo handler = consumer.handler;
+        handler.owed = BATCH;
+        while (handler.owed > 0)
+        {
+            if (poller.poll(handler) != EventPoller.PollState.PROCESSING)
+            {
+                if (control.stopMeasurement)
+                {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        bh.consume(handler.taken);
     }
 }
