@@ -203,7 +203,13 @@ public record HarnessOptions(
             }
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
-        final long trades = mode.paced() ? tradesFor(second, warmupNs + measureNs) : second;
+        long trades = mode.paced() ? tradesFor(second, warmupNs + measureNs) : second;
+        if ("W5".equalsIgnoreCase(workload))
+        {
+            // One order per ten trades: N is made a multiple of 10 (WORKLOADS.md section 1.2).
+            trades = (trades + WorkloadSpec.TRADES_PER_ORDER - 1) / WorkloadSpec.TRADES_PER_ORDER
+                * WorkloadSpec.TRADES_PER_ORDER;
+        }
         return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
             partitions, wait, ring, epochMs, fuse);
     }

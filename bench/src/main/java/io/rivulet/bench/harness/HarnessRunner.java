@@ -3,6 +3,7 @@ package io.rivulet.bench.harness;
 import io.rivulet.bench.workload.Baseline;
 import io.rivulet.bench.workload.BaselineResult;
 import io.rivulet.bench.workload.Workload;
+import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.WaitStrategy;
@@ -63,21 +64,22 @@ public final class HarnessRunner
             final MeasuredWindow window =
                 latencyMode ? MeasuredWindow.of(pacer, options.warmupNs(), options.measureNs()) : null;
             final TradeSource source = new TradeSource(options.trades(), options.rate(), pacer,
-                options.stopAfterNs(), scenario.reusesTrade(), stats);
+                options.stopAfterNs(), scenario.reusesTrade(), scenario.needsOrderIds(), stats);
+            final LongSupplier events = () -> stats.emitted() + scenario.extraEvents();
 
             final StreamingQuery query = scenario.start(rivulet, source, pacer, window, options, queryName);
             AllocationMeter.Delta allocation = AllocationMeter.Delta.NONE;
             if (allocationMeasured)
             {
                 allocation = latencyMode ?
-                    sampleWindow(query, threadPrefix, stats, window) :
-                    sampleThroughput(query, threadPrefix, stats, options.trades());
+                    sampleWindow(query, threadPrefix, events, window) :
+                    sampleThroughput(query, threadPrefix, events, options.trades());
             }
             query.awaitTermination();
 
             final long trades = stats.emitted();
             final long spanNs = scenario.lastResultNs() - stats.firstEmitNs();
-            final double eventsPerSecond = spanNs > 0 ? trades * 1e9 / spanNs : Double.NaN;
+            final double eventsPerSecond = spanNs > 0 ? events.getAsLong() * 1e9 / spanNs : Double.NaN;
             final ResultCheck check = scenario.check(trades, options.rate(), !latencyMode && !stats.truncated());
             return new RunReport(options, trades, eventsPerSecond, scenario.results(), scenario.checksum(), check,
                 latencyMode ? RunReport.Latency.of(scenario.latency()) : null, allocation, stats.behindNs(),
@@ -122,8 +124,10 @@ public final class HarnessRunner
             check = ResultCheck.passed("hand-written loop (the reference K1 is checked against)");
         }
         final long cpuNs = cpuStartNs < 0 ? -1 : AllocationMeter.currentThreadCpuNs() - cpuStartNs;
-        return new RunReport(options, trades, elapsedNs > 0 ? trades * 1e9 / elapsedNs : Double.NaN, results,
-            checksum, check, null, AllocationMeter.Delta.cpuOnly(trades, cpuNs), 0, false);
+        // W5's loop also generates and joins one order per ten trades: they are events too.
+        final long events = "W5".equals(options.workload()) ? trades + trades / WorkloadSpec.TRADES_PER_ORDER : trades;
+        return new RunReport(options, trades, elapsedNs > 0 ? events * 1e9 / elapsedNs : Double.NaN, results,
+            checksum, check, null, AllocationMeter.Delta.cpuOnly(events, cpuNs), 0, false);
     }
 
     /**
@@ -163,35 +167,35 @@ public final class HarnessRunner
     }
 
     private static AllocationMeter.Delta sampleWindow(final StreamingQuery query, final String threadPrefix,
-        final SourceStats stats, final MeasuredWindow window) throws InterruptedException
+        final LongSupplier events, final MeasuredWindow window) throws InterruptedException
     {
         if (!sleepUntil(query, window.fromNs()))
         {
             return AllocationMeter.Delta.NONE;
         }
-        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, stats.emitted());
+        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, events.getAsLong());
         // The last event is due just before the window ends and the query ends right after it: read a little earlier.
         final long endMarginNs = Math.min(END_MARGIN_NS, (window.toNs() - window.fromNs()) / 10);
         if (!sleepUntil(query, window.toNs() - endMarginNs))
         {
             return AllocationMeter.Delta.NONE;
         }
-        return AllocationMeter.between(from, AllocationMeter.take(threadPrefix, stats.emitted()));
+        return AllocationMeter.between(from, AllocationMeter.take(threadPrefix, events.getAsLong()));
     }
 
     private static AllocationMeter.Delta sampleThroughput(final StreamingQuery query, final String threadPrefix,
-        final SourceStats stats, final long trades) throws InterruptedException
+        final LongSupplier events, final long trades) throws InterruptedException
     {
-        if (!waitForEvents(query, stats::emitted, trades / 5))
+        if (!waitForEvents(query, events, trades / 5))
         {
             return AllocationMeter.Delta.NONE;
         }
-        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, stats.emitted());
-        if (!waitForEvents(query, stats::emitted, trades * 4 / 5))
+        final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, events.getAsLong());
+        if (!waitForEvents(query, events, trades * 4 / 5))
         {
             return AllocationMeter.Delta.NONE;
         }
-        final AllocationMeter.Snapshot to = AllocationMeter.take(threadPrefix, stats.emitted());
+        final AllocationMeter.Snapshot to = AllocationMeter.take(threadPrefix, events.getAsLong());
         return query.isActive() ? AllocationMeter.between(from, to) : AllocationMeter.Delta.NONE;
     }
 

@@ -18,7 +18,7 @@ import java.util.Locale;
 public interface Scenario
 {
     /** Workload ids the harness runs. */
-    List<String> IDS = List.of("W1", "K1", "W2", "W3", "W4", "J1");
+    List<String> IDS = List.of("W1", "K1", "W2", "W3", "W4", "W5", "J1");
 
     /**
      * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
@@ -35,6 +35,7 @@ public interface Scenario
             case "W2" -> new W2Scenario();
             case "W3" -> new W3Scenario();
             case "W4" -> new W4Scenario();
+            case "W5" -> new W5Scenario();
             case "J1" -> new J1Scenario();
             default -> throw new IllegalArgumentException("unknown workload '" + id + "'; known: " + IDS);
         };
@@ -45,6 +46,21 @@ public interface Scenario
 
     /** @return whether the source may refill one {@code Trade} for every event (the query is fully fused). */
     boolean reusesTrade();
+
+    /** @return whether the trades carry W5's order ids. */
+    default boolean needsOrderIds()
+    {
+        return false;
+    }
+
+    /**
+     * @return events the scenario's own sources emitted so far besides the trades (W5's orders); thread-safe, read
+     *     while the query runs.
+     */
+    default long extraEvents()
+    {
+        return 0;
+    }
 
     /**
      * Builds the query and starts it.

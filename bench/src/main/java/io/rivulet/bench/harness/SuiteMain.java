@@ -20,8 +20,8 @@ import java.util.Map;
  * JVM with this JVM's flags (as JMH forks do), so that one run's JIT profile and heap do not colour the next; the
  * suite parses each run's {@code RESULT} line and prints one table.
  *
- * <p>Each keyed workload (K1, W2-W4; they use {@code --k1-n} events) runs once per engine configuration in
- * {@code --k1-engines} ({@code partitions:wait[:threaded]}): by default the engine's defaults with one partition
+ * <p>Each keyed workload (K1, W2-W4 with {@code --k1-n} trades; W5 with {@code --w5-n} trades and N/10 orders) runs
+ * once per engine configuration in {@code --k1-engines} ({@code partitions:wait[:threaded]}): by default the engine's defaults with one partition
  * ({@code 1:backoff}: the keyed stage fused into the source's thread) and with two partitions ({@code 2:backoff}:
  * two workers behind rings); {@code :threaded} gives a one-partition stage its own thread
  * ({@code fuseKeyedStages(false)}). W1 has one thread (source, operators
@@ -29,7 +29,7 @@ import java.util.Map;
  * reported as the median pass by events/s, with the range.
  *
  * <p>{@code SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M] [--k1-n 10M]
- * [--k1-engines 1:backoff,2:backoff] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]}. Exits 0 when every run's
+ * [--w5-n 5M] [--k1-engines 1:backoff,2:backoff] [--passes 3] [--workloads W1,K1,W2,W3,W4,W5] [--in-process]}. Exits 0 when every run's
  * result was right, 1 otherwise.
  */
 public final class SuiteMain
@@ -50,9 +50,10 @@ public final class SuiteMain
         opts.put("--rates", "100k,1M");
         opts.put("--w1-n", "20M");
         opts.put("--k1-n", "10M");
+        opts.put("--w5-n", "5M");
         opts.put("--k1-engines", "1:backoff,2:backoff");
         opts.put("--passes", "3");
-        opts.put("--workloads", "W1,K1,W2,W3,W4");
+        opts.put("--workloads", "W1,K1,W2,W3,W4,W5");
         boolean inProcess = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -67,7 +68,8 @@ public final class SuiteMain
             else
             {
                 System.err.println("usage: SuiteMain [--warmup 10s] [--measure 30s] [--rates 100k,1M] [--w1-n 20M]"
-                    + " [--k1-n 10M] [--k1-engines 1:backoff,2:backoff] [--passes 3] [--workloads W1,K1,W2,W3,W4] [--in-process]");
+                    + " [--k1-n 10M] [--w5-n 5M] [--k1-engines 1:backoff,2:backoff] [--passes 3]"
+                    + " [--workloads W1,K1,W2,W3,W4,W5] [--in-process]");
                 System.err.println("unknown or incomplete option '" + args[i] + "'");
                 System.exit(2);
             }
@@ -91,7 +93,7 @@ public final class SuiteMain
         for (final String workload : workloads)
         {
             final boolean w1 = "W1".equalsIgnoreCase(workload);
-            final String n = w1 ? opts.get("--w1-n") : opts.get("--k1-n");
+            final String n = w1 ? opts.get("--w1-n") : "W5".equalsIgnoreCase(workload) ? opts.get("--w5-n") : opts.get("--k1-n");
             runs.add(new String[] {"baseline", workload, n});
             for (final String[] engine : w1 ? List.<String[]>of(new String[0]) : k1Engines)
             {

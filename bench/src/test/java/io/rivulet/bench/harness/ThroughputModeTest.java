@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** End to end through the engine: the harness's W1 and K1 queries compute the right answers. */
+/** End to end through the engine: the harness's W1, W5 and K1 queries compute the right answers. */
 class ThroughputModeTest
 {
     @Test
@@ -16,6 +16,32 @@ class ThroughputModeTest
         assertThat(report.checksum()).isEqualTo(9652415629967L);
         assertThat(report.check().reference()).isEqualTo("match");
         assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void shouldMatchSpecReferenceForW5WithTwoMillionTradesOnOneAndTwoPartitions() throws InterruptedException
+    {
+        for (final String partitions : new String[] {"1", "2"})
+        {
+            final RunReport report = HarnessRunner.run(HarnessOptions.throughput(new String[] {"W5", "2M",
+                "--partitions", partitions}));
+            assertThat(report.trades()).isEqualTo(2_000_000L);
+            assertThat(report.results()).as("partitions %s", partitions).isEqualTo(1_969_868L);
+            assertThat(report.checksum()).as("partitions %s", partitions).isEqualTo(1981850306192633514L);
+            assertThat(report.check().reference()).isEqualTo("match");
+        }
+    }
+
+    @Test
+    void shouldMatchDirectComputationOfW5WhenPaced() throws InterruptedException
+    {
+        // Both sources paced from one start; the join's results equal the hand-written loop over the same events.
+        final RunReport report = HarnessRunner.run(HarnessOptions.latency(new String[] {"W5", "100k", "--warmup",
+            "200ms", "--measure", "800ms"}));
+        assertThat(report.trades()).isEqualTo(100_000L);
+        assertThat(report.passed()).as(report.check().detail()).isTrue();
+        assertThat(report.results()).isGreaterThan(80_000L);
+        assertThat(report.latency().samples()).isPositive();
     }
 
     @Test
