@@ -82,6 +82,89 @@ class FusedKeyedStageTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void shouldRunAStageFedByTwoSourcesOnItsFirstSourcesThreadWithoutDeadlockOnAFullRing() throws Exception {
+        for (boolean fuse : new boolean[] {true, false}) {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+            try (Rivulet rivulet = Rivulet.create()) {
+                // A 64-slot ring: the first source fills the ring to the stage it hosts many times over, and
+                // must run the stage itself while it waits, since nothing else will.
+                rivulet.readStream(Sources.generator(100_000, i -> i))
+                    .union(rivulet.readStream(Sources.generator(100_000, i -> -i - 1)))
+                    .keyBy(i -> i % 7, 1)
+                    .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
+                    .writeStream(Sinks.foreach(() -> new io.rivulet.engine.sink.ForeachWriter<Long>() {
+                        @Override
+                        public boolean open(long partitionId, long epochId) {
+                            return true;
+                        }
+
+                        @Override
+                        public void process(Long value) {
+                            threads.add(Thread.currentThread().getName());
+                            count.incrementAndGet();
+                            sum.addAndGet(value);
+                        }
+
+                        @Override
+                        public void close(Throwable errorOrNull) {
+                        }
+                    }))
+                    .queryName("two-sources")
+                    .ringCapacity(64)
+                    .fuseKeyedStages(fuse)
+                    .start()
+                    .awaitTermination();
+            }
+            assertThat(count.get()).as("fused %s", fuse).isEqualTo(200_000);
+            assertThat(sum.get()).as("fused %s", fuse).isEqualTo(-100_000L);
+            assertThat(threads).singleElement().isEqualTo(fuse ? "rivulet-two-sources-source-0+keyed1-0"
+                : "rivulet-two-sources-keyed1-0");
+        }
+    }
+
+    @Test
+    void shouldStartEverySourceOfAQueryOnOneScheduleSoTheirEpochBarriersCoincide() throws Exception {
+        // Each clock read advances 1 ms: a source that took its own start time would be out of phase.
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Rivulet rivulet = Rivulet.builder().clocks(() -> now.addAndGet(1_000_000), System::currentTimeMillis).build()) {
+            rivulet.readStream(recordingStart(starts)).union(rivulet.readStream(recordingStart(starts)))
+                .keyBy(i -> i, 1)
+                .reduce(Integer::sum)
+                .writeStream(Sinks.collecting())
+                .outputMode(io.rivulet.operators.OutputMode.UPDATE)
+                .start()
+                .awaitTermination();
+        }
+        assertThat(starts).hasSize(2);
+        assertThat(starts.get(0)).isEqualTo(starts.get(1));
+    }
+
+    /** A source with no records that notes the schedule start its task gives it. */
+    private static io.rivulet.engine.source.Source<Integer> recordingStart(List<Long> starts) {
+        return new io.rivulet.engine.source.Source<>() {
+            @Override
+            public String description() {
+                return "start-recording";
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public io.rivulet.engine.source.SourceReader<Integer> open(io.rivulet.engine.source.SourceContext context) {
+                starts.add(context.nanoTime());
+                return (out, limit) -> io.rivulet.engine.source.SourceReader.END_OF_INPUT;
+            }
+        };
+    }
+
     private record Run(List<WindowTotal> results, Set<String> writerThreads, Instant watermark) {
     }
 

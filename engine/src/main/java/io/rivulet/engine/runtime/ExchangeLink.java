@@ -141,10 +141,16 @@ final class ExchangeLink<K, T> extends Link<T> {
         // The worker can only free slots it can see.
         flush();
         IdleStrategy idle = context.backpressureIdle;
+        CoLocatedAgents coLocated = context.coLocated();
         idle.reset();
         while (!ring.hasAvailableCapacity(1)) {
             if (context.query.isAborted()) {
                 throw new QueryAbortedException();
+            }
+            // A consumer on this thread only runs if this thread runs it.
+            if (coLocated != null && coLocated.helpOthers() > 0) {
+                idle.reset();
+                continue;
             }
             idle.idle();
         }

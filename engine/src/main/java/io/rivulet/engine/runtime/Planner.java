@@ -39,10 +39,15 @@ final class Planner {
     /** Late-data sinks and their writer counts, opened and closed with the query. */
     final java.util.LinkedHashMap<io.rivulet.engine.sink.Sink<?>, Integer> lateSinks = new java.util.LinkedHashMap<>();
     final List<PartitionWorker> workers = new ArrayList<>();
+    /** Continuous: a one-partition keyed stage fed by several tasks runs on its first producer's thread. */
+    final Map<org.agrona.concurrent.Agent, org.agrona.concurrent.Agent> hostOf = new IdentityHashMap<>();
+    private final Map<TaskContext, org.agrona.concurrent.Agent> agentByContext = new IdentityHashMap<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
     /** Source tasks grouped by the source they read, in plan order. */
     final Map<Source<?>, List<TaskContext>> sourceContexts = new IdentityHashMap<>();
     private int keyedStages;
+    private long startNs;
+    private long startMs;
 
     Planner(QueryRuntime query, QueryOptions options) {
         this.query = query;
@@ -134,8 +139,13 @@ final class Planner {
             throw new IllegalArgumentException("source " + source.description() + " has " + partitions + " partitions");
         }
         List<TaskContext> contexts = sourceContexts.computeIfAbsent(source, s -> new ArrayList<>());
-        long startNs = options.nanoClock().nanoTime();
-        long startMs = options.epochClock().time();
+        if (sourceTasks.isEmpty()) {
+            // One start for every source task of the query, so their epoch boundaries coincide: a keyed
+            // stage fed by two sources aligns their barriers, and a source planned later (after the rings
+            // of an earlier one were allocated, milliseconds) would otherwise hold every epoch back by that.
+            startNs = options.nanoClock().nanoTime();
+            startMs = options.epochClock().time();
+        }
         for (int p = 0; p < partitions; p++) {
             TaskContext context = newContext("source-" + sourceTasks.size());
             context.producesWatermarks = source.emitsWatermarks();
@@ -143,6 +153,7 @@ final class Planner {
                 options.epochIntervalNs(), startNs, startMs);
             task.chain(downstream.apply(context));
             sourceTasks.add(task);
+            agentByContext.put(context, task);
             contexts.add(context);
         }
     }
@@ -182,6 +193,15 @@ final class Planner {
                 options.idleInputTimeoutNs(), options.nanoClock());
             worker.head(newHead(node, p, late, context, downstream));
             workers.add(worker);
+            agentByContext.put(context, worker);
+            if (options.fuseKeyedStages() && partitions == 1 && producerContexts.size() > 1) {
+                // Several producers: the stage cannot run inside one producer's chain, but it can share
+                // the first producer's thread (one thread fewer; that producer's records skip a core hop).
+                org.agrona.concurrent.Agent host = agentByContext.get(producerContexts.get(0).owner());
+                if (host != null) {
+                    hostOf.put(worker, host);
+                }
+            }
             keyedContexts.add(context);
         }
     }

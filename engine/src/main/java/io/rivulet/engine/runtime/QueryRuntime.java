@@ -11,6 +11,7 @@ import org.agrona.concurrent.AgentTerminationException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -116,12 +117,49 @@ public final class QueryRuntime implements StreamingQuery {
             threads.add(publisher.thread());
         }
         publisher.start();
-        for (PartitionWorker worker : planner.workers) {
-            startAgent(worker);
+        startThreads();
+    }
+
+    /**
+     * One thread per task, except that a task hosting a keyed stage (see {@link Planner#hostOf}) shares
+     * its thread with it. Workers start before the sources that feed them.
+     */
+    private void startThreads() {
+        Map<Agent, List<Agent>> groups = new java.util.LinkedHashMap<>();
+        List<Agent> all = new ArrayList<>(planner.workers);
+        all.addAll(planner.sourceTasks);
+        for (Agent agent : all) {
+            Agent root = agent;
+            while (planner.hostOf.containsKey(root)) {
+                root = planner.hostOf.get(root);
+            }
+            groups.computeIfAbsent(root, r -> new ArrayList<>()).add(agent);
         }
-        for (SourceTask<?> task : planner.sourceTasks) {
-            startAgent(task);
+        String prefix = "rivulet-" + options.name() + "-";
+        for (Map.Entry<Agent, List<Agent>> group : groups.entrySet()) {
+            List<Agent> members = group.getValue();
+            if (members.size() == 1) {
+                startAgent(members.get(0));
+                continue;
+            }
+            Agent root = group.getKey();
+            members.remove(root);
+            members.add(0, root);
+            StringBuilder name = new StringBuilder(root.roleName());
+            for (Agent member : members.subList(1, members.size())) {
+                name.append('+').append(member.roleName().startsWith(prefix)
+                    ? member.roleName().substring(prefix.length()) : member.roleName());
+            }
+            CoLocatedAgents coLocated = new CoLocatedAgents(members.toArray(new Agent[0]), name.toString());
+            for (Agent member : members) {
+                contextOf(member).coLocatedAgents = coLocated;
+            }
+            startAgent(coLocated);
         }
+    }
+
+    private static TaskContext contextOf(Agent agent) {
+        return agent instanceof SourceTask<?> task ? task.context() : ((PartitionWorker) agent).context();
     }
 
     private void startAgent(Agent agent) {

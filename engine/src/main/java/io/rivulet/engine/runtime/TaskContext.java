@@ -32,6 +32,8 @@ final class TaskContext {
     private ExchangeLink<?, ?>[] exchanges = new ExchangeLink<?, ?>[0];
     /** The task whose thread runs this context's chain: itself, or the task a fused keyed stage runs in. */
     private TaskContext owner = this;
+    /** The tasks sharing this task's thread, if it hosts a keyed stage (set on the root context at start). */
+    CoLocatedAgents coLocatedAgents;
     /** Keyed stages fused into this task's thread; closed when the task ends. */
     final java.util.List<TaskContext> fused = new java.util.ArrayList<>();
 
@@ -51,6 +53,16 @@ final class TaskContext {
         owner = upstream.owner;
         owner.fused.add(this);
         producesWatermarks = upstream.producesWatermarks;
+    }
+
+    /** @return the tasks sharing the thread that runs this context's chain, or {@code null} if it runs alone */
+    CoLocatedAgents coLocated() {
+        return owner.coLocatedAgents;
+    }
+
+    /** @return the context of the task whose thread runs this context's chain */
+    TaskContext owner() {
+        return owner;
     }
 
     void addExchange(ExchangeLink<?, ?> exchange) {
