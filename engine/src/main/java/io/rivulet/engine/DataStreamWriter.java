@@ -160,7 +160,9 @@ public final class DataStreamWriter<T> {
      * Continuous mode: whether a keyed stage with one partition, fed by one task (a source with one
      * partition, or another one-partition keyed stage), runs on that task's thread (default
      * {@code true}). Fused, records reach the keyed operator by a method call: no ring, no copy, no
-     * hand-off between cores, and a window fires on the thread that saw the watermark pass. Not fused,
+     * hand-off between cores, and a window fires on the thread that saw the watermark pass. A
+     * one-partition stage fed by several tasks (a union) keeps its rings but shares the first
+     * producer's thread, one thread fewer. Not fused,
      * the stage gets its own thread behind a ring, which pipelines the work over two cores at the
      * cost of a cross-core hand-off per record; that pays only when both sides are expensive.
      * Results are the same either way. Micro-batch queries run every stage on the driver thread.
