@@ -24,25 +24,6 @@ public final class TradeSource extends ScheduledSource<Trade>
     private final boolean withOrderIds;
 
     /**
-     * @param trades      events to emit, {@code >= 0}.
-     * @param eventRate   nominal event-time rate {@code R} of the generator, events/s.
-     * @param pacer       the schedule, or {@code null} for throughput mode (no pacing).
-     * @param stopAfterNs time limit after the schedule start (paced) or the first poll (unpaced), ns.
-     * @param reuseTrade  whether one {@code Trade} instance is refilled for every event.
-     * @param stats       receives the run's statistics.
-     */
-    public TradeSource(
-        final long trades,
-        final long eventRate,
-        final Pacer pacer,
-        final long stopAfterNs,
-        final boolean reuseTrade,
-        final SourceStats stats)
-    {
-        this(trades, eventRate, pacer, stopAfterNs, reuseTrade, false, stats);
-    }
-
-    /**
      * @param trades       events to emit, {@code >= 0}.
      * @param eventRate    nominal event-time rate {@code R} of the generator, events/s.
      * @param pacer        the schedule, or {@code null} for throughput mode (no pacing).
