@@ -72,6 +72,34 @@ class FailureTest {
         assertThat(seenByListener.get()).get().extracting(Throwable::getCause).isInstanceOf(Boom.class);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fused", "co-located"})
+    void shouldFailQueryWhenAKeyedStageOnAProducersThreadThrows(String placement) throws Exception {
+        ReduceFunction<Long> failing = (a, b) -> {
+            if (b == 50_000) {
+                throw new Boom("reduce failed at " + b);
+            }
+            return a + b;
+        };
+        try (Rivulet rivulet = Rivulet.create()) {
+            Stream<Long> input = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i));
+            if (placement.equals("co-located")) {
+                // The second source never ends by itself: the failure must stop it too.
+                input = input.union(rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> -i - 1)));
+            }
+            StreamingQuery query = input
+                .keyBy(i -> i % 3, 1)
+                .reduce(failing)
+                .writeStream(Sinks.collecting())
+                .outputMode(OutputMode.UPDATE)
+                .ringCapacity(64)
+                .start();
+            assertThatThrownBy(query::awaitTermination).hasCauseInstanceOf(Boom.class)
+                .hasMessageContaining("reduce failed at 50000");
+            assertThat(query.isActive()).isFalse();
+        }
+    }
+
     @Test
     void shouldFailQueryWhenSinkThrows() throws Exception {
         try (Rivulet rivulet = Rivulet.create()) {
