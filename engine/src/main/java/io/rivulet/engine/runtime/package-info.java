@@ -17,9 +17,16 @@
  *                                              └─► ring ─► PartitionWorker 1 ─ reduce ─ map ─ SinkLink
  * </pre>
  *
+ * <p>A one-partition keyed stage fed by one task needs no ring: the task's chain ends in a
+ * {@link io.rivulet.engine.runtime.LocalExchange} that calls the stage directly (a fused stage). One
+ * fed by several tasks keeps its rings but runs on its first producer's thread
+ * ({@link io.rivulet.engine.runtime.CoLocatedAgents}). Exchanges publish once per duty cycle.
+ *
  * <p>Watermarks, epoch barriers and end-of-input travel in the same rings as records. A worker
  * takes the minimum watermark of its inputs and aligns barriers: after an input's barrier for
  * epoch {@code e} it reads no more from that input until every input has delivered it. A full ring
- * stalls its producer; nothing is dropped and no queue is unbounded.
+ * stalls its producer; nothing is dropped and no queue is unbounded. Epoch commits run on the data
+ * thread that completes an epoch; progress reports and listeners on the query's
+ * {@link io.rivulet.engine.runtime.ProgressPublisher} thread.
  */
 package io.rivulet.engine.runtime;
