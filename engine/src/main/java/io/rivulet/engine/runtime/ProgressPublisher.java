@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * hold the query back.
  *
  * <p>Thread-safe: {@link #epochCommitted} is called by data threads (under the epoch committer's
- * lock), the report runs on the publisher's thread, and {@link #finish} runs on the thread that ends
- * the query, after which it publishes what is left itself.
+ * lock), reports run on the publisher's thread, and {@link #finish} runs on the thread that ends the
+ * query and waits for the publisher's last report.
  */
 final class ProgressPublisher implements Runnable {
     private static final long IDLE_PARK_NS = 100_000_000L;
@@ -71,21 +71,25 @@ final class ProgressPublisher implements Runnable {
                 LockSupport.parkNanos(this, IDLE_PARK_NS);
             }
         }
+        // Every task has ended: the last commit is already pending.
+        publishPending();
     }
 
     /**
-     * Stops the publisher's thread and publishes the last report on the calling thread, so every
-     * committed epoch is reported before the query says it terminated.
+     * Lets the publisher's thread publish the last report and end, and waits for it, so every
+     * committed epoch is reported, on the progress thread, before the query says it terminated.
      *
      * @throws InterruptedException if interrupted while waiting for the publisher's thread
      */
     void finish() throws InterruptedException {
         finishing = true;
         LockSupport.unpark(thread);
-        if (thread.isAlive() && thread != Thread.currentThread()) {
+        if (thread.getState() == Thread.State.NEW) {
+            // Never started: nobody else will publish what is left.
+            publishPending();
+        } else if (thread != Thread.currentThread()) {
             thread.join();
         }
-        publishPending();
     }
 
     /** @return whether there was a report to publish */
