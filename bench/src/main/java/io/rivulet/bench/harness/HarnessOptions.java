@@ -1,6 +1,9 @@
 package io.rivulet.bench.harness;
 
 import io.rivulet.bench.workload.WorkloadSpec;
+import io.rivulet.engine.DataStreamWriter;
+import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.Trigger;
 import io.rivulet.engine.WaitStrategy;
 
 import java.util.Locale;
@@ -88,6 +91,25 @@ public record HarnessOptions(
         {
             return this == BASELINE || this == LATENCY_BASELINE;
         }
+    }
+
+    /**
+     * Starts a scenario's query with the settings every harness query shares: its name, the engine's latency
+     * sampling, stage fusion and the epoch interval.
+     *
+     * @param writer    the scenario's writer, its sink and output mode set
+     * @param queryName the query's name (its threads are named after it)
+     * @param <R>       record type
+     * @return the running query
+     */
+    public <R> StreamingQuery start(final DataStreamWriter<R> writer, final String queryName)
+    {
+        return writer
+            .queryName(queryName)
+            .latencySampling(ENGINE_LATENCY_SAMPLING)
+            .fuseKeyedStages(fuse)
+            .trigger(Trigger.continuous(epochIntervalMs))
+            .start();
     }
 
     /** Validates every setting. */

@@ -6,7 +6,6 @@ import io.rivulet.bench.workload.TradeGenerator;
 import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
-import io.rivulet.engine.Trigger;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyValue;
@@ -56,17 +55,12 @@ final class K1Scenario implements Scenario
         final MeasuredWindow window, final HarnessOptions options, final String queryName)
     {
         sink = new MeasuringSink<>("K1", pacer, window, K1Probe::new);
-        return rivulet.readStream(source)
+        return options.start(rivulet.readStream(source)
             .keyBy((Trade trade) -> SYMBOL_KEYS[trade.symbol()], options.partitions())
             .copyingRecords(WindowScenario.TRADES)
             .aggregate(new K1Aggregate())
             .writeStream(sink)
-            .outputMode(OutputMode.UPDATE)
-            .queryName(queryName)
-            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
-            .fuseKeyedStages(options.fuse())
-            .trigger(Trigger.continuous(options.epochIntervalMs()))
-            .start();
+            .outputMode(OutputMode.UPDATE), queryName);
     }
 
     @Override

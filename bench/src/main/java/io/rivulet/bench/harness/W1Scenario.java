@@ -5,7 +5,6 @@ import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.Workload;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
-import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.Source;
 
 import java.util.function.Function;
@@ -33,15 +32,10 @@ final class W1Scenario extends ChecksumScenario<W1Row>
         final MeasuredWindow window, final HarnessOptions options, final String queryName)
     {
         sink = new MeasuringSink<>("W1", pacer, window, W1Probe::new);
-        return rivulet.readStream(source)
+        return options.start(rivulet.readStream(source)
             .filter(trade -> trade.qty() > 100)
             .map(new ToRow())
-            .writeStream(sink)
-            .queryName(queryName)
-            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
-            .fuseKeyedStages(options.fuse())
-            .trigger(Trigger.continuous(options.epochIntervalMs()))
-            .start();
+            .writeStream(sink), queryName);
     }
 
     /** The W1 map into a refilled row. Owned by the single source thread. */

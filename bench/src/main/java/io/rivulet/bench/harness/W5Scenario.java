@@ -8,7 +8,6 @@ import io.rivulet.engine.RecordCopier;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.StreamingQuery;
-import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
@@ -108,17 +107,12 @@ final class W5Scenario extends ChecksumScenario<W5Scenario.W5Row>
             .map((Trade t) -> tradeRecord.trade(t.seq(), t.tsMs(), t.orderId()));
         final Stream<W5Record> orderStream = rivulet.readStream(orders)
             .withWatermark(W5Record::tsMs, lag);
-        return trades.union(orderStream)
+        return options.start(trades.union(orderStream)
             .keyBy((W5Record r) -> GROUP_KEYS[keyGroup(r.orderId())], options.partitions())
             .copyingRecords(RECORDS)
             .process("intervalJoin", IntervalJoin::new)
             .writeStream(sink)
-            .outputMode(OutputMode.APPEND)
-            .queryName(queryName)
-            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
-            .fuseKeyedStages(options.fuse())
-            .trigger(Trigger.continuous(options.epochIntervalMs()))
-            .start();
+            .outputMode(OutputMode.APPEND), queryName);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.rivulet.engine.RecordCopier;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.StreamingQuery;
-import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.OutputMode;
 
@@ -79,12 +78,8 @@ abstract class WindowScenario<R> extends ChecksumScenario<R>
             .withWatermark(Trade::tsMs, Duration.ofMillis(WorkloadSpec.WATERMARK_LAG_MS));
         final DataStreamWriter<R> writer = query(trades, options.partitions())
             .writeStream(sink)
-            .outputMode(OutputMode.APPEND)
-            .queryName(queryName)
-            .latencySampling(HarnessOptions.ENGINE_LATENCY_SAMPLING)
-            .fuseKeyedStages(options.fuse())
-            .trigger(Trigger.continuous(options.epochIntervalMs()));
-        return writer.start();
+            .outputMode(OutputMode.APPEND);
+        return options.start(writer, queryName);
     }
 
     /**
