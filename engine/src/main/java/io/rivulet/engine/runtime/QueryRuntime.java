@@ -133,22 +133,21 @@ public final class QueryRuntime implements StreamingQuery {
             while (planner.hostOf.containsKey(root)) {
                 root = planner.hostOf.get(root);
             }
-            groups.computeIfAbsent(root, r -> new ArrayList<>()).add(agent);
+            List<Agent> members = groups.computeIfAbsent(root, r -> new ArrayList<>(List.of(r)));
+            if (agent != root) {
+                members.add(agent);
+            }
         }
         String prefix = "rivulet-" + options.name() + "-";
-        for (Map.Entry<Agent, List<Agent>> group : groups.entrySet()) {
-            List<Agent> members = group.getValue();
+        for (List<Agent> members : groups.values()) {
             if (members.size() == 1) {
                 startAgent(members.get(0));
                 continue;
             }
-            Agent root = group.getKey();
-            members.remove(root);
-            members.add(0, root);
-            StringBuilder name = new StringBuilder(root.roleName());
+            // Thread names: the host's, then each hosted task's role, e.g. rivulet-q-source-0+keyed1-0.
+            StringBuilder name = new StringBuilder(members.get(0).roleName());
             for (Agent member : members.subList(1, members.size())) {
-                name.append('+').append(member.roleName().startsWith(prefix)
-                    ? member.roleName().substring(prefix.length()) : member.roleName());
+                name.append('+').append(member.roleName().substring(prefix.length()));
             }
             CoLocatedAgents coLocated = new CoLocatedAgents(members.toArray(new Agent[0]), name.toString());
             for (Agent member : members) {
@@ -229,14 +228,8 @@ public final class QueryRuntime implements StreamingQuery {
      * @param agent the task
      */
     void taskEnded(Agent agent) {
-        TaskContext context;
-        if (agent instanceof SourceTask<?> task) {
-            context = task.context();
-            closeTask(context, task.reader());
-        } else {
-            context = ((PartitionWorker) agent).context();
-            closeTask(context, null);
-        }
+        TaskContext context = contextOf(agent);
+        closeTask(context, agent instanceof SourceTask<?> task ? task.reader() : null);
         for (TaskContext fused : context.fused) {
             closeTask(fused, null);
         }
