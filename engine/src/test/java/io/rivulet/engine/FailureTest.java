@@ -54,12 +54,7 @@ class FailureTest {
                     seenByListener.set(failure);
                 }
             });
-            ReduceFunction<Long> failing = (a, b) -> {
-                if (b == 50_000) {
-                    throw new Boom("reduce failed at " + b);
-                }
-                return a + b;
-            };
+            ReduceFunction<Long> failing = sumFailingAt(50_000);
             StreamingQuery query = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i))
                 .keyBy(i -> i % 3, 2)
                 .reduce(failing)
@@ -75,12 +70,7 @@ class FailureTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"fused", "co-located"})
     void shouldFailQueryWhenAKeyedStageOnAProducersThreadThrows(String placement) throws Exception {
-        ReduceFunction<Long> failing = (a, b) -> {
-            if (b == 50_000) {
-                throw new Boom("reduce failed at " + b);
-            }
-            return a + b;
-        };
+        ReduceFunction<Long> failing = sumFailingAt(50_000);
         try (Rivulet rivulet = Rivulet.create()) {
             Stream<Long> input = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i));
             if (placement.equals("co-located")) {
@@ -127,5 +117,15 @@ class FailureTest {
                 .hasCauseInstanceOf(NullPointerException.class)
                 .hasMessageContaining("keyBy function returned null");
         }
+    }
+
+    /** A sum that throws {@link Boom} when it meets {@code bad}. */
+    private static ReduceFunction<Long> sumFailingAt(long bad) {
+        return (a, b) -> {
+            if (b == bad) {
+                throw new Boom("reduce failed at " + b);
+            }
+            return a + b;
+        };
     }
 }
