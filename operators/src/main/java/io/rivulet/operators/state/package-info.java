@@ -1,0 +1,17 @@
+/**
+ * State that survives a restart: key groups, codecs and the snapshot contract.
+ *
+ * <p>Keys hash to a fixed number of key groups ({@link io.rivulet.operators.state.KeyGroups}); each
+ * partition of a keyed stage owns a contiguous range of them. A
+ * {@link io.rivulet.operators.state.CheckpointedOperator} captures its state at an aligned barrier
+ * and writes it per key group, with {@link io.rivulet.operators.state.StateCodec}s (never Java
+ * serialization), so a checkpoint restores into any partition count:
+ *
+ * <pre>
+ *  barrier e ─► operator.onEpoch(e) ─► operator.snapshotState(e) ─► OperatorSnapshot
+ *                                                                       │ writeTo (later, any thread)
+ *                                       KeyGroupWriter: key group g ─► SnapshotOutput ─► checkpoint file
+ *  restart  ─► fresh operator.restoreKeyGroup(g, SnapshotInput) for g in the partition's range
+ * </pre>
+ */
+package io.rivulet.operators.state;
