@@ -1,6 +1,8 @@
 package io.rivulet.engine.source;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 import java.util.Objects;
 import java.util.function.LongFunction;
@@ -48,7 +50,18 @@ public final class GeneratorSource<T> implements Source<T> {
 
     @Override
     public SourceReader<T> open(SourceContext context) {
-        return new Reader<>(generator, count, context.partition(), context.numPartitions());
+        Reader<T> reader = new Reader<>(generator, count, context.partition(), context.numPartitions());
+        SnapshotInput position = context.restoredPosition();
+        if (position != null) {
+            reader.next = Positions.readStrided(position, context, description());
+        }
+        return reader;
+    }
+
+    /** Replayable: a reader's position is the index of its next record; the generator is a function of it. */
+    @Override
+    public boolean isReplayable() {
+        return true;
     }
 
     private static final class Reader<T> implements SourceReader<T> {
@@ -76,6 +89,11 @@ public final class GeneratorSource<T> implements Source<T> {
                 emitted++;
             }
             return emitted;
+        }
+
+        @Override
+        public void writePosition(SnapshotOutput out) {
+            Positions.writeStrided(out, next, stride);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+
 import java.util.Iterator;
 import java.util.Objects;
 
@@ -30,18 +33,63 @@ public final class IterableSource<T> implements Source<T> {
 
     @Override
     public SourceReader<T> open(SourceContext context) {
-        Iterator<? extends T> iterator = elements.iterator();
-        return (out, limit) -> {
-            int emitted = 0;
-            while (emitted < limit && iterator.hasNext()) {
+        Reader<T> reader = new Reader<>(elements.iterator());
+        SnapshotInput position = context.restoredPosition();
+        if (position != null) {
+            reader.skip(Positions.open(position, description()).readLong());
+        }
+        return reader;
+    }
+
+    /**
+     * Replayable by count: a reader's position is how many elements it emitted, and a restarted query
+     * iterates the iterable again and skips that many. Correct when the iterable yields the same
+     * elements in the same order each time (a collection does).
+     */
+    @Override
+    public boolean isReplayable() {
+        return true;
+    }
+
+    /** Not thread-safe; owned by the source task. */
+    private static final class Reader<T> implements SourceReader<T> {
+        private final Iterator<? extends T> iterator;
+        private long emitted;
+
+        Reader(Iterator<? extends T> iterator) {
+            this.iterator = iterator;
+        }
+
+        void skip(long count) {
+            while (emitted < count) {
+                if (!iterator.hasNext()) {
+                    throw new IllegalStateException("the checkpoint's position is after element " + count
+                        + " of the iterable source, but it now holds only " + emitted
+                        + ": the iterable changed since the checkpoint was taken");
+                }
+                iterator.next();
+                emitted++;
+            }
+        }
+
+        @Override
+        public int poll(SourceOutput<T> out, int limit) {
+            int polled = 0;
+            while (polled < limit && iterator.hasNext()) {
                 T element = iterator.next();
                 if (element == null) {
                     throw new NullPointerException("iterable source holds a null element");
                 }
-                out.emit(element);
                 emitted++;
+                out.emit(element);
+                polled++;
             }
-            return emitted == 0 && !iterator.hasNext() ? SourceReader.END_OF_INPUT : emitted;
-        };
+            return polled == 0 && !iterator.hasNext() ? END_OF_INPUT : polled;
+        }
+
+        @Override
+        public void writePosition(SnapshotOutput out) {
+            Positions.begin(out).writeLong(emitted);
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.JournalReader;
 import io.rivulet.journal.StartPosition;
 import io.rivulet.journal.codec.Codec;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 import java.util.Objects;
 
@@ -79,33 +81,60 @@ public final class JournalSource<T> implements Source<T> {
     public SourceReader<T> open(SourceContext context) {
         Journal journal = Journal.open(options);
         try {
-            JournalReader<T> reader = readerName == null ? journal.reader(codec, start) : journal.reader(readerName, codec, start);
-            return new Reader<>(journal, reader, bounded ? journal.lastOffset() : Long.MAX_VALUE, bounded, readerName != null);
+            SnapshotInput restored = context.restoredPosition();
+            StartPosition from = start;
+            long endOffset = bounded ? journal.lastOffset() : Long.MAX_VALUE;
+            if (restored != null) {
+                Positions.open(restored, description());
+                from = new StartPosition(StartPosition.Kind.values()[restored.readByte()], restored.readLong());
+                endOffset = restored.readLong();
+            } else if (from.kind() == StartPosition.Kind.LATEST) {
+                // Resolved now, so that a position written before the first record names the same place.
+                long last = journal.lastOffset();
+                from = last == Journal.NO_OFFSET ? StartPosition.earliest() : StartPosition.after(last);
+            }
+            JournalReader<T> committer = readerName == null ? null : journal.reader(readerName, codec, from);
+            // Restored: read from the checkpoint's position, which may lie before the named reader's
+            // restart point (a checkpoint is taken before its epoch commits).
+            JournalReader<T> reader = committer != null && restored == null ? committer : journal.reader(codec, from);
+            return new Reader<>(journal, reader, committer, endOffset, bounded);
         } catch (RuntimeException e) {
             journal.close();
             throw e;
         }
     }
 
+    /**
+     * Replayable: a reader's position is the journal offset of the last record it emitted (or where
+     * it was to start, before the first), and, for a bounded source, the end it read to.
+     */
+    @Override
+    public boolean isReplayable() {
+        return true;
+    }
+
     /** Not thread-safe; owned by the source task. */
     private static final class Reader<T> implements SourceReader<T>, JournalHandler<T> {
         private final Journal journal;
         private final JournalReader<T> reader;
+        /** The named reader whose restart point commits move, or {@code null}. */
+        private final JournalReader<T> committer;
+        private final StartPosition start;
         private final long endOffset;
         private final boolean bounded;
-        private final boolean commits;
         private final EpochOffsets epochOffsets = new EpochOffsets();
         private SourceOutput<T> out;
         private long lastEmittedOffset = Journal.NO_OFFSET;
         private boolean reachedEnd;
         private int emitted;
 
-        Reader(Journal journal, JournalReader<T> reader, long endOffset, boolean bounded, boolean commits) {
+        Reader(Journal journal, JournalReader<T> reader, JournalReader<T> committer, long endOffset, boolean bounded) {
             this.journal = journal;
             this.reader = reader;
+            this.committer = committer;
+            this.start = reader.start();
             this.endOffset = endOffset;
             this.bounded = bounded;
-            this.commits = commits;
             this.reachedEnd = endOffset == Journal.NO_OFFSET;
         }
 
@@ -141,19 +170,25 @@ public final class JournalSource<T> implements Source<T> {
 
         @Override
         public void onEpochEnd(long epochId) {
-            if (commits) {
+            if (committer != null) {
                 epochOffsets.onEpochEnd(epochId, lastEmittedOffset);
             }
         }
 
         @Override
         public void onEpochCommitted(long epochId) {
-            if (commits) {
+            if (committer != null) {
                 long offset = epochOffsets.committed(epochId);
                 if (offset != Journal.NO_OFFSET) {
-                    reader.commit(offset);
+                    committer.commit(offset);
                 }
             }
+        }
+
+        @Override
+        public void writePosition(SnapshotOutput out) {
+            StartPosition next = lastEmittedOffset == Journal.NO_OFFSET ? start : StartPosition.after(lastEmittedOffset);
+            Positions.begin(out).writeByte(next.kind().ordinal()).writeLong(next.offset()).writeLong(endOffset);
         }
 
         @Override

@@ -7,6 +7,8 @@ import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.JournalReader;
 import io.rivulet.journal.StartPosition;
 import io.rivulet.journal.codec.Codec;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 import java.util.Objects;
 
@@ -111,20 +113,69 @@ public final class JournaledSource<T> implements Source<T> {
     public SourceReader<T> open(SourceContext context) throws Exception {
         Journal journal = Journal.open(partitionJournal(context.partition()));
         try {
-            JournalReader<T> reader = journal.reader(RESTART_POINT, codec, StartPosition.earliest()).reuseRecords(reuseRecords);
+            JournalReader<T> committer = journal.reader(RESTART_POINT, codec, StartPosition.earliest());
+            JournalReader<T> reader = committer;
+            SnapshotInput restored = context.restoredPosition();
+            if (restored != null) {
+                // The checkpoint's position rules: it may lie before the restart point (a checkpoint is
+                // taken before its epoch commits), and the restart point only moves on commits.
+                long last = Positions.open(restored, description()).readLong();
+                reader = journal.reader(codec, last == Journal.NO_OFFSET ? StartPosition.earliest() : StartPosition.after(last));
+            }
             JournalAppender<T> appender = journal.appender(codec);
-            SourceReader<T> wrapped = source.open(context);
-            return new Reader<>(journal, reader, appender, wrapped, readBack);
+            SourceReader<T> wrapped = source.open(withoutPosition(context));
+            return new Reader<>(journal, reader.reuseRecords(reuseRecords), committer, appender, wrapped, readBack);
         } catch (Exception | Error e) {
             journal.close();
             throw e;
         }
     }
 
+    /**
+     * Replayable whatever the wrapped source: a reader's position is the journal offset of the last
+     * record it emitted, and a restarted query re-reads the journal after it.
+     */
+    @Override
+    public boolean isReplayable() {
+        return true;
+    }
+
+    /** The wrapped source restarts fresh: its records after the position come from the journal. */
+    private static SourceContext withoutPosition(SourceContext context) {
+        return new SourceContext() {
+            @Override
+            public int partition() {
+                return context.partition();
+            }
+
+            @Override
+            public int numPartitions() {
+                return context.numPartitions();
+            }
+
+            @Override
+            public String queryName() {
+                return context.queryName();
+            }
+
+            @Override
+            public long nanoTime() {
+                return context.nanoTime();
+            }
+
+            @Override
+            public long epochMillis() {
+                return context.epochMillis();
+            }
+        };
+    }
+
     /** Not thread-safe; owned by the source task. */
     private static final class Reader<T> implements SourceReader<T>, JournalHandler<T>, SourceOutput<T> {
         private final Journal journal;
         private final JournalReader<T> reader;
+        /** The named reader whose restart point commits move (the same as {@link #reader} unless restored). */
+        private final JournalReader<T> restartPoint;
         private final JournalAppender<T> appender;
         private final SourceReader<T> wrapped;
         private final boolean readBack;
@@ -138,9 +189,11 @@ public final class JournaledSource<T> implements Source<T> {
         private long pendingWatermarkMs = Long.MIN_VALUE;
         private long lastEmittedOffset = Journal.NO_OFFSET;
 
-        Reader(Journal journal, JournalReader<T> reader, JournalAppender<T> appender, SourceReader<T> wrapped, boolean readBack) {
+        Reader(Journal journal, JournalReader<T> reader, JournalReader<T> committer, JournalAppender<T> appender,
+               SourceReader<T> wrapped, boolean readBack) {
             this.journal = journal;
             this.reader = reader;
+            this.restartPoint = committer;
             this.appender = appender;
             this.wrapped = wrapped;
             this.readBack = readBack;
@@ -221,6 +274,11 @@ public final class JournaledSource<T> implements Source<T> {
         }
 
         @Override
+        public void writePosition(SnapshotOutput out) {
+            Positions.begin(out).writeLong(lastEmittedOffset);
+        }
+
+        @Override
         public void onEpochCommitted(long epochId) throws Exception {
             long offset = epochOffsets.committed(epochId);
             if (offset != Journal.NO_OFFSET) {
@@ -244,7 +302,7 @@ public final class JournaledSource<T> implements Source<T> {
             long offset = pendingCommit.getAndSet(Journal.NO_OFFSET);
             if (offset != Journal.NO_OFFSET) {
                 try {
-                    reader.commit(offset);
+                    restartPoint.commit(offset);
                 } catch (RuntimeException e) {
                     commitFailure = e;
                 }

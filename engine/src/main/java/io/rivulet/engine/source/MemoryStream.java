@@ -1,5 +1,8 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
@@ -35,6 +38,11 @@ public final class MemoryStream<T> implements Source<T> {
     /** Threads inside {@code addData}/{@code offer}: the input may not end while one could still add. */
     private final AtomicInteger adders = new AtomicInteger();
     private volatile boolean ended;
+    /** Records handed out to readers, ever (replays not counted). Reader-owned, see {@link Reader}. */
+    private long taken;
+    /** Index of the oldest retained record. Reader-owned. */
+    private long retainedBase;
+    private final Retained retained = new Retained();
 
     MemoryStream(String name, int capacity) {
         this.name = Objects.requireNonNull(name, "name");
@@ -158,26 +166,111 @@ public final class MemoryStream<T> implements Source<T> {
             throw new IllegalStateException("memory stream '" + name + "' is already read by query '" + reader.get()
                 + "'; a memory stream feeds one query at a time");
         }
-        return new Reader();
+        try {
+            return new Reader(context.checkpointing(), context.restoredPosition());
+        } catch (RuntimeException e) {
+            reader.set(null);
+            throw e;
+        }
     }
 
-    /** Not thread-safe; owned by the source task. */
+    /**
+     * Replayable, as Spark's {@code MemoryStream}: a position is the index of the next record (counting
+     * every record the stream handed out). With checkpoints, the stream keeps the records it handed
+     * out until their epoch commits, so a query restarted in this JVM (a retry after a failure, or a
+     * stop and a new start) replays what followed its checkpoint; a new stream (another JVM) skips as
+     * many records as the checkpoint's position says were read.
+     */
+    @Override
+    public boolean isReplayable() {
+        return true;
+    }
+
+    /**
+     * Not thread-safe; owned by the source task. The retained records and counters belong to the
+     * stream and pass from one reader to the next through {@link #reader}'s release and acquire.
+     */
     private final class Reader implements SourceReader<T> {
+        private final boolean retains;
+        private final EpochOffsets epochPositions = new EpochOffsets();
+        /** Index of the next record this reader emits. */
+        private long position;
+        private long toSkip;
         private boolean closed;
+
+        Reader(boolean retains, SnapshotInput restored) {
+            this.retains = retains;
+            this.position = taken;
+            if (restored != null) {
+                long saved = Positions.open(restored, description()).readLong();
+                if (saved < retainedBase) {
+                    throw new IllegalStateException("memory stream '" + name + "' no longer holds record " + saved
+                        + " (it kept records from " + retainedBase + " on): the checkpoint is older than the last"
+                        + " committed epoch");
+                }
+                if (saved <= taken) {
+                    position = saved;
+                } else {
+                    // A stream that has not handed out that many records (a new one in another JVM):
+                    // the first records added are the ones the checkpoint says were read.
+                    retained.dropBefore(taken);
+                    toSkip = saved - taken;
+                }
+            }
+        }
 
         @Override
         public int poll(SourceOutput<T> out, int limit) {
+            int emitted = 0;
+            while (emitted < limit && position < taken) {
+                // Replay: records handed out before a restart, after the restored position.
+                position++;
+                out.emit(retained.get(position - 1));
+                emitted++;
+            }
             // Read in this order: ended, then adders, then (after draining) emptiness. An adder that
             // saw the stream open is counted before end() and uncounted only after its record is
             // queued, so no record can slip in behind the end of input.
             boolean endable = ended && adders.get() == 0;
-            int emitted = 0;
             T record;
             while (emitted < limit && (record = queue.poll()) != null) {
+                taken++;
+                if (toSkip > 0) {
+                    toSkip--;
+                    position++;
+                    retainedBase = taken;
+                    continue;
+                }
+                if (retains) {
+                    retained.add(record);
+                } else {
+                    retainedBase = taken;
+                }
+                position++;
                 out.emit(record);
                 emitted++;
             }
             return emitted == 0 && endable && queue.isEmpty() ? END_OF_INPUT : emitted;
+        }
+
+        @Override
+        public void onEpochEnd(long epochId) {
+            if (retains) {
+                epochPositions.onEpochEnd(epochId, position);
+            }
+        }
+
+        @Override
+        public void onEpochCommitted(long epochId) {
+            long committed = epochPositions.committed(epochId);
+            if (committed > retainedBase) {
+                retained.dropBefore(committed);
+            }
+        }
+
+        @Override
+        public void writePosition(SnapshotOutput out) {
+            Positions.begin(out).writeLong(position);
         }
 
         @Override
@@ -186,6 +279,44 @@ public final class MemoryStream<T> implements Source<T> {
                 closed = true;
                 reader.set(null);
             }
+        }
+    }
+
+    /**
+     * The records handed out but not yet committed, by index: {@code [retainedBase, taken)}. A ring
+     * that grows; owned by the current reader.
+     */
+    private final class Retained {
+        private Object[] records = new Object[16];
+        private int head;
+        private int size;
+
+        void add(T record) {
+            if (size == records.length) {
+                Object[] bigger = new Object[records.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = records[(head + i) & (records.length - 1)];
+                }
+                records = bigger;
+                head = 0;
+            }
+            records[(head + size) & (records.length - 1)] = record;
+            size++;
+        }
+
+        @SuppressWarnings("unchecked")
+        T get(long index) {
+            return (T) records[(head + (int) (index - retainedBase)) & (records.length - 1)];
+        }
+
+        void dropBefore(long index) {
+            long drop = Math.min(size, index - retainedBase);
+            for (long i = 0; i < drop; i++) {
+                records[head] = null;
+                head = (head + 1) & (records.length - 1);
+            }
+            size -= (int) drop;
+            retainedBase += drop;
         }
     }
 }

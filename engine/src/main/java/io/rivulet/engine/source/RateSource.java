@@ -1,6 +1,8 @@
 package io.rivulet.engine.source;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 import java.math.BigInteger;
 import java.time.Duration;
@@ -200,6 +202,16 @@ public final class RateSource implements Source<RateRow> {
         return new Reader(this, context);
     }
 
+    /**
+     * Replayable: a reader's position is the value of its next row and the source's start time, so
+     * a restarted query goes on with the next value, with timestamps on the first run's schedule
+     * (rows due while the query was down are emitted at once, as Spark's rate source does).
+     */
+    @Override
+    public boolean isReplayable() {
+        return true;
+    }
+
     /** Not thread-safe; owned by the partition's source task. */
     private static final class Reader implements SourceReader<RateRow> {
         private final RateSource source;
@@ -213,9 +225,23 @@ public final class RateSource implements Source<RateRow> {
             this.source = source;
             this.context = context;
             this.stride = context.numPartitions();
-            this.startNs = context.nanoTime();
-            this.startMs = context.epochMillis();
-            this.next = context.partition();
+            SnapshotInput position = context.restoredPosition();
+            if (position == null) {
+                this.startNs = context.nanoTime();
+                this.startMs = context.epochMillis();
+                this.next = context.partition();
+            } else {
+                this.next = Positions.readStrided(position, context, source.description());
+                this.startMs = position.readLong();
+                // The first run's start, on this run's monotonic clock.
+                this.startNs = context.nanoTime() - (context.epochMillis() - startMs) * 1_000_000L;
+            }
+        }
+
+        @Override
+        public void writePosition(SnapshotOutput out) {
+            Positions.writeStrided(out, next, stride);
+            out.writeLong(startMs);
         }
 
         @Override

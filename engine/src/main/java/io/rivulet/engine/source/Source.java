@@ -44,4 +44,16 @@ public interface Source<T> {
      * @throws Exception when the reader cannot be opened
      */
     SourceReader<T> open(SourceContext context) throws Exception;
+
+    /**
+     * Whether a restarted query can rewind this source: its readers write their position into each
+     * checkpoint ({@link SourceReader#writePosition}) and resume after it when opened with
+     * {@link SourceContext#restoredPosition()}. Only replayable sources give exactly-once results
+     * across a restart; the others lose (or, journaled, replay) what was in flight.
+     *
+     * @return {@code false} unless the readers implement positions
+     */
+    default boolean isReplayable() {
+        return false;
+    }
 }

@@ -1,5 +1,7 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.operators.state.SnapshotInput;
+
 /**
  * What a source partition knows about where it runs. Clock values are read once per duty cycle of
  * the source task and cached, so a reader sees the same time throughout one {@code poll}.
@@ -31,4 +33,26 @@ public interface SourceContext {
      * @return wall-clock time in epoch milliseconds, as of the current duty cycle
      */
     long epochMillis();
+
+    /**
+     * The position this partition resumes after, as its reader wrote it into the checkpoint the query
+     * restarts from ({@link SourceReader#writePosition}); {@code null} on a first start or without a
+     * checkpoint. A reader given one emits exactly the records that followed it.
+     *
+     * @return the saved position, or {@code null}
+     */
+    default SnapshotInput restoredPosition() {
+        return null;
+    }
+
+    /**
+     * Whether the query saves checkpoints: the reader will be asked for its position at every epoch
+     * end and must be able to rewind to any position it wrote after the last committed epoch (a
+     * memory stream keeps its records until their epoch commits).
+     *
+     * @return {@code false} unless the query has a checkpoint location
+     */
+    default boolean checkpointing() {
+        return false;
+    }
 }

@@ -1,5 +1,7 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.operators.state.SnapshotOutput;
+
 /**
  * Reads one partition of a {@link Source}.
  *
@@ -45,6 +47,20 @@ public interface SourceReader<T> extends AutoCloseable {
      * @throws Exception fails the query
      */
     default void onEpochCommitted(long epochId) throws Exception {
+    }
+
+    /**
+     * Writes where this reader stands: right after the last record it emitted. Called on the source
+     * task's thread right after {@link #onEpochEnd} of the epoch whose checkpoint stores it, only for
+     * a {@linkplain Source#isReplayable() replayable} source of a query with a checkpoint location.
+     * The bytes come back through {@link SourceContext#restoredPosition()} when the query restarts
+     * from that checkpoint; the reader then emits exactly the records that followed. Write a version
+     * byte first if the layout may change.
+     *
+     * @param out where to write the position
+     */
+    default void writePosition(SnapshotOutput out) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no position: its source is not replayable");
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.rivulet.engine.source;
 
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+
 import java.time.Duration;
 
 /**
@@ -13,6 +16,8 @@ final class ManualSourceContext implements SourceContext {
     private final int numPartitions;
     private long nanoTime;
     private long epochMillis;
+    private SnapshotInput restoredPosition;
+    private boolean checkpointing;
 
     ManualSourceContext(int partition, int numPartitions, long startNs, long startMs) {
         this.partition = partition;
@@ -23,6 +28,19 @@ final class ManualSourceContext implements SourceContext {
 
     static ManualSourceContext single() {
         return new ManualSourceContext(0, 1, 1_000_000_000L, 1_700_000_000_000L);
+    }
+
+    /** The next reader opened with this context resumes after {@code position} and retains for checkpoints. */
+    ManualSourceContext restoring(SnapshotOutput position) {
+        this.restoredPosition = position == null ? null : position.asInput();
+        this.checkpointing = true;
+        return this;
+    }
+
+    /** Readers opened with this context are asked for positions. */
+    ManualSourceContext withCheckpoints() {
+        this.checkpointing = true;
+        return this;
     }
 
     /** Moves both clocks forward by {@code step}. */
@@ -60,5 +78,15 @@ final class ManualSourceContext implements SourceContext {
     @Override
     public long epochMillis() {
         return epochMillis;
+    }
+
+    @Override
+    public SnapshotInput restoredPosition() {
+        return restoredPosition;
+    }
+
+    @Override
+    public boolean checkpointing() {
+        return checkpointing;
     }
 }
