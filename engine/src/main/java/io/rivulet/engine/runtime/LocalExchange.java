@@ -12,15 +12,22 @@ import java.util.function.Function;
 final class LocalExchange {
     private final KeyedHead<?, ?, ?>[] heads;
     private final TaskContext[] contexts;
+    private final int[] partitionByKeyGroup;
     private int inputs;
     private int watermarksArrived;
     private long watermarkMs = Long.MIN_VALUE;
     private int epochsArrived;
     private int endsArrived;
 
-    LocalExchange(KeyedHead<?, ?, ?>[] heads, TaskContext[] contexts) {
+    /**
+     * @param heads one per partition, filled in by the planner before the query runs
+     * @param contexts one per partition, likewise
+     * @param partitionByKeyGroup the stage's {@code KeyGroups.partitionTable}
+     */
+    LocalExchange(KeyedHead<?, ?, ?>[] heads, TaskContext[] contexts, int[] partitionByKeyGroup) {
         this.heads = heads;
         this.contexts = contexts;
+        this.partitionByKeyGroup = partitionByKeyGroup;
     }
 
     /**
@@ -39,7 +46,7 @@ final class LocalExchange {
                 if (key == null) {
                     throw new NullPointerException("keyBy function returned null for record " + record);
                 }
-                int partition = ExchangeLink.partitionOf(key, heads.length);
+                int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;
                 contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
                 heads[partition].onRecord(key, record);

@@ -7,6 +7,7 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.state.KeyGroups;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -165,13 +166,14 @@ final class Planner {
             return;
         }
         LateWiring late = lateWiring(node, partitions);
+        int[] table = KeyGroups.partitionTable(options.maxParallelism(), partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
         planNode(node.input, context -> {
             RingBuffer<Slot>[] rings = newRings(partitions, node.copier);
             producers.add(rings);
             producerContexts.add(context);
-            return new ExchangeLink<>(node.keyFunction, rings, context, node.copier);
+            return new ExchangeLink<>(node.keyFunction, rings, table, context, node.copier);
         });
         int stage = ++keyedStages;
         for (int p = 0; p < partitions; p++) {
@@ -248,7 +250,7 @@ final class Planner {
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
         TaskContext[] contexts = new TaskContext[partitions];
-        LocalExchange exchange = new LocalExchange(heads, contexts);
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions));
         planNode(node.input, context -> exchange.input(context, node.keyFunction));
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
@@ -267,7 +269,7 @@ final class Planner {
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[1];
         TaskContext context = newContext("keyed" + stage + "-0");
         TaskContext[] contexts = {context};
-        LocalExchange exchange = new LocalExchange(heads, contexts);
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), 1));
         List<TaskContext> upstream = new ArrayList<>(1);
         planNode(node.input, producer -> {
             upstream.add(producer);

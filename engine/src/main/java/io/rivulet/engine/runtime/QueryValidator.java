@@ -24,6 +24,9 @@ final class QueryValidator {
         OutputMode mode = options.outputMode();
         List<Stateful> stateful = new ArrayList<>();
         collect(root, stateful);
+        for (Stateful s : stateful) {
+            checkPartitions(s.node(), options);
+        }
         List<Stateful> aggregations = stateful.stream().filter(s -> isAggregation(s.node().kind())).toList();
         if (mode == OutputMode.COMPLETE && aggregations.isEmpty()) {
             throw new IllegalArgumentException("Invalid streaming output mode: complete. This output mode is not supported"
@@ -58,6 +61,17 @@ final class QueryValidator {
         if (sink instanceof io.rivulet.engine.sink.OutputModeAware aware && !aware.supports(mode)) {
             throw new IllegalArgumentException("sink " + sink.description() + " does not support output mode "
                 + mode.name().toLowerCase());
+        }
+    }
+
+    /** Keys are routed by key group, and each partition owns whole key groups: there cannot be more partitions. */
+    private static void checkPartitions(PlanNode.KeyedNode<?, ?, ?> node, QueryOptions options) {
+        int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        if (partitions > options.maxParallelism()) {
+            throw new IllegalArgumentException("keyed stage '" + node.description() + "' has " + partitions + " partitions"
+                + (node.partitions > 0 ? "" : " (the defaultParallelism)") + " but maxParallelism is "
+                + options.maxParallelism() + ": a stage's partitions must be <= maxParallelism, the number of key groups"
+                + " its keys and state are split into; lower the partitions or raise maxParallelism");
         }
     }
 
