@@ -250,8 +250,10 @@ final class Planner {
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
         TaskContext[] contexts = new TaskContext[partitions];
-        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions));
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions),
+            options.maxWatermarkPolicy());
         planNode(node.input, context -> exchange.input(context, node.keyFunction));
+        exchange.inputsPlanned();
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
             heads[p] = newHead(node, p, late, contexts[p], downstream);
@@ -269,7 +271,8 @@ final class Planner {
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[1];
         TaskContext context = newContext("keyed" + stage + "-0");
         TaskContext[] contexts = {context};
-        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), 1));
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), 1),
+            options.maxWatermarkPolicy());
         List<TaskContext> upstream = new ArrayList<>(1);
         planNode(node.input, producer -> {
             upstream.add(producer);
@@ -278,6 +281,7 @@ final class Planner {
         if (upstream.size() != 1) {
             throw new IllegalStateException("fused keyed stage expected one upstream task, got " + upstream.size());
         }
+        exchange.inputsPlanned();
         context.fuseInto(upstream.get(0));
         heads[0] = newHead(node, 0, late, context, downstream);
         keyedContexts.add(context);

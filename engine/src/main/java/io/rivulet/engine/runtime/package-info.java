@@ -23,7 +23,9 @@
  * ({@link io.rivulet.engine.runtime.CoLocatedAgents}). Exchanges publish once per duty cycle.
  *
  * <p>Watermarks, epoch barriers and end-of-input travel in the same rings as records. A worker
- * takes the minimum watermark of its inputs and aligns barriers: after an input's barrier for
+ * merges its inputs' watermarks by the one rule every stage uses
+ * ({@link io.rivulet.engine.runtime.WatermarkMerge}: minimum or maximum, ended and idle inputs not
+ * holding it back) and aligns barriers: after an input's barrier for
  * epoch {@code e} it reads no more from that input until every input has delivered it. A full ring
  * stalls its producer; nothing is dropped and no queue is unbounded. Epoch commits run on the data
  * thread that completes an epoch; progress reports and listeners on the query's
