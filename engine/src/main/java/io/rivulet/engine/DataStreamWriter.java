@@ -1,9 +1,9 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.internal.Options;
-import io.rivulet.engine.runtime.PlanNode;
-import io.rivulet.engine.runtime.QueryOptions;
-import io.rivulet.engine.runtime.QueryRuntime;
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.runtime.QueryLauncher;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.state.KeyGroups;
@@ -239,6 +239,6 @@ public final class DataStreamWriter<T> {
             ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(),
             maxParallelism != 0 ? maxParallelism : config.maxParallelism(), fuseKeyedStages,
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), config.nanoClock(), config.epochClock());
-        return rivulet.streams().start(name, () -> QueryRuntime.start(node, (Sink<T>) sink, options, rivulet.streams()));
+        return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

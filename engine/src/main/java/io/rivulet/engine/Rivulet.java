@@ -1,6 +1,6 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.source.Source;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;

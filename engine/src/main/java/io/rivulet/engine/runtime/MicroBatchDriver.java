@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.source.SourceReader;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;

@@ -1,5 +1,8 @@
 /**
- * The continuous runtime. Not public API: applications use {@code io.rivulet.engine}.
+ * The runtime: continuous and micro-batch. Not public API: applications use {@code io.rivulet.engine}.
+ * Its one public type is {@link io.rivulet.engine.runtime.QueryLauncher}, which the public writer
+ * calls to start a query (the plan and settings it takes live in {@code io.rivulet.engine.internal});
+ * everything else here is package-private.
  *
  * <p>A started query is a set of tasks, each an Agrona {@link org.agrona.concurrent.Agent} on its
  * own thread with a pluggable idle strategy. A {@link io.rivulet.engine.runtime.SourceTask} polls

@@ -1,4 +1,4 @@
-package io.rivulet.engine.runtime;
+package io.rivulet.engine.internal;
 
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.state.KeyGroups;
@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Validated settings of one query run, assembled by the public writer API.
+ * Validated settings of one query run, assembled by the public writer API. Not public API. Immutable.
  *
  * @param name query name, unique among active queries
  * @param outputMode what the sink receives each epoch
