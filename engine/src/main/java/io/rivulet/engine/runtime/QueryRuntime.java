@@ -59,6 +59,13 @@ final class QueryRuntime implements StreamingQuery {
     /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
     private ProgressPublisher publisher;
 
+    /**
+     * A query not yet planned or started: {@link #start} launches it; tests drive its tasks by hand.
+     *
+     * @param options validated settings
+     * @param sink the sink
+     * @param events where lifecycle events go
+     */
     QueryRuntime(QueryOptions options, Sink<?> sink, QueryEvents events) {
         this.options = options;
         this.sink = sink;
@@ -197,6 +204,11 @@ final class QueryRuntime implements StreamingQuery {
 
     boolean isAborted() {
         return aborted;
+    }
+
+    /** Asks the sources to finish (each ends its epoch and sends end-of-input at its next cycle); does not wait. */
+    void requestStop() {
+        stopRequested = true;
     }
 
     boolean isStopRequested() {
@@ -461,7 +473,7 @@ final class QueryRuntime implements StreamingQuery {
         if (!isActive()) {
             return;
         }
-        stopRequested = true;
+        requestStop();
         if (isQueryThread(Thread.currentThread())) {
             return;
         }
