@@ -17,13 +17,14 @@ class KeyGroupRoutingTest {
 
     @Test
     void shouldRouteEveryKeyToThePartitionOwningItsKeyGroup() {
-        for (int maxParallelism : new int[] {1, 7, 128, 1000}) {
+        for (int maxParallelism : new int[] {1, 2, 7, 64, 128, 1000, 1024, KeyGroups.UPPER_BOUND_MAX_PARALLELISM}) {
             for (int partitions = 1; partitions <= Math.min(maxParallelism, 9); partitions++) {
                 int[] table = KeyGroups.partitionTable(maxParallelism, partitions);
                 for (int i = -500; i < 500; i++) {
                     for (Object key : new Object[] {i, "k" + i, (long) i * 1_000_003L}) {
                         int group = KeyGroups.keyGroupOf(key, maxParallelism);
                         int partition = ExchangeLink.partitionOf(key, table, partitions);
+                        assertThat(partition).isEqualTo(KeyGroups.partitionOf(group, maxParallelism, partitions));
                         KeyGroupRange owned = KeyGroups.rangeOf(partition, maxParallelism, partitions);
                         assertThat(owned.contains(group)).as("%s in %s", key, owned).isTrue();
                     }
