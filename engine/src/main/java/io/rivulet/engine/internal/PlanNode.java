@@ -129,7 +129,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
     }
 
     /**
-     * A keyed operator: records are exchanged by key hash over {@code partitions} workers.
+     * A keyed operator: records are exchanged by key group over {@code partitions} workers.
      *
      * @param <K> key type
      * @param <I> input type

@@ -9,7 +9,7 @@
  * one source partition and pushes each record through its fused chain of
  * {@link io.rivulet.engine.runtime.Link}s: stateless operators run as plain calls in the source
  * thread. A chain ends either at a sink writer or at an
- * {@link io.rivulet.engine.runtime.ExchangeLink}, which routes records by key hash into one
+ * {@link io.rivulet.engine.runtime.ExchangeLink}, which routes records by key group into one
  * single-producer Disruptor ring per downstream partition. A
  * {@link io.rivulet.engine.runtime.PartitionWorker} polls its rings (one per upstream task) and
  * runs the keyed operator and whatever is fused behind it.
