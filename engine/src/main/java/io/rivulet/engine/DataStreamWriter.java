@@ -1,11 +1,12 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.internal.Options;
-import io.rivulet.engine.runtime.PlanNode;
-import io.rivulet.engine.runtime.QueryOptions;
-import io.rivulet.engine.runtime.QueryRuntime;
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.runtime.QueryLauncher;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.state.KeyGroups;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +33,7 @@ public final class DataStreamWriter<T> {
     private Duration idleInputTimeout = Duration.ZERO;
     private WaitStrategy waitStrategy;
     private int ringCapacity;
+    private int maxParallelism;
     private int latencySampling = 1;
     private boolean fuseKeyedStages = true;
     private Duration stopTimeout;
@@ -157,6 +159,20 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * Overrides the engine's {@link Rivulet.Builder#maxParallelism(int) maxParallelism} for this
+     * query: the number of key groups keys are routed and state is saved by, and so the most
+     * partitions a keyed stage may have. {@link #start()} rejects a keyed stage with more partitions.
+     *
+     * @param keyGroups 1..{@value KeyGroups#UPPER_BOUND_MAX_PARALLELISM}
+     * @return this
+     * @throws IllegalArgumentException naming the range
+     */
+    public DataStreamWriter<T> maxParallelism(int keyGroups) {
+        this.maxParallelism = KeyGroups.checkMaxParallelism(keyGroups);
+        return this;
+    }
+
+    /**
      * Continuous mode: whether a keyed stage with one partition, fed by one task (a source with one
      * partition, or another one-partition keyed stage), runs on that task's thread (default
      * {@code true}). Fused, records reach the keyed operator by a method call: no ring, no copy, no
@@ -220,8 +236,9 @@ public final class DataStreamWriter<T> {
         QueryOptions options = new QueryOptions(name, outputMode, execution, trigger.interval().toNanos(),
             noDataMicroBatches, maxWatermarkPolicy, idleInputTimeout.toNanos(),
             (waitStrategy != null ? waitStrategy : config.waitStrategy()).factory(), latencySampling,
-            ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(), fuseKeyedStages,
+            ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(),
+            maxParallelism != 0 ? maxParallelism : config.maxParallelism(), fuseKeyedStages,
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), config.nanoClock(), config.epochClock());
-        return rivulet.streams().start(name, () -> QueryRuntime.start(node, (Sink<T>) sink, options, rivulet.streams()));
+        return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

@@ -1,7 +1,7 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.runtime.OperatorContext;
-import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.internal.OperatorContext;
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.KeyedOperator;

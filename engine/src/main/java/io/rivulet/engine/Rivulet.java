@@ -1,6 +1,6 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.source.Source;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -8,6 +8,7 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.operators.state.KeyGroups;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -91,8 +92,8 @@ public final class Rivulet implements AutoCloseable {
     }
 
     /** Engine-wide defaults, each overridable per query. */
-    record Config(WaitStrategy waitStrategy, int defaultParallelism, int ringCapacity, Duration stopTimeout,
-                  NanoClock nanoClock, EpochClock epochClock) {
+    record Config(WaitStrategy waitStrategy, int defaultParallelism, int maxParallelism, int ringCapacity,
+                  Duration stopTimeout, NanoClock nanoClock, EpochClock epochClock) {
     }
 
     /**
@@ -100,7 +101,9 @@ public final class Rivulet implements AutoCloseable {
      */
     public static final class Builder {
         private WaitStrategy waitStrategy = WaitStrategy.backoff();
-        private int defaultParallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int defaultParallelism = Math.max(1,
+            Math.min(Runtime.getRuntime().availableProcessors(), KeyGroups.DEFAULT_MAX_PARALLELISM));
+        private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private int ringCapacity = 16_384;
         private Duration stopTimeout = Duration.ofSeconds(30);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
@@ -120,11 +123,30 @@ public final class Rivulet implements AutoCloseable {
 
         /**
          * @param partitions partitions of a keyed stage that names none (default: available
-         *     processors)
+         *     processors, at most {@link KeyGroups#DEFAULT_MAX_PARALLELISM})
          * @return this
+         * @throws IllegalArgumentException unless {@code partitions >= 1}
          */
         public Builder defaultParallelism(int partitions) {
             this.defaultParallelism = Options.positive("defaultParallelism", partitions);
+            return this;
+        }
+
+        /**
+         * The number of key groups of every keyed stage: a key goes to the partition that owns its key
+         * group, and keyed state is saved per key group, so this is the most partitions a stage can have
+         * or be restored with. Fixed for the life of a query's checkpoints: state saved with one value
+         * cannot be restored with another. A query can override it
+         * ({@link DataStreamWriter#maxParallelism(int)}); {@code start()} rejects a keyed stage with more
+         * partitions.
+         *
+         * @param keyGroups 1..{@value KeyGroups#UPPER_BOUND_MAX_PARALLELISM} (default
+         *     {@value KeyGroups#DEFAULT_MAX_PARALLELISM})
+         * @return this
+         * @throws IllegalArgumentException naming the range
+         */
+        public Builder maxParallelism(int keyGroups) {
+            this.maxParallelism = KeyGroups.checkMaxParallelism(keyGroups);
             return this;
         }
 
@@ -163,7 +185,8 @@ public final class Rivulet implements AutoCloseable {
          * @return the engine
          */
         public Rivulet build() {
-            return new Rivulet(new Config(waitStrategy, defaultParallelism, ringCapacity, stopTimeout, nanoClock, epochClock));
+            return new Rivulet(new Config(waitStrategy, defaultParallelism, maxParallelism, ringCapacity, stopTimeout,
+                nanoClock, epochClock));
         }
     }
 }

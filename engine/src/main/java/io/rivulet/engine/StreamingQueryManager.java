@@ -1,7 +1,6 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.runtime.QueryEvents;
-import io.rivulet.engine.runtime.QueryRuntime;
+import io.rivulet.engine.internal.QueryEvents;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Thread-safe.
  */
-public final class StreamingQueryManager implements QueryEvents {
+public final class StreamingQueryManager {
     private static final System.Logger LOG = System.getLogger(StreamingQueryManager.class.getName());
 
-    private final List<QueryRuntime> active = new ArrayList<>();
+    private final List<StreamingQuery> active = new ArrayList<>();
+    private final QueryEvents events = new Events();
     private final CopyOnWriteArrayList<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
 
     StreamingQueryManager() {
@@ -35,7 +35,7 @@ public final class StreamingQueryManager implements QueryEvents {
      * @return the active query with that id
      */
     public synchronized Optional<StreamingQuery> get(UUID id) {
-        return active.stream().filter(q -> q.id().equals(id)).map(q -> (StreamingQuery) q).findFirst();
+        return active.stream().filter(q -> q.id().equals(id)).findFirst();
     }
 
     /**
@@ -66,12 +66,12 @@ public final class StreamingQueryManager implements QueryEvents {
      * cannot take one name.
      *
      * @param name the new query's name
-     * @param starter plans and starts the query (and calls {@link #onStarted})
+     * @param starter plans and starts the query (and reports it started to {@link #events()})
      * @return the started query
      * @throws IllegalArgumentException if an active query has that name
      */
-    synchronized StreamingQuery start(String name, java.util.function.Supplier<QueryRuntime> starter) {
-        for (QueryRuntime query : active) {
+    synchronized StreamingQuery start(String name, java.util.function.Supplier<StreamingQuery> starter) {
+        for (StreamingQuery query : active) {
             if (query.name().equals(name)) {
                 throw new IllegalArgumentException("cannot start query with name '" + name
                     + "': a query with that name is already active (id " + query.id() + ")");
@@ -80,42 +80,52 @@ public final class StreamingQueryManager implements QueryEvents {
         return starter.get();
     }
 
-    @Override
-    public void onStarted(QueryRuntime query) {
-        synchronized (this) {
-            active.add(query);
-        }
-        for (StreamingQueryListener listener : listeners) {
-            try {
-                listener.onQueryStarted(query);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryStarted", e);
-            }
-        }
+    /**
+     * @return where the engine's queries report their lifecycle: the list of active queries and the listeners
+     */
+    QueryEvents events() {
+        return events;
     }
 
-    @Override
-    public void onProgress(QueryRuntime query, QueryProgress progress) {
-        for (StreamingQueryListener listener : listeners) {
-            try {
-                listener.onQueryProgress(query, progress);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryProgress", e);
+    /** Keeps the active list and calls the listeners; a listener that throws is logged and skipped. */
+    private final class Events implements QueryEvents {
+        @Override
+        public void onStarted(StreamingQuery query) {
+            synchronized (StreamingQueryManager.this) {
+                active.add(query);
+            }
+            for (StreamingQueryListener listener : listeners) {
+                try {
+                    listener.onQueryStarted(query);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryStarted", e);
+                }
             }
         }
-    }
 
-    @Override
-    public void onTerminated(QueryRuntime query) {
-        synchronized (this) {
-            active.remove(query);
+        @Override
+        public void onProgress(StreamingQuery query, QueryProgress progress) {
+            for (StreamingQueryListener listener : listeners) {
+                try {
+                    listener.onQueryProgress(query, progress);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryProgress", e);
+                }
+            }
         }
-        Optional<StreamingQueryException> failure = query.exception();
-        for (StreamingQueryListener listener : listeners) {
-            try {
-                listener.onQueryTerminated(query, failure);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryTerminated", e);
+
+        @Override
+        public void onTerminated(StreamingQuery query) {
+            synchronized (StreamingQueryManager.this) {
+                active.remove(query);
+            }
+            Optional<StreamingQueryException> failure = query.exception();
+            for (StreamingQueryListener listener : listeners) {
+                try {
+                    listener.onQueryTerminated(query, failure);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener failed in onQueryTerminated", e);
+                }
             }
         }
     }

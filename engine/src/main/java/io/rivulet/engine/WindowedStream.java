@@ -1,6 +1,6 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.runtime.PlanNode;
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.function.AggregateFunction;

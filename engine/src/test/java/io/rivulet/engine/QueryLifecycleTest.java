@@ -72,6 +72,36 @@ class QueryLifecycleTest {
     }
 
     @Test
+    void shouldRejectKeyedStageWithMorePartitionsThanMaxParallelismNamingStageAndRule() {
+        try (Rivulet rivulet = Rivulet.builder().maxParallelism(4).build()) {
+            assertThatThrownBy(() -> rivulet.readStream(Sources.of(1, 2, 3)).keyBy(i -> i, 5).reduce(Integer::sum)
+                .writeStream(Sinks.collecting()).outputMode(OutputMode.UPDATE).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keyed stage 'reduce'")
+                .hasMessageContaining("5 partitions")
+                .hasMessageContaining("partitions must be <= maxParallelism");
+            assertThatThrownBy(() -> rivulet.readStream(Sources.of(1, 2, 3)).keyBy(i -> i, 8).reduce(Integer::sum)
+                .writeStream(Sinks.collecting()).outputMode(OutputMode.UPDATE).maxParallelism(6).start())
+                .hasMessageContaining("maxParallelism is 6");
+            assertThat(rivulet.streams().active()).isEmpty();
+            assertThatThrownBy(() -> Rivulet.builder().maxParallelism(0)).hasMessageContaining("maxParallelism must be in 1..");
+            assertThatThrownBy(() -> rivulet.readStream(Sources.of(1)).writeStream(Sinks.collecting()).maxParallelism(1 << 16))
+                .hasMessageContaining("maxParallelism must be in 1..");
+        }
+    }
+
+    @Test
+    void shouldRunKeyedStageWithAsManyPartitionsAsKeyGroupsOverridingEngineDefault() throws Exception {
+        try (Rivulet rivulet = Rivulet.builder().maxParallelism(2).build()) {
+            CollectingSink<Integer> sink = Sinks.collecting();
+            StreamingQuery query = rivulet.readStream(Sources.of(1, 2, 3, 4, 5, 6)).keyBy(i -> i % 3, 3).reduce(Integer::sum)
+                .writeStream(sink).outputMode(OutputMode.UPDATE).maxParallelism(3).start();
+            query.awaitTermination();
+            assertThat(sink.received()).containsExactlyInAnyOrder(1, 2, 3, 5, 7, 9);
+        }
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingThem() {
         try (Rivulet rivulet = Rivulet.create()) {
             DataStreamWriter<Integer> writer = rivulet.readStream(Sources.of(1)).writeStream(Sinks.collecting());

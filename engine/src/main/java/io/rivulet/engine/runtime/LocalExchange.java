@@ -5,22 +5,39 @@ import java.util.function.Function;
 /**
  * A keyed exchange within one thread: records go straight to the partition's keyed operator; no
  * ring. Used by micro-batch queries (every task runs on the driver thread) and by continuous queries
- * for a fused keyed stage (one partition fed by one task, on that task's thread). A control signal
- * reaches the partitions once every upstream task has sent it, as barrier alignment would. Not
- * thread-safe; owned by the thread that runs the upstream tasks.
+ * for a fused keyed stage (one partition fed by one task, on that task's thread).
+ *
+ * <p>Control signals are merged across the upstream tasks as a {@link PartitionWorker} merges its
+ * rings: the watermark by the {@link WatermarkMerge} rule (minimum or maximum of the inputs that carry
+ * one, an ended input no longer holding it back; there is no idle timeout: a fused stage has one
+ * input, and the micro-batch driver delivers every batch watermark to every input); an epoch ends once
+ * every input that has not ended has sent its barrier; the partitions end once every input has. A
+ * same-thread exchange cannot hold an input back, so inputs must send barriers in lockstep (the
+ * micro-batch driver does; a fused stage has one input). Not thread-safe; owned by the thread that
+ * runs the upstream tasks.
  */
 final class LocalExchange {
     private final KeyedHead<?, ?, ?>[] heads;
     private final TaskContext[] contexts;
-    private int inputs;
-    private int watermarksArrived;
-    private long watermarkMs = Long.MIN_VALUE;
-    private int epochsArrived;
-    private int endsArrived;
+    private final int[] partitionByKeyGroup;
+    private final WatermarkMerge watermarks;
+    private final java.util.List<TaskContext> upstreams = new java.util.ArrayList<>();
+    private boolean[] barrierArrived = new boolean[0];
+    private boolean[] ended = new boolean[0];
+    private long pendingEpoch;
+    private int endedCount;
 
-    LocalExchange(KeyedHead<?, ?, ?>[] heads, TaskContext[] contexts) {
+    /**
+     * @param heads one per partition, filled in by the planner before the query runs
+     * @param contexts one per partition, likewise
+     * @param partitionByKeyGroup the stage's {@code KeyGroups.partitionTable}
+     * @param maxWatermarkPolicy combine the inputs' watermarks by maximum instead of minimum
+     */
+    LocalExchange(KeyedHead<?, ?, ?>[] heads, TaskContext[] contexts, int[] partitionByKeyGroup, boolean maxWatermarkPolicy) {
         this.heads = heads;
         this.contexts = contexts;
+        this.partitionByKeyGroup = partitionByKeyGroup;
+        this.watermarks = new WatermarkMerge(maxWatermarkPolicy);
     }
 
     /**
@@ -31,7 +48,10 @@ final class LocalExchange {
      * @return the link that ends the producing task's chain
      */
     <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction) {
-        inputs++;
+        int input = watermarks.addInput(false);
+        upstreams.add(upstream);
+        barrierArrived = java.util.Arrays.copyOf(barrierArrived, input + 1);
+        ended = java.util.Arrays.copyOf(ended, input + 1);
         return new Link<>() {
             @Override
             public void emit(T record) {
@@ -39,7 +59,7 @@ final class LocalExchange {
                 if (key == null) {
                     throw new NullPointerException("keyBy function returned null for record " + record);
                 }
-                int partition = ExchangeLink.partitionOf(key, heads.length);
+                int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;
                 contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
                 heads[partition].onRecord(key, record);
@@ -47,34 +67,68 @@ final class LocalExchange {
 
             @Override
             void onWatermark(long wm) {
-                watermarkMs = watermarksArrived == 0 ? wm : Math.min(watermarkMs, wm);
-                if (++watermarksArrived == inputs) {
-                    watermarksArrived = 0;
-                    for (int p = 0; p < heads.length; p++) {
-                        contexts[p].watermarkMs = watermarkMs;
-                        heads[p].onWatermark(watermarkMs);
-                    }
+                if (watermarks.onWatermark(input, wm)) {
+                    emitWatermark();
                 }
             }
 
             @Override
             void onEpoch(long epochId) {
-                if (++epochsArrived == inputs) {
-                    epochsArrived = 0;
-                    for (KeyedHead<?, ?, ?> head : heads) {
-                        head.onEpoch(epochId);
-                    }
-                }
+                barrierArrived[input] = true;
+                pendingEpoch = epochId;
+                completeEpochIfAligned();
             }
 
             @Override
             void onEnd() {
-                if (++endsArrived == inputs) {
+                ended[input] = true;
+                endedCount++;
+                if (watermarks.onEnded(input)) {
+                    emitWatermark();
+                }
+                completeEpochIfAligned();
+                if (endedCount == ended.length) {
                     for (KeyedHead<?, ?, ?> head : heads) {
                         head.onEnd();
                     }
                 }
             }
         };
+    }
+
+    /**
+     * Fixes which inputs' watermarks count from the start: those whose task carries watermarks. Called
+     * by the planner once every input is planned (a task learns it carries watermarks as its chain is
+     * built).
+     */
+    void inputsPlanned() {
+        for (int i = 0; i < upstreams.size(); i++) {
+            watermarks.participates(i, upstreams.get(i).producesWatermarks);
+        }
+    }
+
+    private void emitWatermark() {
+        long combined = watermarks.watermarkMs();
+        for (int p = 0; p < heads.length; p++) {
+            contexts[p].watermarkMs = combined;
+            heads[p].onWatermark(combined);
+        }
+    }
+
+    private void completeEpochIfAligned() {
+        boolean any = false;
+        for (int i = 0; i < barrierArrived.length; i++) {
+            if (!barrierArrived[i] && !ended[i]) {
+                return;
+            }
+            any |= barrierArrived[i];
+        }
+        if (!any) {
+            return;
+        }
+        java.util.Arrays.fill(barrierArrived, false);
+        for (KeyedHead<?, ?, ?> head : heads) {
+            head.onEpoch(pendingEpoch);
+        }
     }
 }

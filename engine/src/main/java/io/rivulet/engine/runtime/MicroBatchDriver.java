@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.source.SourceReader;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -17,7 +18,8 @@ import java.util.List;
  *   <li>{@code W(N)} reaches the operators (append mode emits and evicts what it closes);</li>
  *   <li>batch {@code N} ends (update and complete modes emit), and the sink commits it;</li>
  *   <li>{@code W(N+1)} = the minimum (or maximum, by policy) over {@code withWatermark} nodes of their
- *       largest event time − delay; a node without data counts as 0; it never goes down.</li>
+ *       largest event time − delay ({@link WatermarkMerge}); a node without data counts as 0; it never
+ *       goes down.</li>
  * </ol>
  * A batch runs when a source has data, or, with no-data batches on, when {@code W(N+1) > W(N)} and a
  * stateful operator uses the watermark. Input that ends is not flushed: as in Spark, windows the
@@ -28,6 +30,8 @@ final class MicroBatchDriver implements Agent {
     private final QueryOptions options;
     private final List<SourceTask<?>> sources;
     private final List<WatermarkTracker> trackers;
+    /** The trackers' watermarks, every one participating (a node without data counts as 0). */
+    private final WatermarkMerge trackerWatermarks;
     private final List<SinkLink<?>> sinkLinks;
     private final boolean watermarkDrivesState;
     private final String roleName;
@@ -42,6 +46,9 @@ final class MicroBatchDriver implements Agent {
         this.options = options;
         this.sources = List.copyOf(planner.sourceTasks);
         this.trackers = List.copyOf(planner.watermarkTrackers);
+        boolean[] everyTracker = new boolean[trackers.size()];
+        java.util.Arrays.fill(everyTracker, true);
+        this.trackerWatermarks = new WatermarkMerge(options.maxWatermarkPolicy(), everyTracker);
         this.sinkLinks = List.copyOf(planner.sinkLinks);
         this.watermarkDrivesState = watermarkDrivesState;
         this.roleName = "rivulet-" + options.name() + "-microbatch";
@@ -134,12 +141,10 @@ final class MicroBatchDriver implements Agent {
         if (trackers.isEmpty()) {
             return watermarkMs;
         }
-        long combined = options.maxWatermarkPolicy() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        for (WatermarkTracker tracker : trackers) {
-            long wm = tracker.watermarkMs();
-            combined = options.maxWatermarkPolicy() ? Math.max(combined, wm) : Math.min(combined, wm);
+        for (int i = 0; i < trackers.size(); i++) {
+            trackerWatermarks.onWatermark(i, trackers.get(i).watermarkMs());
         }
-        return Math.max(watermarkMs, combined);
+        return Math.max(watermarkMs, trackerWatermarks.watermarkMs());
     }
 
     private void finish() {

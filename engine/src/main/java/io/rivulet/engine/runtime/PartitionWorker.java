@@ -8,10 +8,10 @@ import org.agrona.concurrent.AgentTerminationException;
  * Runs one partition of a keyed stage: polls one ring per upstream task and feeds the keyed
  * operator chain.
  *
- * <p>Control signals are merged across inputs: the chain's watermark is the minimum (or, by policy,
- * the maximum) of the watermarks of the inputs that carry one (an ended input, or one silent for
- * longer than the idle timeout, no longer holds it back; when all have ended it is the highest final
- * watermark of any input); a barrier for epoch {@code e} blocks its
+ * <p>Control signals are merged across inputs: the chain's watermark is the inputs' watermarks
+ * combined by the {@link WatermarkMerge} rule (minimum or, by policy, maximum of the inputs that carry
+ * one; an ended input, or one silent for longer than the idle timeout, no longer holds it back; when
+ * all have ended it is the highest final watermark of any input); a barrier for epoch {@code e} blocks its
  * input until every input that has not ended has delivered its barrier for {@code e} (aligned
  * barriers), then the chain ends the epoch; when every input has ended, the chain ends. Each cycle
  * takes at most {@link #POLL_LIMIT} slots from each input. Not thread-safe; owned by its agent
@@ -22,22 +22,17 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     private final TaskContext context;
     private final EventPoller<Slot>[] inputs;
-    private final long[] inputWatermarkMs;
+    private final WatermarkMerge watermarks;
     private final boolean[] blocked;
     private final boolean[] ended;
-    /** Inputs whose watermark counts: those with a watermark generator upstream, or that sent one. */
-    private final boolean[] participates;
-    private final boolean[] idle;
     private final boolean[] activeThisCycle;
     private final long[] lastActiveNs;
-    private final boolean maxPolicy;
     private final long idleTimeoutNs;
     private final org.agrona.concurrent.NanoClock clock;
     private KeyedHead<?, ?, ?> head;
     private int blockedCount;
     private int endedCount;
     private long alignedEpoch;
-    private long watermarkMs = Long.MIN_VALUE;
     private int currentInput;
     private int budget;
     private long recordsTaken;
@@ -55,17 +50,13 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                     long idleTimeoutNs, org.agrona.concurrent.NanoClock clock) {
         this.context = context;
         this.inputs = inputs;
-        this.inputWatermarkMs = new long[inputs.length];
+        this.watermarks = new WatermarkMerge(maxPolicy, carriesWatermark);
         this.blocked = new boolean[inputs.length];
         this.ended = new boolean[inputs.length];
-        this.participates = carriesWatermark.clone();
-        this.idle = new boolean[inputs.length];
         this.activeThisCycle = new boolean[inputs.length];
         this.lastActiveNs = new long[inputs.length];
-        this.maxPolicy = maxPolicy;
         this.idleTimeoutNs = idleTimeoutNs;
         this.clock = clock;
-        java.util.Arrays.fill(inputWatermarkMs, Long.MIN_VALUE);
         java.util.Arrays.fill(lastActiveNs, clock.nanoTime());
     }
 
@@ -110,22 +101,18 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     private void checkIdleInputs() {
         long now = clock.nanoTime();
-        boolean changed = false;
+        boolean rose = false;
         for (int i = 0; i < inputs.length; i++) {
             if (activeThisCycle[i]) {
                 activeThisCycle[i] = false;
                 lastActiveNs[i] = now;
-                if (idle[i]) {
-                    idle[i] = false;
-                    changed = true;
-                }
-            } else if (!idle[i] && !ended[i] && now - lastActiveNs[i] > idleTimeoutNs) {
-                idle[i] = true;
-                changed = true;
+                rose |= watermarks.idle(i, false);
+            } else if (!ended[i] && now - lastActiveNs[i] > idleTimeoutNs) {
+                rose |= watermarks.idle(i, true);
             }
         }
-        if (changed) {
-            advanceWatermark();
+        if (rose) {
+            emitWatermark();
         }
     }
 
@@ -161,7 +148,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
             case Slot.END -> {
                 ended[currentInput] = true;
                 endedCount++;
-                advanceWatermark();
+                if (watermarks.onEnded(currentInput)) {
+                    emitWatermark();
+                }
                 return false;
             }
             default -> throw new IllegalStateException("unknown slot kind " + slot.kind);
@@ -177,42 +166,15 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     }
 
     private void onInputWatermark(int input, long watermark) {
-        participates[input] = true;
-        if (watermark > inputWatermarkMs[input]) {
-            inputWatermarkMs[input] = watermark;
-            advanceWatermark();
+        if (watermarks.onWatermark(input, watermark)) {
+            emitWatermark();
         }
     }
 
-    private void advanceWatermark() {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        long highest = Long.MIN_VALUE;
-        boolean anyActive = false;
-        boolean anyParticipant = false;
-        for (int i = 0; i < inputs.length; i++) {
-            if (!participates[i]) {
-                continue;
-            }
-            anyParticipant = true;
-            highest = Math.max(highest, inputWatermarkMs[i]);
-            if (!ended[i] && !idle[i]) {
-                anyActive = true;
-                min = Math.min(min, inputWatermarkMs[i]);
-                max = Math.max(max, inputWatermarkMs[i]);
-            }
-        }
-        if (!anyParticipant) {
-            return;
-        }
-        // Ended and idle inputs no longer hold the watermark back. When none is active (all ended, or
-        // all silent past the idle timeout) the watermark may rise to the highest one any input promised.
-        long combined = anyActive ? (maxPolicy ? max : min) : highest;
-        if (combined > watermarkMs) {
-            watermarkMs = combined;
-            context.watermarkMs = combined;
-            head.onWatermark(combined);
-        }
+    private void emitWatermark() {
+        long combined = watermarks.watermarkMs();
+        context.watermarkMs = combined;
+        head.onWatermark(combined);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.OperatorContext;
+import io.rivulet.engine.internal.QueryOptions;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
@@ -7,6 +10,7 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.state.KeyGroups;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -63,10 +67,10 @@ final class Planner {
      */
     static int producingTasks(PlanNode<?> node, int defaultParallelism) {
         if (node instanceof PlanNode.SourceNode<?> source) {
-            return source.source.numPartitions();
+            return source.source().numPartitions();
         }
         if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
-            return keyed.partitions > 0 ? keyed.partitions : defaultParallelism;
+            return keyed.partitions() > 0 ? keyed.partitions() : defaultParallelism;
         }
         int tasks = 0;
         for (PlanNode<?> input : node.inputs()) {
@@ -112,12 +116,12 @@ final class Planner {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> void planNode(PlanNode<T> node, Function<TaskContext, Link<T>> downstream) {
         if (node instanceof PlanNode.SourceNode<T> sourceNode) {
-            planSource(sourceNode.source, downstream);
+            planSource(sourceNode.source(), downstream);
         } else if (node instanceof PlanNode.OperatorNode operatorNode) {
             PlanNode.OperatorNode<Object, T> op = operatorNode;
-            planNode(op.input, context -> new OperatorLink<>((Operator<Object, T>) op.factory.get(), downstream.apply(context)));
+            planNode(op.input(), context -> new OperatorLink<>((Operator<Object, T>) op.factory().get(), downstream.apply(context)));
         } else if (node instanceof PlanNode.UnionNode<T> union) {
-            for (PlanNode<T> input : union.unionInputs) {
+            for (PlanNode<T> input : union.unionInputs()) {
                 planNode(input, downstream);
             }
         } else if (node instanceof PlanNode.KeyedNode keyedNode) {
@@ -159,19 +163,20 @@ final class Planner {
     }
 
     private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
-        int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
-        if (options.fuseKeyedStages() && partitions == 1 && producingTasks(node.input, options.defaultParallelism()) == 1) {
+        int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
+        if (options.fuseKeyedStages() && partitions == 1 && producingTasks(node.input(), options.defaultParallelism()) == 1) {
             planFusedKeyed(node, downstream);
             return;
         }
         LateWiring late = lateWiring(node, partitions);
+        int[] table = KeyGroups.partitionTable(options.maxParallelism(), partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
-        planNode(node.input, context -> {
-            RingBuffer<Slot>[] rings = newRings(partitions, node.copier);
+        planNode(node.input(), context -> {
+            RingBuffer<Slot>[] rings = newRings(partitions, node.copier());
             producers.add(rings);
             producerContexts.add(context);
-            return new ExchangeLink<>(node.keyFunction, rings, context, node.copier);
+            return new ExchangeLink<>(node.keyFunction(), rings, table, context, node.copier());
         });
         int stage = ++keyedStages;
         for (int p = 0; p < partitions; p++) {
@@ -212,10 +217,10 @@ final class Planner {
 
     @SuppressWarnings("unchecked")
     private LateWiring lateWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
-        if (node.lateSink == null) {
+        if (node.lateSink() == null) {
             return null;
         }
-        io.rivulet.engine.sink.Sink<Object> sink = (io.rivulet.engine.sink.Sink<Object>) node.lateSink;
+        io.rivulet.engine.sink.Sink<Object> sink = (io.rivulet.engine.sink.Sink<Object>) node.lateSink();
         if (lateSinks.put(sink, partitions) != null) {
             throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
         }
@@ -231,25 +236,27 @@ final class Planner {
             context.lateLink = lateLink;
         }
         io.rivulet.operators.Output<Object> lateOutput = lateLink;
-        if (lateLink != null && node.copier != null) {
+        if (lateLink != null && node.copier() != null) {
             // The operator's late record lives in a ring slot that is about to be reused, or (one thread)
             // in the source's record that it refills: send a copy.
-            lateOutput = copying(lateLink, node.copier);
+            lateOutput = copying(lateLink, node.copier());
         }
         OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput);
-        KeyedHead<K, I, O> head = new KeyedHead<>(node.factory.apply(operatorContext), downstream.apply(context), lateLink);
+        KeyedHead<K, I, O> head = new KeyedHead<>(node.factory().apply(operatorContext), downstream.apply(context), lateLink);
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
     }
 
     private <K, I, O> void planLocalKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
-        int partitions = node.partitions > 0 ? node.partitions : options.defaultParallelism();
+        int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
         LateWiring late = lateWiring(node, partitions);
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
         TaskContext[] contexts = new TaskContext[partitions];
-        LocalExchange exchange = new LocalExchange(heads, contexts);
-        planNode(node.input, context -> exchange.input(context, node.keyFunction));
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions),
+            options.maxWatermarkPolicy());
+        planNode(node.input(), context -> exchange.input(context, node.keyFunction()));
+        exchange.inputsPlanned();
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
             heads[p] = newHead(node, p, late, contexts[p], downstream);
@@ -267,29 +274,31 @@ final class Planner {
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[1];
         TaskContext context = newContext("keyed" + stage + "-0");
         TaskContext[] contexts = {context};
-        LocalExchange exchange = new LocalExchange(heads, contexts);
+        LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), 1),
+            options.maxWatermarkPolicy());
         List<TaskContext> upstream = new ArrayList<>(1);
-        planNode(node.input, producer -> {
+        planNode(node.input(), producer -> {
             upstream.add(producer);
-            return exchange.input(producer, node.keyFunction);
+            return exchange.input(producer, node.keyFunction());
         });
         if (upstream.size() != 1) {
             throw new IllegalStateException("fused keyed stage expected one upstream task, got " + upstream.size());
         }
+        exchange.inputsPlanned();
         context.fuseInto(upstream.get(0));
         heads[0] = newHead(node, 0, late, context, downstream);
         keyedContexts.add(context);
     }
 
     private <T> void planWatermark(PlanNode.WatermarkNode<T> node, Function<TaskContext, Link<T>> downstream) {
-        WatermarkTracker tracker = options.microBatch() ? new WatermarkTracker(node.strategy.delay().toMillis()) : null;
+        WatermarkTracker tracker = options.microBatch() ? new WatermarkTracker(node.strategy().delay().toMillis()) : null;
         if (tracker != null) {
             watermarkTrackers.add(tracker);
         }
-        planNode(node.input, context -> {
+        planNode(node.input(), context -> {
             Link<T> next = downstream.apply(context);
             context.producesWatermarks = true;
-            return new WatermarkLink<>(node.eventTimeMs, node.strategy, next, tracker, futureEvents);
+            return new WatermarkLink<>(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
 
 import java.util.concurrent.locks.LockSupport;

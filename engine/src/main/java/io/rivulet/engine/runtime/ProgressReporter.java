@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.QueryProgress;
 import io.rivulet.engine.source.Source;
 import org.HdrHistogram.Histogram;

@@ -1,5 +1,8 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.StreamingQueryException;
@@ -20,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One run of a query: its tasks, their threads and its lifecycle.
+ * One run of a query: its tasks, their threads and its lifecycle. Started by {@link QueryLauncher};
+ * users see it as a {@link StreamingQuery}.
  *
  * <p>Thread-safe. Lifecycle: {@link #start} plans the query, opens the sink and the sources (any
  * failure there fails the start, nothing runs) and starts one thread per task. The query ends when
@@ -28,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (what was read is drained and committed), or because a task failed (every task aborts). The last
  * task to end closes the sink and reports termination.
  */
-public final class QueryRuntime implements StreamingQuery {
+final class QueryRuntime implements StreamingQuery {
     private static final System.Logger LOG = System.getLogger(QueryRuntime.class.getName());
 
     private final UUID id = UUID.randomUUID();
@@ -55,7 +59,14 @@ public final class QueryRuntime implements StreamingQuery {
     /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
     private ProgressPublisher publisher;
 
-    private QueryRuntime(QueryOptions options, Sink<?> sink, QueryEvents events) {
+    /**
+     * A query not yet planned or started: {@link #start} launches it; tests drive its tasks by hand.
+     *
+     * @param options validated settings
+     * @param sink the sink
+     * @param events where lifecycle events go
+     */
+    QueryRuntime(QueryOptions options, Sink<?> sink, QueryEvents events) {
         this.options = options;
         this.sink = sink;
         this.events = events;
@@ -73,7 +84,7 @@ public final class QueryRuntime implements StreamingQuery {
      * @throws IllegalArgumentException if the plan is invalid
      * @throws IllegalStateException if a source or the sink cannot be opened (the cause says why)
      */
-    public static <T> QueryRuntime start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
+    static <T> QueryRuntime start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
         Planner.rejectSharedNodes(root);
         QueryValidator.validate(root, sink, options);
         QueryRuntime query = new QueryRuntime(options, sink, events);
@@ -193,6 +204,11 @@ public final class QueryRuntime implements StreamingQuery {
 
     boolean isAborted() {
         return aborted;
+    }
+
+    /** Asks the sources to finish (each ends its epoch and sends end-of-input at its next cycle); does not wait. */
+    void requestStop() {
+        stopRequested = true;
     }
 
     boolean isStopRequested() {
@@ -457,7 +473,7 @@ public final class QueryRuntime implements StreamingQuery {
         if (!isActive()) {
             return;
         }
-        stopRequested = true;
+        requestStop();
         if (isQueryThread(Thread.currentThread())) {
             return;
         }
@@ -536,7 +552,7 @@ public final class QueryRuntime implements StreamingQuery {
     /**
      * @return the epoch the sink committed last, or -1 before the first commit
      */
-    public long committedEpoch() {
+    long committedEpoch() {
         return committedEpoch;
     }
 

@@ -1,5 +1,7 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
 
@@ -24,6 +26,9 @@ final class QueryValidator {
         OutputMode mode = options.outputMode();
         List<Stateful> stateful = new ArrayList<>();
         collect(root, stateful);
+        for (Stateful s : stateful) {
+            checkPartitions(s.node(), options);
+        }
         List<Stateful> aggregations = stateful.stream().filter(s -> isAggregation(s.node().kind())).toList();
         if (mode == OutputMode.COMPLETE && aggregations.isEmpty()) {
             throw new IllegalArgumentException("Invalid streaming output mode: complete. This output mode is not supported"
@@ -61,6 +66,17 @@ final class QueryValidator {
         }
     }
 
+    /** Keys are routed by key group, and each partition owns whole key groups: there cannot be more partitions. */
+    private static void checkPartitions(PlanNode.KeyedNode<?, ?, ?> node, QueryOptions options) {
+        int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
+        if (partitions > options.maxParallelism()) {
+            throw new IllegalArgumentException("keyed stage '" + node.description() + "' has " + partitions + " partitions"
+                + (node.partitions() > 0 ? "" : " (the defaultParallelism)") + " but maxParallelism is "
+                + options.maxParallelism() + ": a stage's partitions must be <= maxParallelism, the number of key groups"
+                + " its keys and state are split into; lower the partitions or raise maxParallelism");
+        }
+    }
+
     /**
      * Whether a stateful operator uses the watermark to close state, so that Spark would run a
      * no-data batch when the watermark moves.
@@ -88,7 +104,7 @@ final class QueryValidator {
     /** Walks every path from the sink back to the sources. */
     private static void collect(PlanNode<?> node, List<Stateful> out) {
         if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
-            out.add(new Stateful(keyed, hasWatermarkUpstream(keyed.input), aggregationsUpstream(keyed.input)));
+            out.add(new Stateful(keyed, hasWatermarkUpstream(keyed.input()), aggregationsUpstream(keyed.input())));
         }
         for (PlanNode<?> input : node.inputs()) {
             collect(input, out);
@@ -100,7 +116,7 @@ final class QueryValidator {
             return true;
         }
         if (node instanceof PlanNode.SourceNode<?> source) {
-            return source.source.emitsWatermarks();
+            return source.source().emitsWatermarks();
         }
         for (PlanNode<?> input : node.inputs()) {
             if (hasWatermarkUpstream(input)) {

@@ -1,12 +1,15 @@
 /**
- * The continuous runtime. Not public API: applications use {@code io.rivulet.engine}.
+ * The runtime: continuous and micro-batch. Not public API: applications use {@code io.rivulet.engine}.
+ * Its one public type is {@link io.rivulet.engine.runtime.QueryLauncher}, which the public writer
+ * calls to start a query (the plan and settings it takes live in {@code io.rivulet.engine.internal});
+ * everything else here is package-private.
  *
  * <p>A started query is a set of tasks, each an Agrona {@link org.agrona.concurrent.Agent} on its
  * own thread with a pluggable idle strategy. A {@link io.rivulet.engine.runtime.SourceTask} polls
  * one source partition and pushes each record through its fused chain of
  * {@link io.rivulet.engine.runtime.Link}s: stateless operators run as plain calls in the source
  * thread. A chain ends either at a sink writer or at an
- * {@link io.rivulet.engine.runtime.ExchangeLink}, which routes records by key hash into one
+ * {@link io.rivulet.engine.runtime.ExchangeLink}, which routes records by key group into one
  * single-producer Disruptor ring per downstream partition. A
  * {@link io.rivulet.engine.runtime.PartitionWorker} polls its rings (one per upstream task) and
  * runs the keyed operator and whatever is fused behind it.
@@ -23,7 +26,9 @@
  * ({@link io.rivulet.engine.runtime.CoLocatedAgents}). Exchanges publish once per duty cycle.
  *
  * <p>Watermarks, epoch barriers and end-of-input travel in the same rings as records. A worker
- * takes the minimum watermark of its inputs and aligns barriers: after an input's barrier for
+ * merges its inputs' watermarks by the one rule every stage uses
+ * ({@link io.rivulet.engine.runtime.WatermarkMerge}: minimum or maximum, ended and idle inputs not
+ * holding it back) and aligns barriers: after an input's barrier for
  * epoch {@code e} it reads no more from that input until every input has delivered it. A full ring
  * stalls its producer; nothing is dropped and no queue is unbounded. Epoch commits run on the data
  * thread that completes an epoch; progress reports and listeners on the query's

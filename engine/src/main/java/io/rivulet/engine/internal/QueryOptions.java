@@ -1,6 +1,7 @@
-package io.rivulet.engine.runtime;
+package io.rivulet.engine.internal;
 
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.state.KeyGroups;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -9,7 +10,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Validated settings of one query run, assembled by the public writer API.
+ * Validated settings of one query run, assembled by the public writer API. Not public API. Immutable.
  *
  * @param name query name, unique among active queries
  * @param outputMode what the sink receives each epoch
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  * @param latencySampling record the end-to-end latency of every n-th record written, a power of two
  * @param ringCapacity slots per ring, a power of two
  * @param defaultParallelism partitions of a keyed stage that names none
+ * @param maxParallelism the number of key groups keys are routed (and state is saved) by: the most
+ *     partitions any keyed stage may have
  * @param fuseKeyedStages continuous: a keyed stage with one partition fed by one task runs on that
  *     task's thread, without a ring
  * @param stopTimeoutNs how long {@code stop()} waits for a graceful drain before aborting
@@ -35,7 +38,7 @@ import java.util.function.Supplier;
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
                            Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
-                           int defaultParallelism, boolean fuseKeyedStages,
+                           int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
                            long stopTimeoutNs, NanoClock nanoClock, EpochClock epochClock) {
     /** How the query runs. */
     public enum Execution {
@@ -74,6 +77,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         if (defaultParallelism < 1) {
             throw new IllegalArgumentException("defaultParallelism must be >= 1, got " + defaultParallelism);
         }
+        KeyGroups.checkMaxParallelism(maxParallelism);
         if (stopTimeoutNs <= 0) {
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }

@@ -1,4 +1,4 @@
-package io.rivulet.engine.runtime;
+package io.rivulet.engine.internal;
 
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
@@ -14,8 +14,8 @@ import io.rivulet.engine.WatermarkStrategy;
 
 /**
  * A node of a query's logical plan, built by the public {@code Stream} API and turned into tasks by
- * the {@link Planner} when the query starts. Immutable. Operator factories are called once per task,
- * so every task owns its own operator instances.
+ * the runtime's planner when the query starts. Not public API. Immutable. Operator factories are
+ * called once per task, so every task owns its own operator instances.
  *
  * @param <T> type of the records the node produces
  */
@@ -64,7 +64,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
      * @param <T> record type
      */
     public static final class SourceNode<T> extends PlanNode<T> {
-        final Source<T> source;
+        private final Source<T> source;
 
         /**
          * @param source the source to read
@@ -72,6 +72,13 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         public SourceNode(Source<T> source) {
             super("source " + source.description());
             this.source = source;
+        }
+
+        /**
+         * @return the source to read
+         */
+        public Source<T> source() {
+            return source;
         }
 
         @Override
@@ -87,8 +94,8 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
      * @param <O> output type
      */
     public static final class OperatorNode<I, O> extends PlanNode<O> {
-        final PlanNode<I> input;
-        final Supplier<? extends Operator<I, O>> factory;
+        private final PlanNode<I> input;
+        private final Supplier<? extends Operator<I, O>> factory;
 
         /**
          * @param description what the operator does
@@ -101,6 +108,20 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
             this.factory = Objects.requireNonNull(factory, "factory");
         }
 
+        /**
+         * @return the node it reads
+         */
+        public PlanNode<I> input() {
+            return input;
+        }
+
+        /**
+         * @return creates one operator per task
+         */
+        public Supplier<? extends Operator<I, O>> factory() {
+            return factory;
+        }
+
         @Override
         public List<PlanNode<?>> inputs() {
             return List.of(input);
@@ -108,20 +129,20 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
     }
 
     /**
-     * A keyed operator: records are exchanged by key hash over {@code partitions} workers.
+     * A keyed operator: records are exchanged by key group over {@code partitions} workers.
      *
      * @param <K> key type
      * @param <I> input type
      * @param <O> output type
      */
     public static final class KeyedNode<K, I, O> extends PlanNode<O> {
-        final PlanNode<I> input;
-        final Function<? super I, ? extends K> keyFunction;
-        final int partitions;
-        final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
-        final KeyedKind kind;
-        final Sink<? super I> lateSink;
-        final io.rivulet.engine.RecordCopier<I> copier;
+        private final PlanNode<I> input;
+        private final Function<? super I, ? extends K> keyFunction;
+        private final int partitions;
+        private final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
+        private final KeyedKind kind;
+        private final Sink<? super I> lateSink;
+        private final io.rivulet.engine.RecordCopier<I> copier;
 
         /**
          * @param description what the operator does
@@ -169,6 +190,48 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
             return kind;
         }
 
+        /**
+         * @return the node it reads
+         */
+        public PlanNode<I> input() {
+            return input;
+        }
+
+        /**
+         * @return extracts the key of a record
+         */
+        public Function<? super I, ? extends K> keyFunction() {
+            return keyFunction;
+        }
+
+        /**
+         * @return the number of partitions, or 0 for the query's default
+         */
+        public int partitions() {
+            return partitions;
+        }
+
+        /**
+         * @return creates one operator per partition, for the query's output mode
+         */
+        public Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory() {
+            return factory;
+        }
+
+        /**
+         * @return where the operator's late records go, or {@code null}
+         */
+        public Sink<? super I> lateSink() {
+            return lateSink;
+        }
+
+        /**
+         * @return copies records into ring-owned instances, or {@code null} to pass references
+         */
+        public io.rivulet.engine.RecordCopier<I> copier() {
+            return copier;
+        }
+
         @Override
         public List<PlanNode<?>> inputs() {
             return List.of(input);
@@ -181,9 +244,9 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
      * @param <T> record type
      */
     public static final class WatermarkNode<T> extends PlanNode<T> {
-        final PlanNode<T> input;
-        final ToLongFunction<? super T> eventTimeMs;
-        final WatermarkStrategy strategy;
+        private final PlanNode<T> input;
+        private final ToLongFunction<? super T> eventTimeMs;
+        private final WatermarkStrategy strategy;
 
         /**
          * @param input the node it reads
@@ -195,6 +258,27 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
             this.input = Objects.requireNonNull(input, "input");
             this.eventTimeMs = Objects.requireNonNull(eventTimeMs, "eventTimeMs");
             this.strategy = Objects.requireNonNull(strategy, "strategy");
+        }
+
+        /**
+         * @return the node it reads
+         */
+        public PlanNode<T> input() {
+            return input;
+        }
+
+        /**
+         * @return the event time of a record, epoch ms
+         */
+        public ToLongFunction<? super T> eventTimeMs() {
+            return eventTimeMs;
+        }
+
+        /**
+         * @return how the watermark follows event time
+         */
+        public WatermarkStrategy strategy() {
+            return strategy;
         }
 
         @Override
@@ -209,7 +293,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
      * @param <T> record type
      */
     public static final class UnionNode<T> extends PlanNode<T> {
-        final List<PlanNode<T>> unionInputs;
+        private final List<PlanNode<T>> unionInputs;
 
         /**
          * @param inputs the streams to merge, at least two
@@ -217,6 +301,13 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         public UnionNode(List<PlanNode<T>> inputs) {
             super("union");
             this.unionInputs = List.copyOf(inputs);
+        }
+
+        /**
+         * @return the streams merged, in order
+         */
+        public List<PlanNode<T>> unionInputs() {
+            return unionInputs;
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.rivulet.engine.runtime;
+package io.rivulet.engine.internal;
 
 import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
@@ -6,7 +6,7 @@ import io.rivulet.operators.OutputMode;
 /**
  * What an operator factory knows when the query starts: the query's output mode, whether it runs
  * in micro-batch mode (where Spark's per-batch semantics hold) or continuously, and where the
- * operator's partition sends late records.
+ * operator's partition sends late records. Not public API. Immutable.
  *
  * @param outputMode the query's output mode
  * @param microBatch whether the query runs micro-batches

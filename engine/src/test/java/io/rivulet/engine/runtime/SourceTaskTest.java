@@ -1,0 +1,174 @@
+package io.rivulet.engine.runtime;
+
+import io.rivulet.engine.source.Source;
+import io.rivulet.engine.source.SourceContext;
+import io.rivulet.engine.source.SourceOutput;
+import io.rivulet.engine.source.SourceReader;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Drives {@link SourceTask#doWork()} by hand with a fake clock and a scripted reader: each poll takes
+ * the next step of the script (records to emit, or end of input); an empty script reads nothing.
+ */
+class SourceTaskTest {
+    private static final long INTERVAL_NS = 100;
+    private static final long START_NS = 1_000;
+
+    private final QueryRuntime query = Fixtures.unstartedQuery();
+    private final RecordingLink<String> out = new RecordingLink<>();
+    private final ScriptedReader reader = new ScriptedReader();
+    private long nowNs = START_NS;
+    private final NanoClock nanoClock = () -> nowNs;
+    private final EpochClock epochClock = () -> 1_700_000_000_000L + nowNs / 1_000_000;
+    private SourceTask<String> task;
+
+    @BeforeEach
+    void openTask() throws Exception {
+        Source<String> source = new Source<>() {
+            @Override
+            public String description() {
+                return "scripted";
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public SourceReader<String> open(SourceContext context) {
+                return reader;
+            }
+        };
+        task = new SourceTask<>(Fixtures.context(query, "source-0"), source, 0, 1, nanoClock, epochClock, INTERVAL_NS,
+            START_NS, 0);
+        task.chain(out);
+        task.open();
+    }
+
+    private void at(long offsetNs) throws Exception {
+        nowNs = START_NS + offsetNs;
+        task.doWork();
+    }
+
+    @Test
+    void shouldEndAnEpochExactlyWhenEachIntervalHasPassed() throws Exception {
+        at(0);
+        at(99);
+        assertThat(out.take()).isEmpty();
+        at(100);
+        assertThat(out.take()).containsExactly("epoch:0");
+        at(150);
+        at(199);
+        assertThat(out.take()).isEmpty();
+        at(200);
+        assertThat(out.take()).containsExactly("epoch:1");
+        at(300);
+        assertThat(out.take()).containsExactly("epoch:2");
+        assertThat(reader.epochsEnded).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void shouldPutRecordsPolledAfterABoundaryIntoTheNextEpoch() throws Exception {
+        reader.script.add(List.of("x@0", "y@0"));
+        at(10);
+        reader.script.add(List.of("z@1"));
+        at(100);
+        assertThat(out.take()).containsExactly("r:x@0", "r:y@0", "epoch:0", "r:z@1");
+        assertThat(task.context().recordsIn.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldEndOneEpochPerCycleWhenItFellBehind() throws Exception {
+        at(100);
+        assertThat(out.take()).containsExactly("epoch:0");
+        // Boundaries at 200, 300, 400 and 500 all passed while the task was away: one barrier, not four.
+        at(550);
+        assertThat(out.take()).containsExactly("epoch:1");
+        at(550);
+        at(599);
+        assertThat(out.take()).isEmpty();
+        at(600);
+        assertThat(out.take()).containsExactly("epoch:2");
+    }
+
+    @Test
+    void shouldEndTheEpochInProgressAndSendEndWhenStoppedThenLiveUntilTheSinkFinished() throws Exception {
+        reader.script.add(List.of("a@0"));
+        at(10);
+        at(100);
+        reader.script.add(List.of("b@1"));
+        at(120);
+        query.requestStop();
+        at(130);
+        assertThat(out.take()).containsExactly("r:a@0", "epoch:0", "r:b@1", "epoch:1", "end");
+        assertThat(reader.epochsEnded).containsExactly(0L, 1L);
+
+        at(400);
+        assertThat(out.take()).as("no barrier or record after the end").isEmpty();
+        assertThat(reader.polls).as("the reader is not polled after the end").isEqualTo(3);
+        query.onSinkFinished();
+        assertThatThrownBy(() -> at(410)).isInstanceOf(AgentTerminationException.class);
+    }
+
+    @Test
+    void shouldEndTheEpochInProgressAndSendEndWhenInputEnds() throws Exception {
+        reader.script.add(List.of("a@0"));
+        at(10);
+        reader.endAfterScript = true;
+        at(20);
+        assertThat(out.take()).containsExactly("r:a@0", "epoch:0", "end");
+        at(500);
+        assertThat(out.take()).isEmpty();
+    }
+
+    @Test
+    void shouldPassOnlyRisingSourceWatermarks() throws Exception {
+        reader.watermarks.add(50L);
+        reader.watermarks.add(40L);
+        reader.watermarks.add(60L);
+        at(10);
+        assertThat(out.take()).containsExactly("wm:50", "wm:60");
+    }
+
+    /** Each poll emits the next scripted batch; with the script empty, nothing, or the end if asked. */
+    private static final class ScriptedReader implements SourceReader<String> {
+        final Queue<List<String>> script = new ArrayDeque<>();
+        final List<Long> watermarks = new ArrayList<>();
+        final List<Long> epochsEnded = new ArrayList<>();
+        boolean endAfterScript;
+        int polls;
+
+        @Override
+        public int poll(SourceOutput<String> output, int limit) {
+            polls++;
+            for (long wm : watermarks) {
+                output.emitWatermark(wm);
+            }
+            watermarks.clear();
+            List<String> batch = script.poll();
+            if (batch == null) {
+                return endAfterScript ? END_OF_INPUT : 0;
+            }
+            batch.forEach(output::emit);
+            return batch.size();
+        }
+
+        @Override
+        public void onEpochEnd(long epochId) {
+            epochsEnded.add(epochId);
+        }
+    }
+}
