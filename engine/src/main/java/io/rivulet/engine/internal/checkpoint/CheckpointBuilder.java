@@ -1,0 +1,267 @@
+package io.rivulet.engine.internal.checkpoint;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Collects the checkpoint of one epoch and makes it durable: {@link #putKeyGroup} and
+ * {@link #putOperatorState} append to one new state file as they come, {@link #reuseKeyGroup}
+ * points at a block an earlier checkpoint wrote, {@link #complete} seals the state file and then
+ * writes the manifest. Until the manifest is in place, the checkpoint does not exist: a crash or
+ * failure before leaves the previous checkpoint the latest.
+ *
+ * <p>Compaction: at {@link #complete}, an older state file that this checkpoint would keep alive for
+ * less than half of its bytes has its reused blocks copied into the new file instead, so the state
+ * files a checkpoint references never hold more than about twice its live bytes, and each byte is
+ * copied at most about once for every byte that was replaced.
+ *
+ * <p>Not thread-safe; owned by the coordinator thread, like its {@link CheckpointStorage}. Ends with
+ * exactly one of {@link #complete} or {@link #abort}; any call after that fails with
+ * {@link IllegalStateException}.
+ */
+public final class CheckpointBuilder {
+    private final CheckpointStorage storage;
+    private final long epochId;
+    private final Manifest base;
+    private final Manifest manifest;
+    private StateFileWriter writer;
+    private boolean ended;
+
+    CheckpointBuilder(CheckpointStorage storage, long epochId, Manifest base) {
+        this.storage = storage;
+        this.epochId = epochId;
+        this.base = base;
+        this.manifest = new Manifest(epochId);
+    }
+
+    /**
+     * @return the epoch this checkpoint ends
+     */
+    public long epochId() {
+        return epochId;
+    }
+
+    /**
+     * Stores a key group's bytes (what a {@code KeyGroupWriter} produced for it). The bytes are copied
+     * to the state file before this returns; the caller may reuse its array.
+     *
+     * @param operatorId the operator's id; not {@code null}
+     * @param keyGroup {@code 0..maxParallelism-1}
+     * @param bytes the content
+     * @param offset the first byte
+     * @param length bytes, {@code >= 0}
+     * @return this
+     * @throws IllegalArgumentException on a key group outside the range or a bad slice
+     * @throws IllegalStateException if the key group is already in this checkpoint
+     * @throws CheckpointException when the disk refuses; the checkpoint is then aborted
+     */
+    public CheckpointBuilder putKeyGroup(String operatorId, int keyGroup, byte[] bytes, int offset, int length) {
+        BlockRef[] groups = groupsOf(operatorId, keyGroup);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        groups[keyGroup] = append(bytes, offset, length);
+        return this;
+    }
+
+    /**
+     * Keeps a key group as the latest complete checkpoint holds it, without writing its bytes again:
+     * for a key group that did not change since.
+     *
+     * @param operatorId the operator's id
+     * @param keyGroup {@code 0..maxParallelism-1}
+     * @return {@code true} if the latest checkpoint held the key group (now referenced by this one);
+     *     {@code false} if it held nothing for it, so neither does this one
+     * @throws IllegalStateException if there is no complete checkpoint to reuse from, or the key group
+     *     is already in this checkpoint
+     */
+    public boolean reuseKeyGroup(String operatorId, int keyGroup) {
+        BlockRef[] groups = groupsOf(operatorId, keyGroup);
+        if (base == null) {
+            throw new IllegalStateException("checkpoint " + epochId + " cannot reuse key group " + keyGroup
+                + " of operator '" + operatorId + "': there is no complete checkpoint before it, so put every key group");
+        }
+        BlockRef[] previous = base.keyGroups.get(operatorId);
+        BlockRef ref = previous == null ? null : previous[keyGroup];
+        groups[keyGroup] = ref;
+        return ref != null;
+    }
+
+    /**
+     * Stores the non-keyed state of one partition of an operator.
+     *
+     * @param operatorId the operator's id
+     * @param partition the partition that wrote it, {@code >= 0}
+     * @param bytes the content, copied before this returns
+     * @return this
+     * @throws IllegalStateException if that partition's state is already in this checkpoint
+     * @throws CheckpointException when the disk refuses; the checkpoint is then aborted
+     */
+    public CheckpointBuilder putOperatorState(String operatorId, int partition, byte[] bytes) {
+        checkOpen();
+        Objects.requireNonNull(operatorId, "operatorId");
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must be >= 0, got " + partition);
+        }
+        TreeMap<Integer, BlockRef> states = manifest.operatorStates.computeIfAbsent(operatorId, k -> new TreeMap<>());
+        if (states.containsKey(partition)) {
+            throw new IllegalStateException("operator state of partition " + partition + " of operator '" + operatorId
+                + "' is already in checkpoint " + epochId);
+        }
+        states.put(partition, append(bytes, 0, bytes.length));
+        return this;
+    }
+
+    /**
+     * Stores where a source partition stands at the end of the epoch: an opaque position its reader
+     * resumes from.
+     *
+     * @param sourceId the source's id
+     * @param partition the source partition, {@code >= 0}
+     * @param position the position, copied
+     * @return this
+     * @throws IllegalStateException if that partition's position is already in this checkpoint
+     */
+    public CheckpointBuilder putSourcePosition(String sourceId, int partition, byte[] position) {
+        checkOpen();
+        Objects.requireNonNull(sourceId, "sourceId");
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must be >= 0, got " + partition);
+        }
+        TreeMap<Integer, byte[]> positions = manifest.sourcePositions.computeIfAbsent(sourceId, k -> new TreeMap<>());
+        if (positions.putIfAbsent(partition, position.clone()) != null) {
+            throw new IllegalStateException("position of partition " + partition + " of source '" + sourceId
+                + "' is already in checkpoint " + epochId);
+        }
+        return this;
+    }
+
+    /**
+     * Stores a small property (a task's watermark, the run id, a timestamp); a later put of the same
+     * key replaces the value.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this
+     */
+    public CheckpointBuilder putProperty(String key, String value) {
+        checkOpen();
+        manifest.properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Makes the checkpoint durable: compacts, seals the state file (force, atomic rename, directory
+     * force), then writes the manifest the same way. When this returns the checkpoint is complete and
+     * is the storage's latest; a crash before it returns leaves the previous one.
+     *
+     * @return the checkpoint
+     * @throws CheckpointException when a write fails or a block to compact is damaged; the checkpoint
+     *     is then aborted and the previous one stays the latest
+     */
+    public Checkpoint complete() {
+        checkOpen();
+        try {
+            compact();
+            if (writer != null) {
+                writer.seal(storage.faults());
+            }
+            CheckpointFiles.writeAtomically(storage.manifestFile(epochId), manifest.encode(), storage.faults());
+        } catch (IOException | RuntimeException e) {
+            fail();
+            if (e instanceof CheckpointException c) {
+                throw c;
+            }
+            throw new CheckpointException("cannot write the checkpoint of epoch " + epochId + " to "
+                + storage.location() + ": " + e, e);
+        }
+        ended = true;
+        return storage.completed(this, manifest);
+    }
+
+    /** Abandons the checkpoint: deletes what it wrote so far. Does nothing after {@link #complete}. */
+    public void abort() {
+        if (!ended) {
+            fail();
+        }
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    private void fail() {
+        ended = true;
+        if (writer != null) {
+            writer.discard();
+        }
+        storage.aborted(this);
+    }
+
+    private BlockRef[] groupsOf(String operatorId, int keyGroup) {
+        checkOpen();
+        Objects.requireNonNull(operatorId, "operatorId");
+        int maxParallelism = storage.maxParallelism();
+        if (keyGroup < 0 || keyGroup >= maxParallelism) {
+            throw new IllegalArgumentException("keyGroup must be in 0.." + (maxParallelism - 1) + ", got " + keyGroup);
+        }
+        BlockRef[] groups = manifest.keyGroups.computeIfAbsent(operatorId, k -> new BlockRef[maxParallelism]);
+        if (groups[keyGroup] != null) {
+            throw new IllegalStateException("key group " + keyGroup + " of operator '" + operatorId
+                + "' is already in checkpoint " + epochId);
+        }
+        return groups;
+    }
+
+    private BlockRef append(byte[] bytes, int offset, int length) {
+        try {
+            if (writer == null) {
+                writer = storage.newStateFile(epochId);
+            }
+            return writer.append(bytes, offset, length);
+        } catch (IOException e) {
+            fail();
+            throw new CheckpointException("cannot write the state of epoch " + epochId + " to "
+                + storage.stateDirectory() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Copies reused blocks out of older files this checkpoint would keep alive for less than half their
+     * bytes (operator state is always written anew, so only key groups are reused).
+     */
+    private void compact() throws IOException {
+        Map<String, long[]> liveBytes = new HashMap<>();
+        StateFile own = writer == null ? null : writer.file();
+        for (BlockRef[] groups : manifest.keyGroups.values()) {
+            for (BlockRef ref : groups) {
+                if (ref != null && ref.file() != own) {
+                    liveBytes.computeIfAbsent(ref.file().name, k -> new long[1])[0] += ref.length();
+                }
+            }
+        }
+        for (Map.Entry<String, BlockRef[]> e : manifest.keyGroups.entrySet()) {
+            BlockRef[] groups = e.getValue();
+            for (int g = 0; g < groups.length; g++) {
+                BlockRef ref = groups[g];
+                if (ref != null && ref.file() != own && worthCopying(ref.file(), liveBytes.get(ref.file().name)[0])) {
+                    byte[] bytes = Checkpoint.readBlock(storage.stateDirectory(), ref,
+                        Checkpoint.keyGroupLabel(e.getKey(), g));
+                    groups[g] = append(bytes, 0, bytes.length);
+                    own = writer.file();
+                }
+            }
+        }
+    }
+
+    private static boolean worthCopying(StateFile file, long live) {
+        return live * 2 < file.length - StateFile.HEADER_LENGTH;
+    }
+
+    private void checkOpen() {
+        if (ended) {
+            throw new IllegalStateException("the checkpoint of epoch " + epochId + " is already completed or aborted");
+        }
+    }
+}
