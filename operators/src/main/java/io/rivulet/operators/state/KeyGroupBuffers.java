@@ -77,6 +77,14 @@ public final class KeyGroupBuffers implements KeyGroupWriter {
 
     /**
      * @param keyGroup a key group of the range
+     * @return its output as written (bytes {@code [0, length())}), or {@code null} if never used
+     */
+    public SnapshotOutput written(int keyGroup) {
+        return range.contains(keyGroup) ? outputs[keyGroup - range.start()] : null;
+    }
+
+    /**
+     * @param keyGroup a key group of the range
      * @return its bytes, or {@code null} if nothing was written to it
      */
     public byte[] keyGroupBytes(int keyGroup) {
