@@ -110,4 +110,13 @@ final class EpochBuffer<T> {
         }
         return new Batch<>(rows, count);
     }
+
+    /**
+     * @return the epochs sealed by at least one writer and not yet taken, ascending
+     */
+    List<Long> sealedEpochs() {
+        List<Long> epochs = new ArrayList<>(sealed.keySet());
+        epochs.sort(null);
+        return epochs;
+    }
 }

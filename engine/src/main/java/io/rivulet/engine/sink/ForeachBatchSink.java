@@ -17,6 +17,10 @@ public final class ForeachBatchSink<T> implements Sink<T> {
     private final BatchFunction<? super T> function;
     private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
+    /** The previous run's buffer, for {@link #recover}: epochs it staged but did not commit. */
+    private EpochBuffer<T> previousRun;
+    /** The newest epoch committed, across runs in this JVM. */
+    private long committedThrough = -1;
 
     ForeachBatchSink(BatchFunction<? super T> function) {
         this.function = Objects.requireNonNull(function, "function");
@@ -33,6 +37,7 @@ public final class ForeachBatchSink<T> implements Sink<T> {
     @Override
     public void open(String queryName, int numWriters) {
         claim.claim(description(), queryName);
+        previousRun = buffer;
         buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
     }
 
@@ -42,11 +47,41 @@ public final class ForeachBatchSink<T> implements Sink<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void commit(long epochId) throws Exception {
-        List<T> rows = buffer.take(epochId, Integer.MAX_VALUE).rows();
+        publish(buffer, epochId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void publish(EpochBuffer<T> from, long epochId) throws Exception {
+        List<T> rows = from.take(epochId, Integer.MAX_VALUE).rows();
         if (!rows.isEmpty()) {
             ((BatchFunction<T>) function).call(Collections.unmodifiableList(rows), epochId);
+        }
+        committedThrough = Math.max(committedThrough, epochId);
+    }
+
+    /** Exactly once with a checkpoint location: rows become visible when their epoch commits. */
+    @Override
+    public Delivery delivery() {
+        return Delivery.EXACTLY_ONCE;
+    }
+
+    /**
+     * Commits what the previous run in this JVM staged for epochs the restored checkpoint covers and
+     * did not commit (the same epoch ids with the same rows); drops the rest. After a restart in a new
+     * JVM there is nothing staged: this sink keeps nothing on disk.
+     */
+    @Override
+    public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
+        EpochBuffer<T> staged = previousRun;
+        previousRun = null;
+        if (staged == null) {
+            return;
+        }
+        for (long epoch : staged.sealedEpochs()) {
+            if (epoch > committedThrough && epoch <= checkpointedEpoch) {
+                publish(staged, epoch);
+            }
         }
     }
 

@@ -23,6 +23,10 @@ public final class MemorySink<T> implements Sink<T> {
     private final QueryClaim claim = new QueryClaim();
     private boolean replaceOnCommit;
     private EpochBuffer<T> buffer;
+    /** The previous run's buffer, for {@link #recover}: epochs it staged but did not commit. */
+    private EpochBuffer<T> previousRun;
+    /** The newest epoch committed, across runs in this JVM. */
+    private long committedThrough = -1;
 
     MemorySink(String tableName) {
         Objects.requireNonNull(tableName, "tableName");
@@ -75,6 +79,7 @@ public final class MemorySink<T> implements Sink<T> {
     @Override
     public void open(String queryName, int numWriters, OutputMode outputMode) {
         claim.claim(description(), queryName);
+        previousRun = buffer;
         buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
         replaceOnCommit = outputMode == OutputMode.COMPLETE;
     }
@@ -86,12 +91,42 @@ public final class MemorySink<T> implements Sink<T> {
 
     @Override
     public void commit(long epochId) {
-        List<T> rows = buffer.take(epochId, Integer.MAX_VALUE).rows();
+        publish(buffer, epochId);
+    }
+
+    private void publish(EpochBuffer<T> from, long epochId) {
+        List<T> rows = from.take(epochId, Integer.MAX_VALUE).rows();
         synchronized (this) {
             if (replaceOnCommit) {
                 table.clear();
             }
             table.addAll(rows);
+            committedThrough = Math.max(committedThrough, epochId);
+        }
+    }
+
+    /** Exactly once with a checkpoint location: rows become visible when their epoch commits. */
+    @Override
+    public Delivery delivery() {
+        return Delivery.EXACTLY_ONCE;
+    }
+
+    /**
+     * Commits what the previous run in this JVM staged for epochs the restored checkpoint covers and
+     * did not commit (the same epoch ids with the same rows); drops the rest. After a restart in a new
+     * JVM there is nothing staged: this sink keeps nothing on disk.
+     */
+    @Override
+    public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
+        EpochBuffer<T> staged = previousRun;
+        previousRun = null;
+        if (staged == null) {
+            return;
+        }
+        for (long epoch : staged.sealedEpochs()) {
+            if (epoch > committedThrough && epoch <= checkpointedEpoch) {
+                publish(staged, epoch);
+            }
         }
     }
 

@@ -67,4 +67,40 @@ public interface Sink<T> {
      */
     default void close() throws Exception {
     }
+
+    /**
+     * What this sink promises across failures and restarts (with a checkpoint location; without one,
+     * a restart starts over and no sink can promise more than at-least-once).
+     *
+     * @return {@link Delivery#AT_LEAST_ONCE} unless the sink stages and commits per epoch
+     */
+    default Delivery delivery() {
+        return Delivery.AT_LEAST_ONCE;
+    }
+
+    /**
+     * Whether a query writing here must have a checkpoint location (the file sink does, as in Spark:
+     * without one it could not tell its committed files from a crashed run's). Checked at start.
+     *
+     * @return {@code false} unless the sink needs one
+     */
+    default boolean requiresCheckpointLocation() {
+        return false;
+    }
+
+    /**
+     * Called once when a query restarts from the checkpoint of epoch {@code checkpointedEpoch}, after
+     * {@link #open} and before any writer is created. The commit log says the sink committed every
+     * epoch up to {@code lastCommittedEpoch}. Epochs after that, up to {@code checkpointedEpoch}, were
+     * ended by every writer and are covered by the checkpoint, but the failure may have come before or
+     * after the sink committed them: an exactly-once sink commits those it still holds staged output
+     * for, unless it already did (it recognises its own commits). Output staged for epochs after
+     * {@code checkpointedEpoch} is discarded: the restarted query produces it again.
+     *
+     * @param checkpointedEpoch the epoch of the checkpoint the query restarts from
+     * @param lastCommittedEpoch the newest epoch in the commit log, or -1
+     * @throws Exception fails the start
+     */
+    default void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
+    }
 }

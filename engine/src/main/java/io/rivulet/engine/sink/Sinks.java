@@ -3,6 +3,7 @@ package io.rivulet.engine.sink;
 import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.codec.Codec;
 
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -76,5 +77,18 @@ public final class Sinks {
      */
     public static <T> JournalSink<T> journal(JournalOptions options, Codec<T> codec) {
         return new JournalSink<>(options, codec, false, false);
+    }
+
+    /**
+     * Files in a directory, exactly once: one JSON-lines file per epoch and writer, visible when the
+     * epoch commits (see {@link FileSink}; {@code .csv()}, {@code .text()} choose other formats). The
+     * query needs a checkpoint location and append mode.
+     *
+     * @param directory where the files go; created if missing
+     * @param <T> record type
+     * @return the sink
+     */
+    public static <T> FileSink<T> files(Path directory) {
+        return new FileSink<>(directory);
     }
 }

@@ -124,4 +124,21 @@ class ForeachBatchSinkTest {
             assertThat(query.isActive()).isFalse();
         }
     }
+
+    @Test
+    void shouldCallTheFunctionWithTheSameEpochIdAndRowsWhenRecoveringAnUncommittedEpoch() throws Exception {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        ForeachBatchSink<String> sink = Sinks.foreachBatch((rows, epochId) -> calls.add(epochId + ":" + rows));
+        sink.open("q", 1);
+        SinkWriter<String> writer = sink.createWriter(0);
+        writer.write("a");
+        writer.endEpoch(3);
+        writer.write("b");
+        writer.endEpoch(4);
+        sink.close();
+        sink.open("q", 1);
+        sink.recover(3, 2);
+        org.assertj.core.api.Assertions.assertThat(calls).containsExactly("3:[a]");
+        sink.close();
+    }
 }

@@ -125,4 +125,24 @@ class MemorySinkTest {
         assertThat(Sinks.memory("t").tableName()).isEqualTo("t");
         assertThat(Sinks.memory("t").description()).isEqualTo("memory[t]");
     }
+
+    @Test
+    void shouldPublishTheCheckpointedButUncommittedEpochOfAFailedRunWhenRecovering() throws Exception {
+        MemorySink<String> sink = Sinks.memory("recovered");
+        sink.open("q", 1, io.rivulet.operators.OutputMode.APPEND);
+        SinkWriter<String> writer = sink.createWriter(0);
+        writer.write("a");
+        writer.endEpoch(0);
+        sink.commit(0);
+        writer.write("b");
+        writer.endEpoch(1);
+        writer.write("c");
+        writer.endEpoch(2);
+        sink.close();
+        // The run failed after checkpoint 1, before committing it; epoch 2 will be produced again.
+        sink.open("q", 1, io.rivulet.operators.OutputMode.APPEND);
+        sink.recover(1, 0);
+        org.assertj.core.api.Assertions.assertThat(sink.rows()).containsExactly("a", "b");
+        sink.close();
+    }
 }

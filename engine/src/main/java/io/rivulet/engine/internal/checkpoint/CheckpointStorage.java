@@ -286,9 +286,13 @@ public final class CheckpointStorage implements AutoCloseable {
         if (minBatchesToRetain < 1) {
             throw new IllegalArgumentException("minBatchesToRetain must be >= 1, got " + minBatchesToRetain);
         }
-        List<Long> kept = new ArrayList<>(completeEpochs.descendingSet()).subList(0,
-            Math.min(minBatchesToRetain, completeEpochs.size()));
-        kept = new ArrayList<>(kept);
+        List<Long> kept = new ArrayList<>(minBatchesToRetain + 1);
+        for (long epoch : completeEpochs.descendingSet()) {
+            if (kept.size() == minBatchesToRetain) {
+                break;
+            }
+            kept.add(epoch);
+        }
         if (latest != null && !kept.contains(latest.epochId())) {
             kept.add(latest.epochId());
         }
@@ -296,17 +300,14 @@ public final class CheckpointStorage implements AutoCloseable {
             return;
         }
         long oldestKept = kept.stream().mapToLong(Long::longValue).min().getAsLong();
-        boolean deleted = false;
+        // Manifests go before the state files they reference. Not forced: a manifest a crash brings
+        // back is older than every kept one, and the next retain deletes it again.
         for (long epoch : List.copyOf(completeEpochs)) {
             if (!kept.contains(epoch)) {
                 deleteQuietly(manifestFile(epoch));
                 completeEpochs.remove(epoch);
                 manifests.remove(epoch);
-                deleted = true;
             }
-        }
-        if (deleted) {
-            CheckpointFiles.forceDirectory(offsets);
         }
         for (long epoch : epochsIn(commits)) {
             if (epoch < oldestKept && epoch != lastCommittedEpoch) {
