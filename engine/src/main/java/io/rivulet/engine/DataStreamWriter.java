@@ -8,6 +8,7 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.state.KeyGroups;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -22,6 +23,9 @@ import java.util.UUID;
  * @param <T> record type written
  */
 public final class DataStreamWriter<T> {
+    /** Complete checkpoints kept when {@link #minBatchesToRetain} is not set. */
+    public static final int DEFAULT_MIN_BATCHES_TO_RETAIN = 10;
+
     private final Rivulet rivulet;
     private final PlanNode<T> node;
     private final Sink<? super T> sink;
@@ -37,6 +41,8 @@ public final class DataStreamWriter<T> {
     private int latencySampling = 1;
     private boolean fuseKeyedStages = true;
     private Duration stopTimeout;
+    private Path checkpointLocation;
+    private int minBatchesToRetain = DEFAULT_MIN_BATCHES_TO_RETAIN;
 
     DataStreamWriter(Rivulet rivulet, PlanNode<T> node, Sink<? super T> sink) {
         this.rivulet = rivulet;
@@ -217,6 +223,68 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * Keeps the query's checkpoints in {@code directory} (Spark's {@code checkpointLocation}): at the
+     * end of each epoch the state of every stateful operator and the position of every source are
+     * saved there before the sink commits, so a query started again with the same directory resumes
+     * exactly where the last checkpoint left it (see {@code docs/guarantees.md}). Without one, a
+     * restart starts over and loses all state.
+     *
+     * @param directory the checkpoint directory; created if missing; one running query at a time
+     * @return this
+     */
+    public DataStreamWriter<T> checkpointLocation(Path directory) {
+        this.checkpointLocation = Objects.requireNonNull(directory, "checkpointLocation").toAbsolutePath();
+        return this;
+    }
+
+    /**
+     * @param directory the checkpoint directory, see {@link #checkpointLocation(Path)}
+     * @return this
+     */
+    public DataStreamWriter<T> checkpointLocation(String directory) {
+        Objects.requireNonNull(directory, "checkpointLocation");
+        if (directory.isBlank()) {
+            throw new IllegalArgumentException("checkpointLocation must not be blank");
+        }
+        return checkpointLocation(Path.of(directory));
+    }
+
+    /**
+     * @param checkpoints complete checkpoints kept in the checkpoint location, at least 1 (Spark's
+     *     {@code minBatchesToRetain}; default {@value #DEFAULT_MIN_BATCHES_TO_RETAIN})
+     * @return this
+     */
+    public DataStreamWriter<T> minBatchesToRetain(int checkpoints) {
+        this.minBatchesToRetain = Options.positive("minBatchesToRetain", checkpoints);
+        return this;
+    }
+
+    /**
+     * Sets an option by Spark's name: {@code checkpointLocation} or {@code minBatchesToRetain}.
+     *
+     * @param key the option's name
+     * @param value its value
+     * @return this
+     * @throws IllegalArgumentException for an unknown option or a bad value
+     */
+    public DataStreamWriter<T> option(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value of option " + key);
+        return switch (key) {
+            case "checkpointLocation" -> checkpointLocation(value);
+            case "minBatchesToRetain" -> {
+                try {
+                    yield minBatchesToRetain(Integer.parseInt(value.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("minBatchesToRetain must be an integer, got '" + value + "'");
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown writeStream option '" + key
+                + "'; known: checkpointLocation, minBatchesToRetain");
+        };
+    }
+
+    /**
      * Validates the plan, opens the sink and the sources and starts the query's threads.
      *
      * @return the running query
@@ -238,7 +306,8 @@ public final class DataStreamWriter<T> {
             (waitStrategy != null ? waitStrategy : config.waitStrategy()).factory(), latencySampling,
             ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(),
             maxParallelism != 0 ? maxParallelism : config.maxParallelism(), fuseKeyedStages,
-            (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), config.nanoClock(), config.epochClock());
+            (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), checkpointLocation, minBatchesToRetain,
+            config.nanoClock(), config.epochClock());
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

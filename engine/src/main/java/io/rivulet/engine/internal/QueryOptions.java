@@ -6,6 +6,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -32,6 +33,8 @@ import java.util.function.Supplier;
  * @param fuseKeyedStages continuous: a keyed stage with one partition fed by one task runs on that
  *     task's thread, without a ring
  * @param stopTimeoutNs how long {@code stop()} waits for a graceful drain before aborting
+ * @param checkpointLocation the directory checkpoints go to, or {@code null} for none
+ * @param minBatchesToRetain complete checkpoints kept
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
  */
@@ -39,7 +42,8 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
                            Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
                            int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
-                           long stopTimeoutNs, NanoClock nanoClock, EpochClock epochClock) {
+                           long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
+                           NanoClock nanoClock, EpochClock epochClock) {
     /** How the query runs. */
     public enum Execution {
         /** Record at a time; epochs every interval. */
@@ -78,6 +82,9 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
             throw new IllegalArgumentException("defaultParallelism must be >= 1, got " + defaultParallelism);
         }
         KeyGroups.checkMaxParallelism(maxParallelism);
+        if (minBatchesToRetain < 1) {
+            throw new IllegalArgumentException("minBatchesToRetain must be >= 1, got " + minBatchesToRetain);
+        }
         if (stopTimeoutNs <= 0) {
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }

@@ -56,6 +56,9 @@ final class CheckpointCoordinator {
 
         /** Every sink writer finished and its last epoch is committed. */
         void onSinksFinished();
+
+        /** Completing an epoch failed on the coordinator's own thread (a sink's commit, the disk). */
+        void onFailure(Throwable cause);
     }
 
     /** How often (in checkpoints) old checkpoints are cleaned. */
@@ -67,6 +70,7 @@ final class CheckpointCoordinator {
     private final CheckpointStorage storage;
     private final int maxParallelism;
     private final int minBatchesToRetain;
+    /** Written into every checkpoint; guarded by the lock. */
     private final Map<String, String> properties;
     private final Listener listener;
     /** The key group blocks of the previous checkpoint, by operator and key group: length and CRC. */
@@ -93,11 +97,11 @@ final class CheckpointCoordinator {
      */
     CheckpointCoordinator(List<Sink<?>> sinks, CheckpointStorage storage, Checkpoint restored, int maxParallelism,
                           int minBatchesToRetain, Map<String, String> properties, Listener listener) {
-        this.sinks = List.copyOf(sinks);
+        this.sinks = new ArrayList<>(sinks);
         this.storage = storage;
         this.maxParallelism = KeyGroups.checkMaxParallelism(maxParallelism);
         this.minBatchesToRetain = minBatchesToRetain;
-        this.properties = Map.copyOf(properties);
+        this.properties = new HashMap<>(properties);
         this.listener = Objects.requireNonNull(listener, "listener");
         this.committed = restored == null ? -1 : restored.epochId();
         this.highestEnded = committed;
@@ -144,7 +148,9 @@ final class CheckpointCoordinator {
      * @return the participant
      */
     Participant writer(String description, int writerIndex) {
-        writers++;
+        synchronized (lock) {
+            writers++;
+        }
         return register(new Participant(Participant.WRITER, description, writerIndex, 0));
     }
 
@@ -153,6 +159,29 @@ final class CheckpointCoordinator {
             participants.add(participant);
         }
         return participant;
+    }
+
+    /**
+     * Sets a property the next checkpoints carry (the micro-batch driver's batch watermark).
+     *
+     * @param key the name
+     * @param value the value
+     */
+    void property(String key, String value) {
+        synchronized (lock) {
+            properties.put(key, value);
+        }
+    }
+
+    /**
+     * Adds a sink to commit with the query's (a late-data sink). Called while planning.
+     *
+     * @param sink the sink
+     */
+    void addSink(Sink<?> sink) {
+        synchronized (lock) {
+            sinks.add(sink);
+        }
     }
 
     /** Continuous mode: completes epochs on a thread of its own until {@link #finish}. */
@@ -269,7 +298,7 @@ final class CheckpointCoordinator {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
-            throw t;
+            listener.onFailure(t);
         }
     }
 
@@ -332,7 +361,11 @@ final class CheckpointCoordinator {
         CheckpointBuilder builder = storage.begin(epochId);
         boolean done = false;
         try {
-            for (Map.Entry<String, String> property : properties.entrySet()) {
+            Map<String, String> now;
+            synchronized (lock) {
+                now = Map.copyOf(properties);
+            }
+            for (Map.Entry<String, String> property : now.entrySet()) {
                 builder.putProperty(property.getKey(), property.getValue());
             }
             builder.putProperty("epochId", Long.toString(epochId));

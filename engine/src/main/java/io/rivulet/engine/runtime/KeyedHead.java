@@ -3,6 +3,7 @@ package io.rivulet.engine.runtime;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
+import io.rivulet.operators.state.CheckpointedOperator;
 
 /**
  * The head of a partition's chain: a keyed operator fed with the key the exchange already computed,
@@ -18,12 +19,30 @@ final class KeyedHead<K, I, O> {
     private final Link<?> lateLink;
     private final StatefulOperator stateful;
     private volatile StateMetrics published;
+    private CheckpointCoordinator coordinator;
+    private CheckpointCoordinator.Participant participant;
+    private CheckpointedOperator checkpointed;
+    private long lastEpochId;
 
     KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, Link<?> lateLink) {
         this.operator = operator;
         this.next = next;
         this.lateLink = lateLink;
         this.stateful = operator instanceof StatefulOperator s ? s : null;
+    }
+
+    /**
+     * Snapshots the operator at every barrier and hands the snapshot to {@code coordinator}. Called
+     * while planning, for a query with a checkpoint location.
+     *
+     * @param coordinator completes the query's epochs
+     * @param participant this partition's registration
+     */
+    void checkpointing(CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant) {
+        this.coordinator = coordinator;
+        this.participant = participant;
+        this.checkpointed = (CheckpointedOperator) operator;
+        this.lastEpochId = coordinator.firstEpoch() - 1;
     }
 
     @SuppressWarnings("unchecked")
@@ -38,6 +57,11 @@ final class KeyedHead<K, I, O> {
 
     void onEpoch(long epochId) {
         operator.onEpoch(epochId, next);
+        if (participant != null) {
+            // After onEpoch: the snapshot holds exactly the records of every epoch up to this one.
+            lastEpochId = epochId;
+            coordinator.epochEnded(participant, epochId, null, checkpointed.snapshotState(epochId));
+        }
         if (stateful != null) {
             StateMetrics metrics = new StateMetrics();
             stateful.stateMetrics(metrics);
@@ -51,6 +75,12 @@ final class KeyedHead<K, I, O> {
 
     void onEnd() {
         operator.onEnd(next);
+        if (participant != null) {
+            // What the end of input flushed goes out in one more epoch (see SinkLink.onEnd); the state
+            // after the flush stands for this partition from then on, so a restart does not flush again.
+            coordinator.epochEnded(participant, lastEpochId + 1, null, checkpointed.snapshotState(lastEpochId + 1));
+            coordinator.finished(participant);
+        }
         if (lateLink != null) {
             lateLink.onEnd();
         }

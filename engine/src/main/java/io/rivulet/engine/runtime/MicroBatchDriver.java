@@ -41,8 +41,19 @@ final class MicroBatchDriver implements Agent {
     private boolean started;
     private boolean finished;
 
-    MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState) {
+    /** The batch watermark a checkpoint saves and a restart resumes with. */
+    static final String BATCH_WATERMARK = "batchWatermarkMs";
+
+    private final CheckpointCoordinator coordinator;
+
+    MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState,
+                     CheckpointCoordinator coordinator, String restoredWatermarkMs) {
         this.query = query;
+        this.coordinator = coordinator;
+        this.nextBatchId = coordinator.firstEpoch();
+        if (restoredWatermarkMs != null) {
+            this.watermarkMs = Long.parseLong(restoredWatermarkMs);
+        }
         this.options = options;
         this.sources = List.copyOf(planner.sourceTasks);
         this.trackers = List.copyOf(planner.watermarkTrackers);
@@ -129,9 +140,12 @@ final class MicroBatchDriver implements Agent {
         for (SourceTask<?> source : sources) {
             source.batchWatermark(batchWatermarkMs);
         }
+        coordinator.property(BATCH_WATERMARK, Long.toString(batchWatermarkMs));
         for (SourceTask<?> source : sources) {
             source.batchEnd(batchId);
         }
+        // One thread runs the whole batch: the coordinator writes its checkpoint and commits it here.
+        coordinator.completeReady();
         for (SourceTask<?> source : sources) {
             source.batchCommitted(batchId);
         }
@@ -152,6 +166,7 @@ final class MicroBatchDriver implements Agent {
         for (SinkLink<?> link : sinkLinks) {
             link.finish();
         }
+        coordinator.completeReady();
         throw new AgentTerminationException();
     }
 

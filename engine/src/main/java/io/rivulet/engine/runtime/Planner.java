@@ -10,7 +10,11 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.engine.internal.checkpoint.Checkpoint;
+import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
+import io.rivulet.operators.state.SnapshotInput;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -52,10 +56,25 @@ final class Planner {
     private int keyedStages;
     private long startNs;
     private long startMs;
+    private final CheckpointCoordinator coordinator;
+    private final StatefulPlan ids;
+    /** The checkpoint this run restores, or {@code null}. */
+    private final Checkpoint restored;
 
-    Planner(QueryRuntime query, QueryOptions options) {
+    /**
+     * @param query the query being planned
+     * @param options its settings
+     * @param coordinator completes its epochs; tasks register with it as they are planned
+     * @param ids the checkpoint ids of the plan's sources and keyed stages
+     * @param restored the checkpoint to restore operators and positions from, or {@code null}
+     */
+    Planner(QueryRuntime query, QueryOptions options, CheckpointCoordinator coordinator, StatefulPlan ids,
+            Checkpoint restored) {
         this.query = query;
         this.options = options;
+        this.coordinator = coordinator;
+        this.ids = ids;
+        this.restored = restored;
     }
 
     /**
@@ -99,11 +118,11 @@ final class Planner {
         }
     }
 
-    <T> void plan(PlanNode<T> root, Sink<T> sink, EpochCommitter committer) {
+    <T> void plan(PlanNode<T> root, Sink<T> sink) {
         planNode(root, context -> {
             int index = sinkLinks.size();
-            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), index, committer, context, options.nanoClock(),
-                options.latencySampling());
+            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), coordinator,
+                coordinator.writer(sink.description(), index), context, options.nanoClock(), options.latencySampling());
             if (context.sinkLink != null) {
                 throw new IllegalStateException("task " + context.name + " already ends in a sink");
             }
@@ -116,7 +135,7 @@ final class Planner {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> void planNode(PlanNode<T> node, Function<TaskContext, Link<T>> downstream) {
         if (node instanceof PlanNode.SourceNode<T> sourceNode) {
-            planSource(sourceNode.source(), downstream);
+            planSource(sourceNode.source(), ids.idOf(sourceNode), downstream);
         } else if (node instanceof PlanNode.OperatorNode operatorNode) {
             PlanNode.OperatorNode<Object, T> op = operatorNode;
             planNode(op.input(), context -> new OperatorLink<>((Operator<Object, T>) op.factory().get(), downstream.apply(context)));
@@ -137,10 +156,15 @@ final class Planner {
         }
     }
 
-    private <T> void planSource(Source<T> source, Function<TaskContext, Link<T>> downstream) {
+    private <T> void planSource(Source<T> source, String sourceId, Function<TaskContext, Link<T>> downstream) {
         int partitions = source.numPartitions();
         if (partitions < 1) {
             throw new IllegalArgumentException("source " + source.description() + " has " + partitions + " partitions");
+        }
+        if (restored != null && restored.sourcePartitions(sourceId).length > partitions) {
+            throw new IllegalArgumentException("source " + source.description() + " (" + sourceId + ") has " + partitions
+                + " partitions, but the checkpoint holds positions of " + restored.sourcePartitions(sourceId).length
+                + ": a restart cannot follow a source's partition count");
         }
         List<TaskContext> contexts = sourceContexts.computeIfAbsent(source, s -> new ArrayList<>());
         if (sourceTasks.isEmpty()) {
@@ -156,6 +180,8 @@ final class Planner {
             SourceTask<T> task = new SourceTask<>(context, source, p, partitions, options.nanoClock(), options.epochClock(),
                 options.epochIntervalNs(), startNs, startMs);
             task.chain(downstream.apply(context));
+            task.checkpointing(coordinator, coordinator.source(sourceId, p),
+                restored == null ? null : restored.sourcePosition(sourceId, p));
             sourceTasks.add(task);
             agentByContext.put(context, task);
             contexts.add(context);
@@ -179,6 +205,7 @@ final class Planner {
             return new ExchangeLink<>(node.keyFunction(), rings, table, context, node.copier());
         });
         int stage = ++keyedStages;
+        String operatorId = ids.idOf(node);
         for (int p = 0; p < partitions; p++) {
             @SuppressWarnings("unchecked")
             EventPoller<Slot>[] inputs = new EventPoller[producers.size()];
@@ -196,7 +223,7 @@ final class Planner {
             context.producesWatermarks = anyTrue(carriesWatermark);
             PartitionWorker worker = new PartitionWorker(context, inputs, carriesWatermark, options.maxWatermarkPolicy(),
                 options.idleInputTimeoutNs(), options.nanoClock());
-            worker.head(newHead(node, p, late, context, downstream));
+            worker.head(newHead(node, operatorId, p, partitions, late, context, downstream));
             workers.add(worker);
             agentByContext.put(context, worker);
             if (options.fuseKeyedStages() && partitions == 1 && producerContexts.size() > 1) {
@@ -212,7 +239,7 @@ final class Planner {
     }
 
     /** The late-data sink of a keyed node, shared by its partitions. */
-    private record LateWiring(io.rivulet.engine.sink.Sink<Object> sink, EpochCommitter committer) {
+    private record LateWiring(io.rivulet.engine.sink.Sink<Object> sink) {
     }
 
     @SuppressWarnings("unchecked")
@@ -224,15 +251,17 @@ final class Planner {
         if (lateSinks.put(sink, partitions) != null) {
             throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
         }
-        return new LateWiring(sink, new EpochCommitter(sink, partitions, null));
+        return new LateWiring(sink);
     }
 
-    private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, int partition, LateWiring late,
-                                                 TaskContext context, Function<TaskContext, Link<O>> downstream) {
+    private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, String operatorId, int partition,
+                                                 int partitions, LateWiring late, TaskContext context,
+                                                 Function<TaskContext, Link<O>> downstream) {
         SinkLink<Object> lateLink = null;
         if (late != null) {
-            lateLink = new SinkLink<>(late.sink().createWriter(partition), partition, late.committer(), context,
-                options.nanoClock(), options.latencySampling());
+            lateLink = new SinkLink<>(late.sink().createWriter(partition), coordinator,
+                coordinator.writer(late.sink().description(), partition), context, options.nanoClock(),
+                options.latencySampling());
             context.lateLink = lateLink;
         }
         io.rivulet.operators.Output<Object> lateOutput = lateLink;
@@ -242,9 +271,41 @@ final class Planner {
             lateOutput = copying(lateLink, node.copier());
         }
         OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput);
-        KeyedHead<K, I, O> head = new KeyedHead<>(node.factory().apply(operatorContext), downstream.apply(context), lateLink);
+        KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
+        KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), lateLink);
+        if (coordinator.checkpointing()) {
+            if (!(operator instanceof CheckpointedOperator checkpointed)) {
+                throw new IllegalArgumentException("'" + node.description() + "' keeps state that a checkpoint cannot save: its"
+                    + " operator " + operator.getClass().getName() + " does not implement CheckpointedOperator (keep"
+                    + " the state in KeyedStream.process(KeyedProcessFunction), or run the query without a checkpoint"
+                    + " location)");
+            }
+            if (restored != null) {
+                restore(checkpointed, node, operatorId, partition, partitions);
+            }
+            head.checkpointing(coordinator, coordinator.operator(operatorId, partition, partitions));
+        }
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
+    }
+
+    /** Loads one partition's operator from the restored checkpoint: the key groups it owns, every operator state. */
+    private void restore(CheckpointedOperator operator, PlanNode.KeyedNode<?, ?, ?> node, String operatorId, int partition,
+                         int partitions) {
+        KeyGroupRange range = KeyGroups.rangeOf(partition, options.maxParallelism(), partitions);
+        try {
+            for (int keyGroup : restored.keyGroups(operatorId)) {
+                if (range.contains(keyGroup)) {
+                    operator.restoreKeyGroup(keyGroup, new SnapshotInput(restored.readKeyGroup(operatorId, keyGroup)));
+                }
+            }
+            for (byte[] state : restored.operatorStates(operatorId)) {
+                operator.restoreOperatorState(new SnapshotInput(state));
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot restore '" + node.description() + "' (" + operatorId + ", partition "
+                + partition + ") from the checkpoint of epoch " + restored.epochId() + ": " + e.getMessage(), e);
+        }
     }
 
     private <K, I, O> void planLocalKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
@@ -259,7 +320,7 @@ final class Planner {
         exchange.inputsPlanned();
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
-            heads[p] = newHead(node, p, late, contexts[p], downstream);
+            heads[p] = newHead(node, ids.idOf(node), p, partitions, late, contexts[p], downstream);
             keyedContexts.add(contexts[p]);
         }
     }
@@ -286,7 +347,7 @@ final class Planner {
         }
         exchange.inputsPlanned();
         context.fuseInto(upstream.get(0));
-        heads[0] = newHead(node, 0, late, context, downstream);
+        heads[0] = newHead(node, ids.idOf(node), 0, 1, late, context, downstream);
         keyedContexts.add(context);
     }
 
@@ -298,7 +359,9 @@ final class Planner {
         planNode(node.input(), context -> {
             Link<T> next = downstream.apply(context);
             context.producesWatermarks = true;
-            return new WatermarkLink<>(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents);
+            WatermarkLink<T> link = new WatermarkLink<>(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents);
+            context.watermarkLinks.add(link);
+            return link;
         });
     }
 

@@ -6,12 +6,15 @@ import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.StreamingQueryException;
+import io.rivulet.engine.internal.checkpoint.Checkpoint;
+import io.rivulet.engine.internal.checkpoint.CheckpointStorage;
 import io.rivulet.engine.sink.Sink;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class QueryRuntime implements StreamingQuery {
     private static final System.Logger LOG = System.getLogger(QueryRuntime.class.getName());
 
-    private final UUID id = UUID.randomUUID();
+    /** Stable across restarts when the query has a checkpoint location (it is stored there). */
+    private volatile UUID id = UUID.randomUUID();
     private final UUID runId = UUID.randomUUID();
     private final QueryOptions options;
     private final QueryEvents events;
@@ -54,7 +58,8 @@ final class QueryRuntime implements StreamingQuery {
     private volatile long processAllCompleted;
     private volatile boolean sinkFinished;
     private Planner planner;
-    private EpochCommitter committer;
+    private CheckpointCoordinator coordinator;
+    private CheckpointStorage storage;
     private ProgressReporter progress;
     /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
     private ProgressPublisher publisher;
@@ -94,22 +99,37 @@ final class QueryRuntime implements StreamingQuery {
 
     private <T> void launch(PlanNode<T> root, Sink<T> typedSink) {
         int writers = Planner.producingTasks(root, options.defaultParallelism());
-        planner = new Planner(this, options);
-        committer = new EpochCommitter(typedSink, writers, this);
+        StatefulPlan plan = StatefulPlan.of(root, options);
+        Checkpoint restored = openCheckpoints(plan);
+        coordinator = new CheckpointCoordinator(List.of(typedSink), storage, restored, options.maxParallelism(),
+            options.minBatchesToRetain(), Map.of("runId", runId.toString(), "queryName", options.name()), coordinatorListener());
+        planner = new Planner(this, options, coordinator, plan, restored);
         try {
             typedSink.open(options.name(), writers, options.outputMode());
+            if (restored != null) {
+                typedSink.recover(restored.epochId(), storage.lastCommittedEpoch());
+            }
         } catch (Exception e) {
+            closeStorageQuietly(e);
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
             throw new IllegalStateException("query '" + options.name() + "': cannot open sink " + typedSink.description() + ": " + e.getMessage(), e);
         }
         try {
-            planner.plan(root, typedSink, committer);
+            planner.plan(root, typedSink);
             for (var late : planner.lateSinks.entrySet()) {
                 late.getKey().open(options.name() + "-late", late.getValue(), options.outputMode());
+                if (restored != null) {
+                    late.getKey().recover(restored.epochId(), storage.lastCommittedEpoch());
+                }
+                coordinator.addSink(late.getKey());
             }
             planner.openSources();
         } catch (Exception | Error e) {
             closeQuietly(planner.sourceTasks);
             closeSinkQuietly(e);
+            closeStorageQuietly(e);
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;
             }
@@ -119,8 +139,13 @@ final class QueryRuntime implements StreamingQuery {
         events.onStarted(this);
         if (options.microBatch()) {
             liveTasks.set(1);
-            startAgent(new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options)));
+            startAgent(new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options),
+                coordinator, restored == null ? null : restored.property(MicroBatchDriver.BATCH_WATERMARK)));
             return;
+        }
+        coordinator.start("rivulet-" + options.name() + "-checkpoint");
+        synchronized (threads) {
+            threads.add(coordinator.thread());
         }
         liveTasks.set(planner.totalTasks());
         publisher = new ProgressPublisher(this, progress, events, "rivulet-" + options.name() + "-progress");
@@ -288,12 +313,104 @@ final class QueryRuntime implements StreamingQuery {
 
     private void onAgentEnded() {
         if (liveTasks.decrementAndGet() == 0) {
+            finishCoordinator();
             finishPublisher();
             closeSinkQuietly(null);
+            closeStorageQuietly(null);
             events.onTerminated(this);
             terminated.countDown();
             synchronized (processAllLock) {
                 processAllLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Opens the checkpoint location, if the query has one, and loads the checkpoint to restart from.
+     *
+     * @return the newest complete checkpoint, or {@code null} (no location, or a first start)
+     * @throws IllegalArgumentException if the stateful plan differs from the checkpoint's
+     */
+    private Checkpoint openCheckpoints(StatefulPlan plan) {
+        Path location = options.checkpointLocation();
+        if (location == null) {
+            return null;
+        }
+        storage = CheckpointStorage.open(location, options.maxParallelism(), plan.fingerprint());
+        try {
+            String change = plan.differenceFrom(storage.storedFingerprint());
+            if (change != null) {
+                throw new IllegalArgumentException("query '" + options.name() + "' cannot restart from checkpoint location "
+                    + location + ": its stateful plan changed (" + change + "); state saved for one plan cannot serve"
+                    + " another: use a new checkpoint location, or restore the previous query");
+            }
+            id = storage.queryId();
+            Checkpoint restored = storage.latestComplete().orElse(null);
+            if (restored != null) {
+                for (var skipped : restored.skippedNewer()) {
+                    LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "': skipped a damaged checkpoint: "
+                        + skipped);
+                }
+                LOG.log(System.Logger.Level.INFO, "query '" + options.name() + "' restarts from the checkpoint of epoch "
+                    + restored.epochId() + " in " + location);
+            }
+            return restored;
+        } catch (RuntimeException e) {
+            closeStorageQuietly(e);
+            throw e;
+        }
+    }
+
+    private CheckpointCoordinator.Listener coordinatorListener() {
+        return new CheckpointCoordinator.Listener() {
+            @Override
+            public void onEpochCommitted(long epochId) {
+                QueryRuntime.this.onEpochCommitted(epochId);
+            }
+
+            @Override
+            public void onSinksFinished() {
+                onSinkFinished();
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                fail(cause);
+            }
+        };
+    }
+
+    /** Completes what the tasks left ready, unless the query failed, and stops the coordinator's thread. */
+    private void finishCoordinator() {
+        if (coordinator == null) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            coordinator.finish(aborted);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeStorageQuietly(Throwable primary) {
+        CheckpointStorage open = storage;
+        storage = null;
+        if (open == null) {
+            return;
+        }
+        try {
+            open.close();
+        } catch (RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "closing checkpoint location " + open.location() + " failed", e);
             }
         }
     }

@@ -24,6 +24,11 @@ final class QueryValidator {
 
     static void validate(PlanNode<?> root, Sink<?> sink, QueryOptions options) {
         OutputMode mode = options.outputMode();
+        if (sink.requiresCheckpointLocation() && options.checkpointLocation() == null) {
+            throw new IllegalArgumentException("sink " + sink.description() + " needs a checkpoint location (as in Spark:"
+                + " without one it cannot tell its committed output from a failed run's); set"
+                + " writeStream.checkpointLocation(dir) or option(\"checkpointLocation\", dir)");
+        }
         List<Stateful> stateful = new ArrayList<>();
         collect(root, stateful);
         for (Stateful s : stateful) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The end of a chain that feeds the sink: writes each record, records the end-to-end latency of
  * every record (or of every n-th, with latency sampling: the clock read costs ~20-40 ns) and reports
- * epoch ends to the {@link EpochCommitter}.
+ * epoch ends to the {@link CheckpointCoordinator}.
  *
  * <p>Not thread-safe; owned by the task running the chain. The latency recorder is single-writer
  * (this task) and read by the committer.
@@ -20,24 +20,25 @@ final class SinkLink<T> extends Link<T> {
     static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
 
     private final SinkWriter<T> writer;
-    private final int writerIndex;
-    private final EpochCommitter committer;
+    private final CheckpointCoordinator coordinator;
+    private final CheckpointCoordinator.Participant participant;
     private final TaskContext context;
     private final NanoClock clock;
     final SingleWriterRecorder latency = new SingleWriterRecorder(1, HIGHEST_TRACKABLE_NS, 3);
     final AtomicLong recordsOut = new AtomicLong();
     private long written;
-    private long lastEndedEpoch = -1;
+    private long lastEndedEpoch;
     private boolean wroteSinceEpochEnd;
 
     private final long sampleMask;
 
-    SinkLink(SinkWriter<T> writer, int writerIndex, EpochCommitter committer, TaskContext context, NanoClock clock,
-             int latencySampling) {
+    SinkLink(SinkWriter<T> writer, CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant,
+             TaskContext context, NanoClock clock, int latencySampling) {
         this.sampleMask = latencySampling - 1;
         this.writer = writer;
-        this.writerIndex = writerIndex;
-        this.committer = committer;
+        this.coordinator = coordinator;
+        this.participant = participant;
+        this.lastEndedEpoch = coordinator.firstEpoch() - 1;
         this.context = context;
         this.clock = clock;
     }
@@ -79,7 +80,7 @@ final class SinkLink<T> extends Link<T> {
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }
-        committer.writerEnded(writerIndex, epochId);
+        coordinator.epochEnded(participant, epochId, null, null);
     }
 
     /**
@@ -96,7 +97,7 @@ final class SinkLink<T> extends Link<T> {
 
     /** This writer will write no more; lets the sink commit without it. */
     void finish() {
-        committer.writerFinished(writerIndex);
+        coordinator.finished(participant);
     }
 
     TaskContext context() {

@@ -4,6 +4,8 @@ import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.EpochClock;
@@ -20,6 +22,7 @@ import org.agrona.concurrent.NanoClock;
  * thread-safe; owned by its agent thread.
  */
 final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
+    private static final int STATE_VERSION = 1;
     static final int POLL_LIMIT = 256;
 
     private final TaskContext context;
@@ -43,6 +46,12 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     private final long startNs;
     private final long startMs;
+    private CheckpointCoordinator coordinator;
+    private CheckpointCoordinator.Participant participant;
+    /** Whether each epoch end saves the reader's position and the chain's watermark state. */
+    private boolean savesState;
+    /** The reader's position in the restored checkpoint, while it opens; then {@code null}. */
+    private SnapshotInput restoredPosition;
 
     SourceTask(TaskContext context, Source<T> source, int partition, int numPartitions,
                NanoClock nanoClock, EpochClock epochClock, long epochIntervalNs, long startNs, long startMs) {
@@ -60,6 +69,65 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     void chain(Link<T> chain) {
         this.chain = chain;
+    }
+
+    /**
+     * Reports this partition's epoch ends to {@code coordinator}, with its state when the query takes
+     * checkpoints, and restores that state from {@code restored}. Called while planning, after
+     * {@link #chain}.
+     *
+     * @param coordinator completes the query's epochs
+     * @param participant this partition's registration
+     * @param restored what the restored checkpoint saved for this partition, or {@code null}
+     */
+    void checkpointing(CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant, byte[] restored) {
+        this.coordinator = coordinator;
+        this.participant = participant;
+        this.savesState = coordinator.checkpointing();
+        this.epoch = coordinator.firstEpoch();
+        if (restored != null) {
+            restoreState(restored);
+        }
+    }
+
+    /**
+     * What a checkpoint saves for a source partition: version, the chain's watermark generators
+     * (largest event time and last watermark each), then the reader's position (empty when the source
+     * is not replayable).
+     */
+    private byte[] savedState() {
+        SnapshotOutput out = new SnapshotOutput(64);
+        out.writeByte(STATE_VERSION);
+        java.util.List<WatermarkLink<?>> links = context.watermarkLinks;
+        out.writeVarInt(links.size());
+        for (WatermarkLink<?> link : links) {
+            out.writeLong(link.maxEventMs()).writeLong(link.emittedMs());
+        }
+        if (source.isReplayable()) {
+            reader.writePosition(out);
+        }
+        return out.toByteArray();
+    }
+
+    private void restoreState(byte[] saved) {
+        SnapshotInput in = new SnapshotInput(saved);
+        int version = in.readByte();
+        if (version != STATE_VERSION) {
+            throw new IllegalStateException("the checkpoint saved " + context.name + " in layout version " + version
+                + "; this version of Rivulet reads " + STATE_VERSION);
+        }
+        java.util.List<WatermarkLink<?>> links = context.watermarkLinks;
+        int count = in.readVarInt();
+        if (count != links.size()) {
+            throw new IllegalArgumentException("the checkpoint saved " + count + " withWatermark generators for "
+                + source.description() + ", the query has " + links.size() + ": the plan changed");
+        }
+        for (WatermarkLink<?> link : links) {
+            link.restore(in.readLong(), in.readLong());
+        }
+        if (source.isReplayable() && in.hasRemaining()) {
+            restoredPosition = new SnapshotInput(saved, saved.length - in.remaining(), in.remaining());
+        }
     }
 
     TaskContext context() {
@@ -117,8 +185,15 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     }
 
     private void endEpoch() throws Exception {
-        reader.onEpochEnd(epoch);
-        chain.onEpoch(epoch++);
+        endEpoch(epoch++);
+    }
+
+    private void endEpoch(long epochId) throws Exception {
+        reader.onEpochEnd(epochId);
+        if (coordinator != null) {
+            coordinator.epochEnded(participant, epochId, savesState ? savedState() : null, null);
+        }
+        chain.onEpoch(epochId);
     }
 
     private int notifyCommitted() throws Exception {
@@ -136,6 +211,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         finalEpoch = epoch;
         endEpoch();
         chain.onEnd();
+        if (coordinator != null) {
+            coordinator.finished(participant);
+        }
         context.recordsIn.lazySet(recordsRead);
     }
 
@@ -191,6 +269,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return nowMs;
     }
 
+    @Override
+    public SnapshotInput restoredPosition() {
+        return restoredPosition;
+    }
+
+    @Override
+    public boolean checkpointing() {
+        return savesState;
+    }
+
     /**
      * Opens this partition's reader, on the starting thread, before the task's thread starts.
      *
@@ -200,7 +288,11 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         // Every partition of the query opens at the same instant, so their schedules agree.
         nowNs = startNs;
         nowMs = startMs;
-        reader = source.open(this);
+        try {
+            reader = source.open(this);
+        } finally {
+            restoredPosition = null;
+        }
         if (reader == null) {
             throw new IllegalStateException("source " + source.description() + " opened a null reader");
         }
@@ -248,8 +340,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     /** Micro-batch: batch {@code batchId} ends on this task's chain. */
     void batchEnd(long batchId) throws Exception {
-        reader.onEpochEnd(batchId);
-        chain.onEpoch(batchId);
+        endEpoch(batchId);
     }
 
     /** Micro-batch: batch {@code batchId} is committed. */

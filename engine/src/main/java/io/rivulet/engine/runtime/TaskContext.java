@@ -34,6 +34,8 @@ final class TaskContext {
     private TaskContext owner = this;
     /** The tasks sharing this task's thread, if it hosts a keyed stage (set on the root context at start). */
     CoLocatedAgents coLocatedAgents;
+    /** The watermark generators of this task's chain, in plan order: their state goes into checkpoints. */
+    final java.util.List<WatermarkLink<?>> watermarkLinks = new java.util.ArrayList<>();
     /** Keyed stages fused into this task's thread; closed when the task ends. */
     final java.util.List<TaskContext> fused = new java.util.ArrayList<>();
 

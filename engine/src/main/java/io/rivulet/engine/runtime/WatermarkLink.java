@@ -26,6 +26,8 @@ final class WatermarkLink<T> extends Link<T> {
     private final AtomicLong futureEvents;
     private long maxEventMs = Long.MIN_VALUE;
     private long emittedMs = Long.MIN_VALUE;
+    /** Continuous: a restored watermark not yet sent downstream (the stages behind start without one). */
+    private boolean restoredPending;
 
     WatermarkLink(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next,
                   WatermarkTracker tracker, AtomicLong futureEvents) {
@@ -40,6 +42,9 @@ final class WatermarkLink<T> extends Link<T> {
 
     @Override
     public void emit(T record) {
+        if (restoredPending) {
+            sendRestored();
+        }
         long eventMs = eventTimeMs.applyAsLong(record);
         if (eventMs > maxEventMs) {
             advance(eventMs);
@@ -80,7 +85,46 @@ final class WatermarkLink<T> extends Link<T> {
 
     @Override
     void onEpoch(long epochId) {
+        if (restoredPending) {
+            sendRestored();
+        }
         next.onEpoch(epochId);
+    }
+
+    /** @return the largest event time seen, epoch ms ({@link Long#MIN_VALUE} before any), for checkpoints */
+    long maxEventMs() {
+        return maxEventMs;
+    }
+
+    /** @return the last watermark sent downstream (continuous), for checkpoints */
+    long emittedMs() {
+        return emittedMs;
+    }
+
+    /**
+     * Resumes from a checkpoint's state, before the first record. Continuous: the restored watermark
+     * goes downstream ahead of the first record or barrier, so a stage merging several inputs is not
+     * held back by an input that has nothing new. Micro-batch: the tracker learns the event time, so
+     * the driver computes the next batch's watermark as the failed run would have.
+     *
+     * @param maxEventMs the largest event time seen
+     * @param emittedMs the last watermark sent
+     */
+    void restore(long maxEventMs, long emittedMs) {
+        this.maxEventMs = maxEventMs;
+        this.emittedMs = emittedMs;
+        if (tracker != null) {
+            if (maxEventMs != Long.MIN_VALUE) {
+                tracker.observe(maxEventMs);
+            }
+        } else {
+            restoredPending = emittedMs != Long.MIN_VALUE;
+        }
+    }
+
+    private void sendRestored() {
+        restoredPending = false;
+        next.onWatermark(emittedMs);
     }
 
     @Override

@@ -162,6 +162,11 @@ class CheckpointCoordinatorTest {
             public void onSinksFinished() {
                 sinksFinished = true;
             }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                throw new AssertionError("the coordinator failed", cause);
+            }
         };
     }
 

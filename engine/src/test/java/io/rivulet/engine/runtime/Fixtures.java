@@ -17,7 +17,7 @@ final class Fixtures {
     /** @return a query that was never launched: its tasks can be built and driven by hand */
     static QueryRuntime unstartedQuery() {
         QueryOptions options = new QueryOptions("test", OutputMode.APPEND, QueryOptions.Execution.CONTINUOUS, 100_000_000L,
-            true, false, 0, NoOpIdleStrategy::new, 1, 1024, 1, 128, true, 30_000_000_000L,
+            true, false, 0, NoOpIdleStrategy::new, 1, 1024, 1, 128, true, 30_000_000_000L, null, 10,
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         return new QueryRuntime(options, null, null);
     }
