@@ -44,7 +44,7 @@ class WindowSnapshotContractTest {
             all.add(Arguments.of("sliding(10, 4) " + mode + (mode == OutputMode.APPEND ? " panes" : " per window"),
                 windows(WindowAssigner.sliding(10, 4), mode)));
             all.add(Arguments.of("sliding(9, 3, offset 1) " + mode, windows(WindowAssigner.sliding(9, 3, 1), mode)));
-            // SESSIONS all.add(Arguments.of("session(gap 3) " + mode, sessions(mode)));
+            all.add(Arguments.of("session(gap 3) " + mode, sessions(mode)));
         }
         return all.stream();
     }
