@@ -322,7 +322,8 @@ final class DynamicCodec implements StateCodec<Object> {
             case OBJECTS: {
                 Class<?> component = readClass(in);
                 int length = readLength(in, 1);
-                Object[] array = (Object[]) Array.newInstance(component, length);
+                Object[] array = component == Object.class ? new Object[length]
+                    : (Object[]) Array.newInstance(component, length);
                 for (int i = 0; i < length; i++) {
                     array[i] = read(in, next);
                 }
@@ -421,16 +422,16 @@ final class DynamicCodec implements StateCodec<Object> {
             return null;
         }
         Class<?> type = value.getClass();
-        if (type == Long.class || type == String.class || type == Integer.class || type == Double.class
-            || type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class
-            || type == Float.class || type == Instant.class || type == Duration.class || value instanceof Enum<?>) {
-            return value;
-        }
         if (type == long[].class) {
             return ((long[]) value).clone();
         }
         if (type == double[].class) {
             return ((double[]) value).clone();
+        }
+        if (type == Long.class || type == String.class || type == Integer.class || type == Double.class
+            || type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class
+            || type == Float.class || type == Instant.class || type == Duration.class || value instanceof Enum<?>) {
+            return value;
         }
         if (type == int[].class) {
             return ((int[]) value).clone();
@@ -448,7 +449,8 @@ final class DynamicCodec implements StateCodec<Object> {
         }
         int next = depth + 1;
         if (value instanceof Object[] array) {
-            Object[] copy = (Object[]) Array.newInstance(type.getComponentType(), array.length);
+            Object[] copy = type == Object[].class ? new Object[array.length]
+                : (Object[]) Array.newInstance(type.getComponentType(), array.length);
             for (int i = 0; i < array.length; i++) {
                 copy[i] = copy(array[i], next);
             }

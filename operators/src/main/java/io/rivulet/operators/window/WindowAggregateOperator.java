@@ -350,6 +350,7 @@ public final class WindowAggregateOperator<K, T, A, R>
      */
     @Override
     public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
+        Slice<K, A> slice = null;
         while (in.hasRemaining()) {
             byte tag = in.readByte();
             if (tag != WindowSnapshot.ENTRY) {
@@ -363,7 +364,9 @@ public final class WindowAggregateOperator<K, T, A, R>
             A accumulator = accumulatorCodec.read(in);
             Entry<K, A> entry;
             if (position >= 0) {
-                Slice<K, A> slice = sliceSlowPath(start);
+                if (slice == null || slice.startMs != start) {
+                    slice = sliceSlowPath(start);
+                }
                 if (slice.byKey.containsKey(key)) {
                     throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice in slice "
                         + slice.window);
