@@ -114,6 +114,7 @@ public final class StateCodecs {
      * snapshot names that is missing on restore fails with a {@link StateFormatException} naming it.
      * {@link StateCodec#copy} returns a deep copy (immutable values themselves).
      *
+     * @param <T> the static type the caller holds values as (the codec itself accepts any supported value)
      * @return the dynamic codec; {@link StateCodec#describe()} is {@code dynamic}
      */
     @SuppressWarnings("unchecked")
