@@ -124,6 +124,38 @@ class WindowSnapshotContractTest {
     }
 
     @Test
+    void shouldRestoreSessionWatermarkAsMinimumAndSumLateCounters() {
+        Function<Long, SessionWindowOperator<String, Event, long[], Long>> withWatermark = wm -> {
+            var op = new SessionWindowOperator<String, Event, long[], Long>(5, Event::ts, Aggregates.count(),
+                OutputMode.UPDATE, null, StateCodecs.strings(), StateCodecs.longArrays());
+            op.onWatermark(wm, r -> { });
+            op.process("a", new Event("a", 0, 1), r -> { });
+            op.process("b", new Event("b", wm, 1), r -> { });
+            op.onEpoch(0, r -> { });
+            return op;
+        };
+        KeyGroupBuffers first = KeyGroupBuffers.all(128);
+        withWatermark.apply(30L).snapshotState(0).writeTo(first);
+        KeyGroupBuffers second = KeyGroupBuffers.all(128);
+        withWatermark.apply(20L).snapshotState(0).writeTo(second);
+        var restored = new SessionWindowOperator<String, Event, long[], Long>(5, Event::ts, Aggregates.count(),
+            OutputMode.UPDATE, null, StateCodecs.strings(), StateCodecs.longArrays());
+        restored.restoreKeyGroup(io.rivulet.operators.state.KeyGroups.keyGroupOf("b", 128),
+            new SnapshotInput(first.keyGroupBytes(io.rivulet.operators.state.KeyGroups.keyGroupOf("b", 128))));
+        restored.restoreOperatorState(new SnapshotInput(first.operatorStateBytes()));
+        restored.restoreOperatorState(new SnapshotInput(second.operatorStateBytes()));
+        assertThat(restored.watermarkMs()).isEqualTo(20);
+        assertThat(restored.sessionCount()).isEqualTo(1);
+        StateMetrics metrics = new StateMetrics();
+        restored.stateMetrics(metrics);
+        assertThat(metrics.numRowsDroppedByWatermark()).isEqualTo(2);
+        List<WindowedValue<String, Long>> out = new ArrayList<>();
+        restored.process("b", new Event("b", 33, 1), out::add);
+        restored.onEpoch(1, out::add);
+        assertThat(out).containsExactly(new WindowedValue<>("b", new Window(30, 38), 2L));
+    }
+
+    @Test
     void shouldRejectOperatorStateOfADifferentWindow() {
         var tumbling = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
             Aggregates.count(), OutputMode.APPEND);
