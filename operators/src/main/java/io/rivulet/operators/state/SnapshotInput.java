@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 
 /**
  * Reads what a {@link SnapshotOutput} wrote. Every read checks the bounds: a snapshot that ends
@@ -18,6 +19,9 @@ public final class SnapshotInput {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] bytes;
+    /** The dynamic codec's class dictionary, rebuilt while reading; created on first use. */
+    private ArrayList<Class<?>> classes;
+    private boolean lastClassNew;
     private final int limit;
     private int position;
 
@@ -155,5 +159,30 @@ public final class SnapshotInput {
             throw new StateFormatException("snapshot ends early: " + needed + " bytes needed at position " + position
                 + ", " + (limit - position) + " left");
         }
+    }
+
+    /** The dictionary's next id is {@code type}: its name was just read. */
+    void registerClass(Class<?> type) {
+        if (classes == null) {
+            classes = new ArrayList<>();
+        }
+        classes.add(type);
+        lastClassNew = true;
+    }
+
+    /** Whether the last class read was defined there (its name read) rather than referred to by id. */
+    boolean lastClassWasNew() {
+        return lastClassNew;
+    }
+
+    /** The class the dictionary holds under {@code id}. */
+    Class<?> classById(int id) {
+        if (classes == null || id >= classes.size()) {
+            throw new StateFormatException("class id " + id + " at position " + position + " was never defined ("
+                + (classes == null ? 0 : classes.size()) + " classes read so far): the block is not read from its start,"
+                + " or it was not written by StateCodecs.dynamic()");
+        }
+        lastClassNew = false;
+        return classes.get(id);
     }
 }

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 
 /**
  * A growable byte buffer that state is written into: primitives little-endian, strings as UTF-8 with
@@ -19,6 +20,10 @@ public final class SnapshotOutput {
 
     private byte[] bytes;
     private int position;
+    /** Class ids of {@link StateCodecs#dynamic()}'s class dictionary; created on first use, emptied by reset. */
+    private IdentityHashMap<Class<?>, Integer> classIds;
+    private Class<?> lastClass;
+    private int lastClassId;
 
     /** An empty output of a small initial capacity. */
     public SnapshotOutput() {
@@ -165,9 +170,36 @@ public final class SnapshotOutput {
         return new SnapshotInput(bytes, 0, position);
     }
 
-    /** Empties the output, keeping its capacity. */
+    /** Empties the output, keeping its capacity, and forgets the classes written so far. */
     public void reset() {
         position = 0;
+        if (classIds != null) {
+            classIds.clear();
+        }
+        lastClass = null;
+    }
+
+    /**
+     * The dynamic codec's class dictionary: the id of a class already written to this output, or
+     * {@code -1} after giving it the next id (the caller then writes its name). A reader of the same
+     * bytes, read from the start, assigns the same ids in the same order
+     * ({@link SnapshotInput#registerClass}).
+     */
+    int classIdOrRegister(Class<?> type) {
+        if (type == lastClass) {
+            return lastClassId;
+        }
+        if (classIds == null) {
+            classIds = new IdentityHashMap<>();
+        }
+        Integer id = classIds.get(type);
+        if (id == null) {
+            classIds.put(type, classIds.size());
+            return -1;
+        }
+        lastClass = type;
+        lastClassId = id;
+        return id;
     }
 
     private void ensure(int more) {

@@ -5,7 +5,8 @@
  * partition of a keyed stage owns a contiguous range of them. A
  * {@link io.rivulet.operators.state.CheckpointedOperator} captures its state at an aligned barrier
  * and writes it per key group, with {@link io.rivulet.operators.state.StateCodec}s (never Java
- * serialization), so a checkpoint restores into any partition count:
+ * serialization; {@link io.rivulet.operators.state.StateCodecs#dynamic()} where the user gave
+ * none), so a checkpoint restores into any partition count:
  *
  * <pre>
  *  barrier e ─► operator.onEpoch(e) ─► operator.snapshotState(e) ─► OperatorSnapshot

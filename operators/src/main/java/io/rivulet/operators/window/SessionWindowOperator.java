@@ -7,10 +7,20 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Sneaky;
+import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.KeyGroupWriter;
+import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.StateCodecs;
+import io.rivulet.operators.state.StateFormatException;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
@@ -47,11 +57,22 @@ import java.util.function.ToLongFunction;
  *
  * <h2>State layout</h2>
  * Per key, an array of its sessions sorted by start (disjoint and not touching, hence also sorted by
- * end; usually one or two), found by binary search. A min-heap orders sessions by end so the
- * watermark finds the due ones without scanning keys; a session that grew keeps its old heap entry
- * and is pushed again with its new end when that entry comes due (one entry per session), and
- * entries of merged-away sessions are skipped. With a mutable accumulator, a record that extends
- * an existing session allocates nothing.
+ * end; usually one or two), found by binary search. A min-heap orders sessions by end, ties by push
+ * order, so the watermark finds the due ones without scanning keys; a session that grew keeps its
+ * old heap entry and is pushed again with its new end when that entry comes due (one entry per
+ * session), and entries of merged-away sessions are skipped. Keys are also linked in the order they
+ * first got a session, the order in which {@link OutputMode#COMPLETE} (and the end of input in
+ * {@link OutputMode#APPEND}) emits them. With a mutable accumulator, a record that extends an
+ * existing session allocates nothing.
+ *
+ * <h2>Snapshots</h2>
+ * As {@link WindowAggregateOperator}: {@link #snapshotState} copies each session (key, bounds, a deep
+ * copy of the accumulator, its heap entry's end and push sequence, its key's rank in the key order,
+ * and in UPDATE mode its place in the epoch's changed list) on the owner thread, and the snapshot
+ * writes them per key group later. Operator state is the watermark and the late-row counter
+ * (restored as the smallest watermark and the summed counters of the old partitions). Restore
+ * rebuilds each key's sorted sessions, the heap (same order: ties broken by push sequence) and the
+ * key order, so a restored operator emits exactly what the original would have.
  *
  * <p>Not thread-safe; owned by the partition worker.
  *
@@ -61,7 +82,7 @@ import java.util.function.ToLongFunction;
  * @param <R> result type
  */
 public final class SessionWindowOperator<K, T, A, R>
-    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator {
+    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator {
     /** Rough bytes per session: session object, its slot in the key's array and in the heap, accumulator. */
     private static final long SESSION_BYTES = 120;
     /** Rough bytes per key: the key's session array and its map slots. */
@@ -84,11 +105,24 @@ public final class SessionWindowOperator<K, T, A, R>
     private final ArrayList<Session<K, A>> changed = new ArrayList<>();
     private final LateGroups lateGroups = new LateGroups();
     private long watermarkMs = Long.MIN_VALUE;
+    /** Tie-break of the next heap entry: equal ends come out in push order. */
+    private long nextHeapSeq;
+    /** Keys in the order they first got a session (emit order of {@link #emitAll}). */
+    private KeySessions<K, A> firstKey;
+    private KeySessions<K, A> lastKey;
 
     private final StateCounters counters = new StateCounters();
 
+    private final StateCodec<K> keyCodec;
+    private final StateCodec<A> accumulatorCodec;
+    /** Keys restored but not yet linked in their order (restored key groups arrive in any order). */
+    private final ArrayList<KeySessions<K, A>> restoredKeys = new ArrayList<>();
+    private final ArrayList<RestoredChange<K, A>> restoredChanged = new ArrayList<>();
+    private boolean operatorStateRestored;
+
     /**
-     * Creates the operator with a static gap.
+     * Creates the operator with a static gap; keys and accumulators are snapshotted with
+     * {@link StateCodecs#dynamic()}.
      *
      * @param gapMs session gap in ms; &gt; 0
      * @param eventTimeMs reads a record's event time, epoch ms
@@ -104,8 +138,28 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     /**
+     * Creates the operator with a static gap and explicit codecs for its snapshots.
+     *
+     * @param gapMs session gap in ms; &gt; 0
+     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param fn the aggregate computed per session
+     * @param outputMode when rows are emitted and whether state is evicted
+     * @param lateOutput receives each late record; {@code null} drops them
+     * @param keyCodec writes keys into snapshots
+     * @param accumulatorCodec writes accumulators into snapshots; its {@code copy} must return an
+     *     independent copy of a mutable accumulator
+     * @throws IllegalArgumentException if {@code gapMs <= 0}
+     */
+    public SessionWindowOperator(long gapMs, ToLongFunction<? super T> eventTimeMs,
+                                 AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
+                                 Output<? super T> lateOutput, StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec) {
+        this(staticGap(gapMs), eventTimeMs, fn, outputMode, lateOutput, keyCodec, accumulatorCodec);
+    }
+
+    /**
      * Creates the operator with a gap per record (Spark's dynamic gap: {@code session_window(ts,
-     * gapExpression)}); records whose gap is {@code <= 0} are dropped.
+     * gapExpression)}); records whose gap is {@code <= 0} are dropped. Keys and accumulators are
+     * snapshotted with {@link StateCodecs#dynamic()}.
      *
      * @param gapMs reads a record's session gap in ms
      * @param eventTimeMs reads a record's event time, epoch ms
@@ -116,6 +170,26 @@ public final class SessionWindowOperator<K, T, A, R>
     public SessionWindowOperator(ToLongFunction<? super T> gapMs, ToLongFunction<? super T> eventTimeMs,
                                  AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
                                  Output<? super T> lateOutput) {
+        this(gapMs, eventTimeMs, fn, outputMode, lateOutput, StateCodecs.dynamic(), StateCodecs.dynamic());
+    }
+
+    /**
+     * Creates the operator with a gap per record and explicit codecs for its snapshots.
+     *
+     * @param gapMs reads a record's session gap in ms
+     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param fn the aggregate computed per session
+     * @param outputMode when rows are emitted and whether state is evicted
+     * @param lateOutput receives each late record; {@code null} drops them
+     * @param keyCodec writes keys into snapshots
+     * @param accumulatorCodec writes accumulators into snapshots; its {@code copy} must return an
+     *     independent copy of a mutable accumulator
+     */
+    public SessionWindowOperator(ToLongFunction<? super T> gapMs, ToLongFunction<? super T> eventTimeMs,
+                                 AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
+                                 Output<? super T> lateOutput, StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec) {
+        this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
+        this.accumulatorCodec = Objects.requireNonNull(accumulatorCodec, "accumulatorCodec");
         this.gapMs = Objects.requireNonNull(gapMs, "gapMs");
         this.eventTimeMs = Objects.requireNonNull(eventTimeMs, "eventTimeMs");
         this.fn = Objects.requireNonNull(fn, "fn");
@@ -146,8 +220,7 @@ public final class SessionWindowOperator<K, T, A, R>
         }
         KeySessions<K, A> sessions = byKey.get(key);
         if (sessions == null) {
-            sessions = new KeySessions<>();
-            byKey.put(key, sessions);
+            sessions = newKey(key);
         }
         Session<K, A> session = sessions.mergeInto(this, key, start, end);
         A updated = addChecked(session.accumulator, record);
@@ -167,6 +240,7 @@ public final class SessionWindowOperator<K, T, A, R>
         if (!evicts) {
             return;
         }
+        finishRestore();
         LongMinHeap<Session<K, A>> heap = sessionsByEnd;
         while (!heap.isEmpty() && heap.peekKey() <= watermarkMs) {
             Session<K, A> session = heap.peekValue();
@@ -175,7 +249,7 @@ public final class SessionWindowOperator<K, T, A, R>
                 continue;
             }
             if (session.endMs > watermarkMs) {
-                heap.push(session.endMs, session);
+                pushToHeap(session);
                 continue;
             }
             evict(session, out);
@@ -184,6 +258,7 @@ public final class SessionWindowOperator<K, T, A, R>
 
     @Override
     public void onEpoch(long epochId, Output<WindowedValue<K, R>> out) {
+        finishRestore();
         if (outputMode == OutputMode.UPDATE) {
             emitChanged(out);
         } else if (outputMode == OutputMode.COMPLETE) {
@@ -194,17 +269,165 @@ public final class SessionWindowOperator<K, T, A, R>
 
     @Override
     public void onEnd(Output<WindowedValue<K, R>> out) {
+        finishRestore();
         switch (outputMode) {
             case APPEND -> {
                 emitAll(out);
                 counters.removed(counters.total);
                 byKey.clear();
                 sessionsByEnd.clear();
+                firstKey = null;
+                lastKey = null;
             }
             case UPDATE -> emitChanged(out);
             case COMPLETE -> emitAll(out);
             default -> throw new IllegalStateException("unknown output mode " + outputMode);
         }
+    }
+
+    /**
+     * Copies every session (key, bounds, deep copy of the accumulator, heap entry, key order, changed
+     * position) on the owner thread; the snapshot writes them per key group later, on any thread,
+     * unaffected by further records.
+     *
+     * @param epochId the epoch that just ended
+     * @return the snapshot
+     */
+    @Override
+    public OperatorSnapshot snapshotState(long epochId) {
+        finishRestore();
+        SessionSnapshot<K, A> snapshot = new SessionSnapshot<>(keyCodec, accumulatorCodec, watermarkMs, counters.dropped,
+            (int) Math.min(Integer.MAX_VALUE - 8, counters.total + changed.size()));
+        IdentityHashMap<Session<K, A>, Integer> changedAt = null;
+        if (!changed.isEmpty()) {
+            changedAt = new IdentityHashMap<>();
+            for (int i = 0, n = changed.size(); i < n; i++) {
+                changedAt.put(changed.get(i), i);
+            }
+        }
+        int rank = 0;
+        for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next, rank++) {
+            for (int i = 0; i < sessions.size; i++) {
+                Session<K, A> session = sessions.items[i];
+                Integer at = changedAt == null ? null : changedAt.get(session);
+                snapshot.add(session, rank, at == null ? -1 : at, true, keyCodec.copy(session.key),
+                    accumulatorCodec.copy(session.accumulator));
+            }
+        }
+        for (int i = 0, n = changed.size(); i < n; i++) {
+            Session<K, A> session = changed.get(i);
+            if (session.state == EVICTED) {
+                // Evicted by the watermark in this epoch, still to be emitted at its end.
+                snapshot.add(session, -1, i, false, keyCodec.copy(session.key), accumulatorCodec.copy(session.accumulator));
+            }
+        }
+        return snapshot;
+    }
+
+    /**
+     * Loads one key group's sessions.
+     *
+     * @param keyGroup the key group
+     * @param in its bytes, as {@link #snapshotState}'s snapshot wrote them
+     * @throws StateFormatException if the bytes are not this operator's sessions
+     */
+    @Override
+    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
+        while (in.hasRemaining()) {
+            byte tag = in.readByte();
+            if (tag != SessionSnapshot.SESSION) {
+                throw new StateFormatException("key group " + keyGroup + ": expected a session (tag "
+                    + SessionSnapshot.SESSION + "), found tag " + tag);
+            }
+            long start = in.readLong();
+            long end = in.readLong();
+            long heapEndMs = in.readLong();
+            long heapSeq = in.readLong();
+            int rank = in.readVarInt() - 1;
+            int changedPosition = in.readVarInt() - 1;
+            K key = keyCodec.read(in);
+            A accumulator = accumulatorCodec.read(in);
+            if (end <= start) {
+                throw new StateFormatException("key group " + keyGroup + ": session [" + start + ", " + end + ") of key "
+                    + key + " is empty");
+            }
+            Session<K, A> session = new Session<>(key, start, end, accumulator, counters.newRowGeneration());
+            if (rank >= 0) {
+                KeySessions<K, A> sessions = byKey.get(key);
+                if (sessions == null) {
+                    sessions = new KeySessions<>();
+                    sessions.restoredRank = rank;
+                    byKey.put(key, sessions);
+                    restoredKeys.add(sessions);
+                }
+                sessions.insertRestored(session);
+                counters.added();
+                if (evicts) {
+                    session.heapEndMs = heapEndMs;
+                    session.heapSeq = heapSeq;
+                    sessionsByEnd.push(heapEndMs, heapSeq, session);
+                    nextHeapSeq = Math.max(nextHeapSeq, heapSeq + 1);
+                }
+            } else {
+                session.state = EVICTED;
+            }
+            if (changedPosition >= 0) {
+                session.changed = true;
+                restoredChanged.add(new RestoredChange<>(session, changedPosition));
+            }
+        }
+    }
+
+    /**
+     * Merges one old partition's watermark (the smallest wins) and late-row counter (summed).
+     *
+     * @param in the bytes
+     * @throws StateFormatException if they are not this operator's
+     */
+    @Override
+    public void restoreOperatorState(SnapshotInput in) {
+        byte tag = in.readByte();
+        if (tag != SessionSnapshot.OPERATOR_STATE) {
+            throw new StateFormatException("expected session operator state (tag " + SessionSnapshot.OPERATOR_STATE
+                + "), found tag " + tag);
+        }
+        long savedWatermarkMs = in.readLong();
+        watermarkMs = operatorStateRestored ? Math.min(watermarkMs, savedWatermarkMs) : savedWatermarkMs;
+        operatorStateRestored = true;
+        counters.dropped += in.readLong();
+    }
+
+    /** Links restored keys in their original order, ahead of keys added since; orders the changed list. */
+    private void finishRestore() {
+        if (restoredKeys.isEmpty() && restoredChanged.isEmpty()) {
+            return;
+        }
+        restoredKeys.sort(Comparator.comparingInt(k -> k.restoredRank));
+        KeySessions<K, A> laterFirst = firstKey;
+        KeySessions<K, A> laterLast = lastKey;
+        firstKey = null;
+        lastKey = null;
+        for (KeySessions<K, A> sessions : restoredKeys) {
+            link(sessions);
+        }
+        if (laterFirst != null) {
+            if (lastKey == null) {
+                firstKey = laterFirst;
+            } else {
+                lastKey.next = laterFirst;
+                laterFirst.previous = lastKey;
+            }
+            lastKey = laterLast;
+        }
+        restoredKeys.clear();
+        restoredChanged.sort(Comparator.comparingInt(RestoredChange::position));
+        ArrayList<Session<K, A>> later = new ArrayList<>(changed);
+        changed.clear();
+        for (RestoredChange<K, A> change : restoredChanged) {
+            changed.add(change.session());
+        }
+        changed.addAll(later);
+        restoredChanged.clear();
     }
 
     @Override
@@ -248,10 +471,50 @@ public final class SessionWindowOperator<K, T, A, R>
         }
         Session<K, A> session = new Session<>(key, start, end, accumulator, counters.newRowGeneration());
         if (evicts) {
-            sessionsByEnd.push(end, session);
+            pushToHeap(session);
         }
         counters.added();
         return session;
+    }
+
+    private void pushToHeap(Session<K, A> session) {
+        long seq = nextHeapSeq++;
+        session.heapEndMs = session.endMs;
+        session.heapSeq = seq;
+        sessionsByEnd.push(session.endMs, seq, session);
+    }
+
+    private KeySessions<K, A> newKey(K key) {
+        KeySessions<K, A> sessions = new KeySessions<>();
+        byKey.put(key, sessions);
+        link(sessions);
+        return sessions;
+    }
+
+    private void link(KeySessions<K, A> sessions) {
+        sessions.previous = lastKey;
+        sessions.next = null;
+        if (lastKey == null) {
+            firstKey = sessions;
+        } else {
+            lastKey.next = sessions;
+        }
+        lastKey = sessions;
+    }
+
+    private void unlink(KeySessions<K, A> sessions) {
+        if (sessions.previous == null) {
+            firstKey = sessions.next;
+        } else {
+            sessions.previous.next = sessions.next;
+        }
+        if (sessions.next == null) {
+            lastKey = sessions.previous;
+        } else {
+            sessions.next.previous = sessions.previous;
+        }
+        sessions.previous = null;
+        sessions.next = null;
     }
 
     private void mergedAway(Session<K, A> session) {
@@ -291,6 +554,7 @@ public final class SessionWindowOperator<K, T, A, R>
         sessions.remove(session);
         if (sessions.size == 0) {
             byKey.remove(session.key);
+            unlink(sessions);
         }
         session.state = EVICTED;
         counters.removed(1);
@@ -312,7 +576,7 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     private void emitAll(Output<WindowedValue<K, R>> out) {
-        for (KeySessions<K, A> sessions : byKey.values()) {
+        for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
             for (int i = 0; i < sessions.size; i++) {
                 emit(sessions.items[i], out);
             }
@@ -328,6 +592,10 @@ public final class SessionWindowOperator<K, T, A, R>
         @SuppressWarnings("unchecked")
         Session<K, A>[] items = new Session[2];
         int size;
+        KeySessions<K, A> previous;
+        KeySessions<K, A> next;
+        /** The key's place in the key order of the snapshot it was restored from, until linked. */
+        int restoredRank;
 
         /**
          * Returns the session that {@code [start, end)} joins, after merging every session it
@@ -375,6 +643,17 @@ public final class SessionWindowOperator<K, T, A, R>
             return low;
         }
 
+        /** Adds a restored session in its place; it must not touch another. */
+        void insertRestored(Session<K, A> session) {
+            int index = firstEndingAtOrAfter(session.startMs);
+            if (index < size && items[index].startMs <= session.endMs) {
+                throw new StateFormatException("restored session [" + session.startMs + ", " + session.endMs
+                    + ") of key " + session.key + " overlaps or touches [" + items[index].startMs + ", "
+                    + items[index].endMs + ")");
+            }
+            insert(index, session);
+        }
+
         private void insert(int index, Session<K, A> session) {
             if (size == items.length) {
                 items = Arrays.copyOf(items, size * 2);
@@ -404,6 +683,9 @@ public final class SessionWindowOperator<K, T, A, R>
         long generation;
         boolean changed;
         int state = LIVE;
+        /** The end and push sequence of this session's heap entry. */
+        long heapEndMs;
+        long heapSeq;
         private Window window;
 
         Session(K key, long startMs, long endMs, A accumulator, long generation) {
@@ -429,6 +711,84 @@ public final class SessionWindowOperator<K, T, A, R>
                 window = w;
             }
             return w;
+        }
+    }
+
+    /** A restored session and its place in the changed list, until put in order. */
+    private record RestoredChange<K, A>(Session<K, A> session, int position) {
+    }
+
+    /**
+     * The sessions copied at a barrier, serialised per key group by {@link #writeTo}. Written once,
+     * by any thread; holds no reference to live state.
+     */
+    private static final class SessionSnapshot<K, A> implements OperatorSnapshot {
+        static final byte SESSION = 1;
+        static final byte OPERATOR_STATE = 2;
+
+        private final StateCodec<K> keyCodec;
+        private final StateCodec<A> accumulatorCodec;
+        private final long watermarkMs;
+        private final long dropped;
+        /** Per session: start, end, heap end, heap sequence. */
+        private long[] longs;
+        /** Per session: key rank (-1: evicted, only still to be emitted), changed position (-1: none). */
+        private int[] ints;
+        private Object[] keys;
+        private Object[] accumulators;
+        private int size;
+
+        SessionSnapshot(StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec, long watermarkMs, long dropped,
+                        int capacity) {
+            this.keyCodec = keyCodec;
+            this.accumulatorCodec = accumulatorCodec;
+            this.watermarkMs = watermarkMs;
+            this.dropped = dropped;
+            int initial = Math.max(16, capacity);
+            longs = new long[4 * initial];
+            ints = new int[2 * initial];
+            keys = new Object[initial];
+            accumulators = new Object[initial];
+        }
+
+        void add(Session<?, ?> session, int rank, int changedPosition, boolean held, Object key, Object accumulator) {
+            if (size == keys.length) {
+                int grown = size * 2;
+                longs = Arrays.copyOf(longs, 4 * grown);
+                ints = Arrays.copyOf(ints, 2 * grown);
+                keys = Arrays.copyOf(keys, grown);
+                accumulators = Arrays.copyOf(accumulators, grown);
+            }
+            longs[4 * size] = session.startMs;
+            longs[4 * size + 1] = session.endMs;
+            longs[4 * size + 2] = session.heapEndMs;
+            longs[4 * size + 3] = session.heapSeq;
+            ints[2 * size] = held ? rank : -1;
+            ints[2 * size + 1] = changedPosition;
+            keys[size] = key;
+            accumulators[size] = accumulator;
+            size++;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void writeTo(KeyGroupWriter writer) {
+            for (int i = 0; i < size; i++) {
+                K key = (K) keys[i];
+                SnapshotOutput out = writer.forKey(key);
+                out.writeByte(SESSION).writeLong(longs[4 * i]).writeLong(longs[4 * i + 1]).writeLong(longs[4 * i + 2])
+                    .writeLong(longs[4 * i + 3]).writeVarInt(ints[2 * i] + 1).writeVarInt(ints[2 * i + 1] + 1);
+                keyCodec.write(key, out);
+                accumulatorCodec.write((A) accumulators[i], out);
+            }
+            writer.operatorState().writeByte(OPERATOR_STATE).writeLong(watermarkMs).writeLong(dropped);
+        }
+
+        @Override
+        public void release() {
+            keys = null;
+            accumulators = null;
+            size = 0;
         }
     }
 }

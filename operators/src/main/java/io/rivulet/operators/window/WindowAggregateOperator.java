@@ -7,11 +7,21 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Sneaky;
+import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.KeyGroupWriter;
+import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.StateCodecs;
+import io.rivulet.operators.state.StateFormatException;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
@@ -63,6 +73,22 @@ import java.util.function.ToLongFunction;
  *       (key, window) rows.</li>
  * </ul>
  *
+ * <h2>Snapshots</h2>
+ * {@link #snapshotState} copies the state on the owner thread: per (key, slice) entry, the key and a
+ * deep copy of the accumulator ({@link StateCodec#copy}), with the entry's position in its slice
+ * (and, mid-epoch in UPDATE mode, in the changed list); the returned snapshot serialises the copy
+ * per key group when the runtime writes it, on any thread. Copying rather than copy-on-write keeps
+ * {@link #process} exactly as it was (no snapshot-version check per record, and accumulators stay
+ * mutable in place); the price is O(state) on the owner thread at each barrier. Each key group holds
+ * {@code (slice start, position, changed position, key, accumulator)} entries written with the key
+ * and accumulator codecs; operator state holds the slice layout, the watermark and the late-row
+ * counter. Restore rebuilds every slice with its entries in their original order (entries restored
+ * from several key groups are put back in order at the next watermark, epoch or end), so a
+ * restored operator emits exactly what the original would have. After rescaling, the watermark is
+ * the smallest of the old partitions' and the counters are summed. A snapshot may be taken between
+ * any two calls (a barrier is the contract); only the per-epoch de-duplication of the late-group
+ * metric is not saved.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -71,7 +97,7 @@ import java.util.function.ToLongFunction;
  * @param <R> result type
  */
 public final class WindowAggregateOperator<K, T, A, R>
-    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator {
+    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator {
     /** Rough bytes per entry: entry object, map slots, list slot and a small accumulator. */
     private static final long ENTRY_BYTES = 112;
     /** Rough bytes per slice: slice state, its map and list, the window, heap and map slots. */
@@ -103,8 +129,15 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     private final StateCounters counters = new StateCounters();
 
+    private final StateCodec<K> keyCodec;
+    private final StateCodec<A> accumulatorCodec;
+    /** Entries restored but not yet put in their slice's order (restored key groups arrive in any order). */
+    private final ArrayList<Restored<K, A>> restoredEntries = new ArrayList<>();
+    private final ArrayList<Restored<K, A>> restoredChanged = new ArrayList<>();
+    private boolean operatorStateRestored;
+
     /**
-     * Creates the operator.
+     * Creates the operator, with explicit codecs for its snapshots.
      *
      * @param assigner which windows a record belongs to
      * @param eventTimeMs reads a record's event time, epoch ms
@@ -112,15 +145,21 @@ public final class WindowAggregateOperator<K, T, A, R>
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each record that was late for all its windows, once; {@code null}
      *     drops them
+     * @param keyCodec writes keys into snapshots
+     * @param accumulatorCodec writes accumulators into snapshots; its {@code copy} must return an
+     *     independent copy of a mutable accumulator
      */
     public WindowAggregateOperator(WindowAssigner assigner, ToLongFunction<? super T> eventTimeMs,
                                    AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
-                                   Output<? super T> lateOutput) {
+                                   Output<? super T> lateOutput, StateCodec<K> keyCodec,
+                                   StateCodec<A> accumulatorCodec) {
         this.assigner = Objects.requireNonNull(assigner, "assigner");
         this.eventTimeMs = Objects.requireNonNull(eventTimeMs, "eventTimeMs");
         this.fn = Objects.requireNonNull(fn, "fn");
         this.outputMode = Objects.requireNonNull(outputMode, "outputMode");
         this.lateOutput = lateOutput;
+        this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
+        this.accumulatorCodec = Objects.requireNonNull(accumulatorCodec, "accumulatorCodec");
         this.dropsLate = outputMode != OutputMode.COMPLETE;
         this.tracksChanges = outputMode == OutputMode.UPDATE;
         this.sizeMs = assigner.sizeMs();
@@ -134,7 +173,24 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     /**
-     * Creates the operator; late records are dropped (and counted).
+     * Creates the operator; keys and accumulators are snapshotted with {@link StateCodecs#dynamic()}.
+     *
+     * @param assigner which windows a record belongs to
+     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param fn the aggregate computed per key and window
+     * @param outputMode when rows are emitted and whether state is evicted
+     * @param lateOutput receives each record that was late for all its windows, once; {@code null}
+     *     drops them
+     */
+    public WindowAggregateOperator(WindowAssigner assigner, ToLongFunction<? super T> eventTimeMs,
+                                   AggregateFunction<? super T, A, R> fn, OutputMode outputMode,
+                                   Output<? super T> lateOutput) {
+        this(assigner, eventTimeMs, fn, outputMode, lateOutput, StateCodecs.dynamic(), StateCodecs.dynamic());
+    }
+
+    /**
+     * Creates the operator; late records are dropped (and counted); keys and accumulators are
+     * snapshotted with {@link StateCodecs#dynamic()}.
      *
      * @param assigner which windows a record belongs to
      * @param eventTimeMs reads a record's event time, epoch ms
@@ -197,6 +253,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (watermarkMs <= this.watermarkMs) {
             return;
         }
+        finishRestore();
         long previousMs = this.watermarkMs;
         this.watermarkMs = watermarkMs;
         if (outputMode == OutputMode.COMPLETE) {
@@ -215,6 +272,7 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     @Override
     public void onEpoch(long epochId, Output<WindowedValue<K, R>> out) {
+        finishRestore();
         if (outputMode == OutputMode.UPDATE) {
             emitChanged(out);
         } else if (outputMode == OutputMode.COMPLETE) {
@@ -225,6 +283,7 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     @Override
     public void onEnd(Output<WindowedValue<K, R>> out) {
+        finishRestore();
         switch (outputMode) {
             case APPEND -> {
                 if (panes) {
@@ -241,6 +300,150 @@ public final class WindowAggregateOperator<K, T, A, R>
             case COMPLETE -> emitAll(out);
             default -> throw new IllegalStateException("unknown output mode " + outputMode);
         }
+    }
+
+    /**
+     * Copies the state (keys, deep copies of the accumulators, their order) on the owner thread; the
+     * snapshot writes it per key group later, on any thread, unaffected by further records.
+     *
+     * @param epochId the epoch that just ended
+     * @return the snapshot
+     */
+    @Override
+    public OperatorSnapshot snapshotState(long epochId) {
+        finishRestore();
+        WindowSnapshot<K, A> snapshot = new WindowSnapshot<>(keyCodec, accumulatorCodec, sliceMs, panes, watermarkMs,
+            counters.dropped, (int) Math.min(Integer.MAX_VALUE - 8, counters.total + changed.size()));
+        IdentityHashMap<Entry<K, A>, Integer> changedAt = null;
+        if (!changed.isEmpty()) {
+            changedAt = new IdentityHashMap<>();
+            for (int i = 0, n = changed.size(); i < n; i++) {
+                changedAt.put(changed.get(i), i);
+            }
+        }
+        for (Slice<K, A> slice : slices.values()) {
+            ArrayList<Entry<K, A>> entries = slice.entries;
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                Entry<K, A> entry = entries.get(i);
+                Integer at = changedAt == null ? null : changedAt.get(entry);
+                snapshot.add(slice.startMs, i, at == null ? -1 : at, keyCodec.copy(entry.key),
+                    accumulatorCodec.copy(entry.accumulator));
+            }
+        }
+        for (int i = 0, n = changed.size(); i < n; i++) {
+            Entry<K, A> entry = changed.get(i);
+            if (!isHeld(entry)) {
+                // Evicted by the watermark in this epoch, still to be emitted at its end.
+                snapshot.add(entry.window.startMs(), -1, i, keyCodec.copy(entry.key),
+                    accumulatorCodec.copy(entry.accumulator));
+            }
+        }
+        return snapshot;
+    }
+
+    /**
+     * Loads one key group's entries into their slices.
+     *
+     * @param keyGroup the key group
+     * @param in its bytes, as {@link #snapshotState}'s snapshot wrote them
+     * @throws StateFormatException if the bytes are not this operator's entries
+     */
+    @Override
+    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
+        Slice<K, A> slice = null;
+        while (in.hasRemaining()) {
+            byte tag = in.readByte();
+            if (tag != WindowSnapshot.ENTRY) {
+                throw new StateFormatException("key group " + keyGroup + ": expected a window entry (tag "
+                    + WindowSnapshot.ENTRY + "), found tag " + tag);
+            }
+            long start = in.readLong();
+            int position = in.readVarInt() - 1;
+            int changedPosition = in.readVarInt() - 1;
+            K key = keyCodec.read(in);
+            A accumulator = accumulatorCodec.read(in);
+            Entry<K, A> entry;
+            if (position >= 0) {
+                if (slice == null || slice.startMs != start) {
+                    slice = sliceSlowPath(start);
+                }
+                if (slice.byKey.containsKey(key)) {
+                    throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice in slice "
+                        + slice.window);
+                }
+                entry = new Entry<>(key, slice.window, accumulator, counters.newRowGeneration());
+                slice.byKey.put(key, entry);
+                counters.added();
+                restoredEntries.add(new Restored<>(slice, entry, position));
+            } else {
+                entry = new Entry<>(key, new Window(start, start + sliceMs), accumulator, counters.newRowGeneration());
+            }
+            if (changedPosition >= 0) {
+                entry.changed = true;
+                restoredChanged.add(new Restored<>(null, entry, changedPosition));
+            }
+        }
+    }
+
+    /**
+     * Merges one old partition's watermark (the smallest wins) and late-row counter (summed).
+     *
+     * @param in the bytes
+     * @throws StateFormatException if they are not this operator's, or were written by a differently
+     *     configured one (another window size or output mode)
+     */
+    @Override
+    public void restoreOperatorState(SnapshotInput in) {
+        byte tag = in.readByte();
+        if (tag != WindowSnapshot.OPERATOR_STATE) {
+            throw new StateFormatException("expected window operator state (tag " + WindowSnapshot.OPERATOR_STATE
+                + "), found tag " + tag);
+        }
+        long savedSliceMs = in.readLong();
+        boolean savedPanes = in.readBoolean();
+        if (savedSliceMs != sliceMs || savedPanes != panes) {
+            throw new StateFormatException("the snapshot holds " + (savedPanes ? "panes" : "windows") + " of "
+                + savedSliceMs + " ms, this operator " + (panes ? "panes" : "windows") + " of " + sliceMs
+                + " ms: the window or the output mode changed");
+        }
+        long savedWatermarkMs = in.readLong();
+        watermarkMs = operatorStateRestored ? Math.min(watermarkMs, savedWatermarkMs) : savedWatermarkMs;
+        operatorStateRestored = true;
+        counters.dropped += in.readLong();
+    }
+
+    private boolean isHeld(Entry<K, A> entry) {
+        Slice<K, A> slice = slices.get(entry.window.startMs());
+        return slice != null && slice.byKey.get(entry.key) == entry;
+    }
+
+    /** Puts restored entries in their original order, ahead of any added since the restore. */
+    private void finishRestore() {
+        if (restoredEntries.isEmpty() && restoredChanged.isEmpty()) {
+            return;
+        }
+        restoredEntries.sort(Comparator.<Restored<K, A>>comparingLong(r -> r.slice.startMs).thenComparingInt(r -> r.position));
+        ArrayList<Entry<K, A>> later = new ArrayList<>();
+        for (int i = 0, n = restoredEntries.size(); i < n; ) {
+            Slice<K, A> slice = restoredEntries.get(i).slice;
+            later.clear();
+            later.addAll(slice.entries);
+            slice.entries.clear();
+            for (; i < n && restoredEntries.get(i).slice == slice; i++) {
+                slice.entries.add(restoredEntries.get(i).entry);
+            }
+            slice.entries.addAll(later);
+        }
+        restoredEntries.clear();
+        restoredChanged.sort(Comparator.comparingInt(r -> r.position));
+        later.clear();
+        later.addAll(changed);
+        changed.clear();
+        for (Restored<K, A> r : restoredChanged) {
+            changed.add(r.entry);
+        }
+        changed.addAll(later);
+        restoredChanged.clear();
     }
 
     @Override
@@ -489,6 +692,86 @@ public final class WindowAggregateOperator<K, T, A, R>
             this.window = window;
             this.accumulator = accumulator;
             this.generation = generation;
+        }
+    }
+
+    /** A restored entry and its position in its slice (or in the changed list), until put in order. */
+    private record Restored<K, A>(Slice<K, A> slice, Entry<K, A> entry, int position) {
+    }
+
+    /**
+     * The state copied at a barrier: parallel arrays of entries, serialised per key group by
+     * {@link #writeTo}. Written once, by any thread; holds no reference to live state.
+     */
+    private static final class WindowSnapshot<K, A> implements OperatorSnapshot {
+        static final byte ENTRY = 1;
+        static final byte OPERATOR_STATE = 1;
+
+        private final StateCodec<K> keyCodec;
+        private final StateCodec<A> accumulatorCodec;
+        private final long sliceMs;
+        private final boolean panes;
+        private final long watermarkMs;
+        private final long dropped;
+        private long[] starts;
+        private int[] positions;
+        private int[] changedPositions;
+        private Object[] keys;
+        private Object[] accumulators;
+        private int size;
+
+        WindowSnapshot(StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec, long sliceMs, boolean panes,
+                       long watermarkMs, long dropped, int capacity) {
+            this.keyCodec = keyCodec;
+            this.accumulatorCodec = accumulatorCodec;
+            this.sliceMs = sliceMs;
+            this.panes = panes;
+            this.watermarkMs = watermarkMs;
+            this.dropped = dropped;
+            int initial = Math.max(16, capacity);
+            starts = new long[initial];
+            positions = new int[initial];
+            changedPositions = new int[initial];
+            keys = new Object[initial];
+            accumulators = new Object[initial];
+        }
+
+        void add(long start, int position, int changedPosition, Object key, Object accumulator) {
+            if (size == starts.length) {
+                int grown = size * 2;
+                starts = Arrays.copyOf(starts, grown);
+                positions = Arrays.copyOf(positions, grown);
+                changedPositions = Arrays.copyOf(changedPositions, grown);
+                keys = Arrays.copyOf(keys, grown);
+                accumulators = Arrays.copyOf(accumulators, grown);
+            }
+            starts[size] = start;
+            positions[size] = position;
+            changedPositions[size] = changedPosition;
+            keys[size] = key;
+            accumulators[size] = accumulator;
+            size++;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void writeTo(KeyGroupWriter writer) {
+            for (int i = 0; i < size; i++) {
+                K key = (K) keys[i];
+                SnapshotOutput out = writer.forKey(key);
+                out.writeByte(ENTRY).writeLong(starts[i]).writeVarInt(positions[i] + 1).writeVarInt(changedPositions[i] + 1);
+                keyCodec.write(key, out);
+                accumulatorCodec.write((A) accumulators[i], out);
+            }
+            writer.operatorState().writeByte(OPERATOR_STATE).writeLong(sliceMs).writeBoolean(panes)
+                .writeLong(watermarkMs).writeLong(dropped);
+        }
+
+        @Override
+        public void release() {
+            keys = null;
+            accumulators = null;
+            size = 0;
         }
     }
 }

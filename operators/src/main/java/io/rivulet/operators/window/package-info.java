@@ -15,7 +15,9 @@
  *
  * <p>Windows are {@link io.rivulet.operators.window.Window}s {@code [start, end)} in epoch ms; output
  * rows are {@link io.rivulet.operators.window.WindowedValue}s. Both operators are single-threaded
- * state machines owned by one partition worker and report
- * {@link io.rivulet.operators.StateMetrics}.
+ * state machines owned by one partition worker, report
+ * {@link io.rivulet.operators.StateMetrics} and are
+ * {@link io.rivulet.operators.state.CheckpointedOperator}s: a barrier snapshot copies their entries
+ * and writes them per key group later; restore rebuilds slices, heaps and emit order exactly.
  */
 package io.rivulet.operators.window;

@@ -1,0 +1,126 @@
+package io.rivulet.operators.window;
+
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.function.Aggregates;
+import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.OperatorSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a barrier snapshot of 1 M (key, window) entries costs: {@code snapshotState} on the owner
+ * thread (the copy), {@code writeTo} (serialisation per key group, on the writer's thread) and a
+ * restore into a fresh instance, for count ({@code long[]}) and count+sum ({@code Object[]} of two
+ * {@code long[]}) accumulators with {@link io.rivulet.operators.state.StateCodecs#dynamic()} codecs,
+ * and for 1 M sessions. Prints the best of 5 rounds.
+ *
+ * <p>Off by default; run with
+ * {@code mvn -q -B -pl operators test -Dtest=WindowSnapshotCostCheck -Drivulet.perf=true}.
+ */
+@EnabledIfSystemProperty(named = "rivulet.perf", matches = "true")
+class WindowSnapshotCostCheck {
+    private static final int KEYS = 100_000;
+    private static final int WINDOWS = 10;
+    private static final Integer[] BOXED = new Integer[KEYS];
+
+    static {
+        for (int k = 0; k < KEYS; k++) {
+            BOXED[k] = k;
+        }
+    }
+
+    record Event(long ts, long value) {
+    }
+
+    @Test
+    void shouldReportSnapshotCostOfAMillionWindowEntries() {
+        measure("tumbling, long[] count", () -> tumbling(Aggregates.count(), true),
+            () -> tumbling(Aggregates.count(), false));
+        AggregateFunction<Event, Object[], List<Object>> countSum = Aggregates.of(Aggregates.count(),
+            Aggregates.sumLong(Event::value));
+        measure("tumbling, Object[] count+sum", () -> tumbling(countSum, true), () -> tumbling(countSum, false));
+        measure("sessions, long[] count", () -> sessions(true), () -> sessions(false));
+    }
+
+    private <A> WindowAggregateOperator<Integer, Event, A, ?> tumbling(AggregateFunction<Event, A, ?> fn, boolean fill) {
+        var op = new WindowAggregateOperator<Integer, Event, A, Object>(WindowAssigner.tumbling(10), Event::ts,
+            castResult(fn), OutputMode.COMPLETE);
+        Event[] events = new Event[WINDOWS];
+        for (int w = 0; w < WINDOWS; w++) {
+            events[w] = new Event(w * 10L, 1);
+        }
+        for (int k = 0; fill && k < KEYS; k++) {
+            for (int w = 0; w < WINDOWS; w++) {
+                op.process(BOXED[k], events[w], r -> { });
+            }
+        }
+        return op;
+    }
+
+    private SessionWindowOperator<Integer, Event, long[], Long> sessions(boolean fill) {
+        var op = new SessionWindowOperator<Integer, Event, long[], Long>(5, Event::ts, Aggregates.count(),
+            OutputMode.APPEND, null);
+        Event[] events = new Event[WINDOWS];
+        for (int w = 0; w < WINDOWS; w++) {
+            events[w] = new Event(w * 10L, 1);
+        }
+        for (int k = 0; fill && k < KEYS; k++) {
+            for (int w = 0; w < WINDOWS; w++) {
+                op.process(BOXED[k], events[w], r -> { });
+            }
+        }
+        return op;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A> AggregateFunction<Event, A, Object> castResult(AggregateFunction<Event, A, ?> fn) {
+        return (AggregateFunction<Event, A, Object>) fn;
+    }
+
+    private void measure(String name, Supplier<? extends CheckpointedOperator> filled,
+                         Supplier<? extends CheckpointedOperator> empty) {
+        CheckpointedOperator op = filled.get();
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(128);
+        long bestCopyNs = Long.MAX_VALUE;
+        long bestWriteNs = Long.MAX_VALUE;
+        long bestRestoreNs = Long.MAX_VALUE;
+        long bytes = 0;
+        for (int round = 0; round < 5; round++) {
+            buffers.reset();
+            long t0 = System.nanoTime();
+            OperatorSnapshot snapshot = op.snapshotState(round);
+            long t1 = System.nanoTime();
+            snapshot.writeTo(buffers);
+            long t2 = System.nanoTime();
+            snapshot.release();
+            CheckpointedOperator fresh = empty.get();
+            long t3 = System.nanoTime();
+            buffers.restoreInto(fresh, buffers.range());
+            long t4 = System.nanoTime();
+            bestCopyNs = Math.min(bestCopyNs, t1 - t0);
+            bestWriteNs = Math.min(bestWriteNs, t2 - t1);
+            bestRestoreNs = Math.min(bestRestoreNs, t4 - t3);
+            if (Boolean.getBoolean("rivulet.perf.verbose")) {
+                System.out.printf("  round %d: copy %.1f ms, write %.1f ms, restore %.1f ms%n", round, (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6, (t4 - t3) / 1e6);
+            }
+            bytes = 0;
+            for (int g = 0; g < 128; g++) {
+                byte[] b = buffers.keyGroupBytes(g);
+                bytes += b == null ? 0 : b.length;
+            }
+        }
+        assertThat(bytes).isPositive();
+        System.out.printf("%-32s %d entries: snapshotState (owner thread) %6.1f ms, writeTo %6.1f ms, %5.1f MB,"
+                + " restore %6.1f ms%n", name, KEYS * WINDOWS, bestCopyNs / 1e6,
+            bestWriteNs / 1e6, bytes / 1e6, bestRestoreNs / 1e6);
+    }
+
+}
