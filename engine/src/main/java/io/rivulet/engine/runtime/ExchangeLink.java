@@ -134,8 +134,8 @@ final class ExchangeLink<K, T> extends Link<T> {
     }
 
     @Override
-    void onEnd() {
-        publishControl(Slot.END, 0);
+    void onEnd(boolean flush) {
+        publishControl(Slot.END, flush ? Slot.END_FLUSH : Slot.END_STOP);
     }
 
     private void publishControl(int kind, long value) {

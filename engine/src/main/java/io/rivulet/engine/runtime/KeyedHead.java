@@ -73,18 +73,26 @@ final class KeyedHead<K, I, O> {
         next.onEpoch(epochId);
     }
 
-    void onEnd() {
-        operator.onEnd(next);
-        if (participant != null) {
+    /**
+     * Every input ended ({@code flush}: the operator emits what it still holds) or the query stops
+     * (the operator keeps its state, which the last barrier's snapshot saved).
+     */
+    void onEnd(boolean flush) {
+        if (flush) {
+            operator.onEnd(next);
+        }
+        if (participant != null && flush) {
             // What the end of input flushed goes out in one more epoch (see SinkLink.onEnd); the state
             // after the flush stands for this partition from then on, so a restart does not flush again.
             coordinator.epochEnded(participant, lastEpochId + 1, null, checkpointed.snapshotState(lastEpochId + 1));
+        }
+        if (participant != null) {
             coordinator.finished(participant);
         }
         if (lateLink != null) {
-            lateLink.onEnd();
+            lateLink.onEnd(flush);
         }
-        next.onEnd();
+        next.onEnd(flush);
     }
 
     /**

@@ -25,6 +25,12 @@ abstract class Link<T> implements Output<T> {
      */
     abstract void onEpoch(long epochId);
 
-    /** Every input ended: flush and pass the end on. */
-    abstract void onEnd();
+    /**
+     * Every input ended, or the query stops: pass the end on. Only the end of a bounded input closes
+     * open state (windows are flushed); a stop leaves the state as the last barrier saw it, so that a
+     * restart from its checkpoint resumes where it stopped.
+     *
+     * @param flush whether the input ended ({@code true}) rather than the query stopping
+     */
+    abstract void onEnd(boolean flush);
 }

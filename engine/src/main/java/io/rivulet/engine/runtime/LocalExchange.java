@@ -17,6 +17,8 @@ import java.util.function.Function;
  * runs the upstream tasks.
  */
 final class LocalExchange {
+    /** Whether an input ended because the query stops: then the stage keeps its state (no flush). */
+    private boolean stopped;
     private final KeyedHead<?, ?, ?>[] heads;
     private final TaskContext[] contexts;
     private final int[] partitionByKeyGroup;
@@ -80,7 +82,8 @@ final class LocalExchange {
             }
 
             @Override
-            void onEnd() {
+            void onEnd(boolean flush) {
+                stopped |= !flush;
                 ended[input] = true;
                 endedCount++;
                 if (watermarks.onEnded(input)) {
@@ -89,7 +92,7 @@ final class LocalExchange {
                 completeEpochIfAligned();
                 if (endedCount == ended.length) {
                     for (KeyedHead<?, ?, ?> head : heads) {
-                        head.onEnd();
+                        head.onEnd(!stopped);
                     }
                 }
             }

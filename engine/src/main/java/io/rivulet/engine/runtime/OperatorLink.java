@@ -34,8 +34,10 @@ final class OperatorLink<I, O> extends Link<I> {
     }
 
     @Override
-    void onEnd() {
-        operator.onEnd(next);
-        next.onEnd();
+    void onEnd(boolean flush) {
+        if (flush) {
+            operator.onEnd(next);
+        }
+        next.onEnd(flush);
     }
 }

@@ -37,6 +37,8 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private int budget;
     private long recordsTaken;
     private boolean finished;
+    /** Whether an input ended because the query stops rather than because its input ended. */
+    private boolean stopped;
 
     /**
      * @param context the task's context
@@ -92,7 +94,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         }
         if (endedCount == inputs.length) {
             finished = true;
-            head.onEnd();
+            head.onEnd(!stopped);
             throw new AgentTerminationException();
         }
         context.flushExchanges();
@@ -146,6 +148,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 return false;
             }
             case Slot.END -> {
+                stopped |= slot.value == Slot.END_STOP;
                 ended[currentInput] = true;
                 endedCount++;
                 if (watermarks.onEnded(currentInput)) {

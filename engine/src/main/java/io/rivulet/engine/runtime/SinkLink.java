@@ -88,7 +88,7 @@ final class SinkLink<T> extends Link<T> {
      * to one more epoch, which this writer ends before finishing so that the sink commits them.
      */
     @Override
-    void onEnd() {
+    void onEnd(boolean flush) {
         if (wroteSinceEpochEnd) {
             onEpoch(lastEndedEpoch + 1);
         }

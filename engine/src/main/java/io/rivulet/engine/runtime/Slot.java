@@ -11,6 +11,10 @@ final class Slot {
     static final int WATERMARK = 1;
     static final int BARRIER = 2;
     static final int END = 3;
+    /** {@link #value} of an {@link #END}: the input ended, open state is flushed. */
+    static final long END_FLUSH = 1;
+    /** {@link #value} of an {@link #END}: the query stops, open state is kept for a restart. */
+    static final long END_STOP = 0;
 
     int kind;
     Object key;

@@ -147,7 +147,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         nowMs = epochClock.time();
         context.ingestNs = nowNs;
         if (query.isStopRequested()) {
-            finish();
+            finish(false);
             return 1;
         }
         int work = notifyCommitted();
@@ -158,7 +158,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         }
         int polled = reader.poll(this, POLL_LIMIT);
         if (polled == SourceReader.END_OF_INPUT) {
-            finish();
+            finish(true);
             return work + 1;
         }
         context.flushExchanges();
@@ -206,11 +206,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return 0;
     }
 
-    private void finish() throws Exception {
+    /**
+     * Ends the epoch in progress and sends the end down the chain.
+     *
+     * @param inputEnded whether the input ended (stages flush what they hold) rather than the query stopping
+     */
+    private void finish(boolean inputEnded) throws Exception {
         finished = true;
         finalEpoch = epoch;
         endEpoch();
-        chain.onEnd();
+        chain.onEnd(inputEnded);
         if (coordinator != null) {
             coordinator.finished(participant);
         }

@@ -128,7 +128,7 @@ final class WatermarkLink<T> extends Link<T> {
     }
 
     @Override
-    void onEnd() {
-        next.onEnd();
+    void onEnd(boolean flush) {
+        next.onEnd(flush);
     }
 }

@@ -48,7 +48,7 @@ final class Fixtures {
         }
 
         Input end() {
-            return publish(Slot.END, null, null, 0);
+            return publish(Slot.END, null, null, Slot.END_FLUSH);
         }
 
         private Input publish(int kind, Object key, Object record, long value) {

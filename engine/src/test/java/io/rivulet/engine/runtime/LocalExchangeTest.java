@@ -59,14 +59,14 @@ class LocalExchangeTest {
         a.onWatermark(500);
         b.onWatermark(20);
         b.onEpoch(0);
-        b.onEnd();
+        b.onEnd(true);
         assertThat(out.take()).containsExactly("wm:20", "wm:500");
         a.emit("x");
         a.onEpoch(0);
         assertThat(out.take()).containsExactly("r:x", "epoch:0");
         a.onEpoch(1);
         assertThat(out.take()).containsExactly("epoch:1");
-        a.onEnd();
+        a.onEnd(true);
         assertThat(out.take()).containsExactly("end");
     }
 
@@ -79,9 +79,9 @@ class LocalExchangeTest {
         a.onWatermark(500);
         b.onWatermark(20);
         assertThat(out.take()).containsExactly("wm:20");
-        b.onEnd();
+        b.onEnd(true);
         assertThat(out.take()).containsExactly("wm:500");
-        a.onEnd();
+        a.onEnd(true);
         assertThat(out.take()).containsExactly("end");
     }
 

@@ -26,7 +26,7 @@ final class RecordingLink<T> extends Link<T> {
     }
 
     @Override
-    void onEnd() {
+    void onEnd(boolean flush) {
         events.add("end");
     }
 
