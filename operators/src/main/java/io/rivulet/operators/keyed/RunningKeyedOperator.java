@@ -106,11 +106,15 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     @Override
     public final void process(K key, T record, Output<O> out) {
         backend.setCurrentKey(key);
-        S updated = updateChecked(state.value(), record);
+        S current = state.value();
+        S updated = updateChecked(current, record);
         if (updated == null) {
             throw new NullPointerException("aggregation returned null state for key " + key);
         }
-        state.update(updated);
+        if (updated != current) {
+            // An accumulator updated in place needs no write: value() returned one no snapshot shares.
+            state.update(updated);
+        }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
         } else if (emitPolicy == EmitPolicy.ON_EPOCH && changed.add(key)) {

@@ -51,6 +51,8 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
     private final KeyGroupRange range;
     private final int rangeStart;
     private final int groupCount;
+    /** {@code maxParallelism - 1} if it is a power of two (the default, 128), else -1. */
+    private final int groupMask;
     private final ArrayList<StateTable> tables = new ArrayList<>();
     private final HashMap<String, StateTable> byName = new HashMap<>();
     private final HashMap<String, Object> handles = new HashMap<>();
@@ -62,7 +64,6 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
     private long currentLongKey;
     private boolean longKey;
     private int currentGroup = -1;
-    private int keySerial;
     private int version;
     private long processingTimeMs;
 
@@ -81,6 +82,7 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
         this.range = range;
         this.rangeStart = range.start();
         this.groupCount = range.size();
+        this.groupMask = Integer.bitCount(maxParallelism) == 1 ? maxParallelism - 1 : -1;
         this.timers = new KeyedTimers<>(this);
     }
 
@@ -113,8 +115,7 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
         } else {
             longKey = false;
         }
-        currentGroup = groupIndex(KeyGroups.keyGroupOf(key, maxParallelism));
-        keySerial++;
+        currentGroup = groupIndex(keyGroupOfHash(KeyGroups.stableHash(key)));
     }
 
     /**
@@ -128,8 +129,7 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
         currentKey = null;
         currentLongKey = key;
         longKey = true;
-        currentGroup = groupIndex(KeyGroups.keyGroupOf(key, maxParallelism));
-        keySerial++;
+        currentGroup = groupIndex(keyGroupOfHash(KeyGroups.stableHash(key)));
     }
 
     /**
@@ -250,7 +250,6 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
      */
     public OperatorSnapshot snapshotState(long epochId) {
         version++;
-        keySerial++;
         int n = tables.size();
         StateTable[] frozenTables = tables.toArray(new StateTable[n]);
         Object[][] frozen = new Object[n][];
@@ -366,12 +365,18 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
         return currentLongKey;
     }
 
-    int keySerial() {
-        return keySerial;
-    }
-
     int version() {
         return version;
+    }
+
+    /**
+     * {@link KeyGroups#keyGroupOfHash}, without an integer division when {@code maxParallelism} is a
+     * power of two: modulo a power of two up to 2^30 keeps the low bits, so reducing by the constant
+     * 2^30 (which the JIT turns into a mask) and then masking gives the same key group.
+     */
+    int keyGroupOfHash(int hash) {
+        return groupMask >= 0 ? KeyGroups.keyGroupOfHash(hash, 1 << 30) & groupMask
+            : KeyGroups.keyGroupOfHash(hash, maxParallelism);
     }
 
     private int groupIndex(int keyGroup) {

@@ -134,8 +134,14 @@ final class ObjectStateTable extends StateTable {
         Entry e = map.get(key);
         updated++;
         if (e != null && e.version == backend.version()) {
-            e.value = value;
-            e.expiresAtMs = expiry();
+            // Reference stores into old entries cost a GC write barrier: skip them when nothing changes
+            // (an accumulator updated in place).
+            if (e.value != value) {
+                e.value = value;
+            }
+            if (ttlMs != 0) {
+                e.expiresAtMs = expiry();
+            }
             return e;
         }
         if (e == null) {
@@ -317,22 +323,15 @@ final class ObjectStateTable extends StateTable {
     /** {@link ValueState} over this table. */
     static final class Value<V> implements ValueState<V> {
         private final ObjectStateTable table;
-        private final KeyedStateBackend<?> backend;
-        // The entry of the last value() call, reused by an update() of the same key in the same version.
-        private Entry cached;
-        private int cachedKeySerial;
 
         Value(ObjectStateTable table) {
             this.table = table;
-            this.backend = table.backend;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public V value() {
             Entry e = table.find(true);
-            cached = e;
-            cachedKeySerial = backend.keySerial();
             return e == null ? null : (V) e.value;
         }
 
@@ -342,26 +341,16 @@ final class ObjectStateTable extends StateTable {
                 clear();
                 return;
             }
-            Entry e = cached;
-            if (e != null && cachedKeySerial == backend.keySerial() && e.version == backend.version()) {
-                e.value = value;
-                e.expiresAtMs = table.expiry();
-                table.updated++;
-                return;
-            }
-            cached = table.put(value);
-            cachedKeySerial = backend.keySerial();
+            table.put(value);
         }
 
         @Override
         public void clear() {
-            cached = null;
             table.remove();
         }
 
         @Override
         public boolean exists() {
-            cached = null; // find may remove an expired entry
             return table.find(false) != null;
         }
     }

@@ -302,6 +302,18 @@ class KeyedStateBackendTest {
         assertThat(metrics.numRowsUpdated()).isZero();
     }
 
+    @Test
+    void shouldComputeTheSameKeyGroupAsKeyGroupsForEveryMaxParallelism() {
+        for (int max : new int[] {1, 2, 7, 100, 128, 1 << 15}) {
+            KeyedStateBackend<String> b = new KeyedStateBackend<>(StateCodecs.strings(), max, new KeyGroupRange(0, max));
+            for (int k = -5000; k < 5000; k++) {
+                int hash = k * 0x9E3779B9;
+                assertThat(b.keyGroupOfHash(hash)).isEqualTo(KeyGroups.keyGroupOfHash(hash, max));
+            }
+            assertThat(b.keyGroupOfHash(Integer.MIN_VALUE)).isEqualTo(KeyGroups.keyGroupOfHash(Integer.MIN_VALUE, max));
+        }
+    }
+
     // ---- long keys ----
 
     @Test
