@@ -31,6 +31,19 @@ public interface KeyedOperator<K, I, O> {
     }
 
     /**
+     * Called with the processing time: the wall-clock time of the runtime's injected clock, read once
+     * by the runtime, never by the operator. The runtime calls it at most once per duty cycle
+     * (continuous mode) or once per batch (micro-batch mode), so an operator sees processing time
+     * advance in steps; it fires processing-time timers and expires state TTL against it. The time
+     * passed never decreases.
+     *
+     * @param nowMs processing time in epoch milliseconds
+     * @param out where results it causes (fired timers) go
+     */
+    default void onProcessingTime(long nowMs, Output<O> out) {
+    }
+
+    /**
      * See {@link Operator#onEpoch(long, Output)}.
      *
      * @param epochId the epoch that ends

@@ -2,6 +2,8 @@ package io.rivulet.operators.keyed;
 
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.StateCodec;
 
 import java.util.Objects;
 
@@ -24,7 +26,32 @@ public final class KeyedAggregateOperator<K, T, A, R> extends RunningKeyedOperat
      * @param emitPolicy when results are emitted
      */
     public KeyedAggregateOperator(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy) {
-        super(emitPolicy);
+        this(fn, emitPolicy, null, null);
+    }
+
+    /**
+     * @param fn the aggregate
+     * @param emitPolicy when results are emitted
+     * @param keyCodec writes the keys in snapshots; {@code null} for the default codec
+     * @param accumulatorCodec writes and copies the accumulators; {@code null} for the default codec
+     */
+    public KeyedAggregateOperator(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy, StateCodec<K> keyCodec,
+                                  StateCodec<A> accumulatorCodec) {
+        super(emitPolicy, keyCodec, accumulatorCodec);
+        this.fn = Objects.requireNonNull(fn, "fn");
+    }
+
+    /**
+     * @param fn the aggregate
+     * @param emitPolicy when results are emitted
+     * @param keyCodec writes the keys in snapshots; {@code null} for the default codec
+     * @param accumulatorCodec writes and copies the accumulators; {@code null} for the default codec
+     * @param maxParallelism the number of key groups
+     * @param range the key groups this partition owns
+     */
+    public KeyedAggregateOperator(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy, StateCodec<K> keyCodec,
+                                  StateCodec<A> accumulatorCodec, int maxParallelism, KeyGroupRange range) {
+        super(emitPolicy, keyCodec, accumulatorCodec, maxParallelism, range);
         this.fn = Objects.requireNonNull(fn, "fn");
     }
 

@@ -1,6 +1,8 @@
 package io.rivulet.operators.keyed;
 
 import io.rivulet.operators.function.ReduceFunction;
+import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.StateCodec;
 
 import java.util.Objects;
 
@@ -21,7 +23,32 @@ public final class KeyedReduceOperator<K, T> extends RunningKeyedOperator<K, T, 
      * @param emitPolicy when reduced values are emitted
      */
     public KeyedReduceOperator(ReduceFunction<T> fn, EmitPolicy emitPolicy) {
-        super(emitPolicy);
+        this(fn, emitPolicy, null, null);
+    }
+
+    /**
+     * @param fn combines the reduced value with a new record
+     * @param emitPolicy when reduced values are emitted
+     * @param keyCodec writes the keys in snapshots; {@code null} for the default codec
+     * @param valueCodec writes and copies the reduced values; {@code null} for the default codec
+     */
+    public KeyedReduceOperator(ReduceFunction<T> fn, EmitPolicy emitPolicy, StateCodec<K> keyCodec,
+                               StateCodec<T> valueCodec) {
+        super(emitPolicy, keyCodec, valueCodec);
+        this.fn = Objects.requireNonNull(fn, "fn");
+    }
+
+    /**
+     * @param fn combines the reduced value with a new record
+     * @param emitPolicy when reduced values are emitted
+     * @param keyCodec writes the keys in snapshots; {@code null} for the default codec
+     * @param valueCodec writes and copies the reduced values; {@code null} for the default codec
+     * @param maxParallelism the number of key groups
+     * @param range the key groups this partition owns
+     */
+    public KeyedReduceOperator(ReduceFunction<T> fn, EmitPolicy emitPolicy, StateCodec<K> keyCodec,
+                               StateCodec<T> valueCodec, int maxParallelism, KeyGroupRange range) {
+        super(emitPolicy, keyCodec, valueCodec, maxParallelism, range);
         this.fn = Objects.requireNonNull(fn, "fn");
     }
 

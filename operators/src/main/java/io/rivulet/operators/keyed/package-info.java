@@ -1,10 +1,13 @@
 /**
  * Per-key stateful operators. Records reach them with their key already extracted by the
- * runtime's exchange, and each instance owns the state of the keys routed to its partition.
+ * runtime's exchange, and each instance owns the state of the keys routed to its partition. The
+ * running aggregations keep it in a {@link io.rivulet.operators.state.KeyedStateBackend}, so it is
+ * snapshotted per key group at barriers and restored into any partition count.
  *
  * <pre>
- *   (key, record) ──► state.get(key) ──► update ──► emit now        (EmitPolicy.EVERY_RECORD)
- *                                          └──────► emit at barrier  (EmitPolicy.ON_EPOCH)
+ *   (key, record) ──► backend.setCurrentKey(key) ──► state.value() ──► update ──► emit now   (EVERY_RECORD)
+ *                                                                        └──────► emit at barrier (ON_EPOCH,
+ *                                                                                 ALL_ON_EPOCH)
  * </pre>
  */
 package io.rivulet.operators.keyed;

@@ -14,5 +14,13 @@
  *                                       KeyGroupWriter: key group g ─► SnapshotOutput ─► checkpoint file
  *  restart  ─► fresh operator.restoreKeyGroup(g, SnapshotInput) for g in the partition's range
  * </pre>
+ *
+ * <p>Keyed state lives in a {@link io.rivulet.operators.state.KeyedStateBackend} (one per operator
+ * instance): handles ({@link io.rivulet.operators.state.ValueState},
+ * {@link io.rivulet.operators.state.ListState}, {@link io.rivulet.operators.state.MapState},
+ * {@link io.rivulet.operators.state.LongValueState}) named by
+ * {@link io.rivulet.operators.state.StateDescriptor}s act on the current key; maps are kept per key
+ * group and snapshotted copy-on-write; {@link io.rivulet.operators.state.KeyedTimers} are per key
+ * group too.
  */
 package io.rivulet.operators.state;

@@ -1,0 +1,253 @@
+package io.rivulet.operators.process;
+
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.StatefulOperator;
+import io.rivulet.operators.function.Sneaky;
+import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.DefaultCodecs;
+import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroupWriter;
+import io.rivulet.operators.state.KeyGroups;
+import io.rivulet.operators.state.KeyedStateBackend;
+import io.rivulet.operators.state.KeyedTimers;
+import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.TimeDomain;
+
+import java.util.HashMap;
+import java.util.Objects;
+
+/**
+ * Runs a {@link KeyedProcessFunction}: sets each record's key as the current key of its
+ * {@link KeyedStateBackend}, fires timers as the watermark and the processing time advance, and
+ * snapshots the keyed state and timers per key group.
+ *
+ * <p>Operator state (not per key): the current watermark and the last processing time passed in;
+ * after rescaling, the restored watermark is the minimum over the old partitions and the processing
+ * time the maximum (time never goes back, and the runtime passes a fresh one soon). {@link #onEnd} fires nothing: event-time timers still pending at
+ * the end of a bounded input fire only if the runtime advances the watermark to them first.
+ *
+ * <p>Not thread-safe; owned by the partition worker.
+ *
+ * @param <K> key type
+ * @param <I> input record type
+ * @param <O> main output record type
+ */
+public final class KeyedProcessOperator<K, I, O>
+    implements KeyedOperator<K, I, O>, CheckpointedOperator, StatefulOperator, KeyedTimers.Handler {
+    private final KeyedProcessFunction<K, I, O> function;
+    private final KeyedStateBackend<K> backend;
+    private final SideOutputs sideOutputs;
+    private final HashMap<OutputTag<?>, Output<?>> resolved = new HashMap<>();
+    private final ContextImpl context = new ContextImpl();
+    private boolean open;
+    private long watermarkMs = Long.MIN_VALUE;
+    private boolean watermarkRestored;
+    private long processingTimeMs;
+    private Output<O> timerOut;
+
+    /**
+     * @param function the user function
+     * @param keyCodec writes the keys in snapshots
+     * @param maxParallelism the number of key groups
+     * @param range the key groups this partition owns
+     * @param sideOutputs resolves side output tags ({@link SideOutputs#NONE} if there are none)
+     */
+    public KeyedProcessOperator(KeyedProcessFunction<K, I, O> function, StateCodec<K> keyCodec, int maxParallelism,
+                                KeyGroupRange range, SideOutputs sideOutputs) {
+        this.function = Objects.requireNonNull(function, "function");
+        this.backend = new KeyedStateBackend<>(keyCodec, maxParallelism, range);
+        this.sideOutputs = Objects.requireNonNull(sideOutputs, "sideOutputs");
+    }
+
+    /**
+     * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys written with
+     * {@link DefaultCodecs#defaultCodec()}, without side outputs.
+     *
+     * @param function the user function
+     */
+    public KeyedProcessOperator(KeyedProcessFunction<K, I, O> function) {
+        this(function, DefaultCodecs.defaultCodec(), KeyGroups.DEFAULT_MAX_PARALLELISM,
+            new KeyGroupRange(0, KeyGroups.DEFAULT_MAX_PARALLELISM), SideOutputs.NONE);
+    }
+
+    /**
+     * @return the keyed state (for tests and metrics)
+     */
+    public KeyedStateBackend<K> backend() {
+        return backend;
+    }
+
+    @Override
+    public void process(K key, I record, Output<O> out) {
+        ensureOpen();
+        backend.setCurrentKey(key);
+        context.domain = null;
+        try {
+            function.processElement(record, context, out);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
+        }
+    }
+
+    @Override
+    public void onWatermark(long watermarkMs, Output<O> out) {
+        ensureOpen();
+        if (watermarkMs <= this.watermarkMs) {
+            return;
+        }
+        this.watermarkMs = watermarkMs;
+        timerOut = out;
+        backend.timers().advanceWatermark(watermarkMs, this);
+        timerOut = null;
+    }
+
+    @Override
+    public void onProcessingTime(long nowMs, Output<O> out) {
+        ensureOpen();
+        processingTimeMs = Math.max(processingTimeMs, nowMs);
+        timerOut = out;
+        backend.timers().advanceProcessingTime(processingTimeMs, this);
+        timerOut = null;
+    }
+
+    /**
+     * Fires one timer into the user function; called by the timers with the timer's key current.
+     *
+     * @param timestampMs the timer's timestamp
+     * @param domain its time domain
+     */
+    @Override
+    public void onTimer(long timestampMs, TimeDomain domain) {
+        context.domain = domain;
+        try {
+            function.onTimer(timestampMs, context, timerOut);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
+        } finally {
+            context.domain = null;
+        }
+    }
+
+    @Override
+    public OperatorSnapshot snapshotState(long epochId) {
+        OperatorSnapshot keyed = backend.snapshotState(epochId);
+        long watermark = watermarkMs;
+        long processingTime = processingTimeMs;
+        return new OperatorSnapshot() {
+            @Override
+            public void writeTo(KeyGroupWriter writer) {
+                keyed.writeTo(writer);
+                writer.operatorState().writeLong(watermark).writeLong(processingTime);
+            }
+
+            @Override
+            public void release() {
+                keyed.release();
+            }
+        };
+    }
+
+    @Override
+    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
+        backend.restoreKeyGroup(keyGroup, in);
+    }
+
+    @Override
+    public void restoreOperatorState(SnapshotInput in) {
+        long restored = in.readLong();
+        watermarkMs = watermarkRestored ? Math.min(watermarkMs, restored) : restored;
+        watermarkRestored = true;
+        processingTimeMs = Math.max(processingTimeMs, in.readLong());
+        backend.setProcessingTimeMs(processingTimeMs);
+    }
+
+    @Override
+    public void stateMetrics(StateMetrics into) {
+        backend.stateMetrics(into);
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            open = true;
+            try {
+                function.open(backend);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw Sneaky.rethrow(e);
+            }
+        }
+    }
+
+    private final class ContextImpl implements KeyedProcessFunction.Context<K, O>, TimerService {
+        TimeDomain domain;
+
+        @Override
+        public K currentKey() {
+            return backend.currentKey();
+        }
+
+        @Override
+        public long currentWatermarkMs() {
+            return watermarkMs;
+        }
+
+        @Override
+        public long currentProcessingTimeMs() {
+            return processingTimeMs;
+        }
+
+        @Override
+        public TimerService timerService() {
+            return this;
+        }
+
+        @Override
+        public TimeDomain timeDomain() {
+            return domain;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <X> void output(OutputTag<X> tag, X value) {
+            Output<X> out = (Output<X>) resolved.get(tag);
+            if (out == null) {
+                out = sideOutputs.outputFor(tag);
+                if (out == null) {
+                    throw new IllegalArgumentException("no side output named '" + tag.name()
+                        + "': the plan does not consume this OutputTag");
+                }
+                resolved.put(tag, out);
+            }
+            out.emit(value);
+        }
+
+        @Override
+        public void registerEventTimeTimer(long timestampMs) {
+            backend.timers().register(TimeDomain.EVENT_TIME, timestampMs);
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long timestampMs) {
+            backend.timers().register(TimeDomain.PROCESSING_TIME, timestampMs);
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long timestampMs) {
+            backend.timers().delete(TimeDomain.EVENT_TIME, timestampMs);
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long timestampMs) {
+            backend.timers().delete(TimeDomain.PROCESSING_TIME, timestampMs);
+        }
+    }
+}
