@@ -12,6 +12,10 @@ import io.rivulet.operators.function.ReduceFunction;
 import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.keyed.KeyedReduceOperator;
+import io.rivulet.operators.process.KeyedProcessFunction;
+import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.process.SideOutputs;
+import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.window.WindowAssigner;
 
 import java.time.Duration;
@@ -82,7 +86,8 @@ public final class KeyedStream<K, T> {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
         return keyed("reduce", PlanNode.KeyedKind.AGGREGATION,
-            context -> new KeyedReduceOperator<K, T>(fn, emitPolicyFor(context, emitPolicy)));
+            context -> new KeyedReduceOperator<K, T>(fn, emitPolicyFor(context, emitPolicy), null, null,
+                context.maxParallelism(), context.keyGroups()));
     }
 
     /**
@@ -110,7 +115,8 @@ public final class KeyedStream<K, T> {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
         return keyed("aggregate", PlanNode.KeyedKind.AGGREGATION,
-            context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy)));
+            context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy), null, null,
+                context.maxParallelism(), context.keyGroups()));
     }
 
     /**
@@ -130,6 +136,26 @@ public final class KeyedStream<K, T> {
      */
     public Stream<KeyValue<K, Long>> count(EmitPolicy emitPolicy) {
         return aggregate(Aggregates.<T>count(), emitPolicy);
+    }
+
+    /**
+     * Runs a keyed process function (Flink's {@code KeyedProcessFunction}, Spark 4's
+     * {@code transformWithState}): per record and per fired timer, with the key's state handles
+     * ({@code ValueState}, {@code ListState}, {@code MapState}, optional TTL), event- and
+     * processing-time timers and the current watermark. The state lives in the engine's state store:
+     * with a checkpoint location it is saved at every epoch and restored on restart (into any
+     * partition count). Processing time comes from the query's clock, passed in once per duty cycle
+     * (or per batch). Side outputs are not routed by this API yet: {@code ctx.output(tag, x)} fails.
+     *
+     * @param name how the operator shows in plans and errors
+     * @param function makes the user function, one instance per partition
+     * @param <R> output type
+     * @return the function's output
+     */
+    public <R> Stream<R> transformWithState(String name, Supplier<? extends KeyedProcessFunction<K, T, R>> function) {
+        Objects.requireNonNull(function, "function");
+        return keyed(name, PlanNode.KeyedKind.STATEFUL, context -> new KeyedProcessOperator<K, T, R>(function.get(),
+            StateCodecs.dynamic(), context.maxParallelism(), context.keyGroups(), SideOutputs.NONE));
     }
 
     /**

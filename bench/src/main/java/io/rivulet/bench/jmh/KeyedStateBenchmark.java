@@ -1,6 +1,6 @@
 package io.rivulet.bench.jmh;
 
-import io.rivulet.operators.state.DefaultCodecs;
+import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.LongValueState;
@@ -73,7 +73,7 @@ public class KeyedStateBenchmark extends BenchmarkDefaults
         longBackend = KeyedStateBackend.allKeyGroups(StateCodecs.longs());
         counter = longBackend.state(StateDescriptor.longValue("count", 0));
         objectBackend = KeyedStateBackend.allKeyGroups(StateCodecs.longs());
-        accumulator = objectBackend.state(StateDescriptor.value("acc", DefaultCodecs.defaultCodec()));
+        accumulator = objectBackend.state(StateDescriptor.value("acc", StateCodecs.dynamic()));
         for (int k = 0; k < keys; k++)
         {
             raw.put(k, 1);

@@ -2,6 +2,7 @@ package io.rivulet.engine.internal;
 
 import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.state.KeyGroupRange;
 
 /**
  * What an operator factory knows when the query starts: the query's output mode, whether it runs
@@ -11,6 +12,9 @@ import io.rivulet.operators.OutputMode;
  * @param outputMode the query's output mode
  * @param microBatch whether the query runs micro-batches
  * @param lateOutput this partition's late-record output, or {@code null} to drop late records
+ * @param maxParallelism the query's number of key groups
+ * @param keyGroups the key groups this partition owns
  */
-public record OperatorContext(OutputMode outputMode, boolean microBatch, Output<Object> lateOutput) {
+public record OperatorContext(OutputMode outputMode, boolean microBatch, Output<Object> lateOutput, int maxParallelism,
+                              KeyGroupRange keyGroups) {
 }

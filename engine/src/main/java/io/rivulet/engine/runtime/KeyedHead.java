@@ -3,6 +3,7 @@ package io.rivulet.engine.runtime;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
+import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 
 /**
@@ -48,6 +49,22 @@ final class KeyedHead<K, I, O> {
     @SuppressWarnings("unchecked")
     void onRecord(Object key, Object record) {
         operator.process((K) key, (I) record, next);
+    }
+
+    /**
+     * @return whether the operator acts on processing time (a keyed process function's timers)
+     */
+    boolean usesProcessingTime() {
+        return operator instanceof KeyedProcessOperator<?, ?, ?>;
+    }
+
+    /**
+     * Passes the processing time on (fires due processing-time timers).
+     *
+     * @param nowMs wall-clock time, epoch ms, from the query's clock
+     */
+    void onProcessingTime(long nowMs) {
+        operator.onProcessingTime(nowMs, next);
     }
 
     void onWatermark(long watermarkMs) {

@@ -45,6 +45,7 @@ final class MicroBatchDriver implements Agent {
     static final String BATCH_WATERMARK = "batchWatermarkMs";
 
     private final CheckpointCoordinator coordinator;
+    private final List<KeyedHead<?, ?, ?>> timedHeads;
 
     MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState,
                      CheckpointCoordinator coordinator, String restoredWatermarkMs) {
@@ -61,6 +62,7 @@ final class MicroBatchDriver implements Agent {
         java.util.Arrays.fill(everyTracker, true);
         this.trackerWatermarks = new WatermarkMerge(options.maxWatermarkPolicy(), everyTracker);
         this.sinkLinks = List.copyOf(planner.sinkLinks);
+        this.timedHeads = List.copyOf(planner.timedHeads);
         this.watermarkDrivesState = watermarkDrivesState;
         this.roleName = "rivulet-" + options.name() + "-microbatch";
     }
@@ -141,6 +143,10 @@ final class MicroBatchDriver implements Agent {
             source.batchWatermark(batchWatermarkMs);
         }
         coordinator.property(BATCH_WATERMARK, Long.toString(batchWatermarkMs));
+        long nowMs = options.epochClock().time();
+        for (KeyedHead<?, ?, ?> head : timedHeads) {
+            head.onProcessingTime(nowMs);
+        }
         for (SourceTask<?> source : sources) {
             source.batchEnd(batchId);
         }

@@ -75,6 +75,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         if (context.query.isAborted() || finished) {
             throw new AgentTerminationException();
         }
+        if (!context.timedHeads.isEmpty()) {
+            context.advanceProcessingTime(context.epochClock.time());
+        }
         int work = 0;
         for (int i = 0; i < inputs.length; i++) {
             if (!blocked[i] && !ended[i]) {

@@ -51,6 +51,8 @@ final class Planner {
     final Map<org.agrona.concurrent.Agent, org.agrona.concurrent.Agent> hostOf = new IdentityHashMap<>();
     private final Map<TaskContext, org.agrona.concurrent.Agent> agentByContext = new IdentityHashMap<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
+    /** Keyed heads whose operator acts on processing time (timers), for the micro-batch driver. */
+    final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
     /** Source tasks grouped by the source they read, in plan order. */
     final Map<Source<?>, List<TaskContext>> sourceContexts = new IdentityHashMap<>();
     private int keyedStages;
@@ -270,20 +272,25 @@ final class Planner {
             // in the source's record that it refills: send a copy.
             lateOutput = copying(lateLink, node.copier());
         }
-        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput);
+        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput,
+            options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions));
         KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
         KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), lateLink);
         if (coordinator.checkpointing()) {
             if (!(operator instanceof CheckpointedOperator checkpointed)) {
                 throw new IllegalArgumentException("'" + node.description() + "' keeps state that a checkpoint cannot save: its"
                     + " operator " + operator.getClass().getName() + " does not implement CheckpointedOperator (keep"
-                    + " the state in KeyedStream.process(KeyedProcessFunction), or run the query without a checkpoint"
+                    + " the state in KeyedStream.transformWithState(name, KeyedProcessFunction factory), or run the query without a checkpoint"
                     + " location)");
             }
             if (restored != null) {
                 restore(checkpointed, node, operatorId, partition, partitions);
             }
             head.checkpointing(coordinator, coordinator.operator(operatorId, partition, partitions));
+        }
+        if (head.usesProcessingTime()) {
+            context.owner().timedHeads.add(head);
+            timedHeads.add(head);
         }
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
@@ -403,7 +410,9 @@ final class Planner {
     }
 
     private TaskContext newContext(String role) {
-        return new TaskContext(query, "rivulet-" + options.name() + "-" + role, options.idleStrategies().get());
+        TaskContext context = new TaskContext(query, "rivulet-" + options.name() + "-" + role, options.idleStrategies().get());
+        context.epochClock = options.epochClock();
+        return context;
     }
 
     int totalTasks() {

@@ -156,6 +156,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             nextBarrierNs = nextBoundary(nowNs);
             work++;
         }
+        if (!context.timedHeads.isEmpty()) {
+            context.advanceProcessingTime(nowMs);
+        }
         int polled = reader.poll(this, POLL_LIMIT);
         if (polled == SourceReader.END_OF_INPUT) {
             finish(true);

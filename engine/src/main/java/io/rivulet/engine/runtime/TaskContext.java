@@ -34,6 +34,10 @@ final class TaskContext {
     private TaskContext owner = this;
     /** The tasks sharing this task's thread, if it hosts a keyed stage (set on the root context at start). */
     CoLocatedAgents coLocatedAgents;
+    /** Keyed heads run on this task's thread whose operators act on processing time (owner context only). */
+    final java.util.List<KeyedHead<?, ?, ?>> timedHeads = new java.util.ArrayList<>();
+    /** The query's wall clock, read once per cycle when {@link #timedHeads} is not empty. */
+    org.agrona.concurrent.EpochClock epochClock = org.agrona.concurrent.SystemEpochClock.INSTANCE;
     /** The watermark generators of this task's chain, in plan order: their state goes into checkpoints. */
     final java.util.List<WatermarkLink<?>> watermarkLinks = new java.util.ArrayList<>();
     /** Keyed stages fused into this task's thread; closed when the task ends. */
@@ -74,6 +78,19 @@ final class TaskContext {
         }
         exchanges = java.util.Arrays.copyOf(exchanges, exchanges.length + 1);
         exchanges[exchanges.length - 1] = exchange;
+    }
+
+    /**
+     * Passes the processing time to the keyed operators on this thread that use it (timers), once per
+     * duty cycle.
+     *
+     * @param nowMs the wall-clock time read for this cycle
+     */
+    void advanceProcessingTime(long nowMs) {
+        java.util.List<KeyedHead<?, ?, ?>> heads = timedHeads;
+        for (int i = 0, n = heads.size(); i < n; i++) {
+            heads.get(i).onProcessingTime(nowMs);
+        }
     }
 
     /** Publishes what the task's exchanges hold: the end of every duty cycle that may have emitted records. */

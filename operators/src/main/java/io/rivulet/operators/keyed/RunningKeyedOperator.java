@@ -4,7 +4,7 @@ import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.DefaultCodecs;
+import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.KeyedStateBackend;
@@ -47,19 +47,19 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and state
-     * written with {@link DefaultCodecs#defaultCodec()}.
+     * written with {@link StateCodecs#dynamic()}.
      *
      * @param emitPolicy when updated values are emitted
      */
     protected RunningKeyedOperator(EmitPolicy emitPolicy) {
-        this(emitPolicy, DefaultCodecs.defaultCodec(), DefaultCodecs.defaultCodec());
+        this(emitPolicy, StateCodecs.dynamic(), StateCodecs.dynamic());
     }
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}.
      *
      * @param emitPolicy when updated values are emitted
-     * @param keyCodec writes the keys; {@code null} for {@link DefaultCodecs#defaultCodec()}
+     * @param keyCodec writes the keys; {@code null} for {@link StateCodecs#dynamic()}
      * @param stateCodec writes (and copies, for copy-on-write) the per-key state; {@code null} for the default
      */
     protected RunningKeyedOperator(EmitPolicy emitPolicy, StateCodec<K> keyCodec, StateCodec<S> stateCodec) {
@@ -69,7 +69,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
 
     /**
      * @param emitPolicy when updated values are emitted
-     * @param keyCodec writes the keys; {@code null} for {@link DefaultCodecs#defaultCodec()}
+     * @param keyCodec writes the keys; {@code null} for {@link StateCodecs#dynamic()}
      * @param stateCodec writes (and copies, for copy-on-write) the per-key state; {@code null} for the default
      * @param maxParallelism the number of key groups
      * @param range the key groups this partition owns
@@ -77,10 +77,10 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     protected RunningKeyedOperator(EmitPolicy emitPolicy, StateCodec<K> keyCodec, StateCodec<S> stateCodec,
                                    int maxParallelism, KeyGroupRange range) {
         this.emitPolicy = Objects.requireNonNull(emitPolicy, "emitPolicy");
-        this.backend = new KeyedStateBackend<>(keyCodec == null ? DefaultCodecs.defaultCodec() : keyCodec,
+        this.backend = new KeyedStateBackend<>(keyCodec == null ? StateCodecs.dynamic() : keyCodec,
             maxParallelism, range);
         this.descriptor = StateDescriptor.value(STATE_NAME,
-            stateCodec == null ? DefaultCodecs.<S>defaultCodec() : stateCodec);
+            stateCodec == null ? StateCodecs.<S>dynamic() : stateCodec);
         this.state = backend.state(descriptor);
     }
 

@@ -6,7 +6,7 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.DefaultCodecs;
+import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
@@ -65,12 +65,12 @@ public final class KeyedProcessOperator<K, I, O>
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys written with
-     * {@link DefaultCodecs#defaultCodec()}, without side outputs.
+     * {@link StateCodecs#dynamic()}, without side outputs.
      *
      * @param function the user function
      */
     public KeyedProcessOperator(KeyedProcessFunction<K, I, O> function) {
-        this(function, DefaultCodecs.defaultCodec(), KeyGroups.DEFAULT_MAX_PARALLELISM,
+        this(function, StateCodecs.dynamic(), KeyGroups.DEFAULT_MAX_PARALLELISM,
             new KeyGroupRange(0, KeyGroups.DEFAULT_MAX_PARALLELISM), SideOutputs.NONE);
     }
 

@@ -18,7 +18,7 @@ class KeyedStateBackendTest {
     private static final StateDescriptor<ListState<String>> SEEN = StateDescriptor.list("seen", StateCodecs.strings());
     private static final StateDescriptor<MapState<String, Long>> BY_NAME =
         StateDescriptor.map("byName", StateCodecs.strings(), StateCodecs.longs());
-    private static final StateDescriptor<ValueState<long[]>> ACC = StateDescriptor.value("acc", DefaultCodecs.defaultCodec());
+    private static final StateDescriptor<ValueState<long[]>> ACC = StateDescriptor.value("acc", StateCodecs.dynamic());
     private static final StateDescriptor<LongValueState> TOTAL = StateDescriptor.longValue("total", 0);
 
     private static KeyedStateBackend<String> backend() {
