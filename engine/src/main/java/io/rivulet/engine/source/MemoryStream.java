@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A source the application pushes records into: Spark's {@code MemoryStream}, DStream's
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Records added before the query starts wait in the queue. One query reads the stream at a time;
  * when it ends, what it did not read stays queued for the next. The stream is unbounded until
  * {@link #end()}; after that the query reads what is left, including records of an
- * {@code addData} that was under way, and its input ends.
+ * {@code addData} that was under way, and its input ends. The records of one {@code addData} call
+ * become readable together, so a micro-batch never splits them (Spark's {@code MemoryStream}
+ * behaves so); a call with more records than the capacity makes each readable as it is queued.
  *
  * <p>The queue is a JDK {@link ArrayBlockingQueue} (one lock, no allocation per record) rather
  * than a lock-free one: this source is for tests and embedding, and must work in any JVM without
@@ -34,7 +37,10 @@ public final class MemoryStream<T> implements Source<T> {
     private final ArrayBlockingQueue<T> queue;
     /** The query reading the stream, or {@code null}. */
     private final AtomicReference<String> reader = new AtomicReference<>();
+    /** Records readable: queued by a finished {@code addData} (or one record at a time, see there). */
     private final AtomicLong added = new AtomicLong();
+    /** Adders take turns, so one call's records are contiguous in the queue. */
+    private final ReentrantLock addLock = new ReentrantLock();
     /** Threads inside {@code addData}/{@code offer}: the input may not end while one could still add. */
     private final AtomicInteger adders = new AtomicInteger();
     private volatile boolean ended;
@@ -77,6 +83,11 @@ public final class MemoryStream<T> implements Source<T> {
      */
     public void addData(Collection<? extends T> records) {
         adders.incrementAndGet();
+        // One call's records become readable together (a micro-batch never splits them), unless they
+        // outnumber the capacity: then each is readable as it is queued, or the call could never finish.
+        boolean together = records.size() <= capacity;
+        long queued = 0;
+        addLock.lock();
         try {
             for (T record : records) {
                 checkOpen(record);
@@ -86,9 +97,17 @@ public final class MemoryStream<T> implements Source<T> {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while memory stream '" + name + "' was full", e);
                 }
-                added.incrementAndGet();
+                if (together) {
+                    queued++;
+                } else {
+                    added.incrementAndGet();
+                }
             }
         } finally {
+            if (queued > 0) {
+                added.addAndGet(queued);
+            }
+            addLock.unlock();
             adders.decrementAndGet();
         }
     }
@@ -103,6 +122,7 @@ public final class MemoryStream<T> implements Source<T> {
      */
     public boolean offer(T record) {
         adders.incrementAndGet();
+        addLock.lock();
         try {
             checkOpen(record);
             if (queue.offer(record)) {
@@ -111,6 +131,7 @@ public final class MemoryStream<T> implements Source<T> {
             }
             return false;
         } finally {
+            addLock.unlock();
             adders.decrementAndGet();
         }
     }
@@ -232,8 +253,10 @@ public final class MemoryStream<T> implements Source<T> {
             // saw the stream open is counted before end() and uncounted only after its record is
             // queued, so no record can slip in behind the end of input.
             boolean endable = ended && adders.get() == 0;
+            long readable = added.get() - taken;
             T record;
-            while (emitted < limit && (record = queue.poll()) != null) {
+            while (emitted < limit && readable > 0 && (record = queue.poll()) != null) {
+                readable--;
                 taken++;
                 if (toSkip > 0) {
                     toSkip--;
