@@ -1,0 +1,150 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.sink.FileSink;
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalAppender;
+import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.codec.Codecs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exactly once across crashes: {@link CheckpointedWindowQueryMain} runs in a child JVM that is killed
+ * with SIGKILL at random moments and started again on the same checkpoint location, until one run
+ * finishes its input. The committed files then hold exactly the rows of a run without failures: each
+ * (key, window) once, with its full count.
+ *
+ * <p>CI runs {@value #DEFAULT_KILLS} kills. The long run: {@code mvn -B -pl engine -am verify -Psoak
+ * -Dtest=CheckpointKillTest -Dsurefire.failIfNoSpecifiedTests=false -Drivulet.kills=100} (prints
+ * the tally).
+ */
+@ExtendWith({NoLeakedThreads.class, NoOpenJournals.class})
+class CheckpointKillTest {
+    static final int DEFAULT_KILLS = 5;
+    private static final int EVENTS = 200_000;
+    private static final int KEYS = 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCommitExactlyTheOutputOfAFailureFreeRunWhenKilledAtRandomMoments() throws Exception {
+        int kills = Integer.getInteger("rivulet.kills", DEFAULT_KILLS);
+        long seed = Long.getLong("rivulet.kills.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        Path input = dir.resolve("input");
+        Path checkpoints = dir.resolve("checkpoints");
+        Path output = dir.resolve("output");
+        Map<String, Long> expected = writeInput(input, random.split());
+
+        List<String> tally = new ArrayList<>();
+        int killed = 0;
+        int finished = 0;
+        while (finished == 0) {
+            long before = newestCheckpoint(checkpoints);
+            Process child = startChild(input, checkpoints, output);
+            if (killed < kills) {
+                // Kill once this run has made progress (1 to 8 new checkpoints), somewhere in the next
+                // 300 ms: mid-epoch, mid-snapshot or mid-commit, as it falls.
+                long target = before + 1 + random.nextInt(8);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (child.isAlive() && newestCheckpoint(checkpoints) < target && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                long delayMs = random.nextInt(300);
+                if (child.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
+                    assertThat(child.exitValue()).as("child exit before its kill").isZero();
+                    finished++;
+                    tally.add("run " + (killed + finished) + ": finished before its kill at " + delayMs + " ms");
+                } else {
+                    child.destroyForcibly();
+                    child.waitFor();
+                    killed++;
+                    tally.add("run " + killed + ": SIGKILL " + delayMs + " ms after checkpoint " + newestCheckpoint(checkpoints)
+                        + ", " + committedRows(output) + " rows committed");
+                }
+            } else {
+                assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("last run finishes").isTrue();
+                assertThat(child.exitValue()).isZero();
+                finished++;
+                tally.add("run " + (killed + 1) + ": finished");
+            }
+        }
+        List<String> lines = FileSink.committedLines(output);
+        Map<String, Long> actual = new TreeMap<>();
+        for (String line : lines) {
+            String[] parts = line.split(",");
+            Long before = actual.put(parts[0] + "@" + parts[1], Long.parseLong(parts[2]));
+            assertThat(before).as("row for %s@%s committed twice (seed %d)", parts[0], parts[1], seed).isNull();
+        }
+        System.out.println("CheckpointKillTest seed " + seed + ": " + killed + " kills, " + lines.size() + " rows");
+        tally.forEach(t -> System.out.println("  " + t));
+        assertThat(actual).as("committed rows (seed %d)", seed).isEqualTo(expected);
+    }
+
+    /** Writes the input journal; returns what a failure-free run emits: the count per key and window. */
+    private static Map<String, Long> writeInput(Path input, SplittableRandom random) {
+        Map<String, Long> expected = new TreeMap<>();
+        try (Journal journal = Journal.open(JournalOptions.of(input))) {
+            JournalAppender<String> appender = journal.appender(Codecs.strings());
+            for (int i = 0; i < EVENTS; i++) {
+                String key = "k" + random.nextInt(KEYS);
+                // 10 events per ms of event time, out of order by up to 150 ms (under the 200 ms delay).
+                long ts = 1_700_000_000_000L + i / 10 - random.nextInt(150);
+                appender.append(key + "," + ts);
+                expected.merge(key + "@" + (ts - ts % 1000), 1L, Long::sum);
+            }
+        }
+        return expected;
+    }
+
+    /** The newest epoch in the offsets log, or -1. */
+    private static long newestCheckpoint(Path checkpoints) throws java.io.IOException {
+        Path offsets = checkpoints.resolve("offsets");
+        if (!Files.isDirectory(offsets)) {
+            return -1;
+        }
+        try (var files = Files.list(offsets)) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> name.matches("\\d+"))
+                .mapToLong(Long::parseLong).max().orElse(-1);
+        }
+    }
+
+    private static int committedRows(Path output) {
+        return Files.isDirectory(output) ? FileSink.committedLines(output).size() : 0;
+    }
+
+    private static Process startChild(Path input, Path checkpoints, Path output) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle") || argument.startsWith("--sun-misc")
+                || argument.startsWith("--enable-native-access")) {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(CheckpointedWindowQueryMain.class.getName());
+        command.add(input.toString());
+        command.add(checkpoints.toString());
+        command.add(output.toString());
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}
