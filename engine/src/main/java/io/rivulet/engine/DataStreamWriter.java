@@ -43,6 +43,7 @@ public final class DataStreamWriter<T> {
     private Duration stopTimeout;
     private Path checkpointLocation;
     private int minBatchesToRetain = DEFAULT_MIN_BATCHES_TO_RETAIN;
+    private RestartStrategy restartStrategy;
 
     DataStreamWriter(Rivulet rivulet, PlanNode<T> node, Sink<? super T> sink) {
         this.rivulet = rivulet;
@@ -260,6 +261,20 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * What a failure does: restart from the last checkpoint inside this JVM, with backoff, up to a
+     * number of attempts in a row. Needs a checkpoint location (a restart without one would process
+     * the input again from the start). Default: {@link RestartStrategy#DEFAULT} with a checkpoint
+     * location, {@link RestartStrategy#none()} without.
+     *
+     * @param strategy the strategy
+     * @return this
+     */
+    public DataStreamWriter<T> restartStrategy(RestartStrategy strategy) {
+        this.restartStrategy = Objects.requireNonNull(strategy, "restartStrategy");
+        return this;
+    }
+
+    /**
      * Sets an option by Spark's name: {@code checkpointLocation} or {@code minBatchesToRetain}.
      *
      * @param key the option's name
@@ -307,6 +322,8 @@ public final class DataStreamWriter<T> {
             ringCapacity != 0 ? ringCapacity : config.ringCapacity(), config.defaultParallelism(),
             maxParallelism != 0 ? maxParallelism : config.maxParallelism(), fuseKeyedStages,
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), checkpointLocation, minBatchesToRetain,
+            restartStrategy != null ? restartStrategy
+                : checkpointLocation != null ? RestartStrategy.DEFAULT : RestartStrategy.none(),
             config.nanoClock(), config.epochClock());
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }

@@ -154,6 +154,8 @@ class CheckpointRestartTest {
     /** Counts per key in keyed state; fails once when it sees the poison record. */
     static final class CountingFunction extends KeyedProcessFunction<String, Event, String> {
         static volatile boolean poisonArmed;
+        /** When set, the poison record fails every time it is seen. */
+        static volatile boolean alwaysPoison;
         private ValueState<Long> count;
 
         @Override
@@ -163,7 +165,7 @@ class CheckpointRestartTest {
 
         @Override
         public void processElement(Event value, Context<String, String> ctx, Output<String> out) {
-            if (value.tsMs() < 0 && poisonArmed) {
+            if (value.tsMs() < 0 && (poisonArmed || alwaysPoison)) {
                 poisonArmed = false;
                 throw new IllegalStateException("poison");
             }
@@ -198,7 +200,55 @@ class CheckpointRestartTest {
         assertThat(rows).hasSize(32);
     }
 
+    @Test
+    void shouldRecoverFromAFailureThroughTheRestartStrategyWithExactlyOnceOutput() throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        MemorySink<String> sink = Sinks.memory("retried");
+        CountingFunction.poisonArmed = true;
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = counting(rivulet, input, sink, RestartStrategy.fixedDelay(3, Duration.ofMillis(10)));
+            input.addData(IntStream.range(0, 30).mapToObj(i -> new Event("k" + i % 3, i)).toList());
+            query.processAllAvailable();
+            input.addData(new Event("k0", -1));
+            input.addData(new Event("k2", 200));
+            query.processAllAvailable();
+            assertThat(query.isActive()).isTrue();
+            assertThat(query.exception()).isEmpty();
+            query.stop();
+        }
+        assertThat(sink.rows()).doesNotHaveDuplicates().hasSize(32).contains("k0=11", "k2=11");
+    }
+
+    @Test
+    void shouldFailWithTheOriginalCauseWhenRestartsInARowAreUsedUp() throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        CountingFunction.alwaysPoison = true;
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = counting(rivulet, input, Sinks.memory("exhausted"),
+                RestartStrategy.fixedDelay(2, Duration.ofMillis(5)));
+            input.addData(new Event("k0", 1), new Event("k0", -1));
+            assertThatThrownBy(query::awaitTermination).hasRootCauseMessage("poison");
+            assertThat(query.isActive()).isFalse();
+        } finally {
+            CountingFunction.alwaysPoison = false;
+        }
+    }
+
+    @Test
+    void shouldRefuseARestartStrategyWithoutACheckpointLocation() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> rivulet.readStream(Sources.memoryStream("x")).writeStream(Sinks.memory("y"))
+                .restartStrategy(RestartStrategy.fixedDelay(1, Duration.ZERO)).start())
+                .hasMessageContaining("needs a checkpoint location");
+        }
+    }
+
     private StreamingQuery counting(Rivulet rivulet, MemoryStream<Event> input, MemorySink<String> sink) {
+        return counting(rivulet, input, sink, RestartStrategy.none());
+    }
+
+    private StreamingQuery counting(Rivulet rivulet, MemoryStream<Event> input, MemorySink<String> sink,
+                                    RestartStrategy restarts) {
         return rivulet.readStream(input)
             .keyBy(Event::key, 2)
             .transformWithState("count", CountingFunction::new)
@@ -206,6 +256,7 @@ class CheckpointRestartTest {
             .queryName("counting")
             .trigger(Trigger.continuous(Duration.ofMillis(10)))
             .checkpointLocation(checkpoints)
+            .restartStrategy(restarts)
             .start();
     }
 }

@@ -6,6 +6,8 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import io.rivulet.engine.RestartStrategy;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -35,6 +37,7 @@ import java.util.function.Supplier;
  * @param stopTimeoutNs how long {@code stop()} waits for a graceful drain before aborting
  * @param checkpointLocation the directory checkpoints go to, or {@code null} for none
  * @param minBatchesToRetain complete checkpoints kept
+ * @param restartStrategy what a failure does (restarts need a checkpoint location)
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
  */
@@ -43,6 +46,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
                            int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
                            long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
+                           RestartStrategy restartStrategy,
                            NanoClock nanoClock, EpochClock epochClock) {
     /** How the query runs. */
     public enum Execution {
@@ -82,6 +86,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
             throw new IllegalArgumentException("defaultParallelism must be >= 1, got " + defaultParallelism);
         }
         KeyGroups.checkMaxParallelism(maxParallelism);
+        Objects.requireNonNull(restartStrategy, "restartStrategy");
         if (minBatchesToRetain < 1) {
             throw new IllegalArgumentException("minBatchesToRetain must be >= 1, got " + minBatchesToRetain);
         }

@@ -28,6 +28,9 @@ public final class QueryLauncher {
      * @throws IllegalStateException if a source or the sink cannot be opened (the cause says why)
      */
     public static <T> StreamingQuery start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
+        if (options.restartStrategy().attempts() > 0 && options.checkpointLocation() != null) {
+            return RestartingQuery.start(root, sink, options, events);
+        }
         return QueryRuntime.start(root, sink, options, events);
     }
 }

@@ -24,6 +24,11 @@ final class QueryValidator {
 
     static void validate(PlanNode<?> root, Sink<?> sink, QueryOptions options) {
         OutputMode mode = options.outputMode();
+        if (options.restartStrategy().attempts() > 0 && options.checkpointLocation() == null) {
+            throw new IllegalArgumentException("restartStrategy with " + options.restartStrategy().attempts()
+                + " attempts needs a checkpoint location: a restart without one would process the input again from"
+                + " the start; set checkpointLocation(dir) or use RestartStrategy.none()");
+        }
         if (sink.requiresCheckpointLocation() && options.checkpointLocation() == null) {
             throw new IllegalArgumentException("sink " + sink.description() + " needs a checkpoint location (as in Spark:"
                 + " without one it cannot tell its committed output from a failed run's); set"

@@ -221,7 +221,10 @@ public final class MemoryStream<T> implements Source<T> {
 
         Reader(boolean retains, SnapshotInput restored) {
             this.retains = retains;
-            this.position = taken;
+            // With checkpoints and nothing to restore (a first start, or a restart before the first
+            // checkpoint), start at the oldest record no query committed: a run that failed before its
+            // first checkpoint is replayed whole.
+            this.position = retains ? retainedBase : taken;
             if (restored != null) {
                 long saved = Positions.open(restored, description()).readLong();
                 if (saved < retainedBase) {

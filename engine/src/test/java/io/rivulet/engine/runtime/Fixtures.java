@@ -18,6 +18,7 @@ final class Fixtures {
     static QueryRuntime unstartedQuery() {
         QueryOptions options = new QueryOptions("test", OutputMode.APPEND, QueryOptions.Execution.CONTINUOUS, 100_000_000L,
             true, false, 0, NoOpIdleStrategy::new, 1, 1024, 1, 128, true, 30_000_000_000L, null, 10,
+            io.rivulet.engine.RestartStrategy.none(),
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         return new QueryRuntime(options, null, null);
     }

@@ -115,6 +115,21 @@ class SourcePositionTest {
     }
 
     @Test
+    void shouldReplayAMemoryStreamWholeWhenARunFailedBeforeItsFirstCheckpoint() throws Exception {
+        MemoryStream<Integer> stream = Sources.memoryStream("no-checkpoint-yet");
+        stream.addData(1, 2);
+        SourceReader<Integer> failed = stream.open(ManualSourceContext.single().withCheckpoints());
+        failed.poll(new RecordingOutput<>(), 10);
+        failed.close();
+        // No checkpoint to restore: the restart starts where no query committed, not after what the failed run read.
+        SourceReader<Integer> restarted = stream.open(ManualSourceContext.single().withCheckpoints());
+        RecordingOutput<Integer> replayed = new RecordingOutput<>();
+        restarted.poll(replayed, 10);
+        restarted.close();
+        assertThat(replayed.records).containsExactly(1, 2);
+    }
+
+    @Test
     void shouldRefuseAMemoryStreamPositionOlderThanTheLastCommit() throws Exception {
         MemoryStream<Integer> stream = Sources.memoryStream("committed");
         stream.addData(1, 2, 3);
