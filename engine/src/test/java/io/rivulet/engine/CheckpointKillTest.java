@@ -45,15 +45,28 @@ class CheckpointKillTest {
         int kills = Integer.getInteger("rivulet.kills", DEFAULT_KILLS);
         long seed = Long.getLong("rivulet.kills.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
+        List<String> tally = new ArrayList<>();
+        int killed = 0;
+        int rounds = 0;
+        // A round runs the query over one input until a run finishes it; rounds repeat until enough kills.
+        while (killed < kills || rounds == 0) {
+            rounds++;
+            killed += round(dir.resolve("round-" + rounds), kills - killed, random, seed, tally);
+        }
+        System.out.println("CheckpointKillTest seed " + seed + ": " + killed + " kills in " + rounds
+            + " rounds, every round exactly once");
+        tally.forEach(t -> System.out.println("  " + t));
+    }
+
+    /** One input, killed up to {@code kills} times, then run to its end and checked. @return the kills made */
+    private int round(Path dir, int kills, SplittableRandom random, long seed, List<String> tally) throws Exception {
         Path input = dir.resolve("input");
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
         Map<String, Long> expected = writeInput(input, random.split());
-
-        List<String> tally = new ArrayList<>();
         int killed = 0;
-        int finished = 0;
-        while (finished == 0) {
+        String round = dir.getFileName().toString();
+        while (true) {
             long before = newestCheckpoint(checkpoints);
             Process child = startChild(input, checkpoints, output);
             if (killed < kills) {
@@ -65,34 +78,31 @@ class CheckpointKillTest {
                     Thread.sleep(5);
                 }
                 long delayMs = random.nextInt(300);
-                if (child.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
-                    assertThat(child.exitValue()).as("child exit before its kill").isZero();
-                    finished++;
-                    tally.add("run " + (killed + finished) + ": finished before its kill at " + delayMs + " ms");
-                } else {
+                if (!child.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
                     child.destroyForcibly();
                     child.waitFor();
                     killed++;
-                    tally.add("run " + killed + ": SIGKILL " + delayMs + " ms after checkpoint " + newestCheckpoint(checkpoints)
-                        + ", " + committedRows(output) + " rows committed");
+                    tally.add(round + " run " + killed + ": SIGKILL " + delayMs + " ms after checkpoint "
+                        + newestCheckpoint(checkpoints) + ", " + committedRows(output) + " rows committed");
+                    continue;
                 }
+                tally.add(round + ": finished before its kill");
             } else {
                 assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("last run finishes").isTrue();
-                assertThat(child.exitValue()).isZero();
-                finished++;
-                tally.add("run " + (killed + 1) + ": finished");
+                tally.add(round + ": finished");
             }
+            assertThat(child.exitValue()).as("child exit").isZero();
+            break;
         }
         List<String> lines = FileSink.committedLines(output);
         Map<String, Long> actual = new TreeMap<>();
         for (String line : lines) {
             String[] parts = line.split(",");
             Long before = actual.put(parts[0] + "@" + parts[1], Long.parseLong(parts[2]));
-            assertThat(before).as("row for %s@%s committed twice (seed %d)", parts[0], parts[1], seed).isNull();
+            assertThat(before).as("row for %s@%s committed twice (%s, seed %d)", parts[0], parts[1], round, seed).isNull();
         }
-        System.out.println("CheckpointKillTest seed " + seed + ": " + killed + " kills, " + lines.size() + " rows");
-        tally.forEach(t -> System.out.println("  " + t));
-        assertThat(actual).as("committed rows (seed %d)", seed).isEqualTo(expected);
+        assertThat(actual).as("committed rows (%s, seed %d)", round, seed).isEqualTo(expected);
+        return killed;
     }
 
     /** Writes the input journal; returns what a failure-free run emits: the count per key and window. */
