@@ -6,6 +6,10 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.WaitStrategy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options (after the positional workload and rate or N): {@code --warmup 10s}, {@code --measure 30s},
  * {@code --partitions 2} (K1's keyed partitions), {@code --wait backoff|yielding|busySpin|sleeping} (the engine's
- * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval), {@code --fuse true|false}
+ * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval), {@code --checkpoint DIR}
+ * (a checkpoint location per query under DIR; W2-W4 then report committed-output latency), {@code --fuse true|false}
  * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true). Durations take a unit
  * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
  *
@@ -31,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  * @param ringCapacity   slots per ring, a power of two.
  * @param epochIntervalMs epoch interval, ms.
  * @param fuse           whether a one-partition keyed stage fed by one task runs on that task's thread.
+ * @param checkpointDir  where each query takes its checkpoints (a fresh directory per query inside it), or
+ *                       {@code null} for none; window workloads then measure committed-output latency.
  */
 public record HarnessOptions(
     Mode mode,
@@ -43,7 +50,8 @@ public record HarnessOptions(
     String waitStrategy,
     int ringCapacity,
     long epochIntervalMs,
-    boolean fuse)
+    boolean fuse,
+    String checkpointDir)
 {
     /**
      * The harness measures every result's latency itself (from its scheduled time), so the engine's own latency
@@ -104,6 +112,18 @@ public record HarnessOptions(
      */
     public <R> StreamingQuery start(final DataStreamWriter<R> writer, final String queryName)
     {
+        if (checkpointDir != null)
+        {
+            try
+            {
+                final Path root = Files.createDirectories(Path.of(checkpointDir));
+                writer.checkpointLocation(Files.createTempDirectory(root, queryName + "-"));
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException("cannot create a checkpoint directory in " + checkpointDir, e);
+            }
+        }
         return writer
             .queryName(queryName)
             .latencySampling(ENGINE_LATENCY_SAMPLING)
@@ -203,6 +223,7 @@ public record HarnessOptions(
         int ring = 16_384;
         long epochMs = 100;
         boolean fuse = true;
+        String checkpoint = null;
         for (int i = 2; i < args.length; i += 2)
         {
             final String name = args[i];
@@ -220,8 +241,9 @@ public record HarnessOptions(
                 case "--ring" -> ring = (int)parseCount(name, value);
                 case "--epoch-ms" -> epochMs = parseCount(name, value);
                 case "--fuse" -> fuse = parseBoolean(name, value);
+                case "--checkpoint" -> checkpoint = value;
                 default -> throw new IllegalArgumentException("unknown option '" + name +
-                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse");
+                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse --checkpoint");
             }
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
@@ -233,7 +255,7 @@ public record HarnessOptions(
                 * WorkloadSpec.TRADES_PER_ORDER;
         }
         return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
-            partitions, wait, ring, epochMs, fuse);
+            partitions, wait, ring, epochMs, fuse, checkpoint);
     }
 
     private static boolean parseBoolean(final String name, final String value)

@@ -4,7 +4,12 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.sink.SinkWriter;
 import org.HdrHistogram.Histogram;
 
+import io.rivulet.engine.sink.Delivery;
+import org.agrona.collections.LongArrayList;
+
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -31,6 +36,11 @@ public final class MeasuringSink<T> implements Sink<T>
     private final MeasuredWindow window;
     private final Supplier<? extends Probe<T>> probes;
     private final List<Writer<T>> writers = new ArrayList<>();
+    /** Committed-output latency: due times of each ended epoch's results, until the epoch commits. */
+    private final ConcurrentHashMap<Long, ConcurrentLinkedQueue<long[]>> endedEpochs = new ConcurrentHashMap<>();
+    /** Committed-output latency, recorded on the commit thread; [1] is the measured window. */
+    private final Histogram[] committed = {newHistogram(), newHistogram()};
+    private boolean atCommit;
 
     /**
      * Per-writer result handling. Not thread-safe; owned by one writer's task thread.
@@ -63,16 +73,53 @@ public final class MeasuringSink<T> implements Sink<T>
         this.probes = Objects.requireNonNull(probes, "probes");
     }
 
+    /**
+     * Measures committed-output latency instead: each result's latency ends when its epoch commits (it is
+     * visible in an exactly-once sink), not when it is written. Call before the query starts.
+     *
+     * @param enabled whether to measure at commit
+     * @return this
+     */
+    public MeasuringSink<T> measuringAtCommit(final boolean enabled)
+    {
+        this.atCommit = enabled;
+        return this;
+    }
+
     @Override
     public String description()
     {
-        return "measuring[" + name + "]";
+        return "measuring[" + name + (atCommit ? ", at commit" : "") + "]";
+    }
+
+    @Override
+    public Delivery delivery()
+    {
+        return atCommit ? Delivery.EXACTLY_ONCE : Delivery.AT_LEAST_ONCE;
+    }
+
+    @Override
+    public void commit(final long epochId)
+    {
+        final ConcurrentLinkedQueue<long[]> parts = endedEpochs.remove(epochId);
+        if (parts == null || pacer == null)
+        {
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        for (final long[] dues : parts)
+        {
+            for (final long dueNs : dues)
+            {
+                committed[window.index(dueNs)].recordValue(Math.min(Math.max(nowNs - dueNs, 0), HIGHEST_TRACKABLE_NS));
+            }
+        }
     }
 
     @Override
     public SinkWriter<T> createWriter(final int writerIndex)
     {
-        final Writer<T> writer = new Writer<>(probes.get(), pacer, window);
+        final Writer<T> writer = new Writer<>(probes.get(), pacer, window, atCommit ? this : null);
         synchronized (writers)
         {
             writers.add(writer);
@@ -93,6 +140,11 @@ public final class MeasuringSink<T> implements Sink<T>
     public Histogram mergedLatency()
     {
         final Histogram merged = newHistogram();
+        if (atCommit)
+        {
+            merged.add(committed[1]);
+            return merged;
+        }
         for (final Writer<T> writer : writers())
         {
             merged.add(writer.latency);
@@ -145,12 +197,26 @@ public final class MeasuringSink<T> implements Sink<T>
         private final Histogram[] histograms = {newHistogram(), latency};
         private long results;
         private long lastResultNs;
+        /** Set when measuring at commit: the sink the ended epochs' due times go to. */
+        private final MeasuringSink<T> committing;
+        private final LongArrayList dues = new LongArrayList();
 
-        Writer(final Probe<T> probe, final Pacer pacer, final MeasuredWindow window)
+        Writer(final Probe<T> probe, final Pacer pacer, final MeasuredWindow window, final MeasuringSink<T> committing)
         {
             this.probe = probe;
             this.pacer = pacer;
             this.window = window;
+            this.committing = committing;
+        }
+
+        @Override
+        public void endEpoch(final long epochId)
+        {
+            if (committing != null && !dues.isEmpty())
+            {
+                committing.endedEpochs.computeIfAbsent(epochId, e -> new ConcurrentLinkedQueue<>()).add(dues.toLongArray());
+                dues.clear();
+            }
         }
 
         @Override
@@ -163,6 +229,11 @@ public final class MeasuringSink<T> implements Sink<T>
                 final long nowNs = System.nanoTime();
                 lastResultNs = nowNs;
                 final long dueNs = pacer.dueNs(seq);
+                if (committing != null)
+                {
+                    dues.addLong(dueNs);
+                    return;
+                }
                 // Samples outside the measured window go, through the same code, to a histogram nobody reads.
                 histograms[window.index(dueNs)].recordValue(Math.min(Math.max(nowNs - dueNs, 0), HIGHEST_TRACKABLE_NS));
             }

@@ -73,7 +73,8 @@ abstract class WindowScenario<R> extends ChecksumScenario<R>
         final MeasuredWindow window, final HarnessOptions options, final String queryName)
     {
         final long rate = pacer != null ? pacer.rate() : WorkloadSpec.THROUGHPUT_RATE;
-        sink = new MeasuringSink<>(id(), pacer, window, () -> probe(rate));
+        sink = new MeasuringSink<>(id(), pacer, window, () -> probe(rate))
+            .measuringAtCommit(options.checkpointDir() != null);
         final Stream<Trade> trades = rivulet.readStream(source)
             .withWatermark(Trade::tsMs, Duration.ofMillis(WorkloadSpec.WATERMARK_LAG_MS));
         final DataStreamWriter<R> writer = query(trades, options.partitions())
