@@ -111,12 +111,29 @@ final class EpochBuffer<T> {
         return new Batch<>(rows, count);
     }
 
+    /** Publishes one staged epoch (a sink's commit of it). */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(long epochId) throws Exception;
+    }
+
     /**
-     * @return the epochs sealed by at least one writer and not yet taken, ascending
+     * A previous run's buffer after a restart ({@link Sink#recover}): publishes, in epoch order, the
+     * epochs it staged after {@code committedThrough} and up to {@code checkpointedEpoch}; the rest,
+     * which the restarted query produces again, are left to be dropped with the buffer.
+     *
+     * @param committedThrough the newest epoch the sink already published
+     * @param checkpointedEpoch the epoch of the checkpoint the query restarts from
+     * @param publisher publishes one epoch from this buffer
+     * @throws Exception what the publisher throws
      */
-    List<Long> sealedEpochs() {
+    void recover(long committedThrough, long checkpointedEpoch, Publisher publisher) throws Exception {
         List<Long> epochs = new ArrayList<>(sealed.keySet());
         epochs.sort(null);
-        return epochs;
+        for (long epoch : epochs) {
+            if (epoch > committedThrough && epoch <= checkpointedEpoch) {
+                publisher.publish(epoch);
+            }
+        }
     }
 }

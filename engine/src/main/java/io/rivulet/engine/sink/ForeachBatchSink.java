@@ -78,11 +78,7 @@ public final class ForeachBatchSink<T> implements Sink<T> {
         if (staged == null) {
             return;
         }
-        for (long epoch : staged.sealedEpochs()) {
-            if (epoch > committedThrough && epoch <= checkpointedEpoch) {
-                publish(staged, epoch);
-            }
-        }
+        staged.recover(committedThrough, checkpointedEpoch, epoch -> publish(staged, epoch));
     }
 
     @Override

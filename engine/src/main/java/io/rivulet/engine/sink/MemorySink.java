@@ -123,11 +123,7 @@ public final class MemorySink<T> implements Sink<T> {
         if (staged == null) {
             return;
         }
-        for (long epoch : staged.sealedEpochs()) {
-            if (epoch > committedThrough && epoch <= checkpointedEpoch) {
-                publish(staged, epoch);
-            }
-        }
+        staged.recover(committedThrough, checkpointedEpoch, epoch -> publish(staged, epoch));
     }
 
     @Override
