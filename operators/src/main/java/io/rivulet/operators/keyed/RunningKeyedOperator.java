@@ -4,28 +4,36 @@ import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
-import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
-import io.rivulet.operators.state.StateDescriptor;
-import io.rivulet.operators.state.ValueState;
-import org.agrona.collections.ObjectHashSet;
+import io.rivulet.operators.state.StateCodecs;
+import io.rivulet.operators.state.StateFormatException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Objects;
 
 /**
- * Base of the running (never-ending) per-key aggregations: holds one state value per key in a
- * {@link KeyedStateBackend} (state {@value #STATE_NAME}) and emits according to its
- * {@link EmitPolicy}. Snapshots are taken per key group, copy-on-write, after {@code onEpoch}; by then
- * the keys changed in the epoch have been emitted, so only the per-key values are state.
+ * Base of the running (never-ending) per-key aggregations: holds one state value per key and emits
+ * according to its {@link EmitPolicy}.
  *
- * <p>{@link EmitPolicy#ALL_ON_EPOCH} emits every key in key-group order, and within a key group in
- * the map's order: unspecified, as it was with a hash map.
+ * <h2>State and snapshots</h2>
+ * One hash map from key to entry: a record costs one lookup (the per-record path of a running count
+ * is as short as a hand-written map's). Snapshots are taken per key group after {@code onEpoch}, when
+ * the keys changed in the epoch have been emitted, so only the per-key values are state. A snapshot
+ * holds, per key, a frozen copy of its value ({@link StateCodec#copy}): an entry changed since the
+ * previous snapshot is copied again, an unchanged one shares its frozen copy (never mutated), so the
+ * barrier costs one reference per key plus one copy per changed key, and the bytes are written later
+ * on the coordinator's thread. (Operators written on the {@code KeyedStateBackend} take copy-on-write
+ * snapshots instead: O(key groups) at the barrier, at some cost per record; for the running
+ * aggregations the per-record path won, measured in docs/benchmarks.md.)
+ *
+ * <p>{@link EmitPolicy#ALL_ON_EPOCH} emits every key in the map's order: unspecified.
  *
  * <p>Not thread-safe; owned by the partition worker.
  *
@@ -35,15 +43,14 @@ import java.util.Objects;
  * @param <O> output type
  */
 public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<K, T, O>, CheckpointedOperator {
-    /** The name of the per-key state in snapshots. */
-    public static final String STATE_NAME = "running";
+    private static final int ENTRY = 1;
 
-    private final KeyedStateBackend<K> backend;
-    private final StateDescriptor<ValueState<S>> descriptor;
-    private final ValueState<S> state;
-    private final ArrayList<K> changedThisEpoch = new ArrayList<>();
-    private final ObjectHashSet<K> changed = new ObjectHashSet<>();
+    private final HashMap<K, Entry<K, S>> state = new HashMap<>();
+    private final ArrayList<Entry<K, S>> changedThisEpoch = new ArrayList<>();
     private final EmitPolicy emitPolicy;
+    private final StateCodec<K> keyCodec;
+    private final StateCodec<S> stateCodec;
+    private final int maxParallelism;
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and state
@@ -60,7 +67,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
      *
      * @param emitPolicy when updated values are emitted
      * @param keyCodec writes the keys; {@code null} for {@link StateCodecs#dynamic()}
-     * @param stateCodec writes (and copies, for copy-on-write) the per-key state; {@code null} for the default
+     * @param stateCodec writes and copies the per-key state; {@code null} for the default
      */
     protected RunningKeyedOperator(EmitPolicy emitPolicy, StateCodec<K> keyCodec, StateCodec<S> stateCodec) {
         this(emitPolicy, keyCodec, stateCodec, KeyGroups.DEFAULT_MAX_PARALLELISM,
@@ -70,18 +77,17 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     /**
      * @param emitPolicy when updated values are emitted
      * @param keyCodec writes the keys; {@code null} for {@link StateCodecs#dynamic()}
-     * @param stateCodec writes (and copies, for copy-on-write) the per-key state; {@code null} for the default
+     * @param stateCodec writes and copies the per-key state; {@code null} for the default
      * @param maxParallelism the number of key groups
-     * @param range the key groups this partition owns
+     * @param range the key groups this partition owns (restored keys are checked against the hash)
      */
     protected RunningKeyedOperator(EmitPolicy emitPolicy, StateCodec<K> keyCodec, StateCodec<S> stateCodec,
                                    int maxParallelism, KeyGroupRange range) {
         this.emitPolicy = Objects.requireNonNull(emitPolicy, "emitPolicy");
-        this.backend = new KeyedStateBackend<>(keyCodec == null ? StateCodecs.dynamic() : keyCodec,
-            maxParallelism, range);
-        this.descriptor = StateDescriptor.value(STATE_NAME,
-            stateCodec == null ? StateCodecs.<S>dynamic() : stateCodec);
-        this.state = backend.state(descriptor);
+        this.keyCodec = keyCodec == null ? StateCodecs.dynamic() : keyCodec;
+        this.stateCodec = stateCodec == null ? StateCodecs.dynamic() : stateCodec;
+        this.maxParallelism = KeyGroups.checkMaxParallelism(maxParallelism);
+        Objects.requireNonNull(range, "range");
     }
 
     /**
@@ -105,20 +111,22 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
 
     @Override
     public final void process(K key, T record, Output<O> out) {
-        backend.setCurrentKey(key);
-        S current = state.value();
-        S updated = updateChecked(current, record);
+        Entry<K, S> entry = state.get(key);
+        if (entry == null) {
+            entry = new Entry<>(key);
+            state.put(key, entry);
+        }
+        S updated = updateChecked(entry.state, record);
         if (updated == null) {
             throw new NullPointerException("aggregation returned null state for key " + key);
         }
-        if (updated != current) {
-            // An accumulator updated in place needs no write: value() returned one no snapshot shares.
-            state.update(updated);
-        }
+        entry.state = updated;
+        entry.dirty = true;
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
-        } else if (emitPolicy == EmitPolicy.ON_EPOCH && changed.add(key)) {
-            changedThisEpoch.add(key);
+        } else if (emitPolicy == EmitPolicy.ON_EPOCH && !entry.changed) {
+            entry.changed = true;
+            changedThisEpoch.add(entry);
         }
     }
 
@@ -138,40 +146,57 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
      * @return the key count
      */
     public final int keyCount() {
-        int[] count = new int[1];
-        backend.forEachValue(descriptor, (k, s) -> count[0]++);
-        return count[0];
-    }
-
-    /**
-     * @return the keyed state (for tests and metrics)
-     */
-    public final KeyedStateBackend<K> backend() {
-        return backend;
+        return state.size();
     }
 
     @Override
     public final OperatorSnapshot snapshotState(long epochId) {
-        return backend.snapshotState(epochId);
+        int n = state.size();
+        Object[] keys = new Object[n];
+        Object[] values = new Object[n];
+        int i = 0;
+        for (Entry<K, S> entry : state.values()) {
+            if (entry.dirty) {
+                entry.frozen = stateCodec.copy(entry.state);
+                entry.dirty = false;
+            }
+            keys[i] = entry.key;
+            values[i] = entry.frozen;
+            i++;
+        }
+        return new Snapshot<>(keys, values, keyCodec, stateCodec);
     }
 
     @Override
     public final void restoreKeyGroup(int keyGroup, SnapshotInput in) {
-        backend.restoreKeyGroup(keyGroup, in);
+        while (in.hasRemaining()) {
+            int tag = in.readByte();
+            if (tag != ENTRY) {
+                throw new StateFormatException("running aggregation state: unknown entry tag "
+                    + tag + " in key group " + keyGroup);
+            }
+            K key = keyCodec.read(in);
+            KeyGroups.checkRestoredKey(key, keyGroup, maxParallelism);
+            Entry<K, S> entry = new Entry<>(key);
+            entry.state = stateCodec.read(in);
+            entry.dirty = true;
+            state.put(key, entry);
+        }
     }
 
     private void flushChanged(Output<O> out) {
         if (emitPolicy == EmitPolicy.ALL_ON_EPOCH) {
-            backend.forEachValue(descriptor, (k, s) -> out.emit(output(k, s)));
+            for (Entry<K, S> entry : state.values()) {
+                out.emit(output(entry.key, entry.state));
+            }
             return;
         }
         for (int i = 0, n = changedThisEpoch.size(); i < n; i++) {
-            K key = changedThisEpoch.get(i);
-            backend.setCurrentKey(key);
-            out.emit(output(key, state.value()));
+            Entry<K, S> entry = changedThisEpoch.get(i);
+            entry.changed = false;
+            out.emit(output(entry.key, entry.state));
         }
         changedThisEpoch.clear();
-        changed.clear();
     }
 
     private S updateChecked(S current, T record) {
@@ -181,6 +206,36 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
             throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
+        }
+    }
+
+    private static final class Entry<K, S> {
+        final K key;
+        S state;
+        /** The value as of the last snapshot; never mutated (a codec copy), shared by later snapshots. */
+        S frozen;
+        /** Whether {@link #state} changed since {@link #frozen} was taken. */
+        boolean dirty;
+        boolean changed;
+
+        Entry(K key) {
+            this.key = key;
+        }
+    }
+
+    /** Keys and frozen values at a barrier; written per key group on the coordinator's thread. */
+    private record Snapshot<K, S>(Object[] keys, Object[] values, StateCodec<K> keyCodec, StateCodec<S> stateCodec)
+        implements OperatorSnapshot {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void writeTo(KeyGroupWriter writer) {
+            for (int i = 0; i < keys.length; i++) {
+                K key = (K) keys[i];
+                SnapshotOutput out = writer.forKey(key);
+                out.writeByte(ENTRY);
+                keyCodec.write(key, out);
+                stateCodec.write((S) values[i], out);
+            }
         }
     }
 }

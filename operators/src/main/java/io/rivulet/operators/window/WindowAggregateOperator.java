@@ -75,7 +75,8 @@ import java.util.function.ToLongFunction;
  *
  * <h2>Snapshots</h2>
  * {@link #snapshotState} copies the state on the owner thread: per (key, slice) entry, the key and a
- * deep copy of the accumulator ({@link StateCodec#copy}), with the entry's position in its slice
+ * deep copy of the accumulator ({@link StateCodec#copy}; an entry unchanged since the previous
+ * snapshot shares that snapshot's copy, so a barrier deep-copies only what changed), with the entry's position in its slice
  * (and, mid-epoch in UPDATE mode, in the changed list); the returned snapshot serialises the copy
  * per key group when the runtime writes it, on any thread. Copying rather than copy-on-write keeps
  * {@link #process} exactly as it was (no snapshot-version check per record, and accumulators stay
@@ -326,8 +327,13 @@ public final class WindowAggregateOperator<K, T, A, R>
             for (int i = 0, n = entries.size(); i < n; i++) {
                 Entry<K, A> entry = entries.get(i);
                 Integer at = changedAt == null ? null : changedAt.get(entry);
-                snapshot.add(slice.startMs, i, at == null ? -1 : at, keyCodec.copy(entry.key),
-                    accumulatorCodec.copy(entry.accumulator));
+                if (entry.dirty || entry.frozen == null) {
+                    // Changed since the last snapshot: copy again. Unchanged entries share their frozen copy,
+                    // which nothing mutates, so a barrier copies only what the epoch touched.
+                    entry.frozen = accumulatorCodec.copy(entry.accumulator);
+                    entry.dirty = false;
+                }
+                snapshot.add(slice.startMs, i, at == null ? -1 : at, keyCodec.copy(entry.key), entry.frozen);
             }
         }
         for (int i = 0, n = changed.size(); i < n; i++) {
@@ -502,6 +508,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
         entry.accumulator = updated;
+        entry.dirty = true;
         entry.generation = counters.touch(entry.generation);
         if (tracksChanges && !entry.changed) {
             entry.changed = true;
@@ -686,6 +693,10 @@ public final class WindowAggregateOperator<K, T, A, R>
         A accumulator;
         long generation;
         boolean changed;
+        /** The accumulator as of the last snapshot: a codec copy nothing mutates, shared by later snapshots. */
+        A frozen;
+        /** Whether {@link #accumulator} changed since {@link #frozen} was taken. */
+        boolean dirty;
 
         Entry(K key, Window window, A accumulator, long generation) {
             this.key = key;
