@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.Locale;
 
 /**
  * Describes how a query runs, then starts it: Spark's {@code DataStreamWriter}. Settings not given
@@ -113,7 +114,7 @@ public final class DataStreamWriter<T> {
      */
     public DataStreamWriter<T> multipleWatermarkPolicy(String policy) {
         Objects.requireNonNull(policy, "policy");
-        switch (policy.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (policy.trim().toLowerCase(Locale.ROOT)) {
             case "min" -> maxWatermarkPolicy = false;
             case "max" -> maxWatermarkPolicy = true;
             default -> throw new IllegalArgumentException("unknown multipleWatermarkPolicy '" + policy + "'; allowed: min, max");

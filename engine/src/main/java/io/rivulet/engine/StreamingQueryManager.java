@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The active queries of one engine, and its listeners: Spark's {@code spark.streams}.
@@ -42,7 +44,7 @@ public final class StreamingQueryManager {
      * @param listener receives every query's lifecycle events from now on
      */
     public void addListener(StreamingQueryListener listener) {
-        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -70,7 +72,7 @@ public final class StreamingQueryManager {
      * @return the started query
      * @throws IllegalArgumentException if an active query has that name
      */
-    synchronized StreamingQuery start(String name, java.util.function.Supplier<StreamingQuery> starter) {
+    synchronized StreamingQuery start(String name, Supplier<StreamingQuery> starter) {
         for (StreamingQuery query : active) {
             if (query.name().equals(name)) {
                 throw new IllegalArgumentException("cannot start query with name '" + name

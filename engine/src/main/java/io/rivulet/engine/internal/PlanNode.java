@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import io.rivulet.engine.WatermarkStrategy;
+import io.rivulet.engine.RecordCopier;
 
 /**
  * A node of a query's logical plan, built by the public {@code Stream} API and turned into tasks by
@@ -142,7 +143,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory;
         private final KeyedKind kind;
         private final Sink<? super I> lateSink;
-        private final io.rivulet.engine.RecordCopier<I> copier;
+        private final RecordCopier<I> copier;
 
         /**
          * @param description what the operator does
@@ -168,7 +169,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param factory creates one operator per partition, for the query's output mode
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
-                         int partitions, Sink<? super I> lateSink, io.rivulet.engine.RecordCopier<I> copier,
+                         int partitions, Sink<? super I> lateSink, RecordCopier<I> copier,
                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
             this.lateSink = lateSink;
@@ -228,7 +229,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         /**
          * @return copies records into ring-owned instances, or {@code null} to pass references
          */
-        public io.rivulet.engine.RecordCopier<I> copier() {
+        public RecordCopier<I> copier() {
             return copier;
         }
 

@@ -5,6 +5,8 @@ import io.rivulet.operators.state.KeyGroups;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.function.Function;
+import io.rivulet.engine.RecordCopier;
+import java.util.Arrays;
 
 /**
  * The end of a chain that feeds a keyed stage: computes the record's key, picks the partition that
@@ -27,7 +29,7 @@ final class ExchangeLink<K, T> extends Link<T> {
     /** Key group to partition, {@code maxParallelism} entries. */
     private final int[] partitionByKeyGroup;
     private final TaskContext context;
-    private final io.rivulet.engine.RecordCopier<T> copier;
+    private final RecordCopier<T> copier;
     /** Per ring, the highest claimed sequence not yet published, or {@link #NONE}. */
     private final long[] unpublished;
     private boolean pending;
@@ -41,14 +43,14 @@ final class ExchangeLink<K, T> extends Link<T> {
      * @param copier copies records into ring-owned instances, or {@code null} to pass references
      */
     ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, int[] partitionByKeyGroup,
-                 TaskContext context, io.rivulet.engine.RecordCopier<T> copier) {
+                 TaskContext context, RecordCopier<T> copier) {
         this.keyFunction = keyFunction;
         this.rings = rings;
         this.partitionByKeyGroup = partitionByKeyGroup;
         this.context = context;
         this.copier = copier;
         this.unpublished = new long[rings.length];
-        java.util.Arrays.fill(unpublished, NONE);
+        Arrays.fill(unpublished, NONE);
         context.addExchange(this);
     }
 

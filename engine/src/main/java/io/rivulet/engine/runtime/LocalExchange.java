@@ -1,6 +1,9 @@
 package io.rivulet.engine.runtime;
 
 import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A keyed exchange within one thread: records go straight to the partition's keyed operator; no
@@ -23,7 +26,7 @@ final class LocalExchange {
     private final TaskContext[] contexts;
     private final int[] partitionByKeyGroup;
     private final WatermarkMerge watermarks;
-    private final java.util.List<TaskContext> upstreams = new java.util.ArrayList<>();
+    private final List<TaskContext> upstreams = new ArrayList<>();
     private boolean[] barrierArrived = new boolean[0];
     private boolean[] ended = new boolean[0];
     private long pendingEpoch;
@@ -52,8 +55,8 @@ final class LocalExchange {
     <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction) {
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
-        barrierArrived = java.util.Arrays.copyOf(barrierArrived, input + 1);
-        ended = java.util.Arrays.copyOf(ended, input + 1);
+        barrierArrived = Arrays.copyOf(barrierArrived, input + 1);
+        ended = Arrays.copyOf(ended, input + 1);
         return new Link<>() {
             @Override
             public void emit(T record) {
@@ -129,7 +132,7 @@ final class LocalExchange {
         if (!any) {
             return;
         }
-        java.util.Arrays.fill(barrierArrived, false);
+        Arrays.fill(barrierArrived, false);
         for (KeyedHead<?, ?, ?> head : heads) {
             head.onEpoch(pendingEpoch);
         }

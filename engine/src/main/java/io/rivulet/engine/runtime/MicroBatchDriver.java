@@ -6,6 +6,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * Runs a query as Spark's micro-batch engine does, on one thread: every task's chain runs here, and
@@ -59,7 +60,7 @@ final class MicroBatchDriver implements Agent {
         this.sources = List.copyOf(planner.sourceTasks);
         this.trackers = List.copyOf(planner.watermarkTrackers);
         boolean[] everyTracker = new boolean[trackers.size()];
-        java.util.Arrays.fill(everyTracker, true);
+        Arrays.fill(everyTracker, true);
         this.trackerWatermarks = new WatermarkMerge(options.maxWatermarkPolicy(), everyTracker);
         this.sinkLinks = List.copyOf(planner.sinkLinks);
         this.timedHeads = List.copyOf(planner.timedHeads);

@@ -3,6 +3,8 @@ package io.rivulet.engine.runtime;
 import com.lmax.disruptor.EventPoller;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import java.util.Arrays;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * Runs one partition of a keyed stage: polls one ring per upstream task and feeds the keyed
@@ -28,7 +30,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private final boolean[] activeThisCycle;
     private final long[] lastActiveNs;
     private final long idleTimeoutNs;
-    private final org.agrona.concurrent.NanoClock clock;
+    private final NanoClock clock;
     private KeyedHead<?, ?, ?> head;
     private int blockedCount;
     private int endedCount;
@@ -49,7 +51,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
      * @param clock read once per cycle, only when an idle timeout is set
      */
     PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs, boolean[] carriesWatermark, boolean maxPolicy,
-                    long idleTimeoutNs, org.agrona.concurrent.NanoClock clock) {
+                    long idleTimeoutNs, NanoClock clock) {
         this.context = context;
         this.inputs = inputs;
         this.watermarks = new WatermarkMerge(maxPolicy, carriesWatermark);
@@ -59,7 +61,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         this.lastActiveNs = new long[inputs.length];
         this.idleTimeoutNs = idleTimeoutNs;
         this.clock = clock;
-        java.util.Arrays.fill(lastActiveNs, clock.nanoTime());
+        Arrays.fill(lastActiveNs, clock.nanoTime());
     }
 
     void head(KeyedHead<?, ?, ?> head) {

@@ -21,6 +21,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import io.rivulet.engine.RecordCopier;
+import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.Agent;
 
 /**
  * Turns a logical plan into tasks: one source task per source partition, one partition worker per
@@ -39,17 +43,17 @@ final class Planner {
     /** Micro-batch only: one tracker per withWatermark node, in plan order. */
     final List<WatermarkTracker> watermarkTrackers = new ArrayList<>();
     /** Records whose event time was too far ahead (watermark guard), over all watermark nodes. */
-    final java.util.concurrent.atomic.AtomicLong futureEvents = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong futureEvents = new AtomicLong();
     /** Keyed heads and their contexts, for state metrics and watermark reports. */
     final List<TaskContext> keyedContexts = new ArrayList<>();
     /** The heads of each keyed node, in plan order, for state metrics. */
-    final java.util.LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>> keyedHeads = new java.util.LinkedHashMap<>();
+    final LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>> keyedHeads = new LinkedHashMap<>();
     /** Late-data sinks and their writer counts, opened and closed with the query. */
-    final java.util.LinkedHashMap<io.rivulet.engine.sink.Sink<?>, Integer> lateSinks = new java.util.LinkedHashMap<>();
+    final LinkedHashMap<Sink<?>, Integer> lateSinks = new LinkedHashMap<>();
     final List<PartitionWorker> workers = new ArrayList<>();
     /** Continuous: a one-partition keyed stage fed by several tasks runs on its first producer's thread. */
-    final Map<org.agrona.concurrent.Agent, org.agrona.concurrent.Agent> hostOf = new IdentityHashMap<>();
-    private final Map<TaskContext, org.agrona.concurrent.Agent> agentByContext = new IdentityHashMap<>();
+    final Map<Agent, Agent> hostOf = new IdentityHashMap<>();
+    private final Map<TaskContext, Agent> agentByContext = new IdentityHashMap<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
     /** Keyed heads whose operator acts on processing time (timers), for the micro-batch driver. */
     final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
@@ -231,7 +235,7 @@ final class Planner {
             if (options.fuseKeyedStages() && partitions == 1 && producerContexts.size() > 1) {
                 // Several producers: the stage cannot run inside one producer's chain, but it can share
                 // the first producer's thread (one thread fewer; that producer's records skip a core hop).
-                org.agrona.concurrent.Agent host = agentByContext.get(producerContexts.get(0).owner());
+                Agent host = agentByContext.get(producerContexts.get(0).owner());
                 if (host != null) {
                     hostOf.put(worker, host);
                 }
@@ -241,7 +245,7 @@ final class Planner {
     }
 
     /** The late-data sink of a keyed node, shared by its partitions. */
-    private record LateWiring(io.rivulet.engine.sink.Sink<Object> sink) {
+    private record LateWiring(Sink<Object> sink) {
     }
 
     @SuppressWarnings("unchecked")
@@ -249,7 +253,7 @@ final class Planner {
         if (node.lateSink() == null) {
             return null;
         }
-        io.rivulet.engine.sink.Sink<Object> sink = (io.rivulet.engine.sink.Sink<Object>) node.lateSink();
+        Sink<Object> sink = (Sink<Object>) node.lateSink();
         if (lateSinks.put(sink, partitions) != null) {
             throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
         }
@@ -373,7 +377,7 @@ final class Planner {
     }
 
     @SuppressWarnings("unchecked")
-    private static <I> io.rivulet.operators.Output<Object> copying(SinkLink<Object> link, io.rivulet.engine.RecordCopier<I> copier) {
+    private static <I> io.rivulet.operators.Output<Object> copying(SinkLink<Object> link, RecordCopier<I> copier) {
         return record -> {
             I copy = copier.newInstance();
             copier.copy((I) record, copy);
@@ -391,7 +395,7 @@ final class Planner {
     }
 
     @SuppressWarnings("unchecked")
-    private RingBuffer<Slot>[] newRings(int partitions, io.rivulet.engine.RecordCopier<?> copier) {
+    private RingBuffer<Slot>[] newRings(int partitions, RecordCopier<?> copier) {
         RingBuffer<Slot>[] rings = new RingBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             // Workers poll; nobody ever waits on the ring's wait strategy, and busy-spin's signal is free.
@@ -400,7 +404,7 @@ final class Planner {
         return rings;
     }
 
-    private static Slot newSlot(io.rivulet.engine.RecordCopier<?> copier) {
+    private static Slot newSlot(RecordCopier<?> copier) {
         Slot slot = new Slot();
         if (copier != null) {
             slot.record = copier.newInstance();

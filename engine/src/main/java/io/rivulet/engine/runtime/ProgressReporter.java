@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds a {@link QueryProgress} at each epoch commit from the tasks' counters and the sink links'
@@ -40,7 +41,7 @@ final class ProgressReporter {
 
     private final List<Map.Entry<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>>> stateful = new ArrayList<>();
     private long[] lastDropped;
-    private java.util.concurrent.atomic.AtomicLong futureEvents;
+    private AtomicLong futureEvents;
 
     ProgressReporter(QueryRuntime query, Planner planner, String sinkDescription, long startNs) {
         this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs);

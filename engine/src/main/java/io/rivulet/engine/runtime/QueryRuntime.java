@@ -24,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One run of a query: its tasks, their threads and its lifecycle. Started by {@link QueryLauncher};
@@ -53,7 +55,7 @@ final class QueryRuntime implements StreamingQuery {
     private volatile boolean aborted;
     private volatile long committedEpoch = -1;
     private volatile long eventTimeWatermarkMs;
-    private final java.util.concurrent.atomic.AtomicLong processAllRequested = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong processAllRequested = new AtomicLong();
     private final Object processAllLock = new Object();
     private volatile long processAllCompleted;
     private volatile boolean sinkFinished;
@@ -161,7 +163,7 @@ final class QueryRuntime implements StreamingQuery {
      * its thread with it. Workers start before the sources that feed them.
      */
     private void startThreads() {
-        Map<Agent, List<Agent>> groups = new java.util.LinkedHashMap<>();
+        Map<Agent, List<Agent>> groups = new LinkedHashMap<>();
         List<Agent> all = new ArrayList<>(planner.workers);
         all.addAll(planner.sourceTasks);
         for (Agent agent : all) {

@@ -7,6 +7,7 @@ import io.rivulet.operators.OutputMode;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.rivulet.engine.sink.OutputModeAware;
 
 /**
  * Spark's output-mode legality rules, checked when a query starts, before anything runs. Each
@@ -70,7 +71,7 @@ final class QueryValidator {
                     + "' is an arbitrary stateful operation, which has no result table to re-emit; use append or update");
             }
         }
-        if (sink instanceof io.rivulet.engine.sink.OutputModeAware aware && !aware.supports(mode)) {
+        if (sink instanceof OutputModeAware aware && !aware.supports(mode)) {
             throw new IllegalArgumentException("sink " + sink.description() + " does not support output mode "
                 + mode.name().toLowerCase());
         }

@@ -10,6 +10,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
+import java.util.List;
 
 /**
  * Polls one source partition and pushes its records through the fused chain, on its own thread.
@@ -98,7 +99,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private byte[] savedState() {
         SnapshotOutput out = new SnapshotOutput(64);
         out.writeByte(STATE_VERSION);
-        java.util.List<WatermarkLink<?>> links = context.watermarkLinks;
+        List<WatermarkLink<?>> links = context.watermarkLinks;
         out.writeVarInt(links.size());
         for (WatermarkLink<?> link : links) {
             out.writeLong(link.maxEventMs()).writeLong(link.emittedMs());
@@ -116,7 +117,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             throw new IllegalStateException("the checkpoint saved " + context.name + " in layout version " + version
                 + "; this version of Rivulet reads " + STATE_VERSION);
         }
-        java.util.List<WatermarkLink<?>> links = context.watermarkLinks;
+        List<WatermarkLink<?>> links = context.watermarkLinks;
         int count = in.readVarInt();
         if (count != links.size()) {
             throw new IllegalArgumentException("the checkpoint saved " + count + " withWatermark generators for "

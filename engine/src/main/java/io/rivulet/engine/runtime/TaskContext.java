@@ -3,6 +3,11 @@ package io.rivulet.engine.runtime;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 /**
  * What one task's chain shares: the ingest time of the record in flight, the task's counters and
@@ -35,13 +40,13 @@ final class TaskContext {
     /** The tasks sharing this task's thread, if it hosts a keyed stage (set on the root context at start). */
     CoLocatedAgents coLocatedAgents;
     /** Keyed heads run on this task's thread whose operators act on processing time (owner context only). */
-    final java.util.List<KeyedHead<?, ?, ?>> timedHeads = new java.util.ArrayList<>();
+    final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
     /** The query's wall clock, read once per cycle when {@link #timedHeads} is not empty. */
-    org.agrona.concurrent.EpochClock epochClock = org.agrona.concurrent.SystemEpochClock.INSTANCE;
+    EpochClock epochClock = SystemEpochClock.INSTANCE;
     /** The watermark generators of this task's chain, in plan order: their state goes into checkpoints. */
-    final java.util.List<WatermarkLink<?>> watermarkLinks = new java.util.ArrayList<>();
+    final List<WatermarkLink<?>> watermarkLinks = new ArrayList<>();
     /** Keyed stages fused into this task's thread; closed when the task ends. */
-    final java.util.List<TaskContext> fused = new java.util.ArrayList<>();
+    final List<TaskContext> fused = new ArrayList<>();
 
     TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
         this.query = query;
@@ -76,7 +81,7 @@ final class TaskContext {
             owner.addExchange(exchange);
             return;
         }
-        exchanges = java.util.Arrays.copyOf(exchanges, exchanges.length + 1);
+        exchanges = Arrays.copyOf(exchanges, exchanges.length + 1);
         exchanges[exchanges.length - 1] = exchange;
     }
 
@@ -87,7 +92,7 @@ final class TaskContext {
      * @param nowMs the wall-clock time read for this cycle
      */
     void advanceProcessingTime(long nowMs) {
-        java.util.List<KeyedHead<?, ?, ?>> heads = timedHeads;
+        List<KeyedHead<?, ?, ?>> heads = timedHeads;
         for (int i = 0, n = heads.size(); i < n; i++) {
             heads.get(i).onProcessingTime(nowMs);
         }

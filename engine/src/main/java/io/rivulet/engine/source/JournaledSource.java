@@ -11,6 +11,10 @@ import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes any source replayable: every record the wrapped source produces is appended to a journal
@@ -180,8 +184,8 @@ public final class JournaledSource<T> implements Source<T> {
         private final SourceReader<T> wrapped;
         private final boolean readBack;
         private final EpochOffsets epochOffsets = new EpochOffsets();
-        private final java.util.concurrent.atomic.AtomicLong pendingCommit = new java.util.concurrent.atomic.AtomicLong(Journal.NO_OFFSET);
-        private java.util.concurrent.ExecutorService committer;
+        private final AtomicLong pendingCommit = new AtomicLong(Journal.NO_OFFSET);
+        private ExecutorService committer;
         private volatile RuntimeException commitFailure;
         private SourceOutput<T> out;
         private boolean replaying = true;
@@ -309,9 +313,9 @@ public final class JournaledSource<T> implements Source<T> {
             }
         }
 
-        private java.util.concurrent.ExecutorService committer() {
+        private ExecutorService committer() {
             if (committer == null) {
-                committer = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+                committer = Executors.newSingleThreadExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "rivulet-journal-commit-" + journal.directory().getFileName());
                     thread.setDaemon(true);
                     return thread;
@@ -333,7 +337,7 @@ public final class JournaledSource<T> implements Source<T> {
                 try {
                     if (committer != null) {
                         committer.shutdown();
-                        if (!committer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        if (!committer.awaitTermination(10, TimeUnit.SECONDS)) {
                             committer.shutdownNow();
                         }
                     }

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
  * A value, list or map state: per key group an Agrona {@code Object2ObjectHashMap} from key to
@@ -180,7 +182,7 @@ final class ObjectStateTable extends StateTable {
     }
 
     @SuppressWarnings("unchecked")
-    <K, V> void forEachLive(java.util.function.BiConsumer<? super K, ? super V> action) {
+    <K, V> void forEachLive(BiConsumer<? super K, ? super V> action) {
         long now = backend.processingTimeMs();
         for (Object2ObjectHashMap<Object, Entry> map : live) {
             if (map != null && !map.isEmpty()) {
@@ -222,7 +224,7 @@ final class ObjectStateTable extends StateTable {
     @Override
     Object[] freeze() {
         Object[] frozen = live.clone();
-        java.util.Arrays.fill(shared, true);
+        Arrays.fill(shared, true);
         return frozen;
     }
 
