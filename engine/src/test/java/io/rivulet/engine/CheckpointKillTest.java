@@ -40,6 +40,9 @@ class CheckpointKillTest {
     @TempDir
     Path dir;
 
+    /** Per restart: ms from starting the child JVM to its first new checkpoint (JVM start, restore, one epoch). */
+    private final List<Long> recoveries = new ArrayList<>();
+
     @Test
     void shouldCommitExactlyTheOutputOfAFailureFreeRunWhenKilledAtRandomMoments() throws Exception {
         int kills = Integer.getInteger("rivulet.kills", DEFAULT_KILLS);
@@ -55,6 +58,12 @@ class CheckpointKillTest {
         }
         System.out.println("CheckpointKillTest seed " + seed + ": " + killed + " kills in " + rounds
             + " rounds, every round exactly once");
+        if (!recoveries.isEmpty()) {
+            List<Long> sorted = recoveries.stream().sorted().toList();
+            System.out.println("  restart to first new checkpoint (JVM start + restore + first epoch): min "
+                + sorted.get(0) + " ms, median " + sorted.get(sorted.size() / 2) + " ms, max "
+                + sorted.get(sorted.size() - 1) + " ms over " + sorted.size() + " restarts");
+        }
         tally.forEach(t -> System.out.println("  " + t));
     }
 
@@ -68,14 +77,25 @@ class CheckpointKillTest {
         String round = dir.getFileName().toString();
         while (true) {
             long before = newestCheckpoint(checkpoints);
+            long startedNs = System.nanoTime();
             Process child = startChild(input, checkpoints, output);
             if (killed < kills) {
                 // Kill once this run has made progress (1 to 8 new checkpoints), somewhere in the next
                 // 300 ms: mid-epoch, mid-snapshot or mid-commit, as it falls.
                 long target = before + 1 + random.nextInt(8);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                long recoveredNs = 0;
                 while (child.isAlive() && newestCheckpoint(checkpoints) < target && System.nanoTime() < deadline) {
+                    if (recoveredNs == 0 && newestCheckpoint(checkpoints) > before) {
+                        recoveredNs = System.nanoTime() - startedNs;
+                    }
                     Thread.sleep(5);
+                }
+                if (recoveredNs == 0 && newestCheckpoint(checkpoints) > before) {
+                    recoveredNs = System.nanoTime() - startedNs;
+                }
+                if (before >= 0 && recoveredNs > 0) {
+                    recoveries.add(TimeUnit.NANOSECONDS.toMillis(recoveredNs));
                 }
                 long delayMs = random.nextInt(300);
                 if (!child.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
