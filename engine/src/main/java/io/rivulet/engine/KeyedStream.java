@@ -14,11 +14,15 @@ import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.keyed.KeyedReduceOperator;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.process.OutputTag;
 import io.rivulet.operators.process.SideOutputs;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.window.WindowAssigner;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -145,17 +149,40 @@ public final class KeyedStream<K, T> {
      * processing-time timers and the current watermark. The state lives in the engine's state store:
      * with a checkpoint location it is saved at every epoch and restored on restart (into any
      * partition count). Processing time comes from the query's clock, passed in once per duty cycle
-     * (or per batch). Side outputs are not routed by this API yet: {@code ctx.output(tag, x)} fails.
+     * (or per batch). Records the function sends with {@code ctx.output(tag, x)} go to the sink its
+     * {@link SideOutput} names (committed with the query's epochs); a tag without one fails the query,
+     * naming the tag.
      *
      * @param name how the operator shows in plans and errors
      * @param function makes the user function, one instance per partition
+     * @param sideOutputs where the function's side outputs go, by tag
      * @param <R> output type
      * @return the function's output
      */
-    public <R> Stream<R> transformWithState(String name, Supplier<? extends KeyedProcessFunction<K, T, R>> function) {
+    public <R> Stream<R> transformWithState(String name, Supplier<? extends KeyedProcessFunction<K, T, R>> function,
+                                            SideOutput<?>... sideOutputs) {
         Objects.requireNonNull(function, "function");
-        return keyed(name, PlanNode.KeyedKind.STATEFUL, context -> new KeyedProcessOperator<K, T, R>(function.get(),
-            StateCodecs.dynamic(), context.maxParallelism(), context.keyGroups(), SideOutputs.NONE));
+        Map<String, Sink<?>> sides = new LinkedHashMap<>();
+        for (SideOutput<?> side : sideOutputs) {
+            if (sides.put(side.tag().name(), side.sink()) != null) {
+                throw new IllegalArgumentException("side output '" + side.tag().name() + "' is routed twice in '" + name + "'");
+            }
+        }
+        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, PlanNode.KeyedKind.STATEFUL, input, keyFunction,
+            partitions, null, copier, sides, context -> new KeyedProcessOperator<K, T, R>(function.get(),
+                StateCodecs.dynamic(), context.maxParallelism(), context.keyGroups(), sideOutputsOf(context))));
+    }
+
+    /** Resolves a process function's tags to its partition's side-output links; an unrouted tag is an error. */
+    private static SideOutputs sideOutputsOf(OperatorContext context) {
+        Map<String, Output<Object>> outputs = context.sideOutputs();
+        return new SideOutputs() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <X> Output<X> outputFor(OutputTag<X> tag) {
+                return (Output<X>) (Output<?>) outputs.get(tag.name());
+            }
+        };
     }
 
     /**
@@ -179,7 +206,7 @@ public final class KeyedStream<K, T> {
     <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
                         Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
         return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, copier,
-            factory));
+            Map.of(), factory));
     }
 
     /**

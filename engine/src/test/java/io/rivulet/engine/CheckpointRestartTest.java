@@ -6,6 +6,7 @@ import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.process.KeyedProcessFunction;
+import io.rivulet.operators.process.OutputTag;
 import io.rivulet.operators.state.KeyedStateStore;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateDescriptor;
@@ -275,6 +276,68 @@ class CheckpointRestartTest {
             assertThat(query.isActive()).isFalse();
         } finally {
             CountingFunction.alwaysPoison = false;
+        }
+    }
+
+    /** Counts per key; every 5th record of a key also goes to the "fifth" side output. */
+    static final class CountWithSideOutput extends KeyedProcessFunction<String, Event, String> {
+        static final OutputTag<String> FIFTH = OutputTag.of("fifth");
+        private ValueState<Long> count;
+
+        @Override
+        public void open(KeyedStateStore states) {
+            count = states.state(StateDescriptor.value("count", StateCodecs.longs()));
+        }
+
+        @Override
+        public void processElement(Event value, Context<String, String> ctx, Output<String> out) {
+            long next = (count.value() == null ? 0 : count.value()) + 1;
+            count.update(next);
+            out.emit(ctx.currentKey() + "=" + next);
+            if (next % 5 == 0) {
+                ctx.output(FIFTH, ctx.currentKey() + "#" + next);
+            }
+        }
+    }
+
+    @Test
+    void shouldRouteSideOutputsToTheirSinksExactlyOnceAcrossARestart() throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        MemorySink<String> counts = Sinks.memory("counts");
+        MemorySink<String> fifths = Sinks.memory("fifths");
+        for (int run = 0; run < 2; run++) {
+            try (Rivulet rivulet = Rivulet.create()) {
+                StreamingQuery query = rivulet.readStream(input)
+                    .keyBy(Event::key, 2)
+                    .transformWithState("count", CountWithSideOutput::new,
+                        SideOutput.to(CountWithSideOutput.FIFTH, fifths))
+                    .writeStream(counts)
+                    .queryName("sides")
+                    .checkpointLocation(checkpoints)
+                    .start();
+                int from = run * 30;
+                input.addData(IntStream.range(from, from + 30).mapToObj(i -> new Event("k" + i % 3, i)).toList());
+                query.processAllAvailable();
+                query.stop();
+            }
+        }
+        assertThat(counts.rows()).hasSize(60).doesNotHaveDuplicates().contains("k0=20", "k1=20", "k2=20");
+        assertThat(fifths.rows()).containsExactlyInAnyOrder("k0#5", "k0#10", "k0#15", "k0#20", "k1#5", "k1#10",
+            "k1#15", "k1#20", "k2#5", "k2#10", "k2#15", "k2#20");
+    }
+
+    @Test
+    void shouldFailNamingATagThatHasNoSideOutput() throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(input)
+                .keyBy(Event::key, 1)
+                .transformWithState("count", CountWithSideOutput::new)
+                .writeStream(Sinks.memory("unrouted"))
+                .start();
+            input.addData(IntStream.range(0, 5).mapToObj(i -> new Event("k", i)).toList());
+            assertThatThrownBy(query::processAllAvailable).hasStackTraceContaining("fifth");
+            query.stop();
         }
     }
 

@@ -4,6 +4,8 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.state.KeyGroupRange;
 
+import java.util.Map;
+
 /**
  * What an operator factory knows when the query starts: the query's output mode, whether it runs
  * in micro-batch mode (where Spark's per-batch semantics hold) or continuously, and where the
@@ -14,7 +16,8 @@ import io.rivulet.operators.state.KeyGroupRange;
  * @param lateOutput this partition's late-record output, or {@code null} to drop late records
  * @param maxParallelism the query's number of key groups
  * @param keyGroups the key groups this partition owns
+ * @param sideOutputs this partition's side outputs by name (a process function's tags)
  */
 public record OperatorContext(OutputMode outputMode, boolean microBatch, Output<Object> lateOutput, int maxParallelism,
-                              KeyGroupRange keyGroups) {
+                              KeyGroupRange keyGroups, Map<String, Output<Object>> sideOutputs) {
 }

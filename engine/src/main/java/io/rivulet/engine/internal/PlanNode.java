@@ -5,7 +5,10 @@ import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -144,6 +147,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final KeyedKind kind;
         private final Sink<? super I> lateSink;
         private final RecordCopier<I> copier;
+        private final Map<String, Sink<?>> sideSinks;
 
         /**
          * @param description what the operator does
@@ -155,7 +159,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
-            this(description, kind, input, keyFunction, partitions, null, null, factory);
+            this(description, kind, input, keyFunction, partitions, null, null, Map.of(), factory);
         }
 
         /**
@@ -166,12 +170,14 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param partitions number of partitions, or 0 for the query's default
          * @param lateSink where the operator's late records go, or {@code null}
          * @param copier copies records into ring-owned instances, or {@code null} to pass references
+         * @param sideSinks the sinks of the operator's side outputs, by output name (insertion order kept)
          * @param factory creates one operator per partition, for the query's output mode
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
-                         int partitions, Sink<? super I> lateSink, RecordCopier<I> copier,
+                         int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
+            this.sideSinks = Collections.unmodifiableMap(new LinkedHashMap<>(sideSinks));
             this.lateSink = lateSink;
             this.copier = copier;
             if (partitions < 0) {
@@ -224,6 +230,13 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public Sink<? super I> lateSink() {
             return lateSink;
+        }
+
+        /**
+         * @return the sinks of the operator's side outputs, by output name
+         */
+        public Map<String, Sink<?>> sideSinks() {
+            return sideSinks;
         }
 
         /**

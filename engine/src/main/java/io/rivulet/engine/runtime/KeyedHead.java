@@ -6,6 +6,8 @@ import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 
+import java.util.List;
+
 /**
  * The head of a partition's chain: a keyed operator fed with the key the exchange already computed,
  * and the partition's late-record link, if the operator has one.
@@ -17,7 +19,8 @@ import io.rivulet.operators.state.CheckpointedOperator;
 final class KeyedHead<K, I, O> {
     private final KeyedOperator<K, I, O> operator;
     private final Link<O> next;
-    private final Link<?> lateLink;
+    /** The partition's late-data and side-output links: epochs and ends reach them after the operator's. */
+    private final Link<?>[] sideLinks;
     private final StatefulOperator stateful;
     private volatile StateMetrics published;
     private CheckpointCoordinator coordinator;
@@ -25,10 +28,10 @@ final class KeyedHead<K, I, O> {
     private CheckpointedOperator checkpointed;
     private long lastEpochId;
 
-    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, Link<?> lateLink) {
+    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks) {
         this.operator = operator;
         this.next = next;
-        this.lateLink = lateLink;
+        this.sideLinks = sideLinks.toArray(new Link<?>[0]);
         this.stateful = operator instanceof StatefulOperator s ? s : null;
     }
 
@@ -84,8 +87,8 @@ final class KeyedHead<K, I, O> {
             stateful.stateMetrics(metrics);
             published = metrics;
         }
-        if (lateLink != null) {
-            lateLink.onEpoch(epochId);
+        for (Link<?> side : sideLinks) {
+            side.onEpoch(epochId);
         }
         next.onEpoch(epochId);
     }
@@ -106,8 +109,8 @@ final class KeyedHead<K, I, O> {
         if (participant != null) {
             coordinator.finished(participant);
         }
-        if (lateLink != null) {
-            lateLink.onEnd(flush);
+        for (Link<?> side : sideLinks) {
+            side.onEnd(flush);
         }
         next.onEnd(flush);
     }

@@ -10,6 +10,7 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
 import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
@@ -50,6 +51,7 @@ final class Planner {
     final LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>> keyedHeads = new LinkedHashMap<>();
     /** Late-data sinks and their writer counts, opened and closed with the query. */
     final LinkedHashMap<Sink<?>, Integer> lateSinks = new LinkedHashMap<>();
+    /** Side-output sinks (late data, process functions' tags) with their writer counts, opened and closed with the query. */
     final List<PartitionWorker> workers = new ArrayList<>();
     /** Continuous: a one-partition keyed stage fed by several tasks runs on its first producer's thread. */
     final Map<Agent, Agent> hostOf = new IdentityHashMap<>();
@@ -244,42 +246,60 @@ final class Planner {
         }
     }
 
-    /** The late-data sink of a keyed node, shared by its partitions. */
-    private record LateWiring(Sink<Object> sink) {
+    /** The late-data sink and the side-output sinks of a keyed node, shared by its partitions. */
+    private record LateWiring(Sink<Object> sink, Map<String, Sink<Object>> sides) {
     }
 
     @SuppressWarnings("unchecked")
     private LateWiring lateWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
-        if (node.lateSink() == null) {
-            return null;
-        }
         Sink<Object> sink = (Sink<Object>) node.lateSink();
-        if (lateSinks.put(sink, partitions) != null) {
+        if (sink != null && lateSinks.put(sink, partitions) != null) {
             throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
         }
-        return new LateWiring(sink);
+        if (sink != null) {
+            query.openSideSink(sink, partitions);
+        }
+        Map<String, Sink<Object>> sides = new LinkedHashMap<>();
+        for (Map.Entry<String, Sink<?>> side : node.sideSinks().entrySet()) {
+            Sink<Object> sideSink = (Sink<Object>) side.getValue();
+            if (lateSinks.put(sideSink, partitions) != null) {
+                throw new IllegalArgumentException("sink " + sideSink.description() + " of side output '" + side.getKey()
+                    + "' is used twice in one query");
+            }
+            query.openSideSink(sideSink, partitions);
+            sides.put(side.getKey(), sideSink);
+        }
+        return sink == null && sides.isEmpty() ? null : new LateWiring(sink, sides);
     }
 
     private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, String operatorId, int partition,
                                                  int partitions, LateWiring late, TaskContext context,
                                                  Function<TaskContext, Link<O>> downstream) {
         SinkLink<Object> lateLink = null;
-        if (late != null) {
-            lateLink = new SinkLink<>(late.sink().createWriter(partition), coordinator,
-                coordinator.writer(late.sink().description(), partition), context, options.nanoClock(),
-                options.latencySampling());
-            context.lateLink = lateLink;
+        Map<String, Output<Object>> sideOutputs = new LinkedHashMap<>();
+        List<Link<?>> sideLinks = new ArrayList<>();
+        if (late != null && late.sink() != null) {
+            lateLink = sideLink(late.sink(), partition, context);
+            sideLinks.add(lateLink);
         }
-        io.rivulet.operators.Output<Object> lateOutput = lateLink;
+        if (late != null) {
+            for (Map.Entry<String, Sink<Object>> side : late.sides().entrySet()) {
+                SinkLink<Object> link = sideLink(side.getValue(), partition, context);
+                sideOutputs.put(side.getKey(), link);
+                sideLinks.add(link);
+            }
+        }
+        Output<Object> lateOutput = lateLink;
         if (lateLink != null && node.copier() != null) {
             // The operator's late record lives in a ring slot that is about to be reused, or (one thread)
             // in the source's record that it refills: send a copy.
             lateOutput = copying(lateLink, node.copier());
         }
         OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput,
-            options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions));
+            options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions),
+            Map.copyOf(sideOutputs));
         KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
-        KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), lateLink);
+        KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), sideLinks);
         if (coordinator.checkpointing()) {
             if (!(operator instanceof CheckpointedOperator checkpointed)) {
                 throw new IllegalArgumentException("'" + node.description() + "' keeps state that a checkpoint cannot save: its"
@@ -298,6 +318,14 @@ final class Planner {
         }
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
+    }
+
+    /** A partition's writer of a side sink (late data, a side output), ended and closed with its task. */
+    private SinkLink<Object> sideLink(Sink<Object> sink, int partition, TaskContext context) {
+        SinkLink<Object> link = new SinkLink<>(sink.createWriter(partition), coordinator,
+            coordinator.writer(sink.description(), partition), context, options.nanoClock(), options.latencySampling());
+        context.sideLinks.add(link);
+        return link;
     }
 
     /** Loads one partition's operator from the restored checkpoint: the key groups it owns, every operator state. */

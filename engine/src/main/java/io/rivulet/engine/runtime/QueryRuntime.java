@@ -62,6 +62,8 @@ final class QueryRuntime implements StreamingQuery {
     private Planner planner;
     private CheckpointCoordinator coordinator;
     private CheckpointStorage storage;
+    /** The checkpoint this run restored, while planning; {@code null} on a first start. */
+    private Checkpoint restored;
     private ProgressReporter progress;
     /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
     private ProgressPublisher publisher;
@@ -119,14 +121,8 @@ final class QueryRuntime implements StreamingQuery {
             throw new IllegalStateException("query '" + options.name() + "': cannot open sink " + typedSink.description() + ": " + e.getMessage(), e);
         }
         try {
+            this.restored = restored;
             planner.plan(root, typedSink);
-            for (var late : planner.lateSinks.entrySet()) {
-                late.getKey().open(options.name() + "-late", late.getValue(), options.outputMode());
-                if (restored != null) {
-                    late.getKey().recover(restored.epochId(), storage.lastCommittedEpoch());
-                }
-                coordinator.addSink(late.getKey());
-            }
             planner.openSources();
         } catch (Exception | Error e) {
             closeQuietly(planner.sourceTasks);
@@ -302,7 +298,9 @@ final class QueryRuntime implements StreamingQuery {
                 LOG.log(System.Logger.Level.WARNING, "closing source reader of " + context.name + " failed", e);
             }
         }
-        for (SinkLink<?> link : new SinkLink<?>[] {context.sinkLink, context.lateLink}) {
+        List<SinkLink<?>> links = new ArrayList<>(context.sideLinks);
+        links.add(context.sinkLink);
+        for (SinkLink<?> link : links) {
             if (link != null) {
                 try {
                     link.closeWriter();
@@ -361,6 +359,28 @@ final class QueryRuntime implements StreamingQuery {
             closeStorageQuietly(e);
             throw e;
         }
+    }
+
+    /**
+     * Opens a side sink (late data, a side output) while planning, before its writers are created:
+     * recovered like the query's sink after a restart, and committed with it.
+     *
+     * @param side the sink
+     * @param writers its writer count (the stage's partitions)
+     * @throws IllegalStateException when it cannot be opened (the cause says why)
+     */
+    void openSideSink(Sink<?> side, int writers) {
+        try {
+            side.open(options.name() + "-side", writers, options.outputMode());
+            if (restored != null) {
+                side.recover(restored.epochId(), storage.lastCommittedEpoch());
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open sink " + side.description() + ": " + e.getMessage(), e);
+        }
+        coordinator.addSink(side);
     }
 
     private CheckpointCoordinator.Listener coordinatorListener() {

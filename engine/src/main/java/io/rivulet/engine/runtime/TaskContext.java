@@ -30,8 +30,8 @@ final class TaskContext {
     volatile long watermarkMs = Long.MIN_VALUE;
     /** The sink link ending this task's chain, if the task is in the query's last stage. */
     SinkLink<?> sinkLink;
-    /** The late-data sink link of this task's keyed operator, if it has one. */
-    SinkLink<?> lateLink;
+    /** The side sink links of this task's keyed operator (late data, side outputs). */
+    final List<SinkLink<?>> sideLinks = new ArrayList<>();
 
     /** The exchanges this task's chain ends in; their batched records are published by {@link #flushExchanges}. */
     private ExchangeLink<?, ?>[] exchanges = new ExchangeLink<?, ?>[0];
