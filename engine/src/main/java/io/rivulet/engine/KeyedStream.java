@@ -43,18 +43,22 @@ public final class KeyedStream<K, T> {
     private final Function<? super T, ? extends K> keyFunction;
     private final int partitions;
     private final RecordCopier<T> copier;
+    /** What the key is, for the checkpoint's stateful plan, or {@code null} when the user did not say. */
+    private final String keyName;
 
-    KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions) {
-        this(rivulet, input, keyFunction, partitions, null);
+    KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions,
+                String keyName) {
+        this(rivulet, input, keyFunction, partitions, null, keyName);
     }
 
     private KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions,
-                        RecordCopier<T> copier) {
+                        RecordCopier<T> copier, String keyName) {
         this.rivulet = rivulet;
         this.input = input;
         this.keyFunction = keyFunction;
         this.partitions = partitions;
         this.copier = copier;
+        this.keyName = keyName;
     }
 
     /**
@@ -66,7 +70,7 @@ public final class KeyedStream<K, T> {
      * @return a copy of this keyed stream that copies records across the exchange
      */
     public KeyedStream<K, T> copyingRecords(RecordCopier<T> copier) {
-        return new KeyedStream<>(rivulet, input, keyFunction, partitions, Objects.requireNonNull(copier, "copier"));
+        return new KeyedStream<>(rivulet, input, keyFunction, partitions, Objects.requireNonNull(copier, "copier"), keyName);
     }
 
     /**
@@ -169,7 +173,7 @@ public final class KeyedStream<K, T> {
             }
         }
         return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, PlanNode.KeyedKind.STATEFUL, input, keyFunction,
-            partitions, null, copier, sides, context -> new KeyedProcessOperator<K, T, R>(function.get(),
+            partitions, null, copier, sides, keyName, context -> new KeyedProcessOperator<K, T, R>(function.get(),
                 StateCodecs.dynamic(), context.maxParallelism(), context.keyGroups(), sideOutputsOf(context))));
     }
 
@@ -206,7 +210,7 @@ public final class KeyedStream<K, T> {
     <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
                         Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
         return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, copier,
-            Map.of(), factory));
+            Map.of(), keyName, factory));
     }
 
     /**

@@ -91,7 +91,7 @@ public final class Stream<T> {
      */
     public <A, R> Stream<R> aggregateAll(AggregateFunction<? super T, A, R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1)
+        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1, "global")
             .aggregate(fn)
             .map(KeyValue::value);
     }
@@ -202,7 +202,46 @@ public final class Stream<T> {
      * @return the keyed stream
      */
     public <K> KeyedStream<K, T> keyBy(Function<? super T, ? extends K> keyFunction) {
-        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0);
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, null);
+    }
+
+    /**
+     * Partitions the stream by a named key. The name goes into the checkpoint's record of the stateful
+     * plan: restarting a query on its checkpoint location with another key name is refused, naming both
+     * (a key function alone has no identity a restart could compare).
+     *
+     * @param keyName what the key is, e.g. {@code "symbol"}
+     * @param keyFunction extracts the key; must not return {@code null}
+     * @param <K> key type
+     * @return the keyed stream
+     */
+    public <K> KeyedStream<K, T> keyBy(String keyName, Function<? super T, ? extends K> keyFunction) {
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, checkKeyName(keyName));
+    }
+
+    /**
+     * Partitions the stream by a named key over {@code partitions} worker threads; see
+     * {@link #keyBy(String, Function)}.
+     *
+     * @param keyName what the key is, e.g. {@code "symbol"}
+     * @param keyFunction extracts the key; must not return {@code null}
+     * @param partitions how many partitions (worker threads), at least 1
+     * @param <K> key type
+     * @return the keyed stream
+     */
+    public <K> KeyedStream<K, T> keyBy(String keyName, Function<? super T, ? extends K> keyFunction, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("keyBy partitions must be >= 1, got " + partitions);
+        }
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions,
+            checkKeyName(keyName));
+    }
+
+    private static String checkKeyName(String keyName) {
+        if (Objects.requireNonNull(keyName, "keyName").isBlank()) {
+            throw new IllegalArgumentException("keyBy key name must not be blank");
+        }
+        return keyName;
     }
 
     /**
@@ -217,7 +256,7 @@ public final class Stream<T> {
         if (partitions < 1) {
             throw new IllegalArgumentException("keyBy partitions must be >= 1, got " + partitions);
         }
-        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions);
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions, null);
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,6 +176,36 @@ class CheckpointRestartTest {
                 .hasMessageContaining("10000")
                 .hasMessageContaining("20000");
         }
+    }
+
+    @Test
+    void shouldRefuseARestartWhoseNamedGroupingKeyChangedNamingBothKeys() throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = countsBy(rivulet, input, "key", Event::key);
+            input.addData(events(0, 2));
+            query.processAllAvailable();
+            query.stop();
+        }
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> countsBy(rivulet, input, "second", e -> e.tsMs() / 1000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("by key'")
+                .hasMessageContaining("by second'");
+            // The same key name restarts.
+            countsBy(rivulet, input, "key", Event::key).stop();
+        }
+    }
+
+    private StreamingQuery countsBy(Rivulet rivulet, MemoryStream<Event> input, String keyName,
+                                    Function<Event, ?> key) {
+        return rivulet.readStream(input)
+            .keyBy(keyName, key)
+            .count()
+            .writeStream(Sinks.memory("by-" + keyName))
+            .outputMode("update")
+            .checkpointLocation(checkpoints)
+            .start();
     }
 
     @Test

@@ -148,6 +148,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final Sink<? super I> lateSink;
         private final RecordCopier<I> copier;
         private final Map<String, Sink<?>> sideSinks;
+        private final String keyName;
 
         /**
          * @param description what the operator does
@@ -159,7 +160,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
-            this(description, kind, input, keyFunction, partitions, null, null, Map.of(), factory);
+            this(description, kind, input, keyFunction, partitions, null, null, Map.of(), null, factory);
         }
 
         /**
@@ -171,12 +172,14 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param lateSink where the operator's late records go, or {@code null}
          * @param copier copies records into ring-owned instances, or {@code null} to pass references
          * @param sideSinks the sinks of the operator's side outputs, by output name (insertion order kept)
+         * @param keyName what the key is (from {@code keyBy(name, ...)}), or {@code null}
          * @param factory creates one operator per partition, for the query's output mode
          */
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
-                         Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
+                         String keyName, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
+            this.keyName = keyName;
             this.sideSinks = Collections.unmodifiableMap(new LinkedHashMap<>(sideSinks));
             this.lateSink = lateSink;
             this.copier = copier;
@@ -230,6 +233,13 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         public Sink<? super I> lateSink() {
             return lateSink;
+        }
+
+        /**
+         * @return what the key is, from {@code keyBy(name, ...)}, or {@code null} if not named
+         */
+        public String keyName() {
+            return keyName;
         }
 
         /**

@@ -51,7 +51,8 @@ final class StatefulPlan {
         } else if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
             String id = "keyed-" + keyedStages++;
             ids.put(node, id);
-            lines.add(id + "=" + keyed.kind().name().toLowerCase(Locale.ROOT) + " " + keyed.description());
+            lines.add(id + "=" + keyed.kind().name().toLowerCase(Locale.ROOT) + " " + keyed.description()
+                + (keyed.keyName() == null ? "" : " by " + keyed.keyName()));
         }
     }
 
