@@ -44,6 +44,16 @@ public interface KeyedOperator<K, I, O> {
     }
 
     /**
+     * Whether this operator acts on processing time, so that the runtime calls
+     * {@link #onProcessingTime} (reading its clock once per duty cycle only for such operators).
+     *
+     * @return {@code false} unless the operator overrides it
+     */
+    default boolean usesProcessingTime() {
+        return false;
+    }
+
+    /**
      * See {@link Operator#onEpoch(long, Output)}.
      *
      * @param epochId the epoch that ends

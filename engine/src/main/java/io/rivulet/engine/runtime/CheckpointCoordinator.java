@@ -325,8 +325,6 @@ final class CheckpointCoordinator {
     private void complete(long epochId) {
         if (storage != null) {
             writeCheckpoint(epochId);
-        } else {
-            dropPending(epochId);
         }
         for (long epoch = committed + 1; epoch <= epochId; epoch++) {
             for (Sink<?> sink : sinks) {
@@ -477,19 +475,6 @@ final class CheckpointCoordinator {
             }
             participant.last = newest;
             return newest;
-        }
-    }
-
-    private void dropPending(long epochId) {
-        synchronized (lock) {
-            for (Participant participant : participants) {
-                while (!participant.pending.isEmpty() && participant.pending.peekFirst().epochId <= epochId) {
-                    Pending dropped = participant.pending.pollFirst();
-                    if (dropped.snapshot != null) {
-                        dropped.snapshot.release();
-                    }
-                }
-            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.rivulet.engine.runtime;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
-import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 
 import java.util.List;
@@ -58,7 +57,7 @@ final class KeyedHead<K, I, O> {
      * @return whether the operator acts on processing time (a keyed process function's timers)
      */
     boolean usesProcessingTime() {
-        return operator instanceof KeyedProcessOperator<?, ?, ?>;
+        return operator.usesProcessingTime();
     }
 
     /**

@@ -50,8 +50,8 @@ final class Planner {
     /** The heads of each keyed node, in plan order, for state metrics. */
     final LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>> keyedHeads = new LinkedHashMap<>();
     /** Late-data sinks and their writer counts, opened and closed with the query. */
-    final LinkedHashMap<Sink<?>, Integer> lateSinks = new LinkedHashMap<>();
-    /** Side-output sinks (late data, process functions' tags) with their writer counts, opened and closed with the query. */
+    /** Side sinks (late data, process functions' side outputs) with their writer counts, closed with the query. */
+    final LinkedHashMap<Sink<?>, Integer> sideSinks = new LinkedHashMap<>();
     final List<PartitionWorker> workers = new ArrayList<>();
     /** Continuous: a one-partition keyed stage fed by several tasks runs on its first producer's thread. */
     final Map<Agent, Agent> hostOf = new IdentityHashMap<>();
@@ -202,7 +202,7 @@ final class Planner {
             planFusedKeyed(node, downstream);
             return;
         }
-        LateWiring late = lateWiring(node, partitions);
+        SideWiring late = sideWiring(node, partitions);
         int[] table = KeyGroups.partitionTable(options.maxParallelism(), partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
@@ -247,13 +247,13 @@ final class Planner {
     }
 
     /** The late-data sink and the side-output sinks of a keyed node, shared by its partitions. */
-    private record LateWiring(Sink<Object> sink, Map<String, Sink<Object>> sides) {
+    private record SideWiring(Sink<Object> sink, Map<String, Sink<Object>> sides) {
     }
 
     @SuppressWarnings("unchecked")
-    private LateWiring lateWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
+    private SideWiring sideWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
         Sink<Object> sink = (Sink<Object>) node.lateSink();
-        if (sink != null && lateSinks.put(sink, partitions) != null) {
+        if (sink != null && sideSinks.put(sink, partitions) != null) {
             throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
         }
         if (sink != null) {
@@ -262,18 +262,18 @@ final class Planner {
         Map<String, Sink<Object>> sides = new LinkedHashMap<>();
         for (Map.Entry<String, Sink<?>> side : node.sideSinks().entrySet()) {
             Sink<Object> sideSink = (Sink<Object>) side.getValue();
-            if (lateSinks.put(sideSink, partitions) != null) {
+            if (sideSinks.put(sideSink, partitions) != null) {
                 throw new IllegalArgumentException("sink " + sideSink.description() + " of side output '" + side.getKey()
                     + "' is used twice in one query");
             }
             query.openSideSink(sideSink, partitions);
             sides.put(side.getKey(), sideSink);
         }
-        return sink == null && sides.isEmpty() ? null : new LateWiring(sink, sides);
+        return sink == null && sides.isEmpty() ? null : new SideWiring(sink, sides);
     }
 
     private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, String operatorId, int partition,
-                                                 int partitions, LateWiring late, TaskContext context,
+                                                 int partitions, SideWiring late, TaskContext context,
                                                  Function<TaskContext, Link<O>> downstream) {
         SinkLink<Object> lateLink = null;
         Map<String, Output<Object>> sideOutputs = new LinkedHashMap<>();
@@ -349,7 +349,7 @@ final class Planner {
 
     private <K, I, O> void planLocalKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
-        LateWiring late = lateWiring(node, partitions);
+        SideWiring late = sideWiring(node, partitions);
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[partitions];
         TaskContext[] contexts = new TaskContext[partitions];
@@ -369,7 +369,7 @@ final class Planner {
      * upstream chain ends in a {@link LocalExchange} that calls the stage's head directly.
      */
     private <K, I, O> void planFusedKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
-        LateWiring late = lateWiring(node, 1);
+        SideWiring late = sideWiring(node, 1);
         int stage = ++keyedStages;
         KeyedHead<?, ?, ?>[] heads = new KeyedHead[1];
         TaskContext context = newContext("keyed" + stage + "-0");

@@ -543,7 +543,7 @@ final class QueryRuntime implements StreamingQuery {
         List<Sink<?>> sinks = new ArrayList<>();
         sinks.add(sink);
         if (planner != null) {
-            sinks.addAll(planner.lateSinks.keySet());
+            sinks.addAll(planner.sideSinks.keySet());
         }
         for (Sink<?> s : sinks) {
             try {

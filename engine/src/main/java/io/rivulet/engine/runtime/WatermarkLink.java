@@ -42,9 +42,6 @@ final class WatermarkLink<T> extends Link<T> {
 
     @Override
     public void emit(T record) {
-        if (restoredPending) {
-            sendRestored();
-        }
         long eventMs = eventTimeMs.applyAsLong(record);
         if (eventMs > maxEventMs) {
             advance(eventMs);
@@ -103,7 +100,8 @@ final class WatermarkLink<T> extends Link<T> {
 
     /**
      * Resumes from a checkpoint's state, before the first record. Continuous: the restored watermark
-     * goes downstream ahead of the first record or barrier, so a stage merging several inputs is not
+     * goes downstream with the first barrier (records are judged by the stages' own restored
+     * watermarks meanwhile), so a stage merging several inputs is not
      * held back by an input that has nothing new. Micro-batch: the tracker learns the event time, so
      * the driver computes the next batch's watermark as the failed run would have.
      *

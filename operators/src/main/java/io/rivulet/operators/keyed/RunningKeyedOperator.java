@@ -51,6 +51,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     private final StateCodec<K> keyCodec;
     private final StateCodec<S> stateCodec;
     private final int maxParallelism;
+    private final KeyGroupRange range;
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and state
@@ -79,7 +80,8 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
      * @param keyCodec writes the keys; {@code null} for {@link StateCodecs#dynamic()}
      * @param stateCodec writes and copies the per-key state; {@code null} for the default
      * @param maxParallelism the number of key groups
-     * @param range the key groups this partition owns (restored keys are checked against the hash)
+     * @param range the key groups this partition owns (restore refuses others; restored keys are checked
+     *     against the hash)
      */
     protected RunningKeyedOperator(EmitPolicy emitPolicy, StateCodec<K> keyCodec, StateCodec<S> stateCodec,
                                    int maxParallelism, KeyGroupRange range) {
@@ -87,7 +89,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
         this.keyCodec = keyCodec == null ? StateCodecs.dynamic() : keyCodec;
         this.stateCodec = stateCodec == null ? StateCodecs.dynamic() : stateCodec;
         this.maxParallelism = KeyGroups.checkMaxParallelism(maxParallelism);
-        Objects.requireNonNull(range, "range");
+        this.range = Objects.requireNonNull(range, "range");
     }
 
     /**
@@ -169,6 +171,9 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
 
     @Override
     public final void restoreKeyGroup(int keyGroup, SnapshotInput in) {
+        if (!range.contains(keyGroup)) {
+            throw new IllegalStateException("key group " + keyGroup + " is outside this partition's range " + range);
+        }
         while (in.hasRemaining()) {
             int tag = in.readByte();
             if (tag != ENTRY) {

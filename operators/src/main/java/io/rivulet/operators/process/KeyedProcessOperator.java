@@ -107,6 +107,12 @@ public final class KeyedProcessOperator<K, I, O>
         timerOut = null;
     }
 
+    /** Processing-time timers fire from {@link #onProcessingTime}. */
+    @Override
+    public boolean usesProcessingTime() {
+        return true;
+    }
+
     @Override
     public void onProcessingTime(long nowMs, Output<O> out) {
         ensureOpen();
