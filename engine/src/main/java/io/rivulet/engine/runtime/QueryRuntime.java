@@ -244,7 +244,7 @@ final class QueryRuntime implements StreamingQuery {
         long nowMs = options.epochClock().time();
         if (publisher != null) {
             publisher.epochCommitted(epochId, nowNs, nowMs);
-        } else {
+        } else if (progress != null) {
             // Micro-batch: the driver thread reports between batches, each batch exactly.
             events.onProgress(this, progress.report(epochId, nowNs, nowMs));
         }

@@ -176,7 +176,13 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
      */
     private int awaitFinalCommit() throws Exception {
         int work = notifyCommitted();
-        if (committedSeen >= finalEpoch || context.query.isSinkFinished()) {
+        if (committedSeen >= finalEpoch) {
+            throw new AgentTerminationException();
+        }
+        if (context.query.isSinkFinished()) {
+            // The last commit may have landed between the read above and this one: the sink finishes
+            // only after it, so reading again now cannot miss it.
+            notifyCommitted();
             throw new AgentTerminationException();
         }
         return work;

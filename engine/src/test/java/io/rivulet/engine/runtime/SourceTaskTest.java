@@ -135,6 +135,26 @@ class SourceTaskTest {
     }
 
     @Test
+    void shouldTellTheReaderOfTheLastCommitEvenWhenItLandsAsTheTaskChecksForTheEnd() throws Exception {
+        reader.script.add(List.of("a@0"));
+        at(10);
+        at(100);
+        reader.endAfterScript = true;
+        at(110);
+        assertThat(out.take()).containsExactly("r:a@0", "epoch:0", "epoch:1", "end");
+        // The coordinator commits the last epoch and finishes the sink while the task is being told of
+        // the one before: the task must still pass the last commit on before it terminates.
+        reader.onCommitted = () -> {
+            reader.onCommitted = () -> { };
+            query.onEpochCommitted(1);
+            query.onSinkFinished();
+        };
+        query.onEpochCommitted(0);
+        assertThatThrownBy(() -> at(120)).isInstanceOf(AgentTerminationException.class);
+        assertThat(reader.epochsCommitted).containsExactly(0L, 1L);
+    }
+
+    @Test
     void shouldPassOnlyRisingSourceWatermarks() throws Exception {
         reader.watermarks.add(50L);
         reader.watermarks.add(40L);
@@ -148,6 +168,8 @@ class SourceTaskTest {
         final Queue<List<String>> script = new ArrayDeque<>();
         final List<Long> watermarks = new ArrayList<>();
         final List<Long> epochsEnded = new ArrayList<>();
+        final List<Long> epochsCommitted = new ArrayList<>();
+        Runnable onCommitted = () -> { };
         boolean endAfterScript;
         int polls;
 
@@ -169,6 +191,12 @@ class SourceTaskTest {
         @Override
         public void onEpochEnd(long epochId) {
             epochsEnded.add(epochId);
+        }
+
+        @Override
+        public void onEpochCommitted(long epochId) {
+            epochsCommitted.add(epochId);
+            onCommitted.run();
         }
     }
 }
