@@ -5,11 +5,10 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
-import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
-import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
@@ -25,13 +24,14 @@ import java.util.Objects;
  * <h2>State and snapshots</h2>
  * One hash map from key to entry: a record costs one lookup (the per-record path of a running count
  * is as short as a hand-written map's). Snapshots are taken per key group after {@code onEpoch}, when
- * the keys changed in the epoch have been emitted, so only the per-key values are state. A snapshot
- * holds, per key, a frozen copy of its value ({@link StateCodec#copy}): an entry changed since the
- * previous snapshot is copied again, an unchanged one shares its frozen copy (never mutated), so the
- * barrier costs one reference per key plus one copy per changed key, and the bytes are written later
- * on the coordinator's thread. (Operators written on the {@code KeyedStateBackend} take copy-on-write
- * snapshots instead: O(key groups) at the barrier, at some cost per record; for the running
- * aggregations the per-record path won, measured in docs/benchmarks.md.)
+ * the keys changed in the epoch have been emitted, so only the per-key values are state. Snapshots
+ * are incremental ({@link SnapshotImage}): while the query checkpoints, an entry's first change
+ * after a snapshot puts it on a list (one flag test per record), and the barrier hands over a copy
+ * ({@link StateCodec#copy}) of each value on that list: O(keys changed in the epoch). The image of
+ * the whole state is updated and written per key group on the coordinator's thread. (Operators
+ * written on the {@code KeyedStateBackend} take copy-on-write snapshots instead: O(key groups) at the
+ * barrier, at some cost per record; for the running aggregations the per-record path won, measured
+ * in docs/benchmarks.md.)
  *
  * <p>{@link EmitPolicy#ALL_ON_EPOCH} emits every key in the map's order: unspecified.
  *
@@ -52,6 +52,12 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     private final StateCodec<S> stateCodec;
     private final int maxParallelism;
     private final KeyGroupRange range;
+    /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
+    private final SnapshotImage<K, S> image;
+    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
+    private boolean tracking;
+    /** Entries changed since the last snapshot (while tracking). */
+    private final ArrayList<Entry<K, S>> dirtyEntries = new ArrayList<>();
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and state
@@ -90,6 +96,13 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
         this.stateCodec = stateCodec == null ? StateCodecs.dynamic() : stateCodec;
         this.maxParallelism = KeyGroups.checkMaxParallelism(maxParallelism);
         this.range = Objects.requireNonNull(range, "range");
+        StateCodec<K> keys = this.keyCodec;
+        StateCodec<S> values = this.stateCodec;
+        this.image = new SnapshotImage<>((slot, key, value, out) -> {
+            out.writeByte(ENTRY);
+            keys.write(key, out);
+            values.write(value, out);
+        });
     }
 
     /**
@@ -123,7 +136,12 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
             throw new NullPointerException("aggregation returned null state for key " + key);
         }
         entry.state = updated;
-        entry.dirty = true;
+        if (!entry.dirty) {
+            entry.dirty = true;
+            if (tracking) {
+                dirtyEntries.add(entry);
+            }
+        }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
         } else if (emitPolicy == EmitPolicy.ON_EPOCH && !entry.changed) {
@@ -153,20 +171,22 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
 
     @Override
     public final OperatorSnapshot snapshotState(long epochId) {
-        int n = state.size();
-        Object[] keys = new Object[n];
-        Object[] values = new Object[n];
-        int i = 0;
-        for (Entry<K, S> entry : state.values()) {
-            if (entry.dirty) {
-                entry.frozen = stateCodec.copy(entry.state);
+        SnapshotImage.Delta<K, S> delta = image.delta(epochId);
+        if (delta.isFull()) {
+            for (Entry<K, S> entry : state.values()) {
                 entry.dirty = false;
+                delta.put(0, entry.key, stateCodec.copy(entry.state));
             }
-            keys[i] = entry.key;
-            values[i] = entry.frozen;
-            i++;
+        } else {
+            for (int i = 0, n = dirtyEntries.size(); i < n; i++) {
+                Entry<K, S> entry = dirtyEntries.get(i);
+                entry.dirty = false;
+                delta.put(0, entry.key, stateCodec.copy(entry.state));
+            }
         }
-        return new Snapshot<>(keys, values, keyCodec, stateCodec);
+        dirtyEntries.clear();
+        tracking = true;
+        return delta.snapshot(writer -> { });
     }
 
     @Override
@@ -184,8 +204,9 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
             KeyGroups.checkRestoredKey(key, keyGroup, maxParallelism);
             Entry<K, S> entry = new Entry<>(key);
             entry.state = stateCodec.read(in);
-            entry.dirty = true;
             state.put(key, entry);
+            image.put(0, key, stateCodec.copy(entry.state));
+            tracking = true;
         }
     }
 
@@ -217,30 +238,12 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     private static final class Entry<K, S> {
         final K key;
         S state;
-        /** The value as of the last snapshot; never mutated (a codec copy), shared by later snapshots. */
-        S frozen;
-        /** Whether {@link #state} changed since {@link #frozen} was taken. */
+        /** Whether {@link #state} changed since the last snapshot. */
         boolean dirty;
         boolean changed;
 
         Entry(K key) {
             this.key = key;
-        }
-    }
-
-    /** Keys and frozen values at a barrier; written per key group on the coordinator's thread. */
-    private record Snapshot<K, S>(Object[] keys, Object[] values, StateCodec<K> keyCodec, StateCodec<S> stateCodec)
-        implements OperatorSnapshot {
-        @Override
-        @SuppressWarnings("unchecked")
-        public void writeTo(KeyGroupWriter writer) {
-            for (int i = 0; i < keys.length; i++) {
-                K key = (K) keys[i];
-                SnapshotOutput out = writer.forKey(key);
-                out.writeByte(ENTRY);
-                keyCodec.write(key, out);
-                stateCodec.write((S) values[i], out);
-            }
         }
     }
 }

@@ -10,18 +10,19 @@ import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
@@ -74,17 +75,19 @@ import java.util.function.ToLongFunction;
  * </ul>
  *
  * <h2>Snapshots</h2>
- * {@link #snapshotState} copies the state on the owner thread: per (key, slice) entry, the key and a
- * deep copy of the accumulator ({@link StateCodec#copy}; an entry unchanged since the previous
- * snapshot shares that snapshot's copy, so a barrier deep-copies only what changed), with the entry's position in its slice
- * (and, mid-epoch in UPDATE mode, in the changed list); the returned snapshot serialises the copy
- * per key group when the runtime writes it, on any thread. Copying rather than copy-on-write keeps
- * {@link #process} exactly as it was (no snapshot-version check per record, and accumulators stay
- * mutable in place); the price is O(state) on the owner thread at each barrier. Each key group holds
- * {@code (slice start, position, changed position, key, accumulator)} entries written with the key
- * and accumulator codecs; operator state holds the slice layout, the watermark and the late-row
- * counter. Restore rebuilds every slice with its entries in their original order (entries restored
- * from several key groups are put back in order at the next watermark, epoch or end), so a
+ * Incremental, through a {@link SnapshotImage}: while the query checkpoints, the operator records
+ * which entries changed (one flag test per record) and which slices it dropped; at a barrier,
+ * {@link #snapshotState} hands over only those, with a deep copy ({@link StateCodec#copy}) of each
+ * changed accumulator, so the barrier costs O(entries changed in the epoch), not O(state). The image
+ * (the whole state as of the barrier) is brought up to date and written per key group on the
+ * runtime's writer thread. The first snapshot copies every entry; a restored operator puts what it
+ * restores into the image, so its next snapshot is incremental too.
+ *
+ * <p>Each key group holds {@code (slice start, arrival sequence, key, accumulator)} entries written
+ * with the key and accumulator codecs, then, mid-epoch in UPDATE mode, the rows of the changed list
+ * (with the accumulator of those already evicted); operator state holds the slice layout, the
+ * watermark and the late-row counter. Restore rebuilds every slice with its entries in their
+ * original order (by arrival sequence, put in order at the next watermark, epoch or end), so a
  * restored operator emits exactly what the original would have. After rescaling, the watermark is
  * the smallest of the old partitions' and the counters are summed. A snapshot may be taken between
  * any two calls (a barrier is the contract); only the per-epoch de-duplication of the late-group
@@ -133,9 +136,17 @@ public final class WindowAggregateOperator<K, T, A, R>
     private final StateCodec<K> keyCodec;
     private final StateCodec<A> accumulatorCodec;
     /** Entries restored but not yet put in their slice's order (restored key groups arrive in any order). */
-    private final ArrayList<Restored<K, A>> restoredEntries = new ArrayList<>();
+    private final ArrayList<Slice<K, A>> restoredSlices = new ArrayList<>();
     private final ArrayList<Restored<K, A>> restoredChanged = new ArrayList<>();
     private boolean operatorStateRestored;
+    /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
+    private final SnapshotImage<K, Frozen<A>> image;
+    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
+    private boolean tracking;
+    /** Entries changed since the last snapshot (while tracking). */
+    private final ArrayList<Entry<K, A>> dirtyEntries = new ArrayList<>();
+    /** Slices dropped since the last snapshot (while tracking). */
+    private final LongArrayList removedSlices = new LongArrayList();
 
     /**
      * Creates the operator, with explicit codecs for its snapshots.
@@ -171,6 +182,13 @@ public final class WindowAggregateOperator<K, T, A, R>
         this.starts = new long[assigner.maxWindowsPerRecord()];
         this.windowScratch = panes ? new Object2ObjectHashMap<>() : null;
         this.windowScratchKeys = panes ? new ArrayList<>() : null;
+        StateCodec<K> keys = this.keyCodec;
+        StateCodec<A> accumulators = this.accumulatorCodec;
+        this.image = new SnapshotImage<>((start, key, frozen, out) -> {
+            out.writeByte(WindowSnapshot.ENTRY).writeLong(start).writeVarInt(frozen.seq());
+            keys.write(key, out);
+            accumulators.write(frozen.accumulator(), out);
+        });
     }
 
     /**
@@ -304,8 +322,10 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     /**
-     * Copies the state (keys, deep copies of the accumulators, their order) on the owner thread; the
-     * snapshot writes it per key group later, on any thread, unaffected by further records.
+     * Hands the changes since the previous snapshot to the snapshot image (deep copies of the
+     * accumulators changed, the slices dropped) on the owner thread; the snapshot writes the whole
+     * image per key group later, on the writer's thread, unaffected by further records. The first
+     * snapshot copies every entry.
      *
      * @param epochId the epoch that just ended
      * @return the snapshot
@@ -313,42 +333,66 @@ public final class WindowAggregateOperator<K, T, A, R>
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
         finishRestore();
-        WindowSnapshot<K, A> snapshot = new WindowSnapshot<>(keyCodec, accumulatorCodec, sliceMs, panes, watermarkMs,
-            counters.dropped, (int) Math.min(Integer.MAX_VALUE - 8, counters.total + changed.size()));
-        IdentityHashMap<Entry<K, A>, Integer> changedAt = null;
-        if (!changed.isEmpty()) {
-            changedAt = new IdentityHashMap<>();
-            for (int i = 0, n = changed.size(); i < n; i++) {
-                changedAt.put(changed.get(i), i);
-            }
-        }
-        for (Slice<K, A> slice : slices.values()) {
-            ArrayList<Entry<K, A>> entries = slice.entries;
-            for (int i = 0, n = entries.size(); i < n; i++) {
-                Entry<K, A> entry = entries.get(i);
-                Integer at = changedAt == null ? null : changedAt.get(entry);
-                if (entry.dirty || entry.frozen == null) {
-                    // Changed since the last snapshot: copy again. Unchanged entries share their frozen copy,
-                    // which nothing mutates, so a barrier copies only what the epoch touched.
-                    entry.frozen = accumulatorCodec.copy(entry.accumulator);
-                    entry.dirty = false;
+        SnapshotImage.Delta<K, Frozen<A>> delta = image.delta(epochId);
+        if (delta.isFull()) {
+            for (Slice<K, A> slice : slices.values()) {
+                ArrayList<Entry<K, A>> entries = slice.entries;
+                for (int i = 0, n = entries.size(); i < n; i++) {
+                    putInto(delta, entries.get(i));
                 }
-                snapshot.add(slice.startMs, i, at == null ? -1 : at, keyCodec.copy(entry.key), entry.frozen);
+            }
+        } else {
+            for (int i = 0, n = removedSlices.size(); i < n; i++) {
+                delta.removeSlot(removedSlices.getLong(i));
+            }
+            for (int i = 0, n = dirtyEntries.size(); i < n; i++) {
+                Entry<K, A> entry = dirtyEntries.get(i);
+                if (!entry.slice.removed) {
+                    putInto(delta, entry);
+                }
             }
         }
-        for (int i = 0, n = changed.size(); i < n; i++) {
+        removedSlices.clear();
+        dirtyEntries.clear();
+        tracking = true;
+        ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
+        long savedWatermarkMs = watermarkMs;
+        long dropped = counters.dropped;
+        return delta.snapshot(writer -> {
+            if (changedCopy != null) {
+                changedCopy.writeTo(writer, keyCodec, accumulatorCodec);
+            }
+            writer.operatorState().writeByte(WindowSnapshot.OPERATOR_STATE).writeLong(sliceMs).writeBoolean(panes)
+                .writeLong(savedWatermarkMs).writeLong(dropped);
+        });
+    }
+
+    private void putInto(SnapshotImage.Delta<K, Frozen<A>> delta, Entry<K, A> entry) {
+        entry.dirty = false;
+        if (entry.savedKey == null) {
+            entry.savedKey = keyCodec.copy(entry.key);
+        }
+        delta.put(entry.slice.startMs, entry.savedKey, new Frozen<>(entry.seq, accumulatorCodec.copy(entry.accumulator)));
+    }
+
+    /** UPDATE mode, mid-epoch: the changed list, copied (rows evicted but not yet emitted with their value). */
+    private ChangedCopy<K, A> copyChanged() {
+        int n = changed.size();
+        ChangedCopy<K, A> copy = new ChangedCopy<>(n);
+        for (int i = 0; i < n; i++) {
             Entry<K, A> entry = changed.get(i);
-            if (!isHeld(entry)) {
-                // Evicted by the watermark in this epoch, still to be emitted at its end.
-                snapshot.add(entry.window.startMs(), -1, i, keyCodec.copy(entry.key),
-                    accumulatorCodec.copy(entry.accumulator));
-            }
+            boolean held = !entry.slice.removed;
+            copy.starts[i] = entry.slice.startMs;
+            copy.held[i] = held;
+            copy.keys.add(keyCodec.copy(entry.key));
+            copy.accumulators.add(held ? null : accumulatorCodec.copy(entry.accumulator));
         }
-        return snapshot;
+        return copy;
     }
 
     /**
-     * Loads one key group's entries into their slices.
+     * Loads one key group's entries into their slices (and into the snapshot image, so the next
+     * snapshot is incremental).
      *
      * @param keyGroup the key group
      * @param in its bytes, as {@link #snapshotState}'s snapshot wrote them
@@ -359,17 +403,11 @@ public final class WindowAggregateOperator<K, T, A, R>
         Slice<K, A> slice = null;
         while (in.hasRemaining()) {
             byte tag = in.readByte();
-            if (tag != WindowSnapshot.ENTRY) {
-                throw new StateFormatException("key group " + keyGroup + ": expected a window entry (tag "
-                    + WindowSnapshot.ENTRY + "), found tag " + tag);
-            }
-            long start = in.readLong();
-            int position = in.readVarInt() - 1;
-            int changedPosition = in.readVarInt() - 1;
-            K key = keyCodec.read(in);
-            A accumulator = accumulatorCodec.read(in);
-            Entry<K, A> entry;
-            if (position >= 0) {
+            if (tag == WindowSnapshot.ENTRY) {
+                long start = in.readLong();
+                int seq = in.readVarInt();
+                K key = keyCodec.read(in);
+                A accumulator = accumulatorCodec.read(in);
                 if (slice == null || slice.startMs != start) {
                     slice = sliceSlowPath(start);
                 }
@@ -377,18 +415,47 @@ public final class WindowAggregateOperator<K, T, A, R>
                     throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice in slice "
                         + slice.window);
                 }
-                entry = new Entry<>(key, slice.window, accumulator, counters.newRowGeneration());
+                Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), seq);
+                entry.dirty = false;
+                entry.savedKey = key;
                 slice.byKey.put(key, entry);
+                slice.entries.add(entry);
+                if (seq >= slice.nextSeq) {
+                    slice.nextSeq = seq + 1;
+                }
+                if (!slice.restored) {
+                    slice.restored = true;
+                    restoredSlices.add(slice);
+                }
                 counters.added();
-                restoredEntries.add(new Restored<>(slice, entry, position));
-            } else {
-                entry = new Entry<>(key, new Window(start, start + sliceMs), accumulator, counters.newRowGeneration());
-            }
-            if (changedPosition >= 0) {
+                image.put(start, key, new Frozen<>(seq, accumulatorCodec.copy(accumulator)));
+            } else if (tag == WindowSnapshot.CHANGED) {
+                long start = in.readLong();
+                int changedPosition = in.readVarInt();
+                boolean held = in.readBoolean();
+                K key = keyCodec.read(in);
+                Entry<K, A> entry;
+                if (held) {
+                    Slice<K, A> holder = slices.get(start);
+                    entry = holder == null ? null : holder.byKey.get(key);
+                    if (entry == null) {
+                        throw new StateFormatException("key group " + keyGroup + ": changed row of key " + key
+                            + " in slice at " + start + " has no entry");
+                    }
+                } else {
+                    Slice<K, A> evicted = new Slice<>(new Window(start, start + sliceMs));
+                    evicted.removed = true;
+                    entry = new Entry<>(key, evicted, accumulatorCodec.read(in), counters.newRowGeneration(), 0);
+                }
                 entry.changed = true;
-                restoredChanged.add(new Restored<>(null, entry, changedPosition));
+                restoredChanged.add(new Restored<>(entry, changedPosition));
+            } else {
+                throw new StateFormatException("key group " + keyGroup + ": expected a window entry (tag "
+                    + WindowSnapshot.ENTRY + " or " + WindowSnapshot.CHANGED + "), found tag " + tag
+                    + (tag == 1 ? " (a checkpoint of an earlier, non-incremental format)" : ""));
             }
         }
+        tracking = true;
     }
 
     /**
@@ -403,7 +470,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         byte tag = in.readByte();
         if (tag != WindowSnapshot.OPERATOR_STATE) {
             throw new StateFormatException("expected window operator state (tag " + WindowSnapshot.OPERATOR_STATE
-                + "), found tag " + tag);
+                + "), found tag " + tag + (tag == 1 ? " (a checkpoint of an earlier, non-incremental format)" : ""));
         }
         long savedSliceMs = in.readLong();
         boolean savedPanes = in.readBoolean();
@@ -418,32 +485,19 @@ public final class WindowAggregateOperator<K, T, A, R>
         counters.dropped += in.readLong();
     }
 
-    private boolean isHeld(Entry<K, A> entry) {
-        Slice<K, A> slice = slices.get(entry.window.startMs());
-        return slice != null && slice.byKey.get(entry.key) == entry;
-    }
-
-    /** Puts restored entries in their original order, ahead of any added since the restore. */
+    /** Puts restored entries in their original order (by arrival sequence), ahead of any added since the restore. */
     private void finishRestore() {
-        if (restoredEntries.isEmpty() && restoredChanged.isEmpty()) {
+        if (restoredSlices.isEmpty() && restoredChanged.isEmpty()) {
             return;
         }
-        restoredEntries.sort(Comparator.<Restored<K, A>>comparingLong(r -> r.slice.startMs).thenComparingInt(r -> r.position));
-        ArrayList<Entry<K, A>> later = new ArrayList<>();
-        for (int i = 0, n = restoredEntries.size(); i < n; ) {
-            Slice<K, A> slice = restoredEntries.get(i).slice;
-            later.clear();
-            later.addAll(slice.entries);
-            slice.entries.clear();
-            for (; i < n && restoredEntries.get(i).slice == slice; i++) {
-                slice.entries.add(restoredEntries.get(i).entry);
-            }
-            slice.entries.addAll(later);
+        for (int i = 0, n = restoredSlices.size(); i < n; i++) {
+            Slice<K, A> slice = restoredSlices.get(i);
+            slice.entries.sort(Comparator.comparingInt(entry -> entry.seq));
+            slice.restored = false;
         }
-        restoredEntries.clear();
+        restoredSlices.clear();
         restoredChanged.sort(Comparator.comparingInt(r -> r.position));
-        later.clear();
-        later.addAll(changed);
+        ArrayList<Entry<K, A>> later = new ArrayList<>(changed);
         changed.clear();
         for (Restored<K, A> r : restoredChanged) {
             changed.add(r.entry);
@@ -508,11 +562,20 @@ public final class WindowAggregateOperator<K, T, A, R>
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
         entry.accumulator = updated;
-        entry.dirty = true;
+        if (!entry.dirty) {
+            markDirty(entry);
+        }
         entry.generation = counters.touch(entry.generation);
         if (tracksChanges && !entry.changed) {
             entry.changed = true;
             changed.add(entry);
+        }
+    }
+
+    private void markDirty(Entry<K, A> entry) {
+        entry.dirty = true;
+        if (tracking) {
+            dirtyEntries.add(entry);
         }
     }
 
@@ -521,10 +584,13 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Entry<K, A> entry = new Entry<>(key, slice.window, accumulator, counters.newRowGeneration());
+        Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), slice.nextSeq++);
         slice.byKey.put(key, entry);
         slice.entries.add(entry);
         counters.added();
+        if (tracking) {
+            dirtyEntries.add(entry);
+        }
         return entry;
     }
 
@@ -545,10 +611,7 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     private void evict(Slice<K, A> slice, Output<WindowedValue<K, R>> out) {
-        slices.remove(slice.startMs);
-        if (lastSlice == slice) {
-            lastSlice = null;
-        }
+        drop(slice);
         ArrayList<Entry<K, A>> entries = slice.entries;
         int n = entries.size();
         if (outputMode == OutputMode.APPEND) {
@@ -557,6 +620,18 @@ public final class WindowAggregateOperator<K, T, A, R>
             }
         }
         counters.removed(n);
+    }
+
+    /** Takes a slice out of the state (it stays readable for rows still to be emitted). */
+    private void drop(Slice<K, A> slice) {
+        slices.remove(slice.startMs);
+        slice.removed = true;
+        if (lastSlice == slice) {
+            lastSlice = null;
+        }
+        if (tracking) {
+            removedSlices.addLong(slice.startMs);
+        }
     }
 
     private void emitChanged(Output<WindowedValue<K, R>> out) {
@@ -587,10 +662,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             while (!heap.isEmpty() && heap.peekKey() < start) {
                 Slice<K, A> pane = heap.peekValue();
                 heap.pop();
-                slices.remove(pane.startMs);
-                if (lastSlice == pane) {
-                    lastSlice = null;
-                }
+                drop(pane);
                 int n = pane.entries.size();
                 counters.removed(n);
             }
@@ -671,7 +743,7 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     private void emit(Entry<K, A> entry, Output<WindowedValue<K, R>> out) {
-        out.emit(new WindowedValue<>(entry.key, entry.window, fn.result(entry.accumulator)));
+        out.emit(new WindowedValue<>(entry.key, entry.slice.window, fn.result(entry.accumulator)));
     }
 
     /** The state of one window, or of one pane: per key, an entry. */
@@ -680,6 +752,12 @@ public final class WindowAggregateOperator<K, T, A, R>
         final Window window;
         final Object2ObjectHashMap<K, Entry<K, A>> byKey = new Object2ObjectHashMap<>();
         final ArrayList<Entry<K, A>> entries = new ArrayList<>();
+        /** The arrival sequence of the next entry: entries keep their order through snapshots. */
+        int nextSeq;
+        /** Taken out of the state (evicted or dropped). */
+        boolean removed;
+        /** Holds restored entries not yet put in order. */
+        boolean restored;
 
         Slice(Window window) {
             this.startMs = window.startMs();
@@ -689,100 +767,70 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     private static final class Entry<K, A> {
         final K key;
-        final Window window;
+        final Slice<K, A> slice;
+        final int seq;
         A accumulator;
         long generation;
         boolean changed;
-        /** The accumulator as of the last snapshot: a codec copy nothing mutates, shared by later snapshots. */
-        A frozen;
-        /** Whether {@link #accumulator} changed since {@link #frozen} was taken. */
-        boolean dirty;
+        /** Changed since the last snapshot (new entries are). */
+        boolean dirty = true;
+        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once. */
+        K savedKey;
 
-        Entry(K key, Window window, A accumulator, long generation) {
+        Entry(K key, Slice<K, A> slice, A accumulator, long generation, int seq) {
             this.key = key;
-            this.window = window;
+            this.slice = slice;
             this.accumulator = accumulator;
             this.generation = generation;
+            this.seq = seq;
         }
     }
 
-    /** A restored entry and its position in its slice (or in the changed list), until put in order. */
-    private record Restored<K, A>(Slice<K, A> slice, Entry<K, A> entry, int position) {
+    /** An entry as the snapshot image holds it: its arrival sequence and a copy of its accumulator. */
+    private record Frozen<A>(int seq, A accumulator) {
     }
 
-    /**
-     * The state copied at a barrier: parallel arrays of entries, serialised per key group by
-     * {@link #writeTo}. Written once, by any thread; holds no reference to live state.
-     */
-    private static final class WindowSnapshot<K, A> implements OperatorSnapshot {
-        static final byte ENTRY = 1;
-        static final byte OPERATOR_STATE = 1;
+    /** A restored row of the changed list and its position there, until put in order. */
+    private record Restored<K, A>(Entry<K, A> entry, int position) {
+    }
 
-        private final StateCodec<K> keyCodec;
-        private final StateCodec<A> accumulatorCodec;
-        private final long sliceMs;
-        private final boolean panes;
-        private final long watermarkMs;
-        private final long dropped;
-        private long[] starts;
-        private int[] positions;
-        private int[] changedPositions;
-        private Object[] keys;
-        private Object[] accumulators;
-        private int size;
+    /** The changed list copied at a barrier (UPDATE mode, mid-epoch), written after the image. */
+    private static final class ChangedCopy<K, A> {
+        final long[] starts;
+        final boolean[] held;
+        final ArrayList<K> keys;
+        final ArrayList<A> accumulators;
 
-        WindowSnapshot(StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec, long sliceMs, boolean panes,
-                       long watermarkMs, long dropped, int capacity) {
-            this.keyCodec = keyCodec;
-            this.accumulatorCodec = accumulatorCodec;
-            this.sliceMs = sliceMs;
-            this.panes = panes;
-            this.watermarkMs = watermarkMs;
-            this.dropped = dropped;
-            int initial = Math.max(16, capacity);
-            starts = new long[initial];
-            positions = new int[initial];
-            changedPositions = new int[initial];
-            keys = new Object[initial];
-            accumulators = new Object[initial];
+        ChangedCopy(int n) {
+            starts = new long[n];
+            held = new boolean[n];
+            keys = new ArrayList<>(n);
+            accumulators = new ArrayList<>(n);
         }
 
-        void add(long start, int position, int changedPosition, Object key, Object accumulator) {
-            if (size == starts.length) {
-                int grown = size * 2;
-                starts = Arrays.copyOf(starts, grown);
-                positions = Arrays.copyOf(positions, grown);
-                changedPositions = Arrays.copyOf(changedPositions, grown);
-                keys = Arrays.copyOf(keys, grown);
-                accumulators = Arrays.copyOf(accumulators, grown);
-            }
-            starts[size] = start;
-            positions[size] = position;
-            changedPositions[size] = changedPosition;
-            keys[size] = key;
-            accumulators[size] = accumulator;
-            size++;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void writeTo(KeyGroupWriter writer) {
-            for (int i = 0; i < size; i++) {
-                K key = (K) keys[i];
+        void writeTo(KeyGroupWriter writer, StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec) {
+            for (int i = 0, n = starts.length; i < n; i++) {
+                K key = keys.get(i);
                 SnapshotOutput out = writer.forKey(key);
-                out.writeByte(ENTRY).writeLong(starts[i]).writeVarInt(positions[i] + 1).writeVarInt(changedPositions[i] + 1);
+                out.writeByte(WindowSnapshot.CHANGED).writeLong(starts[i]).writeVarInt(i).writeBoolean(held[i]);
                 keyCodec.write(key, out);
-                accumulatorCodec.write((A) accumulators[i], out);
+                if (!held[i]) {
+                    accumulatorCodec.write(accumulators.get(i), out);
+                }
             }
-            writer.operatorState().writeByte(OPERATOR_STATE).writeLong(sliceMs).writeBoolean(panes)
-                .writeLong(watermarkMs).writeLong(dropped);
         }
+    }
 
-        @Override
-        public void release() {
-            keys = null;
-            accumulators = null;
-            size = 0;
+    /** Tags of the snapshot format. */
+    private static final class WindowSnapshot {
+        /** An entry of the image: slice start, arrival sequence, key, accumulator. */
+        static final byte ENTRY = 3;
+        /** A row of the changed list: slice start, position, held, key, and the accumulator if not held. */
+        static final byte CHANGED = 4;
+        /** Operator state: slice length, panes, watermark, late-row counter. */
+        static final byte OPERATOR_STATE = 2;
+
+        private WindowSnapshot() {
         }
     }
 }

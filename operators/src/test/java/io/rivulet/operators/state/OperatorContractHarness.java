@@ -26,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       process the next few steps (its output discarded), only then write the snapshot and restore
  *       it into a fresh instance that replays those steps. Proves the snapshot does not see changes
  *       made after {@code snapshotState} returned (it is written later, on another thread).</li>
+ *   <li><b>Long-lived snapshots</b>: one instance runs the whole script and snapshots at every point,
+ *       writing every one, every second or every third (the rest abandoned, as a runtime that
+ *       falls behind skips them); each written snapshot is restored into a fresh instance that
+ *       finishes the script. Proves snapshots stay right over a long chain of incremental ones.</li>
  *   <li><b>Rescale</b>: records are routed by key group ({@link KeyGroups#partitionOf}) to 2
  *       partitions, watermarks, epoch ends and the end broadcast; at each snapshot point both are
  *       snapshotted and restored into 1 and into 3 partitions (each restoring the key groups of its
@@ -225,6 +229,7 @@ public final class OperatorContractHarness<K, I, O> {
         List<Object> expected = straight();
         restoreAfterEveryStep(expected);
         snapshotThenMutate(expected);
+        longLivedSnapshots(expected);
         if (rescale) {
             rescaleEverywhere(expected);
         }
@@ -284,6 +289,38 @@ public final class OperatorContractHarness<K, I, O> {
             }
             assertThat(sink).as("output when the snapshot taken after step %d (%s) is written only after %d more steps",
                 at, steps.get(at), laterSteps).isEqualTo(expected);
+        }
+    }
+
+    private void longLivedSnapshots(List<Object> expected) {
+        for (int skip : new int[] {1, 2, 3}) {
+            List<Object> sink = new ArrayList<>();
+            Instance instance = new Instance(sink);
+            int point = 0;
+            for (int at = 0; at < steps.size(); at++) {
+                instance.apply(steps.get(at));
+                if (!isSnapshotPoint(at)) {
+                    continue;
+                }
+                OperatorSnapshot snapshot = instance.checkpointed().snapshotState(instance.lastEpochId);
+                if (point++ % skip != 0) {
+                    snapshot.release();
+                    continue;
+                }
+                KeyGroupBuffers buffers = KeyGroupBuffers.all(maxParallelism);
+                snapshot.writeTo(buffers);
+                snapshot.release();
+                List<Object> resumed = new ArrayList<>(sink);
+                Instance fresh = new Instance(resumed);
+                fresh.lastEpochId = instance.lastEpochId;
+                buffers.restoreInto(fresh.checkpointed(), buffers.range());
+                for (int i = at + 1; i < steps.size(); i++) {
+                    fresh.apply(steps.get(i));
+                }
+                assertThat(resumed).as("output restored from snapshot %d of one long-lived instance (after step %d, %s),"
+                    + " writing one snapshot in %d", point - 1, at, steps.get(at), skip).isEqualTo(expected);
+            }
+            assertThat(sink).as("output of the long-lived instance that took the snapshots").isEqualTo(expected);
         }
     }
 

@@ -5,6 +5,7 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorContractHarness;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
@@ -176,9 +177,9 @@ class WindowSnapshotContractTest {
         KeyGroupBuffers buffers = KeyGroupBuffers.all(128);
         OperatorSnapshot snapshot = op.snapshotState(0);
         snapshot.writeTo(buffers);
-        int group = io.rivulet.operators.state.KeyGroups.keyGroupOf("a", 128);
-        // tag, slice start, position, changed position, "a" (length + 1 byte), long[1] (length + 8 bytes)
-        assertThat(buffers.keyGroupBytes(group)).hasSize(1 + 8 + 1 + 1 + 2 + 9);
+        int group = KeyGroups.keyGroupOf("a", 128);
+        // tag, slice start, arrival sequence, "a" (length + 1 byte), long[1] (length + 8 bytes)
+        assertThat(buffers.keyGroupBytes(group)).hasSize(1 + 8 + 1 + 2 + 9);
         List<WindowedValue<String, Long>> out = new ArrayList<>();
         var restored = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
             Aggregates.count(), OutputMode.APPEND, null, StateCodecs.strings(), StateCodecs.longArrays());
