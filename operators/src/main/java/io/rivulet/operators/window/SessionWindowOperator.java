@@ -10,6 +10,7 @@ import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
@@ -20,7 +21,6 @@ import org.agrona.collections.Object2ObjectHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
@@ -66,13 +66,16 @@ import java.util.function.ToLongFunction;
  * existing session allocates nothing.
  *
  * <h2>Snapshots</h2>
- * As {@link WindowAggregateOperator}: {@link #snapshotState} copies each session (key, bounds, a deep
- * copy of the accumulator, its heap entry's end and push sequence, its key's rank in the key order,
- * and in UPDATE mode its place in the epoch's changed list) on the owner thread, and the snapshot
- * writes them per key group later. Operator state is the watermark and the late-row counter
- * (restored as the smallest watermark and the summed counters of the old partitions). Restore
- * rebuilds each key's sorted sessions, the heap (same order: ties broken by push sequence) and the
- * key order, so a restored operator emits exactly what the original would have.
+ * Incremental, as {@link WindowAggregateOperator}'s ({@link SnapshotImage}): while the query
+ * checkpoints, a key whose sessions change goes on a list once per snapshot, and a key that loses its
+ * last session on another; at a barrier {@link #snapshotState} copies only those keys' sessions
+ * (bounds, heap entry, deep copies of the accumulators): O(keys changed), not O(state). The image
+ * of every key is updated and written per key group on the runtime's writer thread. Each key is
+ * saved with its arrival sequence (the order in which keys first got a session), and mid-epoch in
+ * UPDATE mode the changed list is saved beside it. Operator state is the watermark and the late-row
+ * counter (restored as the smallest watermark and the summed counters of the old partitions).
+ * Restore rebuilds each key's sorted sessions, the heap (same order: ties broken by push sequence)
+ * and the key order, so a restored operator emits exactly what the original would have.
  *
  * <p>Not thread-safe; owned by the partition worker.
  *
@@ -119,6 +122,16 @@ public final class SessionWindowOperator<K, T, A, R>
     private final ArrayList<KeySessions<K, A>> restoredKeys = new ArrayList<>();
     private final ArrayList<RestoredChange<K, A>> restoredChanged = new ArrayList<>();
     private boolean operatorStateRestored;
+    /** The arrival sequence of the next key: keys keep their order through snapshots. */
+    private long nextKeySeq;
+    /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
+    private final SnapshotImage<K, FrozenKey> image;
+    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
+    private boolean tracking;
+    /** Keys whose sessions changed since the last snapshot (while tracking). */
+    private final ArrayList<KeySessions<K, A>> dirtyKeys = new ArrayList<>();
+    /** Keys that lost their last session since the last snapshot (while tracking). */
+    private final ArrayList<K> removedKeys = new ArrayList<>();
 
     /**
      * Creates the operator with a static gap; keys and accumulators are snapshotted with
@@ -197,6 +210,21 @@ public final class SessionWindowOperator<K, T, A, R>
         this.lateOutput = lateOutput;
         this.tracksChanges = outputMode == OutputMode.UPDATE;
         this.evicts = outputMode != OutputMode.COMPLETE;
+        StateCodec<K> keys = this.keyCodec;
+        StateCodec<A> accumulators = this.accumulatorCodec;
+        this.image = new SnapshotImage<>((slot, key, frozen, out) -> {
+            out.writeByte(SessionSnapshot.KEY).writeLong(frozen.keySeq()).writeVarInt(frozen.accumulators().length);
+            keys.write(key, out);
+            long[] bounds = frozen.bounds();
+            Object[] accs = frozen.accumulators();
+            for (int i = 0; i < accs.length; i++) {
+                out.writeLong(bounds[4 * i]).writeLong(bounds[4 * i + 1]).writeLong(bounds[4 * i + 2])
+                    .writeLong(bounds[4 * i + 3]);
+                @SuppressWarnings("unchecked")
+                A accumulator = (A) accs[i];
+                accumulators.write(accumulator, out);
+            }
+        });
     }
 
     private static <T> ToLongFunction<T> staticGap(long gapMs) {
@@ -229,6 +257,9 @@ public final class SessionWindowOperator<K, T, A, R>
         }
         session.accumulator = updated;
         touched(session);
+        if (!sessions.dirty) {
+            markDirty(sessions);
+        }
     }
 
     @Override
@@ -250,6 +281,9 @@ public final class SessionWindowOperator<K, T, A, R>
             }
             if (session.endMs > watermarkMs) {
                 pushToHeap(session);
+                if (!session.owner.dirty) {
+                    markDirty(session.owner);
+                }
                 continue;
             }
             evict(session, out);
@@ -273,6 +307,12 @@ public final class SessionWindowOperator<K, T, A, R>
         switch (outputMode) {
             case APPEND -> {
                 emitAll(out);
+                if (tracking) {
+                    for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
+                        sessions.removed = true;
+                        removedKeys.add(sessions.key);
+                    }
+                }
                 counters.removed(counters.total);
                 byKey.clear();
                 sessionsByEnd.clear();
@@ -286,9 +326,10 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     /**
-     * Copies every session (key, bounds, deep copy of the accumulator, heap entry, key order, changed
-     * position) on the owner thread; the snapshot writes them per key group later, on any thread,
-     * unaffected by further records.
+     * Hands the keys whose sessions changed since the previous snapshot (copies of their sessions:
+     * bounds, heap entry, deep copies of the accumulators) and the keys that lost their last
+     * session to the snapshot image, on the owner thread; the snapshot writes the whole image per key
+     * group later, on the writer's thread. The first snapshot copies every key.
      *
      * @param epochId the epoch that just ended
      * @return the snapshot
@@ -296,36 +337,74 @@ public final class SessionWindowOperator<K, T, A, R>
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
         finishRestore();
-        SessionSnapshot<K, A> snapshot = new SessionSnapshot<>(keyCodec, accumulatorCodec, watermarkMs, counters.dropped,
-            (int) Math.min(Integer.MAX_VALUE - 8, counters.total + changed.size()));
-        IdentityHashMap<Session<K, A>, Integer> changedAt = null;
-        if (!changed.isEmpty()) {
-            changedAt = new IdentityHashMap<>();
-            for (int i = 0, n = changed.size(); i < n; i++) {
-                changedAt.put(changed.get(i), i);
+        SnapshotImage.Delta<K, FrozenKey> delta = image.delta(epochId);
+        if (delta.isFull()) {
+            for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
+                putInto(delta, sessions);
+            }
+        } else {
+            for (int i = 0, n = removedKeys.size(); i < n; i++) {
+                delta.remove(0, removedKeys.get(i));
+            }
+            for (int i = 0, n = dirtyKeys.size(); i < n; i++) {
+                KeySessions<K, A> sessions = dirtyKeys.get(i);
+                if (!sessions.removed) {
+                    putInto(delta, sessions);
+                }
             }
         }
-        int rank = 0;
-        for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next, rank++) {
-            for (int i = 0; i < sessions.size; i++) {
-                Session<K, A> session = sessions.items[i];
-                Integer at = changedAt == null ? null : changedAt.get(session);
-                snapshot.add(session, rank, at == null ? -1 : at, true, keyCodec.copy(session.key),
-                    accumulatorCodec.copy(session.accumulator));
+        removedKeys.clear();
+        dirtyKeys.clear();
+        tracking = true;
+        ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
+        long savedWatermarkMs = watermarkMs;
+        long dropped = counters.dropped;
+        return delta.snapshot(writer -> {
+            if (changedCopy != null) {
+                changedCopy.writeTo(writer, keyCodec, accumulatorCodec);
             }
+            writer.operatorState().writeByte(SessionSnapshot.OPERATOR_STATE).writeLong(savedWatermarkMs)
+                .writeLong(dropped);
+        });
+    }
+
+    private void putInto(SnapshotImage.Delta<K, FrozenKey> delta, KeySessions<K, A> sessions) {
+        sessions.dirty = false;
+        if (sessions.savedKey == null) {
+            sessions.savedKey = keyCodec.copy(sessions.key);
         }
+        int n = sessions.size;
+        long[] bounds = new long[4 * n];
+        Object[] accumulators = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Session<K, A> session = sessions.items[i];
+            bounds[4 * i] = session.startMs;
+            bounds[4 * i + 1] = session.endMs;
+            bounds[4 * i + 2] = session.heapEndMs;
+            bounds[4 * i + 3] = session.heapSeq;
+            accumulators[i] = accumulatorCodec.copy(session.accumulator);
+        }
+        delta.put(0, sessions.savedKey, new FrozenKey(sessions.seq, bounds, accumulators));
+    }
+
+    /** UPDATE mode, mid-epoch: the changed list, copied (sessions evicted but not yet emitted with their value). */
+    private ChangedCopy<K, A> copyChanged() {
+        ChangedCopy<K, A> copy = new ChangedCopy<>();
         for (int i = 0, n = changed.size(); i < n; i++) {
             Session<K, A> session = changed.get(i);
-            if (session.state == EVICTED) {
-                // Evicted by the watermark in this epoch, still to be emitted at its end.
-                snapshot.add(session, -1, i, false, keyCodec.copy(session.key), accumulatorCodec.copy(session.accumulator));
+            if (session.state == MERGED) {
+                continue;
             }
+            boolean held = session.state == LIVE;
+            copy.add(i, held, session.startMs, session.endMs, keyCodec.copy(session.key),
+                held ? null : accumulatorCodec.copy(session.accumulator));
         }
-        return snapshot;
+        return copy;
     }
 
     /**
-     * Loads one key group's sessions.
+     * Loads one key group's sessions (and puts them into the snapshot image, so the next snapshot is
+     * incremental).
      *
      * @param keyGroup the key group
      * @param in its bytes, as {@link #snapshotState}'s snapshot wrote them
@@ -335,47 +414,81 @@ public final class SessionWindowOperator<K, T, A, R>
     public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
         while (in.hasRemaining()) {
             byte tag = in.readByte();
-            if (tag != SessionSnapshot.SESSION) {
-                throw new StateFormatException("key group " + keyGroup + ": expected a session (tag "
-                    + SessionSnapshot.SESSION + "), found tag " + tag);
+            if (tag == SessionSnapshot.KEY) {
+                restoreKey(keyGroup, in);
+            } else if (tag == SessionSnapshot.CHANGED) {
+                int changedPosition = in.readVarInt();
+                boolean held = in.readBoolean();
+                long start = in.readLong();
+                long end = in.readLong();
+                K key = keyCodec.read(in);
+                Session<K, A> session;
+                if (held) {
+                    KeySessions<K, A> sessions = byKey.get(key);
+                    session = sessions == null ? null : sessions.find(start, end);
+                    if (session == null) {
+                        throw new StateFormatException("key group " + keyGroup + ": changed session [" + start + ", "
+                            + end + ") of key " + key + " is not held");
+                    }
+                } else {
+                    session = new Session<>(key, null, start, end, accumulatorCodec.read(in),
+                        counters.newRowGeneration());
+                    session.state = EVICTED;
+                }
+                session.changed = true;
+                restoredChanged.add(new RestoredChange<>(session, changedPosition));
+            } else {
+                throw new StateFormatException("key group " + keyGroup + ": expected a session key (tag "
+                    + SessionSnapshot.KEY + " or " + SessionSnapshot.CHANGED + "), found tag " + tag
+                    + (tag == 1 ? " (a checkpoint of an earlier, non-incremental format)" : ""));
             }
+        }
+        tracking = true;
+    }
+
+    private void restoreKey(int keyGroup, SnapshotInput in) {
+        long keySeq = in.readLong();
+        int n = in.readVarInt();
+        K key = keyCodec.read(in);
+        if (n <= 0) {
+            throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored with " + n + " sessions");
+        }
+        if (byKey.containsKey(key)) {
+            throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice");
+        }
+        KeySessions<K, A> sessions = new KeySessions<>(key, keySeq);
+        sessions.savedKey = key;
+        byKey.put(key, sessions);
+        restoredKeys.add(sessions);
+        nextKeySeq = Math.max(nextKeySeq, keySeq + 1);
+        long[] bounds = new long[4 * n];
+        Object[] copies = new Object[n];
+        for (int i = 0; i < n; i++) {
             long start = in.readLong();
             long end = in.readLong();
             long heapEndMs = in.readLong();
             long heapSeq = in.readLong();
-            int rank = in.readVarInt() - 1;
-            int changedPosition = in.readVarInt() - 1;
-            K key = keyCodec.read(in);
             A accumulator = accumulatorCodec.read(in);
             if (end <= start) {
                 throw new StateFormatException("key group " + keyGroup + ": session [" + start + ", " + end + ") of key "
                     + key + " is empty");
             }
-            Session<K, A> session = new Session<>(key, start, end, accumulator, counters.newRowGeneration());
-            if (rank >= 0) {
-                KeySessions<K, A> sessions = byKey.get(key);
-                if (sessions == null) {
-                    sessions = new KeySessions<>();
-                    sessions.restoredRank = rank;
-                    byKey.put(key, sessions);
-                    restoredKeys.add(sessions);
-                }
-                sessions.insertRestored(session);
-                counters.added();
-                if (evicts) {
-                    session.heapEndMs = heapEndMs;
-                    session.heapSeq = heapSeq;
-                    sessionsByEnd.push(heapEndMs, heapSeq, session);
-                    nextHeapSeq = Math.max(nextHeapSeq, heapSeq + 1);
-                }
-            } else {
-                session.state = EVICTED;
+            Session<K, A> session = new Session<>(key, sessions, start, end, accumulator, counters.newRowGeneration());
+            sessions.insertRestored(session);
+            counters.added();
+            session.heapEndMs = heapEndMs;
+            session.heapSeq = heapSeq;
+            if (evicts) {
+                sessionsByEnd.push(heapEndMs, heapSeq, session);
+                nextHeapSeq = Math.max(nextHeapSeq, heapSeq + 1);
             }
-            if (changedPosition >= 0) {
-                session.changed = true;
-                restoredChanged.add(new RestoredChange<>(session, changedPosition));
-            }
+            bounds[4 * i] = start;
+            bounds[4 * i + 1] = end;
+            bounds[4 * i + 2] = heapEndMs;
+            bounds[4 * i + 3] = heapSeq;
+            copies[i] = accumulatorCodec.copy(accumulator);
         }
+        image.put(0, key, new FrozenKey(keySeq, bounds, copies));
     }
 
     /**
@@ -402,7 +515,7 @@ public final class SessionWindowOperator<K, T, A, R>
         if (restoredKeys.isEmpty() && restoredChanged.isEmpty()) {
             return;
         }
-        restoredKeys.sort(Comparator.comparingInt(k -> k.restoredRank));
+        restoredKeys.sort(Comparator.comparingLong(k -> k.seq));
         KeySessions<K, A> laterFirst = firstKey;
         KeySessions<K, A> laterLast = lastKey;
         firstKey = null;
@@ -464,12 +577,19 @@ public final class SessionWindowOperator<K, T, A, R>
         }
     }
 
-    private Session<K, A> newSession(K key, long start, long end) {
+    private void markDirty(KeySessions<K, A> sessions) {
+        sessions.dirty = true;
+        if (tracking) {
+            dirtyKeys.add(sessions);
+        }
+    }
+
+    private Session<K, A> newSession(KeySessions<K, A> owner, K key, long start, long end) {
         A accumulator = fn.createAccumulator();
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Session<K, A> session = new Session<>(key, start, end, accumulator, counters.newRowGeneration());
+        Session<K, A> session = new Session<>(key, owner, start, end, accumulator, counters.newRowGeneration());
         if (evicts) {
             pushToHeap(session);
         }
@@ -485,7 +605,7 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     private KeySessions<K, A> newKey(K key) {
-        KeySessions<K, A> sessions = new KeySessions<>();
+        KeySessions<K, A> sessions = new KeySessions<>(key, nextKeySeq++);
         byKey.put(key, sessions);
         link(sessions);
         return sessions;
@@ -550,11 +670,17 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     private void evict(Session<K, A> session, Output<WindowedValue<K, R>> out) {
-        KeySessions<K, A> sessions = byKey.get(session.key);
+        KeySessions<K, A> sessions = session.owner;
         sessions.remove(session);
         if (sessions.size == 0) {
             byKey.remove(session.key);
             unlink(sessions);
+            sessions.removed = true;
+            if (tracking) {
+                removedKeys.add(sessions.key);
+            }
+        } else if (!sessions.dirty) {
+            markDirty(sessions);
         }
         session.state = EVICTED;
         counters.removed(1);
@@ -589,13 +715,35 @@ public final class SessionWindowOperator<K, T, A, R>
 
     /** One key's sessions, sorted by start; disjoint and not touching, so sorted by end too. */
     private static final class KeySessions<K, A> {
+        final K key;
+        /** The key's arrival sequence: keys are emitted and restored in this order. */
+        final long seq;
         @SuppressWarnings("unchecked")
         Session<K, A>[] items = new Session[2];
         int size;
         KeySessions<K, A> previous;
         KeySessions<K, A> next;
-        /** The key's place in the key order of the snapshot it was restored from, until linked. */
-        int restoredRank;
+        /** Changed since the last snapshot. */
+        boolean dirty;
+        /** Lost its last session (taken out of the state). */
+        boolean removed;
+        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once. */
+        K savedKey;
+
+        KeySessions(K key, long seq) {
+            this.key = key;
+            this.seq = seq;
+        }
+
+        /** The held session with exactly these bounds, or {@code null}. */
+        Session<K, A> find(long startMs, long endMs) {
+            for (int i = 0; i < size; i++) {
+                if (items[i].startMs == startMs && items[i].endMs == endMs) {
+                    return items[i];
+                }
+            }
+            return null;
+        }
 
         /**
          * Returns the session that {@code [start, end)} joins, after merging every session it
@@ -608,7 +756,7 @@ public final class SessionWindowOperator<K, T, A, R>
                 last++;
             }
             if (first == last) {
-                Session<K, A> created = op.newSession(key, start, end);
+                Session<K, A> created = op.newSession(this, key, start, end);
                 insert(first, created);
                 return created;
             }
@@ -677,6 +825,8 @@ public final class SessionWindowOperator<K, T, A, R>
 
     private static final class Session<K, A> {
         final K key;
+        /** The key's sessions this one belongs to; {@code null} for a restored evicted one. */
+        final KeySessions<K, A> owner;
         long startMs;
         long endMs;
         A accumulator;
@@ -688,8 +838,9 @@ public final class SessionWindowOperator<K, T, A, R>
         long heapSeq;
         private Window window;
 
-        Session(K key, long startMs, long endMs, A accumulator, long generation) {
+        Session(K key, KeySessions<K, A> owner, long startMs, long endMs, A accumulator, long generation) {
             this.key = key;
+            this.owner = owner;
             this.startMs = startMs;
             this.endMs = endMs;
             this.accumulator = accumulator;
@@ -718,77 +869,45 @@ public final class SessionWindowOperator<K, T, A, R>
     private record RestoredChange<K, A>(Session<K, A> session, int position) {
     }
 
-    /**
-     * The sessions copied at a barrier, serialised per key group by {@link #writeTo}. Written once,
-     * by any thread; holds no reference to live state.
-     */
-    private static final class SessionSnapshot<K, A> implements OperatorSnapshot {
-        static final byte SESSION = 1;
+    /** A key's sessions as the snapshot image holds them: per session start, end, heap end, heap sequence; copies of the accumulators. */
+    private record FrozenKey(long keySeq, long[] bounds, Object[] accumulators) {
+    }
+
+    /** The changed list copied at a barrier (UPDATE mode, mid-epoch), written after the image. */
+    private static final class ChangedCopy<K, A> {
+        private final ArrayList<Object> rows = new ArrayList<>();
+
+        void add(int position, boolean held, long startMs, long endMs, K key, A accumulator) {
+            rows.add(new Object[] {position, held, startMs, endMs, key, accumulator});
+        }
+
+        @SuppressWarnings("unchecked")
+        void writeTo(KeyGroupWriter writer, StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec) {
+            for (Object row : rows) {
+                Object[] r = (Object[]) row;
+                K key = (K) r[4];
+                boolean held = (Boolean) r[1];
+                SnapshotOutput out = writer.forKey(key);
+                out.writeByte(SessionSnapshot.CHANGED).writeVarInt((Integer) r[0]).writeBoolean(held)
+                    .writeLong((Long) r[2]).writeLong((Long) r[3]);
+                keyCodec.write(key, out);
+                if (!held) {
+                    accumulatorCodec.write((A) r[5], out);
+                }
+            }
+        }
+    }
+
+    /** Tags of the snapshot format. */
+    private static final class SessionSnapshot {
+        /** A key's sessions: key sequence, count, key, then per session start, end, heap end, heap sequence, accumulator. */
+        static final byte KEY = 3;
+        /** A row of the changed list: position, held, start, end, key, and the accumulator if not held. */
+        static final byte CHANGED = 4;
+        /** Operator state: watermark, late-row counter. */
         static final byte OPERATOR_STATE = 2;
 
-        private final StateCodec<K> keyCodec;
-        private final StateCodec<A> accumulatorCodec;
-        private final long watermarkMs;
-        private final long dropped;
-        /** Per session: start, end, heap end, heap sequence. */
-        private long[] longs;
-        /** Per session: key rank (-1: evicted, only still to be emitted), changed position (-1: none). */
-        private int[] ints;
-        private Object[] keys;
-        private Object[] accumulators;
-        private int size;
-
-        SessionSnapshot(StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec, long watermarkMs, long dropped,
-                        int capacity) {
-            this.keyCodec = keyCodec;
-            this.accumulatorCodec = accumulatorCodec;
-            this.watermarkMs = watermarkMs;
-            this.dropped = dropped;
-            int initial = Math.max(16, capacity);
-            longs = new long[4 * initial];
-            ints = new int[2 * initial];
-            keys = new Object[initial];
-            accumulators = new Object[initial];
-        }
-
-        void add(Session<?, ?> session, int rank, int changedPosition, boolean held, Object key, Object accumulator) {
-            if (size == keys.length) {
-                int grown = size * 2;
-                longs = Arrays.copyOf(longs, 4 * grown);
-                ints = Arrays.copyOf(ints, 2 * grown);
-                keys = Arrays.copyOf(keys, grown);
-                accumulators = Arrays.copyOf(accumulators, grown);
-            }
-            longs[4 * size] = session.startMs;
-            longs[4 * size + 1] = session.endMs;
-            longs[4 * size + 2] = session.heapEndMs;
-            longs[4 * size + 3] = session.heapSeq;
-            ints[2 * size] = held ? rank : -1;
-            ints[2 * size + 1] = changedPosition;
-            keys[size] = key;
-            accumulators[size] = accumulator;
-            size++;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void writeTo(KeyGroupWriter writer) {
-            for (int i = 0; i < size; i++) {
-                K key = (K) keys[i];
-                SnapshotOutput out = writer.forKey(key);
-                out.writeByte(SESSION).writeLong(longs[4 * i]).writeLong(longs[4 * i + 1]).writeLong(longs[4 * i + 2])
-                    .writeLong(longs[4 * i + 3]).writeVarInt(ints[2 * i] + 1).writeVarInt(ints[2 * i + 1] + 1);
-                keyCodec.write(key, out);
-                accumulatorCodec.write((A) accumulators[i], out);
-            }
-            writer.operatorState().writeByte(OPERATOR_STATE).writeLong(watermarkMs).writeLong(dropped);
-        }
-
-        @Override
-        public void release() {
-            keys = null;
-            accumulators = null;
-            size = 0;
+        private SessionSnapshot() {
         }
     }
 }
