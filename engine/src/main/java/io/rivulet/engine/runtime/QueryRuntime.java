@@ -143,7 +143,7 @@ final class QueryRuntime implements StreamingQuery {
             options.minBatchesToRetain(), Map.of("runId", runId.toString(), "queryName", options.name()), coordinatorListener());
         planner = new Planner(this, options, coordinator, plan, restored);
         try {
-            typedSink.open(options.name(), writers, options.outputMode());
+            typedSink.open(options.name(), writers, options.outputMode(), options.microBatch());
             if (restored != null) {
                 typedSink.recover(restored.epochId(), storage.lastCommittedEpoch());
             }
@@ -412,7 +412,7 @@ final class QueryRuntime implements StreamingQuery {
      */
     void openSideSink(Sink<?> side, int writers) {
         try {
-            side.open(options.name() + "-side", writers, options.outputMode());
+            side.open(options.name() + "-side", writers, options.outputMode(), options.microBatch());
             if (restored != null) {
                 side.recover(restored.epochId(), storage.lastCommittedEpoch());
             }
