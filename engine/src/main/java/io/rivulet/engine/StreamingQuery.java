@@ -42,7 +42,8 @@ public interface StreamingQuery {
     void awaitTermination() throws InterruptedException;
 
     /**
-     * Waits until the query ends or the timeout passes.
+     * Waits until the query ends or the timeout passes, at any input rate: returns within the
+     * timeout (plus at most 100 ms to join the threads of a query that has just ended).
      *
      * @param timeoutMs how long to wait, in milliseconds
      * @return whether the query has ended
@@ -65,9 +66,12 @@ public interface StreamingQuery {
 
     /**
      * Stops the query: sources stop reading, what was read is processed and committed, threads end.
-     * Waits for that unless called from one of the query's own threads (e.g. from a sink). If the
-     * drain takes longer than the stop timeout, the query is aborted instead. Does nothing if the
-     * query has ended.
+     * Open state (windows, sessions) is not emitted: a restart from the checkpoint resumes it.
+     * Waits for that unless called from one of the query's own threads (e.g. from a sink). Bounded
+     * at any input rate: returns within the stop timeout plus 2 s. If the drain takes longer than
+     * the stop timeout, the query is aborted instead and the epoch in progress is discarded (the
+     * sink holds whole committed epochs only); threads still running 1 s later are interrupted, and
+     * after one more second this returns regardless. Does nothing if the query has ended.
      */
     void stop();
 

@@ -53,8 +53,12 @@ public final class Trigger {
 
     /**
      * Micro-batches with Spark's exact per-batch semantics, one every {@code interval} (zero: each
-     * as soon as the previous one ends, Spark's default trigger). A batch runs only when there is
-     * new data or the watermark calls for a no-data batch.
+     * as soon as the previous one ends, Spark's default trigger). The first trigger fires at start;
+     * each later one at the next multiple of the interval after the previous trigger, counted from
+     * the first, so a batch that overran its interval is followed at once by the next (Spark's
+     * {@code ProcessingTimeExecutor}). A trigger runs one batch, only when there is new data or the
+     * watermark calls for a no-data batch; each batch reads at most a source's
+     * {@code Source.maxRecordsPerTrigger()} records per partition.
      *
      * @param interval zero or more, at most 1 day
      * @return the trigger
@@ -68,7 +72,8 @@ public final class Trigger {
     }
 
     /**
-     * One micro-batch of everything available, then the query stops (Spark's {@code Once}).
+     * One micro-batch of everything available, then the query stops (Spark's {@code Once}): no
+     * per-trigger cap, no no-data batch.
      *
      * @return the trigger
      */
@@ -78,7 +83,10 @@ public final class Trigger {
 
     /**
      * Micro-batches until everything available at start is processed, with the no-data batches
-     * the watermark calls for, then the query stops (Spark's {@code AvailableNow}).
+     * the watermark calls for, then the query stops (Spark's {@code AvailableNow}). Each batch reads
+     * at most a source's {@code Source.maxRecordsPerTrigger()} records per partition; sources read
+     * with the clock frozen at the start (a {@code rate} source yields the rows due then), until a
+     * batch finds nothing.
      *
      * @return the trigger
      */

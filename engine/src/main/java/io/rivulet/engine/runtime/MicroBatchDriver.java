@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceReader;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -22,9 +23,26 @@ import java.util.Arrays;
  *       largest event time − delay ({@link WatermarkMerge}); a node without data counts as 0; it never
  *       goes down.</li>
  * </ol>
- * A batch runs when a source has data, or, with no-data batches on, when {@code W(N+1) > W(N)} and a
- * stateful operator uses the watermark. Input that ends is not flushed: as in Spark, windows the
- * watermark has not closed are never emitted. Not thread-safe; owned by its agent thread.
+ * A trigger runs one batch: a data batch when a source has data, otherwise, with no-data batches on,
+ * a no-data batch when {@code W(N+1) > W(N)} and a stateful operator uses the watermark; otherwise
+ * nothing (Spark's {@code MicroBatchExecution}). The triggers, as Spark's executors time them:
+ * <ul>
+ *   <li>{@code processingTime(interval)}: the first trigger fires at start; a trigger that fires at
+ *       {@code t} schedules the next at the first multiple of the interval (counted from the start)
+ *       after {@code t}, so a batch that overran its interval is followed at once by the next;
+ *       interval zero: back to back. A source's {@link Source#maxRecordsPerTrigger()} caps each
+ *       batch;</li>
+ *   <li>{@code once}: one data batch of everything available (no cap, no no-data batch), then stop;</li>
+ *   <li>{@code availableNow}: batches of at most {@link Source#maxRecordsPerTrigger()} records each,
+ *       with the no-data batches the watermark calls for, until a batch finds nothing, then stop.
+ *       Sources read with the clock frozen at the start, so a time-driven source ({@code rate})
+ *       yields what was due then;</li>
+ *   <li>{@code processAllAvailable()} runs batches at once, until one finds nothing to do.</li>
+ * </ul>
+ * A stop is seen between polls of at most {@link SourceTask#POLL_LIMIT} records: the batch in
+ * progress ends with what it read and commits, then the query ends, so {@code stop()} waits at most
+ * for one poll, the batch's end and its commit. Input that ends is not flushed: as in Spark, windows
+ * the watermark has not closed are never emitted. Not thread-safe; owned by its agent thread.
  */
 final class MicroBatchDriver implements Agent {
     private final QueryRuntime query;
@@ -38,8 +56,12 @@ final class MicroBatchDriver implements Agent {
     private final String roleName;
     private long nextBatchId;
     private long watermarkMs;
+    /** When the first trigger fired: processing-time triggers fire at multiples of the interval from it. */
+    private long firstTriggerNs;
+    private long firstTriggerMs;
     private long nextTriggerNs;
     private boolean started;
+    private boolean inputEnded;
     private boolean finished;
 
     /** The batch watermark a checkpoint saves and a restart resumes with. */
@@ -73,62 +95,102 @@ final class MicroBatchDriver implements Agent {
         if (query.isAborted() || finished) {
             throw new AgentTerminationException();
         }
-        long requested = query.processAllRequested();
-        boolean forced = requested > query.processAllCompleted();
         if (query.isStopRequested()) {
             finish();
         }
-        long now = options.nanoClock().nanoTime();
-        boolean due = forced || !started || now >= nextTriggerNs;
-        if (!due) {
+        long requested = query.processAllRequested();
+        boolean forced = requested > query.processAllCompleted();
+        long nowNs = options.nanoClock().nanoTime();
+        boolean due = !started || nowNs >= nextTriggerNs;
+        if (!due && !forced) {
             return 0;
         }
-        started = true;
-        nextTriggerNs = now + options.intervalNs();
-        int batches = 0;
-        boolean inputEnded;
-        // Run batches until nothing is left to do right now.
-        while (true) {
-            long batchWatermark = nextWatermark();
-            int rows = readBatch();
-            inputEnded = rows == SourceReader.END_OF_INPUT;
-            if (rows > 0) {
-                watermarkMs = batchWatermark;
-                completeBatch(watermarkMs);
-                batches++;
-            }
-            long following = nextWatermark();
-            if (options.noDataMicroBatches() && watermarkDrivesState && following > watermarkMs
-                && options.execution() != QueryOptions.Execution.ONCE) {
-                watermarkMs = following;
-                completeBatch(watermarkMs);
-                batches++;
-            }
-            if (rows <= 0 || options.execution() == QueryOptions.Execution.ONCE) {
-                break;
-            }
+        if (!started) {
+            started = true;
+            firstTriggerNs = nowNs;
+            firstTriggerMs = options.epochClock().time();
         }
+        if (due) {
+            nextTriggerNs = nextTriggerAfter(nowNs);
+        }
+        int batches = switch (options.execution()) {
+            case ONCE -> runBatch(false, false, false);
+            case AVAILABLE_NOW -> runUntilIdle(true);
+            default -> forced ? runUntilIdle(false) : runBatch(true, true, false);
+        };
         if (forced) {
             query.processAllDone(requested);
         }
-        if (inputEnded || options.execution() != QueryOptions.Execution.PROCESSING_TIME) {
+        if (inputEnded || query.isStopRequested() || options.execution() != QueryOptions.Execution.PROCESSING_TIME) {
             finish();
         }
         return batches;
     }
 
     /**
+     * Spark's {@code ProcessingTimeExecutor}: the first multiple of the interval, counted from the
+     * first trigger, after {@code triggerNs}; with interval zero, at once.
+     */
+    private long nextTriggerAfter(long triggerNs) {
+        long intervalNs = options.intervalNs();
+        if (intervalNs == 0) {
+            return triggerNs;
+        }
+        return firstTriggerNs + ((triggerNs - firstTriggerNs) / intervalNs + 1) * intervalNs;
+    }
+
+    /** Runs batches until one finds nothing to do, the input ends or the query is stopped. */
+    private int runUntilIdle(boolean frozenClock) throws Exception {
+        int batches = 0;
+        while (!inputEnded && !query.isStopRequested() && !query.isAborted() && runBatch(true, true, frozenClock) > 0) {
+            batches++;
+        }
+        return batches;
+    }
+
+    /**
+     * Runs one batch: a data batch if a source has records, else a no-data batch if the watermark
+     * calls for one (and {@code noDataBatch} allows it).
+     *
+     * @param capped whether each source reads at most its {@link Source#maxRecordsPerTrigger()}
+     * @param noDataBatch whether a no-data batch may run
+     * @param frozenClock whether sources read with the clock of the first trigger
+     * @return 1 if a batch ran, else 0
+     */
+    private int runBatch(boolean capped, boolean noDataBatch, boolean frozenClock) throws Exception {
+        long batchWatermark = nextWatermark();
+        long readNs = frozenClock ? firstTriggerNs : options.nanoClock().nanoTime();
+        long readMs = frozenClock ? firstTriggerMs : options.epochClock().time();
+        int rows = readBatch(readNs, readMs, capped);
+        if (rows == SourceReader.END_OF_INPUT) {
+            inputEnded = true;
+        }
+        if (rows > 0) {
+            watermarkMs = batchWatermark;
+            completeBatch(watermarkMs);
+            return 1;
+        }
+        if (noDataBatch && options.noDataMicroBatches() && watermarkDrivesState && batchWatermark > watermarkMs) {
+            watermarkMs = batchWatermark;
+            completeBatch(watermarkMs);
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
      * Reads one batch of input into the chains.
      *
+     * @param batchNs the monotonic time sources read at
+     * @param batchMs the wall-clock time sources read at
+     * @param capped whether each source reads at most its per-trigger limit
      * @return rows read; {@link SourceReader#END_OF_INPUT} when every source has ended and none read
      */
-    private int readBatch() throws Exception {
-        long batchNs = options.nanoClock().nanoTime();
-        long batchMs = options.epochClock().time();
+    private int readBatch(long batchNs, long batchMs, boolean capped) throws Exception {
         int rows = 0;
         boolean allEnded = true;
         for (SourceTask<?> source : sources) {
-            int read = source.drainAvailable(batchNs, batchMs);
+            int read = source.drainAvailable(batchNs, batchMs, capped);
             if (read != SourceReader.END_OF_INPUT) {
                 allEnded = false;
                 rows += read;

@@ -67,6 +67,14 @@ final class QueryRuntime implements StreamingQuery {
     private ProgressReporter progress;
     /** Continuous mode: publishes progress off the data threads; {@code null} in micro-batch mode. */
     private ProgressPublisher publisher;
+    /** Micro-batch mode: runs every task; {@code null} in continuous mode. */
+    private MicroBatchDriver driver;
+
+    /**
+     * How long {@link #stop} waits after aborting a query that did not drain within its stop timeout,
+     * and again after interrupting its task threads, before it returns regardless.
+     */
+    static final long ABORT_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * A query not yet planned or started: {@link #start} launches it; tests drive its tasks by hand.
@@ -94,11 +102,37 @@ final class QueryRuntime implements StreamingQuery {
      * @throws IllegalStateException if a source or the sink cannot be opened (the cause says why)
      */
     static <T> QueryRuntime start(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
+        QueryRuntime query = prepare(root, sink, options, events);
+        query.startTasks();
+        return query;
+    }
+
+    /**
+     * Plans a query and opens its sink and sources without starting a thread: {@link #startTasks}
+     * starts them; a test may instead drive the {@link #microBatchDriver()} by hand.
+     *
+     * @param root the node whose records go to the sink
+     * @param sink the sink
+     * @param options validated settings
+     * @param events where lifecycle events go
+     * @param <T> record type at the sink
+     * @return the query, planned and opened
+     * @throws IllegalArgumentException if the plan is invalid
+     * @throws IllegalStateException if a source or the sink cannot be opened (the cause says why)
+     */
+    static <T> QueryRuntime prepare(PlanNode<T> root, Sink<T> sink, QueryOptions options, QueryEvents events) {
         Planner.rejectSharedNodes(root);
         QueryValidator.validate(root, sink, options);
         QueryRuntime query = new QueryRuntime(options, sink, events);
         query.launch(root, sink);
         return query;
+    }
+
+    /**
+     * @return the micro-batch driver of a prepared micro-batch query; {@code null} in continuous mode
+     */
+    MicroBatchDriver microBatchDriver() {
+        return driver;
     }
 
     private <T> void launch(PlanNode<T> root, Sink<T> typedSink) {
@@ -109,7 +143,7 @@ final class QueryRuntime implements StreamingQuery {
             options.minBatchesToRetain(), Map.of("runId", runId.toString(), "queryName", options.name()), coordinatorListener());
         planner = new Planner(this, options, coordinator, plan, restored);
         try {
-            typedSink.open(options.name(), writers, options.outputMode());
+            typedSink.open(options.name(), writers, options.outputMode(), options.microBatch());
             if (restored != null) {
                 typedSink.recover(restored.epochId(), storage.lastCommittedEpoch());
             }
@@ -137,8 +171,15 @@ final class QueryRuntime implements StreamingQuery {
         events.onStarted(this);
         if (options.microBatch()) {
             liveTasks.set(1);
-            startAgent(new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options),
-                coordinator, restored == null ? null : restored.property(MicroBatchDriver.BATCH_WATERMARK)));
+            driver = new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options),
+                coordinator, restored == null ? null : restored.property(MicroBatchDriver.BATCH_WATERMARK));
+        }
+    }
+
+    /** Starts the threads of a {@linkplain #prepare prepared} query. */
+    private void startTasks() {
+        if (driver != null) {
+            startAgent(driver);
             return;
         }
         coordinator.start("rivulet-" + options.name() + "-checkpoint");
@@ -371,7 +412,7 @@ final class QueryRuntime implements StreamingQuery {
      */
     void openSideSink(Sink<?> side, int writers) {
         try {
-            side.open(options.name() + "-side", writers, options.outputMode());
+            side.open(options.name() + "-side", writers, options.outputMode(), options.microBatch());
             if (restored != null) {
                 side.recover(restored.epochId(), storage.lastCommittedEpoch());
             }
@@ -599,14 +640,23 @@ final class QueryRuntime implements StreamingQuery {
 
     @Override
     public boolean awaitTermination(long timeoutMs) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         if (!terminated.await(timeoutMs, TimeUnit.MILLISECONDS)) {
             return false;
         }
-        joinThreads();
+        // Terminated: the threads are ending; do not wait past the caller's timeout for them.
+        joinThreads(Math.max(deadlineNs, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100)));
         throwIfFailed();
         return true;
     }
 
+    /**
+     * Bounded at any input rate: returns within the stop timeout plus twice {@link #ABORT_GRACE_NS}.
+     * A graceful stop commits the epoch in progress; past the timeout the query is aborted and that
+     * epoch is discarded (never committed), then task threads still running after a grace period
+     * are interrupted (not the checkpoint thread, so a commit under way completes), and after a
+     * second grace period this returns even if one of them is stuck in user code, logging it.
+     */
     @Override
     public void stop() {
         if (!isActive()) {
@@ -618,15 +668,23 @@ final class QueryRuntime implements StreamingQuery {
         }
         boolean interrupted = false;
         try {
+            long deadlineNs = System.nanoTime() + options.stopTimeoutNs();
             if (!terminated.await(options.stopTimeoutNs(), TimeUnit.NANOSECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "' did not drain within the stop timeout; aborting");
+                LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "' did not drain within the stop timeout;"
+                    + " aborting: the epoch in progress is discarded");
                 aborted = true;
-                if (!terminated.await(options.stopTimeoutNs(), TimeUnit.NANOSECONDS)) {
-                    interruptThreads();
-                    terminated.await();
+                deadlineNs = System.nanoTime() + ABORT_GRACE_NS;
+                if (!terminated.await(ABORT_GRACE_NS, TimeUnit.NANOSECONDS)) {
+                    interruptTaskThreads();
+                    deadlineNs = System.nanoTime() + ABORT_GRACE_NS;
+                    if (!terminated.await(ABORT_GRACE_NS, TimeUnit.NANOSECONDS)) {
+                        LOG.log(System.Logger.Level.ERROR, "query '" + options.name() + "' still has running threads after"
+                            + " abort and interrupt; stop() returns without them: " + liveThreadNames());
+                        return;
+                    }
                 }
             }
-            joinThreads();
+            joinThreads(deadlineNs);
         } catch (InterruptedException e) {
             interrupted = true;
         }
@@ -641,21 +699,46 @@ final class QueryRuntime implements StreamingQuery {
         }
     }
 
-    private void interruptThreads() {
+    private void interruptTaskThreads() {
+        Thread checkpointing = coordinator == null ? null : coordinator.thread();
         synchronized (threads) {
-            threads.forEach(Thread::interrupt);
+            for (Thread thread : threads) {
+                if (thread != checkpointing) {
+                    thread.interrupt();
+                }
+            }
+        }
+    }
+
+    private String liveThreadNames() {
+        synchronized (threads) {
+            return threads.stream().filter(Thread::isAlive).map(Thread::getName).toList().toString();
         }
     }
 
     private void joinThreads() throws InterruptedException {
+        joinThreads(Long.MAX_VALUE);
+    }
+
+    /**
+     * Joins the query's threads, which have ended or are ending (the query terminated), until
+     * {@code deadlineNs} ({@link System#nanoTime()}); {@link Long#MAX_VALUE}: without a deadline.
+     */
+    private void joinThreads(long deadlineNs) throws InterruptedException {
         Thread current = Thread.currentThread();
         List<Thread> all;
         synchronized (threads) {
             all = List.copyOf(threads);
         }
         for (Thread thread : all) {
-            if (thread != current) {
+            if (thread == current) {
+                continue;
+            }
+            if (deadlineNs == Long.MAX_VALUE) {
                 thread.join();
+            } else {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+                thread.join(Math.max(1, leftMs));
             }
         }
     }

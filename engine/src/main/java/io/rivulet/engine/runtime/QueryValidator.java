@@ -89,8 +89,11 @@ final class QueryValidator {
     }
 
     /**
-     * Whether a stateful operator uses the watermark to close state, so that Spark would run a
-     * no-data batch when the watermark moves.
+     * Whether Spark would run a no-data batch when the watermark moves: outside complete mode, when
+     * a stateful operator has a watermark upstream, whether or not its key holds the watermarked
+     * column (Spark's {@code StateStoreWriter.shouldRunAnotherBatch} asks only whether the operator
+     * has a watermark for eviction; an aggregation keyed by a plain column evicts nothing, but its
+     * no-data batch still runs and takes a batch id).
      */
     static boolean watermarkDrivesState(PlanNode<?> root, QueryOptions options) {
         if (options.outputMode() == OutputMode.COMPLETE) {
@@ -98,7 +101,7 @@ final class QueryValidator {
         }
         List<Stateful> stateful = new ArrayList<>();
         collect(root, stateful);
-        return stateful.stream().anyMatch(QueryValidator::watermarkInKey);
+        return stateful.stream().anyMatch(s -> s.watermarkUpstream() && s.node().kind() != PlanNode.KeyedKind.SORT);
     }
 
     private static boolean isAggregation(PlanNode.KeyedKind kind) {

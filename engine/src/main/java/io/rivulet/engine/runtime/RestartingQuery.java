@@ -223,6 +223,8 @@ final class RestartingQuery<T> implements StreamingQuery {
 
     @Override
     public void stop() {
+        // The same bound as one run's stop(): the stop timeout plus two abort grace periods, in all.
+        long deadlineNs = System.nanoTime() + options.stopTimeoutNs() + 2 * QueryRuntime.ABORT_GRACE_NS;
         Thread waiting;
         synchronized (lock) {
             stopRequested = true;
@@ -233,7 +235,7 @@ final class RestartingQuery<T> implements StreamingQuery {
         }
         current.stop();
         try {
-            terminated.await(options.stopTimeoutNs(), TimeUnit.NANOSECONDS);
+            terminated.await(Math.max(1_000_000L, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -318,23 +318,29 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     }
 
     /**
-     * Micro-batch: reads everything the reader has now into the chain, on the driver thread.
+     * Micro-batch: reads what the reader has now into the chain, on the driver thread: everything, or
+     * at most the source's {@link Source#maxRecordsPerTrigger()} when {@code capped}. A stop cuts the
+     * read short at the next poll (of at most {@link #POLL_LIMIT} records), so the batch ends with
+     * what was read.
      *
      * @param batchNs the batch's monotonic time
      * @param batchMs the batch's wall-clock time
+     * @param capped whether the source's per-trigger limit applies
      * @return records read, or {@link SourceReader#END_OF_INPUT} if the input ended and nothing was read
      * @throws Exception a reader or operator failure
      */
-    int drainAvailable(long batchNs, long batchMs) throws Exception {
+    int drainAvailable(long batchNs, long batchMs, boolean capped) throws Exception {
         if (finished) {
             return SourceReader.END_OF_INPUT;
         }
         nowNs = batchNs;
         nowMs = batchMs;
         context.ingestNs = batchNs;
+        long remaining = capped ? source.maxRecordsPerTrigger() : Long.MAX_VALUE;
+        QueryRuntime query = context.query;
         int total = 0;
-        while (true) {
-            int polled = reader.poll(this, POLL_LIMIT);
+        while (remaining > 0 && !query.isStopRequested()) {
+            int polled = reader.poll(this, (int) Math.min(POLL_LIMIT, remaining));
             if (polled == SourceReader.END_OF_INPUT) {
                 finished = true;
                 break;
@@ -343,6 +349,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
                 break;
             }
             total += polled;
+            remaining -= polled;
         }
         context.recordsIn.lazySet(recordsRead);
         return total == 0 && finished ? SourceReader.END_OF_INPUT : total;

@@ -1,6 +1,7 @@
 package io.rivulet.engine.sink;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.operators.OutputMode;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -9,8 +10,19 @@ import java.util.Objects;
 /**
  * Prints each committed epoch as Spark's {@code console} sink does: a {@code Batch: N} header, a
  * table of the first {@code numRows} rows in Spark's {@code show} format,
- * {@code only showing top N rows} if there were more, and a blank line. Epochs without rows print
- * nothing. For debugging and demos; only the shown rows are kept in memory, the rest are counted.
+ * {@code only showing top N rows} if there were more, and a blank line. For debugging and demos;
+ * only the shown rows are kept in memory, the rest are counted.
+ *
+ * <p>Batch numbers are consecutive, as Spark prints them. In micro-batch mode every batch prints
+ * under its batch id, empty ones (a no-data batch, a batch whose rows produced no output) included,
+ * with an empty table whose header is that of the rows printed before ({@code value} until then),
+ * exactly as Spark prints every batch it runs. In continuous mode an epoch is not a batch Spark
+ * would run (one every 100 ms by default), so only epochs with rows print, numbered from 0 in the
+ * order they print.
+ *
+ * <p>In update mode an epoch shows each result key once, with its last value in the epoch (a
+ * {@code KeyValue} is keyed by its key, a {@code WindowedValue} by key and window; other rows all
+ * show), as a Spark batch would; the {@code foreach} and {@code foreachBatch} sinks keep every change.
  *
  * <p>Options: {@code numRows} (default 20), {@code truncate} (default true: cells over 20
  * characters are cut). Every setter returns a validated copy. Thread-safe per the {@link Sink}
@@ -25,6 +37,12 @@ public final class ConsoleSink<T> implements Sink<T> {
     private final PrintStream out;
     private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
+    /** Whether every epoch prints (micro-batch), or only epochs with rows (continuous). */
+    private boolean printEmpty;
+    /** Continuous mode: batches printed so far, the next one's number. */
+    private long printedBatches;
+    /** The class of the last rows printed, for an empty batch's header; {@code null} before. */
+    private Class<?> lastRowType;
 
     ConsoleSink(int numRows, boolean truncate, PrintStream out) {
         this.numRows = Options.positive("numRows", numRows);
@@ -84,8 +102,27 @@ public final class ConsoleSink<T> implements Sink<T> {
      */
     @Override
     public void open(String queryName, int numWriters) {
+        open(queryName, numWriters, OutputMode.APPEND, false);
+    }
+
+    /**
+     * @throws IllegalStateException if another query is printing through this sink
+     */
+    @Override
+    public void open(String queryName, int numWriters, OutputMode outputMode) {
+        open(queryName, numWriters, outputMode, false);
+    }
+
+    /**
+     * @throws IllegalStateException if another query is printing through this sink
+     */
+    @Override
+    public void open(String queryName, int numWriters, OutputMode outputMode, boolean microBatch) {
         claim.claim(description(), queryName);
-        buffer = new EpochBuffer<>(numWriters, numRows);
+        buffer = new EpochBuffer<>(numWriters, numRows, outputMode == OutputMode.UPDATE);
+        printEmpty = microBatch;
+        printedBatches = 0;
+        lastRowType = null;
     }
 
     @Override
@@ -96,15 +133,19 @@ public final class ConsoleSink<T> implements Sink<T> {
     @Override
     public void commit(long epochId) {
         EpochBuffer.Batch<T> batch = buffer.take(epochId, numRows);
-        if (batch.count() == 0) {
+        if (batch.count() == 0 && !printEmpty) {
             return;
         }
+        long number = printEmpty ? epochId : printedBatches++;
         StringBuilder text = new StringBuilder();
         text.append("-------------------------------------------\n")
-            .append("Batch: ").append(epochId).append('\n')
+            .append("Batch: ").append(number).append('\n')
             .append("-------------------------------------------\n");
         List<T> rows = batch.rows();
-        text.append(TableFormat.format(rows, truncate));
+        if (!rows.isEmpty()) {
+            lastRowType = rows.get(0).getClass();
+        }
+        text.append(rows.isEmpty() ? TableFormat.formatEmpty(lastRowType) : TableFormat.format(rows, truncate));
         if (batch.count() > numRows) {
             // Spark's footer, word for word: it does not say how many rows there were.
             text.append("only showing top ").append(numRows).append(numRows == 1 ? " row\n" : " rows\n");

@@ -1,6 +1,11 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.window.WindowedValue;
+
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +23,8 @@ final class EpochBuffer<T> {
     private final List<T>[] current;
     private final long[] seen;
     private final int keepPerWriter;
+    /** Per writer, the epoch's rows by result key; {@code null} when not coalescing. */
+    private final LinkedHashMap<Object, T>[] latest;
     private final ConcurrentHashMap<Long, Part<T>[]> sealed = new ConcurrentHashMap<>();
 
     /** What one writer sealed for one epoch. */
@@ -38,18 +45,52 @@ final class EpochBuffer<T> {
      * @param writers number of writers
      * @param keepPerWriter rows kept per writer and epoch (the rest are only counted)
      */
-    @SuppressWarnings("unchecked")
     EpochBuffer(int writers, int keepPerWriter) {
+        this(writers, keepPerWriter, false);
+    }
+
+    /**
+     * @param writers number of writers
+     * @param keepPerWriter rows kept per writer and epoch (the rest are only counted)
+     * @param coalesce whether each result key keeps only its last row of the epoch (see the class comment)
+     */
+    @SuppressWarnings("unchecked")
+    EpochBuffer(int writers, int keepPerWriter, boolean coalesce) {
         this.current = new List[writers];
         for (int i = 0; i < writers; i++) {
             current[i] = new ArrayList<>();
         }
         this.seen = new long[writers];
         this.keepPerWriter = keepPerWriter;
+        this.latest = coalesce ? new LinkedHashMap[writers] : null;
+        if (coalesce) {
+            for (int i = 0; i < writers; i++) {
+                latest[i] = new LinkedHashMap<>();
+            }
+        }
+    }
+
+    /**
+     * @param row a result row
+     * @return what identifies the row's result key in update mode, or a new object (a row of its own)
+     */
+    static Object resultKey(Object row) {
+        if (row instanceof KeyValue<?, ?> kv) {
+            return Arrays.asList(KeyValue.class, kv.key());
+        }
+        if (row instanceof WindowedValue<?, ?> wv) {
+            return Arrays.asList(WindowedValue.class, wv.key(), wv.window());
+        }
+        return new Object();
     }
 
     /** Called by writer {@code writer}'s thread. */
     void add(int writer, T record) {
+        if (latest != null) {
+            // put keeps a key's first position and takes its last value.
+            latest[writer].put(resultKey(record), record);
+            return;
+        }
         seen[writer]++;
         List<T> rows = current[writer];
         if (rows.size() < keepPerWriter) {
@@ -60,6 +101,15 @@ final class EpochBuffer<T> {
     /** Called by writer {@code writer}'s thread when it ends {@code epochId}. */
     @SuppressWarnings("unchecked")
     void seal(int writer, long epochId) {
+        if (latest != null && !latest[writer].isEmpty()) {
+            for (T row : latest[writer].values()) {
+                seen[writer]++;
+                if (current[writer].size() < keepPerWriter) {
+                    current[writer].add(row);
+                }
+            }
+            latest[writer].clear();
+        }
         if (seen[writer] == 0) {
             return;
         }

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * Keeps every committed row in an in-memory table that can be read while the query runs: Spark's
  * {@code memory} sink, for tests and interactive use. Rows become visible when their epoch commits,
- * all of an epoch at once; in complete mode each epoch's result table replaces the previous one.
+ * all of an epoch at once; in complete mode each epoch's result table replaces the previous one;
+ * in update mode an epoch holds each result key once, with its last value in the epoch.
  * In append and update modes the table grows without bound: not for long-running queries.
  *
  * <p>Thread-safe: {@link #rows()} may be called from any thread at any time. One query at a time
@@ -72,7 +73,10 @@ public final class MemorySink<T> implements Sink<T> {
 
     /**
      * In complete mode each committed epoch replaces the table (it holds the latest result table, as
-     * Spark's memory sink does); otherwise committed rows are appended.
+     * Spark's memory sink does); otherwise committed rows are appended. In update mode an epoch adds
+     * one row per result key (a {@code KeyValue}'s key, a {@code WindowedValue}'s key and window),
+     * its last value in the epoch, as a Spark batch would; {@code foreach}/{@code foreachBatch} keep
+     * every change instead.
      *
      * @throws IllegalStateException if another query is writing to this table
      */
@@ -80,7 +84,7 @@ public final class MemorySink<T> implements Sink<T> {
     public void open(String queryName, int numWriters, OutputMode outputMode) {
         claim.claim(description(), queryName);
         previousRun = buffer;
-        buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE);
+        buffer = new EpochBuffer<>(numWriters, Integer.MAX_VALUE, outputMode == OutputMode.UPDATE);
         replaceOnCommit = outputMode == OutputMode.COMPLETE;
     }
 

@@ -30,8 +30,7 @@ public interface Sink<T> {
     }
 
     /**
-     * Prepares the sink for a query with the query's output mode; the runtime calls this one. By
-     * default it calls {@link #open(String, int)}: override it when the mode changes what the sink
+     * Prepares the sink for a query with the query's output mode. By default it calls {@link #open(String, int)}: override it when the mode changes what the sink
      * does (a memory table in complete mode holds only the latest result table).
      *
      * @param queryName the query's name
@@ -41,6 +40,23 @@ public interface Sink<T> {
      */
     default void open(String queryName, int numWriters, io.rivulet.operators.OutputMode outputMode) throws Exception {
         open(queryName, numWriters);
+    }
+
+    /**
+     * Prepares the sink for a query with its output mode and how it runs; the runtime calls this
+     * one. By default it calls {@link #open(String, int, io.rivulet.operators.OutputMode)}: override
+     * it when micro-batches change what the sink does (the console prints every micro-batch, empty
+     * ones included, as Spark does, but only the continuous epochs that have rows).
+     *
+     * @param queryName the query's name
+     * @param numWriters how many writers will be created
+     * @param outputMode the query's output mode
+     * @param microBatch whether each epoch is a micro-batch (one Spark would run), not a continuous epoch
+     * @throws Exception when the sink cannot be used
+     */
+    default void open(String queryName, int numWriters, io.rivulet.operators.OutputMode outputMode, boolean microBatch)
+        throws Exception {
+        open(queryName, numWriters, outputMode);
     }
 
     /**

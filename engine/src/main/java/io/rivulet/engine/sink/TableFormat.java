@@ -47,7 +47,20 @@ final class TableFormat {
      * @return the table, lines ending in {@code \n}
      */
     static String format(List<?> rows, boolean truncate) {
-        Class<?> rowType = rows.isEmpty() ? null : rows.get(0).getClass();
+        return format(rows, rows.isEmpty() ? null : rows.get(0).getClass(), truncate);
+    }
+
+    /**
+     * Formats a table without rows, as Spark shows an empty result: the header between rules.
+     *
+     * @param rowType the class of the rows the table would have, or {@code null} (one column, {@code value})
+     * @return the table, lines ending in {@code \n}
+     */
+    static String formatEmpty(Class<?> rowType) {
+        return format(List.of(), rowType, true);
+    }
+
+    private static String format(List<?> rows, Class<?> rowType, boolean truncate) {
         RecordComponent[] columns = rowType == null ? null : components(rowType);
         List<String> header = new ArrayList<>();
         if (columns == null) {

@@ -44,6 +44,7 @@ public final class MemoryStream<T> implements Source<T> {
     /** Threads inside {@code addData}/{@code offer}: the input may not end while one could still add. */
     private final AtomicInteger adders = new AtomicInteger();
     private volatile boolean ended;
+    private volatile long maxRecordsPerTrigger = Long.MAX_VALUE;
     /** Records handed out to readers, ever (replays not counted). Reader-owned, see {@link Reader}. */
     private long taken;
     /** Index of the oldest retained record. Reader-owned. */
@@ -149,6 +150,28 @@ public final class MemoryStream<T> implements Source<T> {
      */
     public void end() {
         ended = true;
+    }
+
+    /**
+     * Caps each micro-batch at {@code max} records of this stream (see
+     * {@link Source#maxRecordsPerTrigger()}); a batch may then take part of one {@code addData} call.
+     * Set it before the query starts; a running query may or may not see a change.
+     *
+     * @param max at least 1; {@link Long#MAX_VALUE} for no cap (the default)
+     * @return this stream
+     * @throws IllegalArgumentException if {@code max} is below 1
+     */
+    public MemoryStream<T> maxRecordsPerTrigger(long max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxRecordsPerTrigger must be >= 1, got " + max);
+        }
+        this.maxRecordsPerTrigger = max;
+        return this;
+    }
+
+    @Override
+    public long maxRecordsPerTrigger() {
+        return maxRecordsPerTrigger;
     }
 
     /**

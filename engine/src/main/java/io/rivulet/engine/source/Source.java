@@ -56,4 +56,17 @@ public interface Source<T> {
     default boolean isReplayable() {
         return false;
     }
+
+    /**
+     * The most records a micro-batch reads from each partition of this source (Spark's
+     * {@code maxOffsetsPerTrigger}/{@code maxFilesPerTrigger}): {@code processingTime} and
+     * {@code availableNow} triggers split what is available into batches of at most this many
+     * records per partition; {@code once} ignores it (as in Spark), and so does continuous
+     * processing.
+     *
+     * @return at least 1; {@link Long#MAX_VALUE} (the default) for no limit
+     */
+    default long maxRecordsPerTrigger() {
+        return Long.MAX_VALUE;
+    }
 }

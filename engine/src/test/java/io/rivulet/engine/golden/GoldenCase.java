@@ -27,7 +27,8 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
     }
 
     /** One micro-batch Spark ran. */
-    record Batch(long batchId, String watermark, List<List<Object>> output, List<Long> droppedByWatermark) {
+    record Batch(long batchId, String watermark, List<List<Object>> output, List<Long> droppedByWatermark,
+                 List<Long> stateRows) {
     }
 
     static GoldenCase load(String name) throws IOException {
@@ -41,9 +42,11 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
             List<Batch> batches = new ArrayList<>();
             for (JsonNode batch : step.path("batches")) {
                 List<Long> dropped = new ArrayList<>();
+                List<Long> stateRows = new ArrayList<>();
                 batch.path("state_operators").forEach(op -> dropped.add(op.path("dropped_by_watermark").asLong()));
+                batch.path("state_operators").forEach(op -> stateRows.add(op.path("state_rows").asLong()));
                 batches.add(new Batch(batch.path("batch_id").asLong(), text(batch.path("watermark")),
-                    rows(batch.path("output"), false), dropped));
+                    rows(batch.path("output"), false), dropped, stateRows));
             }
             steps.add(new Step(input, batches, text(step.path("next_batch_watermark"))));
         }

@@ -4,6 +4,8 @@ import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,15 +51,11 @@ class ConsoleSinkTest {
         return HEADER_RULE + "Batch: " + epochId + "\n" + HEADER_RULE;
     }
 
-    /** Runs one writer through empty epochs up to {@code epochId}, which gets the rows. */
+    /** Prints micro-batch {@code epochId} (a restarted query's first) with the rows, through one writer. */
     private <T> String print(ConsoleSink<T> sink, long epochId, List<T> rows) throws Exception {
         ConsoleSink<T> printing = sink.printTo(stream);
-        printing.open("query", 1);
+        printing.open("query", 1, OutputMode.APPEND, true);
         SinkWriter<T> writer = printing.createWriter(0);
-        for (long e = 0; e < epochId; e++) {
-            writer.endEpoch(e);
-            printing.commit(e);
-        }
         for (T row : rows) {
             writer.write(row);
         }
@@ -184,7 +182,72 @@ class ConsoleSinkTest {
     }
 
     @Test
-    void shouldPrintNothingForAnEmptyEpoch() throws Exception {
+    void shouldPrintEveryMicroBatchEmptyOnesIncludedWithConsecutiveNumbersAndTheLastHeader() throws Exception {
+        ConsoleSink<Point> sink = Sinks.<Point>console().printTo(stream);
+        sink.open("query", 1, OutputMode.APPEND, true);
+        SinkWriter<Point> writer = sink.createWriter(0);
+        writer.endEpoch(0);
+        sink.commit(0);
+        writer.write(new Point(7));
+        writer.endEpoch(1);
+        sink.commit(1);
+        writer.endEpoch(2);
+        sink.commit(2);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(
+            batch(0) + "+-----+\n|value|\n+-----+\n+-----+\n\n"
+            + batch(1) + "+---+\n|  x|\n+---+\n|  7|\n+---+\n\n"
+            + batch(2) + "+---+\n|  x|\n+---+\n+---+\n\n");
+    }
+
+    @Test
+    void shouldNumberOnlyTheContinuousEpochsThatPrintConsecutively() throws Exception {
+        ConsoleSink<String> sink = Sinks.<String>console().printTo(stream);
+        sink.open("query", 1, OutputMode.APPEND, false);
+        SinkWriter<String> writer = sink.createWriter(0);
+        for (long epoch = 0; epoch < 6; epoch++) {
+            if (epoch % 2 == 1) {
+                writer.write("e" + epoch);
+            }
+            writer.endEpoch(epoch);
+            sink.commit(epoch);
+        }
+
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains(batch(0) + "+-----+\n|value|\n+-----+\n|   e1|")
+            .contains(batch(1) + "+-----+\n|value|\n+-----+\n|   e3|")
+            .contains(batch(2) + "+-----+\n|value|\n+-----+\n|   e5|")
+            .doesNotContain("Batch: 3");
+    }
+
+    @Test
+    void shouldShowEachKeyOnceWithItsLastValueInAnUpdateModeEpoch() throws Exception {
+        ConsoleSink<Object> sink = Sinks.console().printTo(stream);
+        sink.open("query", 2, OutputMode.UPDATE, false);
+        SinkWriter<Object> first = sink.createWriter(0);
+        SinkWriter<Object> second = sink.createWriter(1);
+        first.write(new KeyValue<>("a", 1L));
+        second.write(new KeyValue<>("b", 1L));
+        first.write(new KeyValue<>("c", 1L));
+        first.write(new KeyValue<>("a", 2L));
+        first.write(new KeyValue<>("a", 3L));
+        first.endEpoch(0);
+        second.endEpoch(0);
+        sink.commit(0);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(batch(0)
+            + "+---+-----+\n"
+            + "|key|value|\n"
+            + "+---+-----+\n"
+            + "|  a|    3|\n"
+            + "|  c|    1|\n"
+            + "|  b|    1|\n"
+            + "+---+-----+\n"
+            + "\n");
+    }
+
+    @Test
+    void shouldPrintNothingForAnEmptyContinuousEpoch() throws Exception {
         ConsoleSink<String> sink = Sinks.<String>console().printTo(stream);
         sink.open("query", 2);
         SinkWriter<String> first = sink.createWriter(0);

@@ -6,6 +6,8 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,6 +43,32 @@ class MemorySinkTest {
         sink.commit(1);
         assertThat(sink.rows()).containsExactly("a", "b", "c");
         assertThat(sink.size()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldKeepEachKeysLastValueOncePerEpochInUpdateModeWhileForeachBatchSeesEveryChange() throws Exception {
+        MemorySink<Object> sink = Sinks.memory("updates");
+        sink.open("query", 1, OutputMode.UPDATE, false);
+        List<List<Object>> batches = new java.util.ArrayList<>();
+        ForeachBatchSink<Object> everyChange = Sinks.foreachBatch((rows, epochId) -> batches.add(List.copyOf(rows)));
+        everyChange.open("other", 1, OutputMode.UPDATE, false);
+        List<Object> changes = List.of(new KeyValue<>("a", 1L), new KeyValue<>("a", 2L), "free-form", "free-form",
+            new KeyValue<>("b", 1L), new KeyValue<>("a", 3L));
+        for (Sink<Object> s : List.<Sink<Object>>of(sink, everyChange)) {
+            SinkWriter<Object> writer = s.createWriter(0);
+            changes.forEach(change -> {
+                try {
+                    writer.write(change);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            writer.endEpoch(0);
+            s.commit(0);
+        }
+
+        assertThat(sink.rows()).containsExactly(new KeyValue<>("a", 3L), "free-form", "free-form", new KeyValue<>("b", 1L));
+        assertThat(batches).containsExactly(changes);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.rivulet.operators.keyed;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
@@ -35,6 +37,13 @@ import java.util.Objects;
  *
  * <p>{@link EmitPolicy#ALL_ON_EPOCH} emits every key in the map's order: unspecified.
  *
+ * <h2>State figures</h2>
+ * {@link #stateMetrics} reports one state row per key and a memory estimate of
+ * {@value #ENTRY_BYTES_ESTIMATE} bytes per key (map node and entry, not the key and value objects).
+ * Rows updated are the keys emitted as changed under {@link EmitPolicy#ON_EPOCH}; the other
+ * policies do not track changed keys (that would cost every record), so they report 0. Nothing is
+ * removed or dropped by watermark: a running aggregation keeps every key.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -42,8 +51,11 @@ import java.util.Objects;
  * @param <S> per-key state type
  * @param <O> output type
  */
-public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<K, T, O>, CheckpointedOperator {
+public abstract class RunningKeyedOperator<K, T, S, O>
+    implements KeyedOperator<K, T, O>, CheckpointedOperator, StatefulOperator {
     private static final int ENTRY = 1;
+    /** Bytes a key's map node and entry take, roughly (compressed oops), for the memory estimate. */
+    static final int ENTRY_BYTES_ESTIMATE = 80;
 
     private final HashMap<K, Entry<K, S>> state = new HashMap<>();
     private final ArrayList<Entry<K, S>> changedThisEpoch = new ArrayList<>();
@@ -58,6 +70,8 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
     private boolean tracking;
     /** Entries changed since the last snapshot (while tracking). */
     private final ArrayList<Entry<K, S>> dirtyEntries = new ArrayList<>();
+    /** Keys emitted as changed since the last {@link #stateMetrics} read. */
+    private long updatedSinceRead;
 
     /**
      * An operator owning every key group of {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and state
@@ -169,6 +183,16 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
         return state.size();
     }
 
+    /**
+     * Reports the keys held and the keys emitted as changed since the previous read (see the class
+     * comment); resets the latter.
+     */
+    @Override
+    public final void stateMetrics(StateMetrics into) {
+        into.set(state.size(), updatedSinceRead, 0, 0, (long) state.size() * ENTRY_BYTES_ESTIMATE);
+        updatedSinceRead = 0;
+    }
+
     @Override
     public final OperatorSnapshot snapshotState(long epochId) {
         SnapshotImage.Delta<K, S> delta = image.delta(epochId);
@@ -217,6 +241,7 @@ public abstract class RunningKeyedOperator<K, T, S, O> implements KeyedOperator<
             }
             return;
         }
+        updatedSinceRead += changedThisEpoch.size();
         for (int i = 0, n = changedThisEpoch.size(); i < n; i++) {
             Entry<K, S> entry = changedThisEpoch.get(i);
             entry.changed = false;
