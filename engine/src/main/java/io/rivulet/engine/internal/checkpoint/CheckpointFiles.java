@@ -113,24 +113,55 @@ final class CheckpointFiles {
      * @throws IOException when the disk refuses; the temporary file is then deleted
      */
     static void writeAtomically(Path file, ByteBuffer content, FaultInjector faults) throws IOException {
+        moveIntoPlace(writeTemp(file, content, true), file, faults);
+        forceDirectory(file.getParent());
+    }
+
+    /**
+     * Writes {@code content} to {@code file} atomically but not durably: temporary file and atomic
+     * rename, nothing forced. A process crash keeps the file (the page cache survives it); an
+     * operating-system crash may lose it, but never leaves a half-written one.
+     *
+     * @param file the final name; its directory exists
+     * @param content the bytes
+     * @param faults the test seam
+     * @throws IOException when the disk refuses; the temporary file is then deleted
+     */
+    static void writeAtomicallyUnforced(Path file, ByteBuffer content, FaultInjector faults) throws IOException {
+        moveIntoPlace(writeTemp(file, content, false), file, faults);
+    }
+
+    /**
+     * Writes {@code content} to the temporary file of {@code file}, forced if asked.
+     *
+     * @param file the final name; its directory exists
+     * @param content the bytes
+     * @param force whether to force the temporary file to disk
+     * @return the temporary file
+     * @throws IOException when the disk refuses; the temporary file is then deleted
+     */
+    static Path writeTemp(Path file, ByteBuffer content, boolean force) throws IOException {
         Path temp = tempOf(file);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
             while (content.hasRemaining()) {
                 channel.write(content);
             }
-            channel.force(true);
+            if (force) {
+                channel.force(true);
+            }
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
-        moveIntoPlace(temp, file, faults);
+        return temp;
     }
 
     /**
-     * Renames a forced temporary file to its final name and forces the directory.
+     * Renames a written temporary file to its final name, atomically. The directory is not forced:
+     * the caller forces it ({@link #forceDirectory}) when the rename must be durable.
      *
-     * @param temp the temporary file, written and forced
+     * @param temp the temporary file, written (and forced, if the file must be durable)
      * @param file the final name
      * @param faults the test seam
      * @throws IOException when the rename fails (the temporary file is then deleted)
@@ -148,7 +179,6 @@ final class CheckpointFiles {
             throw e;
         }
         faults.at(WriteStep.RENAMED, file);
-        forceDirectory(file.getParent());
     }
 
     /**

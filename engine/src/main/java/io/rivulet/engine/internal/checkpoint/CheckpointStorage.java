@@ -25,6 +25,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -66,6 +71,8 @@ public final class CheckpointStorage implements AutoCloseable {
     /** Parsed manifests of complete checkpoints, for retention; filled lazily. */
     private final Map<Long, Manifest> manifests = new HashMap<>();
     private long lastCommittedEpoch;
+    /** Forces files beside the coordinator's thread; started on first use. */
+    private ExecutorService io;
     private Checkpoint latest;
     private boolean latestLoaded;
     private CheckpointBuilder building;
@@ -240,6 +247,11 @@ public final class CheckpointStorage implements AutoCloseable {
     /**
      * Records in the commit log that the sink committed an epoch. Called after the sink's commit, for
      * an epoch whose checkpoint is complete; committing an epoch again (after a restart) rewrites it.
+     * The entry is written atomically but not forced (as Spark writes its commit log on a local
+     * file system): a process crash keeps it; an operating-system crash may lose the newest entries,
+     * and then the restart asks the sinks to recover an epoch they had committed already, which
+     * exactly-once sinks do idempotently ({@code Sink.recover}). Not forcing it keeps two forces
+     * off every checkpoint's critical path.
      *
      * @param epochId the committed epoch
      * @throws IllegalStateException if the epoch has no complete checkpoint here
@@ -253,7 +265,7 @@ public final class CheckpointStorage implements AutoCloseable {
         }
         SnapshotOutput body = new SnapshotOutput(16).writeLong(epochId);
         try {
-            CheckpointFiles.writeAtomically(commits.resolve(Long.toString(epochId)),
+            CheckpointFiles.writeAtomicallyUnforced(commits.resolve(Long.toString(epochId)),
                 CheckpointFiles.frame(CheckpointFiles.COMMIT_MAGIC, body), faults);
         } catch (IOException e) {
             throw new CheckpointException("cannot write commit entry " + commits.resolve(Long.toString(epochId))
@@ -349,7 +361,65 @@ public final class CheckpointStorage implements AutoCloseable {
             building.abort();
         }
         closed = true;
+        if (io != null) {
+            io.shutdown();
+        }
         release(lock, lockChannel);
+    }
+
+    /**
+     * Runs a blocking file operation (a force) on the storage's I/O thread, so that it overlaps with
+     * one on the caller's thread.
+     *
+     * @param operation the operation
+     * @return its future; {@link #await} it
+     */
+    Future<?> io(Callable<?> operation) {
+        if (io == null) {
+            io = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "rivulet-checkpoint-io-" + location.getFileName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return io.submit(operation);
+    }
+
+    /**
+     * Waits for an {@link #io} operation, rethrowing what it threw.
+     *
+     * @param future the operation's future
+     * @throws IOException what the operation threw
+     */
+    static void await(Future<?> future) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    future.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // A force under way cannot be abandoned half-way: wait it out, then restore the flag.
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     FaultInjector faults() {

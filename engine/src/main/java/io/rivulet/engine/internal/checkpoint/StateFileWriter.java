@@ -70,21 +70,43 @@ final class StateFileWriter {
     }
 
     /**
-     * Flushes, forces and renames the file into place; its length is then final.
+     * Writes what is staged; the file's length is then final. No block may be appended after.
      *
-     * @param faults the test seam
      * @throws IOException when the disk refuses (the temporary file is then deleted)
      */
-    void seal(FaultInjector faults) throws IOException {
+    void finish() throws IOException {
         try {
             flush();
+        } catch (IOException e) {
+            discard();
+            throw e;
+        }
+        file.length = position;
+    }
+
+    /**
+     * Forces the temporary file to disk and closes it. May run on another thread than the appends,
+     * after {@link #finish}.
+     *
+     * @throws IOException when the disk refuses (the temporary file is then deleted)
+     */
+    void force() throws IOException {
+        try {
             channel.force(true);
             channel.close();
         } catch (IOException e) {
             discard();
             throw e;
         }
-        file.length = position;
+    }
+
+    /**
+     * Renames the forced file into place; the caller forces the directory.
+     *
+     * @param faults the test seam
+     * @throws IOException when the rename fails
+     */
+    void moveIntoPlace(FaultInjector faults) throws IOException {
         CheckpointFiles.moveIntoPlace(temp, target, faults);
     }
 
