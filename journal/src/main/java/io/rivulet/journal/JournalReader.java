@@ -396,7 +396,8 @@ public final class JournalReader<T> implements AutoCloseable {
 
     /**
      * @return true if the last {@link #poll} stopped because nothing more was written yet: the reader
-     *     has read every record appended before that poll
+     *     has read every record appended before that poll (in an epoch-committed journal: every record
+     *     committed before that poll)
      */
     public boolean isCaughtUp() {
         return caughtUp;
