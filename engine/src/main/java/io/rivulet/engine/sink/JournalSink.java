@@ -6,6 +6,7 @@ import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.codec.Codec;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a query's records to a journal that other processes can tail (with a
@@ -16,7 +17,8 @@ import java.util.Objects;
  * written, tagged with its epoch (8 bytes more per record), so nothing is held in memory and a
  * crash loses nothing a checkpoint covers; readers see a record only when its epoch commits. At
  * {@code commit(e)} the sink appends a commit marker for epoch {@code e} (skipped for an epoch
- * already committed, so a commit is idempotent by epoch id). When a query restarts from the
+ * already committed, so a commit is idempotent by epoch id, and when no writer appended records
+ * of an epoch after the last marker, so an idle query adds nothing to the journal). When a query restarts from the
  * checkpoint of epoch {@code c}, {@link #recover} appends a recovery marker: the failed run's records
  * of epochs up to {@code c} are committed (the failure came between the checkpoint and the sink's
  * commit), all its later records (a partial epoch, a mid-commit crash) are aborted and never read,
@@ -61,6 +63,10 @@ public final class JournalSink<T> implements Sink<T> {
     /** Whether this run ended the previous run's epochs (a recovery marker), so writers may append. */
     private boolean recovered;
     private volatile long lastCommittedEpoch = -1;
+    /** The epoch of the newest commit or recovery marker this run wrote; commit thread only. */
+    private long lastMarkedEpoch = -1;
+    /** The newest epoch a writer appended records in, reported at its end (not per record). */
+    private final AtomicLong newestEpochWithRecords = new AtomicLong(-1);
 
     JournalSink(JournalOptions options, Codec<T> codec, boolean syncOnEpoch, boolean endJournalOnClose, Delivery delivery) {
         this.options = Objects.requireNonNull(options, "journal options");
@@ -121,6 +127,8 @@ public final class JournalSink<T> implements Sink<T> {
         lastCommittedEpoch = -1;
         firstEpoch = 0;
         recovered = false;
+        lastMarkedEpoch = -1;
+        newestEpochWithRecords.set(-1);
     }
 
     /**
@@ -135,26 +143,31 @@ public final class JournalSink<T> implements Sink<T> {
         journal.recoverEpochs(checkpointedEpoch);
         recovered = true;
         firstEpoch = checkpointedEpoch + 1;
+        lastMarkedEpoch = checkpointedEpoch;
         this.lastCommittedEpoch = checkpointedEpoch;
     }
 
     @Override
     public synchronized SinkWriter<T> createWriter(int writerIndex) {
         if (delivery == Delivery.AT_LEAST_ONCE) {
-            return new Writer<>(journal.appender(codec), syncOnEpoch, false);
+            return new Writer<>(journal.appender(codec), syncOnEpoch, null);
         }
         if (!recovered) {
             // No checkpoint restored: nothing an earlier run left uncommitted may ever become visible.
             journal.recoverEpochs(-1);
             recovered = true;
         }
-        return new Writer<>(journal.epochAppender(codec, firstEpoch), syncOnEpoch, true);
+        return new Writer<>(journal.epochAppender(codec, firstEpoch), syncOnEpoch, newestEpochWithRecords);
     }
 
     @Override
     public void commit(long epochId) {
-        if (delivery == Delivery.EXACTLY_ONCE && epochId > lastCommittedEpoch) {
+        // Records of epochs after the last marker, up to this one, are all appended (every writer ended
+        // this epoch); without any, a marker would decide nothing.
+        if (delivery == Delivery.EXACTLY_ONCE && epochId > lastCommittedEpoch
+            && newestEpochWithRecords.get() > lastMarkedEpoch) {
             journal.commitEpoch(epochId);
+            lastMarkedEpoch = epochId;
         }
         lastCommittedEpoch = Math.max(lastCommittedEpoch, epochId);
     }
@@ -179,17 +192,20 @@ public final class JournalSink<T> implements Sink<T> {
     private static final class Writer<T> implements SinkWriter<T> {
         private final JournalAppender<T> appender;
         private final boolean sync;
-        private final boolean epochs;
+        /** Where an epoch writer reports the epochs it appended records in; {@code null} when at least once. */
+        private final AtomicLong newestEpochWithRecords;
+        private boolean wroteInEpoch;
 
-        Writer(JournalAppender<T> appender, boolean sync, boolean epochs) {
+        Writer(JournalAppender<T> appender, boolean sync, AtomicLong newestEpochWithRecords) {
             this.appender = appender;
             this.sync = sync;
-            this.epochs = epochs;
+            this.newestEpochWithRecords = newestEpochWithRecords;
         }
 
         @Override
         public void write(T record) {
             appender.append(record);
+            wroteInEpoch = true;
         }
 
         @Override
@@ -197,8 +213,12 @@ public final class JournalSink<T> implements Sink<T> {
             if (sync) {
                 appender.sync();
             }
-            if (epochs) {
+            if (newestEpochWithRecords != null) {
                 appender.beginEpoch(epochId + 1);
+                if (wroteInEpoch) {
+                    wroteInEpoch = false;
+                    newestEpochWithRecords.accumulateAndGet(epochId, Math::max);
+                }
             }
             appender.pretouch();
         }

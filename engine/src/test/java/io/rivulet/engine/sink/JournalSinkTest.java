@@ -134,6 +134,39 @@ class JournalSinkTest {
     }
 
     @Test
+    void shouldCommitRecordsOfALaterEpochAfterEmptyEpochsWithoutMarkers() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        sink.open("q", 2);
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            SinkWriter<String> w0 = sink.createWriter(0);
+            SinkWriter<String> w1 = sink.createWriter(1);
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            w0.write("a");
+            w0.endEpoch(0);
+            w0.write("early-e1");   // epoch 1, before epoch 0 commits
+            w1.endEpoch(0);
+            sink.commit(0);
+            assertThat(readAll(reader)).containsExactly("a");
+            for (long epoch = 1; epoch <= 3; epoch++) {
+                w0.endEpoch(epoch);
+                w1.endEpoch(epoch);
+                sink.commit(epoch);
+            }
+            assertThat(readAll(reader)).containsExactly("early-e1");
+            w1.write("b");
+            w0.endEpoch(4);
+            w1.endEpoch(4);
+            assertThat(readAll(reader)).isEmpty();
+            sink.commit(4);
+            assertThat(readAll(reader)).containsExactly("b");
+            w0.close();
+            w1.close();
+        } finally {
+            sink.close();
+        }
+    }
+
+    @Test
     void shouldShowNothingOfARunThatCrashedBeforeItsFirstCommit() throws Exception {
         JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
         sink.open("q", 1);
