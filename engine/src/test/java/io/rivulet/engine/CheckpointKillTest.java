@@ -4,6 +4,8 @@ import io.rivulet.engine.sink.FileSink;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalAppender;
 import io.rivulet.journal.JournalOptions;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.journal.StartPosition;
 import io.rivulet.journal.codec.Codecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,16 +26,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Exactly once across crashes: {@link CheckpointedWindowQueryMain} runs in a child JVM that is killed
  * with SIGKILL at random moments and started again on the same checkpoint location, until one run
- * finishes its input. The committed files then hold exactly the rows of a run without failures: each
- * (key, window) once, with its full count.
+ * finishes its input. The committed output then holds exactly the rows of a run without failures:
+ * each (key, window) once, with its full count. Two outputs: CSV files (journal source → file sink)
+ * and an exactly-once journal read back as a committed reader (journal source → journal sink).
  *
- * <p>CI runs {@value #DEFAULT_KILLS} kills. The long run: {@code mvn -B -pl engine -am verify -Psoak
- * -Dtest=CheckpointKillTest -Dsurefire.failIfNoSpecifiedTests=false -Drivulet.kills=100} (prints
- * the tally).
+ * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the
+ * journal output. The long run: {@code mvn -B -pl engine -am
+ * verify -Psoak -Dtest=CheckpointKillTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Drivulet.kills=100} (both outputs; prints the tally per output).
  */
 @ExtendWith({NoLeakedThreads.class, NoOpenJournals.class})
 class CheckpointKillTest {
     static final int DEFAULT_KILLS = 5;
+    /** Fewer for the journal output in CI: the file output already covers the kill moments; this adds the sink. */
+    static final int DEFAULT_JOURNAL_KILLS = 3;
     private static final int EVENTS = 200_000;
     private static final int KEYS = 20;
 
@@ -43,9 +49,26 @@ class CheckpointKillTest {
     /** Per restart: ms from starting the child JVM to its first new checkpoint (JVM start, restore, one epoch). */
     private final List<Long> recoveries = new ArrayList<>();
 
+    /** Where the killed query writes. */
+    enum Output {
+        /** CSV files, exactly once ({@code Sinks.files}). */
+        FILES,
+        /** An epoch-committed journal ({@code Sinks.journal}, its default delivery). */
+        JOURNAL
+    }
+
     @Test
     void shouldCommitExactlyTheOutputOfAFailureFreeRunWhenKilledAtRandomMoments() throws Exception {
-        int kills = Integer.getInteger("rivulet.kills", DEFAULT_KILLS);
+        killAtRandomMoments(Output.FILES);
+    }
+
+    @Test
+    void shouldCommitExactlyTheOutputOfAFailureFreeRunToAJournalWhenKilledAtRandomMoments() throws Exception {
+        killAtRandomMoments(Output.JOURNAL);
+    }
+
+    private void killAtRandomMoments(Output output) throws Exception {
+        int kills = Integer.getInteger("rivulet.kills", output == Output.FILES ? DEFAULT_KILLS : DEFAULT_JOURNAL_KILLS);
         long seed = Long.getLong("rivulet.kills.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
         List<String> tally = new ArrayList<>();
@@ -54,9 +77,9 @@ class CheckpointKillTest {
         // A round runs the query over one input until a run finishes it; rounds repeat until enough kills.
         while (killed < kills || rounds == 0) {
             rounds++;
-            killed += round(dir.resolve("round-" + rounds), kills - killed, random, seed, tally);
+            killed += round(dir.resolve("round-" + rounds), output, kills - killed, random, seed, tally);
         }
-        System.out.println("CheckpointKillTest seed " + seed + ": " + killed + " kills in " + rounds
+        System.out.println("CheckpointKillTest " + output + " seed " + seed + ": " + killed + " kills in " + rounds
             + " rounds, every round exactly once");
         if (!recoveries.isEmpty()) {
             List<Long> sorted = recoveries.stream().sorted().toList();
@@ -68,7 +91,8 @@ class CheckpointKillTest {
     }
 
     /** One input, killed up to {@code kills} times, then run to its end and checked. @return the kills made */
-    private int round(Path dir, int kills, SplittableRandom random, long seed, List<String> tally) throws Exception {
+    private int round(Path dir, Output out, int kills, SplittableRandom random, long seed, List<String> tally)
+        throws Exception {
         Path input = dir.resolve("input");
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
@@ -78,7 +102,7 @@ class CheckpointKillTest {
         while (true) {
             long before = newestCheckpoint(checkpoints);
             long startedNs = System.nanoTime();
-            Process child = startChild(input, checkpoints, output);
+            Process child = startChild(input, checkpoints, output, out);
             if (killed < kills) {
                 // Kill once this run has made progress (1 to 8 new checkpoints), somewhere in the next
                 // 300 ms: mid-epoch, mid-snapshot or mid-commit, as it falls.
@@ -103,7 +127,7 @@ class CheckpointKillTest {
                     child.waitFor();
                     killed++;
                     tally.add(round + " run " + killed + ": SIGKILL " + delayMs + " ms after checkpoint "
-                        + newestCheckpoint(checkpoints) + ", " + committedRows(output) + " rows committed");
+                        + newestCheckpoint(checkpoints) + ", " + committedLines(output, out).size() + " rows committed");
                     continue;
                 }
                 tally.add(round + ": finished before its kill");
@@ -114,7 +138,7 @@ class CheckpointKillTest {
             assertThat(child.exitValue()).as("child exit").isZero();
             break;
         }
-        List<String> lines = FileSink.committedLines(output);
+        List<String> lines = committedLines(output, out);
         Map<String, Long> actual = new TreeMap<>();
         for (String line : lines) {
             String[] parts = line.split(",");
@@ -153,11 +177,27 @@ class CheckpointKillTest {
         }
     }
 
-    private static int committedRows(Path output) {
-        return Files.isDirectory(output) ? FileSink.committedLines(output).size() : 0;
+    /** What a reader of the output sees: committed files, or an epoch-committed journal's committed records. */
+    private static List<String> committedLines(Path output, Output out) {
+        if (!Files.isDirectory(output)) {
+            return List.of();
+        }
+        if (out == Output.FILES) {
+            return FileSink.committedLines(output);
+        }
+        List<String> lines = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalOptions.of(output))) {
+            assertThat(journal.isEpochCommitted() || journal.lastOffset() == Journal.NO_OFFSET)
+                .as("the journal sink wrote an epoch-committed journal").isTrue();
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            while (reader.poll((line, offset) -> lines.add(line), 4096) > 0) {
+                // every committed record
+            }
+        }
+        return lines;
     }
 
-    private static Process startChild(Path input, Path checkpoints, Path output) throws Exception {
+    private static Process startChild(Path input, Path checkpoints, Path output, Output out) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -174,6 +214,9 @@ class CheckpointKillTest {
         command.add(input.toString());
         command.add(checkpoints.toString());
         command.add(output.toString());
+        if (out == Output.JOURNAL) {
+            command.add("journal");
+        }
         return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }

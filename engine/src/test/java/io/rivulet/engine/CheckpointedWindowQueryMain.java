@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * with a checkpoint every 10 ms epoch. It reads slowly on purpose (a pause every 500 records), so
  * that kills land mid-epoch, mid-snapshot and mid-commit. Exits 0 when the input is done.
  *
- * <p>Arguments: input journal directory, checkpoint directory, output directory.
+ * <p>Arguments: input journal directory, checkpoint directory, output directory, and optionally
+ * {@code journal}: the output is then an exactly-once journal of {@code key,windowStartMs,count}
+ * lines (the journal sink's default delivery) instead of CSV files.
  */
 public final class CheckpointedWindowQueryMain {
     private CheckpointedWindowQueryMain() {
@@ -33,9 +35,10 @@ public final class CheckpointedWindowQueryMain {
         Path input = Path.of(args[0]);
         Path checkpoints = Path.of(args[1]);
         Path output = Path.of(args[2]);
+        boolean journalOutput = args.length > 3 && args[3].equals("journal");
         long[] read = new long[1];
         try (Rivulet rivulet = Rivulet.create()) {
-            StreamingQuery query = rivulet.readStream(Sources.journal(JournalOptions.of(input), Codecs.strings()).bounded(true))
+            var counts = rivulet.readStream(Sources.journal(JournalOptions.of(input), Codecs.strings()).bounded(true))
                 .map(line -> {
                     if (++read[0] % 500 == 0) {
                         LockSupport.parkNanos(2_000_000);
@@ -47,8 +50,11 @@ public final class CheckpointedWindowQueryMain {
                 .keyBy(Event::key, 2)
                 .window(Windows.tumbling(Duration.ofSeconds(1)), Event::tsMs)
                 .count()
-                .map(row -> new Count(row.key(), row.window().startMs(), row.value()))
-                .writeStream(Sinks.<Count>files(output).csv())
+                .map(row -> new Count(row.key(), row.window().startMs(), row.value()));
+            StreamingQuery query = (journalOutput
+                ? counts.map(c -> c.key() + "," + c.windowStartMs() + "," + c.count())
+                    .writeStream(Sinks.journal(JournalOptions.of(output), Codecs.strings()))
+                : counts.writeStream(Sinks.<Count>files(output).csv()))
                 .queryName("killed")
                 .trigger(Trigger.continuous(Duration.ofMillis(10)))
                 .checkpointLocation(checkpoints)

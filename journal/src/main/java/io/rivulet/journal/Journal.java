@@ -1,10 +1,12 @@
 package io.rivulet.journal;
 
 import io.rivulet.journal.codec.Codec;
+import io.rivulet.journal.internal.Framing;
 import io.rivulet.journal.internal.OffsetFile;
 import io.rivulet.journal.internal.PretouchThread;
 import io.rivulet.journal.internal.WriterLock;
 import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
@@ -50,6 +52,23 @@ import java.util.regex.Pattern;
  * record, survive restarts and are never reused; they are not dense (a new cycle starts at
  * sequence 0 of a higher cycle number).
  *
+ * <p><b>Epoch-committed journals.</b> An exactly-once writer (the engine's journal sink) makes a
+ * journal <i>epoch-committed</i> ({@link #epochAppender}): from then on every record carries the
+ * epoch it belongs to, and readers see a record only once its epoch is committed. The writer's
+ * records go into the journal as they are written (so nothing is buffered and a crash loses nothing
+ * the checkpoint covers); control markers decide their fate:
+ * <pre>
+ *   r(e=5) r(e=5) r(e=6) COMMIT(5) r(e=6) r(e=7) ✗crash   RECOVER(6) r(e=7) r(e=7) COMMIT(7) ...
+ *   └─ visible at COMMIT(5) ─┘ └─ visible at RECOVER(6) ─┘ aborted (e &gt; 6)   └─ new run ──────┘
+ * </pre>
+ * A record is committed when a {@link #commitEpoch COMMIT} of its epoch or a later one follows it
+ * in the same run, or when the {@link #recoverEpochs RECOVER} that ends its run names its epoch or a
+ * later one; otherwise (its run ended without committing it: a crash, an end-of-journal marker) it
+ * is aborted and no reader ever sees it. Readers deliver committed records in journal order and stop
+ * at the first record whose fate is not yet known (Kafka's "last stable offset"); see
+ * {@link JournalReader}. The switch is recorded in {@value #EPOCHS_FILE} (the last plain record's
+ * offset) and by a marker in the journal; records before it stay plain and visible.
+ *
  * <p><b>Writers.</b> One process at a time appends to a journal (an operating-system lock on
  * {@code writer.lock} enforces it; the kernel drops it when that process dies); in that process,
  * each appender has one owner thread. <b>Readers</b> may be in any number of processes.
@@ -67,6 +86,13 @@ public final class Journal implements AutoCloseable {
     public static final String READERS_DIRECTORY = "readers";
     /** File, in the journal's directory, holding the last checkpoint's offset. */
     public static final String CHECKPOINT_FILE = "checkpoint" + OffsetFile.SUFFIX;
+    /**
+     * File, in the journal's directory, present when the journal is epoch-committed: the offset of
+     * its last plain record (records after it carry epochs), or {@link #NO_OFFSET}.
+     */
+    public static final String EPOCHS_FILE = "epochs" + OffsetFile.SUFFIX;
+    /** {@link #taggedAfter} of a plain journal: no record carries an epoch. */
+    static final long PLAIN = Long.MAX_VALUE;
 
     private static final System.Logger LOG = System.getLogger(Journal.class.getName());
     private static final Set<Journal> OPEN = ConcurrentHashMap.newKeySet();
@@ -82,6 +108,10 @@ public final class Journal implements AutoCloseable {
     private final Map<String, Integer> pinnedCycles = new ConcurrentHashMap<>();
     private final Object writerLockGuard = new Object();
     private final Object retentionGuard = new Object();
+    /** Records at offsets above this carry an epoch tag; {@link #PLAIN} while the journal is plain. */
+    private volatile long taggedAfter;
+    /** Appends control markers; guarded by {@link #writerLockGuard}. */
+    private ExcerptAppender controlAppender;
     private WriterLock writerLock;
     private PretouchThread pretouchThread;
     private volatile boolean closed;
@@ -107,6 +137,12 @@ public final class Journal implements AutoCloseable {
         }
         this.rollCycle = known;
         this.cycleFileFormat = DateTimeFormatter.ofPattern(actual.format()).withZone(ZoneOffset.UTC);
+        try {
+            this.taggedAfter = OffsetFile.read(directory.resolve(EPOCHS_FILE), PLAIN);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
     }
 
     /**
@@ -266,24 +302,168 @@ public final class Journal implements AutoCloseable {
         Objects.requireNonNull(codec, "codec");
         checkOpen();
         synchronized (writerLockGuard) {
-            if (writerLock == null) {
-                writerLock = WriterLock.acquire(directory);
+            acquireWriterLock();
+            return newAppender(codec, taggedAfter() != PLAIN, false, Framing.IMMEDIATE_EPOCH);
+        }
+    }
+
+    /**
+     * Opens an <b>epoch appender</b>: its records belong to the epoch it is in (see
+     * {@link JournalAppender#beginEpoch}) and readers see them only once that epoch is committed
+     * ({@link #commitEpoch}) or a {@link #recoverEpochs recovery} commits it. The first one makes the
+     * journal epoch-committed, for good: records appended before stay plain (and visible), records
+     * after carry epochs.
+     *
+     * @param codec writes the records
+     * @param firstEpoch the epoch of the first records, 0 or more
+     * @param <T> record type
+     * @return the appender, owned from its first append by the calling thread
+     * @throws JournalException as {@link #appender(Codec)} does, or when a plain appender of this
+     *     journal is open while the journal becomes epoch-committed (close it first)
+     * @throws IllegalArgumentException when {@code firstEpoch} is negative
+     */
+    public <T> JournalAppender<T> epochAppender(Codec<T> codec, long firstEpoch) {
+        Objects.requireNonNull(codec, "codec");
+        if (firstEpoch < 0) {
+            throw new IllegalArgumentException("first epoch must be >= 0, got " + firstEpoch);
+        }
+        checkOpen();
+        synchronized (writerLockGuard) {
+            acquireWriterLock();
+            makeEpochCommitted();
+            return newAppender(codec, true, true, firstEpoch);
+        }
+    }
+
+    /**
+     * Commits epoch {@code epochId} of the current run: every record of it and of earlier epochs,
+     * appended before this call, becomes visible to readers. Call it after every epoch appender has
+     * appended all of the epoch's records. Appends a small control marker; does no disk flush.
+     *
+     * @param epochId the epoch, 0 or more
+     * @throws JournalException when the journal is not epoch-committed or the marker cannot be written
+     */
+    public void commitEpoch(long epochId) {
+        if (epochId < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epochId);
+        }
+        appendControl(Framing.COMMIT_MAGIC, epochId);
+    }
+
+    /**
+     * Ends the previous run of the journal's exactly-once writer (which may have crashed) and starts a
+     * new one: the previous run's records of epochs up to {@code committedThrough} are committed (if
+     * a {@link #commitEpoch} had not already), all its other records are aborted and never read. Call
+     * it before the new run appends, with the epoch its restored checkpoint covers (-1 to abort
+     * everything not committed). Makes the journal epoch-committed if it is not yet.
+     *
+     * @param committedThrough the newest epoch of the previous run to commit, or -1
+     * @throws JournalException when the marker cannot be written
+     */
+    public void recoverEpochs(long committedThrough) {
+        if (committedThrough < -1) {
+            throw new IllegalArgumentException("committedThrough must be >= -1, got " + committedThrough);
+        }
+        checkOpen();
+        synchronized (writerLockGuard) {
+            acquireWriterLock();
+            makeEpochCommitted();
+        }
+        appendControl(Framing.RECOVER_MAGIC, committedThrough);
+    }
+
+    /**
+     * @return whether the journal is epoch-committed (an exactly-once writer wrote it; readers see
+     *     only committed records)
+     */
+    public boolean isEpochCommitted() {
+        return taggedAfter() != PLAIN;
+    }
+
+    /**
+     * Records at offsets above this carry an epoch; {@link #PLAIN} for a plain journal. Another
+     * process may have switched the journal since it was opened: a plain answer reads the file again.
+     */
+    long taggedAfter() {
+        long after = taggedAfter;
+        if (after == PLAIN) {
+            after = OffsetFile.read(directory.resolve(EPOCHS_FILE), PLAIN);
+            if (after != PLAIN) {
+                taggedAfter = after;
             }
         }
+        return after;
+    }
+
+    /** Under {@link #writerLockGuard}. */
+    private void acquireWriterLock() {
+        if (writerLock == null) {
+            writerLock = WriterLock.acquire(directory);
+        }
+    }
+
+    /** Under {@link #writerLockGuard}, with the writer lock held. */
+    private void makeEpochCommitted() {
+        if (taggedAfter() != PLAIN) {
+            return;
+        }
+        for (AutoCloseable child : children) {
+            if (child instanceof JournalAppender<?> open && !open.isEpochAppender()) {
+                throw new JournalException("journal " + directory + " has an open plain appender; close it before"
+                    + " the journal becomes epoch-committed (its records would lack epochs)");
+            }
+        }
+        checkNotEnded();
+        long lastPlain = lastOffset();
+        // The file first: a reader opened from now on knows; a reader already reading passes the marker.
+        OffsetFile.write(directory.resolve(EPOCHS_FILE), lastPlain);
+        taggedAfter = lastPlain;
+        appendControlLocked(Framing.LAYOUT_MAGIC, lastPlain);
+    }
+
+    private void appendControl(long magic, long value) {
+        checkOpen();
+        synchronized (writerLockGuard) {
+            acquireWriterLock();
+            if (taggedAfter() == PLAIN) {
+                throw new JournalException("journal " + directory + " is not epoch-committed: open an epoch appender"
+                    + " (Journal.epochAppender) before committing epochs");
+            }
+            appendControlLocked(magic, value);
+        }
+    }
+
+    /** Under {@link #writerLockGuard}; the control appender may be used from any thread, one at a time. */
+    private void appendControlLocked(long magic, long value) {
+        if (controlAppender == null) {
+            controlAppender = queue.createAppender();
+        }
+        controlAppender.singleThreadedCheckReset();
+        try (DocumentContext dc = controlAppender.writingDocument(true)) {
+            dc.wire().bytes().writeLong(magic).writeLong(value).writeLong(~(magic ^ value));
+        } catch (RuntimeException | InternalError e) {
+            throw new JournalException("cannot append a control marker to journal " + directory + ": " + e, e);
+        }
+    }
+
+    private void checkNotEnded() {
         if (isEnded()) {
             throw new JournalException("journal " + directory + " was ended by its writer (end-of-journal marker);"
                 + " it takes no more records");
         }
-        JournalAppender<T> appender = new JournalAppender<>(this, queue.createAppender(), codec);
+    }
+
+    /** Under {@link #writerLockGuard}, with the writer lock held. */
+    private <T> JournalAppender<T> newAppender(Codec<T> codec, boolean tagged, boolean epochs, long firstEpoch) {
+        checkNotEnded();
+        JournalAppender<T> appender = new JournalAppender<>(this, queue.createAppender(), codec, tagged, epochs, firstEpoch);
         children.add(appender);
         if (options.pretouch() == JournalPretouch.BACKGROUND) {
-            synchronized (writerLockGuard) {
-                if (pretouchThread == null) {
-                    pretouchThread = new PretouchThread("rivulet-journal-pretouch-" + directory.getFileName(),
-                        options.pretouchAheadLength());
-                }
-                pretouchThread.add(appender.pretouchTarget());
+            if (pretouchThread == null) {
+                pretouchThread = new PretouchThread("rivulet-journal-pretouch-" + directory.getFileName(),
+                    options.pretouchAheadLength());
             }
+            pretouchThread.add(appender.pretouchTarget());
         }
         return appender;
     }
@@ -583,6 +763,11 @@ public final class Journal implements AutoCloseable {
             if (pretouchThread != null) {
                 pretouchThread.close();
                 pretouchThread = null;
+            }
+            if (controlAppender != null) {
+                controlAppender.singleThreadedCheckReset();
+                controlAppender.close();
+                controlAppender = null;
             }
         }
         try {

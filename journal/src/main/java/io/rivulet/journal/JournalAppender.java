@@ -20,6 +20,12 @@ import java.nio.file.Files;
  * reader, in this process or another, and safe from a crash of this process (not yet from an
  * operating-system crash or power loss: {@link #sync()} is for that).
  *
+ * <p>In an epoch-committed journal ({@link Journal#isEpochCommitted()}) each record also carries an
+ * epoch: an <b>epoch appender</b> ({@link Journal#epochAppender}) tags records with the epoch set by
+ * {@link #beginEpoch(long)}, and readers see them once {@link Journal#commitEpoch} commits that
+ * epoch; a plain appender ({@link Journal#appender}) on such a journal tags its records as committed
+ * at once.
+ *
  * <p>Not thread-safe; owned by the thread that first appends (which may differ from the thread that
  * opened it). {@link #append} allocates nothing beyond what the codec does.
  *
@@ -34,6 +40,11 @@ public final class JournalAppender<T> implements AutoCloseable {
     private final Codec<T> codec;
     private final PretouchTarget pretouchTarget;
     private final PageToucher ownerToucher;
+    /** Whether records carry an epoch tag (the journal is epoch-committed). */
+    private final boolean tagged;
+    /** Whether {@link #beginEpoch} sets the tag (an epoch appender) rather than it being immediate. */
+    private final boolean epochs;
+    private long epoch;
     private boolean bound;
     private boolean closed;
     private boolean ended;
@@ -42,10 +53,14 @@ public final class JournalAppender<T> implements AutoCloseable {
     private long writePosition = -1;
     private long lastOffset = Journal.NO_OFFSET;
 
-    JournalAppender(Journal journal, ExcerptAppender appender, Codec<T> codec) {
+    JournalAppender(Journal journal, ExcerptAppender appender, Codec<T> codec, boolean tagged, boolean epochs,
+                    long firstEpoch) {
         this.journal = journal;
         this.appender = appender;
         this.codec = codec;
+        this.tagged = tagged;
+        this.epochs = epochs;
+        this.epoch = epochs ? firstEpoch : Framing.IMMEDIATE_EPOCH;
         JournalPretouch pretouch = journal.options().pretouch();
         this.pretouchTarget = pretouch == JournalPretouch.BACKGROUND ? new PretouchTarget() : null;
         this.ownerToucher = pretouch == JournalPretouch.OWNER ? new PageToucher() : null;
@@ -73,6 +88,9 @@ public final class JournalAppender<T> implements AutoCloseable {
             Bytes<?> bytes = dc.wire().bytes();
             long start = bytes.writePosition();
             bytes.writeInt(0);
+            if (tagged) {
+                bytes.writeLong(epoch);
+            }
             codec.write(record, bytes);
             long end = bytes.writePosition();
             bytes.writeInt(start, Framing.checksum(bytes, start + Framing.HEADER_LENGTH, end - start - Framing.HEADER_LENGTH));
@@ -146,6 +164,39 @@ public final class JournalAppender<T> implements AutoCloseable {
             throw (Error) t;
         }
         return new JournalException("append to journal " + journal.directory() + " failed: " + t, t);
+    }
+
+    /**
+     * Makes the records appended from now on belong to epoch {@code epochId}: an exactly-once
+     * writer calls it when it ends the previous epoch. Writes nothing to the journal.
+     *
+     * @param epochId the epoch, 0 or more, not below the current one
+     * @throws IllegalStateException when this is not an epoch appender
+     * @throws IllegalArgumentException when the epoch is negative or goes back
+     */
+    public void beginEpoch(long epochId) {
+        if (!epochs) {
+            throw new IllegalStateException("only an epoch appender (Journal.epochAppender) has epochs");
+        }
+        if (epochId < epoch) {
+            throw new IllegalArgumentException("epoch must not go back: appender of journal " + journal.directory()
+                + " is in epoch " + epoch + ", asked for " + epochId);
+        }
+        epoch = epochId;
+    }
+
+    /**
+     * @return the epoch the next record belongs to; {@link Long#MIN_VALUE} for a record committed at once
+     */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * @return whether this is an epoch appender
+     */
+    boolean isEpochAppender() {
+        return epochs;
     }
 
     /**

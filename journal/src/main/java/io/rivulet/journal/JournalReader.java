@@ -24,6 +24,17 @@ import java.io.File;
  * where it is (the next poll throws again). A record a crashed writer left half-written is not
  * complete and is never read.
  *
+ * <p><b>Epoch-committed journals</b> ({@link Journal#isEpochCommitted()}) are read committed: the
+ * reader hands over only records whose epoch is committed, each once, in journal order (so in order
+ * per writer), and skips aborted ones (a crashed run's records its recovery did not commit). A
+ * record's fate is decided by the control markers after it, so the reader looks ahead with a
+ * second cursor (the <i>scout</i>, which reads only document headers and markers) and stops at the
+ * first record whose epoch is not committed yet: a poll then returns what came before it and
+ * {@link #isCaughtUp()} is true (every record committed so far has been read). Records a writer
+ * appended after such a record wait for it, even if their own epoch is committed (Kafka's read
+ * committed stops at the last stable offset in the same way). Offsets, {@link #commit} and start
+ * positions work as for a plain journal; a restart point lies on a delivered record.
+ *
  * <p>A <b>named</b> reader ({@link Journal#reader(String, Codec, StartPosition)}) resumes after the
  * offset it last {@link #commit}ted, and holds retention back to it.
  *
@@ -36,6 +47,11 @@ public final class JournalReader<T> implements AutoCloseable {
     /** Returned by {@link #poll} once the reader reached the end-of-journal marker. */
     public static final int END_OF_JOURNAL = -1;
     private static final int METADATA_SKIP_BUDGET = 64;
+    /** Documents the scout reads per poll at most, looking for the marker that decides a record. */
+    private static final int SCOUT_BUDGET = 16_384;
+    private static final int COMMITTED = 1;
+    private static final int ABORTED = 2;
+    private static final int UNDECIDED = 0;
 
     private final Journal journal;
     private final ExcerptTailer tailer;
@@ -49,6 +65,23 @@ public final class JournalReader<T> implements AutoCloseable {
     private boolean reuseRecords;
     private T reuse;
     private long lastReadOffset = Journal.NO_OFFSET;
+    /** Records at offsets above this carry an epoch tag; {@link Journal#PLAIN} for none. */
+    private long taggedAfter;
+    /** Recovery markers this reader has passed: the run the next record belongs to. */
+    private long run;
+    /** Looks ahead for the markers that decide records; created on the first tagged record. */
+    private ExcerptTailer scout;
+    /** Offset of the last record the scout passed; it is valid only at or after the record in question. */
+    private long scoutOffset = Journal.NO_OFFSET;
+    /** The run the scout is in, counted like {@link #run}. */
+    private long scoutRun;
+    /** Newest commit the scout saw in its run. */
+    private long scoutCommitted = Long.MIN_VALUE;
+    /** For the run before the scout's: newest commit, and the epoch its recovery committed through. */
+    private long endedRunCommitted = Long.MIN_VALUE;
+    private long endedRunRecovered = Long.MIN_VALUE;
+    /** Whether the scout's last look ahead stopped at the end of what is written. */
+    private boolean scoutAtEnd;
 
     JournalReader(Journal journal, ExcerptTailer tailer, Codec<T> codec, StartPosition start, String name) {
         this.journal = journal;
@@ -57,6 +90,7 @@ public final class JournalReader<T> implements AutoCloseable {
         this.start = start;
         this.name = name;
         try {
+            this.taggedAfter = journal.taggedAfter();
             position(start);
         } catch (RuntimeException e) {
             tailer.close();
@@ -126,10 +160,12 @@ public final class JournalReader<T> implements AutoCloseable {
         }
         int read = 0;
         int skips = METADATA_SKIP_BUDGET;
+        int abortedSkips = SCOUT_BUDGET;
         while (read < limit) {
             DocumentContext dc = readingDocument();
-            T record;
+            T record = null;
             long offset;
+            long heldEpoch = Long.MIN_VALUE;
             try {
                 if (!dc.isPresent()) {
                     caughtUp = true;
@@ -141,18 +177,40 @@ public final class JournalReader<T> implements AutoCloseable {
                         ended = true;
                         return read > 0 ? read : END_OF_JOURNAL;
                     }
+                    onControlMarker(bytes);
                     if (--skips == 0) {
                         break;
                     }
                     continue;
                 }
                 offset = dc.index();
-                record = decode(bytes, offset);
+                boolean tagged = offset > taggedAfter;
+                int fate = tagged ? fate(bytes.readLong(bytes.readPosition() + Framing.HEADER_LENGTH), offset) : COMMITTED;
+                if (fate == COMMITTED) {
+                    record = decode(bytes, offset, tagged);
+                } else if (fate == ABORTED) {
+                    if (--abortedSkips == 0) {
+                        break;
+                    }
+                    continue;
+                } else {
+                    // Not decided by what the scout has seen: hold the record back, look further, read it again.
+                    heldEpoch = bytes.readLong(bytes.readPosition() + Framing.HEADER_LENGTH);
+                    dc.rollbackOnClose();
+                }
             } catch (RuntimeException e) {
                 dc.rollbackOnClose();
                 throw e;
             } finally {
                 dc.close();
+            }
+            if (record == null) {
+                if (scoutFor(heldEpoch, offset) == UNDECIDED) {
+                    // At the end for now: every committed record has been read. Else the budget ran out.
+                    caughtUp = scoutAtEnd;
+                    return read;
+                }
+                continue;
             }
             lastReadOffset = offset;
             handler.onRecord(record, offset);
@@ -171,10 +229,10 @@ public final class JournalReader<T> implements AutoCloseable {
         }
     }
 
-    private T decode(Bytes<?> bytes, long offset) {
+    private T decode(Bytes<?> bytes, long offset, boolean tagged) {
         long payload = bytes.readPosition() + Framing.HEADER_LENGTH;
         long length = bytes.readLimit() - payload;
-        if (length < 0) {
+        if (length < (tagged ? Framing.EPOCH_TAG_LENGTH : 0)) {
             throw new JournalCorruptedException(currentFile(), offset, "a document of "
                 + (length + Framing.HEADER_LENGTH) + " bytes is shorter than the record framing", null);
         }
@@ -184,7 +242,7 @@ public final class JournalReader<T> implements AutoCloseable {
             throw new JournalCorruptedException(currentFile(), offset, "checksum mismatch over " + length
                 + " bytes: stored 0x" + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(actual), null);
         }
-        bytes.readSkip(Framing.HEADER_LENGTH);
+        bytes.readSkip(tagged ? Framing.HEADER_LENGTH + Framing.EPOCH_TAG_LENGTH : Framing.HEADER_LENGTH);
         T record;
         try {
             record = codec.read(bytes, reuseRecords ? reuse : null);
@@ -203,6 +261,109 @@ public final class JournalReader<T> implements AutoCloseable {
         return record;
     }
 
+    /** A control marker the reader itself passes: a layout switch, or a recovery (a new run). */
+    private void onControlMarker(Bytes<?> bytes) {
+        long position = bytes.readPosition();
+        long kind = Framing.controlKind(bytes, position, bytes.readRemaining());
+        if (kind == Framing.RECOVER_MAGIC) {
+            run++;
+        } else if (kind == Framing.LAYOUT_MAGIC && taggedAfter == Journal.PLAIN) {
+            taggedAfter = Framing.controlValue(bytes, position);
+        }
+    }
+
+    /**
+     * The fate of the record of {@code epoch} at {@code offset} from what the scout has seen: markers
+     * after the record decide it, so the scout must have passed the record.
+     */
+    private int fate(long epoch, long offset) {
+        if (epoch == Framing.IMMEDIATE_EPOCH) {
+            return COMMITTED;
+        }
+        if (scoutOffset < offset || run > scoutRun) {
+            return UNDECIDED;
+        }
+        if (run == scoutRun) {
+            return epoch <= scoutCommitted ? COMMITTED : UNDECIDED;
+        }
+        if (run == scoutRun - 1) {
+            return epoch <= endedRunCommitted || epoch <= endedRunRecovered ? COMMITTED : ABORTED;
+        }
+        return UNDECIDED;
+    }
+
+    /**
+     * Moves the scout forward until the record at {@code offset}, which the reader holds back, is
+     * decided, the journal ends for now, or the budget is spent.
+     *
+     * @return {@link #UNDECIDED} when the record is still undecided ({@link #scoutAtEnd} says why)
+     */
+    private int scoutFor(long epoch, long offset) {
+        if (scout == null) {
+            scout = journal.queue().createTailer();
+            scout.singleThreadedCheckReset();
+        }
+        if (scoutOffset < offset || run > scoutRun || run < scoutRun - 1) {
+            // Start at the record itself: only markers after it matter.
+            if (!scout.moveToIndex(offset)) {
+                throw new JournalException("journal " + journal.directory() + " lost the record at offset "
+                    + Journal.formatOffset(offset) + " while reading it (retention?)");
+            }
+            scoutOffset = Journal.NO_OFFSET;
+            scoutRun = run;
+            scoutCommitted = Long.MIN_VALUE;
+            endedRunCommitted = Long.MIN_VALUE;
+            endedRunRecovered = Long.MIN_VALUE;
+        }
+        scoutAtEnd = false;
+        for (int budget = SCOUT_BUDGET; budget > 0; budget--) {
+            DocumentContext dc;
+            try {
+                dc = scout.readingDocument(true);
+            } catch (RuntimeException e) {
+                throw new JournalCorruptedException(currentFile(), scoutOffset,
+                    "Chronicle Queue cannot read the document after this record while looking ahead: " + e, e);
+            }
+            try {
+                if (!dc.isPresent()) {
+                    scoutAtEnd = true;
+                    return UNDECIDED;
+                }
+                Bytes<?> bytes = dc.wire().bytes();
+                if (!dc.isMetaData()) {
+                    scoutOffset = dc.index();
+                    continue;
+                }
+                long position = bytes.readPosition();
+                long kind = Framing.controlKind(bytes, position, bytes.readRemaining());
+                if (kind == Framing.COMMIT_MAGIC) {
+                    scoutCommitted = Math.max(scoutCommitted, Framing.controlValue(bytes, position));
+                } else if (kind == Framing.RECOVER_MAGIC) {
+                    endRun(Framing.controlValue(bytes, position));
+                } else if (isEndMarker(bytes)) {
+                    // Nothing follows: what the last run did not commit never will be.
+                    endRun(Long.MIN_VALUE);
+                } else {
+                    continue;
+                }
+            } finally {
+                dc.close();
+            }
+            int fate = fate(epoch, offset);
+            if (fate != UNDECIDED) {
+                return fate;
+            }
+        }
+        return UNDECIDED;
+    }
+
+    private void endRun(long recoveredThrough) {
+        endedRunCommitted = scoutCommitted;
+        endedRunRecovered = recoveredThrough;
+        scoutCommitted = Long.MIN_VALUE;
+        scoutRun++;
+    }
+
     static boolean isEndMarker(Bytes<?> bytes) {
         long position = bytes.readPosition();
         return bytes.readRemaining() == Framing.END_MARKER_LENGTH
@@ -215,6 +376,9 @@ public final class JournalReader<T> implements AutoCloseable {
             throw new JournalException("reader of journal " + journal.directory() + " is closed");
         }
         tailer.singleThreadedCheckReset();
+        if (scout != null) {
+            scout.singleThreadedCheckReset();
+        }
         bound = true;
     }
 
@@ -232,7 +396,8 @@ public final class JournalReader<T> implements AutoCloseable {
 
     /**
      * @return true if the last {@link #poll} stopped because nothing more was written yet: the reader
-     *     has read every record appended before that poll
+     *     has read every record appended before that poll (in an epoch-committed journal: every record
+     *     committed before that poll)
      */
     public boolean isCaughtUp() {
         return caughtUp;
@@ -320,6 +485,10 @@ public final class JournalReader<T> implements AutoCloseable {
         try {
             tailer.singleThreadedCheckReset();
             tailer.close();
+            if (scout != null) {
+                scout.singleThreadedCheckReset();
+                scout.close();
+            }
         } finally {
             journal.onChildClosed(this, name);
         }

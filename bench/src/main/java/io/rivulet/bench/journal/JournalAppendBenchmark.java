@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  *       checksum or codec: the floor of the journal.</li>
  *   <li>{@link #appendTick}: a 16-byte {@link Tick} through the derived record codec.</li>
  *   <li>{@link #appendLong}: an 8-byte long (the boxed value is created once, not per op).</li>
+ *   <li>{@link #appendTickInEpoch}: {@link #appendTick} through an epoch appender (an exactly-once
+ *       journal sink's writer: 8 bytes of epoch tag more per record), in its own journal.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -58,6 +60,9 @@ public class JournalAppendBenchmark {
     private Journal journal;
     private JournalAppender<Tick> ticks;
     private JournalAppender<Long> longs;
+    private Path epochDirectory;
+    private Journal epochJournal;
+    private JournalAppender<Tick> epochTicks;
     private Bytes<?> buffer;
     private Path rawDirectory;
     private SingleChronicleQueue rawQueue;
@@ -70,6 +75,9 @@ public class JournalAppendBenchmark {
         journal = Journal.open(JournalOptions.of(directory).pretouch(pretouch));
         ticks = journal.appender(codec);
         longs = journal.appender(Codecs.longs());
+        epochDirectory = BenchJournals.newDirectory("append-epochs");
+        epochJournal = Journal.open(JournalOptions.of(epochDirectory).pretouch(pretouch));
+        epochTicks = epochJournal.epochAppender(codec, 0);
         buffer = Bytes.allocateElasticDirect(64);
         rawDirectory = BenchJournals.newDirectory("chronicle");
         rawQueue = SingleChronicleQueueBuilder.single(rawDirectory.toFile()).rollCycle(RollCycles.FAST_HOURLY).build();
@@ -79,8 +87,10 @@ public class JournalAppendBenchmark {
     @TearDown(Level.Trial)
     public void close() throws Exception {
         journal.close();
+        epochJournal.close();
         buffer.releaseLast();
         BenchJournals.delete(directory);
+        BenchJournals.delete(epochDirectory);
         rawAppender.close();
         rawQueue.close();
         BenchJournals.delete(rawDirectory);
@@ -106,6 +116,11 @@ public class JournalAppendBenchmark {
     @Benchmark
     public long appendTick() {
         return ticks.append(tick);
+    }
+
+    @Benchmark
+    public long appendTickInEpoch() {
+        return epochTicks.append(tick);
     }
 
     @Benchmark

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #baselineHandler}: the handler alone, called {@value #BATCH} times.</li>
  *   <li>{@link #readTicks}: poll, checksum, decode into a new {@link Tick}.</li>
  * </ul>
+ *
+ * <p>{@code layout}: {@code PLAIN} (a plain appender wrote the journal) or {@code EPOCHS} (an epoch
+ * appender wrote it, committing every {@value #EPOCH_RECORDS} records: the reader reads committed,
+ * looking ahead for the commit markers): what exactly-once costs a reader of the journal sink.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -44,6 +49,10 @@ import java.util.concurrent.TimeUnit;
 public class JournalReadBenchmark {
     static final int RECORDS = 5_000_000;
     static final int BATCH = 1_000;
+    static final int EPOCH_RECORDS = 10_000;
+
+    @Param({"PLAIN", "EPOCHS"})
+    public String layout;
 
     private Path directory;
     private Journal journal;
@@ -69,9 +78,18 @@ public class JournalReadBenchmark {
     public void open(Blackhole blackhole) throws Exception {
         directory = BenchJournals.newDirectory("read");
         journal = Journal.open(JournalOptions.of(directory));
-        JournalAppender<Tick> appender = journal.appender(Codecs.record(Tick.class));
+        boolean epochs = layout.equals("EPOCHS");
+        JournalAppender<Tick> appender = epochs ? journal.epochAppender(Codecs.record(Tick.class), 0)
+            : journal.appender(Codecs.record(Tick.class));
         for (long i = 0; i < RECORDS; i++) {
             appender.append(new Tick(i, i * 3));
+            if (epochs && (i + 1) % EPOCH_RECORDS == 0) {
+                journal.commitEpoch(appender.epoch());
+                appender.beginEpoch(appender.epoch() + 1);
+            }
+        }
+        if (epochs) {
+            journal.commitEpoch(appender.epoch());
         }
         appender.close();
         reader = journal.reader(Codecs.record(Tick.class), StartPosition.earliest());

@@ -67,8 +67,9 @@ public final class Sinks {
     }
 
     /**
-     * Writes the query's records to a journal other processes can tail. See {@link JournalSink}
-     * for what a commit means.
+     * Writes the query's records to a journal other processes can tail, exactly once by default:
+     * readers see an epoch's records when it commits ({@code .delivery(Delivery.AT_LEAST_ONCE)} makes
+     * them visible as written). See {@link JournalSink}.
      *
      * @param options the journal
      * @param codec writes the records
@@ -76,7 +77,7 @@ public final class Sinks {
      * @return the sink; set options on it
      */
     public static <T> JournalSink<T> journal(JournalOptions options, Codec<T> codec) {
-        return new JournalSink<>(options, codec, false, false);
+        return new JournalSink<>(options, codec, false, false, Delivery.EXACTLY_ONCE);
     }
 
     /**

@@ -19,8 +19,15 @@ import java.util.Objects;
  * (records after it are read again: at-least-once into the query) and the journal's retention
  * keeps what the query still needs.
  *
+ * <p>An epoch-committed journal (one an exactly-once {@code Sinks.journal} writes) is read committed:
+ * the source sees only records whose epoch is committed, each once, in journal order (each writer's
+ * records in their order), and never a record a crashed run left aborted; it waits at the first
+ * record whose epoch is not committed yet (see {@link JournalReader}). Positions and restart points
+ * are offsets of delivered records, so a restart resumes in the same committed sequence.
+ *
  * <p>Unbounded by default: the input ends only at an end-of-journal marker. {@link #bounded(boolean)}
- * ends it at the last record that was in the journal when the query started.
+ * ends it at the last record that was in the journal when the query started (in an epoch-committed
+ * journal: or where the reader catches up with what is committed, if that comes first).
  *
  * <p>Immutable and thread-safe; every setter returns a validated copy. The reader opens its own
  * {@link Journal} (other processes may be writing it) and closes it with the task.

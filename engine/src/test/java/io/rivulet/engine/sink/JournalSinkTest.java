@@ -63,13 +63,13 @@ class JournalSinkTest {
     }
 
     @Test
-    void shouldMakeRecordsVisibleToATailingReaderAsSoonAsTheyAreWritten() throws Exception {
+    void shouldMakeRecordsVisibleToATailingReaderAsSoonAsTheyAreWrittenWhenAtLeastOnce() throws Exception {
         MemoryStream<String> input = Sources.memoryStream("words");
         try (Rivulet rivulet = Rivulet.create();
              Journal tail = Journal.open(JournalOptions.of(dir))) {
             JournalReader<String> reader = tail.reader(Codecs.strings(), StartPosition.earliest());
             StreamingQuery query = rivulet.readStream(input)
-                .writeStream(Sinks.journal(JournalOptions.of(dir), Codecs.strings()))
+                .writeStream(Sinks.journal(JournalOptions.of(dir), Codecs.strings()).delivery(Delivery.AT_LEAST_ONCE))
                 .trigger(Trigger.continuous(1000))
                 .start();
             input.addData("a", "b", "c");
@@ -106,6 +106,151 @@ class JournalSinkTest {
                 assertThat(c.count()).as("per-key order kept").isEqualTo(previous == null ? 1 : previous + 1);
             }
             assertThat(last.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
+    void shouldShowAnEpochsRowsOnlyWhenItCommits() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        assertThat(sink.delivery()).isEqualTo(Delivery.EXACTLY_ONCE);
+        sink.open("q", 1);
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            SinkWriter<String> writer = sink.createWriter(0);
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            writer.write("a");
+            writer.write("b");
+            writer.endEpoch(0);
+            writer.write("c");
+            assertThat(readAll(reader)).as("epoch 0 ended but not committed").isEmpty();
+            sink.commit(0);
+            assertThat(readAll(reader)).containsExactly("a", "b");
+            writer.endEpoch(1);
+            sink.commit(1);
+            assertThat(readAll(reader)).containsExactly("c");
+            writer.close();
+        } finally {
+            sink.close();
+        }
+    }
+
+    @Test
+    void shouldCommitRecordsOfALaterEpochAfterEmptyEpochsWithoutMarkers() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        sink.open("q", 2);
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            SinkWriter<String> w0 = sink.createWriter(0);
+            SinkWriter<String> w1 = sink.createWriter(1);
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            w0.write("a");
+            w0.endEpoch(0);
+            w0.write("early-e1");   // epoch 1, before epoch 0 commits
+            w1.endEpoch(0);
+            sink.commit(0);
+            assertThat(readAll(reader)).containsExactly("a");
+            for (long epoch = 1; epoch <= 3; epoch++) {
+                w0.endEpoch(epoch);
+                w1.endEpoch(epoch);
+                sink.commit(epoch);
+            }
+            assertThat(readAll(reader)).containsExactly("early-e1");
+            w1.write("b");
+            w0.endEpoch(4);
+            w1.endEpoch(4);
+            assertThat(readAll(reader)).isEmpty();
+            sink.commit(4);
+            assertThat(readAll(reader)).containsExactly("b");
+            w0.close();
+            w1.close();
+        } finally {
+            sink.close();
+        }
+    }
+
+    @Test
+    void shouldShowNothingOfARunThatCrashedBeforeItsFirstCommit() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        sink.open("q", 1);
+        SinkWriter<String> writer = sink.createWriter(0);
+        writer.write("lost");
+        writer.endEpoch(0);
+        writer.close();
+        sink.close();   // the crash: no commit
+        JournalSink<String> restarted = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        restarted.open("q", 1);     // no checkpoint to restore: starts over
+        SinkWriter<String> again = restarted.createWriter(0);
+        again.write("fresh");
+        again.endEpoch(0);
+        restarted.commit(0);
+        again.close();
+        restarted.close();
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            assertThat(readAll(journal.reader(Codecs.strings(), StartPosition.earliest()))).containsExactly("fresh");
+        }
+    }
+
+    @Test
+    void shouldCommitCoveredEpochsOnceAndDropTheRestWhenRecoveringWithTwoWriters() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        sink.open("q", 2);
+        SinkWriter<String> w0 = sink.createWriter(0);
+        SinkWriter<String> w1 = sink.createWriter(1);
+        w0.write("w0-e0");
+        w1.write("w1-e0");
+        w0.endEpoch(0);
+        w1.endEpoch(0);
+        sink.commit(0);
+        w0.write("w0-e1");
+        w1.write("w1-e1");
+        w0.endEpoch(1);
+        w1.endEpoch(1);
+        // checkpoint 1 is durable; the process dies before the sink commits epoch 1, mid-epoch 2
+        w0.write("w0-e2-partial");
+        w0.close();
+        w1.close();
+        sink.close();
+
+        JournalSink<String> restarted = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        restarted.open("q", 2);
+        restarted.recover(1, 0);
+        restarted.commit(1);    // a re-commit of an epoch the recovery committed appends nothing
+        SinkWriter<String> r0 = restarted.createWriter(0);
+        SinkWriter<String> r1 = restarted.createWriter(1);
+        r1.write("w1-e2");
+        r0.write("w0-e2");
+        r0.endEpoch(2);
+        r1.endEpoch(2);
+        restarted.commit(2);
+        r0.close();
+        r1.close();
+        restarted.close();
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            assertThat(readAll(journal.reader(Codecs.strings(), StartPosition.earliest())))
+                .containsExactly("w0-e0", "w1-e0", "w0-e1", "w1-e1", "w1-e2", "w0-e2");
+        }
+    }
+
+    @Test
+    void shouldNotShowAnEpochTwiceWhenTheRecoveryFollowsItsCommit() throws Exception {
+        JournalSink<String> sink = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        sink.open("q", 1);
+        SinkWriter<String> writer = sink.createWriter(0);
+        writer.write("e0");
+        writer.endEpoch(0);
+        sink.commit(0);     // the crash comes after this commit, before the commit log records it
+        writer.close();
+        sink.close();
+        JournalSink<String> restarted = Sinks.journal(JournalOptions.of(dir), Codecs.strings());
+        restarted.open("q", 1);
+        restarted.recover(0, -1);
+        restarted.commit(0);
+        SinkWriter<String> again = restarted.createWriter(0);
+        again.write("e1");
+        again.endEpoch(1);
+        restarted.commit(1);
+        again.close();
+        restarted.close();
+        try (Journal journal = Journal.open(JournalOptions.of(dir))) {
+            assertThat(readAll(journal.reader(Codecs.strings(), StartPosition.earliest()))).containsExactly("e0", "e1");
         }
     }
 

@@ -7,9 +7,16 @@ import net.openhft.chronicle.bytes.BytesStore;
  *
  * <pre>
  *   Chronicle header (4 bytes: length, ready/metadata bits)
- *   ├─ data document:     [checksum: int32][codec payload ...]
- *   └─ metadata document: [END_MARKER_MAGIC: int64][END_MARKER_MAGIC ^ -1: int64]   (end of journal)
+ *   ├─ data document:     [checksum: int32][codec payload ...]                      (plain record)
+ *   ├─ data document:     [checksum: int32][epoch: int64][codec payload ...]        (epoch-committed record)
+ *   ├─ metadata document: [END_MARKER_MAGIC: int64][END_MARKER_MAGIC ^ -1: int64]   (end of journal)
+ *   └─ metadata document: [kind magic: int64][value: int64][magic ^ value ^ -1: int64]   (control marker:
+ *                         COMMIT_MAGIC epoch, RECOVER_MAGIC epoch, LAYOUT_MAGIC last plain offset)
  * </pre>
+ *
+ * <p>In an epoch-committed journal every record after the layout switch carries the epoch it
+ * belongs to ({@link #IMMEDIATE_EPOCH} for a record committed as it is appended), covered by the
+ * checksum; the control markers say which epochs are committed (see {@code Journal}).
  *
  * <p>The checksum is the low 32 bits of xxHash64 (seed 0) over the payload. Chronicle sets a
  * document's ready bit only after its bytes are written, so a writer killed mid-record leaves a
@@ -25,6 +32,21 @@ public final class Framing {
     public static final long END_MARKER_MAGIC = 0x524956_4A454E44_01L;
     /** Length of the end-of-journal metadata document's body. */
     public static final int END_MARKER_LENGTH = 16;
+    /** Bytes of the epoch tag after the checksum of a record in an epoch-committed journal. */
+    public static final int EPOCH_TAG_LENGTH = 8;
+    /** The epoch tag of a record that is committed as it is appended (an at-least-once writer). */
+    public static final long IMMEDIATE_EPOCH = Long.MIN_VALUE;
+    /** Length of a control marker's body. */
+    public static final int CONTROL_MARKER_LENGTH = 24;
+    /** Control marker: every record of the current run tagged with an epoch up to the value is committed ("RIVJCMT" + 1). */
+    public static final long COMMIT_MAGIC = 0x524956_4A434D54_01L;
+    /**
+     * Control marker: the previous run ends; its records tagged up to the value are committed, the
+     * rest are aborted; a new run starts ("RIVJRCV" + 1).
+     */
+    public static final long RECOVER_MAGIC = 0x524956_4A524356_01L;
+    /** Control marker: records after the offset in the value carry an epoch tag ("RIVJLAY" + 1). */
+    public static final long LAYOUT_MAGIC = 0x524956_4A4C4159_01L;
 
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -103,6 +125,35 @@ public final class Framing {
         h *= P3;
         h ^= h >>> 32;
         return h;
+    }
+
+    /**
+     * The kind of control marker in a metadata document's body, if it is one.
+     *
+     * @param bytes the document's bytes
+     * @param position where the body starts
+     * @param length the body's length in bytes
+     * @return {@link #COMMIT_MAGIC}, {@link #RECOVER_MAGIC}, {@link #LAYOUT_MAGIC}, or 0 if the
+     *     document is no intact control marker
+     */
+    public static long controlKind(BytesStore<?, ?> bytes, long position, long length) {
+        if (length != CONTROL_MARKER_LENGTH) {
+            return 0;
+        }
+        long magic = bytes.readLong(position);
+        if (magic != COMMIT_MAGIC && magic != RECOVER_MAGIC && magic != LAYOUT_MAGIC) {
+            return 0;
+        }
+        return bytes.readLong(position + 16) == ~(magic ^ bytes.readLong(position + 8)) ? magic : 0;
+    }
+
+    /**
+     * @param bytes a control marker's bytes
+     * @param position where its body starts
+     * @return its value
+     */
+    public static long controlValue(BytesStore<?, ?> bytes, long position) {
+        return bytes.readLong(position + 8);
     }
 
     private static long round(long acc, long input) {
