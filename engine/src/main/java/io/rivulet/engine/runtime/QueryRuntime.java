@@ -385,6 +385,11 @@ final class QueryRuntime implements StreamingQuery {
                     + location + ": its stateful plan changed (" + change + "); state saved for one plan cannot serve"
                     + " another: use a new checkpoint location, or restore the previous query");
             }
+            for (String unnamed : plan.unnamedKeys()) {
+                LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "': stateful stage " + unnamed
+                    + " is keyed by an unnamed function, so a restart with another key function cannot be detected;"
+                    + " name the key (keyBy(\"symbol\", Trade::symbol)) to have a changed key refused");
+            }
             id = storage.queryId();
             Checkpoint restored = storage.latestComplete().orElse(null);
             if (restored != null) {

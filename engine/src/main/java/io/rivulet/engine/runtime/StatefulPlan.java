@@ -25,6 +25,7 @@ import java.util.Map;
 final class StatefulPlan {
     private final Map<PlanNode<?>, String> ids = new IdentityHashMap<>();
     private final List<String> lines = new ArrayList<>();
+    private final List<String> unnamedKeys = new ArrayList<>();
     private int sources;
     private int keyedStages;
 
@@ -51,8 +52,13 @@ final class StatefulPlan {
         } else if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
             String id = "keyed-" + keyedStages++;
             ids.put(node, id);
-            lines.add(id + "=" + keyed.kind().name().toLowerCase(Locale.ROOT) + " " + keyed.description()
-                + (keyed.keyName() == null ? "" : " by " + keyed.keyName()));
+            String line = id + "=" + keyed.kind().name().toLowerCase(Locale.ROOT) + " " + keyed.description();
+            if (keyed.keyName() == null) {
+                unnamedKeys.add(line);
+            } else {
+                line += " by " + keyed.keyName();
+            }
+            lines.add(line);
         }
     }
 
@@ -66,6 +72,14 @@ final class StatefulPlan {
             throw new IllegalStateException("no checkpoint id for plan node " + node.description());
         }
         return id;
+    }
+
+    /**
+     * @return the stateful stages keyed by an unnamed function (their fingerprint line): a restart
+     *     with another key function of the same type cannot be detected for them
+     */
+    List<String> unnamedKeys() {
+        return List.copyOf(unnamedKeys);
     }
 
     /**
