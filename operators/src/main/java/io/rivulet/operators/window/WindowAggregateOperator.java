@@ -406,6 +406,10 @@ public final class WindowAggregateOperator<K, T, A, R>
             if (tag == WindowSnapshot.ENTRY) {
                 long start = in.readLong();
                 int seq = in.readVarInt();
+                if (seq < 0 || seq == Integer.MAX_VALUE) {
+                    throw new StateFormatException("key group " + keyGroup + ": arrival sequence " + seq
+                        + " out of range in slice at " + start);
+                }
                 K key = keyCodec.read(in);
                 A accumulator = accumulatorCodec.read(in);
                 if (slice == null || slice.startMs != start) {
@@ -492,7 +496,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
         for (int i = 0, n = restoredSlices.size(); i < n; i++) {
             Slice<K, A> slice = restoredSlices.get(i);
-            slice.entries.sort(Comparator.comparingInt(entry -> entry.seq));
+            sortBySeq(slice.entries, slice.nextSeq);
             slice.restored = false;
         }
         restoredSlices.clear();
@@ -620,6 +624,30 @@ public final class WindowAggregateOperator<K, T, A, R>
             }
         }
         counters.removed(n);
+    }
+
+    /**
+     * Orders a restored slice's entries by arrival sequence: a counting sort, O(entries + sequences),
+     * as sequences are dense (several old partitions restored into one may repeat a sequence; their
+     * relative order is then unspecified, as it was between partitions).
+     */
+    private static <K, A> void sortBySeq(ArrayList<Entry<K, A>> entries, int sequences) {
+        int n = entries.size();
+        int[] starts = new int[sequences + 1];
+        for (int i = 0; i < n; i++) {
+            starts[entries.get(i).seq + 1]++;
+        }
+        for (int q = 0; q < sequences; q++) {
+            starts[q + 1] += starts[q];
+        }
+        @SuppressWarnings("unchecked")
+        Entry<K, A>[] sorted = new Entry[n];
+        for (int i = 0; i < n; i++) {
+            Entry<K, A> entry = entries.get(i);
+            sorted[starts[entry.seq]++] = entry;
+        }
+        entries.clear();
+        entries.addAll(Arrays.asList(sorted));
     }
 
     /** Takes a slice out of the state (it stays readable for rows still to be emitted). */
