@@ -1,31 +1,35 @@
 package io.rivulet.engine.runtime;
 
-import io.rivulet.engine.internal.PlanNode;
-import io.rivulet.engine.internal.OperatorContext;
-import io.rivulet.engine.internal.QueryOptions;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import io.rivulet.engine.RecordCopier;
+import io.rivulet.engine.internal.OperatorContext;
+import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
-import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.SnapshotInput;
+import org.agrona.concurrent.Agent;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import io.rivulet.engine.RecordCopier;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.Agent;
+import java.util.function.Function;
 
 /**
  * Turns a logical plan into tasks: one source task per source partition, one partition worker per
@@ -38,6 +42,10 @@ import org.agrona.concurrent.Agent;
  * a new chain.
  */
 final class Planner {
+    /** Restores of keyed operators from the checkpoint, run once the graph is planned. */
+    private final List<Runnable> restores = new ArrayList<>();
+    private static final System.Logger LOG = System.getLogger(Planner.class.getName());
+
     private final QueryRuntime query;
     private final QueryOptions options;
     final List<SourceTask<?>> sourceTasks = new ArrayList<>();
@@ -127,6 +135,58 @@ final class Planner {
     }
 
     <T> void plan(PlanNode<T> root, Sink<T> sink) {
+        planGraph(root, sink);
+        restoreState();
+    }
+
+    /**
+     * Restores every partition's operators from the checkpoint, partitions in parallel (each
+     * operator is restored by one thread, before the task threads start, which then see it whole).
+     */
+    private void restoreState() {
+        if (restores.isEmpty()) {
+            return;
+        }
+        int threads = Math.min(restores.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        if (threads == 1) {
+            restores.forEach(Runnable::run);
+            restores.clear();
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "rivulet-" + options.name() + "-restore");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Runnable restore : restores) {
+                done.add(pool.submit(restore));
+            }
+            RuntimeException failure = null;
+            for (Future<?> future : done) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("restoring the checkpoint failed: " + e.getCause(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while restoring the checkpoint", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+            restores.clear();
+        }
+    }
+
+    private <T> void planGraph(PlanNode<T> root, Sink<T> sink) {
         planNode(root, context -> {
             int index = sinkLinks.size();
             SinkLink<T> link = new SinkLink<>(sink.createWriter(index), coordinator,
@@ -308,7 +368,7 @@ final class Planner {
                     + " location)");
             }
             if (restored != null) {
-                restore(checkpointed, node, operatorId, partition, partitions);
+                restores.add(() -> restore(checkpointed, node, operatorId, partition, partitions));
             }
             head.checkpointing(coordinator, coordinator.operator(operatorId, partition, partitions));
         }
@@ -333,14 +393,21 @@ final class Planner {
                          int partitions) {
         KeyGroupRange range = KeyGroups.rangeOf(partition, options.maxParallelism(), partitions);
         try {
+            long startNs = System.nanoTime();
+            long bytes = 0;
             for (int keyGroup : restored.keyGroups(operatorId)) {
                 if (range.contains(keyGroup)) {
-                    operator.restoreKeyGroup(keyGroup, new SnapshotInput(restored.readKeyGroup(operatorId, keyGroup)));
+                    byte[] block = restored.readKeyGroup(operatorId, keyGroup);
+                    bytes += block.length;
+                    operator.restoreKeyGroup(keyGroup, new SnapshotInput(block));
                 }
             }
             for (byte[] state : restored.operatorStates(operatorId)) {
                 operator.restoreOperatorState(new SnapshotInput(state));
             }
+            LOG.log(System.Logger.Level.INFO, "query '" + options.name() + "': restored " + operatorId + " (partition "
+                + partition + ") from " + bytes + " bytes of the checkpoint of epoch " + restored.epochId() + " in "
+                + (System.nanoTime() - startNs) / 1_000_000 + " ms");
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot restore '" + node.description() + "' (" + operatorId + ", partition "
                 + partition + ") from the checkpoint of epoch " + restored.epochId() + ": " + e.getMessage(), e);

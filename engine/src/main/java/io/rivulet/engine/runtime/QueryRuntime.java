@@ -391,14 +391,16 @@ final class QueryRuntime implements StreamingQuery {
                     + " name the key (keyBy(\"symbol\", Trade::symbol)) to have a changed key refused");
             }
             id = storage.queryId();
+            long loadStartNs = System.nanoTime();
             Checkpoint restored = storage.latestComplete().orElse(null);
+            long loadMs = (System.nanoTime() - loadStartNs) / 1_000_000;
             if (restored != null) {
                 for (var skipped : restored.skippedNewer()) {
                     LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "': skipped a damaged checkpoint: "
                         + skipped);
                 }
                 LOG.log(System.Logger.Level.INFO, "query '" + options.name() + "' restarts from the checkpoint of epoch "
-                    + restored.epochId() + " in " + location);
+                    + restored.epochId() + " in " + location + " (found and verified in " + loadMs + " ms)");
             }
             return restored;
         } catch (RuntimeException e) {

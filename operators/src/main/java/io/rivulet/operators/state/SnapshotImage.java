@@ -45,6 +45,8 @@ public final class SnapshotImage<K, V> {
     private final ConcurrentLinkedQueue<Delta<K, V>> pending = new ConcurrentLinkedQueue<>();
     private final Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = new Long2ObjectHashMap<>();
     private boolean tracking;
+    /** Entries restored, not yet queued: they go ahead of the first delta. Owner thread. */
+    private Delta<K, V> restoring;
     private long lastApplied = Long.MIN_VALUE;
 
     /**
@@ -66,17 +68,20 @@ public final class SnapshotImage<K, V> {
     }
 
     /**
-     * Puts a restored entry into the image directly (owner thread, while restoring, before any
-     * snapshot), so the first snapshot after a restore is incremental too.
+     * Puts a restored entry into the image (owner thread, while restoring, before any snapshot), so
+     * the first snapshot after a restore is incremental too. Cheap on the restoring thread: the
+     * entries are queued and go into the image on the writer's thread, with the first snapshot
+     * written.
      *
      * @param slot the entry's slot
      * @param key its key
      * @param value an immutable value or a copy the operator does not touch
      */
     public void put(long slot, K key, V value) {
-        synchronized (slots) {
-            slotMap(slot).put(key, value);
+        if (restoring == null) {
+            restoring = new Delta<>(this, Long.MIN_VALUE, false);
         }
+        restoring.put(slot, key, value);
         tracking = true;
     }
 
@@ -89,6 +94,7 @@ public final class SnapshotImage<K, V> {
             pending.clear();
             slots.clear();
         }
+        restoring = null;
         tracking = false;
     }
 
@@ -99,6 +105,10 @@ public final class SnapshotImage<K, V> {
      * @return the delta to fill, then {@link Delta#snapshot}
      */
     public Delta<K, V> delta(long epochId) {
+        if (restoring != null) {
+            pending.add(restoring);
+            restoring = null;
+        }
         return new Delta<>(this, epochId, !tracking);
     }
 
