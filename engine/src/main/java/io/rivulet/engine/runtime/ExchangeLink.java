@@ -32,6 +32,7 @@ final class ExchangeLink<K, T> extends Link<T> {
     private final RecordCopier<T> copier;
     /** Per ring, the highest claimed sequence not yet published, or {@link #NONE}. */
     private final long[] unpublished;
+    private final String stage;
     private boolean pending;
     private static final long NONE = -1;
 
@@ -41,9 +42,11 @@ final class ExchangeLink<K, T> extends Link<T> {
      * @param partitionByKeyGroup {@link KeyGroups#partitionTable} for {@code rings.length} partitions
      * @param context the owning task's context
      * @param copier copies records into ring-owned instances, or {@code null} to pass references
+     * @param stage the key function's stage name, for a failed record
      */
     ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, int[] partitionByKeyGroup,
-                 TaskContext context, RecordCopier<T> copier) {
+                 TaskContext context, RecordCopier<T> copier, String stage) {
+        this.stage = stage;
         this.keyFunction = keyFunction;
         this.rings = rings;
         this.partitionByKeyGroup = partitionByKeyGroup;
@@ -86,9 +89,16 @@ final class ExchangeLink<K, T> extends Link<T> {
 
     @Override
     public void emit(T record) {
-        K key = keyFunction.apply(record);
+        K key;
+        try {
+            key = keyFunction.apply(record);
+        } catch (RuntimeException e) {
+            context.onRecordFailure(stage, record, e);
+            return;
+        }
         if (key == null) {
-            throw new NullPointerException("keyBy function returned null for record " + record);
+            context.onRecordFailure(stage, record, nullKey(record));
+            return;
         }
         int partition = partitionOf(key, partitionByKeyGroup, rings.length);
         RingBuffer<Slot> ring = rings[partition];
@@ -104,6 +114,10 @@ final class ExchangeLink<K, T> extends Link<T> {
         slot.ingestNs = context.ingestNs;
         unpublished[partition] = sequence;
         pending = true;
+    }
+
+    static NullPointerException nullKey(Object record) {
+        return new NullPointerException("keyBy function returned null for record " + record);
     }
 
     /** Publishes every slot claimed since the last flush. Called by the owning task at the end of each cycle. */

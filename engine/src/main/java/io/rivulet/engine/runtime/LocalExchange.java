@@ -48,11 +48,12 @@ final class LocalExchange {
     /**
      * @param upstream the producing task
      * @param keyFunction the key of a record
+     * @param stage the key function's stage name, for a failed record
      * @param <K> key type
      * @param <T> record type
      * @return the link that ends the producing task's chain
      */
-    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction) {
+    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage) {
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
         barrierArrived = Arrays.copyOf(barrierArrived, input + 1);
@@ -60,9 +61,16 @@ final class LocalExchange {
         return new Link<>() {
             @Override
             public void emit(T record) {
-                K key = keyFunction.apply(record);
+                K key;
+                try {
+                    key = keyFunction.apply(record);
+                } catch (RuntimeException e) {
+                    upstream.onRecordFailure(stage, record, e);
+                    return;
+                }
                 if (key == null) {
-                    throw new NullPointerException("keyBy function returned null for record " + record);
+                    upstream.onRecordFailure(stage, record, ExchangeLink.nullKey(record));
+                    return;
                 }
                 int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;

@@ -86,6 +86,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         this.participant = participant;
         this.savesState = coordinator.checkpointing();
         this.epoch = coordinator.firstEpoch();
+        context.epoch = epoch;
         if (restored != null) {
             restoreState(restored);
         }
@@ -204,6 +205,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             coordinator.epochEnded(participant, epochId, savesState ? savedState() : null, null);
         }
         chain.onEpoch(epochId);
+        context.epoch = epochId + 1;
+        if (context.failures != null) {
+            context.failures.onEpoch(epochId);
+        }
     }
 
     private int notifyCommitted() throws Exception {
@@ -226,6 +231,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         finalEpoch = epoch;
         endEpoch();
         chain.onEnd(inputEnded);
+        if (context.failures != null) {
+            context.failures.onEnd(inputEnded);
+        }
         if (coordinator != null) {
             coordinator.finished(participant);
         }
@@ -249,6 +257,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         }
         recordsRead++;
         chain.emit(record);
+    }
+
+    /**
+     * The record with its source time: where the latency of what it leads to is measured from (the
+     * rate source's scheduled time). One store more than {@link #emit(Object)}.
+     */
+    @Override
+    public void emit(T record, long sourceNanoTime) {
+        context.ingestNs = sourceNanoTime;
+        emit(record);
     }
 
     @Override
@@ -317,6 +335,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return reader;
     }
 
+    /** @return the source's description, naming a failed record's source */
+    String sourceDescription() {
+        return source.description();
+    }
+
+    /** @return the reader's offset of the record it emitted last, or -1 where the source has none */
+    long lastEmittedOffset() {
+        return reader == null ? -1 : reader.lastEmittedOffset();
+    }
+
     /**
      * Micro-batch: reads everything the reader has now into the chain, on the driver thread.
      *
@@ -333,16 +361,22 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         nowMs = batchMs;
         context.ingestNs = batchNs;
         int total = 0;
-        while (true) {
-            int polled = reader.poll(this, POLL_LIMIT);
-            if (polled == SourceReader.END_OF_INPUT) {
-                finished = true;
-                break;
+        QueryRuntime query = context.query;
+        query.drainingSource = this;
+        try {
+            while (true) {
+                int polled = reader.poll(this, POLL_LIMIT);
+                if (polled == SourceReader.END_OF_INPUT) {
+                    finished = true;
+                    break;
+                }
+                if (polled == 0) {
+                    break;
+                }
+                total += polled;
             }
-            if (polled == 0) {
-                break;
-            }
-            total += polled;
+        } finally {
+            query.drainingSource = null;
         }
         context.recordsIn.lazySet(recordsRead);
         return total == 0 && finished ? SourceReader.END_OF_INPUT : total;

@@ -28,9 +28,11 @@ final class WatermarkLink<T> extends Link<T> {
     private long emittedMs = Long.MIN_VALUE;
     /** Continuous: a restored watermark not yet sent downstream (the stages behind start without one). */
     private boolean restoredPending;
+    private final TaskContext context;
 
     WatermarkLink(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next,
-                  WatermarkTracker tracker, AtomicLong futureEvents) {
+                  WatermarkTracker tracker, AtomicLong futureEvents, TaskContext context) {
+        this.context = context;
         this.eventTimeMs = eventTimeMs;
         this.delayMs = strategy.delay().toMillis();
         this.futurePolicy = strategy.futurePolicy();
@@ -42,7 +44,13 @@ final class WatermarkLink<T> extends Link<T> {
 
     @Override
     public void emit(T record) {
-        long eventMs = eventTimeMs.applyAsLong(record);
+        long eventMs;
+        try {
+            eventMs = eventTimeMs.applyAsLong(record);
+        } catch (RuntimeException e) {
+            context.onRecordFailure("withWatermark", record, e);
+            return;
+        }
         if (eventMs > maxEventMs) {
             advance(eventMs);
         }
