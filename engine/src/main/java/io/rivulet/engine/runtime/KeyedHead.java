@@ -75,14 +75,18 @@ final class KeyedHead<K, I, O> {
         try {
             operator.process((K) key, (I) record, next);
         } catch (RuntimeException e) {
-            context.onRecordFailure(stage, copier == null || context.failures == null ? record : copyOf(record), e);
+            onRecordFailure(record, e);
         }
     }
 
-    private Object copyOf(Object record) {
-        Object copy = copier.newInstance();
-        copier.copy(record, copy);
-        return copy;
+    /** Slow path, out of the hot method: a copied record goes on as a copy, since its instance is reused. */
+    private void onRecordFailure(Object record, RuntimeException e) {
+        Object failed = record;
+        if (copier != null && context.failures != null) {
+            failed = copier.newInstance();
+            copier.copy(record, failed);
+        }
+        context.onRecordFailure(stage, failed, e);
     }
 
     /**
