@@ -148,7 +148,9 @@ class ErrorPolicyTest {
             Throwable cause = query.exception().orElseThrow().getCause();
             assertThat(cause.getSuppressed()).hasSize(1);
             assertThat(cause.getSuppressed()[0].getMessage())
-                .contains("stage 'map'", "source memory[in] partition 0", "record A,x,4");
+                .contains("task rivulet-", "source-0", "epoch 0", "source memory[in] partition 0");
+            assertThat(cause.getStackTrace()).as("the stack names the stage")
+                .anyMatch(frame -> frame.getClassName().endsWith("MapOperator"));
         }
     }
 

@@ -47,6 +47,7 @@ final class ExchangeLink<K, T> extends Link<T> {
     ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, int[] partitionByKeyGroup,
                  TaskContext context, RecordCopier<T> copier, String stage) {
         this.stage = stage;
+        keyFunction = guarded(keyFunction, context, stage);
         this.keyFunction = keyFunction;
         this.rings = rings;
         this.partitionByKeyGroup = partitionByKeyGroup;
@@ -89,15 +90,10 @@ final class ExchangeLink<K, T> extends Link<T> {
 
     @Override
     public void emit(T record) {
-        K key;
-        try {
-            key = keyFunction.apply(record);
-        } catch (RuntimeException e) {
-            context.onRecordFailure(stage, record, e);
-            return;
-        }
+        K key = keyFunction.apply(record);
         if (key == null) {
-            context.onRecordFailure(stage, record, nullKey(record));
+            // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
+            onNullKey(context, record);
             return;
         }
         int partition = partitionOf(key, partitionByKeyGroup, rings.length);
@@ -116,8 +112,45 @@ final class ExchangeLink<K, T> extends Link<T> {
         pending = true;
     }
 
+    /** Slow path: a null key fails the query under the default policy; a guarded key function already handled it. */
+    static void onNullKey(TaskContext context, Object record) {
+        if (context.failures == null) {
+            throw nullKey(record);
+        }
+    }
+
     static NullPointerException nullKey(Object record) {
         return new NullPointerException("keyBy function returned null for record " + record);
+    }
+
+    /**
+     * The key function a keyed exchange calls: {@code keyFunction} itself under the default policy; under
+     * skip or dead-letter one whose failures (a throw, a {@code null} key) go to the task's error policy
+     * and come back as a {@code null} key, which the exchange then drops.
+     *
+     * @param keyFunction the user's key function
+     * @param context the producing task
+     * @param stage the stage name, for a failed record
+     * @return the function to call per record
+     */
+    static <T, K> Function<? super T, ? extends K> guarded(Function<? super T, ? extends K> keyFunction, TaskContext context,
+                                                          String stage) {
+        if (context.failures == null) {
+            return keyFunction;
+        }
+        return record -> {
+            K key;
+            try {
+                key = keyFunction.apply(record);
+            } catch (RuntimeException e) {
+                context.onRecordFailure(stage, record, e);
+                return null;
+            }
+            if (key == null) {
+                context.onRecordFailure(stage, record, nullKey(record));
+            }
+            return key;
+        };
     }
 
     /** Publishes every slot claimed since the last flush. Called by the owning task at the end of each cycle. */

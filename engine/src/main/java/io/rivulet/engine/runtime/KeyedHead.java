@@ -20,9 +20,9 @@ import java.util.List;
  * function's {@code processElement}) goes to the task's error policy; failures of the other callbacks
  * (watermarks, timers, epochs, the end) are passed through and fail the query.
  */
-final class KeyedHead<K, I, O> {
-    private final KeyedOperator<K, I, O> operator;
-    private final Link<O> next;
+class KeyedHead<K, I, O> {
+    final KeyedOperator<K, I, O> operator;
+    final Link<O> next;
     /** The partition's late-data and side-output links: epochs and ends reach them after the operator's. */
     private final Link<?>[] sideLinks;
     private final StatefulOperator stateful;
@@ -72,15 +72,39 @@ final class KeyedHead<K, I, O> {
 
     @SuppressWarnings("unchecked")
     void onRecord(Object key, Object record) {
-        try {
-            operator.process((K) key, (I) record, next);
-        } catch (RuntimeException e) {
-            onRecordFailure(record, e);
+        operator.process((K) key, (I) record, next);
+    }
+
+    /**
+     * @return a head for the plan: guarded ({@link Guarded}) when the partition's task has an error
+     *     policy other than fail, else a plain one, whose per-record path is the operator call alone
+     */
+    static <K, I, O> KeyedHead<K, I, O> create(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks,
+                                               TaskContext context, String stage, RecordCopier<?> copier) {
+        return context.failures == null ? new KeyedHead<>(operator, next, sideLinks, context, stage, copier)
+            : new Guarded<>(operator, next, sideLinks, context, stage, copier);
+    }
+
+    /** The operator's failure on a record goes to the task's error policy, and the partition goes on. */
+    static final class Guarded<K, I, O> extends KeyedHead<K, I, O> {
+        Guarded(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks, TaskContext context, String stage,
+                RecordCopier<?> copier) {
+            super(operator, next, sideLinks, context, stage, copier);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void onRecord(Object key, Object record) {
+            try {
+                operator.process((K) key, (I) record, next);
+            } catch (RuntimeException e) {
+                onRecordFailure(record, e);
+            }
         }
     }
 
-    /** Slow path, out of the hot method: a copied record goes on as a copy, since its instance is reused. */
-    private void onRecordFailure(Object record, RuntimeException e) {
+    /** Slow path: a copied record goes on as a copy, since its instance is reused. */
+    void onRecordFailure(Object record, RuntimeException e) {
         Object failed = record;
         if (copier != null && context.failures != null) {
             failed = copier.newInstance();

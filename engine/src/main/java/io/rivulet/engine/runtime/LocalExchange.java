@@ -54,6 +54,7 @@ final class LocalExchange {
      * @return the link that ends the producing task's chain
      */
     <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage) {
+        Function<? super T, ? extends K> keys = ExchangeLink.guarded(keyFunction, upstream, stage);
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
         barrierArrived = Arrays.copyOf(barrierArrived, input + 1);
@@ -61,15 +62,10 @@ final class LocalExchange {
         return new Link<>() {
             @Override
             public void emit(T record) {
-                K key;
-                try {
-                    key = keyFunction.apply(record);
-                } catch (RuntimeException e) {
-                    upstream.onRecordFailure(stage, record, e);
-                    return;
-                }
+                K key = keys.apply(record);
                 if (key == null) {
-                    upstream.onRecordFailure(stage, record, ExchangeLink.nullKey(record));
+                    // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
+                    ExchangeLink.onNullKey(upstream, record);
                     return;
                 }
                 int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);

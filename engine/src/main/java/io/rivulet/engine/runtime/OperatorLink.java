@@ -13,11 +13,11 @@ import io.rivulet.operators.Operator;
  *
  * <p>Not thread-safe; owned by the task running the chain.
  */
-final class OperatorLink<I, O> extends Link<I> {
-    private final Operator<I, O> operator;
-    private final Link<O> next;
-    private final String stage;
-    private final TaskContext context;
+class OperatorLink<I, O> extends Link<I> {
+    final Operator<I, O> operator;
+    final Link<O> next;
+    final String stage;
+    final TaskContext context;
 
     /**
      * @param operator the operator
@@ -32,13 +32,17 @@ final class OperatorLink<I, O> extends Link<I> {
         this.context = context;
     }
 
+    /**
+     * @return a link for the plan: guarded ({@link Guarded}) when the task has an error policy other
+     *     than fail, else this plain one, whose per-record path is the operator call alone
+     */
+    static <I, O> OperatorLink<I, O> create(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
+        return context.failures == null ? new OperatorLink<>(operator, next, stage, context) : new Guarded<>(operator, next, stage, context);
+    }
+
     @Override
     public void emit(I record) {
-        try {
-            operator.process(record, next);
-        } catch (RuntimeException e) {
-            context.onRecordFailure(stage, record, e);
-        }
+        operator.process(record, next);
     }
 
     @Override
@@ -71,5 +75,21 @@ final class OperatorLink<I, O> extends Link<I> {
             }
         }
         next.onEnd(flush);
+    }
+
+    /** The operator's failure on a record goes to the task's error policy, and the chain goes on. */
+    static final class Guarded<I, O> extends OperatorLink<I, O> {
+        Guarded(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
+            super(operator, next, stage, context);
+        }
+
+        @Override
+        public void emit(I record) {
+            try {
+                operator.process(record, next);
+            } catch (RuntimeException e) {
+                context.onRecordFailure(stage, record, e);
+            }
+        }
     }
 }

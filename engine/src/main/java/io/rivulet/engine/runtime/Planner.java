@@ -152,7 +152,7 @@ final class Planner {
             planSource(sourceNode.source(), ids.idOf(sourceNode), downstream);
         } else if (node instanceof PlanNode.OperatorNode operatorNode) {
             PlanNode.OperatorNode<Object, T> op = operatorNode;
-            planNode(op.input(), context -> new OperatorLink<>((Operator<Object, T>) op.factory().get(), downstream.apply(context),
+            planNode(op.input(), context -> OperatorLink.create((Operator<Object, T>) op.factory().get(), downstream.apply(context),
                 op.description(), context));
         } else if (node instanceof PlanNode.UnionNode<T> union) {
             for (PlanNode<T> input : union.unionInputs()) {
@@ -308,7 +308,7 @@ final class Planner {
             options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions),
             Map.copyOf(sideOutputs));
         KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
-        KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), sideLinks, context, node.description(),
+        KeyedHead<K, I, O> head = KeyedHead.create(operator, downstream.apply(context), sideLinks, context, node.description(),
             node.copier());
         if (coordinator.checkpointing()) {
             if (!(operator instanceof CheckpointedOperator checkpointed)) {
@@ -408,7 +408,7 @@ final class Planner {
         planNode(node.input(), context -> {
             Link<T> next = downstream.apply(context);
             context.producesWatermarks = true;
-            WatermarkLink<T> link = new WatermarkLink<>(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents, context);
+            WatermarkLink<T> link = WatermarkLink.create(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents, context);
             context.watermarkLinks.add(link);
             return link;
         });

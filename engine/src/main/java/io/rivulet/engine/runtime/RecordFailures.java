@@ -2,6 +2,7 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.DeadLetter;
 import io.rivulet.engine.ErrorPolicy;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayList;
@@ -106,9 +107,33 @@ final class RecordFailures {
         return e;
     }
 
+    /**
+     * Under the default policy, where no stage catches: notes on a failure leaving a task's cycle, once,
+     * the task, its epoch and the source record in flight (the stack trace names the stage). Failures of
+     * the runtime's own (an abort, a termination, one already noted) pass unchanged.
+     *
+     * @return {@code e}
+     */
+    static RuntimeException identified(TaskContext context, RuntimeException e) {
+        if (e instanceof AgentTerminationException || e instanceof QueryAbortedException) {
+            return e;
+        }
+        Throwable noted = e instanceof ChainFailure && e.getCause() != null ? e.getCause() : e;
+        for (Throwable suppressed : noted.getSuppressed()) {
+            if (suppressed instanceof FailedRecord) {
+                return e;
+            }
+        }
+        noted.addSuppressed(new FailedRecord(describe(context, null, null)));
+        return e;
+    }
+
     static String describe(TaskContext context, String stage, Object record) {
-        StringBuilder out = new StringBuilder(128).append("stage '").append(stage).append("', task ").append(context.name)
-            .append(", epoch ").append(context.epoch);
+        StringBuilder out = new StringBuilder(128);
+        if (stage != null) {
+            out.append("stage '").append(stage).append("', ");
+        }
+        out.append("task ").append(context.name).append(", epoch ").append(context.epoch);
         SourceTask<?> source = context.recordSource();
         if (source != null) {
             out.append(", source ").append(source.sourceDescription()).append(" partition ").append(source.partition());
@@ -117,7 +142,7 @@ final class RecordFailures {
                 out.append(" offset ").append(offset);
             }
         }
-        return out.append(", record ").append(recordText(record)).toString();
+        return stage == null ? out.toString() : out.append(", record ").append(recordText(record)).toString();
     }
 
     private static String recordText(Object record) {

@@ -138,6 +138,15 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     @Override
     public int doWork() throws Exception {
+        try {
+            return cycle();
+        } catch (RuntimeException e) {
+            // Once per failure, never per record: names the task, epoch and source record in flight.
+            throw RecordFailures.identified(context, e);
+        }
+    }
+
+    private int cycle() throws Exception {
         QueryRuntime query = context.query;
         if (query.isAborted()) {
             throw new AgentTerminationException();
@@ -375,6 +384,8 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
                 }
                 total += polled;
             }
+        } catch (RuntimeException e) {
+            throw RecordFailures.identified(context, e);
         } finally {
             query.drainingSource = null;
         }

@@ -71,8 +71,8 @@ class RecordFailuresTest {
                 next.emit(record + i);
             }
         };
-        Link<String> map = new OperatorLink<>(failOnB2, out, "map", context);
-        return new OperatorLink<>(triple, map, "flatMap", context);
+        Link<String> map = OperatorLink.create(failOnB2, out, "map", context);
+        return OperatorLink.create(triple, map, "flatMap", context);
     }
 
     @Test
@@ -104,18 +104,23 @@ class RecordFailuresTest {
     }
 
     @Test
-    void shouldRethrowTheUsersExceptionNamingTheFailingStageOnceUnderTheDefaultPolicy() {
+    void shouldBuildPlainLinksThatLetTheUsersExceptionThroughUnderTheDefaultPolicy() {
         Link<String> head = chain();
+        assertThat(head.getClass()).as("nothing added to the default per-record path").isEqualTo(OperatorLink.class);
         head.emit("a");
-        assertThatThrownBy(() -> head.emit("b"))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("bad b2")
-            .satisfies(e -> {
-                assertThat(e.getSuppressed()).hasSize(1);
-                assertThat(e.getSuppressed()[0]).isInstanceOf(RecordFailures.FailedRecord.class)
-                    .hasMessageContaining("stage 'map'").hasMessageContaining("record b2");
-            });
+        assertThatThrownBy(() -> head.emit("b")).isInstanceOf(IllegalArgumentException.class).hasMessage("bad b2");
         assertThat(context.recordsFailed.get()).isZero();
+    }
+
+    @Test
+    void shouldNameTheStageAndRecordWhenAGuardedStageFailsWithoutAPolicy() {
+        Link<String> guarded = new OperatorLink.Guarded<>((String record, Output<String> next) -> {
+            throw new IllegalArgumentException("bad " + record);
+        }, out, "map", context);
+        assertThatThrownBy(() -> guarded.emit("b2"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(RecordFailures.FailedRecord.class)
+                .extracting(Throwable::getMessage).asString().contains("stage 'map'", "record b2"));
     }
 
     @Test
@@ -132,8 +137,8 @@ class RecordFailuresTest {
                 throw new IllegalStateException("window result failed");
             }
         };
-        Link<String> window = new OperatorLink<>(failingAtWatermark, out, "window", context);
-        Link<String> head = new OperatorLink<>((String record, Output<String> next) -> {
+        Link<String> window = OperatorLink.create(failingAtWatermark, out, "window", context);
+        Link<String> head = OperatorLink.create((String record, Output<String> next) -> {
             next.emit(record);
             window.onWatermark(1);
         }, window, "map", context);
