@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * <p>The source position is known for records that fail on a source's thread (the stateless chain
  * behind a source, a keyed stage fused into it, and every stage of a micro-batch query); past a
- * keyed exchange to a stage on a thread of its own the runtime no longer knows which source record
- * led to the failing one, and {@code source} is {@code null}. Immutable.
+ * keyed exchange through rings (a stage on a thread of its own, or co-located on a producer's) the
+ * runtime no longer knows which source record led to the failing one, and {@code source} is
+ * {@code null}. Immutable.
  *
  * @param queryName the query
  * @param stage the stage whose user function threw, as plans and errors name it ({@code map},

@@ -101,7 +101,6 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
     /**
      * The settings with the default error policy, {@link ErrorPolicy#fail()}.
      */
-    @SuppressWarnings("checkstyle:ParameterNumber")
     public QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                         boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
                         Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
