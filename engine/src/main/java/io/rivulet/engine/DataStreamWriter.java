@@ -45,6 +45,7 @@ public final class DataStreamWriter<T> {
     private Path checkpointLocation;
     private int minBatchesToRetain = DEFAULT_MIN_BATCHES_TO_RETAIN;
     private RestartStrategy restartStrategy;
+    private ErrorPolicy errorPolicy = ErrorPolicy.fail();
 
     DataStreamWriter(Rivulet rivulet, PlanNode<T> node, Sink<? super T> sink) {
         this.rivulet = rivulet;
@@ -276,6 +277,27 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * What a record a user function throws on does (Kafka Streams' {@code processing.exception.handler}):
+     * {@link ErrorPolicy#fail()} (default) fails the query; {@link ErrorPolicy#skip()} drops and counts
+     * it; {@link ErrorPolicy#deadLetter(Sink)} writes it, with its stage, exception and source position,
+     * to a sink of its own, committed with the query's. Skipped and dead-lettered records are counted in
+     * {@link QueryProgress#numRowsFailed()}. See {@link ErrorPolicy} for which calls it covers.
+     *
+     * @param policy the policy; a dead-letter sink must not be this query's sink, nor one of its
+     *     late-data or side-output sinks ({@link #start()} rejects it)
+     * @return this
+     */
+    public DataStreamWriter<T> errorPolicy(ErrorPolicy policy) {
+        ErrorPolicy checked = Objects.requireNonNull(policy, "errorPolicy");
+        if (checked.deadLetterSink() != null && checked.deadLetterSink() == sink) {
+            throw new IllegalArgumentException("errorPolicy: the dead-letter sink " + sink.description()
+                + " is the query's own sink; give dead letters a sink of their own");
+        }
+        this.errorPolicy = checked;
+        return this;
+    }
+
+    /**
      * Sets an option by Spark's name: {@code checkpointLocation} or {@code minBatchesToRetain}.
      *
      * @param key the option's name
@@ -325,7 +347,7 @@ public final class DataStreamWriter<T> {
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), checkpointLocation, minBatchesToRetain,
             restartStrategy != null ? restartStrategy
                 : checkpointLocation != null ? RestartStrategy.DEFAULT : RestartStrategy.none(),
-            config.nanoClock(), config.epochClock());
+            config.nanoClock(), config.epochClock(), errorPolicy);
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

@@ -76,7 +76,7 @@ public final class KeyedStream<K, T> {
     /**
      * Running reduce per key, emitting the reduced value after every record.
      *
-     * @param fn combines the reduced value with the next record; a throw fails the query
+     * @param fn combines the reduced value with the next record; a throw on a record goes to the query's {@link ErrorPolicy} (by default it fails the query)
      * @return the stream of reduced values
      */
     public Stream<T> reduce(ReduceFunction<T> fn) {

@@ -21,6 +21,8 @@ import java.util.UUID;
  * @param inputRowsPerSecond {@code numInputRows} per second
  * @param processedRowsPerSecond rows that completed the last stage, per second
  * @param numOutputRows rows written to the sink in the interval
+ * @param numRowsFailed records a user function failed on that the error policy skipped or sent to the
+ *     dead-letter sink, in the interval (0 under the default policy, which fails the query instead)
  * @param totalInputRows rows read since the query started
  * @param totalOutputRows rows written since the query started
  * @param eventTimeWatermark the event-time watermark in effect at the commit (in micro-batch mode:
@@ -28,13 +30,13 @@ import java.util.UUID;
  * @param stateOperators the state of each stateful operator (summed over its partitions)
  * @param numFutureEvents records whose event time was too far ahead for the watermark guard, since
  *     the start
- * @param latency end-to-end latency (ingest to sink) of the rows written in the interval
+ * @param latency end-to-end latency (source time to sink) of the rows written in the interval
  * @param sources per-source input
  * @param sink the sink's description
  */
 public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
                             long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
-                            long numOutputRows, long totalInputRows, long totalOutputRows,
+                            long numOutputRows, long numRowsFailed, long totalInputRows, long totalOutputRows,
                             Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
                             long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink) {
     /**
@@ -61,9 +63,13 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
     }
 
     /**
-     * Percentiles of the end-to-end latency, from the start of the source poll that read a row to
-     * the moment the sink writer returned from writing it, in microseconds. Recorded in an
-     * HdrHistogram with 3 significant digits.
+     * Percentiles of the end-to-end latency, from a row's source time to the moment the sink writer
+     * returned from writing it, in microseconds. The source time is what the source says of the
+     * record where it has a meaningful one (the rate source: the row's scheduled time, so a source
+     * that falls behind its schedule shows in the latency) and otherwise the start of the poll that
+     * read it (its arrival at the query: socket, journal, memory stream); a row that an operator made
+     * (an aggregate, a window result) counts from the record that led to it. Recorded in an
+     * HdrHistogram with 3 significant digits. See {@code docs/guarantees.md} for each source.
      *
      * @param count rows measured
      * @param p50Us median
@@ -84,8 +90,12 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
      * @param description the source
      * @param numInputRows rows read in the interval
      * @param inputRowsPerSecond per second
+     * @param targetRowsPerSecond the rate the source is configured to produce (the rate source's
+     *     {@code rowsPerSecond}), or 0 if it has none: an input rate well below it means the query
+     *     does not keep up
      */
-    public record SourceProgress(String description, long numInputRows, double inputRowsPerSecond) {
+    public record SourceProgress(String description, long numInputRows, double inputRowsPerSecond,
+                                 double targetRowsPerSecond) {
     }
 
     @Override
@@ -96,6 +106,7 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
             .append(", numInputRows: ").append(numInputRows)
             .append(String.format(", inputRowsPerSecond: %.1f, processedRowsPerSecond: %.1f", inputRowsPerSecond, processedRowsPerSecond))
             .append(", numOutputRows: ").append(numOutputRows)
+            .append(", numRowsFailed: ").append(numRowsFailed)
             .append(", eventTimeWatermark: ").append(eventTimeWatermark)
             .append(", stateOperators: ").append(stateOperators)
             .append(", latency: { ").append(latency).append(" }")

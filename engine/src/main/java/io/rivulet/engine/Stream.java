@@ -131,7 +131,7 @@ public final class Stream<T> {
     /**
      * Transforms each record. The function must not return {@code null}.
      *
-     * @param fn the function; a throw fails the query
+     * @param fn the function; a throw on a record goes to the query's {@link ErrorPolicy} (by default it fails the query)
      * @param <R> result type
      * @return the transformed stream
      */
@@ -143,7 +143,7 @@ public final class Stream<T> {
     /**
      * Keeps the records that satisfy {@code predicate}.
      *
-     * @param predicate the test; a throw fails the query
+     * @param predicate the test; a throw on a record goes to the query's {@link ErrorPolicy} (by default it fails the query)
      * @return the filtered stream
      */
     public Stream<T> filter(Predicate<? super T> predicate) {
@@ -155,7 +155,7 @@ public final class Stream<T> {
      * Expands each record into zero or more records, emitted to the given output without building a
      * collection.
      *
-     * @param fn the function; a throw fails the query
+     * @param fn the function; a throw on a record goes to the query's {@link ErrorPolicy} (by default it fails the query)
      * @param <R> result type
      * @return the expanded stream
      */
@@ -168,7 +168,7 @@ public final class Stream<T> {
      * Expands each record into the elements of the iterable the function returns (Spark's
      * {@code flatMap}). {@link #flatMap} avoids the collection.
      *
-     * @param fn the function; a throw fails the query
+     * @param fn the function; a throw on a record goes to the query's {@link ErrorPolicy} (by default it fails the query)
      * @param <R> element type
      * @return the expanded stream
      */

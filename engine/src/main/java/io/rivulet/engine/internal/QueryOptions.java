@@ -6,6 +6,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import io.rivulet.engine.ErrorPolicy;
 import io.rivulet.engine.RestartStrategy;
 
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import java.util.function.Supplier;
  * @param restartStrategy what a failure does (restarts need a checkpoint location)
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
+ * @param errorPolicy what a record a user function throws on does: fail the query, skip, or dead-letter
  */
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
@@ -47,7 +49,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
                            long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
                            RestartStrategy restartStrategy,
-                           NanoClock nanoClock, EpochClock epochClock) {
+                           NanoClock nanoClock, EpochClock epochClock, ErrorPolicy errorPolicy) {
     /** How the query runs. */
     public enum Execution {
         /** Record at a time; epochs every interval. */
@@ -70,6 +72,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         Objects.requireNonNull(idleStrategies, "idleStrategies");
         Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(epochClock, "epochClock");
+        Objects.requireNonNull(errorPolicy, "errorPolicy");
         if (intervalNs < 0 || (execution == Execution.CONTINUOUS && intervalNs == 0)) {
             throw new IllegalArgumentException("trigger interval must be positive, got " + intervalNs + " ns");
         }
@@ -93,6 +96,20 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         if (stopTimeoutNs <= 0) {
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }
+    }
+
+    /**
+     * The settings with the default error policy, {@link ErrorPolicy#fail()}.
+     */
+    public QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
+                        boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
+                        Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
+                        int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
+                        long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
+                        RestartStrategy restartStrategy, NanoClock nanoClock, EpochClock epochClock) {
+        this(name, outputMode, execution, intervalNs, noDataMicroBatches, maxWatermarkPolicy, idleInputTimeoutNs,
+            idleStrategies, latencySampling, ringCapacity, defaultParallelism, maxParallelism, fuseKeyedStages,
+            stopTimeoutNs, checkpointLocation, minBatchesToRetain, restartStrategy, nanoClock, epochClock, ErrorPolicy.fail());
     }
 
     /**

@@ -32,6 +32,7 @@ final class ExchangeLink<K, T> extends Link<T> {
     private final RecordCopier<T> copier;
     /** Per ring, the highest claimed sequence not yet published, or {@link #NONE}. */
     private final long[] unpublished;
+    private final String stage;
     private boolean pending;
     private static final long NONE = -1;
 
@@ -41,9 +42,12 @@ final class ExchangeLink<K, T> extends Link<T> {
      * @param partitionByKeyGroup {@link KeyGroups#partitionTable} for {@code rings.length} partitions
      * @param context the owning task's context
      * @param copier copies records into ring-owned instances, or {@code null} to pass references
+     * @param stage the key function's stage name, for a failed record
      */
     ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, int[] partitionByKeyGroup,
-                 TaskContext context, RecordCopier<T> copier) {
+                 TaskContext context, RecordCopier<T> copier, String stage) {
+        this.stage = stage;
+        keyFunction = guarded(keyFunction, context, stage);
         this.keyFunction = keyFunction;
         this.rings = rings;
         this.partitionByKeyGroup = partitionByKeyGroup;
@@ -88,7 +92,9 @@ final class ExchangeLink<K, T> extends Link<T> {
     public void emit(T record) {
         K key = keyFunction.apply(record);
         if (key == null) {
-            throw new NullPointerException("keyBy function returned null for record " + record);
+            // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
+            onNullKey(context, record);
+            return;
         }
         int partition = partitionOf(key, partitionByKeyGroup, rings.length);
         RingBuffer<Slot> ring = rings[partition];
@@ -104,6 +110,47 @@ final class ExchangeLink<K, T> extends Link<T> {
         slot.ingestNs = context.ingestNs;
         unpublished[partition] = sequence;
         pending = true;
+    }
+
+    /** Slow path: a null key fails the query under the default policy; a guarded key function already handled it. */
+    static void onNullKey(TaskContext context, Object record) {
+        if (context.failures == null) {
+            throw nullKey(record);
+        }
+    }
+
+    static NullPointerException nullKey(Object record) {
+        return new NullPointerException("keyBy function returned null for record " + record);
+    }
+
+    /**
+     * The key function a keyed exchange calls: {@code keyFunction} itself under the default policy; under
+     * skip or dead-letter one whose failures (a throw, a {@code null} key) go to the task's error policy
+     * and come back as a {@code null} key, which the exchange then drops.
+     *
+     * @param keyFunction the user's key function
+     * @param context the producing task
+     * @param stage the stage name, for a failed record
+     * @return the function to call per record
+     */
+    static <T, K> Function<? super T, ? extends K> guarded(Function<? super T, ? extends K> keyFunction, TaskContext context,
+                                                          String stage) {
+        if (context.failures == null) {
+            return keyFunction;
+        }
+        return record -> {
+            K key;
+            try {
+                key = keyFunction.apply(record);
+            } catch (RuntimeException e) {
+                context.onRecordFailure(stage, record, e);
+                return null;
+            }
+            if (key == null) {
+                context.onRecordFailure(stage, record, nullKey(record));
+            }
+            return key;
+        };
     }
 
     /** Publishes every slot claimed since the last flush. Called by the owning task at the end of each cycle. */

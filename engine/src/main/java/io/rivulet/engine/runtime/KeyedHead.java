@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.RecordCopier;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
@@ -14,10 +15,14 @@ import java.util.List;
  * <p>Not thread-safe; owned by the partition worker (or the micro-batch driver). At each epoch end
  * it publishes the operator's state figures for the progress reporter (a fresh holder each epoch,
  * through a volatile field).
+ *
+ * <p>A record the operator's {@code process} throws on (an aggregate function adding it, a process
+ * function's {@code processElement}) goes to the task's error policy; failures of the other callbacks
+ * (watermarks, timers, epochs, the end) are passed through and fail the query.
  */
-final class KeyedHead<K, I, O> {
-    private final KeyedOperator<K, I, O> operator;
-    private final Link<O> next;
+class KeyedHead<K, I, O> {
+    final KeyedOperator<K, I, O> operator;
+    final Link<O> next;
     /** The partition's late-data and side-output links: epochs and ends reach them after the operator's. */
     private final Link<?>[] sideLinks;
     private final StatefulOperator stateful;
@@ -26,8 +31,25 @@ final class KeyedHead<K, I, O> {
     private CheckpointCoordinator.Participant participant;
     private CheckpointedOperator checkpointed;
     private long lastEpochId;
+    private final TaskContext context;
+    private final String stage;
+    private final RecordCopier<Object> copier;
 
-    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks) {
+    /**
+     * @param operator the partition's operator
+     * @param next where its output goes
+     * @param sideLinks its late-data and side-output links
+     * @param context the partition's task context
+     * @param stage the stage's name, for a failed record
+     * @param copier the stage's record copier (a failed record then goes to the dead-letter sink as a
+     *     copy, since its instance is reused), or {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    KeyedHead(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks, TaskContext context, String stage,
+              RecordCopier<?> copier) {
+        this.context = context;
+        this.stage = stage;
+        this.copier = (RecordCopier<Object>) copier;
         this.operator = operator;
         this.next = next;
         this.sideLinks = sideLinks.toArray(new Link<?>[0]);
@@ -54,6 +76,44 @@ final class KeyedHead<K, I, O> {
     }
 
     /**
+     * @return a head for the plan: guarded ({@link Guarded}) when the partition's task has an error
+     *     policy other than fail, else a plain one, whose per-record path is the operator call alone
+     */
+    static <K, I, O> KeyedHead<K, I, O> create(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks,
+                                               TaskContext context, String stage, RecordCopier<?> copier) {
+        return context.failures == null ? new KeyedHead<>(operator, next, sideLinks, context, stage, copier)
+            : new Guarded<>(operator, next, sideLinks, context, stage, copier);
+    }
+
+    /** The operator's failure on a record goes to the task's error policy, and the partition goes on. */
+    static final class Guarded<K, I, O> extends KeyedHead<K, I, O> {
+        Guarded(KeyedOperator<K, I, O> operator, Link<O> next, List<Link<?>> sideLinks, TaskContext context, String stage,
+                RecordCopier<?> copier) {
+            super(operator, next, sideLinks, context, stage, copier);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void onRecord(Object key, Object record) {
+            try {
+                operator.process((K) key, (I) record, next);
+            } catch (RuntimeException e) {
+                onRecordFailure(record, e);
+            }
+        }
+    }
+
+    /** Slow path: a copied record goes on as a copy, since its instance is reused. */
+    void onRecordFailure(Object record, RuntimeException e) {
+        Object failed = record;
+        if (copier != null && context.failures != null) {
+            failed = copier.newInstance();
+            copier.copy(record, failed);
+        }
+        context.onRecordFailure(stage, failed, e);
+    }
+
+    /**
      * @return whether the operator acts on processing time (a keyed process function's timers)
      */
     boolean usesProcessingTime() {
@@ -66,16 +126,28 @@ final class KeyedHead<K, I, O> {
      * @param nowMs wall-clock time, epoch ms, from the query's clock
      */
     void onProcessingTime(long nowMs) {
-        operator.onProcessingTime(nowMs, next);
+        try {
+            operator.onProcessingTime(nowMs, next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
     }
 
     void onWatermark(long watermarkMs) {
-        operator.onWatermark(watermarkMs, next);
+        try {
+            operator.onWatermark(watermarkMs, next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
         next.onWatermark(watermarkMs);
     }
 
     void onEpoch(long epochId) {
-        operator.onEpoch(epochId, next);
+        try {
+            operator.onEpoch(epochId, next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
         if (participant != null) {
             // After onEpoch: the snapshot holds exactly the records of every epoch up to this one.
             lastEpochId = epochId;
@@ -90,6 +162,11 @@ final class KeyedHead<K, I, O> {
             side.onEpoch(epochId);
         }
         next.onEpoch(epochId);
+        // Last: records that failed while the epoch's output went downstream still belong to it.
+        context.epoch = epochId + 1;
+        if (context.failures != null) {
+            context.failures.onEpoch(epochId);
+        }
     }
 
     /**
@@ -98,7 +175,11 @@ final class KeyedHead<K, I, O> {
      */
     void onEnd(boolean flush) {
         if (flush) {
-            operator.onEnd(next);
+            try {
+                operator.onEnd(next);
+            } catch (RuntimeException e) {
+                throw TaskContext.passThrough(e);
+            }
         }
         if (participant != null && flush) {
             // What the end of input flushed goes out in one more epoch (see SinkLink.onEnd); the state
@@ -112,6 +193,9 @@ final class KeyedHead<K, I, O> {
             side.onEnd(flush);
         }
         next.onEnd(flush);
+        if (context.failures != null) {
+            context.failures.onEnd(flush);
+        }
     }
 
     /**

@@ -48,11 +48,13 @@ final class LocalExchange {
     /**
      * @param upstream the producing task
      * @param keyFunction the key of a record
+     * @param stage the key function's stage name, for a failed record
      * @param <K> key type
      * @param <T> record type
      * @return the link that ends the producing task's chain
      */
-    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction) {
+    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage) {
+        Function<? super T, ? extends K> keys = ExchangeLink.guarded(keyFunction, upstream, stage);
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
         barrierArrived = Arrays.copyOf(barrierArrived, input + 1);
@@ -60,9 +62,11 @@ final class LocalExchange {
         return new Link<>() {
             @Override
             public void emit(T record) {
-                K key = keyFunction.apply(record);
+                K key = keys.apply(record);
                 if (key == null) {
-                    throw new NullPointerException("keyBy function returned null for record " + record);
+                    // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
+                    ExchangeLink.onNullKey(upstream, record);
+                    return;
                 }
                 int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;

@@ -5,15 +5,39 @@ import io.rivulet.operators.Operator;
 /**
  * Runs one {@link Operator} inside a fused chain.
  *
+ * <p>A record the operator's user function throws on goes to the task's error policy
+ * ({@link TaskContext#onRecordFailure}) from a catch block around the call, which costs nothing
+ * while nothing throws; under skip or dead-letter the chain goes on with the operator's next output
+ * or the task's next record. A failure in a watermark, epoch or end callback is not a record's: it is
+ * passed through to fail the query.
+ *
  * <p>Not thread-safe; owned by the task running the chain.
  */
-final class OperatorLink<I, O> extends Link<I> {
-    private final Operator<I, O> operator;
-    private final Link<O> next;
+class OperatorLink<I, O> extends Link<I> {
+    final Operator<I, O> operator;
+    final Link<O> next;
+    final String stage;
+    final TaskContext context;
 
-    OperatorLink(Operator<I, O> operator, Link<O> next) {
+    /**
+     * @param operator the operator
+     * @param next where its output goes
+     * @param stage the stage's name, for a failed record
+     * @param context the task running the chain
+     */
+    OperatorLink(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
         this.operator = operator;
         this.next = next;
+        this.stage = stage;
+        this.context = context;
+    }
+
+    /**
+     * @return a link for the plan: guarded ({@link Guarded}) when the task has an error policy other
+     *     than fail, else this plain one, whose per-record path is the operator call alone
+     */
+    static <I, O> OperatorLink<I, O> create(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
+        return context.failures == null ? new OperatorLink<>(operator, next, stage, context) : new Guarded<>(operator, next, stage, context);
     }
 
     @Override
@@ -23,21 +47,49 @@ final class OperatorLink<I, O> extends Link<I> {
 
     @Override
     void onWatermark(long watermarkMs) {
-        operator.onWatermark(watermarkMs, next);
+        try {
+            operator.onWatermark(watermarkMs, next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
         next.onWatermark(watermarkMs);
     }
 
     @Override
     void onEpoch(long epochId) {
-        operator.onEpoch(epochId, next);
+        try {
+            operator.onEpoch(epochId, next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
         next.onEpoch(epochId);
     }
 
     @Override
     void onEnd(boolean flush) {
         if (flush) {
-            operator.onEnd(next);
+            try {
+                operator.onEnd(next);
+            } catch (RuntimeException e) {
+                throw TaskContext.passThrough(e);
+            }
         }
         next.onEnd(flush);
+    }
+
+    /** The operator's failure on a record goes to the task's error policy, and the chain goes on. */
+    static final class Guarded<I, O> extends OperatorLink<I, O> {
+        Guarded(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
+            super(operator, next, stage, context);
+        }
+
+        @Override
+        public void emit(I record) {
+            try {
+                operator.process(record, next);
+            } catch (RuntimeException e) {
+                context.onRecordFailure(stage, record, e);
+            }
+        }
     }
 }

@@ -74,6 +74,15 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     @Override
     public int doWork() throws Exception {
+        try {
+            return cycle();
+        } catch (RuntimeException e) {
+            // Once per failure, never per record: names the task and epoch.
+            throw RecordFailures.identified(context, e);
+        }
+    }
+
+    private int cycle() throws Exception {
         if (context.query.isAborted() || finished) {
             throw new AgentTerminationException();
         }

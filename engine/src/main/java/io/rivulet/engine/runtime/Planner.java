@@ -3,6 +3,7 @@ package io.rivulet.engine.runtime;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import io.rivulet.engine.ErrorPolicy;
 import io.rivulet.engine.RecordCopier;
 import io.rivulet.engine.internal.OperatorContext;
 import io.rivulet.engine.internal.PlanNode;
@@ -70,6 +71,10 @@ final class Planner {
     /** Source tasks grouped by the source they read, in plan order. */
     final Map<Source<?>, List<TaskContext>> sourceContexts = new IdentityHashMap<>();
     private int keyedStages;
+    /** The dead-letter sink of a dead-letter error policy (opened before planning), or {@code null}. */
+    private Sink<Object> deadLetterSink;
+    private int deadLetterWriterCount;
+    private int deadLetterWriters;
     private long startNs;
     private long startMs;
     private final CheckpointCoordinator coordinator;
@@ -187,6 +192,7 @@ final class Planner {
     }
 
     private <T> void planGraph(PlanNode<T> root, Sink<T> sink) {
+        openDeadLetterSink(root, sink);
         planNode(root, context -> {
             int index = sinkLinks.size();
             SinkLink<T> link = new SinkLink<>(sink.createWriter(index), coordinator,
@@ -206,7 +212,8 @@ final class Planner {
             planSource(sourceNode.source(), ids.idOf(sourceNode), downstream);
         } else if (node instanceof PlanNode.OperatorNode operatorNode) {
             PlanNode.OperatorNode<Object, T> op = operatorNode;
-            planNode(op.input(), context -> new OperatorLink<>((Operator<Object, T>) op.factory().get(), downstream.apply(context)));
+            planNode(op.input(), context -> OperatorLink.create((Operator<Object, T>) op.factory().get(), downstream.apply(context),
+                op.description(), context));
         } else if (node instanceof PlanNode.UnionNode<T> union) {
             for (PlanNode<T> input : union.unionInputs()) {
                 planNode(input, downstream);
@@ -247,6 +254,7 @@ final class Planner {
             context.producesWatermarks = source.emitsWatermarks();
             SourceTask<T> task = new SourceTask<>(context, source, p, partitions, options.nanoClock(), options.epochClock(),
                 options.epochIntervalNs(), startNs, startMs);
+            context.sourceTask = task;
             task.chain(downstream.apply(context));
             task.checkpointing(coordinator, coordinator.source(sourceId, p),
                 restored == null ? null : restored.sourcePosition(sourceId, p));
@@ -270,7 +278,7 @@ final class Planner {
             RingBuffer<Slot>[] rings = newRings(partitions, node.copier());
             producers.add(rings);
             producerContexts.add(context);
-            return new ExchangeLink<>(node.keyFunction(), rings, table, context, node.copier());
+            return new ExchangeLink<>(node.keyFunction(), rings, table, context, node.copier(), keyStage(node));
         });
         int stage = ++keyedStages;
         String operatorId = ids.idOf(node);
@@ -314,7 +322,8 @@ final class Planner {
     private SideWiring sideWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
         Sink<Object> sink = (Sink<Object>) node.lateSink();
         if (sink != null && sideSinks.put(sink, partitions) != null) {
-            throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query");
+            throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query"
+                + " (as another stage's late-data or side-output sink, or as the dead-letter sink)");
         }
         if (sink != null) {
             query.openSideSink(sink, partitions);
@@ -324,7 +333,7 @@ final class Planner {
             Sink<Object> sideSink = (Sink<Object>) side.getValue();
             if (sideSinks.put(sideSink, partitions) != null) {
                 throw new IllegalArgumentException("sink " + sideSink.description() + " of side output '" + side.getKey()
-                    + "' is used twice in one query");
+                    + "' is used twice in one query (as another late-data or side-output sink, or as the dead-letter sink)");
             }
             query.openSideSink(sideSink, partitions);
             sides.put(side.getKey(), sideSink);
@@ -359,7 +368,8 @@ final class Planner {
             options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions),
             Map.copyOf(sideOutputs));
         KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
-        KeyedHead<K, I, O> head = new KeyedHead<>(operator, downstream.apply(context), sideLinks);
+        KeyedHead<K, I, O> head = KeyedHead.create(operator, downstream.apply(context), sideLinks, context, node.description(),
+            node.copier());
         if (coordinator.checkpointing()) {
             if (!(operator instanceof CheckpointedOperator checkpointed)) {
                 throw new IllegalArgumentException("'" + node.description() + "' keeps state that a checkpoint cannot save: its"
@@ -422,7 +432,7 @@ final class Planner {
         TaskContext[] contexts = new TaskContext[partitions];
         LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions),
             options.maxWatermarkPolicy());
-        planNode(node.input(), context -> exchange.input(context, node.keyFunction()));
+        planNode(node.input(), context -> exchange.input(context, node.keyFunction(), keyStage(node)));
         exchange.inputsPlanned();
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
@@ -446,7 +456,7 @@ final class Planner {
         List<TaskContext> upstream = new ArrayList<>(1);
         planNode(node.input(), producer -> {
             upstream.add(producer);
-            return exchange.input(producer, node.keyFunction());
+            return exchange.input(producer, node.keyFunction(), keyStage(node));
         });
         if (upstream.size() != 1) {
             throw new IllegalStateException("fused keyed stage expected one upstream task, got " + upstream.size());
@@ -465,7 +475,7 @@ final class Planner {
         planNode(node.input(), context -> {
             Link<T> next = downstream.apply(context);
             context.producesWatermarks = true;
-            WatermarkLink<T> link = new WatermarkLink<>(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents);
+            WatermarkLink<T> link = WatermarkLink.create(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents, context);
             context.watermarkLinks.add(link);
             return link;
         });
@@ -511,7 +521,68 @@ final class Planner {
     private TaskContext newContext(String role) {
         TaskContext context = new TaskContext(query, "rivulet-" + options.name() + "-" + role, options.idleStrategies().get());
         context.epochClock = options.epochClock();
+        context.epoch = coordinator.firstEpoch();
+        ErrorPolicy policy = options.errorPolicy();
+        if (policy.kind() != ErrorPolicy.Kind.FAIL) {
+            SinkLink<Object> deadLetters = null;
+            if (deadLetterSink != null) {
+                int index = deadLetterWriters++;
+                if (index >= deadLetterWriterCount) {
+                    throw new IllegalStateException("planned more tasks than counted for the dead-letter sink: " + deadLetterWriterCount);
+                }
+                deadLetters = new SinkLink<>(deadLetterSink.createWriter(index), coordinator,
+                    coordinator.writer(deadLetterSink.description(), index), context, options.nanoClock(), options.latencySampling());
+                context.sideLinks.add(deadLetters);
+            }
+            context.failures = new RecordFailures(options.name(), deadLetters, options.nanoClock(), ErrorPolicy.SKIP_LOG_INTERVAL_MS);
+        }
         return context;
+    }
+
+    /** The stage name of a keyed node's key function, for a failed record. */
+    private static String keyStage(PlanNode.KeyedNode<?, ?, ?> node) {
+        return node.keyName() == null ? "keyBy" : "keyBy(" + node.keyName() + ")";
+    }
+
+    /**
+     * Counts the task contexts planning {@code node} creates: one per source partition and one per
+     * partition of each keyed stage (fused or not); each gets a writer of the dead-letter sink.
+     *
+     * @param node the plan's root
+     * @param defaultParallelism partitions of a keyed node that names none
+     * @return the count
+     */
+    static int taskContexts(PlanNode<?> node, int defaultParallelism) {
+        int count = 0;
+        if (node instanceof PlanNode.SourceNode<?> source) {
+            count += source.source().numPartitions();
+        } else if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
+            count += keyed.partitions() > 0 ? keyed.partitions() : defaultParallelism;
+        }
+        for (PlanNode<?> input : node.inputs()) {
+            count += taskContexts(input, defaultParallelism);
+        }
+        return count;
+    }
+
+    /**
+     * Opens the dead-letter sink of a dead-letter error policy, one writer per task context, committed
+     * with the query's sink. Rejects a dead-letter sink that is also the query's sink.
+     */
+    @SuppressWarnings("unchecked")
+    private void openDeadLetterSink(PlanNode<?> root, Sink<?> sink) {
+        Sink<Object> deadLetters = (Sink<Object>) options.errorPolicy().deadLetterSink();
+        if (deadLetters == null) {
+            return;
+        }
+        if (deadLetters == sink) {
+            throw new IllegalArgumentException("errorPolicy: the dead-letter sink " + sink.description()
+                + " is the query's own sink; give dead letters a sink of their own");
+        }
+        deadLetterWriterCount = taskContexts(root, options.defaultParallelism());
+        sideSinks.put(deadLetters, deadLetterWriterCount);
+        query.openSideSink(deadLetters, deadLetterWriterCount, io.rivulet.operators.OutputMode.APPEND);
+        deadLetterSink = deadLetters;
     }
 
     int totalTasks() {

@@ -37,6 +37,9 @@ final class ProgressReporter {
     private long lastInput;
     private long lastProcessed;
     private long lastOutput;
+    private long lastFailed;
+    /** Every task context of the query, for the failed-record counts. */
+    private final List<TaskContext> contexts = new ArrayList<>();
     private volatile QueryProgress last;
 
     private final List<Map.Entry<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>>> stateful = new ArrayList<>();
@@ -48,6 +51,8 @@ final class ProgressReporter {
         stateful.addAll(planner.keyedHeads.entrySet());
         lastDropped = new long[stateful.size()];
         futureEvents = planner.futureEvents;
+        planner.sourceContexts.values().forEach(contexts::addAll);
+        contexts.addAll(planner.keyedContexts);
     }
 
     private ProgressReporter(QueryRuntime query, Map<Source<?>, List<TaskContext>> sourceContexts, List<SinkLink<?>> sinkLinks,
@@ -76,7 +81,8 @@ final class ProgressReporter {
             long delta = total - lastSourceTotals[s];
             lastSourceTotals[s] = total;
             input += total;
-            perSource.add(new QueryProgress.SourceProgress(sources.get(s).description(), delta, delta / seconds));
+            perSource.add(new QueryProgress.SourceProgress(sources.get(s).description(), delta, delta / seconds,
+                sources.get(s).targetRowsPerSecond()));
         }
         long processed = 0;
         long output = 0;
@@ -91,15 +97,20 @@ final class ProgressReporter {
         QueryProgress.Latency latency = new QueryProgress.Latency(interval.getTotalCount(),
             interval.getValueAtPercentile(50) / 1e3, interval.getValueAtPercentile(99) / 1e3,
             interval.getValueAtPercentile(99.9) / 1e3, interval.getMaxValue() / 1e3);
+        long failed = 0;
+        for (TaskContext context : contexts) {
+            failed += context.recordsFailed.get();
+        }
         long inputDelta = input - lastInput;
         QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
             epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
-            output - lastOutput, input, output, watermark(), stateOperators(), futureEvents.get(), latency, perSource,
+            output - lastOutput, failed - lastFailed, input, output, watermark(), stateOperators(), futureEvents.get(), latency, perSource,
             sinkDescription);
         lastNs = nowNs;
         lastInput = input;
         lastProcessed = processed;
         lastOutput = output;
+        lastFailed = failed;
         synchronized (this) {
             cumulative.add(interval);
             recent.addLast(progress);

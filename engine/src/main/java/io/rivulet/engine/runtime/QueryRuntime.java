@@ -9,6 +9,7 @@ import io.rivulet.engine.StreamingQueryException;
 import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.engine.internal.checkpoint.CheckpointStorage;
 import io.rivulet.engine.sink.Sink;
+import io.rivulet.operators.OutputMode;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -60,6 +61,8 @@ final class QueryRuntime implements StreamingQuery {
     private volatile long processAllCompleted;
     private volatile boolean sinkFinished;
     private Planner planner;
+    /** Micro-batch: the source task the driver is draining, so a failed record names its source (driver thread only). */
+    SourceTask<?> drainingSource;
     private CheckpointCoordinator coordinator;
     private CheckpointStorage storage;
     /** The checkpoint this run restored, while planning; {@code null} on a first start. */
@@ -260,6 +263,9 @@ final class QueryRuntime implements StreamingQuery {
      * @param cause what failed
      */
     void fail(Throwable cause) {
+        if (cause instanceof ChainFailure && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
         if (failure.compareAndSet(null, cause)) {
             LOG.log(System.Logger.Level.ERROR, "query '" + options.name() + "' failed", cause);
         }
@@ -418,8 +424,16 @@ final class QueryRuntime implements StreamingQuery {
      * @throws IllegalStateException when it cannot be opened (the cause says why)
      */
     void openSideSink(Sink<?> side, int writers) {
+        openSideSink(side, writers, options.outputMode());
+    }
+
+    /**
+     * As {@link #openSideSink(Sink, int)}, in the given output mode (dead letters are appended whatever
+     * the query's mode).
+     */
+    void openSideSink(Sink<?> side, int writers, OutputMode mode) {
         try {
-            side.open(options.name() + "-side", writers, options.outputMode(), options.microBatch());
+            side.open(options.name() + "-side", writers, mode, options.microBatch());
             if (restored != null) {
                 side.recover(restored.epochId(), storage.lastCommittedEpoch());
             }

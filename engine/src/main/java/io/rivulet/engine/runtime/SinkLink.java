@@ -8,9 +8,11 @@ import org.agrona.concurrent.NanoClock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The end of a chain that feeds the sink: writes each record, records the end-to-end latency of
+ * The end of a chain that feeds a sink (the query's, or a side sink: late data, side outputs, dead
+ * letters): writes each record, records the end-to-end latency of
  * every record (or of every n-th, with latency sampling: the clock read costs ~20-40 ns) and reports
- * epoch ends to the {@link CheckpointCoordinator}.
+ * epoch ends to the {@link CheckpointCoordinator}. A writer's failure reaches the task wrapped in a
+ * {@link ChainFailure}, so that no stage's error policy takes it for a bad record of its own.
  *
  * <p>Not thread-safe; owned by the task running the chain. The latency recorder is single-writer
  * (this task) and read by the committer.
@@ -47,10 +49,13 @@ final class SinkLink<T> extends Link<T> {
     public void emit(T record) {
         try {
             writer.write(record);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            // A sink's failure is no stage's bad record: no error policy upstream may take it for its own.
+            throw TaskContext.passThrough(e);
+        } catch (Error e) {
             throw e;
         } catch (Exception e) {
-            throw Sneaky.rethrow(e);
+            throw new ChainFailure(e);
         }
         recordsOut.lazySet(++written);
         wroteSinceEpochEnd = true;

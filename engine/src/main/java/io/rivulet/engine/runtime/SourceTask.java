@@ -86,6 +86,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         this.participant = participant;
         this.savesState = coordinator.checkpointing();
         this.epoch = coordinator.firstEpoch();
+        context.epoch = epoch;
         if (restored != null) {
             restoreState(restored);
         }
@@ -137,6 +138,15 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     @Override
     public int doWork() throws Exception {
+        try {
+            return cycle();
+        } catch (RuntimeException e) {
+            // Once per failure, never per record: names the task, epoch and source record in flight.
+            throw RecordFailures.identified(context, e);
+        }
+    }
+
+    private int cycle() throws Exception {
         QueryRuntime query = context.query;
         if (query.isAborted()) {
             throw new AgentTerminationException();
@@ -204,6 +214,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             coordinator.epochEnded(participant, epochId, savesState ? savedState() : null, null);
         }
         chain.onEpoch(epochId);
+        context.epoch = epochId + 1;
+        if (context.failures != null) {
+            context.failures.onEpoch(epochId);
+        }
     }
 
     private int notifyCommitted() throws Exception {
@@ -226,6 +240,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         finalEpoch = epoch;
         endEpoch();
         chain.onEnd(inputEnded);
+        if (context.failures != null) {
+            context.failures.onEnd(inputEnded);
+        }
         if (coordinator != null) {
             coordinator.finished(participant);
         }
@@ -249,6 +266,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         }
         recordsRead++;
         chain.emit(record);
+    }
+
+    /**
+     * The record with its source time: where the latency of what it leads to is measured from (the
+     * rate source's scheduled time). One store more than {@link #emit(Object)}.
+     */
+    @Override
+    public void emit(T record, long sourceNanoTime) {
+        context.ingestNs = sourceNanoTime;
+        emit(record);
     }
 
     @Override
@@ -317,6 +344,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return reader;
     }
 
+    /** @return the source's description, naming a failed record's source */
+    String sourceDescription() {
+        return source.description();
+    }
+
+    /** @return the reader's offset of the record it emitted last, or -1 where the source has none */
+    long lastEmittedOffset() {
+        return reader == null ? -1 : reader.lastEmittedOffset();
+    }
+
     /**
      * Micro-batch: reads what the reader has now into the chain, on the driver thread: everything, or
      * at most the source's {@link Source#maxRecordsPerTrigger()} when {@code capped}. A stop cuts the
@@ -339,17 +376,24 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         long remaining = capped ? source.maxRecordsPerTrigger() : Long.MAX_VALUE;
         QueryRuntime query = context.query;
         int total = 0;
-        while (remaining > 0 && !query.isStopRequested()) {
-            int polled = reader.poll(this, (int) Math.min(POLL_LIMIT, remaining));
-            if (polled == SourceReader.END_OF_INPUT) {
-                finished = true;
-                break;
+        query.drainingSource = this;
+        try {
+            while (remaining > 0 && !query.isStopRequested()) {
+                int polled = reader.poll(this, (int) Math.min(POLL_LIMIT, remaining));
+                if (polled == SourceReader.END_OF_INPUT) {
+                    finished = true;
+                    break;
+                }
+                if (polled == 0) {
+                    break;
+                }
+                total += polled;
+                remaining -= polled;
             }
-            if (polled == 0) {
-                break;
-            }
-            total += polled;
-            remaining -= polled;
+        } catch (RuntimeException e) {
+            throw RecordFailures.identified(context, e);
+        } finally {
+            query.drainingSource = null;
         }
         context.recordsIn.lazySet(recordsRead);
         return total == 0 && finished ? SourceReader.END_OF_INPUT : total;

@@ -47,6 +47,14 @@ final class TaskContext {
     final List<WatermarkLink<?>> watermarkLinks = new ArrayList<>();
     /** Keyed stages fused into this task's thread; closed when the task ends. */
     final List<TaskContext> fused = new ArrayList<>();
+    /** The epoch in progress, as this task last learned it (for identifying failed records). Owner thread only. */
+    long epoch;
+    /** Records a user function failed on that this task skipped or dead-lettered (owner writes, reporter reads). */
+    final AtomicLong recordsFailed = new AtomicLong();
+    /** What this task does with a record a user function failed on; {@code null}: the query fails (the default). */
+    RecordFailures failures;
+    /** The source task whose chain this context's records come from, if this is a source context. */
+    SourceTask<?> sourceTask;
 
     TaskContext(QueryRuntime query, String name, IdleStrategy backpressureIdle) {
         this.query = query;
@@ -96,6 +104,50 @@ final class TaskContext {
         for (int i = 0, n = heads.size(); i < n; i++) {
             heads.get(i).onProcessingTime(nowMs);
         }
+    }
+
+    /**
+     * A user function threw on {@code record} in {@code stage}: applies the query's error policy. Called
+     * from a catch block around the stage's per-record call, so nothing of this runs unless a call threw.
+     * Under the default policy it rethrows {@code e} (first noting, on the exception, which record and
+     * stage failed); under skip or dead-letter it counts the record, handles it and returns, and the
+     * stage goes on with its next record. Failures the runtime passes through a chain (a sink's, an
+     * aborted query's) are rethrown unchanged.
+     *
+     * @param stage the stage, as plans name it
+     * @param record the record the stage was given
+     * @param e what the user function threw
+     */
+    void onRecordFailure(String stage, Object record, RuntimeException e) {
+        if (e instanceof ChainFailure || e instanceof QueryAbortedException) {
+            throw e;
+        }
+        if (failures == null) {
+            throw RecordFailures.identified(this, stage, record, e);
+        }
+        failures.handle(this, stage, record, e);
+    }
+
+    /**
+     * Wraps a failure that must pass through the chain's stages to the task (a sink's write), so that
+     * no stage's error policy takes it for its own; {@code QueryRuntime.fail} unwraps it.
+     *
+     * @param e the failure
+     * @return what to throw
+     */
+    static RuntimeException passThrough(RuntimeException e) {
+        return e instanceof ChainFailure || e instanceof QueryAbortedException ? e : new ChainFailure(e);
+    }
+
+    /**
+     * @return the source task whose record is being processed on this thread, or {@code null} when
+     *     unknown (a partition worker behind rings, or a micro-batch stage between drains)
+     */
+    SourceTask<?> recordSource() {
+        if (owner.sourceTask != null) {
+            return owner.sourceTask;
+        }
+        return query.drainingSource;
     }
 
     /** Publishes what the task's exchanges hold: the end of every duty cycle that may have emitted records. */

@@ -16,21 +16,23 @@ import java.util.function.ToLongFunction;
  * driver moves the watermark between batches, as Spark does. A watermark from upstream is replaced by
  * this one. Not thread-safe; owned by the task running the chain.
  */
-final class WatermarkLink<T> extends Link<T> {
-    private final ToLongFunction<? super T> eventTimeMs;
-    private final long delayMs;
+class WatermarkLink<T> extends Link<T> {
+    final ToLongFunction<? super T> eventTimeMs;
+    final long delayMs;
     private final long maxAheadMs;
     private final WatermarkStrategy.FutureEventPolicy futurePolicy;
-    private final Link<T> next;
-    private final WatermarkTracker tracker;
+    final Link<T> next;
+    final WatermarkTracker tracker;
     private final AtomicLong futureEvents;
-    private long maxEventMs = Long.MIN_VALUE;
-    private long emittedMs = Long.MIN_VALUE;
+    long maxEventMs = Long.MIN_VALUE;
+    long emittedMs = Long.MIN_VALUE;
     /** Continuous: a restored watermark not yet sent downstream (the stages behind start without one). */
     private boolean restoredPending;
+    final TaskContext context;
 
     WatermarkLink(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next,
-                  WatermarkTracker tracker, AtomicLong futureEvents) {
+                  WatermarkTracker tracker, AtomicLong futureEvents, TaskContext context) {
+        this.context = context;
         this.eventTimeMs = eventTimeMs;
         this.delayMs = strategy.delay().toMillis();
         this.futurePolicy = strategy.futurePolicy();
@@ -38,6 +40,18 @@ final class WatermarkLink<T> extends Link<T> {
         this.next = next;
         this.tracker = tracker;
         this.futureEvents = futureEvents;
+    }
+
+    /**
+     * @return a link for the plan: one whose event-time function's failures go to the task's error
+     *     policy when the query has one (skip, dead-letter), else this plain one (the default, fail,
+     *     adds nothing to the per-record path)
+     */
+    static <T> WatermarkLink<T> create(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next,
+                                       WatermarkTracker tracker, AtomicLong futureEvents, TaskContext context) {
+        return context.failures == null
+            ? new WatermarkLink<>(eventTimeMs, strategy, next, tracker, futureEvents, context)
+            : new Guarded<>(eventTimeMs, strategy, next, tracker, futureEvents, context);
     }
 
     @Override
@@ -56,7 +70,7 @@ final class WatermarkLink<T> extends Link<T> {
         }
     }
 
-    private void advance(long eventMs) {
+    void advance(long eventMs) {
         if (futurePolicy != WatermarkStrategy.FutureEventPolicy.NONE && maxEventMs != Long.MIN_VALUE
             && eventMs - maxEventMs > maxAheadMs) {
             futureEvents.incrementAndGet();
@@ -128,5 +142,35 @@ final class WatermarkLink<T> extends Link<T> {
     @Override
     void onEnd(boolean flush) {
         next.onEnd(flush);
+    }
+
+    /** A record whose event-time function throws goes to the task's error policy; the link goes on. */
+    static final class Guarded<T> extends WatermarkLink<T> {
+        Guarded(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy, Link<T> next, WatermarkTracker tracker,
+                AtomicLong futureEvents, TaskContext context) {
+            super(eventTimeMs, strategy, next, tracker, futureEvents, context);
+        }
+
+        @Override
+        public void emit(T record) {
+            long eventMs;
+            try {
+                eventMs = eventTimeMs.applyAsLong(record);
+            } catch (RuntimeException e) {
+                context.onRecordFailure("withWatermark", record, e);
+                return;
+            }
+            if (eventMs > maxEventMs) {
+                advance(eventMs);
+            }
+            next.emit(record);
+            if (tracker == null && maxEventMs != Long.MIN_VALUE) {
+                long watermark = maxEventMs - delayMs;
+                if (watermark > emittedMs) {
+                    emittedMs = watermark;
+                    next.onWatermark(watermark);
+                }
+            }
+        }
     }
 }

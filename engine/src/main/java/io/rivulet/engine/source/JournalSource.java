@@ -162,6 +162,11 @@ public final class JournalSource<T> implements Source<T> {
         }
 
         @Override
+        public long lastEmittedOffset() {
+            return lastEmittedOffset;
+        }
+
+        @Override
         public void onRecord(T record, long offset) {
             if (offset > endOffset) {
                 reachedEnd = true;

@@ -261,6 +261,21 @@ public final class JournaledSource<T> implements Source<T> {
             }
         }
 
+        /** As {@link #emit(Object)}; in pass-through mode the record keeps its source time. */
+        @Override
+        public void emit(T record, long sourceNanoTime) {
+            long offset = appender.append(record);
+            if (!readBack) {
+                lastEmittedOffset = offset;
+                out.emit(record, sourceNanoTime);
+            }
+        }
+
+        @Override
+        public long lastEmittedOffset() {
+            return lastEmittedOffset;
+        }
+
         @Override
         public void emitWatermark(long watermarkMs) {
             if (readBack) {

@@ -28,6 +28,11 @@ import java.util.Objects;
  */
 public final class RateSource implements Source<RateRow> {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(RateSource.class.getName());
+    /** How long a reader measures its rate against the schedule before judging it. */
+    static final long RATE_CHECK_WINDOW_NS = NANOS_PER_SECOND;
+    /** A reader that emits less than this share of the rows due in a window warns (once). */
+    static final double RATE_WARN_FRACTION = 0.9;
 
     private final long rowsPerSecond;
     private final int partitions;
@@ -197,6 +202,14 @@ public final class RateSource implements Source<RateRow> {
         return partitions;
     }
 
+    /**
+     * @return {@code rowsPerSecond}, the rate after any ramp-up, across all partitions
+     */
+    @Override
+    public double targetRowsPerSecond() {
+        return rowsPerSecond;
+    }
+
     @Override
     public SourceReader<RateRow> open(SourceContext context) {
         return new Reader(this, context);
@@ -212,14 +225,23 @@ public final class RateSource implements Source<RateRow> {
         return true;
     }
 
-    /** Not thread-safe; owned by the partition's source task. */
-    private static final class Reader implements SourceReader<RateRow> {
+    /**
+     * Not thread-safe; owned by the partition's source task. Once per {@link #RATE_CHECK_WINDOW_NS} of
+     * its clock (checked per poll, not per row) it compares the rows it emitted in the window with the
+     * rows its schedule made due, and warns once if it fell more than 10 % behind: downstream cannot keep
+     * up, the rows' timestamps and latencies still follow the schedule.
+     */
+    static final class Reader implements SourceReader<RateRow> {
         private final RateSource source;
         private final SourceContext context;
         private final int stride;
         private final long startNs;
         private final long startMs;
         private long next;
+        private long windowStartNs;
+        private long windowStartDue;
+        private long windowStartNext;
+        private boolean warnedBehind;
 
         Reader(RateSource source, SourceContext context) {
             this.source = source;
@@ -236,6 +258,9 @@ public final class RateSource implements Source<RateRow> {
                 // The first run's start, on this run's monotonic clock.
                 this.startNs = context.nanoTime() - (context.epochMillis() - startMs) * 1_000_000L;
             }
+            windowStartNs = context.nanoTime();
+            windowStartDue = source.rowsDue(Math.max(0, windowStartNs - startNs));
+            windowStartNext = next;
         }
 
         @Override
@@ -249,11 +274,43 @@ public final class RateSource implements Source<RateRow> {
             long due = source.rowsDue(context.nanoTime() - startNs);
             int emitted = 0;
             while (emitted < limit && next < due) {
-                out.emit(new RateRow(startMs + source.dueNs(next) / 1_000_000L, next));
+                long dueNs = source.dueNs(next);
+                out.emit(new RateRow(startMs + dueNs / 1_000_000L, next), startNs + dueNs);
                 next += stride;
                 emitted++;
             }
+            if (!warnedBehind && context.nanoTime() - windowStartNs >= RATE_CHECK_WINDOW_NS) {
+                checkRate(context.nanoTime(), due);
+            }
             return emitted;
+        }
+
+        /** @return whether this reader warned that it fell behind its schedule */
+        boolean warnedBehind() {
+            return warnedBehind;
+        }
+
+        private void checkRate(long nowNs, long due) {
+            // This partition's rows are the values p, p + stride, ...: count those below each bound.
+            long dueRows = rowsOfPartition(due) - rowsOfPartition(windowStartDue);
+            long emittedRows = (next - windowStartNext) / stride;
+            if (dueRows > 0 && emittedRows < RATE_WARN_FRACTION * dueRows) {
+                warnedBehind = true;
+                double seconds = (nowNs - windowStartNs) / 1e9;
+                LOG.log(System.Logger.Level.WARNING, String.format("%s partition %d of query '%s' runs more than 10%% behind"
+                        + " its configured rate: %d of %d rows due in the last %.1f s (%.0f rows/s against %.0f); the query"
+                        + " does not keep up (back-pressure). Row timestamps and latencies still count from the schedule."
+                        + " Warned once.", source.description(), context.partition(), context.queryName(), emittedRows,
+                    dueRows, seconds, emittedRows / seconds, dueRows / seconds));
+            }
+            windowStartNs = nowNs;
+            windowStartDue = due;
+            windowStartNext = next;
+        }
+
+        private long rowsOfPartition(long dueValues) {
+            long first = context.partition();
+            return dueValues <= first ? 0 : (dueValues - first + stride - 1) / stride;
         }
     }
 }

@@ -46,6 +46,17 @@ public interface Source<T> {
     SourceReader<T> open(SourceContext context) throws Exception;
 
     /**
+     * The rate this source is configured to produce, across its partitions, where it has one (the
+     * rate source's {@code rowsPerSecond}): progress reports it next to the measured input rate
+     * ({@code QueryProgress.SourceProgress.targetRowsPerSecond}), so a query that cannot keep up shows.
+     *
+     * @return rows per second, or 0 (the default) for a source without a target rate
+     */
+    default double targetRowsPerSecond() {
+        return 0;
+    }
+
+    /**
      * Whether a restarted query can rewind this source: its readers write their position into each
      * checkpoint ({@link SourceReader#writePosition}) and resume after it when opened with
      * {@link SourceContext#restoredPosition()}. Only replayable sources give exactly-once results

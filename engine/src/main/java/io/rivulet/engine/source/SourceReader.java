@@ -64,6 +64,17 @@ public interface SourceReader<T> extends AutoCloseable {
     }
 
     /**
+     * The offset of the record this reader emitted last, where the source numbers its records (a
+     * journal offset), for naming a record a user function failed on ({@code DeadLetter.sourceOffset}).
+     * Called on the source task's thread, only when a record failed.
+     *
+     * @return the offset, or -1 (the default) where the source has none
+     */
+    default long lastEmittedOffset() {
+        return -1;
+    }
+
+    /**
      * Releases what the reader holds. Called once, on the source task's thread, when the task ends
      * for any reason.
      *

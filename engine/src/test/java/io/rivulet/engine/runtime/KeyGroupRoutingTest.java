@@ -52,7 +52,7 @@ class KeyGroupRoutingTest {
         }
         TaskContext context = new TaskContext(null, "rivulet-test-source-0", new NoOpIdleStrategy());
         ExchangeLink<Integer, Integer> exchange = new ExchangeLink<>(i -> i, rings,
-            KeyGroups.partitionTable(maxParallelism, partitions), context, null);
+            KeyGroups.partitionTable(maxParallelism, partitions), context, null, "keyBy");
         for (int i = 0; i < 300; i++) {
             exchange.emit(i);
         }

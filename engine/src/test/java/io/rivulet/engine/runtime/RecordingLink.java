@@ -39,6 +39,7 @@ final class RecordingLink<T> extends Link<T> {
 
     /** A keyed head that passes every record on unchanged, ending in {@code link}. */
     static <T> KeyedHead<Object, T, T> passThrough(RecordingLink<T> link) {
-        return new KeyedHead<>((key, record, out) -> out.emit(record), link, java.util.List.of());
+        return new KeyedHead<>((key, record, out) -> out.emit(record), link, java.util.List.of(),
+            new TaskContext(null, "rivulet-test-keyed", new org.agrona.concurrent.NoOpIdleStrategy()), "keyed", null);
     }
 }

@@ -290,4 +290,47 @@ class RateSourceTest {
             }
         }
     }
+
+    @Test
+    void shouldGiveEachRowItsScheduledTimeAsSourceTimeEvenWhenReadLate() throws Exception {
+        ManualSourceContext context = ManualSourceContext.single();
+        long startNs = context.nanoTime();
+        SourceReader<RateRow> reader = Sources.rate().rowsPerSecond(10).open(context);
+        RecordingOutput<RateRow> out = new RecordingOutput<>();
+        context.advance(Duration.ofMillis(550));
+        out.drain(reader, 100);
+        // Rows 0..4 were due at 100, 200, ... 500 ms: read at 550 ms, they still count from their schedule.
+        assertThat(out.sourceTimes).containsExactly(startNs + 100_000_000L, startNs + 200_000_000L,
+            startNs + 300_000_000L, startNs + 400_000_000L, startNs + 500_000_000L);
+    }
+
+    @Test
+    void shouldWarnOnceWhenAReaderFallsMoreThanTenPercentBehindItsRate() throws Exception {
+        ManualSourceContext context = ManualSourceContext.single();
+        RateSource.Reader reader = (RateSource.Reader) Sources.rate().rowsPerSecond(1_000).open(context);
+        RecordingOutput<RateRow> out = new RecordingOutput<>();
+        for (int i = 0; i < 10; i++) {
+            context.advance(Duration.ofMillis(100));
+            out.drain(reader, 1_000);
+        }
+        assertThat(reader.warnedBehind()).as("on schedule").isFalse();
+        for (int i = 0; i < 10; i++) {
+            context.advance(Duration.ofMillis(100));
+            reader.poll(out, 85);
+        }
+        assertThat(reader.warnedBehind()).as("85 of 100 rows due per 100 ms").isTrue();
+        assertThat(Sources.rate().rowsPerSecond(1_000).targetRowsPerSecond()).isEqualTo(1_000);
+    }
+
+    @Test
+    void shouldNotWarnAReaderThatKeepsNinetyPercentOfItsRate() throws Exception {
+        ManualSourceContext context = ManualSourceContext.single();
+        RateSource.Reader reader = (RateSource.Reader) Sources.rate().rowsPerSecond(1_000).open(context);
+        RecordingOutput<RateRow> out = new RecordingOutput<>();
+        for (int i = 0; i < 30; i++) {
+            context.advance(Duration.ofMillis(100));
+            reader.poll(out, 91);
+        }
+        assertThat(reader.warnedBehind()).isFalse();
+    }
 }

@@ -13,10 +13,19 @@ import java.util.List;
 final class RecordingOutput<T> implements SourceOutput<T> {
     final List<T> records = new ArrayList<>();
     final List<Long> watermarks = new ArrayList<>();
+    /** The source time of each record emitted with one, {@code Long.MIN_VALUE} for those without. */
+    final List<Long> sourceTimes = new ArrayList<>();
 
     @Override
     public void emit(T record) {
         records.add(record);
+        sourceTimes.add(Long.MIN_VALUE);
+    }
+
+    @Override
+    public void emit(T record, long sourceNanoTime) {
+        records.add(record);
+        sourceTimes.add(sourceNanoTime);
     }
 
     @Override
