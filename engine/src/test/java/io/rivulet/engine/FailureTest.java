@@ -3,11 +3,14 @@ package io.rivulet.engine;
 import io.rivulet.engine.sink.CollectingSink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
-import io.rivulet.operators.function.ReduceFunction;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.function.ReduceFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +47,36 @@ class FailureTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"source thread", "keyed worker", "micro-batch driver"})
+    void shouldFailQueryWithTheErrorWhenAUserFunctionThrowsAnError(String where) throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Stream<Long> input = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i));
+            Stream<Long> failing = !where.equals("keyed worker")
+                ? input.map(i -> {
+                    if (i == 1000) {
+                        throw new AssertionError("assertion failed on " + i);
+                    }
+                    return i;
+                })
+                : input.keyBy(i -> i % 3, 2).reduce((a, b) -> {
+                    if (b == 1000) {
+                        throw new AssertionError("assertion failed on " + b);
+                    }
+                    return a + b;
+                });
+            DataStreamWriter<Long> writer = failing.writeStream(Sinks.collecting()).outputMode(OutputMode.UPDATE);
+            if (where.equals("micro-batch driver")) {
+                writer.trigger(Trigger.processingTime(Duration.ofMillis(10)));
+            }
+            StreamingQuery query = writer.start();
+            assertThatThrownBy(() -> query.awaitTermination(30_000)).as("the query ended with the error")
+                .isInstanceOf(StreamingQueryException.class).hasCauseInstanceOf(AssertionError.class)
+                .hasMessageContaining("assertion failed on 1000");
+            assertThat(query.isActive()).isFalse();
+        }
+    }
+
     @Test
     void shouldFailQueryWhenKeyedFunctionThrowsInWorkerWhileSourceIsBlockedOnFullRing() throws Exception {
         AtomicReference<Optional<StreamingQueryException>> seenByListener = new AtomicReference<>();
@@ -67,8 +100,8 @@ class FailureTest {
         assertThat(seenByListener.get()).get().extracting(Throwable::getCause).isInstanceOf(Boom.class);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"fused", "co-located"})
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fused", "co-located"})
     void shouldFailQueryWhenAKeyedStageOnAProducersThreadThrows(String placement) throws Exception {
         ReduceFunction<Long> failing = sumFailingAt(50_000);
         try (Rivulet rivulet = Rivulet.create()) {

@@ -240,7 +240,8 @@ final class QueryRuntime implements StreamingQuery {
     }
 
     private void startAgent(Agent agent) {
-        AgentRunner runner = new AgentRunner(options.idleStrategies().get(), this::onTaskError, null, agent);
+        AgentRunner runner = new AgentRunner(options.idleStrategies().get(), this::onTaskError, null,
+            new ErrorsAsFailures(agent));
         Thread thread = new Thread(runner, agent.roleName());
         thread.setDaemon(true);
         synchronized (threads) {
@@ -248,6 +249,39 @@ final class QueryRuntime implements StreamingQuery {
             threads.add(thread);
         }
         thread.start();
+    }
+
+    /**
+     * Agrona's runner reports an {@link Error} thrown by {@code doWork} and then rethrows it, which
+     * ends the thread before the task's {@code onClose}: the task never reports its end and the query
+     * never terminates. A user function's {@code AssertionError} (or a {@code StackOverflowError})
+     * must fail the query like any exception, so this wrapper hands it on as a {@link ChainFailure},
+     * which {@link #fail} unwraps. Costs one call per duty cycle, none per record.
+     */
+    private record ErrorsAsFailures(Agent agent) implements Agent {
+        @Override
+        public void onStart() {
+            agent.onStart();
+        }
+
+        @Override
+        public int doWork() throws Exception {
+            try {
+                return agent.doWork();
+            } catch (Error e) {
+                throw new ChainFailure(e);
+            }
+        }
+
+        @Override
+        public void onClose() {
+            agent.onClose();
+        }
+
+        @Override
+        public String roleName() {
+            return agent.roleName();
+        }
     }
 
     private void onTaskError(Throwable error) {
