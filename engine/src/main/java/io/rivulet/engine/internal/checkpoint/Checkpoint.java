@@ -194,6 +194,17 @@ public final class Checkpoint {
      * @throws CheckpointException naming the file when it is missing, short or the checksum fails
      */
     static byte[] readBlock(Path stateDirectory, BlockRef ref, String what) {
+        if (ref.file().isInline()) {
+            int from = (int) (ref.offset() - StateFile.HEADER_LENGTH);
+            byte[] bytes = Arrays.copyOfRange(ref.file().inlineBytes, from, from + ref.length());
+            int crc = CheckpointFiles.crc(bytes, 0, bytes.length);
+            if (crc != ref.crc()) {
+                throw new CheckpointException("the manifest of epoch " + ref.file().epochId + " is damaged: its inline "
+                    + what + " fails its checksum (stored " + Integer.toHexString(ref.crc()) + ", computed "
+                    + Integer.toHexString(crc) + ")");
+            }
+            return bytes;
+        }
         Path path = stateDirectory.resolve(ref.file().name);
         byte[] bytes = new byte[ref.length()];
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -248,6 +259,12 @@ public final class Checkpoint {
         CRC32C crc = new CRC32C();
         for (List<Labeled> blocks : byFile.values()) {
             StateFile file = blocks.get(0).ref().file();
+            if (file.isInline()) {
+                for (Labeled block : blocks) {
+                    readBlock(stateDirectory, block.ref(), block.what());
+                }
+                continue;
+            }
             Path path = stateDirectory.resolve(file.name);
             blocks.sort(Comparator.comparingLong(b -> b.ref().offset()));
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {

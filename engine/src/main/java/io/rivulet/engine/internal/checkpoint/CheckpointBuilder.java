@@ -1,5 +1,7 @@
 package io.rivulet.engine.internal.checkpoint;
 
+import io.rivulet.operators.state.SnapshotOutput;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32C;
 
 /**
  * Collects the checkpoint of one epoch and makes it durable: {@link #putKeyGroup} and
@@ -25,11 +28,20 @@ import java.util.concurrent.Future;
  * {@link IllegalStateException}.
  */
 public final class CheckpointBuilder {
+    /**
+     * A checkpoint whose new blocks fit in this many bytes carries them in its manifest: no state
+     * file, so two forces fewer (one file, one directory) per checkpoint.
+     */
+    static final int INLINE_LIMIT = 64 * 1024;
+
     private final CheckpointStorage storage;
     private final long epochId;
     private final Manifest base;
     private final Manifest manifest;
     private StateFileWriter writer;
+    /** Blocks of a checkpoint small enough to go into its manifest, until they outgrow it. */
+    private SnapshotOutput inline = new SnapshotOutput(256);
+    private final StateFile inlineFile;
     private boolean ended;
 
     CheckpointBuilder(CheckpointStorage storage, long epochId, Manifest base) {
@@ -37,6 +49,7 @@ public final class CheckpointBuilder {
         this.epochId = epochId;
         this.base = base;
         this.manifest = new Manifest(epochId);
+        this.inlineFile = StateFile.inline(epochId, new byte[0]);
     }
 
     /**
@@ -86,6 +99,11 @@ public final class CheckpointBuilder {
         }
         BlockRef[] previous = base.keyGroups.get(operatorId);
         BlockRef ref = previous == null ? null : previous[keyGroup];
+        if (ref != null && ref.file().isInline()) {
+            // The block lives in the base's manifest, which retention may delete: carry a copy.
+            byte[] bytes = Checkpoint.readBlock(storage.stateDirectory(), ref, Checkpoint.keyGroupLabel(operatorId, keyGroup));
+            ref = append(bytes, 0, bytes.length);
+        }
         groups[keyGroup] = ref;
         return ref != null;
     }
@@ -171,6 +189,10 @@ public final class CheckpointBuilder {
         checkOpen();
         try {
             compact();
+            if (inline != null) {
+                inlineFile.inlineBytes = inline.toByteArray();
+                inlineFile.length = StateFile.HEADER_LENGTH + (long) inlineFile.inlineBytes.length;
+            }
             Future<?> stateForced = null;
             if (writer != null) {
                 writer.finish();
@@ -244,13 +266,47 @@ public final class CheckpointBuilder {
     private BlockRef append(byte[] bytes, int offset, int length) {
         try {
             if (writer == null) {
+                if (inline != null && inline.length() + (long) length <= storage.inlineLimit()) {
+                    CRC32C crc = new CRC32C();
+                    crc.update(bytes, offset, length);
+                    BlockRef ref = new BlockRef(inlineFile, StateFile.HEADER_LENGTH + (long) inline.length(), length,
+                        (int) crc.getValue());
+                    inline.writeRaw(bytes, offset, length);
+                    return ref;
+                }
                 writer = storage.newStateFile(epochId);
+                spillInline();
             }
             return writer.append(bytes, offset, length);
         } catch (IOException e) {
             fail();
             throw new CheckpointException("cannot write the state of epoch " + epochId + " to "
                 + storage.stateDirectory() + ": " + e, e);
+        }
+    }
+
+    /** The inline blocks outgrew the manifest: moves them into the state file just opened. */
+    private void spillInline() throws IOException {
+        SnapshotOutput spilled = inline;
+        inline = null;
+        if (spilled.length() == 0) {
+            return;
+        }
+        byte[] bytes = spilled.buffer();
+        for (BlockRef[] groups : manifest.keyGroups.values()) {
+            for (int g = 0; g < groups.length; g++) {
+                if (groups[g] != null && groups[g].file() == inlineFile) {
+                    groups[g] = writer.append(bytes, (int) (groups[g].offset() - StateFile.HEADER_LENGTH), groups[g].length());
+                }
+            }
+        }
+        for (TreeMap<Integer, BlockRef> states : manifest.operatorStates.values()) {
+            for (Map.Entry<Integer, BlockRef> e : states.entrySet()) {
+                BlockRef ref = e.getValue();
+                if (ref.file() == inlineFile) {
+                    e.setValue(writer.append(bytes, (int) (ref.offset() - StateFile.HEADER_LENGTH), ref.length()));
+                }
+            }
         }
     }
 
@@ -263,7 +319,7 @@ public final class CheckpointBuilder {
         StateFile own = writer == null ? null : writer.file();
         for (BlockRef[] groups : manifest.keyGroups.values()) {
             for (BlockRef ref : groups) {
-                if (ref != null && ref.file() != own) {
+                if (ref != null && ref.file() != own && !ref.file().isInline()) {
                     liveBytes.computeIfAbsent(ref.file().name, k -> new long[1])[0] += ref.length();
                 }
             }
@@ -272,7 +328,8 @@ public final class CheckpointBuilder {
             BlockRef[] groups = e.getValue();
             for (int g = 0; g < groups.length; g++) {
                 BlockRef ref = groups[g];
-                if (ref != null && ref.file() != own && worthCopying(ref.file(), liveBytes.get(ref.file().name)[0])) {
+                if (ref != null && ref.file() != own && !ref.file().isInline()
+                    && worthCopying(ref.file(), liveBytes.get(ref.file().name)[0])) {
                     byte[] bytes = Checkpoint.readBlock(storage.stateDirectory(), ref,
                         Checkpoint.keyGroupLabel(e.getKey(), g));
                     groups[g] = append(bytes, 0, bytes.length);

@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  */
 final class CheckpointFiles {
     /** The on-disk format this code writes and the newest it reads. */
-    static final int FORMAT_VERSION = 1;
+    /** 2: manifests may carry small checkpoints' blocks inline. A version-1 location is read as is. */
+    static final int FORMAT_VERSION = 2;
     /** Suffix of a file being written; such a file is never part of a checkpoint. */
     static final String TEMP_SUFFIX = ".tmp";
     static final long METADATA_MAGIC = magic("RIVMETA1");

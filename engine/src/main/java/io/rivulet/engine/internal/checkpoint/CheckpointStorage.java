@@ -73,6 +73,8 @@ public final class CheckpointStorage implements AutoCloseable {
     private long lastCommittedEpoch;
     /** Forces files beside the coordinator's thread; started on first use. */
     private ExecutorService io;
+    /** Checkpoints whose new blocks fit in this many bytes carry them in their manifest. */
+    private int inlineLimit = CheckpointBuilder.INLINE_LIMIT;
     private Checkpoint latest;
     private boolean latestLoaded;
     private CheckpointBuilder building;
@@ -424,6 +426,20 @@ public final class CheckpointStorage implements AutoCloseable {
 
     FaultInjector faults() {
         return faults;
+    }
+
+    /**
+     * @param bytes the most new block bytes a checkpoint carries in its manifest; 0 puts every block in
+     *     a state file (tests of the state file path)
+     * @return this
+     */
+    CheckpointStorage inlineLimit(int bytes) {
+        this.inlineLimit = bytes;
+        return this;
+    }
+
+    int inlineLimit() {
+        return inlineLimit;
     }
 
     Path stateDirectory() {

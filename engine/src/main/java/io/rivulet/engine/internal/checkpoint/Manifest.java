@@ -23,6 +23,8 @@ import java.util.TreeMap;
  *   operator states: n × (operator: string, m × (partition: varint, file: varint, offset: int64, length: int32, crc: int32))
  *   source positions: n × (source: string, m × (partition: varint, position: bytes))
  *   properties:      n × (key: string, value: string)
+ *   inline blocks:   bytes (present when a block names file index n, one past the files: a small
+ *                    checkpoint carries its blocks here instead of in a state file; offsets count from 32)
  * </pre>
  *
  * <p>Built by one {@link CheckpointBuilder}, then immutable.
@@ -65,9 +67,23 @@ final class Manifest {
     Map<String, StateFile> files() {
         Map<String, StateFile> files = new LinkedHashMap<>();
         for (BlockRef ref : blocks()) {
-            files.putIfAbsent(ref.file().name, ref.file());
+            if (!ref.file().isInline()) {
+                files.putIfAbsent(ref.file().name, ref.file());
+            }
         }
         return files;
+    }
+
+    /**
+     * @return the bytes of the blocks this manifest carries inline, or {@code null}
+     */
+    byte[] inlineBytes() {
+        for (BlockRef ref : blocks()) {
+            if (ref.file().isInline()) {
+                return ref.file().inlineBytes;
+            }
+        }
+        return null;
     }
 
     ByteBuffer encode() {
@@ -115,6 +131,10 @@ final class Manifest {
         for (Map.Entry<String, String> e : properties.entrySet()) {
             out.writeString(e.getKey()).writeString(e.getValue());
         }
+        byte[] inline = inlineBytes();
+        if (inline != null) {
+            out.writeBytes(inline);
+        }
         return CheckpointFiles.frame(CheckpointFiles.MANIFEST_MAGIC, out);
     }
 
@@ -135,7 +155,10 @@ final class Manifest {
                 throw damaged(file, "it holds epoch " + manifest.epochId + " but is named for epoch " + epochId);
             }
             int fileCount = in.readVarInt();
-            StateFile[] files = new StateFile[fileCount];
+            // One more than the files: the inline blocks, whose bytes come last; sized once they are read.
+            StateFile[] files = new StateFile[fileCount + 1];
+            files[fileCount] = StateFile.inline(epochId, new byte[0]);
+            files[fileCount].length = Long.MAX_VALUE;
             for (int i = 0; i < fileCount; i++) {
                 String name = in.readString();
                 long fileId = in.readLong();
@@ -186,8 +209,21 @@ final class Manifest {
             for (int i = 0; i < properties; i++) {
                 manifest.properties.put(in.readString(), in.readString());
             }
+            StateFile inline = files[fileCount];
             if (in.hasRemaining()) {
-                throw damaged(file, in.remaining() + " bytes follow the last property");
+                inline.inlineBytes = in.readBytes();
+                inline.length = StateFile.HEADER_LENGTH + (long) inline.inlineBytes.length;
+                if (in.hasRemaining()) {
+                    throw damaged(file, in.remaining() + " bytes follow the inline blocks");
+                }
+            } else {
+                inline.length = StateFile.HEADER_LENGTH;
+            }
+            for (BlockRef ref : manifest.blocks()) {
+                if (ref.file() == inline && ref.offset() + ref.length() > inline.length) {
+                    throw damaged(file, "an inline block at " + ref.offset() + "+" + ref.length() + " lies outside the "
+                        + (inline.length - StateFile.HEADER_LENGTH) + " inline bytes");
+                }
             }
             return manifest;
         } catch (StateFormatException e) {
@@ -212,7 +248,8 @@ final class Manifest {
     }
 
     private static void writeBlock(SnapshotOutput out, BlockRef ref, Map<String, Integer> index) {
-        out.writeVarInt(index.get(ref.file().name)).writeLong(ref.offset()).writeInt(ref.length()).writeInt(ref.crc());
+        int file = ref.file().isInline() ? index.size() : index.get(ref.file().name);
+        out.writeVarInt(file).writeLong(ref.offset()).writeInt(ref.length()).writeInt(ref.crc());
     }
 
     private static BlockRef readBlock(SnapshotInput in, StateFile[] files, Path manifest) {
@@ -221,7 +258,7 @@ final class Manifest {
         int length = in.readInt();
         int crc = in.readInt();
         if (index >= files.length) {
-            throw damaged(manifest, "a block names state file " + index + " of " + files.length);
+            throw damaged(manifest, "a block names state file " + index + " of " + (files.length - 1));
         }
         StateFile file = files[index];
         if (length < 0 || offset < StateFile.HEADER_LENGTH || offset + length > file.length) {

@@ -106,6 +106,87 @@ class CheckpointStorageTest {
     }
 
     @Test
+    void shouldCarryASmallCheckpointInItsManifestWithoutAStateFile() {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            CheckpointBuilder builder = storage.begin(0);
+            for (int g = 0; g < MAX_PARALLELISM; g++) {
+                builder.putKeyGroup(AGG, g, block(g, 100), 0, 100);
+            }
+            builder.putOperatorState(AGG, 0, block(10, 10));
+            builder.complete();
+            assertThat(stateFiles()).as("a checkpoint of 810 bytes writes no state file").isEmpty();
+        }
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            Checkpoint checkpoint = storage.latestComplete().orElseThrow();
+            for (int g = 0; g < MAX_PARALLELISM; g++) {
+                assertThat(checkpoint.readKeyGroup(AGG, g)).isEqualTo(block(g, 100));
+            }
+            assertThat(checkpoint.operatorStates(AGG)).containsExactly(block(10, 10));
+        }
+    }
+
+    @Test
+    void shouldMoveInlineBlocksIntoAStateFileOnceTheyOutgrowTheManifest() {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan").inlineLimit(250)) {
+            CheckpointBuilder builder = storage.begin(0);
+            builder.putKeyGroup(AGG, 0, block(0, 100), 0, 100);
+            builder.putOperatorState(AGG, 0, block(10, 10));
+            builder.putKeyGroup(AGG, 1, block(1, 100), 0, 100);
+            builder.putKeyGroup(AGG, 2, block(2, 100), 0, 100);
+            builder.complete();
+            assertThat(Files.exists(stateFile(0))).isTrue();
+        }
+        try (CheckpointStorage storage = open()) {
+            Checkpoint checkpoint = storage.latestComplete().orElseThrow();
+            for (int g = 0; g < 3; g++) {
+                assertThat(checkpoint.readKeyGroup(AGG, g)).isEqualTo(block(g, 100));
+            }
+            assertThat(checkpoint.operatorStates(AGG)).containsExactly(block(10, 10));
+        }
+    }
+
+    @Test
+    void shouldCopyAReusedInlineBlockSoThatItOutlivesTheManifestItCameFrom() {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            CheckpointBuilder first = storage.begin(0);
+            first.putKeyGroup(AGG, 0, block(0, 100), 0, 100);
+            first.putKeyGroup(AGG, 1, block(1, 100), 0, 100);
+            first.complete();
+            CheckpointBuilder second = storage.begin(1);
+            second.putKeyGroup(AGG, 0, block(100, 100), 0, 100);
+            assertThat(second.reuseKeyGroup(AGG, 1)).isTrue();
+            second.complete();
+            storage.retain(1);
+            assertThat(storage.completeEpochs()).containsExactly(1L);
+        }
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            Checkpoint checkpoint = storage.latestComplete().orElseThrow();
+            assertThat(checkpoint.epochId()).isEqualTo(1);
+            assertThat(checkpoint.readKeyGroup(AGG, 0)).isEqualTo(block(100, 100));
+            assertThat(checkpoint.readKeyGroup(AGG, 1)).isEqualTo(block(1, 100));
+        }
+    }
+
+    @Test
+    void shouldDetectABitFlipInAManifestWithInlineBlocksAndFallBack() throws IOException {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            for (long epoch = 0; epoch < 2; epoch++) {
+                CheckpointBuilder builder = storage.begin(epoch);
+                builder.putKeyGroup(AGG, 0, block((int) epoch, 100), 0, 100);
+                builder.complete();
+            }
+        }
+        Path manifest = location.resolve("offsets").resolve("1");
+        flipBit(manifest, (int) Files.size(manifest) - 40);
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan")) {
+            Checkpoint checkpoint = storage.latestComplete().orElseThrow();
+            assertThat(checkpoint.epochId()).isEqualTo(0);
+            assertThat(checkpoint.readKeyGroup(AGG, 0)).isEqualTo(block(0, 100));
+            assertThat(checkpoint.skippedNewer()).singleElement().asString().contains(manifest.toString());
+        }
+    }
+
+    @Test
     void shouldRefuseASecondStorageOnTheSameLocation() {
         try (CheckpointStorage storage = open()) {
             assertThatThrownBy(this::open).isInstanceOf(CheckpointException.class).hasMessageContaining("in use");
@@ -311,7 +392,7 @@ class CheckpointStorageTest {
                 throw new SimulatedCrash();
             }
         };
-        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan", crashOnEpoch1)) {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan", crashOnEpoch1).inlineLimit(0)) {
             checkpointZero(storage);
             CheckpointBuilder builder = storage.begin(1);
             builder.putKeyGroup(AGG, 3, block(33, 1000), 0, 1000);
@@ -341,7 +422,7 @@ class CheckpointStorageTest {
                 throw new IOException("No space left on device");
             }
         };
-        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan", failManifest1)) {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan", failManifest1).inlineLimit(0)) {
             checkpointZero(storage);
             CheckpointBuilder builder = storage.begin(1);
             builder.putKeyGroup(AGG, 3, block(33, 1000), 0, 1000);
@@ -469,8 +550,9 @@ class CheckpointStorageTest {
         }
     }
 
+    /** Opens the location with every block in a state file: most tests here are about state files. */
     private CheckpointStorage open() {
-        return CheckpointStorage.open(location, MAX_PARALLELISM, "plan");
+        return CheckpointStorage.open(location, MAX_PARALLELISM, "plan").inlineLimit(0);
     }
 
     private static void checkpointZero(CheckpointStorage storage) {
