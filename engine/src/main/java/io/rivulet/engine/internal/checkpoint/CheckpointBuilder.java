@@ -333,7 +333,7 @@ public final class CheckpointBuilder {
                     byte[] bytes = Checkpoint.readBlock(storage.stateDirectory(), ref,
                         Checkpoint.keyGroupLabel(e.getKey(), g));
                     groups[g] = append(bytes, 0, bytes.length);
-                    own = writer.file();
+                    own = writer == null ? null : writer.file();
                 }
             }
         }

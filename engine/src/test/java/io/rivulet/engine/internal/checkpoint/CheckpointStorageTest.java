@@ -297,6 +297,36 @@ class CheckpointStorageTest {
     }
 
     @Test
+    void shouldCopyLiveBlocksOfAMostlyDeadFileIntoTheManifestWhenTheyFitInline() throws IOException {
+        try (CheckpointStorage storage = CheckpointStorage.open(location, MAX_PARALLELISM, "plan").inlineLimit(500)) {
+            CheckpointBuilder first = storage.begin(0);
+            for (int g = 0; g < MAX_PARALLELISM; g++) {
+                first.putKeyGroup(AGG, g, block(g, 100), 0, 100);
+            }
+            first.complete();
+            Path fileOf0 = stateFile(0);
+
+            CheckpointBuilder second = storage.begin(1);
+            for (int g = 0; g < 5; g++) {
+                second.putKeyGroup(AGG, g, block(100 + g, 10), 0, 10);
+            }
+            for (int g = 5; g < MAX_PARALLELISM; g++) {
+                second.reuseKeyGroup(AGG, g);
+            }
+            second.complete();
+            storage.retain(1);
+            assertThat(Files.exists(fileOf0)).as("the 3 live blocks were copied, inline").isFalse();
+            assertThat(stateFiles()).isEmpty();
+        }
+        try (CheckpointStorage storage = open()) {
+            Checkpoint checkpoint = storage.latestComplete().orElseThrow();
+            for (int g = 0; g < MAX_PARALLELISM; g++) {
+                assertThat(checkpoint.readKeyGroup(AGG, g)).isEqualTo(g < 5 ? block(100 + g, 10) : block(g, 100));
+            }
+        }
+    }
+
+    @Test
     void shouldFallBackWhenTheNewestManifestIsTruncatedAndNameIt() throws IOException {
         writeTwoCheckpoints();
         Path manifest = location.resolve("offsets").resolve("1");
