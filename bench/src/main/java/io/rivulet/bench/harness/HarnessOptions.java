@@ -2,6 +2,7 @@ package io.rivulet.bench.harness;
 
 import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.DataStreamWriter;
+import io.rivulet.engine.RestartStrategy;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.WaitStrategy;
@@ -118,6 +119,8 @@ public record HarnessOptions(
             {
                 final Path root = Files.createDirectories(Path.of(checkpointDir));
                 writer.checkpointLocation(Files.createTempDirectory(root, queryName + "-"));
+                // A failure must fail the run, not hide in a restart that the figures then include.
+                writer.restartStrategy(RestartStrategy.none());
             }
             catch (final IOException e)
             {

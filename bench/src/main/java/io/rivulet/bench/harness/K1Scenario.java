@@ -56,7 +56,7 @@ final class K1Scenario implements Scenario
     {
         sink = new MeasuringSink<>("K1", pacer, window, K1Probe::new);
         return options.start(rivulet.readStream(source)
-            .keyBy((Trade trade) -> SYMBOL_KEYS[trade.symbol()], options.partitions())
+            .keyBy("symbol", (Trade trade) -> SYMBOL_KEYS[trade.symbol()], options.partitions())
             .copyingRecords(WindowScenario.TRADES)
             .aggregate(new K1Aggregate())
             .writeStream(sink)

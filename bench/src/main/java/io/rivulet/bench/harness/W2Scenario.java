@@ -24,7 +24,7 @@ final class W2Scenario extends WindowScenario<WindowedValue<Integer, long[]>>
     Stream<WindowedValue<Integer, long[]>> query(final Stream<Trade> trades, final int partitions)
     {
         return trades
-            .keyBy((Trade trade) -> K1Scenario.SYMBOL_KEYS[trade.symbol()], partitions)
+            .keyBy("symbol", (Trade trade) -> K1Scenario.SYMBOL_KEYS[trade.symbol()], partitions)
             .copyingRecords(TRADES)
             .window(Windows.tumbling(Duration.ofSeconds(1)), Trade::tsMs)
             .aggregate(new CountSumQty());

@@ -25,7 +25,7 @@ final class W3Scenario extends WindowScenario<WindowedValue<Integer, Double>>
     Stream<WindowedValue<Integer, Double>> query(final Stream<Trade> trades, final int partitions)
     {
         return trades
-            .keyBy((Trade trade) -> K1Scenario.SYMBOL_KEYS[trade.symbol()], partitions)
+            .keyBy("symbol", (Trade trade) -> K1Scenario.SYMBOL_KEYS[trade.symbol()], partitions)
             .copyingRecords(TRADES)
             .window(Windows.sliding(Duration.ofSeconds(10), Duration.ofSeconds(1)), Trade::tsMs)
             .aggregate(new Vwap());
