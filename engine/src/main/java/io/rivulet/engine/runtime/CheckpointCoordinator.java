@@ -61,6 +61,7 @@ final class CheckpointCoordinator {
         void onFailure(Throwable cause);
     }
 
+    private static final System.Logger LOG = System.getLogger(CheckpointCoordinator.class.getName());
     /** How often (in checkpoints) old checkpoints are cleaned. */
     private static final int RETAIN_EVERY = 16;
 
@@ -82,6 +83,10 @@ final class CheckpointCoordinator {
     private int writers;
     private boolean sinksFinishedReported;
     private int checkpointsSinceRetain;
+    /** Checkpoints written, and the total and longest time writing them took; coordinator's thread only. */
+    private long checkpointsWritten;
+    private long checkpointNsTotal;
+    private long checkpointNsMax;
     private Thread thread;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -278,6 +283,11 @@ final class CheckpointCoordinator {
             completeReady();
         }
         releaseAll();
+        if (checkpointsWritten > 0) {
+            LOG.log(System.Logger.Level.INFO, "checkpoints to " + storage.location() + ": " + checkpointsWritten
+                + " written up to epoch " + committed + ", " + String.format("%.1f", checkpointNsTotal / 1e6 / checkpointsWritten)
+                + " ms each on average, " + String.format("%.1f", checkpointNsMax / 1e6) + " ms the longest");
+        }
     }
 
     private void run() {
@@ -324,7 +334,12 @@ final class CheckpointCoordinator {
     /** Writes the checkpoint of {@code epochId}, then commits every epoch up to it. */
     private void complete(long epochId) {
         if (storage != null) {
+            long startNs = System.nanoTime();
             writeCheckpoint(epochId);
+            long tookNs = System.nanoTime() - startNs;
+            checkpointsWritten++;
+            checkpointNsTotal += tookNs;
+            checkpointNsMax = Math.max(checkpointNsMax, tookNs);
         }
         for (long epoch = committed + 1; epoch <= epochId; epoch++) {
             for (Sink<?> sink : sinks) {

@@ -40,7 +40,7 @@ public final class CheckpointBuilder {
     private final Manifest manifest;
     private StateFileWriter writer;
     /** Blocks of a checkpoint small enough to go into its manifest, until they outgrow it. */
-    private SnapshotOutput inline = new SnapshotOutput(256);
+    private SnapshotOutput inline;
     private final StateFile inlineFile;
     private boolean ended;
 
@@ -50,6 +50,7 @@ public final class CheckpointBuilder {
         this.base = base;
         this.manifest = new Manifest(epochId);
         this.inlineFile = StateFile.inline(epochId, new byte[0]);
+        this.inline = storage.inlineBuffer();
     }
 
     /**

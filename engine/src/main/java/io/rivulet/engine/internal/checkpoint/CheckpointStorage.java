@@ -75,6 +75,7 @@ public final class CheckpointStorage implements AutoCloseable {
     private ExecutorService io;
     /** Checkpoints whose new blocks fit in this many bytes carry them in their manifest. */
     private int inlineLimit = CheckpointBuilder.INLINE_LIMIT;
+    private SnapshotOutput inlineBuffer;
     private Checkpoint latest;
     private boolean latestLoaded;
     private CheckpointBuilder building;
@@ -440,6 +441,18 @@ public final class CheckpointStorage implements AutoCloseable {
 
     int inlineLimit() {
         return inlineLimit;
+    }
+
+    /**
+     * @return the buffer the checkpoint being built collects inline blocks in, emptied; reused from one
+     *     checkpoint to the next (one is built at a time) so it does not grow again each time
+     */
+    SnapshotOutput inlineBuffer() {
+        if (inlineBuffer == null) {
+            inlineBuffer = new SnapshotOutput(4096);
+        }
+        inlineBuffer.reset();
+        return inlineBuffer;
     }
 
     Path stateDirectory() {

@@ -89,7 +89,8 @@ final class Manifest {
     ByteBuffer encode() {
         Map<String, StateFile> files = files();
         Map<String, Integer> index = new LinkedHashMap<>();
-        SnapshotOutput out = new SnapshotOutput(4096);
+        byte[] inline = inlineBytes();
+        SnapshotOutput out = new SnapshotOutput(4096 + (inline == null ? 0 : inline.length + 5));
         out.writeLong(epochId);
         out.writeVarInt(files.size());
         for (StateFile file : files.values()) {
@@ -131,7 +132,6 @@ final class Manifest {
         for (Map.Entry<String, String> e : properties.entrySet()) {
             out.writeString(e.getKey()).writeString(e.getValue());
         }
-        byte[] inline = inlineBytes();
         if (inline != null) {
             out.writeBytes(inline);
         }
