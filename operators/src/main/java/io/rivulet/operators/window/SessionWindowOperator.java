@@ -16,6 +16,8 @@ import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
@@ -875,24 +877,30 @@ public final class SessionWindowOperator<K, T, A, R>
 
     /** The changed list copied at a barrier (UPDATE mode, mid-epoch), written after the image. */
     private static final class ChangedCopy<K, A> {
-        private final ArrayList<Object> rows = new ArrayList<>();
+        private final LongArrayList bounds = new LongArrayList();
+        private final IntArrayList positions = new IntArrayList();
+        private final ArrayList<K> keys = new ArrayList<>();
+        /** The accumulator of a session evicted but not yet emitted; {@code null} for one still held. */
+        private final ArrayList<A> accumulators = new ArrayList<>();
 
         void add(int position, boolean held, long startMs, long endMs, K key, A accumulator) {
-            rows.add(new Object[] {position, held, startMs, endMs, key, accumulator});
+            positions.addInt(position);
+            bounds.addLong(startMs);
+            bounds.addLong(endMs);
+            keys.add(key);
+            accumulators.add(held ? null : accumulator);
         }
 
-        @SuppressWarnings("unchecked")
         void writeTo(KeyGroupWriter writer, StateCodec<K> keyCodec, StateCodec<A> accumulatorCodec) {
-            for (Object row : rows) {
-                Object[] r = (Object[]) row;
-                K key = (K) r[4];
-                boolean held = (Boolean) r[1];
+            for (int i = 0, n = keys.size(); i < n; i++) {
+                K key = keys.get(i);
+                A accumulator = accumulators.get(i);
                 SnapshotOutput out = writer.forKey(key);
-                out.writeByte(SessionSnapshot.CHANGED).writeVarInt((Integer) r[0]).writeBoolean(held)
-                    .writeLong((Long) r[2]).writeLong((Long) r[3]);
+                out.writeByte(SessionSnapshot.CHANGED).writeVarInt(positions.getInt(i)).writeBoolean(accumulator == null)
+                    .writeLong(bounds.getLong(2 * i)).writeLong(bounds.getLong(2 * i + 1));
                 keyCodec.write(key, out);
-                if (!held) {
-                    accumulatorCodec.write((A) r[5], out);
+                if (accumulator != null) {
+                    accumulatorCodec.write(accumulator, out);
                 }
             }
         }
