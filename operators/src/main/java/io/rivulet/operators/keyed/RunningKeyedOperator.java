@@ -66,9 +66,7 @@ public abstract class RunningKeyedOperator<K, T, S, O>
     private final KeyGroupRange range;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, S> image;
-    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
-    private boolean tracking;
-    /** Entries changed since the last snapshot (while tracking). */
+    /** Entries changed since the last snapshot (while the image tracks the state). */
     private final ArrayList<Entry<K, S>> dirtyEntries = new ArrayList<>();
     /** Keys emitted as changed since the last {@link #stateMetrics} read. */
     private long updatedSinceRead;
@@ -152,7 +150,7 @@ public abstract class RunningKeyedOperator<K, T, S, O>
         entry.state = updated;
         if (!entry.dirty) {
             entry.dirty = true;
-            if (tracking) {
+            if (image.isTracking()) {
                 dirtyEntries.add(entry);
             }
         }
@@ -209,7 +207,6 @@ public abstract class RunningKeyedOperator<K, T, S, O>
             }
         }
         dirtyEntries.clear();
-        tracking = true;
         return delta.snapshot(writer -> { });
     }
 
@@ -230,7 +227,6 @@ public abstract class RunningKeyedOperator<K, T, S, O>
             entry.state = stateCodec.read(in);
             state.put(key, entry);
             image.put(0, key, stateCodec.copy(entry.state));
-            tracking = true;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.rivulet.operators.state;
 
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import java.util.function.Consumer;
  * <p><b>Threads.</b> {@link #delta} and {@link Delta#snapshot} are called on the operator's owner
  * thread; {@code writeTo} of the snapshots on the runtime's writer thread, one at a time, oldest
  * first (a snapshot the runtime skipped is not lost: its delta is applied by the next one written).
- * The first snapshot, and the first after a restore the operator did not {@linkplain #put mirror},
- * must carry the whole state: see {@link #isTracking}.
+ * The first snapshot, unless the operator restored entries into the image ({@link #put}), must
+ * carry the whole state: see {@link #isTracking}.
  *
  * @param <K> key type
  * @param <V> value type (immutable or an untouched copy)
@@ -58,7 +59,7 @@ public final class SnapshotImage<K, V> {
 
     /**
      * Whether the image follows the operator: false until the first delta (which must then hold the
-     * whole state) and after {@link #reset}. While false, the operator need not record what
+     * whole state) or the first restored entry. While false, the operator need not record what
      * changes (no cost without checkpoints). Owner thread.
      *
      * @return whether deltas are incremental
@@ -83,19 +84,6 @@ public final class SnapshotImage<K, V> {
         }
         restoring.put(slot, key, value);
         tracking = true;
-    }
-
-    /**
-     * Forgets the image: the next delta must hold the whole state again. Owner thread, with no
-     * snapshot outstanding.
-     */
-    public void reset() {
-        synchronized (slots) {
-            pending.clear();
-            slots.clear();
-        }
-        restoring = null;
-        tracking = false;
     }
 
     /**
@@ -148,10 +136,10 @@ public final class SnapshotImage<K, V> {
             slots.clear();
         }
         for (int i = 0, n = delta.removedSlots.size(); i < n; i++) {
-            slots.remove(delta.removedSlots.get(i).longValue());
+            slots.remove(delta.removedSlots.getLong(i));
         }
         for (int i = 0, n = delta.removedKeys.size(); i < n; i++) {
-            long slot = delta.removedKeySlots.get(i);
+            long slot = delta.removedKeySlots.getLong(i);
             Object2ObjectHashMap<K, V> map = slots.get(slot);
             if (map != null) {
                 map.remove(delta.removedKeys.get(i));
@@ -161,7 +149,7 @@ public final class SnapshotImage<K, V> {
             }
         }
         for (int i = 0, n = delta.putKeys.size(); i < n; i++) {
-            slotMap(delta.putSlots[i]).put(delta.putKeys.get(i), delta.putValues.get(i));
+            slotMap(delta.putSlots.getLong(i)).put(delta.putKeys.get(i), delta.putValues.get(i));
         }
         delta.applied = true;
         delta.release();
@@ -181,10 +169,10 @@ public final class SnapshotImage<K, V> {
         private final SnapshotImage<K, V> image;
         private final long epochId;
         private final boolean full;
-        private final ArrayList<Long> removedSlots = new ArrayList<>();
-        private final ArrayList<Long> removedKeySlots = new ArrayList<>();
+        private final LongArrayList removedSlots = new LongArrayList();
+        private final LongArrayList removedKeySlots = new LongArrayList();
         private final ArrayList<K> removedKeys = new ArrayList<>();
-        private long[] putSlots = new long[16];
+        private final LongArrayList putSlots = new LongArrayList();
         private final ArrayList<K> putKeys = new ArrayList<>();
         private final ArrayList<V> putValues = new ArrayList<>();
         private Consumer<KeyGroupWriter> extras;
@@ -208,7 +196,7 @@ public final class SnapshotImage<K, V> {
          * @return this delta
          */
         public Delta<K, V> removeSlot(long slot) {
-            removedSlots.add(slot);
+            removedSlots.addLong(slot);
             return this;
         }
 
@@ -218,7 +206,7 @@ public final class SnapshotImage<K, V> {
          * @return this delta
          */
         public Delta<K, V> remove(long slot, K key) {
-            removedKeySlots.add(slot);
+            removedKeySlots.addLong(slot);
             removedKeys.add(key);
             return this;
         }
@@ -230,23 +218,10 @@ public final class SnapshotImage<K, V> {
          * @return this delta
          */
         public Delta<K, V> put(long slot, K key, V value) {
-            int n = putKeys.size();
-            if (n == putSlots.length) {
-                long[] grown = new long[n * 2];
-                System.arraycopy(putSlots, 0, grown, 0, n);
-                putSlots = grown;
-            }
-            putSlots[n] = slot;
+            putSlots.addLong(slot);
             putKeys.add(key);
             putValues.add(value);
             return this;
-        }
-
-        /**
-         * @return the number of entries put so far
-         */
-        public int puts() {
-            return putKeys.size();
         }
 
         /**
@@ -272,6 +247,7 @@ public final class SnapshotImage<K, V> {
             removedSlots.clear();
             removedKeySlots.clear();
             removedKeys.clear();
+            putSlots.clear();
             putKeys.clear();
             putValues.clear();
         }

@@ -128,11 +128,9 @@ public final class SessionWindowOperator<K, T, A, R>
     private long nextKeySeq;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, FrozenKey> image;
-    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
-    private boolean tracking;
-    /** Keys whose sessions changed since the last snapshot (while tracking). */
+    /** Keys whose sessions changed since the last snapshot (while the image tracks the state). */
     private final ArrayList<KeySessions<K, A>> dirtyKeys = new ArrayList<>();
-    /** Keys that lost their last session since the last snapshot (while tracking). */
+    /** Keys that lost their last session since the last snapshot (while the image tracks the state). */
     private final ArrayList<K> removedKeys = new ArrayList<>();
 
     /**
@@ -309,7 +307,7 @@ public final class SessionWindowOperator<K, T, A, R>
         switch (outputMode) {
             case APPEND -> {
                 emitAll(out);
-                if (tracking) {
+                if (image.isTracking()) {
                     for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
                         sessions.removed = true;
                         removedKeys.add(sessions.key);
@@ -357,7 +355,6 @@ public final class SessionWindowOperator<K, T, A, R>
         }
         removedKeys.clear();
         dirtyKeys.clear();
-        tracking = true;
         ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
         long savedWatermarkMs = watermarkMs;
         long dropped = counters.dropped;
@@ -445,7 +442,6 @@ public final class SessionWindowOperator<K, T, A, R>
                     + (tag == 1 ? " (a checkpoint of an earlier, non-incremental format)" : ""));
             }
         }
-        tracking = true;
     }
 
     private void restoreKey(int keyGroup, SnapshotInput in) {
@@ -581,7 +577,7 @@ public final class SessionWindowOperator<K, T, A, R>
 
     private void markDirty(KeySessions<K, A> sessions) {
         sessions.dirty = true;
-        if (tracking) {
+        if (image.isTracking()) {
             dirtyKeys.add(sessions);
         }
     }
@@ -678,7 +674,7 @@ public final class SessionWindowOperator<K, T, A, R>
             byKey.remove(session.key);
             unlink(sessions);
             sessions.removed = true;
-            if (tracking) {
+            if (image.isTracking()) {
                 removedKeys.add(sessions.key);
             }
         } else if (!sessions.dirty) {

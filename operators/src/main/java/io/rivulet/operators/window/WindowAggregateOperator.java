@@ -141,11 +141,9 @@ public final class WindowAggregateOperator<K, T, A, R>
     private boolean operatorStateRestored;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, Frozen<A>> image;
-    /** Whether the image follows the state: changes are recorded only then (nothing without checkpoints). */
-    private boolean tracking;
-    /** Entries changed since the last snapshot (while tracking). */
+    /** Entries changed since the last snapshot (while the image tracks the state). */
     private final ArrayList<Entry<K, A>> dirtyEntries = new ArrayList<>();
-    /** Slices dropped since the last snapshot (while tracking). */
+    /** Slices dropped since the last snapshot (while the image tracks the state). */
     private final LongArrayList removedSlices = new LongArrayList();
 
     /**
@@ -354,7 +352,6 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
         removedSlices.clear();
         dirtyEntries.clear();
-        tracking = true;
         ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
         long savedWatermarkMs = watermarkMs;
         long dropped = counters.dropped;
@@ -459,7 +456,6 @@ public final class WindowAggregateOperator<K, T, A, R>
                     + (tag == 1 ? " (a checkpoint of an earlier, non-incremental format)" : ""));
             }
         }
-        tracking = true;
     }
 
     /**
@@ -578,7 +574,7 @@ public final class WindowAggregateOperator<K, T, A, R>
 
     private void markDirty(Entry<K, A> entry) {
         entry.dirty = true;
-        if (tracking) {
+        if (image.isTracking()) {
             dirtyEntries.add(entry);
         }
     }
@@ -592,7 +588,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         slice.byKey.put(key, entry);
         slice.entries.add(entry);
         counters.added();
-        if (tracking) {
+        if (image.isTracking()) {
             dirtyEntries.add(entry);
         }
         return entry;
@@ -657,7 +653,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (lastSlice == slice) {
             lastSlice = null;
         }
-        if (tracking) {
+        if (image.isTracking()) {
             removedSlices.addLong(slice.startMs);
         }
     }

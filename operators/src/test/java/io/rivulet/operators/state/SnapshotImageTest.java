@@ -83,13 +83,4 @@ class SnapshotImageTest {
         assertThat(delta.isFull()).isFalse();
         assertThat(written(delta.put(5, "s", 1L).snapshot(w -> { }))).containsExactly("5/r=9", "5/s=1");
     }
-
-    @Test
-    void shouldAskForTheWholeStateAgainAfterAReset() {
-        image.delta(0).put(0, "a", 1L).snapshot(w -> { });
-        image.reset();
-        SnapshotImage.Delta<String, Long> delta = image.delta(1);
-        assertThat(delta.isFull()).isTrue();
-        assertThat(written(delta.put(0, "b", 2L).snapshot(w -> { }))).containsExactly("0/b=2");
-    }
 }
