@@ -25,10 +25,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -147,46 +143,12 @@ final class Planner {
     /**
      * Restores every partition's operators from the checkpoint, partitions in parallel (each
      * operator is restored by one thread, before the task threads start, which then see it whole).
+     * A failure is rethrown here, naming the operator and partition.
      */
     private void restoreState() {
-        if (restores.isEmpty()) {
-            return;
-        }
-        int threads = Math.min(restores.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
-        if (threads == 1) {
-            restores.forEach(Runnable::run);
-            restores.clear();
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "rivulet-" + options.name() + "-restore");
-            thread.setDaemon(true);
-            return thread;
-        });
         try {
-            List<Future<?>> done = new ArrayList<>();
-            for (Runnable restore : restores) {
-                done.add(pool.submit(restore));
-            }
-            RuntimeException failure = null;
-            for (Future<?> future : done) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException("restoring the checkpoint failed: " + e.getCause(), e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while restoring the checkpoint", e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            restores.parallelStream().forEach(Runnable::run);
         } finally {
-            pool.shutdownNow();
             restores.clear();
         }
     }
