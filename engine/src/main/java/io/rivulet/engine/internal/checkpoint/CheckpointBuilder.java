@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32C;
 
 /**
  * Collects the checkpoint of one epoch and makes it durable: {@link #putKeyGroup} and
@@ -268,10 +267,8 @@ public final class CheckpointBuilder {
         try {
             if (writer == null) {
                 if (inline != null && inline.length() + (long) length <= storage.inlineLimit()) {
-                    CRC32C crc = new CRC32C();
-                    crc.update(bytes, offset, length);
                     BlockRef ref = new BlockRef(inlineFile, StateFile.HEADER_LENGTH + (long) inline.length(), length,
-                        (int) crc.getValue());
+                        CheckpointFiles.crc(bytes, offset, length));
                     inline.writeRaw(bytes, offset, length);
                     return ref;
                 }
