@@ -4,6 +4,7 @@ import io.rivulet.engine.internal.OperatorContext;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.dedup.DeduplicateOperator;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
@@ -45,20 +46,27 @@ public final class KeyedStream<K, T> {
     private final RecordCopier<T> copier;
     /** What the key is, for the checkpoint's stateful plan, or {@code null} when the user did not say. */
     private final String keyName;
+    /** The {@code withWatermark} whose records these are, unchanged, or {@code null} (see {@code Stream}). */
+    private final PlanNode.WatermarkNode<T> eventTime;
+    /** Where the next operator's late records go, or {@code null} to drop them. */
+    private final Sink<? super T> lateSink;
 
     KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions,
-                String keyName) {
-        this(rivulet, input, keyFunction, partitions, null, keyName);
+                String keyName, PlanNode.WatermarkNode<T> eventTime) {
+        this(rivulet, input, keyFunction, partitions, null, keyName, eventTime, null);
     }
 
     private KeyedStream(Rivulet rivulet, PlanNode<T> input, Function<? super T, ? extends K> keyFunction, int partitions,
-                        RecordCopier<T> copier, String keyName) {
+                        RecordCopier<T> copier, String keyName, PlanNode.WatermarkNode<T> eventTime,
+                        Sink<? super T> lateSink) {
         this.rivulet = rivulet;
         this.input = input;
         this.keyFunction = keyFunction;
         this.partitions = partitions;
         this.copier = copier;
         this.keyName = keyName;
+        this.eventTime = eventTime;
+        this.lateSink = lateSink;
     }
 
     /**
@@ -70,7 +78,117 @@ public final class KeyedStream<K, T> {
      * @return a copy of this keyed stream that copies records across the exchange
      */
     public KeyedStream<K, T> copyingRecords(RecordCopier<T> copier) {
-        return new KeyedStream<>(rivulet, input, keyFunction, partitions, Objects.requireNonNull(copier, "copier"), keyName);
+        return new KeyedStream<>(rivulet, input, keyFunction, partitions, Objects.requireNonNull(copier, "copier"), keyName,
+            eventTime, lateSink);
+    }
+
+    /**
+     * Sends the records the next operator drops as late (deduplication; windows and sessions, unless
+     * their {@link WindowedStream#lateData} names another sink) to a sink instead of dropping them
+     * (Spark has no such option). Each late record is written once, on its partition's thread; the
+     * sink commits with the query's epochs. Late records are counted in progress either way.
+     *
+     * @param sink where late records go
+     * @return a copy of this keyed stream with the late-data sink
+     */
+    public KeyedStream<K, T> lateData(Sink<? super T> sink) {
+        return new KeyedStream<>(rivulet, input, keyFunction, partitions, copier, keyName, eventTime,
+            Objects.requireNonNull(sink, "sink"));
+    }
+
+    /**
+     * Drops records whose key was seen before (Spark's {@code dropDuplicates(cols)} where no column is
+     * the event time); see {@link Stream#dropDuplicates(String, Function)}. Keys are remembered
+     * forever; if this stream comes straight from {@code withWatermark} (through filters only), records
+     * at or behind the watermark are late (dropped and counted before the duplicate check, or sent to
+     * {@link #lateData}).
+     *
+     * @return the first record of each key
+     */
+    public Stream<T> dropDuplicates() {
+        ToLongFunction<? super T> lateness = eventTime == null ? null : eventTime.eventTimeMs();
+        return new Stream<>(rivulet, dedupNode("dropDuplicates", PlanNode.KeyedKind.DEDUPLICATION,
+            context -> DeduplicateOperator.<K, T>keepForever(lateness, late(context), null, context.maxParallelism(),
+                context.keyGroups())), eventTime);
+    }
+
+    /**
+     * Drops records whose (key, event time) was seen before (Spark's {@code dropDuplicates("id", "ts")}
+     * with {@code ts} watermarked); see {@link Stream#dropDuplicates(String, Function, ToLongFunction)}.
+     * An entry is evicted once the watermark is {@code >=} its event time; records at or behind the
+     * watermark are late.
+     *
+     * @param eventTimeMs the record's event time, epoch ms: the part of the key that is event time
+     * @return the first record of each (key, event time)
+     */
+    public Stream<T> dropDuplicates(ToLongFunction<? super T> eventTimeMs) {
+        Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+        return new Stream<>(rivulet, dedupNode("dropDuplicatesWithEventTime", PlanNode.KeyedKind.DEDUPLICATION,
+            context -> DeduplicateOperator.<K, T>eventTimeInKey(eventTimeMs, late(context), null, context.maxParallelism(),
+                context.keyGroups())), eventTime);
+    }
+
+    /**
+     * Drops records whose key was seen within the watermark delay (Spark's
+     * {@code dropDuplicatesWithinWatermark(cols)}), with the event time and delay of the
+     * {@code withWatermark} this stream comes straight from; see
+     * {@link Stream#dropDuplicatesWithinWatermark(String, Function)}. {@code start()} rejects the
+     * query when the stream has no watermark, or when this stream's records are not that
+     * {@code withWatermark}'s (then give the event time and delay with
+     * {@link #dropDuplicatesWithinWatermark(ToLongFunction, Duration)}).
+     *
+     * @return the first record of each key within the watermark delay
+     */
+    public Stream<T> dropDuplicatesWithinWatermark() {
+        if (eventTime == null) {
+            // Rejected at start (QueryValidator), as Spark does: no watermark, or no event time known here.
+            return new Stream<>(rivulet, dedupNode("dropDuplicatesWithinWatermark",
+                PlanNode.KeyedKind.DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME, context -> {
+                    throw new IllegalStateException("dropDuplicatesWithinWatermark without an event time was not rejected");
+                }), null);
+        }
+        return dropDuplicatesWithinWatermark(eventTime.eventTimeMs(), eventTime.strategy().delay(), eventTime);
+    }
+
+    /**
+     * Drops records whose key was seen within {@code delay} of event time (Spark's
+     * {@code dropDuplicatesWithinWatermark(cols)}): the first record of a key passes, and the key is
+     * remembered until the watermark reaches that record's event time + {@code delay}; then it
+     * passes again. Records at or behind the watermark are late. {@code start()} rejects the query
+     * if there is no {@code withWatermark} upstream.
+     *
+     * @param eventTimeMs the record's event time, epoch ms
+     * @param delay how long of event time a key is remembered after its first record: the
+     *     {@code withWatermark} delay, as Spark uses; zero or positive
+     * @return the first record of each key within the delay
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public Stream<T> dropDuplicatesWithinWatermark(ToLongFunction<? super T> eventTimeMs, Duration delay) {
+        Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+        if (Objects.requireNonNull(delay, "delay").isNegative()) {
+            throw new IllegalArgumentException("dropDuplicatesWithinWatermark delay must be >= 0, got " + delay);
+        }
+        return dropDuplicatesWithinWatermark(eventTimeMs, delay, eventTime);
+    }
+
+    private Stream<T> dropDuplicatesWithinWatermark(ToLongFunction<? super T> eventTimeMs, Duration delay,
+                                                    PlanNode.WatermarkNode<T> kept) {
+        long delayMs = delay.toMillis();
+        return new Stream<>(rivulet, dedupNode("dropDuplicatesWithinWatermark", PlanNode.KeyedKind.DEDUPLICATION_WITHIN_WATERMARK,
+            context -> DeduplicateOperator.<K, T>withinWatermark(eventTimeMs, delayMs, late(context), null,
+                context.maxParallelism(), context.keyGroups())), kept);
+    }
+
+    private PlanNode.KeyedNode<K, T, T> dedupNode(String operation, PlanNode.KeyedKind kind,
+                                                  Function<OperatorContext, ? extends KeyedOperator<K, T, T>> factory) {
+        String description = operation + "(" + (keyName == null ? "key" : keyName) + ")";
+        return new PlanNode.KeyedNode<>(description, kind, input, keyFunction, partitions, lateSink, copier, Map.of(),
+            keyName, factory);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Output<? super T> late(OperatorContext context) {
+        return (Output<? super T>) (Output<?>) context.lateOutput();
     }
 
     /**
@@ -223,7 +341,7 @@ public final class KeyedStream<K, T> {
      */
     public WindowedStream<K, T> window(WindowAssigner windows, ToLongFunction<? super T> eventTimeMs) {
         Objects.requireNonNull(windows, "windows");
-        return new WindowedStream<>(this, windows, null, eventTimeMs, null);
+        return new WindowedStream<>(this, windows, null, eventTimeMs, lateSink);
     }
 
     /**
@@ -240,7 +358,7 @@ public final class KeyedStream<K, T> {
         if (gapMs < 1) {
             throw new IllegalArgumentException("session gap must be at least 1 ms, got " + gap);
         }
-        return new WindowedStream<>(this, null, record -> gapMs, eventTimeMs, null);
+        return new WindowedStream<>(this, null, record -> gapMs, eventTimeMs, lateSink);
     }
 
     /**
@@ -253,7 +371,7 @@ public final class KeyedStream<K, T> {
      */
     public WindowedStream<K, T> sessionWindow(ToLongFunction<? super T> gapMs, ToLongFunction<? super T> eventTimeMs) {
         Objects.requireNonNull(gapMs, "gapMs");
-        return new WindowedStream<>(this, null, gapMs, eventTimeMs, null);
+        return new WindowedStream<>(this, null, gapMs, eventTimeMs, lateSink);
     }
 
     /**

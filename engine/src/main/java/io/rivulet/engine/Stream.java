@@ -40,16 +40,28 @@ public final class Stream<T> {
     /** Set on the stream {@link #orderBy} returns, so that {@link #limit} can fold into the sort. */
     private final PlanNode<T> sortInput;
     private final Comparator<? super T> sortOrder;
+    /**
+     * The {@code withWatermark} whose records these are, unchanged (through filters and deduplication),
+     * or {@code null}: its event time is this stream's event time (Spark's watermarked column still in
+     * the output), which {@link #dropDuplicates} and {@link #dropDuplicatesWithinWatermark} use.
+     */
+    private final PlanNode.WatermarkNode<T> eventTime;
 
     Stream(Rivulet rivulet, PlanNode<T> node) {
-        this(rivulet, node, null, null);
+        this(rivulet, node, null, null, null);
     }
 
-    private Stream(Rivulet rivulet, PlanNode<T> node, PlanNode<T> sortInput, Comparator<? super T> sortOrder) {
+    Stream(Rivulet rivulet, PlanNode<T> node, PlanNode.WatermarkNode<T> eventTime) {
+        this(rivulet, node, null, null, eventTime);
+    }
+
+    private Stream(Rivulet rivulet, PlanNode<T> node, PlanNode<T> sortInput, Comparator<? super T> sortOrder,
+                   PlanNode.WatermarkNode<T> eventTime) {
         this.rivulet = rivulet;
         this.node = node;
         this.sortInput = sortInput;
         this.sortOrder = sortOrder;
+        this.eventTime = eventTime;
     }
 
     /**
@@ -77,7 +89,8 @@ public final class Stream<T> {
     public Stream<T> withWatermark(ToLongFunction<? super T> eventTimeMs, WatermarkStrategy strategy) {
         Objects.requireNonNull(eventTimeMs, "eventTimeMs");
         Objects.requireNonNull(strategy, "strategy");
-        return new Stream<>(rivulet, new PlanNode.WatermarkNode<>(node, eventTimeMs, strategy));
+        PlanNode.WatermarkNode<T> watermark = new PlanNode.WatermarkNode<>(node, eventTimeMs, strategy);
+        return new Stream<>(rivulet, watermark, watermark);
     }
 
     /**
@@ -91,7 +104,7 @@ public final class Stream<T> {
      */
     public <A, R> Stream<R> aggregateAll(AggregateFunction<? super T, A, R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1, "global")
+        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1, "global", null)
             .aggregate(fn)
             .map(KeyValue::value);
     }
@@ -105,7 +118,7 @@ public final class Stream<T> {
      */
     public Stream<T> orderBy(Comparator<? super T> order) {
         Objects.requireNonNull(order, "order");
-        return new Stream<>(rivulet, sortNode(node, order, Long.MAX_VALUE), node, order);
+        return new Stream<>(rivulet, sortNode(node, order, Long.MAX_VALUE), node, order, null);
     }
 
     /**
@@ -148,7 +161,8 @@ public final class Stream<T> {
      */
     public Stream<T> filter(Predicate<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return transform("filter", () -> new FilterOperator<T>(predicate));
+        return new Stream<>(rivulet, new PlanNode.OperatorNode<>("filter", node, () -> new FilterOperator<T>(predicate)),
+            eventTime);
     }
 
     /**
@@ -202,7 +216,7 @@ public final class Stream<T> {
      * @return the keyed stream
      */
     public <K> KeyedStream<K, T> keyBy(Function<? super T, ? extends K> keyFunction) {
-        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, null);
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, null, eventTime);
     }
 
     /**
@@ -216,7 +230,8 @@ public final class Stream<T> {
      * @return the keyed stream
      */
     public <K> KeyedStream<K, T> keyBy(String keyName, Function<? super T, ? extends K> keyFunction) {
-        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, checkKeyName(keyName));
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, checkKeyName(keyName),
+            eventTime);
     }
 
     /**
@@ -234,7 +249,7 @@ public final class Stream<T> {
             throw new IllegalArgumentException("keyBy partitions must be >= 1, got " + partitions);
         }
         return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions,
-            checkKeyName(keyName));
+            checkKeyName(keyName), eventTime);
     }
 
     private static String checkKeyName(String keyName) {
@@ -256,7 +271,65 @@ public final class Stream<T> {
         if (partitions < 1) {
             throw new IllegalArgumentException("keyBy partitions must be >= 1, got " + partitions);
         }
-        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions, null);
+        return new KeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions, null, eventTime);
+    }
+
+    /**
+     * Drops records whose key was seen before (Spark's {@code dropDuplicates(cols)} where no column is
+     * the event time): the first record of each key passes, in arrival order (within one batch or
+     * epoch, the first in input order). Keys are remembered forever: the state grows with the number
+     * of distinct keys; to bound it, put the event time in the key
+     * ({@link #dropDuplicates(String, Function, ToLongFunction)}) or use
+     * {@link #dropDuplicatesWithinWatermark}. As in Spark, when this stream comes straight from
+     * {@code withWatermark} (through filters only), a record whose event time is at or behind the
+     * watermark is late: dropped before the duplicate check and counted in
+     * {@code numRowsDroppedByWatermark} (or sent to {@link KeyedStream#lateData}). Same as
+     * {@code keyBy(keyName, key).dropDuplicates()}.
+     *
+     * @param keyName what the key is, e.g. {@code "id"} (see {@link #keyBy(String, Function)})
+     * @param key the record's key; must not return {@code null}; {@code Long} keys are held unboxed
+     * @param <K> key type
+     * @return the first record of each key
+     */
+    public <K> Stream<T> dropDuplicates(String keyName, Function<? super T, ? extends K> key) {
+        return this.<K>keyBy(keyName, key).dropDuplicates();
+    }
+
+    /**
+     * Drops records whose (key, event time) was seen before (Spark's {@code dropDuplicates("id", "ts")}
+     * on a column with a watermark): the state of an entry is evicted once the watermark is {@code >=}
+     * its event time, and a record at or behind the watermark is late (dropped and counted, or sent to
+     * {@link KeyedStream#lateData}). Without a watermark upstream nothing is ever evicted. Same as
+     * {@code keyBy(keyName, key).dropDuplicates(eventTimeMs)}.
+     *
+     * @param keyName what the key is, without its event time, e.g. {@code "id"}
+     * @param key the record's key without its event time; must not return {@code null}
+     * @param eventTimeMs the record's event time, epoch ms: the rest of the key
+     * @param <K> key type
+     * @return the first record of each (key, event time)
+     */
+    public <K> Stream<T> dropDuplicates(String keyName, Function<? super T, ? extends K> key,
+                                        ToLongFunction<? super T> eventTimeMs) {
+        return this.<K>keyBy(keyName, key).dropDuplicates(eventTimeMs);
+    }
+
+    /**
+     * Drops records whose key was seen within the watermark delay (Spark's
+     * {@code dropDuplicatesWithinWatermark(cols)}): the first record of a key passes and the key is
+     * remembered until the watermark reaches (that record's event time + the {@code withWatermark}
+     * delay); after that the key passes again. A record at or behind the watermark is late. The event
+     * time and delay are this stream's {@code withWatermark}'s, so call it on a stream that comes
+     * straight from {@code withWatermark} (through filters only), or give them with
+     * {@link KeyedStream#dropDuplicatesWithinWatermark(ToLongFunction, Duration)}. {@code start()}
+     * rejects the query if the stream has no watermark, as Spark does.
+     *
+     * @param keyName what the key is, e.g. {@code "id"}
+     * @param key the record's key; must not return {@code null}; {@code Long} keys are held unboxed
+     * @param <K> key type
+     * @return the first record of each key within the watermark delay
+     */
+    public <K> Stream<T> dropDuplicatesWithinWatermark(String keyName, Function<? super T, ? extends K> key) {
+        return this.<K>keyBy(keyName, key).dropDuplicatesWithinWatermark();
     }
 
     /**

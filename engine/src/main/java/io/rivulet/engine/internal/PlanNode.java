@@ -36,7 +36,16 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         /** Sorting (and limiting) the result table of an aggregation. */
         SORT,
         /** A user keyed operator with its own state. */
-        STATEFUL
+        STATEFUL,
+        /** Deduplication ({@code dropDuplicates}): keys kept forever, or until the watermark passes their event time. */
+        DEDUPLICATION,
+        /** {@code dropDuplicatesWithinWatermark}: keys kept until the watermark passes first event time + delay. */
+        DEDUPLICATION_WITHIN_WATERMARK,
+        /**
+         * {@code dropDuplicatesWithinWatermark} on a stream whose event time is not known there (no
+         * {@code withWatermark} straight upstream): rejected at start.
+         */
+        DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME
     }
 
     private final String description;

@@ -56,6 +56,8 @@ final class MicroBatchDriver implements Agent {
     private final String roleName;
     private long nextBatchId;
     private long watermarkMs;
+    /** {@code W(N+1)} as of the end of the last batch, for tests that compare it with Spark's {@code next_batch_watermark}. */
+    private volatile long nextBatchWatermarkMs;
     /** When the first trigger fired: processing-time triggers fire at multiples of the interval from it. */
     private long firstTriggerNs;
     private long firstTriggerMs;
@@ -218,6 +220,14 @@ final class MicroBatchDriver implements Agent {
         for (SourceTask<?> source : sources) {
             source.batchCommitted(batchId);
         }
+        nextBatchWatermarkMs = nextWatermark();
+    }
+
+    /**
+     * @return the watermark the next batch will run with, as of the end of the last batch (any thread)
+     */
+    long nextBatchWatermarkMs() {
+        return nextBatchWatermarkMs;
     }
 
     private long nextWatermark() {

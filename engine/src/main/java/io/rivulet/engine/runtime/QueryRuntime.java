@@ -576,6 +576,15 @@ final class QueryRuntime implements StreamingQuery {
         return any ? min : Long.MIN_VALUE;
     }
 
+    /**
+     * @return in micro-batch mode, the watermark the next batch will use (Spark's
+     *     {@code next_batch_watermark}), as of the end of the last batch; {@link Long#MIN_VALUE} without
+     *     {@code withWatermark} or in continuous mode
+     */
+    long nextBatchWatermarkMs() {
+        return driver == null || planner.watermarkTrackers.isEmpty() ? Long.MIN_VALUE : driver.nextBatchWatermarkMs();
+    }
+
     @Override
     public void processAllAvailable() throws InterruptedException {
         if (isQueryThread(Thread.currentThread())) {

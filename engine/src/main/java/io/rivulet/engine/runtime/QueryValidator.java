@@ -66,6 +66,7 @@ final class QueryValidator {
                     + " aggregated DataFrame/Dataset in Complete output mode (output mode is " + mode.name().toLowerCase()
                     + ")");
             }
+            checkDeduplication(s);
             if (kind == PlanNode.KeyedKind.STATEFUL && mode == OutputMode.COMPLETE) {
                 throw new IllegalArgumentException("Invalid streaming output mode: complete. '" + s.node().description()
                     + "' is an arbitrary stateful operation, which has no result table to re-emit; use append or update");
@@ -74,6 +75,28 @@ final class QueryValidator {
         if (sink instanceof OutputModeAware aware && !aware.supports(mode)) {
             throw new IllegalArgumentException("sink " + sink.description() + " does not support output mode "
                 + mode.name().toLowerCase());
+        }
+    }
+
+    /**
+     * {@code dropDuplicatesWithinWatermark} needs a watermark (Spark's rule) and, in Rivulet, the event
+     * time of the records it sees: the {@code withWatermark} they come straight from, or one given.
+     */
+    private static void checkDeduplication(Stateful s) {
+        PlanNode.KeyedKind kind = s.node().kind();
+        boolean withinWatermark = kind == PlanNode.KeyedKind.DEDUPLICATION_WITHIN_WATERMARK
+            || kind == PlanNode.KeyedKind.DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME;
+        if (withinWatermark && !s.watermarkUpstream()) {
+            throw new IllegalArgumentException("dropDuplicatesWithinWatermark is not supported on streaming"
+                + " DataFrames/DataSets without watermark: '" + s.node().description() + "' keeps a key until the"
+                + " watermark passes its first event time + the delay; call withWatermark(eventTimeMs, delay) upstream,"
+                + " or use dropDuplicates to keep keys forever");
+        }
+        if (kind == PlanNode.KeyedKind.DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME) {
+            throw new IllegalArgumentException("'" + s.node().description() + "' does not know the event time of its"
+                + " records: they are not the records of a withWatermark (a map or another operator came in between);"
+                + " call it right after withWatermark (filters may come between), or give the event time and delay:"
+                + " keyBy(..).dropDuplicatesWithinWatermark(eventTimeMs, delay)");
         }
     }
 

@@ -28,7 +28,17 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
 
     /** One micro-batch Spark ran. */
     record Batch(long batchId, String watermark, List<List<Object>> output, List<Long> droppedByWatermark,
-                 List<Long> stateRows) {
+                 List<Long> stateRows, Long numInputRows) {
+    }
+
+    /**
+     * @return every case in the folder, by name, sorted
+     */
+    static List<String> all() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(DIR)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
+                .map(f -> f.substring(0, f.length() - ".json".length())).sorted().toList();
+        }
     }
 
     static GoldenCase load(String name) throws IOException {
@@ -46,7 +56,8 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
                 batch.path("state_operators").forEach(op -> dropped.add(op.path("dropped_by_watermark").asLong()));
                 batch.path("state_operators").forEach(op -> stateRows.add(op.path("state_rows").asLong()));
                 batches.add(new Batch(batch.path("batch_id").asLong(), text(batch.path("watermark")),
-                    rows(batch.path("output"), false), dropped, stateRows));
+                    rows(batch.path("output"), false), dropped, stateRows,
+                    batch.has("num_input_rows") ? batch.get("num_input_rows").asLong() : null));
             }
             steps.add(new Step(input, batches, text(step.path("next_batch_watermark"))));
         }

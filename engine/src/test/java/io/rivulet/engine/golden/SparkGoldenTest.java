@@ -9,7 +9,13 @@ import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import io.rivulet.engine.runtime.RuntimeProbe;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.time.Instant;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,19 +26,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Runs the golden cases recorded from Apache Spark in micro-batch mode and asserts the exact
- * per-batch output, batch ids (no-data batches included) and watermarks; every query Spark rejects
- * is rejected at start. Cases for features that do not exist yet (joins, deduplication, arbitrary
- * state) belong to later issues and are not listed here.
+ * Runs every golden case recorded from Apache Spark (each file of {@code testdata/spark-golden}) in
+ * micro-batch mode and asserts the exact per-batch output, batch ids (no-data batches included),
+ * watermarks, input rows, the watermark the next batch will use, late rows dropped and (for
+ * aggregations and deduplication, whose state rows are one per key as in Spark) state rows; every
+ * query Spark rejects is rejected at start. A case whose operator is not built yet is reported as
+ * skipped with the reason ({@link GoldenQueries#notYetBuilt}), never left out.
  */
 @ExtendWith(NoLeakedThreads.class)
 class SparkGoldenTest {
+    static List<String> replayed() throws IOException {
+        List<String> cases = new ArrayList<>();
+        for (String name : GoldenCase.all()) {
+            if (GoldenCase.load(name).rejected() == null) {
+                cases.add(name);
+            }
+        }
+        return cases;
+    }
+
+    static List<String> rejected() throws IOException {
+        List<String> cases = new ArrayList<>();
+        for (String name : GoldenCase.all()) {
+            if (GoldenCase.load(name).rejected() != null) {
+                cases.add(name);
+            }
+        }
+        return cases;
+    }
+
+    @Test
+    void shouldFindEveryGoldenCaseInTheFolder() throws IOException {
+        assertThat(GoldenCase.all()).hasSizeGreaterThanOrEqualTo(26)
+            .contains("e2_drop_duplicates_id_with_watermark_append", "l19_reject_drop_duplicates_within_watermark_without_watermark");
+    }
+
+    private static void skipIfNotYetBuilt(String caseName) {
+        String reason = GoldenQueries.notYetBuilt(caseName);
+        if (reason != null) {
+            Assumptions.abort(caseName + ": " + reason);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"a1_word_count_complete", "i1_global_aggregation_complete", "j1_top3_symbols_by_qty_complete",
-        "b1_tumbling_window_append", "b2_tumbling_window_update", "b3_tumbling_window_complete",
-        "b4_tumbling_window_append_no_data_batches_off", "c1_sliding_window_append", "d1_session_window_append",
-        "d3_session_window_complete", "k1_union_two_watermarks_min_policy"})
+    @MethodSource("replayed")
     void shouldReproduceSparkBatchByBatch(String caseName) throws Exception {
+        skipIfNotYetBuilt(caseName);
         GoldenCase golden = GoldenCase.load(caseName);
         GoldenQueries.Query query = GoldenQueries.of(caseName);
         BatchRecordingSink sink = new BatchRecordingSink(GoldenQueries.rows(query));
@@ -67,8 +106,11 @@ class SparkGoldenTest {
                     }
                     QueryProgress progress = progressOf(running, expected.batchId());
                     assertThat(progress.stateOperators()).as(at + " state operators").hasSize(1);
-                    if (caseName.matches("[aij]\\d_.*")) {
-                        // A running aggregation holds one state row per key, as Spark's state store does.
+                    if (expected.numInputRows() != null) {
+                        assertThat(progress.numInputRows()).as(at + " input rows").isEqualTo(expected.numInputRows());
+                    }
+                    if (caseName.matches("[aije]\\d_.*")) {
+                        // A running aggregation and deduplication hold one state row per key, as Spark's state store does.
                         assertThat(progress.stateOperators().get(0).numRowsTotal()).as(at + " state rows")
                             .isEqualTo(expected.stateRows().get(0));
                     }
@@ -77,15 +119,18 @@ class SparkGoldenTest {
                     assertThat(progress.stateOperators().stream().map(QueryProgress.StateOperatorProgress::numRowsDroppedByWatermark)
                         .toList()).as(at + " dropped by watermark").isEqualTo(expected.droppedByWatermark());
                 }
+                long next = RuntimeProbe.nextBatchWatermarkMs(running);
+                assertThat(next == Long.MIN_VALUE ? null : Instant.ofEpochMilli(next).toString())
+                    .as(where + " next batch watermark").isEqualTo(step.nextBatchWatermark());
             }
             running.stop();
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"l01_reject_append_aggregation_without_watermark", "l02_reject_append_aggregation_watermark_not_in_key",
-        "l03_reject_complete_without_aggregation", "l05_reject_sort_aggregation_update_mode"})
+    @MethodSource("rejected")
     void shouldRejectAtStartWhatSparkRejects(String caseName) throws Exception {
+        skipIfNotYetBuilt(caseName);
         GoldenCase golden = GoldenCase.load(caseName);
         String sparkMessage = golden.rejected().path("message_first_line").asText();
         String meaning = sparkMessage.replaceFirst("^\\[[A-Z_.]+] ", "").replaceFirst(" SQLSTATE: \\w+$", "")
