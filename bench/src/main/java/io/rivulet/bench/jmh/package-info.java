@@ -2,8 +2,9 @@
  * JMH micro-benchmarks of the engine's building blocks, each with a hand-written baseline in the same class:
  * {@link io.rivulet.bench.jmh.RingHopBenchmark} (one Disruptor ring hop between two threads),
  * {@link io.rivulet.bench.jmh.FusedChainBenchmark} (filter and map operators chained, W1's shape),
- * {@link io.rivulet.bench.jmh.KeyedAggregationBenchmark} (running per-key aggregate and reduce, K1's shape) and
- * {@link io.rivulet.bench.jmh.KeyedStateBenchmark} (keyed state updates through the state backend, and its snapshot stall).
+ * {@link io.rivulet.bench.jmh.KeyedAggregationBenchmark} (running per-key aggregate and reduce, K1's shape),
+ * {@link io.rivulet.bench.jmh.KeyedStateBenchmark} (keyed state updates through the state backend, and its snapshot stall)
+ * and {@link io.rivulet.bench.jmh.DeduplicationBenchmark} ({@code dropDuplicatesWithinWatermark} over 10 M ids).
  *
  * <p>One operation is one record, so with {@code -prof gc} the {@code gc.alloc.rate.norm} column is bytes allocated
  * per record. Settings come from {@link io.rivulet.bench.jmh.BenchmarkDefaults}; run them with

@@ -1,0 +1,141 @@
+package io.rivulet.bench.jmh;
+
+import io.rivulet.operators.Output;
+import io.rivulet.operators.dedup.DeduplicateOperator;
+import org.agrona.collections.Long2LongHashMap;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.SplittableRandom;
+
+/**
+ * {@code dropDuplicatesWithinWatermark} over 10 M ids, one record per operation, as one partition of a continuous
+ * query runs it: the real {@link DeduplicateOperator} gets the key as the exchange hands it (a boxed {@code Long},
+ * pre-boxed here), the record (one reused instance, as with {@code copyingRecords}) and, each time event time moves
+ * on by a millisecond, the watermark (event time − {@code delayMs}), which evicts the ids whose first record is
+ * {@code delayMs} behind.
+ *
+ * <p>The input: a pre-generated sequence of {@value #SEQUENCE} records, {@code eventsPerMs} per millisecond of event
+ * time; three in four carry the next id of a random permutation of {@value #IDS} ids (wrapping round, by when the
+ * ids' first records have long expired), one in four repeats the id of the record three before it (a resend, which is
+ * dropped). In steady state the operator holds about {@code delayMs × eventsPerMs × 3/4} ids (6 M with the
+ * defaults) and evicts as many per second as it admits.
+ *
+ * <p>Baseline: {@code rawMapWithFifoEviction}: the same ids through an Agrona {@code Long2LongHashMap}
+ * ({@code putIfAbsent}) that removes the id admitted {@code delayMs × eventsPerMs} records earlier: a hand-written
+ * floor for a dedup with perfectly ordered expiry, no late check, no expiry index and no counters.
+ */
+@State(Scope.Thread)
+public class DeduplicationBenchmark extends BenchmarkDefaults
+{
+    /** Distinct ids. */
+    public static final int IDS = 10_000_000;
+    /** Records in the pre-generated sequence; a power of two above {@link #IDS}. */
+    public static final int SEQUENCE = 1 << 24;
+
+    /** The watermark delay, the time an id is remembered. */
+    @Param({"1000"})
+    public long delayMs;
+
+    /** Records per millisecond of event time. */
+    @Param({"8"})
+    public int eventsPerMs;
+
+    /** A record whose only field the operator reads: its event time. Reused, as a copying exchange does. */
+    public static final class Event
+    {
+        /** Event time, epoch ms. */
+        public long tsMs;
+    }
+
+    private final Long[] keys = new Long[SEQUENCE];
+    private final Event event = new Event();
+    private DeduplicateOperator<Long, Event> operator;
+    private Output<Event> out;
+    private long emitted;
+    private long n;
+    private long lastTsMs;
+    private Long2LongHashMap raw;
+    private long rawEvictLag;
+
+    /** Generates the sequence and builds the operator and the baseline's map. */
+    @Setup
+    public void setUp()
+    {
+        final SplittableRandom random = new SplittableRandom(42);
+        final int[] permutation = new int[IDS];
+        for (int i = 0; i < IDS; i++)
+        {
+            permutation[i] = i;
+        }
+        for (int i = IDS - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = permutation[i];
+            permutation[i] = permutation[j];
+            permutation[j] = t;
+        }
+        int next = 0;
+        for (int i = 0; i < SEQUENCE; i++)
+        {
+            if ((i & 3) == 3)
+            {
+                keys[i] = keys[i - 3];
+            }
+            else
+            {
+                keys[i] = (long)permutation[next];
+                next = next + 1 == IDS ? 0 : next + 1;
+            }
+        }
+        operator = DeduplicateOperator.withinWatermark(e -> e.tsMs, delayMs, null);
+        out = record -> emitted++;
+        raw = new Long2LongHashMap(Long.MIN_VALUE);
+        rawEvictLag = delayMs * eventsPerMs;
+    }
+
+    /**
+     * Baseline: an Agrona map with FIFO eviction of the id admitted {@code delayMs × eventsPerMs} records earlier.
+     *
+     * @return ids admitted so far
+     */
+    @Benchmark
+    public long rawMapWithFifoEviction()
+    {
+        final long i = n++;
+        final long tsMs = i / eventsPerMs;
+        final long key = keys[(int)(i & (SEQUENCE - 1))];
+        if (raw.putIfAbsent(key, tsMs) == Long.MIN_VALUE)
+        {
+            emitted++;
+        }
+        if (i >= rawEvictLag)
+        {
+            raw.remove((long)keys[(int)((i - rawEvictLag) & (SEQUENCE - 1))]);
+        }
+        return emitted;
+    }
+
+    /**
+     * One record through {@link DeduplicateOperator#withinWatermark}, and the watermark when event time moved on.
+     *
+     * @return records emitted so far
+     */
+    @Benchmark
+    public long withinWatermark()
+    {
+        final long i = n++;
+        final long tsMs = i / eventsPerMs;
+        if (tsMs != lastTsMs)
+        {
+            lastTsMs = tsMs;
+            operator.onWatermark(tsMs - delayMs, out);
+        }
+        event.tsMs = tsMs;
+        operator.process(keys[(int)(i & (SEQUENCE - 1))], event, out);
+        return emitted;
+    }
+}
