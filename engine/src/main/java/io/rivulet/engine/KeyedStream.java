@@ -10,6 +10,11 @@ import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.function.ReduceFunction;
+import io.rivulet.operators.groupstate.FlatMapGroupsWithStateFunction;
+import io.rivulet.operators.groupstate.GroupStateOperator;
+import io.rivulet.operators.groupstate.GroupStateSettings;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
+import io.rivulet.operators.groupstate.MapGroupsWithStateFunction;
 import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.keyed.KeyedReduceOperator;
@@ -293,6 +298,123 @@ public final class KeyedStream<K, T> {
         return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, PlanNode.KeyedKind.STATEFUL, input, keyFunction,
             partitions, null, copier, sides, keyName, context -> new KeyedProcessOperator<K, T, R>(function.get(),
                 StateCodecs.dynamic(), context.maxParallelism(), context.keyGroups(), sideOutputsOf(context))));
+    }
+
+    /**
+     * Spark's {@code mapGroupsWithState}: calls {@code fn} with a key, the key's new values and its
+     * {@link io.rivulet.operators.groupstate.GroupState}, and emits the one record it returns. In
+     * micro-batch mode a key's values of one batch come in one call, at the batch's end (keys in the
+     * order they first arrived), then keys whose timeout passed are called with no values and
+     * {@code hasTimedOut()}; in continuous mode each record is a call of its own and timeouts fire as
+     * the watermark or processing time passes them. Rows at or behind the watermark never reach
+     * {@code fn} (counted in progress as {@code numRowsDroppedByWatermark}). State and timeouts live in
+     * the engine's state store: checkpointed per key group, restored on restart into any partition
+     * count. Spark's rule, checked at start: the query runs in update mode. Shows in progress as
+     * {@code flatMapGroupsWithState}, as in Spark.
+     *
+     * @param timeout the timeout kind (event time needs {@code withWatermark} upstream, checked at start)
+     * @param fn the user function; a throw fails the query; a {@code null} result emits nothing
+     * @param <S> state type, checkpointed with {@link StateCodecs#dynamic()}
+     * @param <R> output type
+     * @return the function's results
+     */
+    public <S, R> Stream<R> mapGroupsWithState(GroupStateTimeout timeout, MapGroupsWithStateFunction<K, T, S, R> fn) {
+        return mapGroupsWithState(GroupStateOptions.of(timeout), fn);
+    }
+
+    /**
+     * {@link #mapGroupsWithState(GroupStateTimeout, MapGroupsWithStateFunction)} with options: a state
+     * codec, the rows' event time, a late-data sink.
+     *
+     * @param options the timeout kind and the rest
+     * @param fn the user function; a throw fails the query; a {@code null} result emits nothing
+     * @param <S> state type
+     * @param <R> output type
+     * @return the function's results
+     */
+    public <S, R> Stream<R> mapGroupsWithState(GroupStateOptions<T, S> options, MapGroupsWithStateFunction<K, T, S, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return groupState(true, OutputMode.UPDATE, options,
+            settings -> GroupStateOperator.mapGroups(fn, settings));
+    }
+
+    /**
+     * Spark's {@code flatMapGroupsWithState}: as {@link #mapGroupsWithState(GroupStateTimeout,
+     * MapGroupsWithStateFunction)}, but {@code fn} returns any number of records. Spark's rules,
+     * checked at start: without an aggregation in the query, {@code outputMode} must be the query's
+     * output mode; with one, it must be append (and the aggregation comes after this operation).
+     *
+     * @param outputMode this operation's own output mode, {@link OutputMode#APPEND} or {@link OutputMode#UPDATE}
+     * @param timeout the timeout kind (event time needs {@code withWatermark} upstream, checked at start)
+     * @param fn the user function; a throw fails the query
+     * @param <S> state type, checkpointed with {@link StateCodecs#dynamic()}
+     * @param <R> output type
+     * @return the function's results
+     * @throws IllegalArgumentException if {@code outputMode} is complete (Spark: "The output mode of
+     *     function should be append or update")
+     */
+    public <S, R> Stream<R> flatMapGroupsWithState(OutputMode outputMode, GroupStateTimeout timeout,
+                                                   FlatMapGroupsWithStateFunction<K, T, S, R> fn) {
+        return flatMapGroupsWithState(outputMode, GroupStateOptions.of(timeout), fn);
+    }
+
+    /**
+     * {@link #flatMapGroupsWithState(OutputMode, GroupStateTimeout, FlatMapGroupsWithStateFunction)}
+     * with options: a state codec, the rows' event time, a late-data sink.
+     *
+     * @param outputMode this operation's own output mode, {@link OutputMode#APPEND} or {@link OutputMode#UPDATE}
+     * @param options the timeout kind and the rest
+     * @param fn the user function; a throw fails the query
+     * @param <S> state type
+     * @param <R> output type
+     * @return the function's results
+     * @throws IllegalArgumentException if {@code outputMode} is complete
+     */
+    public <S, R> Stream<R> flatMapGroupsWithState(OutputMode outputMode, GroupStateOptions<T, S> options,
+                                                   FlatMapGroupsWithStateFunction<K, T, S, R> fn) {
+        Objects.requireNonNull(outputMode, "outputMode");
+        Objects.requireNonNull(fn, "fn");
+        if (outputMode == OutputMode.COMPLETE) {
+            throw new IllegalArgumentException("The output mode of function should be append or update, got outputMode "
+                + "complete: flatMapGroupsWithState has no result table to re-emit");
+        }
+        return groupState(false, outputMode, options, settings -> GroupStateOperator.flatMapGroups(fn, settings));
+    }
+
+    private <S, R> Stream<R> groupState(boolean mapGroups, OutputMode outputMode, GroupStateOptions<T, S> options,
+                                        Function<GroupStateSettings<K, T, S>, GroupStateOperator<K, T, S, R>> create) {
+        Objects.requireNonNull(options, "options");
+        ToLongFunction<? super T> eventTimeMs = options.eventTimeMs();
+        if (eventTimeMs == null && eventTime != null) {
+            eventTimeMs = eventTime.eventTimeMs();
+        }
+        ToLongFunction<? super T> lateRows = eventTimeMs;
+        boolean watermarkPresent = watermarkUpstream(input);
+        PlanNode.GroupStateInfo info = new PlanNode.GroupStateInfo(mapGroups, outputMode, options.timeout());
+        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(GroupStateOperator.NAME, PlanNode.KeyedKind.GROUP_STATE,
+            input, keyFunction, partitions, lateSink, copier, Map.of(), keyName, info,
+            context -> create.apply(GroupStateSettings.<K, T, S>of(options.timeout())
+                .withStateCodec(options.stateCodec())
+                .withKeyGroups(context.maxParallelism(), context.keyGroups())
+                .withMicroBatch(context.microBatch())
+                .withWatermarkPresent(watermarkPresent)
+                .withLateRows(lateRows, context.lateOutput()))));
+    }
+
+    /** Whether a {@code withWatermark} (or a source that emits watermarks) feeds {@code node}. */
+    private static boolean watermarkUpstream(PlanNode<?> node) {
+        if (node instanceof PlanNode.WatermarkNode<?>) {
+            return true;
+        }
+        if (node instanceof PlanNode.SourceNode<?> source) {
+            return source.source().emitsWatermarks();
+        }
+        for (PlanNode<?> in : node.inputs()) {
+            if (watermarkUpstream(in)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Resolves a process function's tags to its partition's side-output links; an unrouted tag is an error. */

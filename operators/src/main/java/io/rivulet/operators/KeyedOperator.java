@@ -54,6 +54,16 @@ public interface KeyedOperator<K, I, O> {
     }
 
     /**
+     * The earliest processing time at which {@link #onProcessingTime} would act (fire a timer or a
+     * timeout), so that a micro-batch driver runs a no-data batch only when one is due. Owner thread.
+     *
+     * @return epoch milliseconds, or {@code Long.MAX_VALUE} when nothing waits on processing time
+     */
+    default long nextProcessingTimeMs() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * See {@link Operator#onEpoch(long, Output)}.
      *
      * @param epochId the epoch that ends

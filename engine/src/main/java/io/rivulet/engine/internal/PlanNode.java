@@ -4,6 +4,8 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,7 +47,26 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * {@code dropDuplicatesWithinWatermark} on a stream whose event time is not known there (no
          * {@code withWatermark} straight upstream): rejected at start.
          */
-        DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME
+        DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME,
+        /** Spark's {@code mapGroupsWithState} / {@code flatMapGroupsWithState}: see {@link GroupStateInfo}. */
+        GROUP_STATE
+    }
+
+    /**
+     * What Spark's output-mode rules need to know of a group-state node.
+     *
+     * @param mapGroups {@code mapGroupsWithState} (one row per call) rather than {@code flatMapGroupsWithState}
+     * @param outputMode the operation's own output mode ({@code UPDATE} for {@code mapGroupsWithState})
+     * @param timeout its timeout kind
+     */
+    public record GroupStateInfo(boolean mapGroups, OutputMode outputMode, GroupStateTimeout timeout) {
+        /**
+         * @throws NullPointerException if a parameter is {@code null}
+         */
+        public GroupStateInfo {
+            Objects.requireNonNull(outputMode, "outputMode");
+            Objects.requireNonNull(timeout, "timeout");
+        }
     }
 
     private final String description;
@@ -158,6 +179,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final RecordCopier<I> copier;
         private final Map<String, Sink<?>> sideSinks;
         private final String keyName;
+        private final GroupStateInfo groupState;
 
         /**
          * @param description what the operator does
@@ -187,7 +209,31 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                          int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
                          String keyName, Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
+            this(description, kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName, null, factory);
+        }
+
+        /**
+         * @param description what the operator does
+         * @param kind what kind of stateful operation it is
+         * @param input the node it reads
+         * @param keyFunction extracts the key of a record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param lateSink where the operator's late records go, or {@code null}
+         * @param copier copies records into ring-owned instances, or {@code null} to pass references
+         * @param sideSinks the sinks of the operator's side outputs, by output name (insertion order kept)
+         * @param keyName what the key is (from {@code keyBy(name, ...)}), or {@code null}
+         * @param groupState a {@link KeyedKind#GROUP_STATE} node's operation, else {@code null}
+         * @param factory creates one operator per partition, for the query's output mode
+         */
+        public KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
+                         int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
+                         String keyName, GroupStateInfo groupState,
+                         Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
+            if ((kind == KeyedKind.GROUP_STATE) != (groupState != null)) {
+                throw new IllegalArgumentException("groupState is given with, and only with, kind GROUP_STATE; kind is " + kind);
+            }
+            this.groupState = groupState;
             this.keyName = keyName;
             this.sideSinks = Collections.unmodifiableMap(new LinkedHashMap<>(sideSinks));
             this.lateSink = lateSink;
@@ -200,6 +246,13 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
             this.keyFunction = Objects.requireNonNull(keyFunction, "keyFunction");
             this.partitions = partitions;
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * @return a group-state node's operation, or {@code null} for other kinds
+         */
+        public GroupStateInfo groupState() {
+            return groupState;
         }
 
         /**

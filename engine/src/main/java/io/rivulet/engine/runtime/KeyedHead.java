@@ -121,6 +121,14 @@ class KeyedHead<K, I, O> {
     }
 
     /**
+     * @return the earliest processing time at which the operator has a timer or timeout due, epoch ms;
+     *     {@code Long.MAX_VALUE} if none. Owner thread (the micro-batch driver's in micro-batch mode)
+     */
+    long nextProcessingTimeMs() {
+        return operator.nextProcessingTimeMs();
+    }
+
+    /**
      * Passes the processing time on (fires due processing-time timers).
      *
      * @param nowMs wall-clock time, epoch ms, from the query's clock

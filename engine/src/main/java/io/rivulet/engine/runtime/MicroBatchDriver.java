@@ -172,12 +172,27 @@ final class MicroBatchDriver implements Agent {
             completeBatch(watermarkMs);
             return 1;
         }
-        if (noDataBatch && options.noDataMicroBatches() && watermarkDrivesState && batchWatermark > watermarkMs) {
+        if (noDataBatch && options.noDataMicroBatches()
+            && (watermarkDrivesState && batchWatermark > watermarkMs || processingTimeDue(readMs))) {
             watermarkMs = batchWatermark;
             completeBatch(watermarkMs);
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Whether a processing-time timer or timeout is due: Spark runs a no-data batch at every trigger for
+     * a processing-time group-state timeout; Rivulet runs one only when something is due, so the
+     * same timeouts fire at the same trigger without empty batches in between.
+     */
+    private boolean processingTimeDue(long nowMs) {
+        for (KeyedHead<?, ?, ?> head : timedHeads) {
+            if (head.nextProcessingTimeMs() <= nowMs) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,11 @@ final class QueryValidator {
                     + "' is an arbitrary stateful operation, which has no result table to re-emit; use append or update");
             }
         }
+        for (Stateful s : stateful) {
+            if (s.node().kind() == PlanNode.KeyedKind.GROUP_STATE) {
+                checkGroupState(s, mode, !aggregations.isEmpty());
+            }
+        }
         if (sink instanceof OutputModeAware aware && !aware.supports(mode)) {
             throw new IllegalArgumentException("sink " + sink.description() + " does not support output mode "
                 + mode.name().toLowerCase());
@@ -100,6 +106,49 @@ final class QueryValidator {
         }
     }
 
+    /**
+     * Spark's rules for {@code mapGroupsWithState} / {@code flatMapGroupsWithState}
+     * ({@code UnsupportedOperationChecker}), in Spark's words: {@code mapGroupsWithState} only in
+     * update mode; {@code flatMapGroupsWithState} in a query without aggregation only with its own mode
+     * equal to the query's, and with an aggregation only in append mode and not after the aggregation;
+     * an event-time timeout only with a watermark upstream.
+     */
+    private static void checkGroupState(Stateful s, OutputMode mode, boolean aggregationInQuery) {
+        PlanNode.GroupStateInfo info = s.node().groupState();
+        String queryMode = sparkName(mode);
+        if (info.mapGroups()) {
+            if (mode != OutputMode.UPDATE) {
+                throw new IllegalArgumentException("mapGroupsWithState is not supported with " + queryMode + " output mode"
+                    + " on a streaming DataFrame/Dataset: it emits one row per key and call, an update of that key's row;"
+                    + " run the query in update mode, or use flatMapGroupsWithState(APPEND, ...)");
+            }
+        } else if (!aggregationInQuery) {
+            if (info.outputMode() != mode) {
+                throw new IllegalArgumentException("flatMapGroupsWithState in " + sparkName(info.outputMode()).toLowerCase()
+                    + " mode is not supported with " + queryMode + " output mode on a streaming DataFrame/Dataset: without"
+                    + " an aggregation, the operation's output mode must be the query's");
+            }
+        } else if (info.outputMode() == OutputMode.UPDATE) {
+            throw new IllegalArgumentException("flatMapGroupsWithState in update mode is not supported with aggregation on a"
+                + " streaming DataFrame/Dataset: an aggregation after it needs rows that never change, so use"
+                + " flatMapGroupsWithState(APPEND, ...)");
+        } else if (s.aggregationsUpstream() > 0) {
+            throw new IllegalArgumentException("flatMapGroupsWithState in append mode is not supported after aggregation on"
+                + " a streaming DataFrame/Dataset: '" + s.node().description() + "' reads an aggregation's updated rows");
+        }
+        if (info.timeout() == GroupStateTimeout.EVENT_TIME_TIMEOUT && !s.watermarkUpstream()) {
+            throw new IllegalArgumentException("Watermark must be specified in the query using"
+                + " '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState."
+                + " Event-time timeout not supported without watermark.");
+        }
+    }
+
+    /** Spark prints output modes as {@code Append}, {@code Update}, {@code Complete}. */
+    private static String sparkName(OutputMode mode) {
+        String name = mode.name().toLowerCase();
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
     /** Keys are routed by key group, and each partition owns whole key groups: there cannot be more partitions. */
     private static void checkPartitions(PlanNode.KeyedNode<?, ?, ?> node, QueryOptions options) {
         int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
@@ -116,7 +165,8 @@ final class QueryValidator {
      * a stateful operator has a watermark upstream, whether or not its key holds the watermarked
      * column (Spark's {@code StateStoreWriter.shouldRunAnotherBatch} asks only whether the operator
      * has a watermark for eviction; an aggregation keyed by a plain column evicts nothing, but its
-     * no-data batch still runs and takes a batch id).
+     * no-data batch still runs and takes a batch id). Group state asks for one only with an event-time
+     * timeout, as Spark's {@code FlatMapGroupsWithStateExec} does.
      */
     static boolean watermarkDrivesState(PlanNode<?> root, QueryOptions options) {
         if (options.outputMode() == OutputMode.COMPLETE) {
@@ -124,7 +174,9 @@ final class QueryValidator {
         }
         List<Stateful> stateful = new ArrayList<>();
         collect(root, stateful);
-        return stateful.stream().anyMatch(s -> s.watermarkUpstream() && s.node().kind() != PlanNode.KeyedKind.SORT);
+        return stateful.stream().anyMatch(s -> s.watermarkUpstream() && s.node().kind() != PlanNode.KeyedKind.SORT
+            && (s.node().kind() != PlanNode.KeyedKind.GROUP_STATE
+                || s.node().groupState().timeout() == GroupStateTimeout.EVENT_TIME_TIMEOUT));
     }
 
     private static boolean isAggregation(PlanNode.KeyedKind kind) {

@@ -7,6 +7,9 @@ import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
+import io.rivulet.operators.groupstate.GroupState;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.engine.Windows;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -50,9 +54,6 @@ final class GoldenQueries {
         }
         if (caseName.matches("g\\d_.*") || caseName.startsWith("l09_") || caseName.startsWith("l11_")) {
             return "stream-stream joins are not built yet (README: Not yet: joins)";
-        }
-        if (caseName.startsWith("h1_") || caseName.startsWith("l15_")) {
-            return "Spark's group-state API (mapGroupsWithState/flatMapGroupsWithState) is not built yet (issue 11, item 1)";
         }
         return null;
     }
@@ -183,8 +184,49 @@ final class GoldenQueries {
             // words.dropDuplicatesWithinWatermark("word")
             case "l19_reject_drop_duplicates_within_watermark_without_watermark" -> (rivulet, in) ->
                 rivulet.readStream(in.get("words")).dropDuplicatesWithinWatermark("word", r -> (String) r.get(0));
+            // trades.withWatermark("ts", "5 seconds").groupByKey(symbol)
+            //       .flatMapGroupsWithState(fn, OutputMode.Update(), (total, count, maxTsMs), GroupStateTimeout.EventTimeTimeout())
+            case "h1_flat_map_groups_with_state_event_time_timeout_update" -> new Query() {
+                @Override
+                public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
+                    return rivulet.readStream(in.get("trades"))
+                        .withWatermark(r -> (Long) r.get(3), Duration.ofSeconds(5))
+                        .keyBy(r -> (String) r.get(0))
+                        .<long[], List<Object>>flatMapGroupsWithState(OutputMode.UPDATE, GroupStateTimeout.EVENT_TIME_TIMEOUT,
+                            GoldenQueries::runningQty);
+                }
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public List<Object> toRow(Object output) {
+                    return (List<Object>) output;
+                }
+            };
+            // words.groupByKey(r -> r.getString(0)).mapGroupsWithState((k, rows, state) -> k), in append mode
+            case "l15_reject_map_groups_with_state_append" -> (rivulet, in) -> rivulet.readStream(in.get("words"))
+                .keyBy(r -> (String) r.get(0))
+                .<Long, String>mapGroupsWithState(GroupStateTimeout.NO_TIMEOUT, (key, rows, state) -> key);
             default -> throw new IllegalArgumentException("no Rivulet query for golden case " + caseName);
         };
+    }
+
+    /** h1's function: (total, count, maxTsMs) per symbol; times out 10 s after the latest trade, then starts over. */
+    private static Iterator<List<Object>> runningQty(String symbol, Iterator<List<Object>> rows, GroupState<long[]> state) {
+        if (state.hasTimedOut()) {
+            long[] s = state.get();
+            state.remove();
+            return List.<List<Object>>of(List.of(symbol, s[0], s[1], "expired")).iterator();
+        }
+        long[] s = state.exists() ? state.get() : new long[] {0, 0, Long.MIN_VALUE};
+        while (rows.hasNext()) {
+            List<Object> row = rows.next();
+            s[0] += (Long) row.get(2);
+            s[1]++;
+            s[2] = Math.max(s[2], (Long) row.get(3));
+        }
+        state.update(s);
+        state.setTimeoutTimestamp(s[2] + 10_000);
+        return List.<List<Object>>of(List.of(symbol, s[0], s[1], "running")).iterator();
     }
 
     /** (id, value, ts) with ts back in Spark's printed form. */

@@ -17,6 +17,9 @@ import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.Aggregates;
+import io.rivulet.operators.groupstate.GroupStateOperator;
+import io.rivulet.operators.groupstate.GroupStateSettings;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
 import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.stateless.MapOperator;
@@ -204,6 +207,46 @@ class MicroBatchTriggerTest {
         assertThat(progress).allSatisfy(p -> assertThat(p.stateOperators()).hasSize(1));
         assertThat(progress).extracting(p -> p.stateOperators().get(0).numRowsTotal()).containsExactly(2L, 2L, 2L, 2L);
         assertThat(progress).extracting(p -> p.stateOperators().get(0).numRowsUpdated()).containsExactly(2L, 0L, 1L, 0L);
+    }
+
+    @Test
+    void shouldRunANoDataBatchWhenAProcessingTimeTimeoutIsDueAndNotBefore() throws Exception {
+        // words.groupByKey(w).mapGroupsWithState(ProcessingTimeTimeout): each call counts the key's words
+        // and sets a 5 s timeout; a timed-out key reports -count. Spark runs a no-data batch at every
+        // trigger for this; Rivulet runs one when a timeout is due, so the same rows come at the same trigger.
+        MemoryStream<String> words = Sources.memoryStream("words");
+        PlanNode<KeyValue<String, Long>> counts = new PlanNode.KeyedNode<String, String, KeyValue<String, Long>>(
+            GroupStateOperator.NAME, PlanNode.KeyedKind.GROUP_STATE, new PlanNode.SourceNode<>(words), w -> w, 1, null,
+            null, Map.of(), null, new PlanNode.GroupStateInfo(true, OutputMode.UPDATE, GroupStateTimeout.PROCESSING_TIME_TIMEOUT),
+            context -> GroupStateOperator.<String, String, Long, KeyValue<String, Long>>mapGroups((key, values, state) -> {
+                if (state.hasTimedOut()) {
+                    long total = state.get();
+                    state.remove();
+                    return new KeyValue<>(key, -total);
+                }
+                long total = state.getOption().orElse(0L);
+                while (values.hasNext()) {
+                    values.next();
+                    total++;
+                }
+                state.update(total);
+                state.setTimeoutDuration(5_000);
+                return new KeyValue<>(key, total);
+            }, GroupStateSettings.<String, String, Long>of(GroupStateTimeout.PROCESSING_TIME_TIMEOUT)
+                .withKeyGroups(context.maxParallelism(), context.keyGroups()).withMicroBatch(context.microBatch())));
+        prepare(counts, QueryOptions.Execution.PROCESSING_TIME, 0, OutputMode.UPDATE);
+        words.addData("a", "a", "b");
+        assertThat(at(0)).isEqualTo(1);
+        assertThat(at(1_000_000_000L)).as("1 s: nothing due").isZero();
+        words.addData("b");
+        assertThat(at(2_000_000_000L)).as("2 s: b again, its timeout moves to 7 s").isEqualTo(1);
+        assertThat(at(5_000_000_000L)).as("5 s: a's timeout (5 s) is not passed yet").isZero();
+        assertThat(at(5_002_000_000L)).as("5.002 s: a timed out").isEqualTo(1);
+        assertThat(at(6_000_000_000L)).isZero();
+        assertThat(at(7_002_000_000L)).as("7.002 s: b timed out").isEqualTo(1);
+        assertThat(at(60_000_000_000L)).as("no state left").isZero();
+        assertThat(sink.batches()).containsExactly(List.of(new KeyValue<>("a", 2L), new KeyValue<>("b", 1L)),
+            List.of(new KeyValue<>("b", 2L)), List.of(new KeyValue<>("a", -2L)), List.of(new KeyValue<>("b", -2L)));
     }
 
     @Test

@@ -114,6 +114,11 @@ public final class KeyedProcessOperator<K, I, O>
     }
 
     @Override
+    public long nextProcessingTimeMs() {
+        return backend.timers().nextTimestampMs(TimeDomain.PROCESSING_TIME);
+    }
+
+    @Override
     public void onProcessingTime(long nowMs, Output<O> out) {
         ensureOpen();
         processingTimeMs = Math.max(processingTimeMs, nowMs);
