@@ -1,5 +1,6 @@
 package io.rivulet.operators.state;
 
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
@@ -41,6 +42,11 @@ public final class SnapshotImage<K, V> {
          */
         void write(long slot, K key, V value, SnapshotOutput out);
     }
+
+    /** Deltas with fewer puts grow the slot maps they create one rehash at a time. */
+    private static final int PRESIZE_MIN_PUTS = 4096;
+    /** Load factor of the slot maps (Agrona's default). */
+    private static final float LOAD_FACTOR = 0.65f;
 
     private final EntryWriter<K, V> entryWriter;
     private final ConcurrentLinkedQueue<Delta<K, V>> pending = new ConcurrentLinkedQueue<>();
@@ -109,6 +115,30 @@ public final class SnapshotImage<K, V> {
         return map;
     }
 
+    /**
+     * Creates each slot map a large delta (a full one, the restored entries) brings, sized for its
+     * puts: one allocation instead of a rehash at every doubling. Puts come in runs of one slot.
+     */
+    private void presizeNewSlots(LongArrayList putSlots) {
+        Long2LongHashMap counts = new Long2LongHashMap(0);
+        int n = putSlots.size();
+        for (int i = 0; i < n; ) {
+            long slot = putSlots.getLong(i);
+            int runEnd = i + 1;
+            while (runEnd < n && putSlots.getLong(runEnd) == slot) {
+                runEnd++;
+            }
+            counts.put(slot, counts.get(slot) + runEnd - i);
+            i = runEnd;
+        }
+        counts.forEachLong((slot, puts) -> {
+            if (!slots.containsKey(slot)) {
+                slots.put(slot, new Object2ObjectHashMap<>((int) Math.min(1 << 30, (long) (puts / LOAD_FACTOR) + 1),
+                    LOAD_FACTOR));
+            }
+        });
+    }
+
     /** Writer thread: applies the pending deltas up to {@code delta} in order, then writes the image. */
     private void write(Delta<K, V> delta, KeyGroupWriter writer) {
         synchronized (slots) {
@@ -147,6 +177,9 @@ public final class SnapshotImage<K, V> {
                     slots.remove(slot);
                 }
             }
+        }
+        if (delta.putKeys.size() >= PRESIZE_MIN_PUTS) {
+            presizeNewSlots(delta.putSlots);
         }
         for (int i = 0, n = delta.putKeys.size(); i < n; i++) {
             slotMap(delta.putSlots.getLong(i)).put(delta.putKeys.get(i), delta.putValues.get(i));

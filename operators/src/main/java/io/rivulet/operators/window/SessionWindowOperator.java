@@ -451,12 +451,12 @@ public final class SessionWindowOperator<K, T, A, R>
         if (n <= 0) {
             throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored with " + n + " sessions");
         }
-        if (byKey.containsKey(key)) {
-            throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice");
-        }
         KeySessions<K, A> sessions = new KeySessions<>(key, keySeq);
         sessions.savedKey = key;
-        byKey.put(key, sessions);
+        if (byKey.put(key, sessions) != null) {
+            // One probe per key; the restore fails, so the displaced key's state need not be put back.
+            throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice");
+        }
         restoredKeys.add(sessions);
         nextKeySeq = Math.max(nextKeySeq, keySeq + 1);
         long[] bounds = new long[4 * n];

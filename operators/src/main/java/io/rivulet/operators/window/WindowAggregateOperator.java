@@ -106,6 +106,8 @@ public final class WindowAggregateOperator<K, T, A, R>
     private static final long ENTRY_BYTES = 112;
     /** Rough bytes per slice: slice state, its map and list, the window, heap and map slots. */
     private static final long SLICE_BYTES = 256;
+    /** Load factor of the per-slice maps (Agrona's default). */
+    private static final float MAP_LOAD_FACTOR = 0.65f;
 
     private final WindowAssigner assigner;
     private final ToLongFunction<? super T> eventTimeMs;
@@ -410,23 +412,16 @@ public final class WindowAggregateOperator<K, T, A, R>
                 K key = keyCodec.read(in);
                 A accumulator = accumulatorCodec.read(in);
                 if (slice == null || slice.startMs != start) {
-                    slice = sliceSlowPath(start);
+                    slice = restoredSlice(start);
                 }
-                if (slice.byKey.containsKey(key)) {
-                    throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored twice in slice "
-                        + slice.window);
-                }
+                // Not in byKey yet: the slice's map is built once, at its final size, when first needed.
                 Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), seq);
                 entry.dirty = false;
                 entry.savedKey = key;
-                slice.byKey.put(key, entry);
                 slice.entries.add(entry);
+                slice.unmapped++;
                 if (seq >= slice.nextSeq) {
                     slice.nextSeq = seq + 1;
-                }
-                if (!slice.restored) {
-                    slice.restored = true;
-                    restoredSlices.add(slice);
                 }
                 counters.added();
                 image.put(start, key, new Frozen<>(seq, accumulatorCodec.copy(accumulator)));
@@ -438,7 +433,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                 Entry<K, A> entry;
                 if (held) {
                     Slice<K, A> holder = slices.get(start);
-                    entry = holder == null ? null : holder.byKey.get(key);
+                    entry = holder == null ? null : mapRestored(holder).byKey.get(key);
                     if (entry == null) {
                         throw new StateFormatException("key group " + keyGroup + ": changed row of key " + key
                             + " in slice at " + start + " has no entry");
@@ -491,7 +486,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             return;
         }
         for (int i = 0, n = restoredSlices.size(); i < n; i++) {
-            Slice<K, A> slice = restoredSlices.get(i);
+            Slice<K, A> slice = mapRestored(restoredSlices.get(i));
             sortBySeq(slice.entries, slice.nextSeq);
             slice.restored = false;
         }
@@ -548,7 +543,52 @@ public final class WindowAggregateOperator<K, T, A, R>
             slice = new Slice<>(new Window(start, start + sliceMs));
             slices.put(start, slice);
             slicesByStart.push(start, slice);
+        } else if (slice.unmapped > 0) {
+            mapRestored(slice);
         }
+        return slice;
+    }
+
+    /** Restore: the slice at {@code start}, created if new; its restored entries are not mapped by key yet. */
+    private Slice<K, A> restoredSlice(long start) {
+        Slice<K, A> slice = slices.get(start);
+        if (slice == null) {
+            slice = new Slice<>(new Window(start, start + sliceMs));
+            slices.put(start, slice);
+            slicesByStart.push(start, slice);
+        }
+        if (!slice.restored) {
+            slice.restored = true;
+            restoredSlices.add(slice);
+        }
+        return slice;
+    }
+
+    /**
+     * Puts a slice's restored entries (the last {@code unmapped} of its list) into its map by key: at
+     * once, into a map sized for them, rather than one rehash at a time while key groups arrive, and
+     * with one probe per entry (a key restored twice is found by {@code put} returning the first).
+     */
+    private Slice<K, A> mapRestored(Slice<K, A> slice) {
+        int unmapped = slice.unmapped;
+        if (unmapped == 0) {
+            return slice;
+        }
+        ArrayList<Entry<K, A>> entries = slice.entries;
+        int n = entries.size();
+        if (slice.byKey.isEmpty()) {
+            slice.byKey = new Object2ObjectHashMap<>((int) Math.min(Integer.MAX_VALUE - 8, (long) (n / MAP_LOAD_FACTOR) + 1),
+                MAP_LOAD_FACTOR);
+        }
+        Object2ObjectHashMap<K, Entry<K, A>> byKey = slice.byKey;
+        for (int i = n - unmapped; i < n; i++) {
+            Entry<K, A> entry = entries.get(i);
+            if (byKey.put(entry.key, entry) != null) {
+                throw new StateFormatException("key " + entry.key + " restored twice in slice " + slice.window
+                    + ": the checkpoint holds it in two key groups, or twice in one");
+            }
+        }
+        slice.unmapped = 0;
         return slice;
     }
 
@@ -629,9 +669,19 @@ public final class WindowAggregateOperator<K, T, A, R>
      */
     private static <K, A> void sortBySeq(ArrayList<Entry<K, A>> entries, int sequences) {
         int n = entries.size();
+        int[] seqs = new int[n];
         int[] starts = new int[sequences + 1];
+        boolean ordered = true;
+        int previous = -1;
         for (int i = 0; i < n; i++) {
-            starts[entries.get(i).seq + 1]++;
+            int seq = entries.get(i).seq;
+            seqs[i] = seq;
+            starts[seq + 1]++;
+            ordered &= seq >= previous;
+            previous = seq;
+        }
+        if (ordered) {
+            return;
         }
         for (int q = 0; q < sequences; q++) {
             starts[q + 1] += starts[q];
@@ -639,11 +689,11 @@ public final class WindowAggregateOperator<K, T, A, R>
         @SuppressWarnings("unchecked")
         Entry<K, A>[] sorted = new Entry[n];
         for (int i = 0; i < n; i++) {
-            Entry<K, A> entry = entries.get(i);
-            sorted[starts[entry.seq]++] = entry;
+            sorted[starts[seqs[i]]++] = entries.get(i);
         }
-        entries.clear();
-        entries.addAll(Arrays.asList(sorted));
+        for (int i = 0; i < n; i++) {
+            entries.set(i, sorted[i]);
+        }
     }
 
     /** Takes a slice out of the state (it stays readable for rows still to be emitted). */
@@ -774,8 +824,10 @@ public final class WindowAggregateOperator<K, T, A, R>
     private static final class Slice<K, A> {
         final long startMs;
         final Window window;
-        final Object2ObjectHashMap<K, Entry<K, A>> byKey = new Object2ObjectHashMap<>();
+        Object2ObjectHashMap<K, Entry<K, A>> byKey = new Object2ObjectHashMap<>();
         final ArrayList<Entry<K, A>> entries = new ArrayList<>();
+        /** Restored entries not in {@link #byKey} yet: the last ones of {@link #entries}. */
+        int unmapped;
         /** The arrival sequence of the next entry: entries keep their order through snapshots. */
         int nextSeq;
         /** Taken out of the state (evicted or dropped). */

@@ -170,6 +170,45 @@ class WindowSnapshotContractTest {
     }
 
     @Test
+    void shouldRejectAKeyRestoredTwiceInOneWindowWhenTheWindowIsFirstUsed() {
+        var op = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
+            Aggregates.count(), OutputMode.APPEND);
+        op.process("a", new Event("a", 1, 1), r -> { });
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(128);
+        op.snapshotState(0).writeTo(buffers);
+        byte[] block = buffers.keyGroupBytes(KeyGroups.keyGroupOf("a", 128));
+        var restored = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
+            Aggregates.count(), OutputMode.APPEND);
+        restored.restoreKeyGroup(0, new SnapshotInput(block));
+        restored.restoreKeyGroup(1, new SnapshotInput(block));
+        assertThatThrownBy(() -> restored.process("b", new Event("b", 2, 1), r -> { }))
+            .isInstanceOf(StateFormatException.class).hasMessageContaining("key a restored twice in slice");
+    }
+
+    @Test
+    void shouldFindRestoredEntriesByKeyWhenARecordArrivesBeforeTheFirstWatermark() {
+        var op = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
+            Aggregates.count(), OutputMode.APPEND);
+        for (int k = 0; k < 1000; k++) {
+            op.process("k" + k, new Event("k" + k, 1, 1), r -> { });
+        }
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(128);
+        op.snapshotState(0).writeTo(buffers);
+        var restored = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
+            Aggregates.count(), OutputMode.APPEND);
+        buffers.restoreInto(restored, buffers.range());
+        for (int k = 0; k < 1000; k += 2) {
+            restored.process("k" + k, new Event("k" + k, 2, 1), r -> { });
+        }
+        List<WindowedValue<String, Long>> out = new ArrayList<>();
+        restored.onWatermark(10, out::add);
+        assertThat(out).hasSize(1000);
+        for (int k = 0; k < 1000; k++) {
+            assertThat(out.get(k)).isEqualTo(new WindowedValue<>("k" + k, new Window(0, 10), k % 2 == 0 ? 2L : 1L));
+        }
+    }
+
+    @Test
     void shouldWriteKeysAndAccumulatorsWithTheGivenCodecs() {
         var op = new WindowAggregateOperator<String, Event, long[], Long>(WindowAssigner.tumbling(10), Event::ts,
             Aggregates.count(), OutputMode.APPEND, null, StateCodecs.strings(), StateCodecs.longArrays());
