@@ -4,8 +4,8 @@ import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.engine.internal.checkpoint.CheckpointBuilder;
 import io.rivulet.engine.internal.checkpoint.CheckpointStorage;
 import io.rivulet.engine.sink.Sink;
-import io.rivulet.operators.state.KeyGroupBuffers;
 import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotOutput;
@@ -37,8 +37,10 @@ import java.util.zip.CRC32C;
  * the newest, covers them: it is written before any of them is committed.
  *
  * <p>Snapshots are written here, off the data threads: an operator hands over an
- * {@link OperatorSnapshot} at its barrier and goes on. A key group whose bytes equal those of the
- * previous checkpoint is not written again (the new checkpoint references the old block).
+ * {@link OperatorSnapshot} at its barrier and goes on. A key group the operator keeps
+ * ({@link KeyGroupWriter#keepKeyGroup}: unchanged since the base, the latest complete checkpoint) is
+ * not even encoded, and one whose bytes equal those of the previous checkpoint is not written again:
+ * either way the new checkpoint references the old block.
  *
  * <p>Thread-safe: participants report from their own threads under one lock, held only to record
  * the report. Epochs complete on the coordinator's thread ({@link #start}) in continuous mode, or on
@@ -77,6 +79,11 @@ final class CheckpointCoordinator {
     /** The key group blocks of the previous checkpoint, by operator and key group: length and CRC. */
     private final Map<String, long[]> previousBlocks = new HashMap<>();
     private final CRC32C crc = new CRC32C();
+    /**
+     * The epoch of the storage's latest complete checkpoint, the base snapshots keep key groups from
+     * (the restored one until this run completes one), or -1. Coordinator's thread.
+     */
+    private long baseEpoch;
     private long committed;
     private long highestEnded;
     private int writersFinished;
@@ -110,6 +117,7 @@ final class CheckpointCoordinator {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.committed = restored == null ? -1 : restored.epochId();
         this.highestEnded = committed;
+        this.baseEpoch = committed;
     }
 
     /** @return whether epochs write checkpoints */
@@ -395,10 +403,13 @@ final class CheckpointCoordinator {
                 }
             }
             builder.complete();
+            baseEpoch = epochId;
             done = true;
         } finally {
             if (!done) {
                 builder.abort();
+                // The signatures may describe blocks that never became durable.
+                previousBlocks.clear();
             }
         }
     }
@@ -416,17 +427,24 @@ final class CheckpointCoordinator {
         }
         state.written = true;
         KeyGroupRange range = KeyGroups.rangeOf(participant.partition, maxParallelism, participant.partitions);
-        KeyGroupBuffers buffers = participant.buffers;
-        if (buffers == null || !buffers.range().equals(range)) {
-            buffers = new KeyGroupBuffers(maxParallelism, range);
-            participant.buffers = buffers;
-        } else {
-            buffers.reset();
+        CheckpointKeyGroupWriter writer = participant.writer;
+        if (writer == null || !writer.range().equals(range)) {
+            writer = new CheckpointKeyGroupWriter(maxParallelism, range);
+            participant.writer = writer;
         }
-        state.snapshot.writeTo(buffers);
+        writer.begin(builder.epochId(), baseEpoch >= 0 ? baseEpoch : KeyGroupWriter.NO_SNAPSHOT);
+        state.snapshot.writeTo(writer);
         long[] previous = previousBlocks.computeIfAbsent(participant.id, id -> newBlockTable());
         for (int g = range.start(); g < range.end(); g++) {
-            SnapshotOutput out = buffers.written(g);
+            if (writer.kept(g)) {
+                if (!builder.reuseKeyGroup(participant.id, g)) {
+                    throw new IllegalStateException("operator " + participant.id + " partition " + participant.partition
+                        + " kept key group " + g + " in the checkpoint of epoch " + builder.epochId()
+                        + ", but the base checkpoint of epoch " + baseEpoch + " holds nothing for it");
+                }
+                continue;
+            }
+            SnapshotOutput out = writer.written(g);
             if (out == null || out.length() == 0) {
                 previous[g] = -1;
                 continue;
@@ -440,22 +458,22 @@ final class CheckpointCoordinator {
             builder.putKeyGroup(participant.id, g, out.buffer(), 0, out.length());
             previous[g] = signature;
         }
-        SnapshotOutput operatorState = buffers.operatorState();
+        SnapshotOutput operatorState = writer.operatorState();
         if (operatorState.length() > 0) {
             builder.putOperatorState(participant.id, participant.partition, operatorState.toByteArray());
         }
     }
 
+    /**
+     * A finished operator's state again: every key group of its range as the base (the previous
+     * checkpoint, which holds its last write) has it, and its last operator state.
+     */
     private void rewrite(CheckpointBuilder builder, Participant participant) {
-        long[] previous = previousBlocks.get(participant.id);
-        KeyGroupRange range = participant.buffers.range();
+        KeyGroupRange range = participant.writer.range();
         for (int g = range.start(); g < range.end(); g++) {
-            if (previous[g] != -1 && !builder.reuseKeyGroup(participant.id, g)) {
-                SnapshotOutput out = participant.buffers.written(g);
-                builder.putKeyGroup(participant.id, g, out.buffer(), 0, out.length());
-            }
+            builder.reuseKeyGroup(participant.id, g);
         }
-        SnapshotOutput operatorState = participant.buffers.operatorState();
+        SnapshotOutput operatorState = participant.writer.operatorState();
         if (operatorState.length() > 0) {
             builder.putOperatorState(participant.id, participant.partition, operatorState.toByteArray());
         }
@@ -524,8 +542,8 @@ final class CheckpointCoordinator {
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         /** The newest state written: stands for a finished participant. */
         Pending last;
-        /** The coordinator's reusable snapshot buffers for an operator partition. */
-        KeyGroupBuffers buffers;
+        /** What an operator partition's snapshots are written into, reused. */
+        CheckpointKeyGroupWriter writer;
 
         Participant(int kind, String id, int partition, int partitions) {
             this.kind = kind;

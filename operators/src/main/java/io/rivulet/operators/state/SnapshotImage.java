@@ -1,11 +1,12 @@
 package io.rivulet.operators.state;
 
-import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
@@ -16,6 +17,17 @@ import java.util.function.Consumer;
  * so the barrier costs O(entries changed), not O(state). The image, a copy of the whole state as of
  * the newest barrier written, lives on the writer's side: a snapshot's {@link OperatorSnapshot#writeTo}
  * first applies every delta up to its own, in order, then writes the image per key group.
+ *
+ * <p><b>Only changed key groups.</b> The image is kept by key group, and remembers which key groups
+ * changed (an entry put or removed; every key group holding entries of a removed slot) since the
+ * base snapshot of the writer ({@link KeyGroupWriter#baseSnapshotId}): a write encodes only those,
+ * and {@link KeyGroupWriter#keepKeyGroup keeps} the others that hold entries. Changes accumulate over
+ * snapshots the runtime skipped, and over a write that never became durable (the writer's base is
+ * then still the one before). A key group a snapshot's extras wrote into ({@link Delta#snapshot}) is
+ * written whole in that snapshot (its entries first, then the extras) and again in the next one,
+ * whose extras may differ. After a restore, a key group whose block held only the entries put back
+ * ({@link #put}) is kept from the restored checkpoint; one that held other records too must be
+ * reported ({@link #restoredOtherRecords}).
  *
  * <p>Entries are addressed by a {@code long} slot (a window's start; {@code 0} for state with one
  * slot) and a key. Values put into a delta must be immutable, or copies the operator never touches
@@ -43,14 +55,25 @@ public final class SnapshotImage<K, V> {
         void write(long slot, K key, V value, SnapshotOutput out);
     }
 
-    /** Deltas with fewer puts grow the slot maps they create one rehash at a time. */
-    private static final int PRESIZE_MIN_PUTS = 4096;
-    /** Load factor of the slot maps (Agrona's default). */
-    private static final float LOAD_FACTOR = 0.65f;
-
     private final EntryWriter<K, V> entryWriter;
     private final ConcurrentLinkedQueue<Delta<K, V>> pending = new ConcurrentLinkedQueue<>();
-    private final Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = new Long2ObjectHashMap<>();
+    /** Guards the image: writes run one at a time, and each sees the last one's image. */
+    private final Object lock = new Object();
+    /** The image by key group, then slot, then key; sized on the first write (by the writer's maxParallelism). */
+    private Long2ObjectHashMap<Object2ObjectHashMap<K, V>>[] groups;
+    /** Key groups whose bytes differ from the last write's: changed since, or the last write's extras went there. */
+    private final BitSet changed = new BitSet();
+    /** Key groups whose bytes differ from the base's as of the last write (used when that write was not made durable). */
+    private final BitSet changedSinceBase = new BitSet();
+    /** Key groups this write wrote the entries of, and those its extras wrote into. Scratch of {@link #write}. */
+    private final BitSet written = new BitSet();
+    private final BitSet extrasWritten = new BitSet();
+    private final ExtrasWriter extrasWriter = new ExtrasWriter();
+    /** The id of the last write, and of the base that write kept key groups from. */
+    private long lastWriteId = KeyGroupWriter.NO_SNAPSHOT;
+    private long baseId = KeyGroupWriter.NO_SNAPSHOT;
+    /** Restored entries were applied and no write happened since: the writer's base is the restored checkpoint. */
+    private boolean restoredBase;
     private boolean tracking;
     /** Entries restored, not yet queued: they go ahead of the first delta. Owner thread. */
     private Delta<K, V> restoring;
@@ -85,11 +108,31 @@ public final class SnapshotImage<K, V> {
      * @param value an immutable value or a copy the operator does not touch
      */
     public void put(long slot, K key, V value) {
+        restoring().put(slot, key, value);
+        tracking = true;
+    }
+
+    /**
+     * Reports that a restored key group's block held records beside the entries put back
+     * ({@link #put}), such as the extras a snapshot wrote into it: the image would not write those
+     * bytes, so the first snapshot after the restore writes the key group instead of keeping the
+     * restored block. Owner thread, while restoring, before any snapshot.
+     *
+     * @param keyGroup the key group restored
+     */
+    public void restoredOtherRecords(int keyGroup) {
+        if (keyGroup < 0) {
+            throw new IllegalArgumentException("keyGroup must be >= 0, got " + keyGroup);
+        }
+        restoring().otherRecords.addInt(keyGroup);
+    }
+
+    private Delta<K, V> restoring() {
         if (restoring == null) {
             restoring = new Delta<>(this, Long.MIN_VALUE, false);
+            restoring.restored = true;
         }
-        restoring.put(slot, key, value);
-        tracking = true;
+        return restoring;
     }
 
     /**
@@ -106,7 +149,109 @@ public final class SnapshotImage<K, V> {
         return new Delta<>(this, epochId, !tracking);
     }
 
-    private Object2ObjectHashMap<K, V> slotMap(long slot) {
+    /**
+     * Writer thread: applies the pending deltas up to {@code delta} in order, then writes the key
+     * groups that changed since the writer's base, keeps the other ones that hold entries, and writes
+     * the extras.
+     */
+    private void write(Delta<K, V> delta, KeyGroupWriter writer) {
+        synchronized (lock) {
+            if (delta.applied && delta.epochId != lastApplied) {
+                throw new IllegalStateException("snapshot of epoch " + delta.epochId
+                    + " written after the image moved on to epoch " + lastApplied);
+            }
+            int maxParallelism = writer.maxParallelism();
+            sizeGroups(maxParallelism);
+            Delta<K, V> next;
+            while (!delta.applied && (next = pending.poll()) != null) {
+                apply(next, maxParallelism);
+            }
+            if (!delta.applied) {
+                throw new IllegalStateException("snapshot of epoch " + delta.epochId + " is not this image's");
+            }
+            boolean keeping = chooseBase(writer.baseSnapshotId());
+            written.clear();
+            extrasWritten.clear();
+            for (int g = 0; g < maxParallelism; g++) {
+                if (holds(g) && (!keeping || changedSinceBase.get(g))) {
+                    writeGroup(g, writer);
+                }
+            }
+            if (delta.extras != null) {
+                extrasWriter.target = writer;
+                try {
+                    delta.extras.accept(extrasWriter);
+                } finally {
+                    extrasWriter.target = null;
+                }
+            }
+            if (keeping) {
+                for (int g = 0; g < maxParallelism; g++) {
+                    if (holds(g) && !written.get(g)) {
+                        writer.keepKeyGroup(g);
+                    }
+                }
+            }
+            lastWriteId = writer.snapshotId();
+            restoredBase = false;
+            changed.clear();
+            changed.or(extrasWritten);
+        }
+    }
+
+    /**
+     * Decides what this write keeps key groups from: the writer's base, if it is the last write (which
+     * then became durable), the base that write kept from (the last write was not made durable), or
+     * the restored checkpoint (first write after a restore); sets {@link #changedSinceBase}.
+     *
+     * @return whether key groups outside {@link #changedSinceBase} may be kept
+     */
+    private boolean chooseBase(long base) {
+        if (base == KeyGroupWriter.NO_SNAPSHOT) {
+            baseId = KeyGroupWriter.NO_SNAPSHOT;
+            return false;
+        }
+        if (base == lastWriteId) {
+            changedSinceBase.clear();
+            changedSinceBase.or(changed);
+        } else if (base == baseId || (restoredBase && lastWriteId == KeyGroupWriter.NO_SNAPSHOT)) {
+            changedSinceBase.or(changed);
+        } else {
+            baseId = KeyGroupWriter.NO_SNAPSHOT;
+            return false;
+        }
+        baseId = base;
+        return true;
+    }
+
+    private void writeGroup(int keyGroup, KeyGroupWriter writer) {
+        written.set(keyGroup);
+        SnapshotOutput out = writer.forKeyGroup(keyGroup);
+        groups[keyGroup].forEachLong((slot, entries) ->
+            entries.forEach((key, value) -> entryWriter.write(slot, key, value, out)));
+    }
+
+    private boolean holds(int keyGroup) {
+        Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[keyGroup];
+        return slots != null && !slots.isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void sizeGroups(int maxParallelism) {
+        if (groups == null) {
+            groups = new Long2ObjectHashMap[KeyGroups.checkMaxParallelism(maxParallelism)];
+        } else if (groups.length != maxParallelism) {
+            throw new IllegalStateException("the writer has maxParallelism " + maxParallelism
+                + " but this image was written with " + groups.length + ": the number of key groups cannot change");
+        }
+    }
+
+    private Object2ObjectHashMap<K, V> slotMap(int keyGroup, long slot) {
+        Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[keyGroup];
+        if (slots == null) {
+            slots = new Long2ObjectHashMap<>();
+            groups[keyGroup] = slots;
+        }
         Object2ObjectHashMap<K, V> map = slots.get(slot);
         if (map == null) {
             map = new Object2ObjectHashMap<>();
@@ -115,78 +260,97 @@ public final class SnapshotImage<K, V> {
         return map;
     }
 
-    /**
-     * Creates each slot map a large delta (a full one, the restored entries) brings, sized for its
-     * puts: one allocation instead of a rehash at every doubling. Puts come in runs of one slot.
-     */
-    private void presizeNewSlots(LongArrayList putSlots) {
-        Long2LongHashMap counts = new Long2LongHashMap(0);
-        int n = putSlots.size();
-        for (int i = 0; i < n; ) {
-            long slot = putSlots.getLong(i);
-            int runEnd = i + 1;
-            while (runEnd < n && putSlots.getLong(runEnd) == slot) {
-                runEnd++;
-            }
-            counts.put(slot, counts.get(slot) + runEnd - i);
-            i = runEnd;
-        }
-        counts.forEachLong((slot, puts) -> {
-            if (!slots.containsKey(slot)) {
-                slots.put(slot, new Object2ObjectHashMap<>((int) Math.min(1 << 30, (long) (puts / LOAD_FACTOR) + 1),
-                    LOAD_FACTOR));
-            }
-        });
-    }
-
-    /** Writer thread: applies the pending deltas up to {@code delta} in order, then writes the image. */
-    private void write(Delta<K, V> delta, KeyGroupWriter writer) {
-        synchronized (slots) {
-            if (delta.applied && delta.epochId != lastApplied) {
-                throw new IllegalStateException("snapshot of epoch " + delta.epochId
-                    + " written after the image moved on to epoch " + lastApplied);
-            }
-            Delta<K, V> next;
-            while (!delta.applied && (next = pending.poll()) != null) {
-                apply(next);
-            }
-            if (!delta.applied) {
-                throw new IllegalStateException("snapshot of epoch " + delta.epochId + " is not this image's");
-            }
-            slots.forEachLong((slot, entries) ->
-                entries.forEach((key, value) -> entryWriter.write(slot, key, value, writer.forKey(key))));
-            if (delta.extras != null) {
-                delta.extras.accept(writer);
-            }
-        }
-    }
-
-    private void apply(Delta<K, V> delta) {
+    private void apply(Delta<K, V> delta, int maxParallelism) {
         if (delta.full) {
-            slots.clear();
+            for (int g = 0; g < maxParallelism; g++) {
+                if (holds(g)) {
+                    changed.set(g);
+                    groups[g].clear();
+                }
+            }
         }
         for (int i = 0, n = delta.removedSlots.size(); i < n; i++) {
-            slots.remove(delta.removedSlots.getLong(i));
+            long slot = delta.removedSlots.getLong(i);
+            for (int g = 0; g < maxParallelism; g++) {
+                Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
+                if (slots != null && slots.remove(slot) != null) {
+                    changed.set(g);
+                }
+            }
         }
         for (int i = 0, n = delta.removedKeys.size(); i < n; i++) {
+            K key = delta.removedKeys.get(i);
+            int g = KeyGroups.keyGroupOf(key, maxParallelism);
             long slot = delta.removedKeySlots.getLong(i);
-            Object2ObjectHashMap<K, V> map = slots.get(slot);
-            if (map != null) {
-                map.remove(delta.removedKeys.get(i));
+            Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
+            Object2ObjectHashMap<K, V> map = slots == null ? null : slots.get(slot);
+            if (map != null && map.remove(key) != null) {
+                changed.set(g);
                 if (map.isEmpty()) {
                     slots.remove(slot);
                 }
             }
         }
-        if (delta.putKeys.size() >= PRESIZE_MIN_PUTS) {
-            presizeNewSlots(delta.putSlots);
-        }
         for (int i = 0, n = delta.putKeys.size(); i < n; i++) {
-            slotMap(delta.putSlots.getLong(i)).put(delta.putKeys.get(i), delta.putValues.get(i));
+            K key = delta.putKeys.get(i);
+            int g = KeyGroups.keyGroupOf(key, maxParallelism);
+            slotMap(g, delta.putSlots.getLong(i)).put(key, delta.putValues.get(i));
+            if (!delta.restored) {
+                changed.set(g);
+            }
+        }
+        if (delta.restored) {
+            restoredBase = true;
+            for (int i = 0, n = delta.otherRecords.size(); i < n; i++) {
+                changed.set(delta.otherRecords.getInt(i));
+            }
+            delta.otherRecords.clear();
         }
         delta.applied = true;
         delta.release();
         lastApplied = delta.epochId;
+    }
+
+    /**
+     * What a snapshot's extras write through: the first record into a key group that holds entries
+     * not written in this snapshot writes those entries first (a key group's block is whole: the
+     * entries, then the extras), and every key group it goes to is remembered as changed for the next
+     * snapshot. Writer thread, within {@link #write}.
+     */
+    private final class ExtrasWriter implements KeyGroupWriter {
+        private KeyGroupWriter target;
+
+        @Override
+        public SnapshotOutput forKey(Object key) {
+            return forKeyGroup(KeyGroups.keyGroupOf(key, target.maxParallelism()));
+        }
+
+        @Override
+        public SnapshotOutput forKeyGroup(int keyGroup) {
+            if (keyGroup >= 0 && keyGroup < groups.length && !extrasWritten.get(keyGroup)) {
+                extrasWritten.set(keyGroup);
+                if (holds(keyGroup) && !written.get(keyGroup)) {
+                    writeGroup(keyGroup, target);
+                }
+            }
+            return target.forKeyGroup(keyGroup);
+        }
+
+        @Override
+        public SnapshotOutput operatorState() {
+            return target.operatorState();
+        }
+
+        @Override
+        public int maxParallelism() {
+            return target.maxParallelism();
+        }
+
+        @Override
+        public void keepKeyGroup(int keyGroup) {
+            throw new UnsupportedOperationException("a snapshot's extras cannot keep key group " + keyGroup
+                + ": the image keeps the key groups that did not change");
+        }
     }
 
     /**
@@ -208,7 +372,11 @@ public final class SnapshotImage<K, V> {
         private final LongArrayList putSlots = new LongArrayList();
         private final ArrayList<K> putKeys = new ArrayList<>();
         private final ArrayList<V> putValues = new ArrayList<>();
+        /** Key groups restored with records beside the entries put back (the restoring delta only). */
+        private final IntArrayList otherRecords = new IntArrayList();
         private Consumer<KeyGroupWriter> extras;
+        /** Whether this delta holds restored entries: as in the restored checkpoint, not changed since it. */
+        private boolean restored;
         private volatile boolean applied;
 
         private Delta(SnapshotImage<K, V> image, long epochId, boolean full) {
@@ -261,7 +429,9 @@ public final class SnapshotImage<K, V> {
          * Seals the delta and returns the barrier's snapshot. Owner thread.
          *
          * @param extras writes what the snapshot holds beside the image (operator state, transient
-         *     entries) after the image's entries; it must only read data it owns
+         *     entries) after the image's entries; it must only read data it owns. A key group it writes
+         *     into is written whole in this snapshot and changed for the next one; operator state is
+         *     written by every snapshot
          * @return the snapshot
          */
         public OperatorSnapshot snapshot(Consumer<KeyGroupWriter> extras) {

@@ -416,6 +416,7 @@ public final class SessionWindowOperator<K, T, A, R>
             if (tag == SessionSnapshot.KEY) {
                 restoreKey(keyGroup, in);
             } else if (tag == SessionSnapshot.CHANGED) {
+                image.restoredOtherRecords(keyGroup);
                 int changedPosition = in.readVarInt();
                 boolean held = in.readBoolean();
                 long start = in.readLong();

@@ -426,6 +426,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                 counters.added();
                 image.put(start, key, new Frozen<>(seq, accumulatorCodec.copy(accumulator)));
             } else if (tag == WindowSnapshot.CHANGED) {
+                image.restoredOtherRecords(keyGroup);
                 long start = in.readLong();
                 int changedPosition = in.readVarInt();
                 boolean held = in.readBoolean();

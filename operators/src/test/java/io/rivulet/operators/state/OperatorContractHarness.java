@@ -36,6 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       {@link KeyGroups#rangeOf} range from both old snapshots, and both operator states), which
  *       finish the script. The union of all partitions' output must equal the reference as a
  *       multiset.</li>
+ *   <li><b>Kept key groups</b>: one instance writes its snapshots into a {@link KeepingStore} (a
+ *       checkpoint storage whose writer lets the image keep unchanged key groups), completing some
+ *       writes, aborting some and skipping some, and now and then carries on as an instance restored
+ *       from the store; after each completed write a fresh instance restored from the store's blocks
+ *       finishes the script. With rescaling on, 2 partitions write keeping snapshots, are restored
+ *       into 1 and 3 partitions whose first snapshot keeps key groups of the restored blocks, and a
+ *       third generation restored from those finishes the script.</li>
  * </ol>
  *
  * <h2>Plugging in an operator</h2>
@@ -230,8 +237,10 @@ public final class OperatorContractHarness<K, I, O> {
         restoreAfterEveryStep(expected);
         snapshotThenMutate(expected);
         longLivedSnapshots(expected);
+        keptKeyGroups(expected);
         if (rescale) {
             rescaleEverywhere(expected);
+            rescaleKeepingEverywhere(expected);
         }
         return expected;
     }
@@ -361,6 +370,133 @@ public final class OperatorContractHarness<K, I, O> {
             route(restored, to, steps.get(i));
         }
         return sink;
+    }
+
+    /** Point kinds in rotation: write and complete, write and abort, skip, complete and go on from a restore. */
+    private void keptKeyGroups(List<Object> expected) {
+        KeyGroupRange all = new KeyGroupRange(0, maxParallelism);
+        KeepingStore store = new KeepingStore(maxParallelism, all);
+        List<Object> sink = new ArrayList<>();
+        Instance instance = new Instance(sink);
+        int point = 0;
+        for (int at = 0; at < steps.size(); at++) {
+            instance.apply(steps.get(at));
+            if (!isSnapshotPoint(at)) {
+                continue;
+            }
+            OperatorSnapshot snapshot = instance.checkpointed().snapshotState(instance.lastEpochId);
+            int kind = point++ % 4;
+            if (kind == 2) {
+                snapshot.release();
+                continue;
+            }
+            KeepingStore.Write write = store.begin();
+            snapshot.writeTo(write);
+            snapshot.release();
+            if (kind == 1) {
+                write.abort();
+                continue;
+            }
+            write.complete();
+            List<Object> resumed = new ArrayList<>(sink);
+            Instance fresh = new Instance(resumed);
+            fresh.lastEpochId = instance.lastEpochId;
+            store.restoreInto(fresh.checkpointed(), all);
+            for (int i = at + 1; i < steps.size(); i++) {
+                fresh.apply(steps.get(i));
+            }
+            assertThat(resumed).as("output restored from the kept key groups after step %d (%s)", at, steps.get(at))
+                .isEqualTo(expected);
+            if (kind == 3) {
+                Instance restored = new Instance(sink);
+                restored.lastEpochId = instance.lastEpochId;
+                store.restoreInto(restored.checkpointed(), all);
+                instance = restored;
+            }
+        }
+        assertThat(sink).as("output of the instances that wrote kept key groups").isEqualTo(expected);
+    }
+
+    private void rescaleKeepingEverywhere(List<Object> expected) {
+        Map<Object, Integer> reference = multiset(expected);
+        for (int at = 0; at < steps.size(); at++) {
+            if (isSnapshotPoint(at)) {
+                for (int to : new int[] {1, 3}) {
+                    assertThat(multiset(rescaledKeeping(2, to, at))).as("output (as a multiset) rescaled from 2 to %d"
+                        + " partitions after step %d (%s), then restored from key groups kept from that restore", to, at,
+                        steps.get(at)).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code from} partitions write a keeping snapshot at every point up to {@code at}; {@code to}
+     * partitions restore from them and write one keeping snapshot at the next point (keeping the
+     * restored blocks); a third generation restores from that and finishes the script.
+     */
+    private List<Object> rescaledKeeping(int from, int to, int at) {
+        List<Object> sink = new ArrayList<>();
+        List<Instance> old = partitions(from, sink);
+        List<KeepingStore> oldStores = new ArrayList<>();
+        for (int p = 0; p < from; p++) {
+            oldStores.add(new KeepingStore(maxParallelism, KeyGroups.rangeOf(p, maxParallelism, from)));
+        }
+        for (int i = 0; i <= at; i++) {
+            route(old, from, steps.get(i));
+            if (isSnapshotPoint(i)) {
+                writeKeeping(old, oldStores);
+            }
+        }
+        Map<Integer, byte[]> blocks = new HashMap<>();
+        for (KeepingStore store : oldStores) {
+            blocks.putAll(store.blocks());
+        }
+        List<Instance> restored = partitions(to, sink);
+        List<KeepingStore> stores = new ArrayList<>();
+        for (int q = 0; q < to; q++) {
+            KeyGroupRange range = KeyGroups.rangeOf(q, maxParallelism, to);
+            Map<Integer, byte[]> own = new HashMap<>();
+            blocks.forEach((g, bytes) -> {
+                if (range.contains(g)) {
+                    own.put(g, bytes);
+                }
+            });
+            stores.add(new KeepingStore(maxParallelism, range).restoredFrom(1_000, own));
+            for (KeepingStore store : oldStores) {
+                store.restoreInto(restored.get(q).checkpointed(), range);
+                restored.get(q).lastEpochId = old.get(0).lastEpochId;
+            }
+        }
+        int next = at + 1;
+        while (next < steps.size() && !isSnapshotPoint(next)) {
+            route(restored, to, steps.get(next++));
+        }
+        if (next >= steps.size()) {
+            return sink;
+        }
+        route(restored, to, steps.get(next));
+        writeKeeping(restored, stores);
+        List<Instance> third = partitions(to, sink);
+        for (int q = 0; q < to; q++) {
+            stores.get(q).restoreInto(third.get(q).checkpointed(), KeyGroups.rangeOf(q, maxParallelism, to));
+            third.get(q).lastEpochId = restored.get(q).lastEpochId;
+        }
+        for (int i = next + 1; i < steps.size(); i++) {
+            route(third, to, steps.get(i));
+        }
+        return sink;
+    }
+
+    private void writeKeeping(List<Instance> instances, List<KeepingStore> stores) {
+        for (int p = 0; p < instances.size(); p++) {
+            Instance instance = instances.get(p);
+            OperatorSnapshot snapshot = instance.checkpointed().snapshotState(instance.lastEpochId);
+            KeepingStore.Write write = stores.get(p).begin();
+            snapshot.writeTo(write);
+            snapshot.release();
+            write.complete();
+        }
     }
 
     private List<Instance> partitions(int count, List<Object> sink) {

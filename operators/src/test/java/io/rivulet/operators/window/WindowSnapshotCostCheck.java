@@ -5,6 +5,8 @@ import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.KeyedOperator;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a fresh instance, for count ({@code long[]}) and count+sum ({@code Object[]} of two
  * {@code long[]}) accumulators with {@link io.rivulet.operators.state.StateCodecs#dynamic()} codecs,
  * and for 1 M sessions.
+ *
+ * <p>{@link #shouldReportTheWriteCostWhenUnchangedKeyGroupsAreKept} measures the writer thread's
+ * {@code writeTo} per checkpoint and the bytes it encodes when the writer keeps unchanged key groups
+ * ({@link KeyGroupWriter#keepKeyGroup}), every epoch written, against a writer that does not keep.
  *
  * <p>Off by default; run with
  * {@code mvn -q -B -pl operators test -Dtest=WindowSnapshotCostCheck -Drivulet.perf=true}.
@@ -55,6 +61,105 @@ class WindowSnapshotCostCheck {
             Aggregates.sumLong(Event::value));
         measure("tumbling, Object[] count+sum", () -> tumbling(countSum, true), () -> tumbling(countSum, false));
         measure("sessions, long[] count", () -> sessions(true), () -> sessions(false));
+    }
+
+    @Test
+    void shouldReportTheWriteCostWhenUnchangedKeyGroupsAreKept() {
+        for (int changes : new int[] {10, 1_000, 10_000}) {
+            measureKeeping(changes, 128, false);
+            measureKeeping(changes, 128, true);
+            measureKeeping(changes, 4096, true);
+        }
+    }
+
+    /** 1 M entries; 30 rounds of {@code changes} changes and a snapshot written (every one, completed). */
+    private void measureKeeping(int changes, int maxParallelism, boolean keep) {
+        CheckpointedOperator op = tumbling(Aggregates.count(), true);
+        @SuppressWarnings("unchecked")
+        KeyedOperator<Integer, Event, Object> keyed = (KeyedOperator<Integer, Event, Object>) op;
+        KeyGroupRange all = new KeyGroupRange(0, maxParallelism);
+        op.snapshotState(0).writeTo(new Keeping(maxParallelism, all, 0, KeyGroupWriter.NO_SNAPSHOT));
+        SplittableRandom random = new SplittableRandom(7);
+        Event[] events = new Event[WINDOWS];
+        for (int w = 0; w < WINDOWS; w++) {
+            events[w] = new Event(w * 10L + 1, 1);
+        }
+        int rounds = 30;
+        long[] writeNs = new long[rounds];
+        long[] bytes = new long[rounds];
+        int[] written = new int[rounds];
+        for (int round = 1; round <= rounds; round++) {
+            for (int i = 0; i < changes; i++) {
+                keyed.process(BOXED[random.nextInt(KEYS)], events[random.nextInt(WINDOWS)], r -> { });
+            }
+            OperatorSnapshot snapshot = op.snapshotState(round);
+            KeyGroupWriter writer = keep ? new Keeping(maxParallelism, all, round, round - 1)
+                : KeyGroupBuffers.all(maxParallelism);
+            long t0 = System.nanoTime();
+            snapshot.writeTo(writer);
+            writeNs[round - 1] = System.nanoTime() - t0;
+            snapshot.release();
+            for (int g = 0; g < maxParallelism; g++) {
+                byte[] b = writer instanceof Keeping k ? k.buffers.keyGroupBytes(g) : ((KeyGroupBuffers) writer).keyGroupBytes(g);
+                if (b != null) {
+                    bytes[round - 1] += b.length;
+                    written[round - 1]++;
+                }
+            }
+        }
+        Arrays.sort(writeNs);
+        Arrays.sort(bytes);
+        Arrays.sort(written);
+        System.out.printf("1 M entries, %6d changes/epoch, %4d key groups, %-9s writeTo median %6.2f ms (max %6.2f),"
+                + " encoded median %6.2f MB in %4d key groups%n", changes, maxParallelism, keep ? "keeping" : "full",
+            writeNs[rounds / 2] / 1e6, writeNs[rounds - 1] / 1e6, bytes[rounds / 2] / 1e6, written[rounds / 2]);
+    }
+
+    /** A writer that keeps key groups against the previous round's write (every write completes). */
+    private static final class Keeping implements KeyGroupWriter {
+        final KeyGroupBuffers buffers;
+        final long id;
+        final long base;
+
+        Keeping(int maxParallelism, KeyGroupRange range, long id, long base) {
+            this.buffers = new KeyGroupBuffers(maxParallelism, range);
+            this.id = id;
+            this.base = base;
+        }
+
+        @Override
+        public io.rivulet.operators.state.SnapshotOutput forKey(Object key) {
+            return buffers.forKey(key);
+        }
+
+        @Override
+        public io.rivulet.operators.state.SnapshotOutput forKeyGroup(int keyGroup) {
+            return buffers.forKeyGroup(keyGroup);
+        }
+
+        @Override
+        public io.rivulet.operators.state.SnapshotOutput operatorState() {
+            return buffers.operatorState();
+        }
+
+        @Override
+        public int maxParallelism() {
+            return buffers.maxParallelism();
+        }
+
+        @Override
+        public long snapshotId() {
+            return id;
+        }
+
+        @Override
+        public long baseSnapshotId() {
+            return base;
+        }
+
+        @Override
+        public void keepKeyGroup(int keyGroup) {
+        }
     }
 
     private <A> WindowAggregateOperator<Integer, Event, A, ?> tumbling(AggregateFunction<Event, A, ?> fn, boolean fill) {
