@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * Incremental snapshots for an operator that keeps its live state in its own structures: at each
  * barrier the operator hands over only what changed since its previous snapshot (a {@link Delta}),
- * so the barrier costs O(entries changed), not O(state). The image, a copy of the whole state as of
+ * so the barrier costs O(entries changed), not O(state), or O(1) with a hand-over (below). The image, a copy of the whole state as of
  * the newest barrier written, lives on the writer's side: a snapshot's {@link OperatorSnapshot#writeTo}
  * first applies every delta up to its own, in order, then writes the image per key group.
  *
@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * thread; {@code writeTo} of the snapshots on the runtime's writer thread, one at a time, oldest
  * first (a snapshot the runtime skipped is not lost: its delta is applied by the next one written).
  * The first snapshot, unless the operator restored entries into the image ({@link #put}), must
- * carry the whole state: see {@link #isTracking}.
+ * carry the whole state: see {@link #isTracking} (an operator that hands over keeps its changed list
+ * from the start, so its first list is the whole state).
  *
  * @param <K> key type
  * @param <V> value type (immutable or an untouched copy)
