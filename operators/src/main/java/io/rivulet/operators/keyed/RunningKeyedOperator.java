@@ -168,11 +168,14 @@ public abstract class RunningKeyedOperator<K, T, S, O>
         } else if (!entry.isChangedIn(image.seq())) {
             markDirty(entry);
         }
-        S updated = updateChecked(entry.value(), record);
+        S current = entry.value();
+        S updated = updateChecked(current, record);
         if (updated == null) {
             throw new NullPointerException("aggregation returned null state for key " + key);
         }
-        entry.value(updated);
+        if (updated != current) {
+            entry.value(updated); // a release store: only when the state is a new object
+        }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
         } else if (emitPolicy == EmitPolicy.ON_EPOCH && !entry.changed) {

@@ -572,11 +572,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         } else if (!entry.isChangedIn(image.seq())) {
             markDirty(entry);
         }
-        A updated = addChecked(entry.value(), record);
+        A current = entry.value();
+        A updated = addChecked(current, record);
         if (updated == null) {
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
-        entry.value(updated);
+        if (updated != current) {
+            entry.value(updated); // a release store: only when the accumulator is a new object
+        }
         entry.generation = counters.touch(entry.generation);
         if (tracksChanges && !entry.changed) {
             entry.changed = true;

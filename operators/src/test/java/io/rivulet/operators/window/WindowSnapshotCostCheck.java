@@ -10,6 +10,8 @@ import io.rivulet.operators.KeyedOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -147,6 +149,8 @@ class WindowSnapshotCostCheck {
         long[] stallNs = new long[measured];
         long[] processNs = new long[measured];
         long[] writeNs = new long[measured];
+        long[] writeCpuNs = new long[measured];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int writes = 0;
         int entries = KEYS * WINDOWS;
         long position = 0;
@@ -167,10 +171,12 @@ class WindowSnapshotCostCheck {
             }
             if (round % writeEvery == 0) {
                 buffers.reset();
+                long cw = threads.getCurrentThreadCpuTime();
                 long tw = System.nanoTime();
                 snapshot.writeTo(buffers);
                 if (measuring) {
-                    writeNs[writes++] = System.nanoTime() - tw;
+                    writeNs[writes] = System.nanoTime() - tw;
+                    writeCpuNs[writes++] = threads.getCurrentThreadCpuTime() - cw;
                 }
             }
             snapshot.release();
@@ -178,11 +184,12 @@ class WindowSnapshotCostCheck {
         Arrays.sort(stallNs);
         Arrays.sort(processNs);
         Arrays.sort(writeNs, 0, writes);
+        Arrays.sort(writeCpuNs, 0, writes);
         buffers.reset();
         OperatorSnapshot idle = op.snapshotState(warmup + measured + 1);
-        long ti = System.nanoTime();
+        long ci = threads.getCurrentThreadCpuTime();
         idle.writeTo(buffers);
-        long idleWriteNs = System.nanoTime() - ti;
+        long idleWriteCpuNs = threads.getCurrentThreadCpuTime() - ci;
         long bestRestoreNs = Long.MAX_VALUE;
         long worstRestoreNs = 0;
         long bytes = 0;
@@ -204,11 +211,13 @@ class WindowSnapshotCostCheck {
         assertThat(bytes).isPositive();
         System.out.printf("%-28s %d entries, %7d changes/epoch: snapshotState first %6.3f ms; %d rounds: median %6.3f,"
                 + " p99 %6.3f, max %6.3f ms | epoch processing median %6.1f ms | writeTo (writer, 1 in %d) median"
-                + " %5.0f ms, max %5.0f ms, nothing pending %4.0f ms, first %4.0f ms | %4.1f MB, restore %4.0f-%4.0f ms%n",
+                + " %5.0f ms (cpu %5.0f ms), max %5.0f ms; cpu with nothing pending %4.0f ms; first %4.0f ms | %4.1f MB,"
+                + " restore %4.0f-%4.0f ms%n",
             name, entries, changes, firstNs / 1e6, measured, stallNs[measured / 2] / 1e6,
             stallNs[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)] / 1e6, stallNs[measured - 1] / 1e6,
             processNs[measured / 2] / 1e6, writeEvery, writes == 0 ? 0 : writeNs[writes / 2] / 1e6,
-            writes == 0 ? 0 : writeNs[writes - 1] / 1e6, idleWriteNs / 1e6, firstWriteNs / 1e6, bytes / 1e6,
+            writes == 0 ? 0 : writeCpuNs[writes / 2] / 1e6, writes == 0 ? 0 : writeNs[writes - 1] / 1e6,
+            idleWriteCpuNs / 1e6, firstWriteNs / 1e6, bytes / 1e6,
             bestRestoreNs / 1e6, worstRestoreNs / 1e6);
     }
 }
