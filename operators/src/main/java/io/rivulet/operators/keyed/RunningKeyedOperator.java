@@ -9,6 +9,7 @@ import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotCell;
 import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
@@ -27,10 +28,13 @@ import java.util.Objects;
  * One hash map from key to entry: a record costs one lookup (the per-record path of a running count
  * is as short as a hand-written map's). Snapshots are taken per key group after {@code onEpoch}, when
  * the keys changed in the epoch have been emitted, so only the per-key values are state. Snapshots
- * are incremental ({@link SnapshotImage}): while the query checkpoints, an entry's first change
- * after a snapshot puts it on a list (one flag test per record), and the barrier hands over a copy
- * ({@link StateCodec#copy}) of each value on that list: O(keys changed in the epoch). The image of
- * the whole state is updated and written per key group on the coordinator's thread. (Operators
+ * are incremental ({@link SnapshotImage}) and O(1) at the barrier: each entry is a
+ * {@link SnapshotCell}; its first change in an epoch (one compare per record) puts it on the epoch's
+ * list, which the barrier hands over as is. The writer thread copies each value on it as of the
+ * barrier ({@link StateCodec#copy}) into the image of the whole state, which it writes per key group;
+ * until it has, a value the owner changes again is copied first (copy-on-write,
+ * {@link SnapshotCell#markChanged}). The list is kept from the start (a running aggregation never
+ * removes a key, so it holds at most every key once), so the first snapshot is O(1) too. (Operators
  * written on the {@code KeyedStateBackend} take copy-on-write snapshots instead: O(key groups) at the
  * barrier, at some cost per record; for the running aggregations the per-record path won, measured
  * in docs/benchmarks.md.)
@@ -66,8 +70,10 @@ public abstract class RunningKeyedOperator<K, T, S, O>
     private final KeyGroupRange range;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, S> image;
-    /** Entries changed since the last snapshot (while the image tracks the state). */
-    private final ArrayList<Entry<K, S>> dirtyEntries = new ArrayList<>();
+    /** Reads a handed-over entry as of its barrier, on the writer thread. */
+    private final SnapshotImage.Freezer<Entry<K, S>, K, S> freezer;
+    /** Entries changed (or created) in the epoch: handed to the barrier's delta as is. */
+    private ArrayList<Entry<K, S>> dirtyEntries = new ArrayList<>();
     /** Keys emitted as changed since the last {@link #stateMetrics} read. */
     private long updatedSinceRead;
 
@@ -115,6 +121,22 @@ public abstract class RunningKeyedOperator<K, T, S, O>
             keys.write(key, out);
             values.write(value, out);
         });
+        this.freezer = new SnapshotImage.Freezer<>() {
+            @Override
+            public long slot(Entry<K, S> entry) {
+                return 0;
+            }
+
+            @Override
+            public K key(Entry<K, S> entry) {
+                return entry.key;
+            }
+
+            @Override
+            public S freeze(Entry<K, S> entry, long seq) {
+                return values.copy(entry.valueAt(seq));
+            }
+        };
     }
 
     /**
@@ -140,19 +162,19 @@ public abstract class RunningKeyedOperator<K, T, S, O>
     public final void process(K key, T record, Output<O> out) {
         Entry<K, S> entry = state.get(key);
         if (entry == null) {
-            entry = new Entry<>(key);
+            entry = new Entry<>(key, null, image.seq());
             state.put(key, entry);
+            dirtyEntries.add(entry);
+        } else if (!entry.isChangedIn(image.seq())) {
+            markDirty(entry);
         }
-        S updated = updateChecked(entry.state, record);
+        S current = entry.value();
+        S updated = updateChecked(current, record);
         if (updated == null) {
             throw new NullPointerException("aggregation returned null state for key " + key);
         }
-        entry.state = updated;
-        if (!entry.dirty) {
-            entry.dirty = true;
-            if (image.isTracking()) {
-                dirtyEntries.add(entry);
-            }
+        if (updated != current) {
+            entry.value(updated); // a release store: only when the state is a new object
         }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(output(key, updated));
@@ -160,6 +182,12 @@ public abstract class RunningKeyedOperator<K, T, S, O>
             entry.changed = true;
             changedThisEpoch.add(entry);
         }
+    }
+
+    /** The entry's first change in the epoch: copy-on-write if the writer has not copied it yet. */
+    private void markDirty(Entry<K, S> entry) {
+        entry.markChanged(image.seq(), image.consumedSeq(), stateCodec);
+        dirtyEntries.add(entry);
     }
 
     @Override
@@ -191,22 +219,18 @@ public abstract class RunningKeyedOperator<K, T, S, O>
         updatedSinceRead = 0;
     }
 
+    /**
+     * Hands the list of keys changed since the previous snapshot to the snapshot image as is, O(1)
+     * on the owner thread; the writer thread copies their values as of this barrier (see the class
+     * comment). Owner thread.
+     *
+     * @param epochId the epoch that just ended
+     * @return the snapshot
+     */
     @Override
     public final OperatorSnapshot snapshotState(long epochId) {
         SnapshotImage.Delta<K, S> delta = image.delta(epochId);
-        if (delta.isFull()) {
-            for (Entry<K, S> entry : state.values()) {
-                entry.dirty = false;
-                delta.put(0, entry.key, stateCodec.copy(entry.state));
-            }
-        } else {
-            for (int i = 0, n = dirtyEntries.size(); i < n; i++) {
-                Entry<K, S> entry = dirtyEntries.get(i);
-                entry.dirty = false;
-                delta.put(0, entry.key, stateCodec.copy(entry.state));
-            }
-        }
-        dirtyEntries.clear();
+        dirtyEntries = delta.handOver(dirtyEntries, freezer);
         return delta.snapshot(writer -> { });
     }
 
@@ -223,17 +247,16 @@ public abstract class RunningKeyedOperator<K, T, S, O>
             }
             K key = keyCodec.read(in);
             KeyGroups.checkRestoredKey(key, keyGroup, maxParallelism);
-            Entry<K, S> entry = new Entry<>(key);
-            entry.state = stateCodec.read(in);
+            Entry<K, S> entry = new Entry<>(key, stateCodec.read(in), 0);
             state.put(key, entry);
-            image.put(0, key, stateCodec.copy(entry.state));
+            image.put(0, key, stateCodec.copy(entry.value()));
         }
     }
 
     private void flushChanged(Output<O> out) {
         if (emitPolicy == EmitPolicy.ALL_ON_EPOCH) {
             for (Entry<K, S> entry : state.values()) {
-                out.emit(output(entry.key, entry.state));
+                out.emit(output(entry.key, entry.value()));
             }
             return;
         }
@@ -241,7 +264,7 @@ public abstract class RunningKeyedOperator<K, T, S, O>
         for (int i = 0, n = changedThisEpoch.size(); i < n; i++) {
             Entry<K, S> entry = changedThisEpoch.get(i);
             entry.changed = false;
-            out.emit(output(entry.key, entry.state));
+            out.emit(output(entry.key, entry.value()));
         }
         changedThisEpoch.clear();
     }
@@ -256,14 +279,13 @@ public abstract class RunningKeyedOperator<K, T, S, O>
         }
     }
 
-    private static final class Entry<K, S> {
+    /** A key's entry; its state is the cell's value. */
+    private static final class Entry<K, S> extends SnapshotCell<S> {
         final K key;
-        S state;
-        /** Whether {@link #state} changed since the last snapshot. */
-        boolean dirty;
         boolean changed;
 
-        Entry(K key) {
+        Entry(K key, S state, long changedSeq) {
+            super(state, changedSeq);
             this.key = key;
         }
     }

@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * Incremental snapshots for an operator that keeps its live state in its own structures: at each
  * barrier the operator hands over only what changed since its previous snapshot (a {@link Delta}),
- * so the barrier costs O(entries changed), not O(state). The image, a copy of the whole state as of
+ * so the barrier costs O(entries changed), not O(state), or O(1) with a hand-over (below). The image, a copy of the whole state as of
  * the newest barrier written, lives on the writer's side: a snapshot's {@link OperatorSnapshot#writeTo}
  * first applies every delta up to its own, in order, then writes the image per key group.
  *
@@ -33,11 +34,23 @@ import java.util.function.Consumer;
  * slot) and a key. Values put into a delta must be immutable, or copies the operator never touches
  * again ({@link StateCodec#copy}): the writer reads them on another thread.
  *
+ * <p><b>Hand-over (an O(1) barrier).</b> Instead of copying each changed value at the barrier, an
+ * operator can hand its whole list of changed entries to the delta ({@link Delta#handOver}), each a
+ * {@link SnapshotCell}, and go on with an empty list. The writer thread, applying the delta, reads
+ * each entry's value as of the barrier ({@link SnapshotCell#valueAt}), copies it into the image
+ * ({@link Freezer}), and when the whole delta is in publishes {@link #consumedSeq()} (volatile). Each
+ * barrier has a sequence ({@link #seq()}, bumped by {@link #delta}); until the writer has consumed the
+ * delta holding an entry, the owner copies the entry's value before changing it again
+ * ({@link SnapshotCell#markChanged}, copy-on-write), so the barrier's version stays intact for the
+ * writer. The barrier then costs O(1) on the owner thread; the copying moves to the writer, except
+ * for entries the owner changes again before the writer got to them.
+ *
  * <p><b>Threads.</b> {@link #delta} and {@link Delta#snapshot} are called on the operator's owner
  * thread; {@code writeTo} of the snapshots on the runtime's writer thread, one at a time, oldest
  * first (a snapshot the runtime skipped is not lost: its delta is applied by the next one written).
  * The first snapshot, unless the operator restored entries into the image ({@link #put}), must
- * carry the whole state: see {@link #isTracking}.
+ * carry the whole state: see {@link #isTracking} (an operator that hands over keeps its changed list
+ * from the start, so its first list is the whole state).
  *
  * @param <K> key type
  * @param <V> value type (immutable or an untouched copy)
@@ -53,6 +66,35 @@ public final class SnapshotImage<K, V> {
          * @param out the output of the key's key group
          */
         void write(long slot, K key, V value, SnapshotOutput out);
+    }
+
+    /**
+     * Reads a handed-over entry on the writer thread, as it was at a barrier.
+     *
+     * @param <E> the operator's entry type
+     * @param <K> key type
+     * @param <V> the image's value type
+     */
+    public interface Freezer<E, K, V> {
+        /**
+         * @param entry a handed-over entry
+         * @return its slot (from fields the owner never changes)
+         */
+        long slot(E entry);
+
+        /**
+         * @param entry a handed-over entry
+         * @return its key as the image holds it (a key the owner never mutates, or a copy)
+         */
+        K key(E entry);
+
+        /**
+         * @param entry a handed-over entry
+         * @param seq the sequence of the delta being applied: read the entry's
+         *     {@link SnapshotCell#valueAt}{@code (seq)}
+         * @return the image's value: immutable, or a copy the owner never sees
+         */
+        V freeze(E entry, long seq);
     }
 
     private final EntryWriter<K, V> entryWriter;
@@ -78,6 +120,12 @@ public final class SnapshotImage<K, V> {
     /** Entries restored, not yet queued: they go ahead of the first delta. Owner thread. */
     private Delta<K, V> restoring;
     private long lastApplied = Long.MIN_VALUE;
+    /** The sequence of the epoch in progress: its barrier's delta gets it. Owner thread. */
+    private long seq = 1;
+    /** The sequence of the newest delta the writer applied in full. */
+    private volatile long consumedSeq;
+    /** A handed-over list the writer emptied, for the owner's next epoch. */
+    private final AtomicReference<ArrayList<?>> spareList = new AtomicReference<>();
 
     /**
      * @param entryWriter writes an entry of the image into a snapshot
@@ -95,6 +143,28 @@ public final class SnapshotImage<K, V> {
      */
     public boolean isTracking() {
         return tracking;
+    }
+
+    /**
+     * The sequence of the epoch in progress: {@code 1} until the first barrier, then bumped by each
+     * {@link #delta}. An entry changed in this epoch goes into the delta of this sequence. Owner
+     * thread.
+     *
+     * @return the current epoch's sequence, {@code >= 1}
+     */
+    public long seq() {
+        return seq;
+    }
+
+    /**
+     * The sequence of the newest delta the writer thread has applied in full ({@code 0} before the
+     * first): entries handed over at that barrier or before are copied into the image, and the owner
+     * may change their values in place. Any thread.
+     *
+     * @return the newest sequence applied
+     */
+    public long consumedSeq() {
+        return consumedSeq;
     }
 
     /**
@@ -129,7 +199,7 @@ public final class SnapshotImage<K, V> {
 
     private Delta<K, V> restoring() {
         if (restoring == null) {
-            restoring = new Delta<>(this, Long.MIN_VALUE, false);
+            restoring = new Delta<>(this, Long.MIN_VALUE, 0, false);
             restoring.restored = true;
         }
         return restoring;
@@ -146,7 +216,7 @@ public final class SnapshotImage<K, V> {
             pending.add(restoring);
             restoring = null;
         }
-        return new Delta<>(this, epochId, !tracking);
+        return new Delta<>(this, epochId, seq++, !tracking);
     }
 
     /**
@@ -269,6 +339,9 @@ public final class SnapshotImage<K, V> {
                 }
             }
         }
+        if (delta.handedOver != null) {
+            applyHandedOver(delta, maxParallelism);
+        }
         for (int i = 0, n = delta.removedSlots.size(); i < n; i++) {
             long slot = delta.removedSlots.getLong(i);
             for (int g = 0; g < maxParallelism; g++) {
@@ -309,6 +382,28 @@ public final class SnapshotImage<K, V> {
         delta.applied = true;
         delta.release();
         lastApplied = delta.epochId;
+        if (delta.seq > 0) {
+            consumedSeq = delta.seq;
+        }
+    }
+
+    /** Copies each handed-over entry as of the barrier into the image, then recycles the list. */
+    @SuppressWarnings("unchecked")
+    private void applyHandedOver(Delta<K, V> delta, int maxParallelism) {
+        ArrayList<Object> entries = (ArrayList<Object>) delta.handedOver;
+        Freezer<Object, K, V> freezer = (Freezer<Object, K, V>) delta.freezer;
+        long seq = delta.seq;
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            Object entry = entries.get(i);
+            K key = freezer.key(entry);
+            int g = KeyGroups.keyGroupOf(key, maxParallelism);
+            slotMap(g, freezer.slot(entry)).put(key, freezer.freeze(entry, seq));
+            changed.set(g);
+        }
+        entries.clear();
+        spareList.lazySet(entries);
+        delta.handedOver = null;
+        delta.freezer = null;
     }
 
     /**
@@ -354,10 +449,10 @@ public final class SnapshotImage<K, V> {
     }
 
     /**
-     * What changed at one barrier: slots removed whole, entries removed, entries put (new or
-     * changed), in that order of application; plus anything the snapshot writes beside the image
-     * (operator state, transient lists). Filled on the owner thread, then sealed by
-     * {@link #snapshot}.
+     * What changed at one barrier: entries handed over (changed or new, {@link #handOver}), slots
+     * removed whole, entries removed, entries put (new or changed), in that order of application;
+     * plus anything the snapshot writes beside the image (operator state, transient lists). Filled on
+     * the owner thread, then sealed by {@link #snapshot}.
      *
      * @param <K> key type
      * @param <V> value type
@@ -365,6 +460,7 @@ public final class SnapshotImage<K, V> {
     public static final class Delta<K, V> {
         private final SnapshotImage<K, V> image;
         private final long epochId;
+        private final long seq;
         private final boolean full;
         private final LongArrayList removedSlots = new LongArrayList();
         private final LongArrayList removedKeySlots = new LongArrayList();
@@ -377,12 +473,49 @@ public final class SnapshotImage<K, V> {
         private Consumer<KeyGroupWriter> extras;
         /** Whether this delta holds restored entries: as in the restored checkpoint, not changed since it. */
         private boolean restored;
+        private ArrayList<?> handedOver;
+        private Freezer<?, K, V> freezer;
         private volatile boolean applied;
 
-        private Delta(SnapshotImage<K, V> image, long epochId, boolean full) {
+        private Delta(SnapshotImage<K, V> image, long epochId, long seq, boolean full) {
             this.image = image;
             this.epochId = epochId;
+            this.seq = seq;
             this.full = full;
+        }
+
+        /**
+         * @return this barrier's sequence: the entries of its epoch have {@link SnapshotCell#changedSeq()}
+         *     equal to it
+         */
+        public long seq() {
+            return seq;
+        }
+
+        /**
+         * Hands the entries changed in the epoch over as they are, O(1): the writer thread reads each
+         * as of this barrier ({@link Freezer#freeze}, {@link SnapshotCell#valueAt}) and puts it into
+         * the image before this delta's removals, so an entry whose slot was removed in the same epoch
+         * is put, then removed. Once the delta is handed over, the owner must change an entry's value
+         * only as {@link SnapshotCell} allows (copy-on-write while {@link #consumedSeq()} is below
+         * {@link #seq()}) and must not change the fields {@code freezer} reads for slot and key.
+         * Once per delta.
+         *
+         * @param changed the entries changed in the epoch, each once; the delta owns the list from now
+         * @param freezer reads an entry on the writer thread
+         * @param <E> the entry type
+         * @return an empty list for the next epoch's changes (one the writer emptied, or a new one)
+         * @throws IllegalStateException if this delta already has a hand-over
+         */
+        @SuppressWarnings("unchecked")
+        public <E> ArrayList<E> handOver(ArrayList<E> changed, Freezer<? super E, K, V> freezer) {
+            if (handedOver != null) {
+                throw new IllegalStateException("delta of epoch " + epochId + " already has its hand-over");
+            }
+            this.handedOver = Objects.requireNonNull(changed, "changed");
+            this.freezer = Objects.requireNonNull(freezer, "freezer");
+            ArrayList<E> spare = (ArrayList<E>) image.spareList.getAndSet(null);
+            return spare != null && spare != changed ? spare : new ArrayList<>();
         }
 
         /**

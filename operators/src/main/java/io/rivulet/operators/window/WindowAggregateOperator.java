@@ -10,6 +10,7 @@ import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotCell;
 import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
@@ -58,7 +59,7 @@ import java.util.function.ToLongFunction;
  *
  * <h2>State layout</h2>
  * Time first: a primitive map from slice start to the slice's state, which maps key to entry (the
- * accumulator, and a changed flag) and lists its entries in arrival order; a min-heap of slice
+ * accumulator, and the epoch it last changed in) and lists its entries in arrival order; a min-heap of slice
  * starts finds the slices due at a watermark without scanning. The last slice used is cached, so a
  * record usually costs one key lookup. With a mutable accumulator (one that {@code add} returns
  * itself), a record whose key already has an entry in its slice allocates nothing.
@@ -75,13 +76,21 @@ import java.util.function.ToLongFunction;
  * </ul>
  *
  * <h2>Snapshots</h2>
- * Incremental, through a {@link SnapshotImage}: while the query checkpoints, the operator records
- * which entries changed (one flag test per record) and which slices it dropped; at a barrier,
- * {@link #snapshotState} hands over only those, with a deep copy ({@link StateCodec#copy}) of each
- * changed accumulator, so the barrier costs O(entries changed in the epoch), not O(state). The image
- * (the whole state as of the barrier) is brought up to date and written per key group on the
- * runtime's writer thread. The first snapshot copies every entry; a restored operator puts what it
- * restores into the image, so its next snapshot is incremental too.
+ * Incremental, through a {@link SnapshotImage}, and O(1) at the barrier on the owner thread. Each
+ * entry is a {@link SnapshotCell}: it remembers the sequence of the last epoch it changed in, and its
+ * first change in an epoch (one compare per record) puts it on the epoch's changed list; dropped
+ * slices go on another. At a barrier {@link #snapshotState} hands both lists over as they are (the
+ * delta takes the list; the operator goes on with an empty, recycled one) and bumps the sequence.
+ * The writer thread, applying the delta, copies each entry's accumulator as of the barrier
+ * ({@link StateCodec#copy}) into the image, then the dropped slices' removals, and publishes that it
+ * consumed the delta. Until it has, an entry the owner changes again is copied first
+ * (copy-on-write, {@link SnapshotCell#markChanged}): the barrier's accumulator object is kept for the
+ * writer and the owner mutates the copy. So the barrier costs O(1) (plus the dropped slices), the
+ * writer O(entries changed), and the data path one accumulator copy only for an entry changed again
+ * before the writer got to it. The changed list is kept from the start (one list slot per new
+ * entry), so the first snapshot is O(1) too; without checkpoints it is trimmed of dropped slices'
+ * entries when it outgrows the state. A restored operator puts what it restores into the image, so
+ * its next snapshot is incremental too.
  *
  * <p>Each key group holds {@code (slice start, arrival sequence, key, accumulator)} entries written
  * with the key and accumulator codecs, then, mid-epoch in UPDATE mode, the rows of the changed list
@@ -143,9 +152,11 @@ public final class WindowAggregateOperator<K, T, A, R>
     private boolean operatorStateRestored;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, Frozen<A>> image;
-    /** Entries changed since the last snapshot (while the image tracks the state). */
-    private final ArrayList<Entry<K, A>> dirtyEntries = new ArrayList<>();
-    /** Slices dropped since the last snapshot (while the image tracks the state). */
+    /** Reads a handed-over entry as of its barrier, on the writer thread. */
+    private final SnapshotImage.Freezer<Entry<K, A>, K, Frozen<A>> freezer;
+    /** Entries changed (or created) in the epoch: handed to the barrier's delta as is. */
+    private ArrayList<Entry<K, A>> dirtyEntries = new ArrayList<>();
+    /** Slices dropped in the epoch. */
     private final LongArrayList removedSlices = new LongArrayList();
 
     /**
@@ -189,6 +200,27 @@ public final class WindowAggregateOperator<K, T, A, R>
             keys.write(key, out);
             accumulators.write(frozen.accumulator(), out);
         });
+        this.freezer = new SnapshotImage.Freezer<>() {
+            @Override
+            public long slot(Entry<K, A> entry) {
+                return entry.slice.startMs;
+            }
+
+            @Override
+            public K key(Entry<K, A> entry) {
+                K saved = entry.savedKey;
+                if (saved == null) {
+                    saved = keys.copy(entry.key);
+                    entry.savedKey = saved;
+                }
+                return saved;
+            }
+
+            @Override
+            public Frozen<A> freeze(Entry<K, A> entry, long seq) {
+                return new Frozen<>(entry.seq, accumulators.copy(entry.valueAt(seq)));
+            }
+        };
     }
 
     /**
@@ -280,13 +312,14 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
         if (panes) {
             emitPaneWindows(previousMs, watermarkMs, out);
-            return;
+        } else {
+            while (!slicesByStart.isEmpty() && slicesByStart.peekKey() + sizeMs <= watermarkMs) {
+                Slice<K, A> window = slicesByStart.peekValue();
+                slicesByStart.pop();
+                evict(window, out);
+            }
         }
-        while (!slicesByStart.isEmpty() && slicesByStart.peekKey() + sizeMs <= watermarkMs) {
-            Slice<K, A> window = slicesByStart.peekValue();
-            slicesByStart.pop();
-            evict(window, out);
-        }
+        trimUntrackedChanges();
     }
 
     @Override
@@ -322,10 +355,13 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     /**
-     * Hands the changes since the previous snapshot to the snapshot image (deep copies of the
-     * accumulators changed, the slices dropped) on the owner thread; the snapshot writes the whole
-     * image per key group later, on the writer's thread, unaffected by further records. The first
-     * snapshot copies every entry.
+     * Hands the changes since the previous snapshot to the snapshot image as they are, in O(1) on
+     * the owner thread: the list of entries changed or created in the epoch (not their values) and
+     * the starts of the slices dropped. The writer thread copies each entry's accumulator as of this
+     * barrier when it applies the delta; until then the operator copies an accumulator before
+     * changing it again (see the class comment). The snapshot then writes the whole image per key
+     * group on the writer's thread, unaffected by further records. Mid-epoch in UPDATE mode (not at a
+     * runtime barrier, which follows {@code onEpoch}) the changed list is copied too.
      *
      * @param epochId the epoch that just ended
      * @return the snapshot
@@ -334,26 +370,12 @@ public final class WindowAggregateOperator<K, T, A, R>
     public OperatorSnapshot snapshotState(long epochId) {
         finishRestore();
         SnapshotImage.Delta<K, Frozen<A>> delta = image.delta(epochId);
-        if (delta.isFull()) {
-            for (Slice<K, A> slice : slices.values()) {
-                ArrayList<Entry<K, A>> entries = slice.entries;
-                for (int i = 0, n = entries.size(); i < n; i++) {
-                    putInto(delta, entries.get(i));
-                }
-            }
-        } else {
-            for (int i = 0, n = removedSlices.size(); i < n; i++) {
-                delta.removeSlot(removedSlices.getLong(i));
-            }
-            for (int i = 0, n = dirtyEntries.size(); i < n; i++) {
-                Entry<K, A> entry = dirtyEntries.get(i);
-                if (!entry.slice.removed) {
-                    putInto(delta, entry);
-                }
-            }
+        dirtyEntries = delta.handOver(dirtyEntries, freezer);
+        // Applied after the hand-over: an entry of a slice dropped in this epoch is put, then removed.
+        for (int i = 0, n = removedSlices.size(); i < n; i++) {
+            delta.removeSlot(removedSlices.getLong(i));
         }
         removedSlices.clear();
-        dirtyEntries.clear();
         ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
         long savedWatermarkMs = watermarkMs;
         long dropped = counters.dropped;
@@ -366,14 +388,6 @@ public final class WindowAggregateOperator<K, T, A, R>
         });
     }
 
-    private void putInto(SnapshotImage.Delta<K, Frozen<A>> delta, Entry<K, A> entry) {
-        entry.dirty = false;
-        if (entry.savedKey == null) {
-            entry.savedKey = keyCodec.copy(entry.key);
-        }
-        delta.put(entry.slice.startMs, entry.savedKey, new Frozen<>(entry.seq, accumulatorCodec.copy(entry.accumulator)));
-    }
-
     /** UPDATE mode, mid-epoch: the changed list, copied (rows evicted but not yet emitted with their value). */
     private ChangedCopy<K, A> copyChanged() {
         int n = changed.size();
@@ -384,7 +398,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             copy.starts[i] = entry.slice.startMs;
             copy.held[i] = held;
             copy.keys.add(keyCodec.copy(entry.key));
-            copy.accumulators.add(held ? null : accumulatorCodec.copy(entry.accumulator));
+            copy.accumulators.add(held ? null : accumulatorCodec.copy(entry.value()));
         }
         return copy;
     }
@@ -415,8 +429,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                     slice = restoredSlice(start);
                 }
                 // Not in byKey yet: the slice's map is built once, at its final size, when first needed.
-                Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), seq);
-                entry.dirty = false;
+                Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), seq, 0);
                 entry.savedKey = key;
                 slice.entries.add(entry);
                 slice.unmapped++;
@@ -442,7 +455,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                 } else {
                     Slice<K, A> evicted = new Slice<>(new Window(start, start + sliceMs));
                     evicted.removed = true;
-                    entry = new Entry<>(key, evicted, accumulatorCodec.read(in), counters.newRowGeneration(), 0);
+                    entry = new Entry<>(key, evicted, accumulatorCodec.read(in), counters.newRowGeneration(), 0, 0);
                 }
                 entry.changed = true;
                 restoredChanged.add(new Restored<>(entry, changedPosition));
@@ -597,14 +610,16 @@ public final class WindowAggregateOperator<K, T, A, R>
         Entry<K, A> entry = slice.byKey.get(key);
         if (entry == null) {
             entry = newEntry(slice, key);
+        } else if (!entry.isChangedIn(image.seq())) {
+            markDirty(entry);
         }
-        A updated = addChecked(entry.accumulator, record);
+        A current = entry.value();
+        A updated = addChecked(current, record);
         if (updated == null) {
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
-        entry.accumulator = updated;
-        if (!entry.dirty) {
-            markDirty(entry);
+        if (updated != current) {
+            entry.value(updated); // a release store: only when the accumulator is a new object
         }
         entry.generation = counters.touch(entry.generation);
         if (tracksChanges && !entry.changed) {
@@ -613,11 +628,10 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
+    /** The entry's first change in the epoch: copy-on-write if the writer has not copied it yet. */
     private void markDirty(Entry<K, A> entry) {
-        entry.dirty = true;
-        if (image.isTracking()) {
-            dirtyEntries.add(entry);
-        }
+        entry.markChanged(image.seq(), image.consumedSeq(), accumulatorCodec);
+        dirtyEntries.add(entry);
     }
 
     private Entry<K, A> newEntry(Slice<K, A> slice, K key) {
@@ -625,13 +639,12 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (accumulator == null) {
             throw new NullPointerException("aggregate created a null accumulator for key " + key);
         }
-        Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), slice.nextSeq++);
+        Entry<K, A> entry = new Entry<>(key, slice, accumulator, counters.newRowGeneration(), slice.nextSeq++,
+            image.seq());
         slice.byKey.put(key, entry);
         slice.entries.add(entry);
         counters.added();
-        if (image.isTracking()) {
-            dirtyEntries.add(entry);
-        }
+        dirtyEntries.add(entry);
         return entry;
     }
 
@@ -704,9 +717,22 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (lastSlice == slice) {
             lastSlice = null;
         }
-        if (image.isTracking()) {
-            removedSlices.addLong(slice.startMs);
+        removedSlices.addLong(slice.startMs);
+    }
+
+    /**
+     * Without checkpoints no barrier ever empties the changed lists: before the first barrier (and
+     * with nothing restored) the image is empty, so entries of dropped slices and the dropped starts
+     * can be forgotten. Called after evictions; O(list) when a list outgrew twice the state, so O(1)
+     * amortised.
+     */
+    private void trimUntrackedChanges() {
+        if (image.isTracking()
+            || (dirtyEntries.size() <= 2 * counters.total + 1024 && removedSlices.size() <= 2 * slices.size() + 1024)) {
+            return;
         }
+        dirtyEntries.removeIf(entry -> entry.slice.removed);
+        removedSlices.clear();
     }
 
     private void emitChanged(Output<WindowedValue<K, R>> out) {
@@ -761,7 +787,7 @@ public final class WindowAggregateOperator<K, T, A, R>
                     before = fn.createAccumulator();
                     keys.add(entry.key);
                 }
-                A accumulator = fn.merge(before, entry.accumulator);
+                A accumulator = fn.merge(before, entry.value());
                 if (accumulator == null) {
                     throw new NullPointerException("aggregate merge returned a null accumulator for key " + entry.key);
                 }
@@ -818,7 +844,7 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     private void emit(Entry<K, A> entry, Output<WindowedValue<K, R>> out) {
-        out.emit(new WindowedValue<>(entry.key, entry.slice.window, fn.result(entry.accumulator)));
+        out.emit(new WindowedValue<>(entry.key, entry.slice.window, fn.result(entry.value())));
     }
 
     /** The state of one window, or of one pane: per key, an entry. */
@@ -842,22 +868,20 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
-    private static final class Entry<K, A> {
+    /** A (key, slice) entry; its accumulator is the cell's value. */
+    private static final class Entry<K, A> extends SnapshotCell<A> {
         final K key;
         final Slice<K, A> slice;
         final int seq;
-        A accumulator;
         long generation;
         boolean changed;
-        /** Changed since the last snapshot (new entries are). */
-        boolean dirty = true;
-        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once. */
+        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once; the writer thread's after a restore. */
         K savedKey;
 
-        Entry(K key, Slice<K, A> slice, A accumulator, long generation, int seq) {
+        Entry(K key, Slice<K, A> slice, A accumulator, long generation, int seq, long changedSeq) {
+            super(accumulator, changedSeq);
             this.key = key;
             this.slice = slice;
-            this.accumulator = accumulator;
             this.generation = generation;
             this.seq = seq;
         }

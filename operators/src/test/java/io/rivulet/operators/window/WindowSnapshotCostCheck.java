@@ -12,6 +12,8 @@ import io.rivulet.operators.KeyedOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a barrier snapshot of 1 M (key, window) entries costs: {@code snapshotState} on the owner
- * thread (the first one, and then after an epoch of {@code rivulet.perf.changes} changes, default
- * 10 000), {@code writeTo} (serialisation per key group, on the writer's thread) and a restore into
+ * thread (the first one, and then after epochs of 10 k, 100 k and 1 M changed entries, or of
+ * {@code rivulet.perf.changes} alone), {@code writeTo} (applying the deltas and serialisation per key
+ * group, on the writer's thread) and a restore into
  * a fresh instance, for count ({@code long[]}) and count+sum ({@code Object[]} of two
  * {@code long[]}) accumulators with {@link io.rivulet.operators.state.StateCodecs#dynamic()} codecs,
  * and for 1 M sessions.
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link KeyGroupWriter#keepKeyGroup}), every epoch written, against a writer that does not keep.
  *
  * <p>Off by default; run with
- * {@code mvn -q -B -pl operators test -Dtest=WindowSnapshotCostCheck -Drivulet.perf=true}.
+ * {@code mvn -q -B -pl operators test -Dtest=WindowSnapshotCostCheck -Drivulet.perf=true
+ * "-Drivulet.test.jvm=-Xmx6g -XX:+UseG1GC"}.
  */
 @EnabledIfSystemProperty(named = "rivulet.perf", matches = "true")
 class WindowSnapshotCostCheck {
@@ -40,6 +44,8 @@ class WindowSnapshotCostCheck {
     private static final int WINDOWS = 10;
     /** Entries an epoch changes: 10 ms at 1 M records/s. */
     private static final int CHANGES = Integer.getInteger("rivulet.perf.changes", 10_000);
+    /** Whether one change count was asked for; otherwise 10 k, 100 k and 1 M are measured. */
+    private static final boolean CHANGES_SET = System.getProperty("rivulet.perf.changes") != null;
     private static final int WARMUP = 200;
     private static final int MEASURED = 100;
     private static final Integer[] BOXED = new Integer[KEYS];
@@ -57,9 +63,17 @@ class WindowSnapshotCostCheck {
     void shouldReportSnapshotCostOfAMillionWindowEntries() {
         measure("tumbling, long[] count", () -> tumbling(Aggregates.count(), true),
             () -> tumbling(Aggregates.count(), false));
+    }
+
+    @Test
+    void shouldReportSnapshotCostOfAMillionWindowEntriesWithCompositeAccumulators() {
         AggregateFunction<Event, Object[], List<Object>> countSum = Aggregates.of(Aggregates.count(),
             Aggregates.sumLong(Event::value));
         measure("tumbling, Object[] count+sum", () -> tumbling(countSum, true), () -> tumbling(countSum, false));
+    }
+
+    @Test
+    void shouldReportSnapshotCostOfAMillionSessions() {
         measure("sessions, long[] count", () -> sessions(true), () -> sessions(false));
     }
 
@@ -198,15 +212,27 @@ class WindowSnapshotCostCheck {
     }
 
     /**
-     * Takes a first snapshot (every entry); then {@code WARMUP + MEASURED} rounds of an epoch
-     * changing {@code CHANGES} entries (random keys, random windows) and a snapshot (the stall:
-     * {@code snapshotState} on the owner thread), writing every tenth snapshot as a runtime that
-     * falls behind would (the others are applied by the next write); the stall is reported over the
-     * measured rounds (the warm-up lets the JIT compile the barrier path, as it is in a running
-     * query). Then 3 rounds of a full write and a restore into a fresh instance.
+     * Per change count (10 k, 100 k, 1 M, or {@code rivulet.perf.changes} alone): takes a first
+     * snapshot of the filled operator; then warm-up and measured rounds of an epoch changing that many
+     * distinct entries (a stride through the 1 M (key, window) entries) and a snapshot: the stall is
+     * {@code snapshotState} on the owner thread, reported as median, p99 and max over the measured
+     * rounds, with the epoch's processing time (which includes any copy-on-write). Every tenth
+     * snapshot (10 k) or every snapshot (larger) is written, as a runtime whose writer keeps up or
+     * falls behind would; the others are applied by the next write: writeTo is the writer thread's
+     * cost (applying the pending deltas, copying the changed accumulators, then serialising the whole
+     * image), next to a write with nothing pending. Then 3 rounds of a full write and a restore into a
+     * fresh instance.
      */
     private void measure(String name, Supplier<? extends CheckpointedOperator> filled,
                          Supplier<? extends CheckpointedOperator> empty) {
+        int[] changeCounts = CHANGES_SET ? new int[] {CHANGES} : new int[] {10_000, 100_000, KEYS * WINDOWS};
+        for (int changes : changeCounts) {
+            measure(name, filled, empty, changes);
+        }
+    }
+
+    private void measure(String name, Supplier<? extends CheckpointedOperator> filled,
+                         Supplier<? extends CheckpointedOperator> empty, int changes) {
         CheckpointedOperator op = filled.get();
         @SuppressWarnings("unchecked")
         KeyedOperator<Integer, Event, Object> keyed = (KeyedOperator<Integer, Event, Object>) op;
@@ -214,45 +240,71 @@ class WindowSnapshotCostCheck {
         long t0 = System.nanoTime();
         OperatorSnapshot first = op.snapshotState(0);
         long firstNs = System.nanoTime() - t0;
+        long t0w = System.nanoTime();
         first.writeTo(buffers);
-        SplittableRandom random = new SplittableRandom(42);
+        long firstWriteNs = System.nanoTime() - t0w;
         Event[] events = new Event[WINDOWS];
         for (int w = 0; w < WINDOWS; w++) {
             events[w] = new Event(w * 10L + 1, 1);
         }
-        long[] stallNs = new long[MEASURED];
-        for (int round = 1; round <= WARMUP + MEASURED; round++) {
-            for (int i = 0; i < CHANGES; i++) {
-                keyed.process(BOXED[random.nextInt(KEYS)], events[random.nextInt(WINDOWS)], r -> { });
+        // About 3 M records of warm-up and 1 M+ measured, at least 10 measured rounds.
+        int warmup = Math.max(3, Math.min(WARMUP, 3_000_000 / changes));
+        int measured = Math.max(10, Math.min(MEASURED, 1_000_000 / changes));
+        int writeEvery = changes >= 100_000 ? 1 : 10;
+        long[] stallNs = new long[measured];
+        long[] processNs = new long[measured];
+        long[] writeNs = new long[measured];
+        long[] writeCpuNs = new long[measured];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int writes = 0;
+        int entries = KEYS * WINDOWS;
+        long position = 0;
+        for (int round = 1; round <= warmup + measured; round++) {
+            long tp = System.nanoTime();
+            for (int i = 0; i < changes; i++) {
+                int entry = (int) (position % entries);
+                position += 7919; // a prime: coprime with 1 M, so a round's changes are distinct entries
+                keyed.process(BOXED[entry / WINDOWS], events[entry % WINDOWS], r -> { });
             }
             long t1 = System.nanoTime();
             OperatorSnapshot snapshot = op.snapshotState(round);
             long t2 = System.nanoTime();
-            if (round > WARMUP) {
-                stallNs[round - WARMUP - 1] = t2 - t1;
+            boolean measuring = round > warmup;
+            if (measuring) {
+                stallNs[round - warmup - 1] = t2 - t1;
+                processNs[round - warmup - 1] = t1 - tp;
             }
-            if (round % 10 == 0) {
+            if (round % writeEvery == 0) {
                 buffers.reset();
+                long cw = threads.getCurrentThreadCpuTime();
+                long tw = System.nanoTime();
                 snapshot.writeTo(buffers);
+                if (measuring) {
+                    writeNs[writes] = System.nanoTime() - tw;
+                    writeCpuNs[writes++] = threads.getCurrentThreadCpuTime() - cw;
+                }
             }
             snapshot.release();
         }
         Arrays.sort(stallNs);
-        long bestWriteNs = Long.MAX_VALUE;
+        Arrays.sort(processNs);
+        Arrays.sort(writeNs, 0, writes);
+        Arrays.sort(writeCpuNs, 0, writes);
+        buffers.reset();
+        OperatorSnapshot idle = op.snapshotState(warmup + measured + 1);
+        long ci = threads.getCurrentThreadCpuTime();
+        idle.writeTo(buffers);
+        long idleWriteCpuNs = threads.getCurrentThreadCpuTime() - ci;
         long bestRestoreNs = Long.MAX_VALUE;
         long worstRestoreNs = 0;
         long bytes = 0;
         for (int round = 0; round < 3; round++) {
             buffers.reset();
-            OperatorSnapshot snapshot = op.snapshotState(WARMUP + MEASURED + 1 + round);
-            long t3 = System.nanoTime();
-            snapshot.writeTo(buffers);
-            long t4 = System.nanoTime();
+            op.snapshotState(warmup + measured + 2 + round).writeTo(buffers);
             CheckpointedOperator fresh = empty.get();
             long t5 = System.nanoTime();
             buffers.restoreInto(fresh, buffers.range());
             long t6 = System.nanoTime();
-            bestWriteNs = Math.min(bestWriteNs, t4 - t3);
             bestRestoreNs = Math.min(bestRestoreNs, t6 - t5);
             worstRestoreNs = Math.max(worstRestoreNs, t6 - t5);
             bytes = 0;
@@ -262,9 +314,15 @@ class WindowSnapshotCostCheck {
             }
         }
         assertThat(bytes).isPositive();
-        System.out.printf("%-30s %d entries: first snapshotState %5.0f ms; after %d changes: snapshotState (owner thread,"
-                + " %d rounds) median %5.2f ms, max %5.2f ms; writeTo %4.0f ms, %4.1f MB; restore %4.0f-%4.0f ms%n", name,
-            KEYS * WINDOWS, firstNs / 1e6, CHANGES, MEASURED, stallNs[MEASURED / 2] / 1e6, stallNs[MEASURED - 1] / 1e6,
-            bestWriteNs / 1e6, bytes / 1e6, bestRestoreNs / 1e6, worstRestoreNs / 1e6);
+        System.out.printf("%-28s %d entries, %7d changes/epoch: snapshotState first %6.3f ms; %d rounds: median %6.3f,"
+                + " p99 %6.3f, max %6.3f ms | epoch processing median %6.1f ms | writeTo (writer, 1 in %d) median"
+                + " %5.0f ms (cpu %5.0f ms), max %5.0f ms; cpu with nothing pending %4.0f ms; first %4.0f ms | %4.1f MB,"
+                + " restore %4.0f-%4.0f ms%n",
+            name, entries, changes, firstNs / 1e6, measured, stallNs[measured / 2] / 1e6,
+            stallNs[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)] / 1e6, stallNs[measured - 1] / 1e6,
+            processNs[measured / 2] / 1e6, writeEvery, writes == 0 ? 0 : writeNs[writes / 2] / 1e6,
+            writes == 0 ? 0 : writeCpuNs[writes / 2] / 1e6, writes == 0 ? 0 : writeNs[writes - 1] / 1e6,
+            idleWriteCpuNs / 1e6, firstWriteNs / 1e6, bytes / 1e6,
+            bestRestoreNs / 1e6, worstRestoreNs / 1e6);
     }
 }
