@@ -12,6 +12,7 @@ import io.rivulet.operators.KeyedOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -257,6 +258,8 @@ class WindowSnapshotCostCheck {
         long[] writeCpuNs = new long[measured];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int writes = 0;
+        int gcRounds = 0;
+        long maxWithoutGcNs = 0;
         int entries = KEYS * WINDOWS;
         long position = 0;
         for (int round = 1; round <= warmup + measured; round++) {
@@ -266,12 +269,18 @@ class WindowSnapshotCostCheck {
                 position += 7919; // a prime: coprime with 1 M, so a round's changes are distinct entries
                 keyed.process(BOXED[entry / WINDOWS], events[entry % WINDOWS], r -> { });
             }
+            long gcBefore = gcCount();
             long t1 = System.nanoTime();
             OperatorSnapshot snapshot = op.snapshotState(round);
             long t2 = System.nanoTime();
             boolean measuring = round > warmup;
             if (measuring) {
                 stallNs[round - warmup - 1] = t2 - t1;
+                if (gcCount() != gcBefore) {
+                    gcRounds++;
+                } else {
+                    maxWithoutGcNs = Math.max(maxWithoutGcNs, t2 - t1);
+                }
                 processNs[round - warmup - 1] = t1 - tp;
             }
             if (round % writeEvery == 0) {
@@ -315,14 +324,23 @@ class WindowSnapshotCostCheck {
         }
         assertThat(bytes).isPositive();
         System.out.printf("%-28s %d entries, %7d changes/epoch: snapshotState first %6.3f ms; %d rounds: median %6.3f,"
-                + " p99 %6.3f, max %6.3f ms | epoch processing median %6.1f ms | writeTo (writer, 1 in %d) median"
+                + " p99 %6.3f, max %6.3f ms (%d rounds with a GC; max of the others %6.3f ms) | epoch processing median %6.1f ms | writeTo (writer, 1 in %d) median"
                 + " %5.0f ms (cpu %5.0f ms), max %5.0f ms; cpu with nothing pending %4.0f ms; first %4.0f ms | %4.1f MB,"
                 + " restore %4.0f-%4.0f ms%n",
             name, entries, changes, firstNs / 1e6, measured, stallNs[measured / 2] / 1e6,
             stallNs[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)] / 1e6, stallNs[measured - 1] / 1e6,
-            processNs[measured / 2] / 1e6, writeEvery, writes == 0 ? 0 : writeNs[writes / 2] / 1e6,
+            gcRounds, maxWithoutGcNs / 1e6, processNs[measured / 2] / 1e6, writeEvery, writes == 0 ? 0 : writeNs[writes / 2] / 1e6,
             writes == 0 ? 0 : writeCpuNs[writes / 2] / 1e6, writes == 0 ? 0 : writeNs[writes - 1] / 1e6,
             idleWriteCpuNs / 1e6, firstWriteNs / 1e6, bytes / 1e6,
             bestRestoreNs / 1e6, worstRestoreNs / 1e6);
+    }
+
+    /** Collections by every collector so far: a change across a measured call means a GC pause fell inside it. */
+    private static long gcCount() {
+        long count = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        return count;
     }
 }
