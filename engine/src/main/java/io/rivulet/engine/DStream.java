@@ -139,7 +139,7 @@ public class DStream<T> {
      */
     public DStream<T> window(Duration length, Duration slide) {
         checkWindow(length, slide);
-        Stream<T> windowed = stream.keyBy(record -> SINGLE_KEY, 1).keyed("window(" + length + ", " + slide + ")",
+        Stream<T> windowed = stream.keyBy("window", record -> SINGLE_KEY, 1).keyed("window(" + length + ", " + slide + ")",
             PlanNode.KeyedKind.STATEFUL, new DStreamOperators.Factory<Boolean, T, T, T>("window", batchInterval.toMillis(),
                 Function.identity(), settings -> BatchWindowOperator.collect(settings, length.toMillis(), slide.toMillis())));
         return new DStream<>(windowed, batchInterval, slide);

@@ -226,7 +226,8 @@ public final class PairDStream<K, V> extends DStream<KeyValue<K, V>> {
     private <O> Stream<O> keyedOperation(String name, int parts,
                                          Function<io.rivulet.operators.dstream.DStreamSettings<K, V>,
                                              ? extends io.rivulet.operators.KeyedOperator<K, V, O>> create) {
-        KeyedStream<K, KeyValue<K, V>> keyed = parts > 0 ? stream.keyBy(KeyValue::key, parts) : stream.keyBy(KeyValue::key);
+        KeyedStream<K, KeyValue<K, V>> keyed = parts > 0 ? stream.keyBy("key", KeyValue::key, parts)
+            : stream.keyBy("key", KeyValue::key);
         return keyed.keyed(name, io.rivulet.engine.internal.PlanNode.KeyedKind.STATEFUL,
             new DStreamOperators.Factory<K, KeyValue<K, V>, V, O>(name, batchInterval.toMillis(), KeyValue::value, create));
     }

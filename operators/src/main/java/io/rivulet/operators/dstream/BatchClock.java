@@ -14,7 +14,9 @@ import io.rivulet.operators.state.SnapshotOutput;
  * batch takes to start (less than half an interval). Without a processing time (a test that only ends
  * epochs) each batch is the previous + 1. The last index is operator state; after a restore the first
  * batch is the next index and the anchor is taken again there (the time the query was down does not
- * count as batches).
+ * count as batches). The operators ask for a batch at the first trigger of a run
+ * ({@link #nextBatchDueMs}), so batch 0 is the query's first trigger, as Spark's first batch is one
+ * interval after the stream's zero time.
  *
  * <p>Not thread-safe; owned by the operator's partition worker.
  */
@@ -71,21 +73,20 @@ final class BatchClock {
     }
 
     /**
-     * When the next batch is due, so that the micro-batch driver runs a no-data batch for an operator
-     * with state: half an interval after the last batch (any later trigger is at least an interval
-     * later); at once after a restore, before any batch ran.
+     * When the next batch is due, so that the micro-batch driver runs a no-data batch: at the first
+     * trigger of a run (so that batch 0, or the first after a restore, is the query's first trigger,
+     * with data or not, and later batches count from it); then, while the operator holds anything a
+     * batch would act on, half an interval after the last batch (any later trigger is at least an
+     * interval later).
      *
      * @param hasState whether the operator holds anything a batch would act on
-     * @return epoch ms, or {@code Long.MAX_VALUE} when no batch is needed
+     * @return epoch ms; {@code Long.MIN_VALUE} for at once, {@code Long.MAX_VALUE} when no batch is needed
      */
     long nextBatchDueMs(boolean hasState) {
-        if (!hasState) {
-            return Long.MAX_VALUE;
-        }
         if (lastBatchMs == Long.MIN_VALUE) {
-            return restored ? Long.MIN_VALUE : Long.MAX_VALUE;
+            return Long.MIN_VALUE;
         }
-        return lastBatchMs + Math.max(1, intervalMs / 2);
+        return hasState ? lastBatchMs + Math.max(1, intervalMs / 2) : Long.MAX_VALUE;
     }
 
     void writeTo(SnapshotOutput out) {
