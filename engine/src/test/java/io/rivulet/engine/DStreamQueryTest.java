@@ -192,6 +192,32 @@ class DStreamQueryTest {
     }
 
     @Test
+    void shouldReduceEachBatchToOneRecord() {
+        List<List<String>> batches = batches(12, 12);
+        List<List<String>> out = run(batches, words -> words.reduce((a, b) -> a.compareTo(b) <= 0 ? a : b));
+        for (int n = 0; n < batches.size(); n++) {
+            List<String> expected = batches.get(n).stream().sorted().limit(1).toList();
+            assertThat(out.get(n)).as("smallest word of batch %d", n).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldReduceByWindowIncrementallyWithAnInverse() {
+        List<List<String>> batches = batches(13, 14);
+        List<List<Long>> out = run(batches, words -> words.map(w -> (long) w.charAt(1))
+            .reduceByWindow(Long::sum, (a, b) -> a - b, INTERVAL.multipliedBy(3), INTERVAL));
+        boolean seen = false;
+        for (int n = 0; n < batches.size(); n++) {
+            seen |= !batches.get(n).isEmpty();
+            long expected = 0;
+            for (int b = Math.max(0, n - 2); b <= n; b++) {
+                expected += batches.get(b).stream().mapToLong(w -> w.charAt(1)).sum();
+            }
+            assertThat(out.get(n)).as("batch %d", n).isEqualTo(seen ? List.of(expected) : List.of());
+        }
+    }
+
+    @Test
     void shouldWindowTheRecordsOfTheLastBatchesAtEachSlide() {
         List<List<String>> batches = batches(8, 14);
         List<List<String>> out = run(batches, words -> words.window(INTERVAL.multipliedBy(3), INTERVAL.multipliedBy(3)));
