@@ -331,6 +331,7 @@ public final class DataStreamWriter<T> {
      */
     @SuppressWarnings("unchecked")
     public StreamingQuery start() {
+        DStreamOperators.checkTrigger(node, trigger);
         Rivulet.Config config = rivulet.config();
         String name = queryName != null ? queryName : "query-" + UUID.randomUUID().toString().substring(0, 8);
         QueryOptions.Execution execution = switch (trigger.kind()) {

@@ -357,6 +357,27 @@ public final class Stream<T> {
     }
 
     /**
+     * This stream as Spark Streaming's DStream: a sequence of batches of {@code batchInterval}, the
+     * query's micro-batch trigger interval ({@link DStream#writeStream} sets
+     * {@code Trigger.processingTime(batchInterval)}, and {@code start()} rejects another trigger). The
+     * DStream operations ({@code reduceByKey}, {@code reduceByKeyAndWindow}, {@code updateStateByKey},
+     * {@code mapWithState}, ...) are on the result; see {@code docs/dstreams.md}.
+     *
+     * @param batchInterval the batch interval: whole milliseconds, from 1 ms to 1 day
+     * @return the DStream
+     * @throws IllegalArgumentException if the interval is out of range or not whole milliseconds
+     */
+    public DStream<T> batches(Duration batchInterval) {
+        Objects.requireNonNull(batchInterval, "batchInterval");
+        if (batchInterval.compareTo(Duration.ofMillis(1)) < 0 || batchInterval.compareTo(Duration.ofDays(1)) > 0
+            || !Duration.ofMillis(batchInterval.toMillis()).equals(batchInterval)) {
+            throw new IllegalArgumentException("batchInterval must be whole milliseconds between 1 ms and 1 day, got "
+                + batchInterval);
+        }
+        return new DStream<>(this, batchInterval, batchInterval);
+    }
+
+    /**
      * Starts describing a query that writes this stream to {@code sink}; {@code start()} runs it.
      *
      * @param sink the sink
