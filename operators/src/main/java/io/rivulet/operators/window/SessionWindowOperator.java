@@ -20,6 +20,8 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Object2ObjectHashMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -68,12 +70,21 @@ import java.util.function.ToLongFunction;
  * existing session allocates nothing.
  *
  * <h2>Snapshots</h2>
- * Incremental, as {@link WindowAggregateOperator}'s ({@link SnapshotImage}): while the query
- * checkpoints, a key whose sessions change goes on a list once per snapshot, and a key that loses its
- * last session on another; at a barrier {@link #snapshotState} copies only those keys' sessions
- * (bounds, heap entry, deep copies of the accumulators): O(keys changed), not O(state). The image
- * of every key is updated and written per key group on the runtime's writer thread. Each key is
- * saved with its arrival sequence (the order in which keys first got a session), and mid-epoch in
+ * Incremental, as {@link WindowAggregateOperator}'s ({@link SnapshotImage}), and O(1) at the barrier
+ * on the owner thread (plus the keys that lost their last session in the epoch). Each key remembers
+ * the sequence of the last epoch it changed in; its first change in an epoch (one compare per record)
+ * puts it on the epoch's changed list, kept from the start so the first snapshot is O(1) too. At a
+ * barrier {@link #snapshotState} hands that list over as it is ({@link SnapshotImage.Delta#handOver}).
+ * The writer thread, applying the delta, copies each listed key's sessions (bounds, heap entry, deep
+ * copies of the accumulators) into the image, per key group, then writes the image. The owner
+ * cannot swap a key's sessions for a copy (the heap holds them), so the two exclude each other per
+ * key with a claim: the writer takes the owner's <em>version</em> of the key for that barrier if
+ * there is one, or else claims the key and copies its live sessions; the owner, at a key's first
+ * change while the delta holding it is not consumed yet ({@link SnapshotImage#consumedSeq()}), claims
+ * the key (waiting for at most one key's copy), pushes a frozen copy as that barrier's version, and
+ * then changes the sessions freely. A key that loses its last session after the barrier is copied
+ * before it does; one removed at the end of input keeps its sessions intact. Each key is saved with
+ * its arrival sequence (the order in which keys first got a session), and mid-epoch in
  * UPDATE mode the changed list is saved beside it. Operator state is the watermark and the late-row
  * counter (restored as the smallest watermark and the summed counters of the old partitions).
  * Restore rebuilds each key's sorted sessions, the heap (same order: ties broken by push sequence)
@@ -128,9 +139,14 @@ public final class SessionWindowOperator<K, T, A, R>
     private long nextKeySeq;
     /** The state as of the newest snapshot written, kept on the writer's side from each barrier's changes. */
     private final SnapshotImage<K, FrozenKey> image;
-    /** Keys whose sessions changed since the last snapshot (while the image tracks the state). */
-    private final ArrayList<KeySessions<K, A>> dirtyKeys = new ArrayList<>();
-    /** Keys that lost their last session since the last snapshot (while the image tracks the state). */
+    /** Reads a handed-over key's sessions as of a barrier, on the writer thread. */
+    private final SnapshotImage.Freezer<KeySessions<K, A>, K, FrozenKey> freezer;
+    /**
+     * Keys whose sessions changed (or were created, or lost their last session) in this epoch, each
+     * once; kept from the start, so the first snapshot hands over the whole state.
+     */
+    private ArrayList<KeySessions<K, A>> dirtyKeys = new ArrayList<>();
+    /** Keys that lost their last session in this epoch (from the start, trimmed with the list until the first snapshot). */
     private final ArrayList<K> removedKeys = new ArrayList<>();
 
     /**
@@ -225,6 +241,27 @@ public final class SessionWindowOperator<K, T, A, R>
                 accumulators.write(accumulator, out);
             }
         });
+        this.freezer = new SnapshotImage.Freezer<>() {
+            @Override
+            public long slot(KeySessions<K, A> sessions) {
+                return 0;
+            }
+
+            @Override
+            public K key(KeySessions<K, A> sessions) {
+                K saved = sessions.savedKey;
+                if (saved == null) {
+                    saved = keys.copy(sessions.key);
+                    sessions.savedKey = saved;
+                }
+                return saved;
+            }
+
+            @Override
+            public FrozenKey freeze(KeySessions<K, A> sessions, long seq) {
+                return sessions.frozenAt(seq, accumulators);
+            }
+        };
     }
 
     private static <T> ToLongFunction<T> staticGap(long gapMs) {
@@ -249,6 +286,8 @@ public final class SessionWindowOperator<K, T, A, R>
         KeySessions<K, A> sessions = byKey.get(key);
         if (sessions == null) {
             sessions = newKey(key);
+        } else if (sessions.changedSeq != image.seq()) {
+            markChanged(sessions);
         }
         Session<K, A> session = sessions.mergeInto(this, key, start, end);
         A updated = addChecked(session.accumulator, record);
@@ -257,9 +296,6 @@ public final class SessionWindowOperator<K, T, A, R>
         }
         session.accumulator = updated;
         touched(session);
-        if (!sessions.dirty) {
-            markDirty(sessions);
-        }
     }
 
     @Override
@@ -279,11 +315,11 @@ public final class SessionWindowOperator<K, T, A, R>
             if (session.state != LIVE) {
                 continue;
             }
+            if (session.owner.changedSeq != image.seq()) {
+                markChanged(session.owner);
+            }
             if (session.endMs > watermarkMs) {
                 pushToHeap(session);
-                if (!session.owner.dirty) {
-                    markDirty(session.owner);
-                }
                 continue;
             }
             evict(session, out);
@@ -307,11 +343,10 @@ public final class SessionWindowOperator<K, T, A, R>
         switch (outputMode) {
             case APPEND -> {
                 emitAll(out);
-                if (image.isTracking()) {
-                    for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
-                        sessions.removed = true;
-                        removedKeys.add(sessions.key);
-                    }
+                // The sessions themselves stay intact: a writer behind may still copy them.
+                for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
+                    sessions.removed = true;
+                    removedKeys.add(sessions.key);
                 }
                 counters.removed(counters.total);
                 byKey.clear();
@@ -326,10 +361,12 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     /**
-     * Hands the keys whose sessions changed since the previous snapshot (copies of their sessions:
-     * bounds, heap entry, deep copies of the accumulators) and the keys that lost their last
-     * session to the snapshot image, on the owner thread; the snapshot writes the whole image per key
-     * group later, on the writer's thread. The first snapshot copies every key.
+     * Hands the keys whose sessions changed in the epoch to the snapshot image as they are, in O(1)
+     * plus the keys that lost their last session, on the owner thread: the writer thread copies each
+     * key's sessions as of this barrier when it applies the delta; until then the operator copies a
+     * key's sessions before changing them again (see the class comment). The snapshot then writes the
+     * whole image per key group on the writer's thread. Mid-epoch in UPDATE mode (not at a runtime
+     * barrier, which follows {@code onEpoch}) the changed list is copied too.
      *
      * @param epochId the epoch that just ended
      * @return the snapshot
@@ -338,23 +375,16 @@ public final class SessionWindowOperator<K, T, A, R>
     public OperatorSnapshot snapshotState(long epochId) {
         finishRestore();
         SnapshotImage.Delta<K, FrozenKey> delta = image.delta(epochId);
-        if (delta.isFull()) {
-            for (KeySessions<K, A> sessions = firstKey; sessions != null; sessions = sessions.next) {
-                putInto(delta, sessions);
-            }
-        } else {
-            for (int i = 0, n = removedKeys.size(); i < n; i++) {
-                delta.remove(0, removedKeys.get(i));
-            }
-            for (int i = 0, n = dirtyKeys.size(); i < n; i++) {
-                KeySessions<K, A> sessions = dirtyKeys.get(i);
-                if (!sessions.removed) {
-                    putInto(delta, sessions);
-                }
+        dirtyKeys = delta.handOver(dirtyKeys, freezer);
+        // Applied after the hand-over: a key that lost its sessions is put (empty), then removed,
+        // unless it got a session again in the epoch (its new sessions, handed over later, win).
+        for (int i = 0, n = removedKeys.size(); i < n; i++) {
+            K key = removedKeys.get(i);
+            if (!byKey.containsKey(key)) {
+                delta.remove(0, key);
             }
         }
         removedKeys.clear();
-        dirtyKeys.clear();
         ChangedCopy<K, A> changedCopy = changed.isEmpty() ? null : copyChanged();
         long savedWatermarkMs = watermarkMs;
         long dropped = counters.dropped;
@@ -365,25 +395,6 @@ public final class SessionWindowOperator<K, T, A, R>
             writer.operatorState().writeByte(SessionSnapshot.OPERATOR_STATE).writeLong(savedWatermarkMs)
                 .writeLong(dropped);
         });
-    }
-
-    private void putInto(SnapshotImage.Delta<K, FrozenKey> delta, KeySessions<K, A> sessions) {
-        sessions.dirty = false;
-        if (sessions.savedKey == null) {
-            sessions.savedKey = keyCodec.copy(sessions.key);
-        }
-        int n = sessions.size;
-        long[] bounds = new long[4 * n];
-        Object[] accumulators = new Object[n];
-        for (int i = 0; i < n; i++) {
-            Session<K, A> session = sessions.items[i];
-            bounds[4 * i] = session.startMs;
-            bounds[4 * i + 1] = session.endMs;
-            bounds[4 * i + 2] = session.heapEndMs;
-            bounds[4 * i + 3] = session.heapSeq;
-            accumulators[i] = accumulatorCodec.copy(session.accumulator);
-        }
-        delta.put(0, sessions.savedKey, new FrozenKey(sessions.seq, bounds, accumulators));
     }
 
     /** UPDATE mode, mid-epoch: the changed list, copied (sessions evicted but not yet emitted with their value). */
@@ -452,7 +463,7 @@ public final class SessionWindowOperator<K, T, A, R>
         if (n <= 0) {
             throw new StateFormatException("key group " + keyGroup + ": key " + key + " restored with " + n + " sessions");
         }
-        KeySessions<K, A> sessions = new KeySessions<>(key, keySeq);
+        KeySessions<K, A> sessions = new KeySessions<>(key, keySeq, 0);
         sessions.savedKey = key;
         if (byKey.put(key, sessions) != null) {
             // One probe per key; the restore fails, so the displaced key's state need not be put back.
@@ -576,10 +587,27 @@ public final class SessionWindowOperator<K, T, A, R>
         }
     }
 
-    private void markDirty(KeySessions<K, A> sessions) {
-        sessions.dirty = true;
-        if (image.isTracking()) {
-            dirtyKeys.add(sessions);
+    /**
+     * A key's first change in the epoch, before it changes: copy-on-write if the writer has not
+     * copied it for the delta that holds it yet (the slow path: at most once per key and epoch).
+     */
+    private void markChanged(KeySessions<K, A> sessions) {
+        long last = sessions.changedSeq;
+        sessions.changedSeq = image.seq();
+        long consumedSeq = image.consumedSeq();
+        if (last > consumedSeq) {
+            sessions.keepVersion(last, consumedSeq, sessions.frozenCopy(accumulatorCodec));
+        }
+        dirtyKeys.add(sessions);
+    }
+
+    /** A key lost its last session. Without checkpoints, trims both lists once removed keys outnumber held ones. */
+    private void keyRemoved(KeySessions<K, A> sessions) {
+        sessions.removed = true;
+        removedKeys.add(sessions.key);
+        if (!image.isTracking() && removedKeys.size() > byKey.size() + 1024) {
+            dirtyKeys.removeIf(k -> k.removed);
+            removedKeys.clear();
         }
     }
 
@@ -604,9 +632,10 @@ public final class SessionWindowOperator<K, T, A, R>
     }
 
     private KeySessions<K, A> newKey(K key) {
-        KeySessions<K, A> sessions = new KeySessions<>(key, nextKeySeq++);
+        KeySessions<K, A> sessions = new KeySessions<>(key, nextKeySeq++, image.seq());
         byKey.put(key, sessions);
         link(sessions);
+        dirtyKeys.add(sessions);
         return sessions;
     }
 
@@ -674,12 +703,7 @@ public final class SessionWindowOperator<K, T, A, R>
         if (sessions.size == 0) {
             byKey.remove(session.key);
             unlink(sessions);
-            sessions.removed = true;
-            if (image.isTracking()) {
-                removedKeys.add(sessions.key);
-            }
-        } else if (!sessions.dirty) {
-            markDirty(sessions);
+            keyRemoved(sessions);
         }
         session.state = EVICTED;
         counters.removed(1);
@@ -712,8 +736,31 @@ public final class SessionWindowOperator<K, T, A, R>
         out.emit(new WindowedValue<>(session.key, session.window(), fn.result(session.accumulator)));
     }
 
-    /** One key's sessions, sorted by start; disjoint and not touching, so sorted by end too. */
+    /**
+     * One key's sessions, sorted by start; disjoint and not touching, so sorted by end too.
+     *
+     * <p>Snapshot protocol (see the class comment): {@link #changedSeq} and the sessions are the
+     * owner's; the writer reads the sessions only under the claim, and the owner changes them only
+     * after its copy-on-write check. Versions are frozen copies, pushed with a release store under
+     * the claim; versions older than the newest delta consumed are unlinked at the next push.
+     */
     private static final class KeySessions<K, A> {
+        private static final VarHandle CLAIM;
+        private static final VarHandle VERSIONS;
+        private static final int FREE = 0;
+        private static final int OWNER = 1;
+        private static final int WRITER = 2;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                CLAIM = lookup.findVarHandle(KeySessions.class, "claim", int.class);
+                VERSIONS = lookup.findVarHandle(KeySessions.class, "versions", KeyVersion.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final K key;
         /** The key's arrival sequence: keys are emitted and restored in this order. */
         final long seq;
@@ -722,16 +769,96 @@ public final class SessionWindowOperator<K, T, A, R>
         int size;
         KeySessions<K, A> previous;
         KeySessions<K, A> next;
-        /** Changed since the last snapshot. */
-        boolean dirty;
+        /** The sequence of the last epoch the key changed in ({@link SnapshotImage#seq()}); 0 if restored and unchanged. */
+        long changedSeq;
         /** Lost its last session (taken out of the state). */
         boolean removed;
-        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once. */
+        /** The key as snapshots hold it ({@link StateCodec#copy}), taken once, on the writer thread (or by restore). */
         K savedKey;
+        /** Who is reading (writer) or about to change (owner) the sessions: FREE, OWNER or WRITER. */
+        @SuppressWarnings("unused")
+        private int claim;
+        /** Frozen copies as of barriers the writer has not consumed yet, newest first. */
+        private KeyVersion versions;
 
-        KeySessions(K key, long seq) {
+        KeySessions(K key, long seq, long changedSeq) {
             this.key = key;
             this.seq = seq;
+            this.changedSeq = changedSeq;
+        }
+
+        /** The sessions as they are now: bounds, heap entry, copies of the accumulators. Owner, or writer under the claim. */
+        FrozenKey frozenCopy(StateCodec<A> accumulatorCodec) {
+            int n = size;
+            long[] bounds = new long[4 * n];
+            Object[] accumulators = new Object[n];
+            for (int i = 0; i < n; i++) {
+                Session<K, A> session = items[i];
+                bounds[4 * i] = session.startMs;
+                bounds[4 * i + 1] = session.endMs;
+                bounds[4 * i + 2] = session.heapEndMs;
+                bounds[4 * i + 3] = session.heapSeq;
+                accumulators[i] = accumulatorCodec.copy(session.accumulator);
+            }
+            return new FrozenKey(seq, bounds, accumulators);
+        }
+
+        /**
+         * Owner: keeps {@code frozen}, the sessions as of the barrier of {@code versionSeq}, for the
+         * writer, before the first change after it. Waits while the writer copies this key.
+         */
+        void keepVersion(long versionSeq, long consumedSeq, FrozenKey frozen) {
+            while (!CLAIM.compareAndSet(this, FREE, OWNER)) {
+                Thread.onSpinWait();
+            }
+            KeyVersion head = versions;
+            if (head != null) {
+                if (head.seq <= consumedSeq) {
+                    head = null;
+                } else {
+                    for (KeyVersion v = head; v.older != null; v = v.older) {
+                        if (v.older.seq <= consumedSeq) {
+                            v.older = null; // a writer walking past here never needs what follows
+                            break;
+                        }
+                    }
+                }
+            }
+            VERSIONS.setRelease(this, new KeyVersion(versionSeq, frozen, head));
+            CLAIM.setRelease(this, FREE);
+        }
+
+        /**
+         * Writer: the sessions as of the barrier of {@code deltaSeq} (a delta that holds this key and
+         * is being applied): the owner's version of it, or a copy taken under the claim if the owner
+         * has not changed the key since that barrier.
+         */
+        FrozenKey frozenAt(long deltaSeq, StateCodec<A> accumulatorCodec) {
+            FrozenKey kept = versionAt(deltaSeq);
+            if (kept != null) {
+                return kept;
+            }
+            while (!CLAIM.compareAndSet(this, FREE, WRITER)) {
+                Thread.onSpinWait();
+            }
+            try {
+                kept = versionAt(deltaSeq);
+                return kept != null ? kept : frozenCopy(accumulatorCodec);
+            } finally {
+                CLAIM.setRelease(this, FREE);
+            }
+        }
+
+        private FrozenKey versionAt(long deltaSeq) {
+            for (KeyVersion v = (KeyVersion) VERSIONS.getAcquire(this); v != null; v = v.older) {
+                if (v.seq == deltaSeq) {
+                    return v.frozen;
+                }
+                if (v.seq < deltaSeq) {
+                    break;
+                }
+            }
+            return null;
         }
 
         /** The held session with exactly these bounds, or {@code null}. */
@@ -870,6 +997,20 @@ public final class SessionWindowOperator<K, T, A, R>
 
     /** A key's sessions as the snapshot image holds them: per session start, end, heap end, heap sequence; copies of the accumulators. */
     private record FrozenKey(long keySeq, long[] bounds, Object[] accumulators) {
+    }
+
+    /** A key's sessions as of the barrier of {@code seq}, kept by the owner for a writer that has not copied them yet. */
+    private static final class KeyVersion {
+        final long seq;
+        final FrozenKey frozen;
+        /** Older versions (lower sequences); unlinked by the owner once the writer is past them. */
+        KeyVersion older;
+
+        KeyVersion(long seq, FrozenKey frozen, KeyVersion older) {
+            this.seq = seq;
+            this.frozen = frozen;
+            this.older = older;
+        }
     }
 
     /** The changed list copied at a barrier (UPDATE mode, mid-epoch), written after the image. */
