@@ -24,9 +24,11 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.process.OutputTag;
 import io.rivulet.operators.process.SideOutputs;
 import io.rivulet.operators.state.StateCodecs;
+import io.rivulet.operators.topn.RankedValue;
 import io.rivulet.operators.window.WindowAssigner;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -248,6 +250,27 @@ public final class KeyedStream<K, T> {
         return keyed("aggregate", PlanNode.KeyedKind.AGGREGATION,
             context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy), null, null,
                 context.maxParallelism(), context.keyGroups()));
+    }
+
+    /**
+     * The {@code n} keys with the greatest running aggregate (the "top 10 most traded stocks,
+     * running"): a running {@link #aggregate} per key, then a running top-N over the keys' latest
+     * results ({@link Stream#topN}); emits the ranks whose key or value changed, per record in
+     * continuous mode, once per batch in micro-batch mode. The ranking stage runs in one partition;
+     * run the query in update mode.
+     *
+     * @param n how many ranks, at least 1
+     * @param fn the aggregate
+     * @param order orders results; the greatest ranks first
+     * @param ties orders keys with equal results, or {@code null}: the key that reached its result first wins
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return the changed ranks ({@link RankedValue} with no window)
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public <A, R> Stream<RankedValue<K, R>> topN(int n, AggregateFunction<? super T, A, R> fn, Comparator<? super R> order,
+                                                 Comparator<? super K> ties) {
+        return aggregate(fn).runningTopN(n, order, ties);
     }
 
     /**

@@ -11,6 +11,10 @@ import io.rivulet.operators.stateless.MapOperator;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.keyed.SortLimitOperator;
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.topn.RankedValue;
+import io.rivulet.operators.topn.TopNOperator;
+import io.rivulet.engine.internal.OperatorContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +138,53 @@ public final class Stream<T> {
             throw new IllegalStateException("limit is supported only right after orderBy (on an aggregation in complete mode)");
         }
         return new Stream<>(rivulet, sortNode(sortInput, sortOrder, n));
+    }
+
+    /**
+     * Running top-N: the {@code n} keys with the greatest values, where each record sets its key's
+     * value (replacing the key's previous one), e.g. the rows of a running aggregation. Emits
+     * {@link RankedValue} rows (no window) for the ranks whose key or value changed: after each record
+     * that changes them in continuous mode, once per batch in micro-batch mode. Read as update rows
+     * keyed by rank. Ties between equal values: by {@code ties} when given, then the key that reached
+     * its value first.
+     *
+     * <p>A global stage: it runs in <b>one partition</b> under an internal single key (no constant key
+     * from the user), holds one entry per key seen, and is checkpointed with the query. Not allowed in
+     * complete mode. See {@link KeyedStream#topN} for a per-key aggregate ranked in one call.
+     *
+     * @param n how many ranks, at least 1
+     * @param key the ranked key of a record; non-null, with {@code equals}/{@code hashCode}
+     * @param value the key's new value; non-null (a {@code null} fails the record)
+     * @param order orders values; the greatest ranks first ({@code Comparator.naturalOrder()}: largest first)
+     * @param ties orders keys of equal values, or {@code null}
+     * @param <K> key type
+     * @param <V> value type
+     * @return the changed ranks
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public <K, V> Stream<RankedValue<K, V>> topN(int n, Function<? super T, ? extends K> key,
+                                                 Function<? super T, ? extends V> value, Comparator<? super V> order,
+                                                 Comparator<? super K> ties) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        return map(record -> new KeyValue<K, V>(key.apply(record), value.apply(record))).runningTopN(n, order, ties);
+    }
+
+    /** Running top-N of a stream of {@code (key, value)} rows; see {@link #topN(int, Function, Function, Comparator, Comparator)}. */
+    @SuppressWarnings("unchecked")
+    <K, V> Stream<RankedValue<K, V>> runningTopN(int n, Comparator<? super V> order, Comparator<? super K> ties) {
+        Objects.requireNonNull(order, "order");
+        if (n < 1) {
+            throw new IllegalArgumentException("topN n must be >= 1, got " + n);
+        }
+        return global("topN(" + n + ")", context -> (KeyedOperator<Boolean, T, RankedValue<K, V>>) (KeyedOperator<?, ?, ?>)
+            new TopNOperator<K, V>(n, order, ties, !context.microBatch()));
+    }
+
+    /** A keyed stage in one partition whose records all share one internal key (Flink's {@code windowAll}). */
+    <R> Stream<R> global(String name, Function<OperatorContext, ? extends KeyedOperator<Boolean, T, R>> factory) {
+        return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1, "global", null)
+            .keyed(name, PlanNode.KeyedKind.STATEFUL, factory);
     }
 
     private static <T> PlanNode<T> sortNode(PlanNode<T> input, Comparator<? super T> order, long limit) {

@@ -9,6 +9,12 @@ import io.rivulet.operators.window.SessionWindowOperator;
 import io.rivulet.operators.window.WindowAggregateOperator;
 import io.rivulet.operators.window.WindowAssigner;
 import io.rivulet.operators.window.WindowedValue;
+import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.topn.RankedValue;
+import io.rivulet.operators.topn.WindowTopNOperator;
+
+import java.util.Comparator;
 
 import java.util.Objects;
 import java.util.function.ToLongFunction;
@@ -78,6 +84,39 @@ public final class WindowedStream<K, T> {
         return keyed.keyed("sessionWindow.aggregate", PlanNode.KeyedKind.SESSION_AGGREGATION, lateSink,
             context -> new SessionWindowOperator<K, T, A, R>(sessionGapMs, eventTimeMs, fn, context.outputMode(),
                 late(context.lateOutput())));
+    }
+
+    /**
+     * The {@code n} keys with the greatest aggregate in each window (the "top 10 most traded stocks of
+     * every minute"): {@link #aggregate} per key and window, then a top-N per window over those rows.
+     * In append mode a window's ranks 1..n are emitted once, when the watermark closes the window; in
+     * update mode the ranks of a window whose key or value changed (per record in continuous mode, per
+     * batch in micro-batch mode), until the watermark closes it. Aggregation rows for a window already
+     * closed at the ranking stage are late: counted in progress, not ranked.
+     *
+     * <p>The ranking stage is global: it runs in <b>one partition</b> under an internal single key
+     * (no constant key from the user) and is checkpointed with the query. Not allowed in complete mode.
+     *
+     * @param n how many ranks per window, at least 1
+     * @param fn the aggregate
+     * @param order orders results; the greatest ranks first
+     * @param ties orders keys with equal results, or {@code null}: the key whose row arrived first wins
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return the ranks of each window ({@link RankedValue} with its window)
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    @SuppressWarnings("unchecked")
+    public <A, R> Stream<RankedValue<K, R>> topN(int n, AggregateFunction<? super T, A, R> fn, Comparator<? super R> order,
+                                                 Comparator<? super K> ties) {
+        Objects.requireNonNull(order, "order");
+        if (n < 1) {
+            throw new IllegalArgumentException("topN n must be >= 1, got " + n);
+        }
+        return aggregate(fn).global("window.topN(" + n + ")", context ->
+            (KeyedOperator<Boolean, WindowedValue<K, R>, RankedValue<K, R>>) (KeyedOperator<?, ?, ?>)
+                new WindowTopNOperator<K, R>(n, order, ties, context.outputMode() == OutputMode.APPEND,
+                    !context.microBatch(), late(context.lateOutput())));
     }
 
     /**

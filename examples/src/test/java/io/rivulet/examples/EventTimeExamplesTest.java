@@ -5,6 +5,7 @@ import io.rivulet.engine.sink.CollectingSink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.RateRow;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.topn.RankedValue;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class EventTimeExamplesTest {
     @Test
     void shouldRankTheTenMostTradedSymbolsOfEveryOneSecondWindow() throws Exception {
         List<MarketData.Trade> trades = LongStream.range(0, 30_000).mapToObj(i -> MarketData.trade(i, T0 + i / 10)).toList();
-        CollectingSink<TopStocksMain.Ranked> sink = Sinks.collecting();
+        CollectingSink<RankedValue<String, Long>> sink = Sinks.collecting();
         try (Rivulet rivulet = Rivulet.create()) {
             TopStocksMain.topStocks(rivulet.readStream(Sources.fromIterable(trades)), 10).writeStream(sink).start().awaitTermination();
         }
@@ -39,9 +40,27 @@ class EventTimeExamplesTest {
                 + "=" + ranked.get((int) r).getValue());
         }).toList();
         List<String> actual = sink.received().stream()
-            .sorted(Comparator.comparing((TopStocksMain.Ranked r) -> r.window().startMs()).thenComparing(TopStocksMain.Ranked::rank))
-            .map(r -> r.window().startMs() + "#" + r.rank() + " " + r.symbol() + "=" + r.volume()).toList();
+            .sorted(Comparator.comparing((RankedValue<String, Long> r) -> r.window().startMs()).thenComparing(RankedValue::rank))
+            .map(r -> r.window().startMs() + "#" + r.rank() + " " + r.key() + "=" + r.value()).toList();
         assertThat(actual).hasSize(30).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldEndWithTheTenMostTradedSymbolsSinceTheStartWhenRunningRanksAreApplied() throws Exception {
+        List<MarketData.Trade> trades = LongStream.range(0, 30_000).mapToObj(i -> MarketData.trade(i, T0 + i / 10)).toList();
+        CollectingSink<RankedValue<String, Long>> sink = Sinks.collecting();
+        try (Rivulet rivulet = Rivulet.create()) {
+            TopStocksMain.runningTopStocks(rivulet.readStream(Sources.fromIterable(trades)), 10).writeStream(sink)
+                .outputMode("update").start().awaitTermination();
+        }
+        Map<String, Long> volumes = new HashMap<>();
+        trades.forEach(t -> volumes.merge(t.symbol(), t.quantity(), Long::sum));
+        List<String> expected = volumes.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).limit(10)
+            .map(e -> e.getKey() + "=" + e.getValue()).toList();
+        Map<Integer, RankedValue<String, Long>> byRank = new TreeMap<>();
+        sink.received().forEach(r -> byRank.put(r.rank(), r));
+        assertThat(byRank.values()).extracting(r -> r.key() + "=" + r.value()).isEqualTo(expected);
     }
 
     @Test

@@ -1,0 +1,187 @@
+package io.rivulet.operators.topn;
+
+import io.rivulet.operators.Output;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.StateFormatException;
+import io.rivulet.operators.window.Window;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The ranking of one group (the running ranking, or one window): each key's latest value, sorted,
+ * and the ranks last emitted. An update replaces the key's entry in the sorted set (O(log keys));
+ * the first N entries are walked only when the update can have changed them.
+ *
+ * <p>Order: greatest value first by the value comparator; equal values by the key comparator, if
+ * any; then the key that reached its current value first (a sequence number per change). The
+ * sequence makes every entry distinct, so the order is total and deterministic for one input order.
+ *
+ * <p>Not thread-safe; owned by its operator.
+ */
+final class Ranking<K, V> {
+    /** One key's value; immutable, replaced on every change so the sorted set never sees a mutation. */
+    static final class Entry<K, V> {
+        final K key;
+        final V value;
+        final long seq;
+
+        Entry(K key, V value, long seq) {
+            this.key = key;
+            this.value = value;
+            this.seq = seq;
+        }
+    }
+
+    /** Builds the total order of entries from the user's comparators. */
+    static <K, V> Comparator<Entry<K, V>> order(Comparator<? super V> valueOrder, Comparator<? super K> keyOrder) {
+        Objects.requireNonNull(valueOrder, "valueOrder");
+        return (a, b) -> {
+            int c = valueOrder.compare(b.value, a.value);
+            if (c == 0 && keyOrder != null) {
+                c = keyOrder.compare(a.key, b.key);
+            }
+            return c != 0 ? c : Long.compare(a.seq, b.seq);
+        };
+    }
+
+    private final int n;
+    private final Comparator<Entry<K, V>> order;
+    private final HashMap<K, Entry<K, V>> byKey = new HashMap<>();
+    private final TreeSet<Entry<K, V>> sorted;
+    /** The entries last emitted at ranks 1..emittedCount. */
+    private final ArrayList<Entry<K, V>> emitted = new ArrayList<>();
+    private long nextSeq;
+    private boolean dirty;
+
+    Ranking(int n, Comparator<Entry<K, V>> order) {
+        this.n = n;
+        this.order = order;
+        this.sorted = new TreeSet<>(order);
+    }
+
+    /**
+     * Sets a key's value.
+     *
+     * @return whether the key is new
+     */
+    boolean update(K key, V value) {
+        Entry<K, V> old = byKey.get(key);
+        if (old != null && Objects.equals(old.value, value)) {
+            return false;
+        }
+        Entry<K, V> entry = new Entry<>(key, value, nextSeq++);
+        byKey.put(key, entry);
+        if (old != null) {
+            sorted.remove(old);
+        }
+        sorted.add(entry);
+        if (!dirty) {
+            dirty = !outsideTop(old, entry);
+        }
+        return old == null;
+    }
+
+    /** Whether both the key's old entry and its new one rank after the last emitted N-th, which then still holds. */
+    private boolean outsideTop(Entry<K, V> old, Entry<K, V> entry) {
+        if (emitted.size() < n) {
+            return false;
+        }
+        Entry<K, V> last = emitted.get(n - 1);
+        return (old == null || order.compare(old, last) > 0) && order.compare(entry, last) > 0;
+    }
+
+    /** Emits the ranks whose (key, value) changed since the last call (nothing if nothing did). */
+    void emitChanged(Window window, Output<? super RankedValue<K, V>> out) {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        Iterator<Entry<K, V>> it = sorted.iterator();
+        for (int rank = 0; rank < n && it.hasNext(); rank++) {
+            Entry<K, V> entry = it.next();
+            if (rank == emitted.size()) {
+                emitted.add(entry);
+            } else {
+                Entry<K, V> was = emitted.get(rank);
+                if (was.key.equals(entry.key) && Objects.equals(was.value, entry.value)) {
+                    emitted.set(rank, entry);
+                    continue;
+                }
+                emitted.set(rank, entry);
+            }
+            out.emit(new RankedValue<>(window, rank + 1, entry.key, entry.value));
+        }
+    }
+
+    /** Emits ranks 1..min(N, keys), whatever was emitted before. */
+    void emitAll(Window window, Output<? super RankedValue<K, V>> out) {
+        Iterator<Entry<K, V>> it = sorted.iterator();
+        for (int rank = 1; rank <= n && it.hasNext(); rank++) {
+            Entry<K, V> entry = it.next();
+            out.emit(new RankedValue<>(window, rank, entry.key, entry.value));
+        }
+    }
+
+    int size() {
+        return byKey.size();
+    }
+
+    /** The current top N, best first (tests, queries). */
+    List<RankedValue<K, V>> top(Window window) {
+        List<RankedValue<K, V>> rows = new ArrayList<>();
+        emitAll(window, rows::add);
+        return rows;
+    }
+
+    void writeTo(SnapshotOutput out, StateCodec<Object> codec) {
+        out.writeLong(nextSeq);
+        out.writeBoolean(dirty);
+        out.writeVarInt(byKey.size());
+        for (Entry<K, V> entry : sorted) {
+            writeEntry(entry, out, codec);
+        }
+        out.writeVarInt(emitted.size());
+        for (Entry<K, V> entry : emitted) {
+            writeEntry(entry, out, codec);
+        }
+    }
+
+    void readFrom(SnapshotInput in, StateCodec<Object> codec) {
+        if (!byKey.isEmpty()) {
+            throw new StateFormatException("a ranking is restored twice: it already holds " + byKey.size() + " keys");
+        }
+        nextSeq = in.readLong();
+        dirty = in.readBoolean();
+        int keys = in.readVarInt();
+        for (int i = 0; i < keys; i++) {
+            Entry<K, V> entry = readEntry(in, codec);
+            byKey.put(entry.key, entry);
+            sorted.add(entry);
+        }
+        int ranks = in.readVarInt();
+        for (int i = 0; i < ranks; i++) {
+            emitted.add(readEntry(in, codec));
+        }
+    }
+
+    private static <K, V> void writeEntry(Entry<K, V> entry, SnapshotOutput out, StateCodec<Object> codec) {
+        codec.write(entry.key, out);
+        codec.write(entry.value, out);
+        out.writeLong(entry.seq);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Entry<K, V> readEntry(SnapshotInput in, StateCodec<Object> codec) {
+        K key = (K) codec.read(in);
+        V value = (V) codec.read(in);
+        return new Entry<>(key, value, in.readLong());
+    }
+}
