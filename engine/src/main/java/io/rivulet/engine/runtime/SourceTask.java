@@ -162,6 +162,9 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             return 1;
         }
         int work = notifyCommitted();
+        if (context.stateInboxes.length != 0) {
+            work += context.answerStateReads();
+        }
         if (nowNs >= nextBarrierNs) {
             endEpoch();
             nextBarrierNs = nextBoundary(nowNs);
