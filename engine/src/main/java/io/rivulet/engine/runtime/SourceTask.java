@@ -151,6 +151,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         if (query.isAborted()) {
             throw new AgentTerminationException();
         }
+        if (context.stateInboxes.length != 0) {
+            // A fused keyed stage's reads: answered until the task ends (its state is final once input ended).
+            context.answerStateReads();
+        }
         if (finished) {
             return awaitFinalCommit();
         }
@@ -162,9 +166,6 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             return 1;
         }
         int work = notifyCommitted();
-        if (context.stateInboxes.length != 0) {
-            work += context.answerStateReads();
-        }
         if (nowNs >= nextBarrierNs) {
             endEpoch();
             nextBarrierNs = nextBoundary(nowNs);
