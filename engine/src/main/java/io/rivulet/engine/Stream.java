@@ -247,6 +247,27 @@ public final class Stream<T> {
     }
 
     /**
+     * Names the stateful operator whose output this stream is, so that its state can be read while the
+     * query runs: {@code query.state(operatorName)} ({@link StreamingQuery#state(String)}, queryable
+     * state). Queryable today: the running aggregations of a {@link KeyedStream} ({@code reduce},
+     * {@code aggregate}, {@code count}); a query naming another operator fails to start, saying so.
+     * Costs the operator's thread nothing per record, one volatile read per duty cycle.
+     *
+     * @param operatorName the name; not blank, unique among the query's queryable operators
+     * @return this stream, its operator named
+     * @throws IllegalArgumentException if this stream is not the output of a keyed stateful operator, or
+     *     the name is blank
+     */
+    public Stream<T> queryableAs(String operatorName) {
+        if (!(node instanceof PlanNode.KeyedNode<?, ?, T> keyed)) {
+            throw new IllegalArgumentException("queryableAs(\"" + operatorName + "\") names a keyed stateful operator,"
+                + " but this stream is the output of '" + node.description() + "'; call it on the stream an operator of"
+                + " keyBy(...) returns");
+        }
+        return new Stream<>(rivulet, keyed.withQueryableName(operatorName), null, null, eventTime);
+    }
+
+    /**
      * Applies a custom stateless operator, fused like the built-in ones.
      *
      * @param name how the operator shows in plans and errors

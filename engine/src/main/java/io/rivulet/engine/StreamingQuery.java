@@ -86,6 +86,21 @@ public interface StreamingQuery {
     QueryProgress lastProgress();
 
     /**
+     * Reads the state of a stateful operator named with {@link Stream#queryableAs(String)} while the
+     * query runs (queryable state): a key's value or a scan of keys, answered between two records by
+     * the thread that owns the key's partition, never blocking it. See {@link QueryableState} for the
+     * consistency and staleness bound.
+     *
+     * @param operatorName the operator's name
+     * @param <K> the operator's key type (not checked: the caller states it)
+     * @param <V> the type of a key's value (see {@link QueryableState})
+     * @return a reader of the operator's state, valid for the query's life
+     * @throws IllegalArgumentException if no operator of the query has that name (the message lists
+     *     the names it has)
+     */
+    <K, V> QueryableState<K, V> state(String operatorName);
+
+    /**
      * @return the progress of up to the 100 last committed epochs, oldest first
      */
     List<QueryProgress> recentProgress();

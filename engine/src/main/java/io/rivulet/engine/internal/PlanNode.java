@@ -180,6 +180,8 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final Map<String, Sink<?>> sideSinks;
         private final String keyName;
         private final GroupStateInfo groupState;
+        /** The name its state is read by while the query runs ({@code Stream.queryableAs}), or {@code null}. */
+        private final String queryableName;
 
         /**
          * @param description what the operator does
@@ -229,7 +231,16 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
                          int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
                          String keyName, GroupStateInfo groupState,
                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
+            this(description, kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName, groupState, null,
+                factory);
+        }
+
+        private KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
+                          int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
+                          String keyName, GroupStateInfo groupState, String queryableName,
+                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
+            this.queryableName = queryableName;
             if ((kind == KeyedKind.GROUP_STATE) != (groupState != null)) {
                 throw new IllegalArgumentException("groupState is given with, and only with, kind GROUP_STATE; kind is " + kind);
             }
@@ -246,6 +257,28 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
             this.keyFunction = Objects.requireNonNull(keyFunction, "keyFunction");
             this.partitions = partitions;
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * A copy of this node whose state can be read by {@code name} while the query runs.
+         *
+         * @param name the operator's name, unique in the query; not blank
+         * @return the named copy (the plan must use it instead of this node)
+         */
+        public KeyedNode<K, I, O> withQueryableName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("queryable operator name must not be blank");
+            }
+            return new KeyedNode<>(description(), kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName,
+                groupState, name, factory);
+        }
+
+        /**
+         * @return the name its state is read by while the query runs, or {@code null} if not queryable
+         */
+        public String queryableName() {
+            return queryableName;
         }
 
         /**

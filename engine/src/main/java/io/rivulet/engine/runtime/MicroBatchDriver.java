@@ -71,6 +71,7 @@ final class MicroBatchDriver implements Agent {
 
     private final CheckpointCoordinator coordinator;
     private final List<KeyedHead<?, ?, ?>> timedHeads;
+    private final StateReadInbox[] stateInboxes;
 
     MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState,
                      CheckpointCoordinator coordinator, String restoredWatermarkMs) {
@@ -88,6 +89,7 @@ final class MicroBatchDriver implements Agent {
         this.trackerWatermarks = new WatermarkMerge(options.maxWatermarkPolicy(), everyTracker);
         this.sinkLinks = List.copyOf(planner.sinkLinks);
         this.timedHeads = List.copyOf(planner.timedHeads);
+        this.stateInboxes = planner.stateInboxes.toArray(new StateReadInbox[0]);
         this.watermarkDrivesState = watermarkDrivesState;
         this.roleName = "rivulet-" + options.name() + "-microbatch";
     }
@@ -100,12 +102,13 @@ final class MicroBatchDriver implements Agent {
         if (query.isStopRequested()) {
             finish();
         }
+        int reads = answerStateReads();
         long requested = query.processAllRequested();
         boolean forced = requested > query.processAllCompleted();
         long nowNs = options.nanoClock().nanoTime();
         boolean due = !started || nowNs >= nextTriggerNs;
         if (!due && !forced) {
-            return 0;
+            return reads;
         }
         if (!started) {
             started = true;
@@ -130,6 +133,18 @@ final class MicroBatchDriver implements Agent {
     }
 
     /**
+     * Answers the queryable-state reads pending on every keyed operator: the driver's thread runs them
+     * all, and between two batches each holds the state as of the last batch's end.
+     */
+    private int answerStateReads() {
+        int answered = 0;
+        for (StateReadInbox inbox : stateInboxes) {
+            answered += inbox.answer();
+        }
+        return answered;
+    }
+
+    /**
      * Spark's {@code ProcessingTimeExecutor}: the first multiple of the interval, counted from the
      * first trigger, after {@code triggerNs}; with interval zero, at once.
      */
@@ -146,6 +161,7 @@ final class MicroBatchDriver implements Agent {
         int batches = 0;
         while (!inputEnded && !query.isStopRequested() && !query.isAborted() && runBatch(true, true, frozenClock) > 0) {
             batches++;
+            answerStateReads(); // between batches: a long catch-up does not hold reads back
         }
         return batches;
     }

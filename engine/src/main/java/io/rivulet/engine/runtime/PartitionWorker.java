@@ -89,7 +89,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         if (!context.timedHeads.isEmpty()) {
             context.advanceProcessingTime(context.epochClock.time());
         }
-        int work = 0;
+        int work = context.stateInboxes.length == 0 ? 0 : context.answerStateReads();
         for (int i = 0; i < inputs.length; i++) {
             if (!blocked[i] && !ended[i]) {
                 currentInput = i;

@@ -14,6 +14,7 @@ import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
@@ -64,6 +65,10 @@ final class Planner {
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
     /** Keyed heads whose operator acts on processing time (timers), for the micro-batch driver. */
     final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
+    /** Every queryable operator's read queue, for the micro-batch driver (which answers them all). */
+    final List<StateReadInbox> stateInboxes = new ArrayList<>();
+    /** The query's queryable operators by name. */
+    final QueryableStages queryable;
     /** Source tasks grouped by the source they read, in plan order. */
     final Map<Source<?>, List<TaskContext>> sourceContexts = new IdentityHashMap<>();
     private int keyedStages;
@@ -92,6 +97,7 @@ final class Planner {
         this.coordinator = coordinator;
         this.ids = ids;
         this.restored = restored;
+        this.queryable = new QueryableStages(options.name());
     }
 
     /**
@@ -344,12 +350,34 @@ final class Planner {
             }
             head.checkpointing(coordinator, coordinator.operator(operatorId, partition, partitions));
         }
+        if (node.queryableName() != null) {
+            queryable(node, operator, partition, partitions, context);
+        }
         if (head.usesProcessingTime()) {
             context.owner().timedHeads.add(head);
             timedHeads.add(head);
         }
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
+    }
+
+    /**
+     * Registers a named operator's partition for queryable-state reads: answered on the thread that
+     * runs its chain (continuous mode) or by the micro-batch driver.
+     */
+    private void queryable(PlanNode.KeyedNode<?, ?, ?> node, KeyedOperator<?, ?, ?> operator, int partition, int partitions,
+                           TaskContext context) {
+        if (!(operator instanceof QueryableOperator<?, ?> readable)) {
+            throw new IllegalArgumentException("'" + node.description() + "' is named '" + node.queryableName()
+                + "' for queryable state, but its operator " + operator.getClass().getName() + " does not implement"
+                + " QueryableOperator (queryable today: reduce, aggregate and count of a KeyedStream)");
+        }
+        StateReadInbox inbox = new StateReadInbox(readable, node.queryableName(), partition);
+        queryable.add(node.queryableName(), node, partition, partitions, options.maxParallelism(), inbox);
+        stateInboxes.add(inbox);
+        if (!options.microBatch()) {
+            context.owner().addStateInbox(inbox);
+        }
     }
 
     /** A partition's writer of a side sink (late data, a side output), ended and closed with its task. */

@@ -4,6 +4,7 @@ import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.QueryableState;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.StreamingQueryException;
 import io.rivulet.engine.internal.checkpoint.Checkpoint;
@@ -394,6 +395,7 @@ final class QueryRuntime implements StreamingQuery {
 
     private void onAgentEnded() {
         if (liveTasks.decrementAndGet() == 0) {
+            closeQueryableState();
             finishCoordinator();
             finishPublisher();
             closeSinkQuietly(null);
@@ -404,6 +406,17 @@ final class QueryRuntime implements StreamingQuery {
                 processAllLock.notifyAll();
             }
         }
+    }
+
+    /** Every thread has ended: reads of queryable state fail from now on, naming why. */
+    private void closeQueryableState() {
+        if (planner == null || planner.queryable.isEmpty()) {
+            return;
+        }
+        Throwable cause = failure.get();
+        planner.queryable.close(cause == null
+            ? "query '" + options.name() + "' has ended (stopped, or its input ended); its state is no longer readable"
+            : "query '" + options.name() + "' failed (" + cause + "); its state is no longer readable");
     }
 
     /**
@@ -823,6 +836,14 @@ final class QueryRuntime implements StreamingQuery {
     @Override
     public QueryProgress lastProgress() {
         return progress.last();
+    }
+
+    @Override
+    public <K, V> QueryableState<K, V> state(String operatorName) {
+        if (planner == null) {
+            throw new IllegalStateException("query '" + options.name() + "' has not been planned: it failed to start");
+        }
+        return planner.queryable.reader(operatorName);
     }
 
     @Override

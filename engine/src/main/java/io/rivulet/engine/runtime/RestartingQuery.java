@@ -1,6 +1,8 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.QueryableState;
+import io.rivulet.operators.KeyValue;
 import io.rivulet.engine.RestartStrategy;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.StreamingQueryException;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -257,6 +260,71 @@ final class RestartingQuery<T> implements StreamingQuery {
     @Override
     public QueryProgress lastProgress() {
         return current.lastProgress();
+    }
+
+    /** Each read goes to the run in progress (a restart plans the operators anew). */
+    @Override
+    public <K, V> QueryableState<K, V> state(String operatorName) {
+        QueryableState<K, V> first = current.state(operatorName); // fails now for an unknown name
+        return new CurrentRunState<>(first.operatorName(), null);
+    }
+
+    /** A reader that asks the current run for its operator's reader at each read. Thread-safe. */
+    private final class CurrentRunState<K, V> implements QueryableState<K, V> {
+        private final String operatorName;
+        /** The timeout asked for, or {@code null} for the runs' default. */
+        private final Duration timeout;
+
+        CurrentRunState(String operatorName, Duration timeout) {
+            this.operatorName = operatorName;
+            this.timeout = timeout;
+        }
+
+        private QueryableState<K, V> run() {
+            QueryableState<K, V> reader = current.state(operatorName);
+            return timeout == null ? reader : reader.withTimeout(timeout);
+        }
+
+        @Override
+        public String operatorName() {
+            return operatorName;
+        }
+
+        @Override
+        public Optional<V> get(K key) throws InterruptedException {
+            return run().get(key);
+        }
+
+        @Override
+        public CompletableFuture<Optional<V>> getAsync(K key) {
+            return run().getAsync(key);
+        }
+
+        @Override
+        public List<KeyValue<K, V>> scan() throws InterruptedException {
+            return run().scan();
+        }
+
+        @Override
+        public List<KeyValue<K, V>> scan(K from, K to) throws InterruptedException {
+            return run().scan(from, to);
+        }
+
+        @Override
+        public CompletableFuture<List<KeyValue<K, V>>> scanAsync() {
+            return run().scanAsync();
+        }
+
+        @Override
+        public CompletableFuture<List<KeyValue<K, V>>> scanAsync(K from, K to) {
+            return run().scanAsync(from, to);
+        }
+
+        @Override
+        public QueryableState<K, V> withTimeout(Duration timeout) {
+            run().withTimeout(timeout); // validates it
+            return new CurrentRunState<>(operatorName, timeout);
+        }
     }
 
     @Override

@@ -151,6 +151,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         if (query.isAborted()) {
             throw new AgentTerminationException();
         }
+        if (context.stateInboxes.length != 0) {
+            // A fused keyed stage's reads: answered until the task ends (its state is final once input ended).
+            context.answerStateReads();
+        }
         if (finished) {
             return awaitFinalCommit();
         }

@@ -41,6 +41,8 @@ final class TaskContext {
     CoLocatedAgents coLocatedAgents;
     /** Keyed heads run on this task's thread whose operators act on processing time (owner context only). */
     final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
+    /** Queryable-state read queues of the keyed operators run on this task's thread (owner context only). */
+    StateReadInbox[] stateInboxes = new StateReadInbox[0];
     /** The query's wall clock, read once per cycle when {@link #timedHeads} is not empty. */
     EpochClock epochClock = SystemEpochClock.INSTANCE;
     /** The watermark generators of this task's chain, in plan order: their state goes into checkpoints. */
@@ -104,6 +106,31 @@ final class TaskContext {
         for (int i = 0, n = heads.size(); i < n; i++) {
             heads.get(i).onProcessingTime(nowMs);
         }
+    }
+
+    /**
+     * Registers a queryable operator run on this (owner) context's thread. Planner thread.
+     *
+     * @param inbox its read queue
+     */
+    void addStateInbox(StateReadInbox inbox) {
+        stateInboxes = Arrays.copyOf(stateInboxes, stateInboxes.length + 1);
+        stateInboxes[stateInboxes.length - 1] = inbox;
+    }
+
+    /**
+     * Answers the pending queryable-state reads of the operators on this thread, between two records:
+     * called once per duty cycle, only when {@link #stateInboxes} is not empty (one volatile read per
+     * queue when nothing is pending).
+     *
+     * @return the reads answered
+     */
+    int answerStateReads() {
+        int answered = 0;
+        for (StateReadInbox inbox : stateInboxes) {
+            answered += inbox.answer();
+        }
+        return answered;
     }
 
     /**

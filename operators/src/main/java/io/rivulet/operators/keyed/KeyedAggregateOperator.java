@@ -60,6 +60,12 @@ public final class KeyedAggregateOperator<K, T, A, R> extends RunningKeyedOperat
         return fn.add(state == null ? fn.createAccumulator() : state, value);
     }
 
+    /** A read of a key's state returns the aggregate's result: {@code fn.result} of a copy of the accumulator. */
+    @Override
+    protected Object queriedValue(A stateCopy) {
+        return fn.result(stateCopy);
+    }
+
     @Override
     protected KeyValue<K, R> output(K key, A state) {
         return new KeyValue<>(key, fn.result(state));

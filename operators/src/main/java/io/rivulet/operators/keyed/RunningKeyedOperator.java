@@ -2,6 +2,7 @@ package io.rivulet.operators.keyed;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
@@ -18,7 +19,10 @@ import io.rivulet.operators.state.StateFormatException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Base of the running (never-ending) per-key aggregations: holds one state value per key and emits
@@ -48,6 +52,10 @@ import java.util.Objects;
  * policies do not track changed keys (that would cost every record), so they report 0. Nothing is
  * removed or dropped by watermark: a running aggregation keeps every key.
  *
+ * <h2>Queryable state</h2>
+ * As a {@link QueryableOperator}, a key's value is {@link #queriedValue} of a copy of its state
+ * ({@link StateCodec#copy}): the state itself for a reduce, the aggregate's result for an aggregation.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -56,7 +64,7 @@ import java.util.Objects;
  * @param <O> output type
  */
 public abstract class RunningKeyedOperator<K, T, S, O>
-    implements KeyedOperator<K, T, O>, CheckpointedOperator, StatefulOperator {
+    implements KeyedOperator<K, T, O>, CheckpointedOperator, StatefulOperator, QueryableOperator<K, Object> {
     private static final int ENTRY = 1;
     /** Bytes a key's map node and entry take, roughly (compressed oops), for the memory estimate. */
     static final int ENTRY_BYTES_ESTIMATE = 80;
@@ -198,6 +206,33 @@ public abstract class RunningKeyedOperator<K, T, S, O>
     @Override
     public final void onEnd(Output<O> out) {
         flushChanged(out);
+    }
+
+    /**
+     * The value a read of the key's state returns (queryable state). Owner thread.
+     *
+     * @param stateCopy a copy of the key's state, which the result may keep
+     * @return the value read; the state copy itself unless a subclass says otherwise
+     */
+    protected Object queriedValue(S stateCopy) {
+        return stateCopy;
+    }
+
+    /** Owner thread; see {@link QueryableOperator}. */
+    @Override
+    public final Object queryValue(K key) {
+        Entry<K, S> entry = state.get(key);
+        return entry == null ? null : queriedValue(stateCodec.copy(entry.value()));
+    }
+
+    /** Owner thread; see {@link QueryableOperator}. */
+    @Override
+    public final void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super Object> into) {
+        for (Map.Entry<K, Entry<K, S>> e : state.entrySet()) {
+            if (keys.test(e.getKey())) {
+                into.accept(e.getKey(), queriedValue(stateCodec.copy(e.getValue().value())));
+            }
+        }
     }
 
     /**
