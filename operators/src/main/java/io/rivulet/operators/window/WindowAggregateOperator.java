@@ -3,6 +3,7 @@ package io.rivulet.operators.window;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
@@ -24,7 +25,11 @@ import org.agrona.collections.Object2ObjectHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -102,6 +107,15 @@ import java.util.function.ToLongFunction;
  * any two calls (a barrier is the contract); only the per-epoch de-duplication of the late-group
  * metric is not saved.
  *
+ * <h2>Queryable state</h2>
+ * As a {@link QueryableOperator}, a key's value is an immutable list of its windows still held (not
+ * yet evicted; in APPEND mode with panes, the windows the watermark has not closed yet that hold data
+ * of the key), ordered by window start, each a {@link WindowedValue} with the window's current result
+ * ({@link AggregateFunction#result} of a copy of its accumulator, {@link StateCodec#copy}; with panes,
+ * of a fresh accumulator its panes are merged into). A key holding no window reads as {@code null}.
+ * A read costs one key lookup per slice held (a scan: one pass over the entries, then one read per
+ * key passing the filter); it changes nothing the data path or a snapshot sees.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -110,7 +124,8 @@ import java.util.function.ToLongFunction;
  * @param <R> result type
  */
 public final class WindowAggregateOperator<K, T, A, R>
-    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator {
+    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator,
+    QueryableOperator<K, List<WindowedValue<K, R>>> {
     /** Rough bytes per entry: entry object, map slots, list slot and a small accumulator. */
     private static final long ENTRY_BYTES = 112;
     /** Rough bytes per slice: slice state, its map and list, the window, heap and map slots. */
@@ -540,6 +555,97 @@ public final class WindowAggregateOperator<K, T, A, R>
      */
     public OutputMode outputMode() {
         return outputMode;
+    }
+
+    /**
+     * Owner thread; see {@link QueryableOperator} and the class comment ("Queryable state").
+     *
+     * @param key the key; never {@code null}
+     * @return the key's windows still held, by start, with their current results; {@code null} if none
+     */
+    @Override
+    public List<WindowedValue<K, R>> queryValue(K key) {
+        Objects.requireNonNull(key, "key");
+        int n = slicesByStart.size();
+        long[] sorted = Arrays.copyOf(slicesByStart.copyKeys(new long[Math.max(n, 1)]), n);
+        Arrays.sort(sorted);
+        ArrayList<WindowedValue<K, R>> windows = new ArrayList<>();
+        if (panes) {
+            queryPaneWindows(key, sorted, windows);
+        } else {
+            for (long start : sorted) {
+                Entry<K, A> entry = mapRestored(slices.get(start)).byKey.get(key);
+                if (entry != null) {
+                    windows.add(new WindowedValue<>(entry.key, entry.slice.window,
+                        fn.result(accumulatorCodec.copy(entry.value()))));
+                }
+            }
+        }
+        return windows.isEmpty() ? null : List.copyOf(windows);
+    }
+
+    /**
+     * Owner thread; see {@link QueryableOperator}: each key holding a window and passing {@code keys},
+     * with the value {@link #queryValue} reads.
+     *
+     * @param keys which keys to read
+     * @param into receives each key and its windows
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super List<WindowedValue<K, R>>> into) {
+        LinkedHashSet<K> held = new LinkedHashSet<>();
+        for (Slice<K, A> slice : slices.values()) {
+            ArrayList<Entry<K, A>> entries = slice.entries;
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                K key = entries.get(i).key;
+                if (!held.contains(key) && keys.test(key)) {
+                    held.add(key);
+                }
+            }
+        }
+        for (K key : held) {
+            List<WindowedValue<K, R>> windows = queryValue(key);
+            if (windows != null) {
+                into.accept(key, windows);
+            }
+        }
+    }
+
+    /**
+     * Panes: the key's windows the watermark has not closed, by start, each the merge of copies of the
+     * key's panes in it into a fresh accumulator (the held accumulators are never handed to {@code merge}).
+     */
+    private void queryPaneWindows(K key, long[] paneStarts, ArrayList<WindowedValue<K, R>> into) {
+        LongArrayList held = new LongArrayList();
+        for (long start : paneStarts) {
+            if (mapRestored(slices.get(start)).byKey.containsKey(key)) {
+                held.addLong(start);
+            }
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        long start = firstWindowStartContaining(held.getLong(0));
+        long last = alignDown(held.getLong(held.size() - 1), slideMs);
+        if (watermarkMs != Long.MIN_VALUE) {
+            start = Math.max(start, firstWindowStartContaining(watermarkMs));
+        }
+        for (; start <= last; start += slideMs) {
+            A merged = null;
+            for (int i = 0, n = held.size(); i < n; i++) {
+                long pane = held.getLong(i);
+                if (pane >= start && pane < start + sizeMs) {
+                    A accumulator = merged == null ? fn.createAccumulator() : merged;
+                    merged = fn.merge(accumulator, accumulatorCodec.copy(slices.get(pane).byKey.get(key).value()));
+                    if (merged == null) {
+                        throw new NullPointerException("aggregate merge returned a null accumulator for key " + key);
+                    }
+                }
+            }
+            if (merged != null) {
+                into.add(new WindowedValue<>(key, new Window(start, start + sizeMs), fn.result(merged)));
+            }
+        }
     }
 
     private Slice<K, A> slice(long start) {
