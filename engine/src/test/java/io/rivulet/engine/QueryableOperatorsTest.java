@@ -1,0 +1,102 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.MemoryStream;
+import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.window.Window;
+import io.rivulet.operators.window.WindowedValue;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Queryable state of the operators beyond the running aggregations (windows, group state, dedup),
+ * read through a running query: reads equal a direct computation after {@code processAllAvailable}.
+ */
+@ExtendWith(NoLeakedThreads.class)
+class QueryableOperatorsTest {
+    static final long T0 = 1_700_000_000_000L;
+
+    record Event(String key, long tsMs) {
+    }
+
+    private static List<Event> events(int from, int count) {
+        List<Event> events = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            events.add(new Event("k" + (i * 7919 % 13), T0 + (i * 104_729L % 40_000)));
+        }
+        return events;
+    }
+
+    private static DataStreamWriter<?> trigger(DataStreamWriter<?> writer, String mode) {
+        return mode.equals("continuous") ? writer.trigger(Trigger.continuous(Duration.ofMillis(5)))
+            : writer.trigger(Trigger.processingTime(Duration.ofMillis(5)));
+    }
+
+    /** Per key, its sliding (10 s every 5 s) windows' counts, by window start: nothing is evicted (1 h delay). */
+    private static TreeMap<String, List<WindowedValue<String, Long>>> windowCounts(List<Event> events) {
+        TreeMap<String, TreeMap<Long, Long>> counts = new TreeMap<>();
+        for (Event e : events) {
+            long last = Math.floorDiv(e.tsMs(), 5_000L) * 5_000L;
+            for (long start = last; start > e.tsMs() - 10_000; start -= 5_000) {
+                counts.computeIfAbsent(e.key(), k -> new TreeMap<>()).merge(start, 1L, Long::sum);
+            }
+        }
+        TreeMap<String, List<WindowedValue<String, Long>>> rows = new TreeMap<>();
+        counts.forEach((key, byStart) -> byStart.forEach((start, count) -> rows.computeIfAbsent(key, k -> new ArrayList<>())
+            .add(new WindowedValue<>(key, new Window(start, start + 10_000), count))));
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"continuous:append", "continuous:update", "microbatch:append", "microbatch:update"})
+    void shouldReadEachKeysWindowsAsADirectCountWhileTheQueryRuns(String setting) throws Exception {
+        String mode = setting.split(":")[0];
+        OutputMode outputMode = setting.endsWith("append") ? OutputMode.APPEND : OutputMode.UPDATE;
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        try (Rivulet rivulet = Rivulet.create()) {
+            DataStreamWriter<?> writer = rivulet.readStream(input)
+                .withWatermark(Event::tsMs, Duration.ofHours(1))
+                .keyBy(Event::key, 3)
+                .window(Windows.sliding(Duration.ofSeconds(10), Duration.ofSeconds(5)), Event::tsMs)
+                .count()
+                .queryableAs("windows")
+                .writeStream(Sinks.collecting())
+                .outputMode(outputMode)
+                .queryName("queryable-windows-" + setting.replace(':', '-'));
+            StreamingQuery query = trigger(writer, mode).start();
+            QueryableState<String, List<WindowedValue<String, Long>>> windows =
+                query.<String, List<WindowedValue<String, Long>>>state("windows").withTimeout(Duration.ofSeconds(30));
+            input.addData(events(0, 400));
+            query.processAllAvailable();
+            assertWindows(windows, windowCounts(events(0, 400)));
+            input.addData(events(400, 300));
+            query.processAllAvailable();
+            assertWindows(windows, windowCounts(events(0, 700)));
+            assertThat(windows.get("absent")).isEmpty();
+            query.stop();
+        }
+    }
+
+    private static void assertWindows(QueryableState<String, List<WindowedValue<String, Long>>> windows,
+                                      Map<String, List<WindowedValue<String, Long>>> expected) throws Exception {
+        List<KeyValue<String, List<WindowedValue<String, Long>>>> scanned = windows.scan();
+        assertThat(scanned).extracting(KeyValue::key).containsExactlyElementsOf(expected.keySet());
+        for (KeyValue<String, List<WindowedValue<String, Long>>> row : scanned) {
+            assertThat(row.value()).as("windows of %s", row.key()).containsExactlyElementsOf(expected.get(row.key()));
+        }
+        for (Map.Entry<String, List<WindowedValue<String, Long>>> e : expected.entrySet()) {
+            assertThat(windows.get(e.getKey())).hasValueSatisfying(v -> assertThat(v).containsExactlyElementsOf(e.getValue()));
+        }
+    }
+}
