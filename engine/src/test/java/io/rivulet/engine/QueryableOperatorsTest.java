@@ -5,6 +5,7 @@ import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
 import io.rivulet.operators.window.Window;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -97,6 +98,58 @@ class QueryableOperatorsTest {
         }
         for (Map.Entry<String, List<WindowedValue<String, Long>>> e : expected.entrySet()) {
             assertThat(windows.get(e.getKey())).hasValueSatisfying(v -> assertThat(v).containsExactlyElementsOf(e.getValue()));
+        }
+    }
+
+    /** Per key, its events' summed time offsets (the group state the query below keeps). */
+    private static TreeMap<String, Long> offsetSums(List<Event> events) {
+        TreeMap<String, Long> sums = new TreeMap<>();
+        for (Event e : events) {
+            sums.merge(e.key(), e.tsMs() - T0, Long::sum);
+        }
+        return sums;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"continuous", "microbatch"})
+    void shouldReadEachKeysGroupStateAsADirectSumWhileTheQueryRuns(String mode) throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        try (Rivulet rivulet = Rivulet.create()) {
+            DataStreamWriter<?> writer = rivulet.readStream(input)
+                .keyBy(Event::key, 3)
+                .<Long, Long>mapGroupsWithState(GroupStateTimeout.NO_TIMEOUT, (key, values, state) -> {
+                    long sum = state.exists() ? state.get() : 0L;
+                    while (values.hasNext()) {
+                        sum += values.next().tsMs() - T0;
+                    }
+                    if (key.equals("k0")) {
+                        state.remove(); // a removed key reads as absent
+                    } else {
+                        state.update(sum);
+                    }
+                    return sum;
+                })
+                .queryableAs("sums")
+                .writeStream(Sinks.collecting())
+                .outputMode(OutputMode.UPDATE)
+                .queryName("queryable-group-state-" + mode);
+            StreamingQuery query = trigger(writer, mode).start();
+            QueryableState<String, Long> sums = query.<String, Long>state("sums").withTimeout(Duration.ofSeconds(30));
+            for (int round = 1; round <= 2; round++) {
+                input.addData(events((round - 1) * 300, 300));
+                query.processAllAvailable();
+                TreeMap<String, Long> expected = offsetSums(events(0, round * 300));
+                expected.remove("k0");
+                assertThat(sums.scan()).extracting(KeyValue::key).containsExactlyElementsOf(expected.keySet());
+                for (KeyValue<String, Long> row : sums.scan()) {
+                    assertThat(row.value()).as("sum of %s", row.key()).isEqualTo(expected.get(row.key()));
+                }
+                for (Map.Entry<String, Long> e : expected.entrySet()) {
+                    assertThat(sums.get(e.getKey())).contains(e.getValue());
+                }
+                assertThat(sums.get("k0")).isEmpty();
+            }
+            query.stop();
         }
     }
 }

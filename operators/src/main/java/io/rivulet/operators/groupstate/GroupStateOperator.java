@@ -2,6 +2,7 @@ package io.rivulet.operators.groupstate;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
@@ -11,6 +12,7 @@ import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.KeyedTimers;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
 import io.rivulet.operators.state.TimeDomain;
 import io.rivulet.operators.state.ValueState;
@@ -22,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -46,6 +50,12 @@ import java.util.function.ToLongFunction;
  * watermark the operator holds (in micro-batch mode, the previous batch's) never reaches the function:
  * it is counted ({@link StateMetrics#numRowsDroppedByWatermark()}) and sent to the late output, if any.
  *
+ * <p><b>Queryable state.</b> As a {@link QueryableOperator}, a key's value is a copy of its state value
+ * ({@code stateCodec.copy}), or {@code null} if it has none (never set, removed, or a removed key that
+ * keeps only its timeout). In micro-batch mode a read sees the state as of the last {@link #onEpoch}:
+ * values buffered in the epoch have not reached the function yet. A read makes the key the backend's
+ * current key (every call sets its own), nothing else.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -54,7 +64,7 @@ import java.util.function.ToLongFunction;
  * @param <R> output type
  */
 public final class GroupStateOperator<K, V, S, R>
-    implements KeyedOperator<K, V, R>, CheckpointedOperator, StatefulOperator, KeyedTimers.Handler {
+    implements KeyedOperator<K, V, R>, CheckpointedOperator, StatefulOperator, KeyedTimers.Handler, QueryableOperator<K, S> {
     /** The name Spark's progress gives both operations' state operator. */
     public static final String NAME = "flatMapGroupsWithState";
 
@@ -65,7 +75,9 @@ public final class GroupStateOperator<K, V, S, R>
     private final ToLongFunction<? super V> eventTimeMs;
     private final Output<Object> lateOutput;
     private final KeyedStateBackend<K> backend;
+    private final StateDescriptor<ValueState<GroupEntry<S>>> entriesDescriptor;
     private final ValueState<GroupEntry<S>> entries;
+    private final StateCodec<S> stateCodec;
     private final GroupStateImpl<S> state;
     private final Values<V> values = new Values<>();
     /** Micro-batch mode: each key's values of the current epoch, keys in arrival order. */
@@ -87,7 +99,9 @@ public final class GroupStateOperator<K, V, S, R>
         this.eventTimeMs = settings.eventTimeMs();
         this.lateOutput = settings.lateOutput();
         this.backend = new KeyedStateBackend<>(settings.keyCodec(), settings.maxParallelism(), settings.keyGroups());
-        this.entries = backend.state(StateDescriptor.value("groupState", new GroupEntry.Codec<>(settings.stateCodec())));
+        this.stateCodec = settings.stateCodec();
+        this.entriesDescriptor = StateDescriptor.value("groupState", new GroupEntry.Codec<>(stateCodec));
+        this.entries = backend.state(entriesDescriptor);
         this.state = new GroupStateImpl<>(timeout, settings.watermarkPresent(),
             mapFunction != null ? "mapGroupsWithState" : "flatMapGroupsWithState");
     }
@@ -131,6 +145,34 @@ public final class GroupStateOperator<K, V, S, R>
      */
     public KeyedStateBackend<K> backend() {
         return backend;
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}.
+     *
+     * @param key the key; never {@code null}
+     * @return a copy of the key's state value, or {@code null} if it has none
+     */
+    @Override
+    public S queryValue(K key) {
+        backend.setCurrentKey(Objects.requireNonNull(key, "key"));
+        GroupEntry<S> entry = entries.value();
+        return entry == null || entry.value == null ? null : stateCodec.copy(entry.value);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: each key with a state value.
+     *
+     * @param keys which keys to read
+     * @param into receives each key and a copy of its state value
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super S> into) {
+        backend.forEachValue(entriesDescriptor, (key, entry) -> {
+            if (entry.value != null && keys.test(key)) {
+                into.accept(key, stateCodec.copy(entry.value));
+            }
+        });
     }
 
     @Override
