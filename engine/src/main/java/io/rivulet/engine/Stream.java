@@ -249,8 +249,18 @@ public final class Stream<T> {
     /**
      * Names the stateful operator whose output this stream is, so that its state can be read while the
      * query runs: {@code query.state(operatorName)} ({@link StreamingQuery#state(String)}, queryable
-     * state). Queryable today: the running aggregations of a {@link KeyedStream} ({@code reduce},
-     * {@code aggregate}, {@code count}); a query naming another operator fails to start, saying so.
+     * state). Queryable today, and the value read for a key:
+     * <ul>
+     *   <li>the running aggregations of a {@link KeyedStream} ({@code reduce}, {@code aggregate},
+     *       {@code count}): the key's current result;</li>
+     *   <li>{@code window(...)} and {@code sessionWindow(...)} aggregations: a
+     *       {@code List<WindowedValue<K, R>>} of the key's windows (sessions) still held, by start, each
+     *       with its current result;</li>
+     *   <li>{@code mapGroupsWithState} / {@code flatMapGroupsWithState}: a copy of the key's state value
+     *       (absent if it has none).</li>
+     * </ul>
+     * A query naming another operator ({@code dropDuplicates}, {@code transformWithState}, top-N,
+     * {@code sortWithinKey}) fails to start, saying so.
      * Costs the operator's thread nothing per record, one volatile read per duty cycle.
      *
      * @param operatorName the name; not blank, unique among the query's queryable operators

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Queryable state of the operators beyond the running aggregations (windows, group state, dedup),
+ * Queryable state of the operators beyond the running aggregations (windows, sessions, group state),
  * read through a running query: reads equal a direct computation after {@code processAllAvailable}.
  */
 @ExtendWith(NoLeakedThreads.class)
@@ -149,6 +149,61 @@ class QueryableOperatorsTest {
                 }
                 assertThat(sums.get("k0")).isEmpty();
             }
+            query.stop();
+        }
+    }
+
+    /** Per key, its sessions (gap 3 s, overlapping or touching merge) with their counts, by start: nothing is evicted. */
+    private static TreeMap<String, List<WindowedValue<String, Long>>> sessionCounts(List<Event> events) {
+        TreeMap<String, TreeMap<Long, Long>> byTs = new TreeMap<>();
+        for (Event e : events) {
+            byTs.computeIfAbsent(e.key(), k -> new TreeMap<>()).merge(e.tsMs(), 1L, Long::sum);
+        }
+        TreeMap<String, List<WindowedValue<String, Long>>> rows = new TreeMap<>();
+        byTs.forEach((key, counts) -> {
+            List<WindowedValue<String, Long>> sessions = rows.computeIfAbsent(key, k -> new ArrayList<>());
+            long start = Long.MIN_VALUE;
+            long end = Long.MIN_VALUE;
+            long count = 0;
+            for (Map.Entry<Long, Long> c : counts.entrySet()) {
+                if (count > 0 && c.getKey() > end) {
+                    sessions.add(new WindowedValue<>(key, new Window(start, end), count));
+                    count = 0;
+                }
+                if (count == 0) {
+                    start = c.getKey();
+                }
+                end = c.getKey() + 3_000;
+                count += c.getValue();
+            }
+            sessions.add(new WindowedValue<>(key, new Window(start, end), count));
+        });
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"continuous", "microbatch"})
+    void shouldReadEachKeysSessionsAsADirectSessionizationWhileTheQueryRuns(String mode) throws Exception {
+        MemoryStream<Event> input = Sources.memoryStream("events");
+        try (Rivulet rivulet = Rivulet.create()) {
+            DataStreamWriter<?> writer = rivulet.readStream(input)
+                .withWatermark(Event::tsMs, Duration.ofHours(1))
+                .keyBy(Event::key, 2)
+                .sessionWindow(Duration.ofSeconds(3), Event::tsMs)
+                .count()
+                .queryableAs("sessions")
+                .writeStream(Sinks.collecting())
+                .outputMode(OutputMode.APPEND)
+                .queryName("queryable-sessions-" + mode);
+            StreamingQuery query = trigger(writer, mode).start();
+            QueryableState<String, List<WindowedValue<String, Long>>> sessions =
+                query.<String, List<WindowedValue<String, Long>>>state("sessions").withTimeout(Duration.ofSeconds(30));
+            input.addData(events(0, 50));
+            query.processAllAvailable();
+            assertWindows(sessions, sessionCounts(events(0, 50)));
+            input.addData(events(50, 150));
+            query.processAllAvailable();
+            assertWindows(sessions, sessionCounts(events(0, 200)));
             query.stop();
         }
     }

@@ -150,7 +150,9 @@ class QueryableStateTest {
             assertThatThrownBy(() -> deduplicated.writeStream(Sinks.collecting()).start())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("named 'ids' for queryable state")
-                .hasMessageContaining("does not implement QueryableOperator");
+                .hasMessageContaining("does not implement QueryableOperator")
+                .hasMessageContaining("window(...) and sessionWindow(...) aggregations")
+                .hasMessageContaining("not yet dropDuplicates");
         }
     }
 

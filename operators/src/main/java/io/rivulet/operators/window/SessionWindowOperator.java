@@ -3,6 +3,7 @@ package io.rivulet.operators.window;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
@@ -25,7 +26,10 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -90,6 +94,13 @@ import java.util.function.ToLongFunction;
  * Restore rebuilds each key's sorted sessions, the heap (same order: ties broken by push sequence)
  * and the key order, so a restored operator emits exactly what the original would have.
  *
+ * <h2>Queryable state</h2>
+ * As a {@link QueryableOperator}, a key's value is an immutable list of its sessions still held (not
+ * evicted), ordered by start, each a {@link WindowedValue} with the session's bounds and the
+ * {@link AggregateFunction#result} of a copy of its accumulator ({@link StateCodec#copy}); a key with
+ * no session reads as {@code null}. A read only reads the sessions (a snapshot's writer may be
+ * copying them at the same time; neither changes them).
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -98,7 +109,8 @@ import java.util.function.ToLongFunction;
  * @param <R> result type
  */
 public final class SessionWindowOperator<K, T, A, R>
-    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator {
+    implements KeyedOperator<K, T, WindowedValue<K, R>>, StatefulOperator, CheckpointedOperator,
+    QueryableOperator<K, List<WindowedValue<K, R>>> {
     /** Rough bytes per session: session object, its slot in the key's array and in the heap, accumulator. */
     private static final long SESSION_BYTES = 120;
     /** Rough bytes per key: the key's session array and its map slots. */
@@ -722,6 +734,45 @@ public final class SessionWindowOperator<K, T, A, R>
             }
         }
         list.clear();
+    }
+
+    /**
+     * Owner thread; see {@link QueryableOperator} and the class comment ("Queryable state").
+     *
+     * @param key the key; never {@code null}
+     * @return the key's sessions held, by start, with their current results; {@code null} if none
+     */
+    @Override
+    public List<WindowedValue<K, R>> queryValue(K key) {
+        return sessionsOf(byKey.get(Objects.requireNonNull(key, "key")));
+    }
+
+    /**
+     * Owner thread; see {@link QueryableOperator}: each key holding a session and passing {@code keys}.
+     *
+     * @param keys which keys to read
+     * @param into receives each key and its sessions
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super List<WindowedValue<K, R>>> into) {
+        for (KeySessions<K, A> sessions : byKey.values()) {
+            if (sessions.size > 0 && keys.test(sessions.key)) {
+                into.accept(sessions.key, sessionsOf(sessions));
+            }
+        }
+    }
+
+    private List<WindowedValue<K, R>> sessionsOf(KeySessions<K, A> sessions) {
+        if (sessions == null || sessions.size == 0) {
+            return null;
+        }
+        ArrayList<WindowedValue<K, R>> rows = new ArrayList<>(sessions.size);
+        for (int i = 0; i < sessions.size; i++) {
+            Session<K, A> session = sessions.items[i];
+            rows.add(new WindowedValue<>(session.key, new Window(session.startMs, session.endMs),
+                fn.result(accumulatorCodec.copy(session.accumulator))));
+        }
+        return List.copyOf(rows);
     }
 
     private void emitAll(Output<WindowedValue<K, R>> out) {
