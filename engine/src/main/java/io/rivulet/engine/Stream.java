@@ -183,8 +183,14 @@ public final class Stream<T> {
 
     /** A keyed stage in one partition whose records all share one internal key (Flink's {@code windowAll}). */
     <R> Stream<R> global(String name, Function<OperatorContext, ? extends KeyedOperator<Boolean, T, R>> factory) {
+        return global(name, null, factory);
+    }
+
+    /** As {@link #global(String, Function)}, the records the operator drops as late going to {@code lateSink} (or {@code null}). */
+    <R> Stream<R> global(String name, Sink<? super T> lateSink,
+                         Function<OperatorContext, ? extends KeyedOperator<Boolean, T, R>> factory) {
         return new KeyedStream<Boolean, T>(rivulet, node, record -> SINGLE_KEY, 1, "global", null)
-            .keyed(name, PlanNode.KeyedKind.STATEFUL, factory);
+            .keyed(name, PlanNode.KeyedKind.STATEFUL, lateSink, factory);
     }
 
     private static <T> PlanNode<T> sortNode(PlanNode<T> input, Comparator<? super T> order, long limit) {

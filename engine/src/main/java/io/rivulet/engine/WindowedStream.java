@@ -92,7 +92,8 @@ public final class WindowedStream<K, T> {
      * In append mode a window's ranks 1..n are emitted once, when the watermark closes the window; in
      * update mode the ranks of a window whose key or value changed (per record in continuous mode, per
      * batch in micro-batch mode), until the watermark closes it. Aggregation rows for a window already
-     * closed at the ranking stage are late: counted in progress, not ranked.
+     * closed at the ranking stage are late: counted in progress, not ranked (see
+     * {@link #topN(int, AggregateFunction, Comparator, Comparator, Sink)} to keep them).
      *
      * <p>The ranking stage is global: it runs in <b>one partition</b> under an internal single key
      * (no constant key from the user) and is checkpointed with the query. Not allowed in complete mode.
@@ -106,14 +107,43 @@ public final class WindowedStream<K, T> {
      * @return the ranks of each window ({@link RankedValue} with its window)
      * @throws IllegalArgumentException if {@code n < 1}
      */
-    @SuppressWarnings("unchecked")
     public <A, R> Stream<RankedValue<K, R>> topN(int n, AggregateFunction<? super T, A, R> fn, Comparator<? super R> order,
                                                  Comparator<? super K> ties) {
+        return topN(n, fn, order, ties, null, false);
+    }
+
+    /**
+     * As {@link #topN(int, AggregateFunction, Comparator, Comparator)}, with the aggregation rows that
+     * reach the ranking stage after their window closed there (late rows) written to {@code lateRows}
+     * instead of dropped: each once, on the ranking stage's thread, committed with the query's epochs;
+     * counted in progress ({@code numRowsDroppedByWatermark} of the ranking stage) either way. Records
+     * late for the aggregation itself go to {@link #lateData(Sink)}, if set.
+     *
+     * @param n how many ranks per window, at least 1
+     * @param fn the aggregate
+     * @param order orders results; the greatest ranks first
+     * @param ties orders keys with equal results, or {@code null}: the key whose row arrived first wins
+     * @param lateRows where late aggregation rows go
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return the ranks of each window ({@link RankedValue} with its window)
+     * @throws IllegalArgumentException if {@code n < 1}
+     * @throws NullPointerException if {@code lateRows} is {@code null}
+     */
+    public <A, R> Stream<RankedValue<K, R>> topN(int n, AggregateFunction<? super T, A, R> fn, Comparator<? super R> order,
+                                                 Comparator<? super K> ties, Sink<? super WindowedValue<K, R>> lateRows) {
+        return topN(n, fn, order, ties, Objects.requireNonNull(lateRows, "lateRows"), true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A, R> Stream<RankedValue<K, R>> topN(int n, AggregateFunction<? super T, A, R> fn, Comparator<? super R> order,
+                                                  Comparator<? super K> ties, Sink<? super WindowedValue<K, R>> lateRows,
+                                                  boolean withLateRows) {
         Objects.requireNonNull(order, "order");
         if (n < 1) {
             throw new IllegalArgumentException("topN n must be >= 1, got " + n);
         }
-        return aggregate(fn).global("window.topN(" + n + ")", context ->
+        return aggregate(fn).global("window.topN(" + n + ")", withLateRows ? lateRows : null, context ->
             (KeyedOperator<Boolean, WindowedValue<K, R>, RankedValue<K, R>>) (KeyedOperator<?, ?, ?>)
                 new WindowTopNOperator<K, R>(n, order, ties, context.outputMode() == OutputMode.APPEND,
                     !context.microBatch(), late(context.lateOutput())));

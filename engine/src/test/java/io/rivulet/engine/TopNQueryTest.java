@@ -6,6 +6,7 @@ import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.topn.RankedValue;
+import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -90,5 +91,31 @@ class TopNQueryTest {
         assertThat(sink.received()).extracting(r -> (r.window().startMs() - T0) / 1000 + " " + r.key() + "=" + r.value())
             .isEqualTo(expected);
         assertThat(sink.received()).extracting(RankedValue::rank).startsWith(1, 2, 3, 1, 2, 3);
+    }
+
+    @Test
+    void shouldSendAggregationRowsForWindowsTheRankingClosedToTheLateRowSinkAndCountThem() throws Exception {
+        CollectingSink<RankedValue<String, Long>> sink = Sinks.collecting();
+        CollectingSink<WindowedValue<String, Long>> late = Sinks.collecting();
+        try (Rivulet rivulet = Rivulet.create()) {
+            MemoryStream<Trade> input = Sources.memoryStream("trades");
+            // Update mode, one epoch (its interval is an hour): the watermark T0 + 5 s closes window [T0, T0 + 1 s)
+            // at the ranking stage at once; the aggregation emits that window's rows only at the epoch's end.
+            input.addData(new Trade("a", 5, T0 + 100), new Trade("b", 7, T0 + 200), new Trade("a", 1, T0 + 5_000));
+            input.end();
+            StreamingQuery query = rivulet.readStream(input)
+                .withWatermark(Trade::tsMs, Duration.ZERO)
+                .keyBy(Trade::symbol, 1)
+                .window(Windows.tumbling(Duration.ofSeconds(1)), Trade::tsMs)
+                .topN(3, Aggregates.sumLong(Trade::qty), Comparator.naturalOrder(), Comparator.naturalOrder(), late)
+                .writeStream(sink).outputMode("update").trigger(Trigger.continuous(Duration.ofHours(1))).start();
+            query.awaitTermination();
+            long dropped = query.recentProgress().stream().flatMap(p -> p.stateOperators().stream())
+                .mapToLong(QueryProgress.StateOperatorProgress::numRowsDroppedByWatermark).sum();
+            assertThat(late.received()).extracting(r -> r.key() + "=" + r.value() + "@" + (r.window().startMs() - T0))
+                .containsExactlyInAnyOrder("a=5@0", "b=7@0");
+            assertThat(dropped).isEqualTo(2);
+            assertThat(late.isClosed()).isTrue();
+        }
     }
 }

@@ -32,12 +32,24 @@ final class Ranking<K, V> {
         final K key;
         final V value;
         final long seq;
+        /** Owner-only bookkeeping of an operator that tracks changes: the epoch sequence and list index it was recorded at. */
+        long changedSeq;
+        int changedIndex;
 
         Entry(K key, V value, long seq) {
             this.key = key;
             this.value = value;
             this.seq = seq;
         }
+    }
+
+    /** Told of every changed entry, on the owner thread. */
+    interface Changes<K, V> {
+        /**
+         * @param old the key's previous entry, or {@code null} for a new key
+         * @param entry its new entry
+         */
+        void changed(Entry<K, V> old, Entry<K, V> entry);
     }
 
     /** Builds the total order of entries from the user's comparators. */
@@ -58,13 +70,22 @@ final class Ranking<K, V> {
     private final TreeSet<Entry<K, V>> sorted;
     /** The entries last emitted at ranks 1..emittedCount. */
     private final ArrayList<Entry<K, V>> emitted = new ArrayList<>();
+    private final Changes<K, V> changes;
     private long nextSeq;
     private boolean dirty;
 
     Ranking(int n, Comparator<Entry<K, V>> order) {
+        this(n, order, null);
+    }
+
+    /**
+     * @param changes told of every changed entry, or {@code null}
+     */
+    Ranking(int n, Comparator<Entry<K, V>> order, Changes<K, V> changes) {
         this.n = n;
         this.order = order;
         this.sorted = new TreeSet<>(order);
+        this.changes = changes;
     }
 
     /**
@@ -83,6 +104,9 @@ final class Ranking<K, V> {
             sorted.remove(old);
         }
         sorted.add(entry);
+        if (changes != null) {
+            changes.changed(old, entry);
+        }
         if (!dirty) {
             dirty = !outsideTop(old, entry);
         }
@@ -141,6 +165,47 @@ final class Ranking<K, V> {
         return rows;
     }
 
+    /**
+     * Puts back one restored entry (any order; its sequence number keeps its place among equal values).
+     *
+     * @throws StateFormatException if the key is already held
+     */
+    void restoreEntry(Entry<K, V> entry) {
+        if (byKey.putIfAbsent(entry.key, entry) != null) {
+            throw new StateFormatException("top-N state: key " + entry.key + " restored twice");
+        }
+        sorted.add(entry);
+        nextSeq = Math.max(nextSeq, entry.seq + 1);
+    }
+
+    /** Writes what lies beside the entries: the next sequence number, whether ranks changed, the ranks last emitted (O(N)). */
+    void writeRanksTo(SnapshotOutput out, StateCodec<Object> codec) {
+        out.writeLong(nextSeq);
+        out.writeBoolean(dirty);
+        out.writeVarInt(emitted.size());
+        for (Entry<K, V> entry : emitted) {
+            writeEntry(entry, out, codec);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeRanksTo} wrote, merged with what was restored before: the greatest next
+     * sequence number; ranks changed if they changed in any; the emitted ranks of the one that held any.
+     *
+     * @throws StateFormatException if two restored parts both emitted ranks
+     */
+    void readRanksFrom(SnapshotInput in, StateCodec<Object> codec) {
+        nextSeq = Math.max(nextSeq, in.readLong());
+        dirty |= in.readBoolean();
+        int ranks = in.readVarInt();
+        if (ranks > 0 && !emitted.isEmpty()) {
+            throw new StateFormatException("top-N state: emitted ranks restored twice (a ranking spans one partition)");
+        }
+        for (int i = 0; i < ranks; i++) {
+            emitted.add(readEntry(in, codec));
+        }
+    }
+
     void writeTo(SnapshotOutput out, StateCodec<Object> codec) {
         out.writeLong(nextSeq);
         out.writeBoolean(dirty);
@@ -172,14 +237,14 @@ final class Ranking<K, V> {
         }
     }
 
-    private static <K, V> void writeEntry(Entry<K, V> entry, SnapshotOutput out, StateCodec<Object> codec) {
+    static <K, V> void writeEntry(Entry<K, V> entry, SnapshotOutput out, StateCodec<Object> codec) {
         codec.write(entry.key, out);
         codec.write(entry.value, out);
         out.writeLong(entry.seq);
     }
 
     @SuppressWarnings("unchecked")
-    private static <K, V> Entry<K, V> readEntry(SnapshotInput in, StateCodec<Object> codec) {
+    static <K, V> Entry<K, V> readEntry(SnapshotInput in, StateCodec<Object> codec) {
         K key = (K) codec.read(in);
         V value = (V) codec.read(in);
         return new Entry<>(key, value, in.readLong());

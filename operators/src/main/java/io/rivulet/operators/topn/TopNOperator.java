@@ -6,14 +6,15 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
+import io.rivulet.operators.state.SnapshotImage;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -36,8 +37,15 @@ import java.util.List;
  * allocates an entry per changed value; it is meant for moderate key counts and small N.
  *
  * <p><b>Partitioning.</b> One instance ranks every key, so the stage runs in one partition under a
- * single internal key; its state is written under that key's key group (all of it in one block,
- * serialised at the barrier: O(keys) per checkpoint).
+ * single internal key (it never rescales: a global stage has one partition).
+ *
+ * <p><b>Snapshots.</b> Each key's entry (key, value, sequence number) is kept in a
+ * {@link SnapshotImage} under the key group of the <em>ranked</em> key: the operator records each
+ * entry changed in the epoch (once per key) and hands that list over at the barrier, O(1) on the
+ * owner thread (entries are immutable, so nothing is copied later either); the writer thread puts
+ * them into the image and writes only the key groups that changed. The N ranks last emitted and the
+ * next sequence number are operator state (O(N) at the barrier). A restore puts the entries back into
+ * the ranking (O(keys log keys)). Format 1 (the whole ranking in one block) is refused.
  *
  * <p>Not thread-safe; owned by its partition worker.
  *
@@ -46,15 +54,36 @@ import java.util.List;
  */
 public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<K, V>, RankedValue<K, V>>,
     CheckpointedOperator, StatefulOperator {
-    private static final byte FORMAT = 1;
+    /** The whole ranking in one key group's block: no longer restored. */
+    private static final byte FORMAT_WHOLE_RANKING = 1;
+    /** Written before each entry of the image, and at the start of the operator state. */
+    private static final byte FORMAT = 2;
     private static final long ENTRY_BYTES_ESTIMATE = 120;
 
     private final boolean emitPerRecord;
+    /** Used on the owner thread; the image's entries are written with {@link #writerCodec} on the writer thread. */
     private final StateCodec<Object> codec = StateCodecs.dynamic();
+    private final StateCodec<Object> writerCodec = StateCodecs.dynamic();
     private final Ranking<K, V> ranking;
-    /** The internal key all rows arrive under, or {@code null} before the first (its key group is then {@link #keyGroup}). */
-    private Object groupKey;
-    private int keyGroup = -1;
+    private final SnapshotImage<K, Ranking.Entry<K, V>> image = new SnapshotImage<>(this::writeEntry);
+    private final SnapshotImage.Freezer<Ranking.Entry<K, V>, K, Ranking.Entry<K, V>> freezer = new SnapshotImage.Freezer<>() {
+        @Override
+        public long slot(Ranking.Entry<K, V> entry) {
+            return 0;
+        }
+
+        @Override
+        public K key(Ranking.Entry<K, V> entry) {
+            return entry.key;
+        }
+
+        @Override
+        public Ranking.Entry<K, V> freeze(Ranking.Entry<K, V> entry, long seq) {
+            return entry;
+        }
+    };
+    /** The entries changed in this epoch, one per key (a key changed again replaces its own slot), handed over at the barrier. */
+    private ArrayList<Ranking.Entry<K, V>> changed = new ArrayList<>();
     private long updatedSinceRead;
 
     /**
@@ -67,7 +96,7 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
      * @throws NullPointerException if {@code valueOrder} is {@code null}
      */
     public TopNOperator(int n, Comparator<? super V> valueOrder, Comparator<? super K> keyOrder, boolean emitPerRecord) {
-        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder));
+        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder), this::recordChange);
         this.emitPerRecord = emitPerRecord;
     }
 
@@ -86,7 +115,6 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
      */
     @Override
     public void process(Object key, KeyValue<K, V> row, Output<RankedValue<K, V>> out) {
-        groupKey = key;
         if (row.value() == null) {
             throw new NullPointerException("top-N value of key " + row.key() + " is null: values must be non-null");
         }
@@ -121,32 +149,66 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
         updatedSinceRead = 0;
     }
 
-    /** Serialises the ranking now (O(keys)); the snapshot is then immutable. */
-    @Override
-    public OperatorSnapshot snapshotState(long epochId) {
-        if (groupKey == null && keyGroup < 0) {
-            return OperatorSnapshot.EMPTY;
+    private void recordChange(Ranking.Entry<K, V> old, Ranking.Entry<K, V> entry) {
+        long seq = image.seq();
+        int index;
+        if (old != null && old.changedSeq == seq) {
+            index = old.changedIndex;
+            changed.set(index, entry);
+        } else {
+            index = changed.size();
+            changed.add(entry);
         }
-        SnapshotOutput bytes = new SnapshotOutput();
-        bytes.writeByte(FORMAT);
-        ranking.writeTo(bytes, codec);
-        byte[] block = bytes.toByteArray();
-        Object key = groupKey;
-        int group = keyGroup;
-        return writer -> writer.forKeyGroup(group >= 0 ? group : KeyGroups.keyGroupOf(key, writer.maxParallelism()))
-            .writeRaw(block, 0, block.length);
+        entry.changedSeq = seq;
+        entry.changedIndex = index;
     }
 
+    /**
+     * Hands the entries changed since the previous barrier to the image (O(1)) and serialises the N
+     * ranks last emitted (O(N)); the snapshot is then immutable.
+     */
+    @Override
+    public OperatorSnapshot snapshotState(long epochId) {
+        SnapshotImage.Delta<K, Ranking.Entry<K, V>> delta = image.delta(epochId);
+        changed = delta.handOver(changed, freezer);
+        SnapshotOutput ranks = new SnapshotOutput(64);
+        ranks.writeByte(FORMAT);
+        ranking.writeRanksTo(ranks, codec);
+        byte[] operatorBytes = ranks.toByteArray();
+        return delta.snapshot(writer -> writer.operatorState().writeRaw(operatorBytes, 0, operatorBytes.length));
+    }
+
+    /** Writer thread: one entry of the image. */
+    private void writeEntry(long slot, K key, Ranking.Entry<K, V> entry, SnapshotOutput out) {
+        out.writeByte(FORMAT);
+        Ranking.writeEntry(entry, out, writerCodec);
+    }
+
+    /** Puts back the entries of one key group (into the ranking and the image). */
     @Override
     public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
-        if (!in.hasRemaining()) {
-            return;
+        while (in.hasRemaining()) {
+            byte format = in.readByte();
+            if (format == FORMAT_WHOLE_RANKING) {
+                throw new StateFormatException("top-N state of key group " + keyGroup + " is in format 1 (the whole"
+                    + " ranking in one block), which this version does not restore: start the query without that checkpoint");
+            }
+            if (format != FORMAT) {
+                throw new StateFormatException("top-N state of key group " + keyGroup + ": unknown format " + format);
+            }
+            Ranking.Entry<K, V> entry = Ranking.readEntry(in, codec);
+            ranking.restoreEntry(entry);
+            image.put(0, entry.key, entry);
         }
+    }
+
+    /** Reads the ranks last emitted and the next sequence number. */
+    @Override
+    public void restoreOperatorState(SnapshotInput in) {
         byte format = in.readByte();
         if (format != FORMAT) {
-            throw new StateFormatException("top-N state of key group " + keyGroup + ": unknown format " + format);
+            throw new StateFormatException("top-N operator state: unknown format " + format);
         }
-        ranking.readFrom(in, codec);
-        this.keyGroup = keyGroup;
+        ranking.readRanksFrom(in, codec);
     }
 }

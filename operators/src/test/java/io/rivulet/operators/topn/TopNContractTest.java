@@ -47,12 +47,18 @@ class TopNContractTest {
         return script.epoch().end();
     }
 
+    /**
+     * No rescale check: the running ranking keeps each ranked key's entry in that key's group (so a
+     * barrier writes only the groups that changed), and a global stage always runs in one partition,
+     * which then owns every group.
+     */
     @Test
-    void shouldEmitTheSameRunningRanksWhenRestoredAtAnyStepOrRescaled() {
+    void shouldEmitTheSameRunningRanksWhenRestoredAtAnyStepFromIncrementalSnapshots() {
         for (long seed = 1; seed <= 3; seed++) {
             for (boolean perRecord : new boolean[] {true, false}) {
                 List<Object> output = OperatorContractHarness.<Object, KeyValue<String, Long>, RankedValue<String, Long>>of(
-                    side -> new TopNOperator<>(3, Comparator.<Long>naturalOrder(), null, perRecord), running(seed)).run();
+                    side -> new TopNOperator<>(3, Comparator.<Long>naturalOrder(), null, perRecord), running(seed))
+                    .rescale(false).run();
                 assertThat(output).isNotEmpty();
             }
         }

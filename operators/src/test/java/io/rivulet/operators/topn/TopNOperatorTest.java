@@ -2,6 +2,11 @@ package io.rivulet.operators.topn;
 
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.state.KeepingStore;
+import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroups;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.StateFormatException;
 import io.rivulet.operators.window.Window;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
@@ -144,5 +149,45 @@ class TopNOperatorTest {
             assertThat(metrics.numRowsDroppedByWatermark()).isEqualTo(expectedLate);
             assertThat(metrics.numRowsTotal()).as("every window emitted and dropped at the end").isZero();
         }
+    }
+
+    @Test
+    void shouldWriteOnlyTheKeyGroupsOfKeysChangedSinceThePreviousBarrierAndRestoreTheRanking() {
+        KeepingStore store = new KeepingStore(128, new KeyGroupRange(0, 128));
+        TopNOperator<String, Long> op = new TopNOperator<>(3, Comparator.<Long>naturalOrder(), null, false);
+        for (int k = 0; k < 500; k++) {
+            op.process(ALL, new KeyValue<>("k" + k, (long) k % 97), r -> { });
+        }
+        op.onEpoch(1, r -> { });
+        KeepingStore.Write first = store.begin();
+        op.snapshotState(1).writeTo(first);
+        first.complete();
+        op.process(ALL, new KeyValue<>("k7", 1_000L), r -> { });
+        op.process(ALL, new KeyValue<>("k7", 2_000L), r -> { });
+        op.onEpoch(2, r -> { });
+        KeepingStore.Write second = store.begin();
+        op.snapshotState(2).writeTo(second);
+        second.complete();
+        assertThat(second.writtenGroups().cardinality()).as("key groups written").isEqualTo(1);
+        assertThat(second.writtenGroups().get(KeyGroups.keyGroupOf("k7", 128))).isTrue();
+        assertThat(second.keptGroups().cardinality()).isGreaterThan(100);
+
+        TopNOperator<String, Long> restored = new TopNOperator<>(3, Comparator.<Long>naturalOrder(), null, false);
+        store.restoreInto(restored, new KeyGroupRange(0, 128));
+        assertThat(restored.top()).isEqualTo(op.top());
+        List<RankedValue<String, Long>> changed = new ArrayList<>();
+        restored.onEpoch(3, changed::add);
+        assertThat(changed).as("nothing changed since the ranks emitted before the barrier").isEmpty();
+        restored.process(ALL, new KeyValue<>("k8", 1_500L), r -> { });
+        restored.onEpoch(4, changed::add);
+        assertThat(changed).as("ranks 2 and 3 changed; rank 1 (k7) was emitted before the barrier")
+            .extracting(r -> r.rank() + ":" + r.key()).containsExactly("2:k8", "3:k96");
+    }
+
+    @Test
+    void shouldRefuseToRestoreTheWholeRankingFormatWithAClearMessage() {
+        TopNOperator<String, Long> op = new TopNOperator<>(3, Comparator.<Long>naturalOrder(), null, false);
+        assertThatThrownBy(() -> op.restoreKeyGroup(5, new SnapshotInput(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0})))
+            .isInstanceOf(StateFormatException.class).hasMessageContaining("key group 5").hasMessageContaining("format 1");
     }
 }
