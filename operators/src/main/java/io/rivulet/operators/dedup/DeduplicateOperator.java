@@ -12,7 +12,6 @@ import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Object2LongHashMap;
 
 import java.util.Objects;
@@ -43,8 +42,9 @@ import java.util.function.ToLongFunction;
  * with an event time drops late rows of new keys too, as Spark does). Records are decided in arrival
  * order: within one epoch or batch the first record of a key wins.
  *
- * <p><b>State.</b> Keys map to their expiry time in Agrona hash maps: {@code Long} keys in a
- * {@code Long2LongHashMap} (stored unboxed), other keys in an {@code Object2LongHashMap}. Keys that
+ * <p><b>State.</b> Keys map to their expiry time: {@code Long} keys unboxed in a {@code LongExpiryTable}
+ * (open addressing, key and expiry side by side, one probe to find or insert), other keys in an
+ * Agrona {@code Object2LongHashMap}. Keys that
  * expire are also indexed by expiry millisecond ({@code ExpiryQueue}), so a watermark evicts exactly
  * what it passed without scanning. The record is never kept, so records copied into reused ring
  * slots are safe.
@@ -77,7 +77,7 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
     private final StateCodec<Object> keyCodec;
     private final int maxParallelism;
     private final KeyGroupRange range;
-    private final Long2LongHashMap longs = new Long2LongHashMap(MISSING);
+    private final LongExpiryTable longs = new LongExpiryTable();
     private final Object2LongHashMap<Object> objects = new Object2LongHashMap<>(MISSING);
     private final ExpiryQueue expiries = new ExpiryQueue();
     private final TimedKey probe = new TimedKey(null, 0);
