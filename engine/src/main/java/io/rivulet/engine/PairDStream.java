@@ -1,8 +1,11 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.dstream.BatchWindowOperator;
+import io.rivulet.operators.dstream.DStreamSettings;
 import io.rivulet.operators.dstream.MapWithStateOperator;
 import io.rivulet.operators.dstream.UpdateStateByKeyOperator;
 import io.rivulet.operators.dstream.UpdateStateFunction;
@@ -217,18 +220,18 @@ public final class PairDStream<K, V> extends DStream<KeyValue<K, V>> {
     }
 
     private PairDStream<K, V> windowed(String operation, Duration length, Duration windowSlide,
-                                       Function<io.rivulet.operators.dstream.DStreamSettings<K, V>,
+                                       Function<DStreamSettings<K, V>,
                                            BatchWindowOperator<K, V, KeyValue<K, V>>> create) {
         String name = operation + (operation.equals("reduceByKey") ? "" : "(" + length + ", " + windowSlide + ")");
         return new PairDStream<>(keyedOperation(name, partitions, create), batchInterval, windowSlide, partitions);
     }
 
     private <O> Stream<O> keyedOperation(String name, int parts,
-                                         Function<io.rivulet.operators.dstream.DStreamSettings<K, V>,
-                                             ? extends io.rivulet.operators.KeyedOperator<K, V, O>> create) {
+                                         Function<DStreamSettings<K, V>,
+                                             ? extends KeyedOperator<K, V, O>> create) {
         KeyedStream<K, KeyValue<K, V>> keyed = parts > 0 ? stream.keyBy("key", KeyValue::key, parts)
             : stream.keyBy("key", KeyValue::key);
-        return keyed.keyed(name, io.rivulet.engine.internal.PlanNode.KeyedKind.STATEFUL,
+        return keyed.keyed(name, PlanNode.KeyedKind.STATEFUL,
             new DStreamOperators.Factory<K, KeyValue<K, V>, V, O>(name, batchInterval.toMillis(), KeyValue::value, create));
     }
 

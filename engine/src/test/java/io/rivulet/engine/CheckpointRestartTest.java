@@ -4,6 +4,7 @@ import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.OutputTag;
@@ -117,7 +118,7 @@ class CheckpointRestartTest {
     }
 
     private static StreamingQuery runningCounts(Rivulet rivulet, MemoryStream<Event> input,
-                                                MemorySink<io.rivulet.operators.KeyValue<String, Long>> sink,
+                                                MemorySink<KeyValue<String, Long>> sink,
                                                 Path checkpoints, int partitions) {
         return rivulet.readStream(input)
             .keyBy(Event::key, partitions)
@@ -134,7 +135,7 @@ class CheckpointRestartTest {
     @ValueSource(ints = {2, 1, 3})
     void shouldRestoreRunningCountsFromCheckpointsThatKeptUnchangedKeyGroups(int partitionsAfter) throws Exception {
         MemoryStream<Event> input = Sources.memoryStream("events");
-        MemorySink<io.rivulet.operators.KeyValue<String, Long>> sink = Sinks.memory("counts");
+        MemorySink<KeyValue<String, Long>> sink = Sinks.memory("counts");
         List<Event> everyKey = IntStream.range(0, 2_000).mapToObj(i -> new Event("key" + i, i)).toList();
         Map<String, Long> expected = new TreeMap<>();
         try (Rivulet rivulet = Rivulet.create()) {
@@ -161,7 +162,7 @@ class CheckpointRestartTest {
             expected.merge("key" + round * 7, 2L, Long::sum);
         }
         Map<String, Long> last = new TreeMap<>();
-        for (io.rivulet.operators.KeyValue<String, Long> row : sink.rows()) {
+        for (KeyValue<String, Long> row : sink.rows()) {
             Long before = last.put(row.key(), row.value());
             assertThat(row.value()).as("counts of %s rise: no update emitted twice", row.key())
                 .isGreaterThan(before == null ? 0 : before);

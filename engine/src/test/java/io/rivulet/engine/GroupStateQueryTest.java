@@ -4,6 +4,7 @@ import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.GroupState;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
@@ -72,7 +73,7 @@ class GroupStateQueryTest {
     @Test
     void shouldRejectAnUpdateModeFlatMapGroupsWithStateInAQueryWithAnAggregation() {
         try (Rivulet rivulet = Rivulet.create()) {
-            Stream<io.rivulet.operators.KeyValue<String, Long>> counted = rivulet.readStream(Sources.<Login>memoryStream("in"))
+            Stream<KeyValue<String, Long>> counted = rivulet.readStream(Sources.<Login>memoryStream("in"))
                 .keyBy(Login::account)
                 .flatMapGroupsWithState(OutputMode.UPDATE, GroupStateTimeout.NO_TIMEOUT,
                     (String key, Iterator<Login> rows, GroupState<Long> state) -> List.of(key).iterator())

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One case recorded from Apache Spark (testdata/spark-golden/README.md explains the format), read
@@ -35,7 +36,7 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
      * @return every case in the folder, by name, sorted
      */
     static List<String> all() throws IOException {
-        try (java.util.stream.Stream<Path> files = Files.list(DIR)) {
+        try (Stream<Path> files = Files.list(DIR)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
                 .map(f -> f.substring(0, f.length() - ".json".length())).sorted().toList();
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,7 +215,7 @@ class CheckpointCoordinatorTest {
     }
 
     private static Map<String, Long> keys(int n, long value) {
-        Map<String, Long> keys = new java.util.HashMap<>();
+        Map<String, Long> keys = new HashMap<>();
         for (int i = 0; i < n; i++) {
             keys.put("k" + i, value);
         }
@@ -391,7 +392,7 @@ class CheckpointCoordinatorTest {
     }
 
     private static Map<String, Long> readAll(Checkpoint checkpoint, String operatorId, int maxParallelism) {
-        Map<String, Long> state = new java.util.HashMap<>();
+        Map<String, Long> state = new HashMap<>();
         for (int g : checkpoint.keyGroups(operatorId)) {
             SnapshotInput in = new SnapshotInput(checkpoint.readKeyGroup(operatorId, g));
             while (in.hasRemaining()) {

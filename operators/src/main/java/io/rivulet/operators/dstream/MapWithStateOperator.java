@@ -7,7 +7,6 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
@@ -218,20 +217,7 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
 
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
-        OperatorSnapshot keyed = backend.snapshotState(epochId);
-        long lastIndex = clock.lastIndex();
-        return new OperatorSnapshot() {
-            @Override
-            public void writeTo(KeyGroupWriter writer) {
-                keyed.writeTo(writer);
-                writer.operatorState().writeLong(lastIndex);
-            }
-
-            @Override
-            public void release() {
-                keyed.release();
-            }
-        };
+        return clock.snapshot(backend.snapshotState(epochId));
     }
 
     @Override
