@@ -1,7 +1,5 @@
 package io.rivulet.operators.dstream;
 
-import io.rivulet.operators.state.KeyGroupWriter;
-import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
 
 /**
@@ -88,29 +86,6 @@ final class BatchClock {
             return Long.MIN_VALUE;
         }
         return hasState ? lastBatchMs + Math.max(1, intervalMs / 2) : Long.MAX_VALUE;
-    }
-
-    /**
-     * A snapshot of an operator's keyed state that also writes this clock's last batch index as
-     * operator state, as of now (the barrier).
-     *
-     * @param keyed the keyed state's snapshot, taken at the same barrier
-     * @return the operator's snapshot
-     */
-    OperatorSnapshot snapshot(OperatorSnapshot keyed) {
-        long index = lastIndex;
-        return new OperatorSnapshot() {
-            @Override
-            public void writeTo(KeyGroupWriter writer) {
-                keyed.writeTo(writer);
-                writer.operatorState().writeLong(index);
-            }
-
-            @Override
-            public void release() {
-                keyed.release();
-            }
-        };
     }
 
     /** Merges a restored operator state: the largest index over the old partitions. */

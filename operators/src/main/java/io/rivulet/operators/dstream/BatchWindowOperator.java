@@ -294,7 +294,7 @@ public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O
 
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
-        return clock.snapshot(backend.snapshotState(epochId));
+        return backend.snapshotState(epochId, clock.lastIndex());
     }
 
     @Override

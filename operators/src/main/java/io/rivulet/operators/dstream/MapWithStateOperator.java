@@ -217,7 +217,7 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
 
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
-        return clock.snapshot(backend.snapshotState(epochId));
+        return backend.snapshotState(epochId, clock.lastIndex());
     }
 
     @Override

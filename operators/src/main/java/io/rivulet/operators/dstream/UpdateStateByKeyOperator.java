@@ -149,7 +149,7 @@ public final class UpdateStateByKeyOperator<K, V, S>
 
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
-        return clock.snapshot(backend.snapshotState(epochId));
+        return backend.snapshotState(epochId, clock.lastIndex());
     }
 
     @Override

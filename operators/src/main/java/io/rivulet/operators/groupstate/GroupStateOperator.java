@@ -7,7 +7,6 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
-import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.KeyedTimers;
 import io.rivulet.operators.state.OperatorSnapshot;
@@ -389,21 +388,7 @@ public final class GroupStateOperator<K, V, S, R>
             throw new IllegalStateException("group state snapshot with " + pending.size() + " keys buffered in a"
                 + " micro-batch: snapshots are taken after onEpoch");
         }
-        OperatorSnapshot keyed = backend.snapshotState(epochId);
-        long watermark = watermarkMs;
-        long processingTime = processingTimeMs;
-        return new OperatorSnapshot() {
-            @Override
-            public void writeTo(KeyGroupWriter writer) {
-                keyed.writeTo(writer);
-                writer.operatorState().writeLong(watermark).writeLong(processingTime);
-            }
-
-            @Override
-            public void release() {
-                keyed.release();
-            }
-        };
+        return backend.snapshotState(epochId, watermarkMs, processingTimeMs);
     }
 
     @Override

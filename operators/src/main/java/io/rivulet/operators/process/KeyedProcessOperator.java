@@ -8,7 +8,6 @@ import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.KeyGroupRange;
-import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.KeyedTimers;
@@ -149,21 +148,7 @@ public final class KeyedProcessOperator<K, I, O>
 
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
-        OperatorSnapshot keyed = backend.snapshotState(epochId);
-        long watermark = watermarkMs;
-        long processingTime = processingTimeMs;
-        return new OperatorSnapshot() {
-            @Override
-            public void writeTo(KeyGroupWriter writer) {
-                keyed.writeTo(writer);
-                writer.operatorState().writeLong(watermark).writeLong(processingTime);
-            }
-
-            @Override
-            public void release() {
-                keyed.release();
-            }
-        };
+        return backend.snapshotState(epochId, watermarkMs, processingTimeMs);
     }
 
     @Override

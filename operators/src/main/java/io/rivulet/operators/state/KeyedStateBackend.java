@@ -262,6 +262,36 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
     }
 
     /**
+     * {@link #snapshotState(long)}, plus the operator's own state: {@code operatorState} written, in
+     * order, to {@link KeyGroupWriter#operatorState()} after the key groups (the values are taken now,
+     * at the barrier). For operators whose non-keyed state is a few numbers (a watermark, a batch
+     * index).
+     *
+     * @param epochId the epoch that just ended
+     * @param operatorState the operator's values as of the barrier
+     * @return the snapshot
+     */
+    public OperatorSnapshot snapshotState(long epochId, long... operatorState) {
+        OperatorSnapshot keyed = snapshotState(epochId);
+        long[] values = operatorState.clone();
+        return new OperatorSnapshot() {
+            @Override
+            public void writeTo(KeyGroupWriter writer) {
+                keyed.writeTo(writer);
+                SnapshotOutput out = writer.operatorState();
+                for (long value : values) {
+                    out.writeLong(value);
+                }
+            }
+
+            @Override
+            public void release() {
+                keyed.release();
+            }
+        };
+    }
+
+    /**
      * Loads one key group written by a snapshot of this backend's kind.
      *
      * @param keyGroup a key group of this backend's range
