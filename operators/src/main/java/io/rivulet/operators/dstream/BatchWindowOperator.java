@@ -1,17 +1,11 @@
 package io.rivulet.operators.dstream;
 
 import io.rivulet.operators.KeyValue;
-import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.StateMetrics;
-import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.ReduceFunction;
 import io.rivulet.operators.function.Sneaky;
-import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyedStateBackend;
-import io.rivulet.operators.state.OperatorSnapshot;
-import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
 import io.rivulet.operators.state.ValueState;
@@ -49,23 +43,21 @@ import java.util.function.Predicate;
  * @param <V> value type
  * @param <O> output type: {@code KeyValue<K, V>}, or {@code V} in collect mode
  */
-public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O>, CheckpointedOperator, StatefulOperator {
+public final class BatchWindowOperator<K, V, O> extends BatchStateOperator<K, V, O> {
     private final ReduceFunction<V> reduce;
     private final ReduceFunction<V> inverse;
     private final Predicate<? super KeyValue<K, V>> filter;
     private final boolean collect;
     private final int lengthBatches;
     private final int slideBatches;
-    private final BatchClock clock;
-    private final KeyedStateBackend<K> backend;
     private final StateDescriptor<ValueState<WindowEntry>> descriptor;
     private final ValueState<WindowEntry> entries;
     private final ArrayList<K> keys = new ArrayList<>();
     private final BiConsumer<K, WindowEntry> collectKey = (key, entry) -> keys.add(key);
-    private boolean hasState;
 
     private BatchWindowOperator(ReduceFunction<V> reduce, ReduceFunction<V> inverse, Predicate<? super KeyValue<K, V>> filter,
                                 boolean collect, DStreamSettings<K, V> settings, long lengthMs, long slideMs) {
+        super(settings);
         this.reduce = reduce;
         this.inverse = inverse;
         this.filter = filter;
@@ -73,8 +65,6 @@ public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O
         long intervalMs = settings.batchIntervalMs();
         this.lengthBatches = batches("window", lengthMs, intervalMs);
         this.slideBatches = batches("slide", slideMs, intervalMs);
-        this.clock = new BatchClock(intervalMs);
-        this.backend = new KeyedStateBackend<>(settings.keyCodec(), settings.maxParallelism(), settings.keyGroups());
         @SuppressWarnings("unchecked")
         StateCodec<Object> values = (StateCodec<Object>) settings.valueCodec();
         this.descriptor = StateDescriptor.value("dstreamWindow", new WindowEntry.Codec(values));
@@ -157,13 +147,6 @@ public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O
             slideMs);
     }
 
-    /**
-     * @return the keyed state (for tests and metrics)
-     */
-    public KeyedStateBackend<K> backend() {
-        return backend;
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public void process(K key, V record, Output<O> out) {
@@ -182,16 +165,6 @@ public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O
             entry.pending = entry.pending == null ? record : apply(reduce, (V) entry.pending, record);
         }
         entries.update(entry);
-    }
-
-    @Override
-    public boolean usesProcessingTime() {
-        return true;
-    }
-
-    @Override
-    public void onProcessingTime(long nowMs, Output<O> out) {
-        clock.onProcessingTime(nowMs);
     }
 
     /** The next batch is due while any key holds state: its window slides, or leaves it. */
@@ -292,27 +265,7 @@ public final class BatchWindowOperator<K, V, O> implements KeyedOperator<K, V, O
         return result;
     }
 
-    @Override
-    public OperatorSnapshot snapshotState(long epochId) {
-        return backend.snapshotState(epochId, clock.lastIndex());
-    }
-
-    @Override
-    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
-        backend.restoreKeyGroup(keyGroup, in);
-        hasState = true;
-    }
-
     /** The last batch index: the largest over the old partitions. */
-    @Override
-    public void restoreOperatorState(SnapshotInput in) {
-        clock.restore(in);
-    }
-
-    @Override
-    public void stateMetrics(StateMetrics into) {
-        backend.stateMetrics(into);
-    }
 
     /** @return the key groups this instance owns */
     public KeyGroupRange keyGroups() {

@@ -1,15 +1,9 @@
 package io.rivulet.operators.dstream;
 
 import io.rivulet.operators.KeyValue;
-import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.StateMetrics;
-import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
-import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyedStateBackend;
-import io.rivulet.operators.state.OperatorSnapshot;
-import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
 import io.rivulet.operators.state.ValueState;
@@ -44,25 +38,23 @@ import java.util.function.BiConsumer;
  * @param <R> mapped type
  * @param <O> output type: {@code R}, or {@code KeyValue<K, S>} in snapshot mode
  */
-public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<K, V, O>, CheckpointedOperator, StatefulOperator {
+public final class MapWithStateOperator<K, V, S, R, O> extends BatchStateOperator<K, V, O> {
     /** No timeout. */
     public static final long NO_TIMEOUT = -1;
 
     private final MapWithStateFunction<K, V, S, R> function;
     private final long timeoutMs;
     private final boolean snapshots;
-    private final BatchClock clock;
-    private final KeyedStateBackend<K> backend;
     private final StateDescriptor<ValueState<KeyState>> descriptor;
     private final ValueState<KeyState> entries;
     private final StateImpl<S> state = new StateImpl<>();
     private final ArrayList<K> keys = new ArrayList<>();
     private final BiConsumer<K, KeyState> collectKey = (key, entry) -> keys.add(key);
-    private boolean hasState;
 
     @SuppressWarnings("unchecked")
     private MapWithStateOperator(MapWithStateFunction<K, V, S, R> function, long timeoutMs, boolean snapshots,
                                  DStreamSettings<K, V> settings, StateCodec<S> stateCodec) {
+        super(Objects.requireNonNull(settings, "settings"));
         this.function = Objects.requireNonNull(function, "function");
         if (timeoutMs < 0 && timeoutMs != NO_TIMEOUT) {
             throw new IllegalArgumentException("mapWithState timeoutMs must be >= 0 or NO_TIMEOUT, got " + timeoutMs);
@@ -70,8 +62,6 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
         this.timeoutMs = timeoutMs;
         this.snapshots = snapshots;
         Objects.requireNonNull(settings, "settings");
-        this.clock = new BatchClock(settings.batchIntervalMs());
-        this.backend = new KeyedStateBackend<>(settings.keyCodec(), settings.maxParallelism(), settings.keyGroups());
         this.descriptor = StateDescriptor.value("dstreamState", new KeyState.Codec(
             (StateCodec<Object>) Objects.requireNonNull(stateCodec, "stateCodec"), (StateCodec<Object>) settings.valueCodec()));
         this.entries = backend.state(descriptor);
@@ -115,13 +105,6 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
         return new MapWithStateOperator<>(function, timeoutMs, true, settings, stateCodec);
     }
 
-    /**
-     * @return the keyed state (for tests and metrics)
-     */
-    public KeyedStateBackend<K> backend() {
-        return backend;
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public void process(K key, V record, Output<O> out) {
@@ -156,16 +139,6 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }
-    }
-
-    @Override
-    public boolean usesProcessingTime() {
-        return true;
-    }
-
-    @Override
-    public void onProcessingTime(long nowMs, Output<O> out) {
-        clock.onProcessingTime(nowMs);
     }
 
     /** A batch every interval while a key has state and a timeout or the snapshots need one. */
@@ -213,26 +186,5 @@ public final class MapWithStateOperator<K, V, S, R, O> implements KeyedOperator<
             out.emit((O) new KeyValue<>(key, (S) entry.state));
         }
         return true;
-    }
-
-    @Override
-    public OperatorSnapshot snapshotState(long epochId) {
-        return backend.snapshotState(epochId, clock.lastIndex());
-    }
-
-    @Override
-    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
-        backend.restoreKeyGroup(keyGroup, in);
-        hasState = true;
-    }
-
-    @Override
-    public void restoreOperatorState(SnapshotInput in) {
-        clock.restore(in);
-    }
-
-    @Override
-    public void stateMetrics(StateMetrics into) {
-        backend.stateMetrics(into);
     }
 }

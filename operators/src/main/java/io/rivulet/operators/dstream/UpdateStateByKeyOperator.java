@@ -1,15 +1,9 @@
 package io.rivulet.operators.dstream;
 
 import io.rivulet.operators.KeyValue;
-import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.StateMetrics;
-import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
-import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyedStateBackend;
-import io.rivulet.operators.state.OperatorSnapshot;
-import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
 import io.rivulet.operators.state.ValueState;
@@ -38,16 +32,12 @@ import java.util.function.BiConsumer;
  * @param <V> value type
  * @param <S> state type
  */
-public final class UpdateStateByKeyOperator<K, V, S>
-    implements KeyedOperator<K, V, KeyValue<K, S>>, CheckpointedOperator, StatefulOperator {
+public final class UpdateStateByKeyOperator<K, V, S> extends BatchStateOperator<K, V, KeyValue<K, S>> {
     private final UpdateStateFunction<V, S> function;
-    private final BatchClock clock;
-    private final KeyedStateBackend<K> backend;
     private final StateDescriptor<ValueState<KeyState>> descriptor;
     private final ValueState<KeyState> entries;
     private final ArrayList<K> keys = new ArrayList<>();
     private final BiConsumer<K, KeyState> collectKey = (key, entry) -> keys.add(key);
-    private boolean hasState;
 
     /**
      * @param function the update function
@@ -57,20 +47,11 @@ public final class UpdateStateByKeyOperator<K, V, S>
     @SuppressWarnings("unchecked")
     public UpdateStateByKeyOperator(UpdateStateFunction<V, S> function, DStreamSettings<K, V> settings,
                                     StateCodec<S> stateCodec) {
+        super(Objects.requireNonNull(settings, "settings"));
         this.function = Objects.requireNonNull(function, "function");
-        Objects.requireNonNull(settings, "settings");
-        this.clock = new BatchClock(settings.batchIntervalMs());
-        this.backend = new KeyedStateBackend<>(settings.keyCodec(), settings.maxParallelism(), settings.keyGroups());
         this.descriptor = StateDescriptor.value("dstreamState", new KeyState.Codec(
             (StateCodec<Object>) Objects.requireNonNull(stateCodec, "stateCodec"), (StateCodec<Object>) settings.valueCodec()));
         this.entries = backend.state(descriptor);
-    }
-
-    /**
-     * @return the keyed state (for tests and metrics)
-     */
-    public KeyedStateBackend<K> backend() {
-        return backend;
     }
 
     @Override
@@ -86,16 +67,6 @@ public final class UpdateStateByKeyOperator<K, V, S>
         }
         entry.pending.add(record);
         entries.update(entry);
-    }
-
-    @Override
-    public boolean usesProcessingTime() {
-        return true;
-    }
-
-    @Override
-    public void onProcessingTime(long nowMs, Output<KeyValue<K, S>> out) {
-        clock.onProcessingTime(nowMs);
     }
 
     /** A batch every interval while any key has state: the function is called for it every batch. */
@@ -145,26 +116,5 @@ public final class UpdateStateByKeyOperator<K, V, S>
         entries.update(entry);
         out.emit(new KeyValue<>(key, (S) entry.state));
         return true;
-    }
-
-    @Override
-    public OperatorSnapshot snapshotState(long epochId) {
-        return backend.snapshotState(epochId, clock.lastIndex());
-    }
-
-    @Override
-    public void restoreKeyGroup(int keyGroup, SnapshotInput in) {
-        backend.restoreKeyGroup(keyGroup, in);
-        hasState = true;
-    }
-
-    @Override
-    public void restoreOperatorState(SnapshotInput in) {
-        clock.restore(in);
-    }
-
-    @Override
-    public void stateMetrics(StateMetrics into) {
-        backend.stateMetrics(into);
     }
 }
