@@ -453,6 +453,49 @@ public final class KeyedStream<K, T> {
     }
 
     /**
+     * Connects this keyed stream (the left input) with another of the same key type (the right input),
+     * for a two-input keyed operator: {@code left.connect(right).process(name, factory)}. See
+     * {@link ConnectedStreams} for how the two inputs meet.
+     *
+     * @param right the right input, keyed by the same key type, from the same engine, not this stream
+     * @param <R> right record type
+     * @return the two streams, to be processed together
+     * @throws IllegalArgumentException if {@code right} comes from another engine or is this stream, or the
+     *     two name different partition counts
+     */
+    public <R> ConnectedStreams<K, T, R> connect(KeyedStream<K, R> right) {
+        return new ConnectedStreams<>(this, Objects.requireNonNull(right, "right"));
+    }
+
+    Rivulet rivulet() {
+        return rivulet;
+    }
+
+    PlanNode<T> node() {
+        return input;
+    }
+
+    Function<? super T, ? extends K> keyFunction() {
+        return keyFunction;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    RecordCopier<T> copier() {
+        return copier;
+    }
+
+    String keyName() {
+        return keyName;
+    }
+
+    Sink<? super T> lateSink() {
+        return lateSink;
+    }
+
+    /**
      * Applies a custom keyed operator; one instance runs per partition.
      *
      * @param name how the operator shows in plans and errors

@@ -1,7 +1,10 @@
 package io.rivulet.engine;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,9 +60,38 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
      * @param numRowsRemoved state rows removed in the interval
      * @param numRowsDroppedByWatermark late input rows dropped in the interval
      * @param memoryUsedBytes estimated memory held by the state
+     * @param customMetrics figures particular to the operator, by name (Spark's {@code customMetrics}),
+     *     in a stable order; a two-input stage has {@link #LEFT_ROWS_DROPPED_BY_WATERMARK} and
+     *     {@link #RIGHT_ROWS_DROPPED_BY_WATERMARK}, its late rows of each input in the interval
      */
     public record StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
-                                        long numRowsDroppedByWatermark, long memoryUsedBytes) {
+                                        long numRowsDroppedByWatermark, long memoryUsedBytes, Map<String, Long> customMetrics) {
+        /** Custom metric of a two-input stage: late rows of its left input in the interval. */
+        public static final String LEFT_ROWS_DROPPED_BY_WATERMARK = "numLeftRowsDroppedByWatermark";
+        /** Custom metric of a two-input stage: late rows of its right input in the interval. */
+        public static final String RIGHT_ROWS_DROPPED_BY_WATERMARK = "numRightRowsDroppedByWatermark";
+
+        /**
+         * @throws NullPointerException if {@code customMetrics} is {@code null}
+         */
+        public StateOperatorProgress {
+            customMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(customMetrics));
+        }
+
+        /**
+         * An operator without custom metrics.
+         *
+         * @param operator what the operator does
+         * @param numRowsTotal state rows held
+         * @param numRowsUpdated state rows written in the interval
+         * @param numRowsRemoved state rows removed in the interval
+         * @param numRowsDroppedByWatermark late input rows dropped in the interval
+         * @param memoryUsedBytes estimated memory held by the state
+         */
+        public StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
+                                     long numRowsDroppedByWatermark, long memoryUsedBytes) {
+            this(operator, numRowsTotal, numRowsUpdated, numRowsRemoved, numRowsDroppedByWatermark, memoryUsedBytes, Map.of());
+        }
     }
 
     /**

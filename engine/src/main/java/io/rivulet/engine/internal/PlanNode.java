@@ -4,6 +4,7 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
 
@@ -163,13 +164,15 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
     }
 
     /**
-     * A keyed operator: records are exchanged by key group over {@code partitions} workers.
+     * A keyed operator: records are exchanged by key group over {@code partitions} workers. A
+     * {@link CoKeyedNode} is a keyed node with a second (right) input; {@link #input()} is then its
+     * left input.
      *
      * @param <K> key type
-     * @param <I> input type
+     * @param <I> input type (the left input's, for a {@link CoKeyedNode})
      * @param <O> output type
      */
-    public static final class KeyedNode<K, I, O> extends PlanNode<O> {
+    public static sealed class KeyedNode<K, I, O> extends PlanNode<O> permits CoKeyedNode {
         private final PlanNode<I> input;
         private final Function<? super I, ? extends K> keyFunction;
         private final int partitions;
@@ -266,12 +269,16 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @return the named copy (the plan must use it instead of this node)
          */
         public KeyedNode<K, I, O> withQueryableName(String name) {
+            requireQueryableName(name);
+            return new KeyedNode<>(description(), kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName,
+                groupState, name, factory);
+        }
+
+        static void requireQueryableName(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isBlank()) {
                 throw new IllegalArgumentException("queryable operator name must not be blank");
             }
-            return new KeyedNode<>(description(), kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName,
-                groupState, name, factory);
         }
 
         /**
@@ -354,6 +361,130 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         @Override
         public List<PlanNode<?>> inputs() {
             return List.of(input);
+        }
+    }
+
+    /**
+     * A keyed operator with two inputs (a join, a co-process): both inputs are exchanged by the same
+     * key-group hashing over the stage's partitions, so equal keys of both sides meet in one partition.
+     * The left input is {@link #input()} with {@link #keyFunction()}, {@link #lateSink()} and
+     * {@link #copier()}; the right input has its own. Records are not tagged: the exchange marks the
+     * input each record belongs to, and the partition calls {@code process} or {@code processRight}.
+     *
+     * @param <K> key type of both inputs
+     * @param <L> left input type
+     * @param <R> right input type
+     * @param <O> output type
+     */
+    public static final class CoKeyedNode<K, L, R, O> extends KeyedNode<K, L, O> {
+        private final PlanNode<R> right;
+        private final Function<? super R, ? extends K> rightKeyFunction;
+        private final Sink<? super R> rightLateSink;
+        private final RecordCopier<R> rightCopier;
+        private final String rightKeyName;
+        private final Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> twoInputFactory;
+
+        /**
+         * @param description what the operator does
+         * @param kind what kind of stateful operation it is
+         * @param left the left input
+         * @param leftKeyFunction the key of a left record
+         * @param right the right input; not {@code left}
+         * @param rightKeyFunction the key of a right record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param leftLateSink where the operator's late left records go, or {@code null}
+         * @param rightLateSink where the operator's late right records go, or {@code null} (may be the
+         *     left one: then both sides share its writers)
+         * @param leftCopier copies left records into ring-owned instances, or {@code null}
+         * @param rightCopier copies right records into ring-owned instances, or {@code null}
+         * @param leftKeyName what the left key is, or {@code null}
+         * @param rightKeyName what the right key is, or {@code null}
+         * @param factory creates one operator per partition; its context carries both sides' late outputs
+         * @throws IllegalArgumentException if {@code right} is {@code left}, or {@code partitions} is negative
+         */
+        public CoKeyedNode(String description, KeyedKind kind, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,
+                           PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
+                           Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, RecordCopier<L> leftCopier,
+                           RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName,
+                           Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
+            this(description, kind, left, leftKeyFunction, right, rightKeyFunction, partitions, leftLateSink, rightLateSink,
+                leftCopier, rightCopier, leftKeyName, rightKeyName, null, factory);
+        }
+
+        private CoKeyedNode(String description, KeyedKind kind, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,
+                            PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
+                            Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, RecordCopier<L> leftCopier,
+                            RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName, String queryableName,
+                            Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
+            super(description, kind, left, leftKeyFunction, partitions, leftLateSink, leftCopier, Map.of(), leftKeyName,
+                null, queryableName, factory);
+            this.right = Objects.requireNonNull(right, "right");
+            if (right == left) {
+                throw new IllegalArgumentException("'" + description + "': the right input is the left input; a stream can"
+                    + " be consumed once per query (read the source twice for a self-join)");
+            }
+            this.rightKeyFunction = Objects.requireNonNull(rightKeyFunction, "rightKeyFunction");
+            this.rightLateSink = rightLateSink;
+            this.rightCopier = rightCopier;
+            this.rightKeyName = rightKeyName;
+            this.twoInputFactory = factory;
+        }
+
+        @Override
+        public CoKeyedNode<K, L, R, O> withQueryableName(String name) {
+            requireQueryableName(name);
+            return new CoKeyedNode<>(description(), kind(), input(), keyFunction(), right, rightKeyFunction, partitions(),
+                lateSink(), rightLateSink, copier(), rightCopier, keyName(), rightKeyName, name, twoInputFactory);
+        }
+
+        /**
+         * @return the right input
+         */
+        public PlanNode<R> right() {
+            return right;
+        }
+
+        /**
+         * @return extracts the key of a right record
+         */
+        public Function<? super R, ? extends K> rightKeyFunction() {
+            return rightKeyFunction;
+        }
+
+        /**
+         * @return where the operator's late right records go, or {@code null}
+         */
+        public Sink<? super R> rightLateSink() {
+            return rightLateSink;
+        }
+
+        /**
+         * @return copies right records into ring-owned instances, or {@code null} to pass references
+         */
+        public RecordCopier<R> rightCopier() {
+            return rightCopier;
+        }
+
+        /**
+         * @return what the right key is, or {@code null} if not named
+         */
+        public String rightKeyName() {
+            return rightKeyName;
+        }
+
+        /**
+         * @return creates one operator per partition
+         */
+        public Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> twoInputFactory() {
+            return twoInputFactory;
+        }
+
+        /**
+         * @return the left input, then the right input
+         */
+        @Override
+        public List<PlanNode<?>> inputs() {
+            return List.of(input(), right);
         }
     }
 

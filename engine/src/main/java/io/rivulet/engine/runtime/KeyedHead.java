@@ -31,8 +31,8 @@ class KeyedHead<K, I, O> {
     private CheckpointCoordinator.Participant participant;
     private CheckpointedOperator checkpointed;
     private long lastEpochId;
-    private final TaskContext context;
-    private final String stage;
+    final TaskContext context;
+    final String stage;
     private final RecordCopier<Object> copier;
 
     /**
@@ -73,6 +73,20 @@ class KeyedHead<K, I, O> {
     @SuppressWarnings("unchecked")
     void onRecord(Object key, Object record) {
         operator.process((K) key, (I) record, next);
+    }
+
+    /**
+     * A record of the right input of a two-input stage ({@link TwoInputHead}); a one-input stage has none.
+     *
+     * @param key the record's key
+     * @param record the record
+     */
+    void onRightRecord(Object key, Object record) {
+        throw new IllegalStateException("'" + stage + "' is a one-input stage but got a record of a right input");
+    }
+
+    /** Publishes figures of the partition besides the operator's state metrics; called at each epoch end. */
+    void publishFigures() {
     }
 
     /**
@@ -166,6 +180,7 @@ class KeyedHead<K, I, O> {
             stateful.stateMetrics(metrics);
             published = metrics;
         }
+        publishFigures();
         for (Link<?> side : sideLinks) {
             side.onEpoch(epochId);
         }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A keyed exchange within one thread: records go straight to the partition's keyed operator; no
- * ring. Used by micro-batch queries (every task runs on the driver thread) and by continuous queries
+ * ring. A two-input stage's exchange has inputs of both sides; each input says which side it feeds,
+ * and its records reach the head's left or right entry. Used by micro-batch queries (every task runs on the driver thread) and by continuous queries
  * for a fused keyed stage (one partition fed by one task, on that task's thread).
  *
  * <p>Control signals are merged across the upstream tasks as a {@link PartitionWorker} merges its
@@ -49,11 +50,13 @@ final class LocalExchange {
      * @param upstream the producing task
      * @param keyFunction the key of a record
      * @param stage the key function's stage name, for a failed record
+     * @param side which input of the stage the task feeds: {@link Slot#LEFT} (or the only one) or
+     *     {@link Slot#RIGHT}
      * @param <K> key type
      * @param <T> record type
      * @return the link that ends the producing task's chain
      */
-    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage) {
+    <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage, int side) {
         Function<? super T, ? extends K> keys = ExchangeLink.guarded(keyFunction, upstream, stage);
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
@@ -71,7 +74,11 @@ final class LocalExchange {
                 int partition = ExchangeLink.partitionOf(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;
                 contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
-                heads[partition].onRecord(key, record);
+                if (side == Slot.LEFT) {
+                    heads[partition].onRecord(key, record);
+                } else {
+                    heads[partition].onRightRecord(key, record);
+                }
             }
 
             @Override

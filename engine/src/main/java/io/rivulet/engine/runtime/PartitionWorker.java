@@ -8,7 +8,9 @@ import org.agrona.concurrent.NanoClock;
 
 /**
  * Runs one partition of a keyed stage: polls one ring per upstream task and feeds the keyed
- * operator chain.
+ * operator chain. In a two-input stage the upstream tasks of both inputs are producers alike (one
+ * ring each); a record goes to the head's left or right entry by its slot's {@link Slot#input}, and
+ * watermarks, barriers and ends are merged over all producers of both inputs.
  *
  * <p>Control signals are merged across inputs: the chain's watermark is the inputs' watermarks
  * combined by the {@link WatermarkMerge} rule (minimum or, by policy, maximum of the inputs that carry
@@ -146,7 +148,11 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 }
                 context.ingestNs = slot.ingestNs;
                 recordsTaken++;
-                head.onRecord(key, record);
+                if (slot.input == Slot.LEFT) {
+                    head.onRecord(key, record);
+                } else {
+                    head.onRightRecord(key, record);
+                }
                 return budget > 0;
             }
             case Slot.WATERMARK -> {

@@ -15,6 +15,7 @@ import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.QueryableOperator;
+import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
@@ -234,7 +235,8 @@ final class Planner {
 
     private <K, I, O> void planKeyed(PlanNode.KeyedNode<K, I, O> node, Function<TaskContext, Link<O>> downstream) {
         int partitions = node.partitions() > 0 ? node.partitions() : options.defaultParallelism();
-        if (options.fuseKeyedStages() && partitions == 1 && producingTasks(node.input(), options.defaultParallelism()) == 1) {
+        if (options.fuseKeyedStages() && partitions == 1 && !(node instanceof PlanNode.CoKeyedNode)
+            && producingTasks(node.input(), options.defaultParallelism()) == 1) {
             planFusedKeyed(node, downstream);
             return;
         }
@@ -242,12 +244,13 @@ final class Planner {
         int[] table = KeyGroups.partitionTable(options.maxParallelism(), partitions);
         List<RingBuffer<Slot>[]> producers = new ArrayList<>();
         List<TaskContext> producerContexts = new ArrayList<>();
-        planNode(node.input(), context -> {
-            RingBuffer<Slot>[] rings = newRings(partitions, node.copier());
-            producers.add(rings);
-            producerContexts.add(context);
-            return new ExchangeLink<>(node.keyFunction(), rings, table, context, node.copier(), keyStage(node));
-        });
+        // Both inputs of a two-input stage are producers alike: one ring per producer and partition, the
+        // same key-group table, and the side written into the ring's slots.
+        planExchangeInput(node.input(), node.keyFunction(), node.copier(), Slot.LEFT, keyStage(node.keyName()), partitions,
+            table, producers, producerContexts);
+        if (node instanceof PlanNode.CoKeyedNode<K, I, ?, O> co) {
+            planRightExchangeInput(co, partitions, table, producers, producerContexts);
+        }
         int stage = ++keyedStages;
         String operatorId = ids.idOf(node);
         for (int p = 0; p < partitions; p++) {
@@ -282,19 +285,38 @@ final class Planner {
         }
     }
 
-    /** The late-data sink and the side-output sinks of a keyed node, shared by its partitions. */
-    private record SideWiring(Sink<Object> sink, Map<String, Sink<Object>> sides) {
+    private <K, R> void planRightExchangeInput(PlanNode.CoKeyedNode<K, ?, R, ?> co, int partitions, int[] table,
+                                               List<RingBuffer<Slot>[]> producers, List<TaskContext> producerContexts) {
+        planExchangeInput(co.right(), co.rightKeyFunction(), co.rightCopier(), Slot.RIGHT, keyStage(co.rightKeyName()),
+            partitions, table, producers, producerContexts);
+    }
+
+    /** Plans one input of a keyed stage: each of its tasks ends in an exchange link with its own rings. */
+    private <K, T> void planExchangeInput(PlanNode<T> input, Function<? super T, ? extends K> keyFunction, RecordCopier<T> copier,
+                                          int side, String keyStage, int partitions, int[] table,
+                                          List<RingBuffer<Slot>[]> producers, List<TaskContext> producerContexts) {
+        planNode(input, context -> {
+            RingBuffer<Slot>[] rings = newRings(partitions, copier, side);
+            producers.add(rings);
+            producerContexts.add(context);
+            return new ExchangeLink<>(keyFunction, rings, table, context, copier, keyStage);
+        });
+    }
+
+    /**
+     * The late-data sinks (the right input's too, in a two-input stage; {@code rightSink == sink} when
+     * both sides share one) and the side-output sinks of a keyed node, shared by its partitions.
+     */
+    private record SideWiring(Sink<Object> sink, Sink<Object> rightSink, Map<String, Sink<Object>> sides) {
     }
 
     @SuppressWarnings("unchecked")
     private SideWiring sideWiring(PlanNode.KeyedNode<?, ?, ?> node, int partitions) {
-        Sink<Object> sink = (Sink<Object>) node.lateSink();
-        if (sink != null && sideSinks.put(sink, partitions) != null) {
-            throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query"
-                + " (as another stage's late-data or side-output sink, or as the dead-letter sink)");
-        }
-        if (sink != null) {
-            query.openSideSink(sink, partitions);
+        Sink<Object> sink = openLateSink((Sink<Object>) node.lateSink(), partitions);
+        Sink<Object> rightSink = null;
+        if (node instanceof PlanNode.CoKeyedNode<?, ?, ?, ?> co && co.rightLateSink() != null) {
+            // One sink for both sides: one writer per partition, written by both sides' late outputs.
+            rightSink = co.rightLateSink() == node.lateSink() ? sink : openLateSink((Sink<Object>) co.rightLateSink(), partitions);
         }
         Map<String, Sink<Object>> sides = new LinkedHashMap<>();
         for (Map.Entry<String, Sink<?>> side : node.sideSinks().entrySet()) {
@@ -306,7 +328,18 @@ final class Planner {
             query.openSideSink(sideSink, partitions);
             sides.put(side.getKey(), sideSink);
         }
-        return sink == null && sides.isEmpty() ? null : new SideWiring(sink, sides);
+        return sink == null && rightSink == null && sides.isEmpty() ? null : new SideWiring(sink, rightSink, sides);
+    }
+
+    private Sink<Object> openLateSink(Sink<Object> sink, int partitions) {
+        if (sink != null && sideSinks.put(sink, partitions) != null) {
+            throw new IllegalArgumentException("late-data sink " + sink.description() + " is used twice in one query"
+                + " (as another stage's late-data or side-output sink, or as the dead-letter sink)");
+        }
+        if (sink != null) {
+            query.openSideSink(sink, partitions);
+        }
+        return sink;
     }
 
     private <K, I, O> KeyedHead<K, I, O> newHead(PlanNode.KeyedNode<K, I, O> node, String operatorId, int partition,
@@ -332,12 +365,31 @@ final class Planner {
             // in the source's record that it refills: send a copy.
             lateOutput = copying(lateLink, node.copier());
         }
-        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput,
-            options.maxParallelism(), KeyGroups.rangeOf(partition, options.maxParallelism(), partitions),
-            Map.copyOf(sideOutputs));
-        KeyedOperator<K, I, O> operator = node.factory().apply(operatorContext);
-        KeyedHead<K, I, O> head = KeyedHead.create(operator, downstream.apply(context), sideLinks, context, node.description(),
-            node.copier());
+        KeyGroupRange keyGroups = KeyGroups.rangeOf(partition, options.maxParallelism(), partitions);
+        KeyedOperator<K, I, O> operator;
+        KeyedHead<K, I, O> head;
+        if (node instanceof PlanNode.CoKeyedNode<K, I, ?, O> co) {
+            SinkLink<Object> rightLink = null;
+            if (late != null && late.rightSink() != null) {
+                if (late.rightSink() == late.sink()) {
+                    rightLink = lateLink;
+                } else {
+                    rightLink = sideLink(late.rightSink(), partition, context);
+                    sideLinks.add(rightLink);
+                }
+            }
+            Output<Object> rightOutput = rightLink != null && co.rightCopier() != null ? copying(rightLink, co.rightCopier())
+                : rightLink;
+            TwoInputHead<K, I, ?, O> twoInput = newTwoInputHead(co, lateOutput, rightOutput, keyGroups, sideLinks, context,
+                downstream);
+            operator = twoInput.operator;
+            head = twoInput;
+        } else {
+            OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), lateOutput,
+                options.maxParallelism(), keyGroups, Map.copyOf(sideOutputs));
+            operator = node.factory().apply(operatorContext);
+            head = KeyedHead.create(operator, downstream.apply(context), sideLinks, context, node.description(), node.copier());
+        }
         if (coordinator.checkpointing()) {
             if (!(operator instanceof CheckpointedOperator checkpointed)) {
                 throw new IllegalArgumentException("'" + node.description() + "' keeps state that a checkpoint cannot save: its"
@@ -359,6 +411,26 @@ final class Planner {
         }
         keyedHeads.computeIfAbsent(node, n -> new ArrayList<>()).add(head);
         return head;
+    }
+
+    /**
+     * A two-input partition's operator and head: each side's late output is a {@link TwoInputHead.LateCounter}
+     * (never {@code null}: it counts the side's late rows, and forwards them to the side's sink if any).
+     */
+    private <K, L, R, O> TwoInputHead<K, L, R, O> newTwoInputHead(PlanNode.CoKeyedNode<K, L, R, O> node, Output<Object> leftLate,
+                                                                  Output<Object> rightLate, KeyGroupRange keyGroups,
+                                                                  List<Link<?>> sideLinks, TaskContext context,
+                                                                  Function<TaskContext, Link<O>> downstream) {
+        TwoInputHead.LateCounter leftCounter = new TwoInputHead.LateCounter(leftLate);
+        TwoInputHead.LateCounter rightCounter = new TwoInputHead.LateCounter(rightLate);
+        OperatorContext operatorContext = new OperatorContext(options.outputMode(), options.microBatch(), leftCounter,
+            options.maxParallelism(), keyGroups, Map.of(), rightCounter);
+        TwoInputKeyedOperator<K, L, R, O> operator = node.twoInputFactory().apply(operatorContext);
+        if (operator == null) {
+            throw new IllegalArgumentException("'" + node.description() + "': the operator factory returned null");
+        }
+        return new TwoInputHead<>(operator, downstream.apply(context), sideLinks, context, node.description(), node.copier(),
+            node.rightCopier(), leftCounter, rightCounter);
     }
 
     /**
@@ -424,13 +496,20 @@ final class Planner {
         TaskContext[] contexts = new TaskContext[partitions];
         LocalExchange exchange = new LocalExchange(heads, contexts, KeyGroups.partitionTable(options.maxParallelism(), partitions),
             options.maxWatermarkPolicy());
-        planNode(node.input(), context -> exchange.input(context, node.keyFunction(), keyStage(node)));
+        planNode(node.input(), context -> exchange.input(context, node.keyFunction(), keyStage(node.keyName()), Slot.LEFT));
+        if (node instanceof PlanNode.CoKeyedNode<K, I, ?, O> co) {
+            planRightLocalInput(co, exchange);
+        }
         exchange.inputsPlanned();
         for (int p = 0; p < partitions; p++) {
             contexts[p] = newContext("keyed" + stage + "-" + p);
             heads[p] = newHead(node, ids.idOf(node), p, partitions, late, contexts[p], downstream);
             keyedContexts.add(contexts[p]);
         }
+    }
+
+    private <K, R> void planRightLocalInput(PlanNode.CoKeyedNode<K, ?, R, ?> co, LocalExchange exchange) {
+        planNode(co.right(), context -> exchange.input(context, co.rightKeyFunction(), keyStage(co.rightKeyName()), Slot.RIGHT));
     }
 
     /**
@@ -448,7 +527,7 @@ final class Planner {
         List<TaskContext> upstream = new ArrayList<>(1);
         planNode(node.input(), producer -> {
             upstream.add(producer);
-            return exchange.input(producer, node.keyFunction(), keyStage(node));
+            return exchange.input(producer, node.keyFunction(), keyStage(node.keyName()), Slot.LEFT);
         });
         if (upstream.size() != 1) {
             throw new IllegalStateException("fused keyed stage expected one upstream task, got " + upstream.size());
@@ -492,17 +571,20 @@ final class Planner {
     }
 
     @SuppressWarnings("unchecked")
-    private RingBuffer<Slot>[] newRings(int partitions, RecordCopier<?> copier) {
+    private RingBuffer<Slot>[] newRings(int partitions, RecordCopier<?> copier, int side) {
         RingBuffer<Slot>[] rings = new RingBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             // Workers poll; nobody ever waits on the ring's wait strategy, and busy-spin's signal is free.
-            rings[p] = RingBuffer.createSingleProducer(() -> newSlot(copier), options.ringCapacity(), new BusySpinWaitStrategy());
+            rings[p] = RingBuffer.createSingleProducer(() -> newSlot(copier, side), options.ringCapacity(),
+                new BusySpinWaitStrategy());
         }
         return rings;
     }
 
-    private static Slot newSlot(RecordCopier<?> copier) {
+    /** A ring's slot: the ring is written by one exchange link, which feeds one side, so the side is set once here. */
+    private static Slot newSlot(RecordCopier<?> copier, int side) {
         Slot slot = new Slot();
+        slot.input = side;
         if (copier != null) {
             slot.record = copier.newInstance();
             slot.ownsRecord = true;
@@ -531,9 +613,9 @@ final class Planner {
         return context;
     }
 
-    /** The stage name of a keyed node's key function, for a failed record. */
-    private static String keyStage(PlanNode.KeyedNode<?, ?, ?> node) {
-        return node.keyName() == null ? "keyBy" : "keyBy(" + node.keyName() + ")";
+    /** The stage name of a key function named {@code keyName} (or {@code null}), for a failed record. */
+    private static String keyStage(String keyName) {
+        return keyName == null ? "keyBy" : "keyBy(" + keyName + ")";
     }
 
     /**

@@ -44,12 +44,17 @@ final class ProgressReporter {
 
     private final List<Map.Entry<PlanNode.KeyedNode<?, ?, ?>, List<KeyedHead<?, ?, ?>>>> stateful = new ArrayList<>();
     private long[] lastDropped;
+    /** A two-input stage's late rows of each side at the last report, by stage. */
+    private long[] lastLeftLate;
+    private long[] lastRightLate;
     private AtomicLong futureEvents;
 
     ProgressReporter(QueryRuntime query, Planner planner, String sinkDescription, long startNs) {
         this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs);
         stateful.addAll(planner.keyedHeads.entrySet());
         lastDropped = new long[stateful.size()];
+        lastLeftLate = new long[stateful.size()];
+        lastRightLate = new long[stateful.size()];
         futureEvents = planner.futureEvents;
         planner.sourceContexts.values().forEach(contexts::addAll);
         contexts.addAll(planner.keyedContexts);
@@ -130,7 +135,10 @@ final class ProgressReporter {
             long removed = 0;
             long dropped = 0;
             long memory = 0;
+            long leftLate = 0;
+            long rightLate = 0;
             boolean any = false;
+            boolean twoInput = false;
             for (KeyedHead<?, ?, ?> head : stateful.get(i).getValue()) {
                 io.rivulet.operators.StateMetrics m = head.stateMetrics();
                 if (m != null) {
@@ -141,10 +149,25 @@ final class ProgressReporter {
                     dropped += m.numRowsDroppedByWatermark();
                     memory += m.memoryUsedBytes();
                 }
+                if (head instanceof TwoInputHead<?, ?, ?, ?> two) {
+                    twoInput = true;
+                    leftLate += two.leftLateRows();
+                    rightLate += two.rightLateRows();
+                }
+            }
+            Map<String, Long> custom = Map.of();
+            if (twoInput) {
+                // Insertion order: left, then right. A two-input stage without state (a stream-static join)
+                // drops no late rows and reports no state operator, as in Spark.
+                custom = new java.util.LinkedHashMap<>();
+                custom.put(QueryProgress.StateOperatorProgress.LEFT_ROWS_DROPPED_BY_WATERMARK, leftLate - lastLeftLate[i]);
+                custom.put(QueryProgress.StateOperatorProgress.RIGHT_ROWS_DROPPED_BY_WATERMARK, rightLate - lastRightLate[i]);
+                lastLeftLate[i] = leftLate;
+                lastRightLate[i] = rightLate;
             }
             if (any) {
                 out.add(new QueryProgress.StateOperatorProgress(stateful.get(i).getKey().description(), total, updated, removed,
-                    dropped - lastDropped[i], memory));
+                    dropped - lastDropped[i], memory, custom));
                 lastDropped[i] = dropped;
             }
         }

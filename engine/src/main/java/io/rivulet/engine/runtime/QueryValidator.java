@@ -192,7 +192,12 @@ final class QueryValidator {
 
     /** Walks every path from the sink back to the sources. */
     private static void collect(PlanNode<?> node, List<Stateful> out) {
-        if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
+        if (node instanceof PlanNode.CoKeyedNode<?, ?, ?, ?> co) {
+            // A two-input stage sees a watermark if either input carries one (the merged watermark moves
+            // with it), and lies after the aggregations of either input.
+            out.add(new Stateful(co, hasWatermarkUpstream(co.input()) || hasWatermarkUpstream(co.right()),
+                Math.max(aggregationsUpstream(co.input()), aggregationsUpstream(co.right()))));
+        } else if (node instanceof PlanNode.KeyedNode<?, ?, ?> keyed) {
             out.add(new Stateful(keyed, hasWatermarkUpstream(keyed.input()), aggregationsUpstream(keyed.input())));
         }
         for (PlanNode<?> input : node.inputs()) {

@@ -1,7 +1,7 @@
 package io.rivulet.engine.runtime;
 
 /**
- * One pre-allocated ring entry: a record with its key, or a control signal.
+ * One pre-allocated ring entry: a record with its key and the input it belongs to, or a control signal.
  *
  * <p>Written by the ring's single producer between claim and publish, read by the partition worker
  * after publish; the Disruptor sequence orders the two.
@@ -15,8 +15,18 @@ final class Slot {
     static final long END_FLUSH = 1;
     /** {@link #value} of an {@link #END}: the query stops, open state is kept for a restart. */
     static final long END_STOP = 0;
+    /** {@link #input} of a record of a one-input stage, or of the left input of a two-input stage. */
+    static final int LEFT = 0;
+    /** {@link #input} of a record of the right input of a two-input stage. */
+    static final int RIGHT = 1;
 
     int kind;
+    /**
+     * Which input of the keyed stage the record belongs to: {@link #LEFT} or {@link #RIGHT}. A ring is
+     * written by one exchange link, which feeds one input, so the planner sets it when it allocates the
+     * ring's slots and no record pays for it; the partition's head dispatches on it.
+     */
+    int input;
     Object key;
     /** The record; with a record copier, an instance this slot owns and the producer overwrites. */
     Object record;

@@ -18,7 +18,8 @@ import java.util.Map;
  * restarted query, rescaled or not, finds its state under the same ids.
  *
  * <p>The fingerprint lists what state depends on: the output mode and each keyed stage's kind and
- * description (window sizes, aggregates' names). A restart whose fingerprint differs is refused,
+ * description (window sizes, aggregates' names); a two-input stage's line also names the sources and
+ * keyed stages each of its inputs reads from (left, then right). A restart whose fingerprint differs is refused,
  * naming the first difference; a stateless change (a {@code map} after the aggregation) leaves it
  * unchanged. Immutable.
  */
@@ -53,13 +54,36 @@ final class StatefulPlan {
             String id = "keyed-" + keyedStages++;
             ids.put(node, id);
             String line = id + "=" + keyed.kind().name().toLowerCase(Locale.ROOT) + " " + keyed.description();
-            if (keyed.keyName() == null) {
+            if (keyed instanceof PlanNode.CoKeyedNode<?, ?, ?, ?> co) {
+                // Both parents: swapping the inputs, or feeding a side from another source or stage, changes
+                // which state is whose.
+                line += " of left " + String.join("+", upstreamIds(co.input())) + " and right "
+                    + String.join("+", upstreamIds(co.right()));
+                if (co.keyName() == null || co.rightKeyName() == null) {
+                    unnamedKeys.add(line);
+                } else {
+                    line += " by " + co.keyName() + ", " + co.rightKeyName();
+                }
+            } else if (keyed.keyName() == null) {
                 unnamedKeys.add(line);
             } else {
                 line += " by " + keyed.keyName();
             }
             lines.add(line);
         }
+    }
+
+    /** The ids of the sources and keyed stages a node reads from, nearest first along each path (already walked). */
+    private List<String> upstreamIds(PlanNode<?> node) {
+        String id = ids.get(node);
+        if (id != null) {
+            return List.of(id);
+        }
+        List<String> out = new ArrayList<>();
+        for (PlanNode<?> input : node.inputs()) {
+            out.addAll(upstreamIds(input));
+        }
+        return out;
     }
 
     /**

@@ -27,12 +27,29 @@ final class Fixtures {
         return new TaskContext(query, "rivulet-test-" + role, new NoOpIdleStrategy());
     }
 
-    /** One input of a worker: the ring the test publishes into as its single producer, and the worker's poller. */
+    /**
+     * One input of a worker: the ring the test publishes into as its single producer, and the worker's
+     * poller. Its slots belong to one side of the stage, as the planner's rings do.
+     */
     static final class Input {
-        final RingBuffer<Slot> ring = RingBuffer.createSingleProducer(Slot::new, 1024, new BusySpinWaitStrategy());
-        final EventPoller<Slot> poller = ring.newPoller();
+        final RingBuffer<Slot> ring;
+        final EventPoller<Slot> poller;
 
+        /** An input of a one-input stage, or of the left side of a two-input stage. */
         Input() {
+            this(Slot.LEFT);
+        }
+
+        /**
+         * @param side {@link Slot#LEFT} or {@link Slot#RIGHT}: the side the ring feeds
+         */
+        Input(int side) {
+            ring = RingBuffer.createSingleProducer(() -> {
+                Slot slot = new Slot();
+                slot.input = side;
+                return slot;
+            }, 1024, new BusySpinWaitStrategy());
+            poller = ring.newPoller();
             ring.addGatingSequences(poller.getSequence());
         }
 

@@ -24,8 +24,8 @@ class LocalExchangeTest {
     @Test
     void shouldHoldWatermarkAtSlowestInputUnderMinPolicy() {
         LocalExchange exchange = exchange(false);
-        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy");
-        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy");
+        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy", Slot.LEFT);
+        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy", Slot.LEFT);
         exchange.inputsPlanned();
         a.onWatermark(100);
         assertThat(out.take()).isEmpty();
@@ -39,8 +39,8 @@ class LocalExchangeTest {
     @Test
     void shouldFollowFastestInputUnderMaxPolicy() {
         LocalExchange exchange = exchange(true);
-        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy");
-        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy");
+        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy", Slot.LEFT);
+        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy", Slot.LEFT);
         exchange.inputsPlanned();
         a.onWatermark(100);
         assertThat(out.take()).containsExactly("wm:100");
@@ -53,8 +53,8 @@ class LocalExchangeTest {
     @Test
     void shouldReleaseWatermarkHoldAndBarrierWaitOfEndedInput() {
         LocalExchange exchange = exchange(false);
-        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy");
-        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy");
+        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy", Slot.LEFT);
+        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy", Slot.LEFT);
         exchange.inputsPlanned();
         a.onWatermark(500);
         b.onWatermark(20);
@@ -73,8 +73,8 @@ class LocalExchangeTest {
     @Test
     void shouldLetEndedInputsWatermarkRiseToHighestWhenOtherEndedFirst() {
         LocalExchange exchange = exchange(false);
-        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy");
-        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy");
+        Link<String> a = exchange.input(upstream("a", true), s -> s, "keyBy", Slot.LEFT);
+        Link<String> b = exchange.input(upstream("b", true), s -> s, "keyBy", Slot.LEFT);
         exchange.inputsPlanned();
         a.onWatermark(500);
         b.onWatermark(20);
@@ -88,8 +88,8 @@ class LocalExchangeTest {
     @Test
     void shouldEndEpochOnlyOnceEveryInputSentItsBarrier() {
         LocalExchange exchange = exchange(false);
-        Link<String> a = exchange.input(upstream("a", false), s -> s, "keyBy");
-        Link<String> b = exchange.input(upstream("b", false), s -> s, "keyBy");
+        Link<String> a = exchange.input(upstream("a", false), s -> s, "keyBy", Slot.LEFT);
+        Link<String> b = exchange.input(upstream("b", false), s -> s, "keyBy", Slot.LEFT);
         exchange.inputsPlanned();
         a.onEpoch(3);
         assertThat(out.take()).isEmpty();
