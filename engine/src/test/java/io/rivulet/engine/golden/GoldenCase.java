@@ -18,8 +18,14 @@ import java.util.stream.Stream;
  * One case recorded from Apache Spark (testdata/spark-golden/README.md explains the format), read
  * into plain Java values: timestamps of inputs become epoch milliseconds, everything else stays as
  * JSON gives it (strings, longs, doubles, {start, end} maps for windows).
+ *
+ * <p>A case reads one or more named input streams: a join case has two ({@code impressions} and
+ * {@code clicks}), each step adding rows to some of them; {@link #inputNames} lists them all, from the
+ * case's {@code input_schema} when it names its streams and from its steps. A stream-static join case
+ * also has {@link #staticTables}: each table's rows, by name.
  */
-record GoldenCase(String name, String outputMode, Map<String, String> sparkConf, List<Step> steps, JsonNode rejected) {
+record GoldenCase(String name, String outputMode, Map<String, String> sparkConf, List<Step> steps, JsonNode rejected,
+                  List<String> inputNames, Map<String, List<List<Object>>> staticTables) {
     static final Path DIR = Path.of("..", "testdata", "spark-golden");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,8 +68,22 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
             }
             steps.add(new Step(input, batches, text(step.path("next_batch_watermark"))));
         }
+        List<String> inputNames = new ArrayList<>();
+        JsonNode schema = root.path("input_schema");
+        if (schema.isObject()) {
+            schema.fieldNames().forEachRemaining(inputNames::add);
+        }
+        for (Step step : steps) {
+            step.input().keySet().stream().filter(n -> !inputNames.contains(n)).forEach(inputNames::add);
+        }
+        if (inputNames.isEmpty()) {
+            // A rejected case of one unnamed input: the queries call it "words".
+            inputNames.add("words");
+        }
+        Map<String, List<List<Object>>> staticTables = new LinkedHashMap<>();
+        root.path("static_tables").fields().forEachRemaining(e -> staticTables.put(e.getKey(), rows(e.getValue().path("rows"), true)));
         return new GoldenCase(name, root.path("output_mode").asText(), conf, steps,
-            root.has("rejected") ? root.get("rejected") : null);
+            root.has("rejected") ? root.get("rejected") : null, List.copyOf(inputNames), staticTables);
     }
 
     private static String text(JsonNode node) {

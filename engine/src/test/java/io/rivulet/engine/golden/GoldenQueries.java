@@ -35,9 +35,26 @@ final class GoldenQueries {
     private GoldenQueries() {
     }
 
-    /** Builds a case's query over its input streams and how its output becomes golden rows. */
+    /**
+     * Builds a case's query over its input streams (by name: one for most cases, two for a stream-stream
+     * join) and how its output becomes golden rows.
+     */
     interface Query {
         Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> inputs);
+
+        /**
+         * Builds a case's query over its input streams and its static tables (a stream-static join's);
+         * by default the static tables are not used.
+         *
+         * @param rivulet the engine
+         * @param inputs the case's input streams by name
+         * @param staticTables the case's static tables' rows by name (timestamps in epoch ms)
+         * @return the query's result stream
+         */
+        default Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> inputs,
+                                Map<String, List<List<Object>>> staticTables) {
+            return build(rivulet, inputs);
+        }
 
         default List<Object> toRow(Object output) {
             return List.of(output);
@@ -49,11 +66,10 @@ final class GoldenQueries {
      * @return why Rivulet cannot run it yet (the operator it needs is not built), or {@code null}
      */
     static String notYetBuilt(String caseName) {
-        if (caseName.matches("f\\d_.*")) {
-            return "stream-static joins are not built yet (README: Not yet: joins)";
-        }
-        if (caseName.matches("g\\d_.*") || caseName.startsWith("l09_") || caseName.startsWith("l11_")) {
-            return "stream-stream joins are not built yet (README: Not yet: joins)";
+        if (caseName.matches("[fg]\\d_.*") || caseName.startsWith("l09_") || caseName.startsWith("l11_")) {
+            // The harness feeds each case's named inputs (impressions and clicks) and static tables, and runs
+            // two-input stages (GoldenHarnessTwoInputTest); the join operators themselves come with issue 12.
+            return "join operators not merged yet";
         }
         return null;
     }
