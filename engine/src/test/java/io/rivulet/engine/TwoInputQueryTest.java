@@ -352,6 +352,31 @@ class TwoInputQueryTest {
     }
 
     @Test
+    void shouldRestoreBothSidesStateInMicroBatchModeIntoAnotherPartitionCount() throws Exception {
+        MemoryStream<Impression> imps = Sources.memoryStream("impressions");
+        MemoryStream<Click> clicks = Sources.memoryStream("clicks");
+        MemorySink<String> sink = Sinks.memory("counts");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = coCount(rivulet, imps, clicks, 2).writeStream(sink).queryName("coCount")
+                .trigger(Trigger.processingTime(Duration.ofHours(1))).checkpointLocation(checkpoints).start();
+            imps.addData(impressions("a", "b", "a"));
+            clicks.addData(clicks("b", "c"));
+            query.processAllAvailable();
+            query.stop();
+        }
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = coCount(rivulet, imps, clicks, 3).writeStream(sink).queryName("coCount")
+                .trigger(Trigger.processingTime(Duration.ofHours(1))).checkpointLocation(checkpoints).start();
+            imps.addData(impressions("c"));
+            clicks.addData(clicks("a", "b"));
+            query.processAllAvailable();
+            query.stop();
+        }
+        assertThat(sink.rows()).hasSize(8);
+        assertThat(finalCounts(sink.rows())).isEqualTo(Map.of("a", "l=2 r=1", "b", "l=1 r=2", "c", "l=1 r=1"));
+    }
+
+    @Test
     void shouldReplayBothSidesExactlyOnceAfterAFailure() throws Exception {
         MemoryStream<Impression> imps = Sources.memoryStream("impressions");
         MemoryStream<Click> clicks = Sources.memoryStream("clicks");
