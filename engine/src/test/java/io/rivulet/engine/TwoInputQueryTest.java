@@ -448,6 +448,85 @@ class TwoInputQueryTest {
             .trigger(Trigger.continuous(Duration.ofMillis(10))).checkpointLocation(checkpoints);
     }
 
+    /** A mutable click that a source may refill, copied into ring-owned instances by {@link #CLICK_COPIER}. */
+    static final class MutableClick {
+        String ad;
+
+        MutableClick(String ad) {
+            this.ad = ad;
+        }
+    }
+
+    static final RecordCopier<MutableClick> CLICK_COPIER = new RecordCopier<>() {
+        @Override
+        public MutableClick newInstance() {
+            return new MutableClick(null);
+        }
+
+        @Override
+        public void copy(MutableClick from, MutableClick into) {
+            into.ad = from.ad;
+        }
+    };
+
+    /** Counts right records per key into a string; never keeps a record (they are ring-owned). */
+    static final class RightCounter implements TwoInputKeyedOperator<String, Impression, MutableClick, String> {
+        private final Map<String, Integer> clicks = new HashMap<>();
+
+        @Override
+        public void process(String key, Impression record, Output<String> out) {
+            out.emit(key + " imp clicks=" + clicks.getOrDefault(key, 0));
+        }
+
+        @Override
+        public void processRight(String key, MutableClick record, Output<String> out) {
+            if (!record.ad.equals(key)) {
+                throw new IllegalStateException("record " + record.ad + " under key " + key);
+            }
+            clicks.merge(key, 1, Integer::sum);
+        }
+    }
+
+    @Test
+    void shouldCopyEachSidesRecordsWithItsOwnCopier() throws Exception {
+        MemoryStream<Impression> imps = Sources.memoryStream("impressions");
+        MemoryStream<MutableClick> clicks = Sources.memoryStream("clicks");
+        MemorySink<String> sink = Sinks.memory("out");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(imps).keyBy((Impression i) -> i.ad(), 2)
+                .connect(rivulet.readStream(clicks).keyBy((MutableClick c) -> c.ad).copyingRecords(CLICK_COPIER))
+                .process("rightCounter", RightCounter::new)
+                .writeStream(sink).trigger(Trigger.processingTime(Duration.ofHours(1))).start();
+            clicks.addData(new MutableClick("a"), new MutableClick("b"), new MutableClick("a"));
+            query.processAllAvailable();
+            imps.addData(impressions("a", "b", "c"));
+            query.processAllAvailable();
+            query.stop();
+        }
+        assertThat(sink.rows()).containsExactlyInAnyOrder("a imp clicks=2", "b imp clicks=1", "c imp clicks=0");
+    }
+
+    @Test
+    void shouldSkipARightRecordTheOperatorThrowsOnUnderTheSkipPolicy() throws Exception {
+        MemoryStream<Impression> imps = Sources.memoryStream("impressions");
+        MemoryStream<Click> clicks = Sources.memoryStream("clicks");
+        MemorySink<String> sink = Sinks.memory("counts");
+        CoCount.poisonArmed = true;
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = coCount(rivulet, imps, clicks, 2).writeStream(sink)
+                .errorPolicy(ErrorPolicy.skip())
+                .trigger(Trigger.processingTime(Duration.ofHours(1))).start();
+            imps.addData(impressions("poison", "a"));
+            clicks.addData(clicks("poison", "a"));
+            query.processAllAvailable();
+            assertThat(query.lastProgress().numRowsFailed()).isEqualTo(1);
+            query.stop();
+        } finally {
+            CoCount.poisonArmed = false;
+        }
+        assertThat(finalCounts(sink.rows())).isEqualTo(Map.of("a", "l=1 r=1", "poison", "l=1 r=0"));
+    }
+
     @Test
     void shouldRejectTwoDifferentPartitionCountsNamingBoth() {
         try (Rivulet rivulet = Rivulet.create()) {
