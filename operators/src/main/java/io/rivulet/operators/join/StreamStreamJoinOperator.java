@@ -13,6 +13,7 @@ import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
 import io.rivulet.operators.state.ValueState;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,8 @@ import java.util.function.ToLongFunction;
  * {@code joinRight}: per key one {@code JoinRows} (times, arrival sequence numbers, flags and rows in
  * parallel arrays). The backend gives copy-on-write snapshots per key group and restore into any
  * partition count, so this operator needs no table of its own; the cost is one backend entry per key
- * (allocated when a key gets its first row on a side, dropped when its last row goes). Each side also
+ * (allocated when a key gets its first row on a side, dropped when its last row goes). Emptied row
+ * buffers are recycled (a few thousand kept), so a key that comes back costs only that entry. Each side also
  * keeps an index of its rows by event time ({@code TimeIndex}), not snapshotted but rebuilt from the
  * restored rows, in (time, arrival) order, before the first call after a restore. Operator state: the
  * watermarks (the minimum over old partitions on restore), the next sequence number (maximum) and the
@@ -94,6 +96,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     static final long ROW_BYTES_ESTIMATE = 64;
     /** Rough bytes per key and side (backend entry, map slot, the rows' array headers). */
     static final long KEY_BYTES_ESTIMATE = 160;
+    private static final int MAX_SPARE_ROWS = 4096;
+    private static final int MAX_SPARE_CAPACITY = 16;
 
     /** One side's figures. */
     private static final class SideCounters {
@@ -137,6 +141,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final SideCounters right = new SideCounters();
     private final StateMetrics scratchLeft = new StateMetrics();
     private final StateMetrics scratchRight = new StateMetrics();
+    /** Emptied row buffers no snapshot refers to, for keys that get their first row again. */
+    private final ArrayDeque<JoinRows<?>> spareRows = new ArrayDeque<>();
     private long watermarkMs = Long.MIN_VALUE;
     /** Micro-batch mode: the watermark held at the previous {@code onEpoch}, which judges late rows. */
     private long lateWatermarkMs = Long.MIN_VALUE;
@@ -292,7 +298,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
                            boolean matched) {
         JoinRows<V> rows = state.value();
         if (rows == null) {
-            rows = new JoinRows<>(2);
+            rows = spareRows();
             state.update(rows);
             side.keys++;
         }
@@ -304,6 +310,24 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         side.added++;
         if (maxStateRows != 0 && left.rows + right.rows > maxStateRows) {
             throw overBudget();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> JoinRows<V> spareRows() {
+        JoinRows<?> spare = spareRows.pollFirst();
+        return spare == null ? new JoinRows<>(2) : (JoinRows<V>) spare;
+    }
+
+    /**
+     * Keeps an emptied buffer for reuse. Safe: {@code value()} returned it, so it belongs to the
+     * backend's current version (an older one would have been copied on access), and no snapshot,
+     * which only refers to buffers of older versions, can hold it.
+     */
+    private void recycle(JoinRows<?> rows) {
+        rows.truncate(0);
+        if (spareRows.size() < MAX_SPARE_ROWS && rows.timesMs.length <= MAX_SPARE_CAPACITY) {
+            spareRows.addFirst(rows);
         }
     }
 
@@ -405,6 +429,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
                 }
                 if (keep == 0) {
                     state.clear();
+                    recycle(rows);
                     side.keys--;
                 } else {
                     rows.truncate(keep);
