@@ -15,9 +15,7 @@ import io.rivulet.operators.state.ValueState;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -62,11 +60,11 @@ import java.util.function.ToLongFunction;
  * </ul>
  * With no late rows under either rule, both modes emit the same rows.
  *
- * <p><b>State.</b> Two value states of a {@link KeyedStateBackend}, {@code joinLeft} and
- * {@code joinRight}: per key one {@code JoinRows} (times, arrival sequence numbers, flags and rows in
- * parallel arrays). The backend gives copy-on-write snapshots per key group and restore into any
+ * <p><b>State.</b> One value state of a {@link KeyedStateBackend}, {@code join}: per key one
+ * {@code JoinEntry} holding each side's {@code JoinRows} (times, arrival sequence numbers, flags and
+ * rows in parallel arrays), so a row's match and its buffering cost one state lookup. The backend gives copy-on-write snapshots per key group and restore into any
  * partition count, so this operator needs no table of its own; the cost is one backend entry per key
- * (allocated when a key gets its first row on a side, dropped when its last row goes). Emptied row
+ * (allocated when a key gets its first row, dropped when its last row goes). Emptied entries and row
  * buffers are recycled (a few thousand kept), so a key that comes back costs only that entry. Each side also
  * keeps an index of its rows by event time ({@code TimeIndex}), not snapshotted but rebuilt from the
  * restored rows, in (time, arrival) order, before the first call after a restore. Operator state: the
@@ -94,7 +92,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     public static final String NAME = "symmetricHashJoin";
     /** Rough bytes per buffered row (arrays' slots and a small row); an estimate, not a measurement. */
     static final long ROW_BYTES_ESTIMATE = 64;
-    /** Rough bytes per key and side (backend entry, map slot, the rows' array headers). */
+    /** Rough bytes per key and side (a share of the backend entry and map slot, the rows' array headers). */
     static final long KEY_BYTES_ESTIMATE = 160;
     private static final int MAX_SPARE_ROWS = 4096;
     private static final int MAX_SPARE_CAPACITY = 16;
@@ -131,18 +129,17 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final StateCodec<L> leftCodec;
     private final StateCodec<R> rightCodec;
     private final KeyedStateBackend<K> backend;
-    private final StateDescriptor<ValueState<JoinRows<L>>> leftDescriptor;
-    private final StateDescriptor<ValueState<JoinRows<R>>> rightDescriptor;
-    private final ValueState<JoinRows<L>> leftState;
-    private final ValueState<JoinRows<R>> rightState;
+    private final StateDescriptor<ValueState<JoinEntry<L, R>>> descriptor;
+    private final ValueState<JoinEntry<L, R>> entries;
     private final TimeIndex leftIndex = new TimeIndex();
     private final TimeIndex rightIndex = new TimeIndex();
     private final SideCounters left = new SideCounters();
     private final SideCounters right = new SideCounters();
     private final StateMetrics scratchLeft = new StateMetrics();
     private final StateMetrics scratchRight = new StateMetrics();
-    /** Emptied row buffers no snapshot refers to, for keys that get their first row again. */
+    /** Emptied row buffers and entries no snapshot refers to, for keys that get their first row again. */
     private final ArrayDeque<JoinRows<?>> spareRows = new ArrayDeque<>();
+    private final ArrayDeque<JoinEntry<?, ?>> spareEntries = new ArrayDeque<>();
     private long watermarkMs = Long.MIN_VALUE;
     /** Micro-batch mode: the watermark held at the previous {@code onEpoch}, which judges late rows. */
     private long lateWatermarkMs = Long.MIN_VALUE;
@@ -165,10 +162,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         this.leftCodec = settings.leftCodec();
         this.rightCodec = settings.rightCodec();
         this.backend = new KeyedStateBackend<>(settings.keyCodec(), settings.maxParallelism(), settings.keyGroups());
-        this.leftDescriptor = StateDescriptor.value("joinLeft", new JoinRows.Codec<>(leftCodec));
-        this.rightDescriptor = StateDescriptor.value("joinRight", new JoinRows.Codec<>(rightCodec));
-        this.leftState = backend.state(leftDescriptor);
-        this.rightState = backend.state(rightDescriptor);
+        this.descriptor = StateDescriptor.value("join", new JoinEntry.Codec<>(leftCodec, rightCodec));
+        this.entries = backend.state(descriptor);
     }
 
     /**
@@ -214,9 +209,9 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         }
         backend.setCurrentKey(key);
         boolean matched = false;
-        JoinRows<R> others = rightState.value();
-        if (others != null) {
-            matched = matchLeft(key, row, t, others, out);
+        JoinEntry<L, R> entry = entries.value();
+        if (entry != null && entry.right != null) {
+            matched = matchLeft(key, row, t, entry.right, out);
         }
         if (matched && semi) {
             return;
@@ -227,7 +222,16 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             }
             return;
         }
-        store(leftState, leftIndex, left, key, t, row, matched);
+        if (entry == null) {
+            entry = newEntry();
+        }
+        JoinRows<L> rows = entry.left;
+        if (rows == null) {
+            rows = spareRows();
+            entry.left = rows;
+            left.keys++;
+        }
+        store(rows, leftIndex, left, key, t, row, matched);
     }
 
     private boolean matchLeft(K key, L row, long t, JoinRows<R> others, Output<O> out) {
@@ -261,9 +265,9 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         }
         backend.setCurrentKey(key);
         boolean matched = false;
-        JoinRows<L> others = leftState.value();
-        if (others != null) {
-            matched = matchRight(key, row, t, others, out);
+        JoinEntry<L, R> entry = entries.value();
+        if (entry != null && entry.left != null) {
+            matched = matchRight(key, row, t, entry.left, out);
         }
         if (!microBatch && range != null && t <= range.rightStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedRight()) {
@@ -271,7 +275,16 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             }
             return;
         }
-        store(rightState, rightIndex, right, key, t, row, matched);
+        if (entry == null) {
+            entry = newEntry();
+        }
+        JoinRows<R> rows = entry.right;
+        if (rows == null) {
+            rows = spareRows();
+            entry.right = rows;
+            right.keys++;
+        }
+        store(rows, rightIndex, right, key, t, row, matched);
     }
 
     private boolean matchRight(K key, R row, long t, JoinRows<L> others, Output<O> out) {
@@ -294,14 +307,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         return matched;
     }
 
-    private <V> void store(ValueState<JoinRows<V>> state, TimeIndex index, SideCounters side, K key, long t, V row,
-                           boolean matched) {
-        JoinRows<V> rows = state.value();
-        if (rows == null) {
-            rows = spareRows();
-            state.update(rows);
-            side.keys++;
-        }
+    private <V> void store(JoinRows<V> rows, TimeIndex index, SideCounters side, K key, long t, V row, boolean matched) {
         rows.add(t, nextSeq++, row, matched);
         if (range != null) {
             index.add(t, key);
@@ -311,6 +317,14 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (maxStateRows != 0 && left.rows + right.rows > maxStateRows) {
             throw overBudget();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private JoinEntry<L, R> newEntry() {
+        JoinEntry<?, ?> spare = spareEntries.pollFirst();
+        JoinEntry<L, R> entry = spare == null ? new JoinEntry<>() : (JoinEntry<L, R>) spare;
+        entries.update(entry);
+        return entry;
     }
 
     @SuppressWarnings("unchecked")
@@ -328,6 +342,12 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         rows.truncate(0);
         if (spareRows.size() < MAX_SPARE_ROWS && rows.timesMs.length <= MAX_SPARE_CAPACITY) {
             spareRows.addFirst(rows);
+        }
+    }
+
+    private void recycle(JoinEntry<?, ?> entry) {
+        if (spareEntries.size() < MAX_SPARE_ROWS) {
+            spareEntries.addFirst(entry);
         }
     }
 
@@ -396,21 +416,20 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (range == null || watermarkMs == Long.MIN_VALUE) {
             return;
         }
-        evictSide(leftIndex, leftState, range.leftStateWatermarkMs(watermarkMs), type.emitsUnmatchedLeft(), true,
-            left, out);
-        evictSide(rightIndex, rightState, range.rightStateWatermarkMs(watermarkMs), type.emitsUnmatchedRight(), false,
-            right, out);
+        evictSide(leftIndex, range.leftStateWatermarkMs(watermarkMs), type.emitsUnmatchedLeft(), true, left, out);
+        evictSide(rightIndex, range.rightStateWatermarkMs(watermarkMs), type.emitsUnmatchedRight(), false, right, out);
     }
 
     @SuppressWarnings("unchecked")
-    private <V> void evictSide(TimeIndex index, ValueState<JoinRows<V>> state, long thresholdMs, boolean outer,
-                               boolean isLeft, SideCounters side, Output<O> out) {
+    private void evictSide(TimeIndex index, long thresholdMs, boolean outer, boolean isLeft, SideCounters side,
+                           Output<O> out) {
         while (index.earliestMs() <= thresholdMs) {
             TimeIndex.Bucket bucket = index.pollEarliest();
             for (int j = 0; j < bucket.count; j++) {
                 K key = (K) bucket.keys[j];
                 backend.setCurrentKey(key);
-                JoinRows<V> rows = state.value();
+                JoinEntry<L, R> entry = entries.value();
+                JoinRows<?> rows = entry == null ? null : isLeft ? entry.left : entry.right;
                 if (rows == null) {
                     continue;
                 }
@@ -428,9 +447,17 @@ public final class StreamStreamJoinOperator<K, L, R, O>
                     }
                 }
                 if (keep == 0) {
-                    state.clear();
                     recycle(rows);
                     side.keys--;
+                    if (isLeft) {
+                        entry.left = null;
+                    } else {
+                        entry.right = null;
+                    }
+                    if (entry.left == null && entry.right == null) {
+                        entries.clear();
+                        recycle(entry);
+                    }
                 } else {
                     rows.truncate(keep);
                 }
@@ -480,27 +507,38 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             return;
         }
         reindex = false;
-        rebuild(leftDescriptor, leftIndex, left);
-        rebuild(rightDescriptor, rightIndex, right);
+        ArrayList<Indexed> lefts = new ArrayList<>();
+        ArrayList<Indexed> rights = new ArrayList<>();
+        for (SideCounters side : new SideCounters[] {left, right}) {
+            side.rows = 0;
+            side.keys = 0;
+        }
+        backend.forEachValue(descriptor, (key, entry) -> {
+            count(key, entry.left, left, lefts);
+            count(key, entry.right, right, rights);
+        });
+        rebuild(leftIndex, lefts);
+        rebuild(rightIndex, rights);
     }
 
-    private <V> void rebuild(StateDescriptor<ValueState<JoinRows<V>>> descriptor, TimeIndex index, SideCounters side) {
+    private static void count(Object key, JoinRows<?> rows, SideCounters side, ArrayList<Indexed> into) {
+        if (rows == null) {
+            return;
+        }
+        side.keys++;
+        side.rows += rows.size;
+        for (int i = 0; i < rows.size; i++) {
+            into.add(new Indexed(rows.timesMs[i], rows.seqs[i], key));
+        }
+    }
+
+    private void rebuild(TimeIndex index, ArrayList<Indexed> rows) {
         index.clear();
-        side.rows = 0;
-        side.keys = 0;
-        ArrayList<Indexed> entries = new ArrayList<>();
-        backend.forEachValue(descriptor, (key, rows) -> {
-            side.keys++;
-            side.rows += rows.size;
-            for (int i = 0; i < rows.size; i++) {
-                entries.add(new Indexed(rows.timesMs[i], rows.seqs[i], key));
-            }
-        });
         if (range == null) {
             return;
         }
-        entries.sort((a, b) -> a.timeMs != b.timeMs ? Long.compare(a.timeMs, b.timeMs) : Long.compare(a.seq, b.seq));
-        for (Indexed e : entries) {
+        rows.sort((a, b) -> a.timeMs != b.timeMs ? Long.compare(a.timeMs, b.timeMs) : Long.compare(a.seq, b.seq));
+        for (Indexed e : rows) {
             index.add(e.timeMs, e.key);
         }
     }
@@ -543,12 +581,11 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     @Override
     public JoinBuffers<L, R> queryValue(K key) {
         backend.setCurrentKey(Objects.requireNonNull(key, "key"));
-        JoinRows<L> l = leftState.value();
-        JoinRows<R> r = rightState.value();
-        if (l == null && r == null) {
+        JoinEntry<L, R> entry = entries.value();
+        if (entry == null) {
             return null;
         }
-        return new JoinBuffers<>(copyOf(l, leftCodec), copyOf(r, rightCodec));
+        return new JoinBuffers<>(copyOf(entry.left, leftCodec), copyOf(entry.right, rightCodec));
     }
 
     /**
@@ -559,25 +596,11 @@ public final class StreamStreamJoinOperator<K, L, R, O>
      */
     @Override
     public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super JoinBuffers<L, R>> into) {
-        LinkedHashMap<K, List<L>> lefts = new LinkedHashMap<>();
-        LinkedHashMap<K, List<R>> rights = new LinkedHashMap<>();
-        backend.forEachValue(leftDescriptor, (key, rows) -> {
+        backend.forEachValue(descriptor, (key, entry) -> {
             if (keys.test(key)) {
-                lefts.put(key, copyOf(rows, leftCodec));
+                into.accept(key, new JoinBuffers<>(copyOf(entry.left, leftCodec), copyOf(entry.right, rightCodec)));
             }
         });
-        backend.forEachValue(rightDescriptor, (key, rows) -> {
-            if (keys.test(key)) {
-                rights.put(key, copyOf(rows, rightCodec));
-            }
-        });
-        for (Map.Entry<K, List<L>> e : lefts.entrySet()) {
-            List<R> r = rights.remove(e.getKey());
-            into.accept(e.getKey(), new JoinBuffers<>(e.getValue(), r == null ? List.of() : r));
-        }
-        for (Map.Entry<K, List<R>> e : rights.entrySet()) {
-            into.accept(e.getKey(), new JoinBuffers<>(List.of(), e.getValue()));
-        }
     }
 
     private static <V> List<V> copyOf(JoinRows<V> rows, StateCodec<V> codec) {

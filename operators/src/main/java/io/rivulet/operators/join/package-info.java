@@ -8,8 +8,8 @@
  *                                        ▲ swapped by the runtime on refresh (immutable tables)
  *
  *  stream-stream (two-input keyed, StreamStreamJoinOperator):
- *    left row  ─► late? ─► match right rows of key (time range) ─► emit pairs ─► buffer (joinLeft)
- *    right row ─► late? ─► match left rows of key  (time range) ─► emit pairs ─► buffer (joinRight)
+ *    left row  ─► late? ─► match right rows of key (time range) ─► emit pairs ─► buffer (state "join": left)
+ *    right row ─► late? ─► match left rows of key  (time range) ─► emit pairs ─► buffer (state "join": right)
  *    watermark w (continuous) / onEpoch (micro-batch):
  *        evict left  rows with time &lt;= leftStateWatermark(w)   ─► unmatched: (left, null) if outer
  *        evict right rows with time &lt;= rightStateWatermark(w)  ─► unmatched: (null, right) if outer
