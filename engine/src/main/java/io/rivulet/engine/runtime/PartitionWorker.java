@@ -146,7 +146,12 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 }
                 context.ingestNs = slot.ingestNs;
                 recordsTaken++;
-                head.onRecord(key, record);
+                if (key != null) {
+                    head.onRecord(key, record);
+                } else {
+                    // A long-keyed stage: the exchange never writes a null key otherwise.
+                    head.onLongRecord(slot.longKey, record);
+                }
                 return budget > 0;
             }
             case Slot.WATERMARK -> {

@@ -137,9 +137,17 @@ public final class LongKeyedAggregateOperator<T>
     @Override
     public void processLong(long key, T record, Output<LongKeyValue> out) {
         LongRunningTable table = this.table;
-        int i = table.touch(key, initial);
-        long updated = fold(table.value(i), record);
-        table.value(i, updated);
+        int i = table.indexOf(key);
+        long updated;
+        if (i >= 0) {
+            updated = fold(table.value(i), record);
+            table.beforeChange(i);
+            table.value(i, updated);
+        } else {
+            // A fold that throws leaves no trace: the key is only inserted with a folded value.
+            updated = fold(initial, record);
+            i = table.insert(key, updated);
+        }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(new LongKeyValue(key, updated));
         } else if (emitPolicy == EmitPolicy.ON_EPOCH && table.firstChangeInEpoch(i, epoch)) {

@@ -105,31 +105,30 @@ final class LongRunningTable {
     }
 
     /**
-     * Finds the key's slot, inserting it with {@code initial} if absent, and records its first change
-     * in the current sequence (dirty list; copy-on-write of a value the writer may still need). The
-     * caller then sets the slot's value with {@link #value(int, long)}.
+     * Records the first change of an existing slot in the current sequence (dirty list; copy-on-write
+     * of a value the writer may still need). The caller then sets the value with {@link #value(int, long)}.
      *
-     * @param key the key
-     * @param initial the value of a new key
-     * @return the key's slot index
+     * @param i a slot index from {@link #indexOf}
      */
-    int touch(long key, long initial) {
-        long[] slots = this.slots;
-        int mask = this.mask;
+    void beforeChange(int i) {
         long seq = image.seq();
-        for (int i = home(key); ; i = (i + 1) & mask) {
-            long changedSeq = slots[STRIDE * i + 2];
-            if (changedSeq == EMPTY) {
-                dirty.addInt(i);
-                return insert(i, key, initial, seq);
-            }
-            if (slots[STRIDE * i] == key) {
-                if (changedSeq != seq) {
-                    markChanged(i, changedSeq, seq);
-                }
-                return i;
-            }
+        long changedSeq = slots[STRIDE * i + 2];
+        if (changedSeq != seq) {
+            markChanged(i, changedSeq, seq);
         }
+    }
+
+    /**
+     * Inserts an absent key, as changed in the current sequence.
+     *
+     * @param key a key not held
+     * @param value its value
+     * @return its slot index
+     */
+    int insert(long key, long value) {
+        int i = freeSlot(key);
+        dirty.addInt(i);
+        return insert(i, key, value, image.seq());
     }
 
     /** Fills an empty slot; grows the table (moving the dirty list's indices) if it is now too full. */
@@ -174,7 +173,7 @@ final class LongRunningTable {
     }
 
     /**
-     * @param i a slot index from {@link #touch} or {@link #indexOf}
+     * @param i a slot index from {@link #indexOf} or {@link #insert}
      * @return its value
      */
     long value(int i) {
@@ -182,9 +181,9 @@ final class LongRunningTable {
     }
 
     /**
-     * Sets a slot's value (a release store, for the snapshot writer). Call {@link #touch} first.
+     * Sets a slot's value (a release store, for the snapshot writer). Call {@link #beforeChange} first.
      *
-     * @param i a slot index from {@link #touch}
+     * @param i a slot index from {@link #indexOf}
      * @param value the new value
      */
     void value(int i, long value) {

@@ -94,6 +94,23 @@ class LongKeyedAggregateOperatorTest {
         assertThat(out.emitted).containsExactly(new LongKeyValue(1, -5), new LongKeyValue(1, -5));
     }
 
+    @Test
+    void shouldLeaveNoKeyBehindWhenTheFoldThrowsOnItsFirstRecord() {
+        LongKeyedAggregateOperator<Trade> op = new LongKeyedAggregateOperator<>(0, (state, trade) -> {
+            if (trade.qty() < 0) {
+                throw new IllegalArgumentException("negative qty");
+            }
+            return state + trade.qty();
+        }, EmitPolicy.ALL_ON_EPOCH);
+        Collect out = new Collect();
+        op.processLong(1, new Trade(1, 2), out);
+        assertThatThrownBy(() -> op.processLong(1, new Trade(1, -1), out)).hasMessage("negative qty");
+        assertThatThrownBy(() -> op.processLong(2, new Trade(2, -1), out)).hasMessage("negative qty");
+        op.onEpoch(0, out);
+        assertThat(out.emitted).containsExactly(new LongKeyValue(1, 2));
+        assertThat(op.queryValue(2L)).isNull();
+    }
+
     /** Records over {@code keys} long keys (negative ones and extremes included), epochs and watermarks now and then. */
     private static OperatorContractHarness.Script script(long seed, int records, int keys) {
         SplittableRandom random = new SplittableRandom(seed);
