@@ -14,7 +14,7 @@ import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateFormatException;
-import org.agrona.collections.LongArrayList;
+import org.agrona.collections.IntArrayList;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -33,7 +33,7 @@ import java.util.function.ToLongFunction;
  * {@link EmitPolicy#EVERY_RECORD} emits a new {@link LongKeyValue} per record (24 bytes; the one
  * allocation of that policy). {@link EmitPolicy#ON_EPOCH} emits one per key changed in the epoch, in
  * the order the keys first changed, and allocates nothing per record (a key's first change in an
- * epoch appends it to a {@code long} list). {@link EmitPolicy#ALL_ON_EPOCH} emits every key, in the
+ * epoch appends its slot index to a list). {@link EmitPolicy#ALL_ON_EPOCH} emits every key, in the
  * table's order: unspecified.
  *
  * <h2>Snapshots</h2>
@@ -70,8 +70,6 @@ public final class LongKeyedAggregateOperator<T>
     private final KeyGroupRange range;
     private final LongSnapshotImage image = new LongSnapshotImage();
     private final LongRunningTable table = new LongRunningTable(image);
-    /** Keys changed in the current emission epoch, in first-change order ({@link EmitPolicy#ON_EPOCH}). */
-    private final LongArrayList changedThisEpoch = new LongArrayList();
     /** The emission epoch: bumped at each flush, {@code >= 1}. */
     private long epoch = 1;
     private long updatedSinceRead;
@@ -150,8 +148,8 @@ public final class LongKeyedAggregateOperator<T>
         }
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(new LongKeyValue(key, updated));
-        } else if (emitPolicy == EmitPolicy.ON_EPOCH && table.firstChangeInEpoch(i, epoch)) {
-            changedThisEpoch.addLong(key);
+        } else if (emitPolicy == EmitPolicy.ON_EPOCH) {
+            table.changedInEpoch(i, epoch);
         }
     }
 
@@ -181,11 +179,11 @@ public final class LongKeyedAggregateOperator<T>
             table.forEach((key, value) -> out.emit(new LongKeyValue(key, value)));
             return;
         }
-        LongArrayList changed = changedThisEpoch;
+        IntArrayList changed = table.changedInEpoch();
         updatedSinceRead += changed.size();
         for (int k = 0, n = changed.size(); k < n; k++) {
-            long key = changed.getLong(k);
-            out.emit(new LongKeyValue(key, table.value(table.indexOf(key))));
+            int i = changed.getInt(k);
+            out.emit(new LongKeyValue(table.key(i), table.value(i)));
         }
         changed.clear();
     }

@@ -55,6 +55,8 @@ final class LongRunningTable {
     private int resizeAt;
     /** Indices of the slots changed since the last hand-over, each once (from the start: the first delta is the whole state). */
     private IntArrayList dirty = new IntArrayList();
+    /** Indices of the slots changed in the current emission epoch, each once, in first-change order. */
+    private final IntArrayList changedInEpoch = new IntArrayList();
 
     /**
      * @param image gives the current sequence and the writer's progress
@@ -135,7 +137,7 @@ final class LongRunningTable {
     private int insert(int i, long key, long initial, long seq) {
         slots[STRIDE * i] = key;
         slots[STRIDE * i + 1] = initial;
-        slots[STRIDE * i + 3] = 0;
+        slots[STRIDE * i + 3] = 0; // no emission epoch: the operator counts them from 1
         slots[STRIDE * i + 2] = seq;
         if (++size > resizeAt) {
             grow();
@@ -199,18 +201,25 @@ final class LongRunningTable {
     }
 
     /**
-     * Marks the slot as changed in emission epoch {@code epoch}.
+     * Marks the slot as changed in emission epoch {@code epoch}: its index goes on {@link #changedInEpoch()}
+     * at its first change in the epoch.
      *
      * @param i a slot index
      * @param epoch the emission epoch, {@code >= 1}
-     * @return whether this is its first change in that epoch
      */
-    boolean firstChangeInEpoch(int i, long epoch) {
-        if (slots[STRIDE * i + 3] == epoch) {
-            return false;
+    void changedInEpoch(int i, long epoch) {
+        if (slots[STRIDE * i + 3] != epoch) {
+            slots[STRIDE * i + 3] = epoch;
+            changedInEpoch.addInt(i);
         }
-        slots[STRIDE * i + 3] = epoch;
-        return true;
+    }
+
+    /**
+     * @return the slots changed in the current emission epoch, in first-change order (re-indexed when
+     *     the table grows); the operator clears it when it emits them
+     */
+    IntArrayList changedInEpoch() {
+        return changedInEpoch;
     }
 
     /**
@@ -332,7 +341,7 @@ final class LongRunningTable {
         return current;
     }
 
-    /** Doubles the capacity into a new generation; the dirty list's indices move with their keys. */
+    /** Doubles the capacity into a new generation; the indices on the dirty and epoch lists move with their keys. */
     private void grow() {
         Generation old = generation;
         long[] oldSlots = old.slots;
@@ -351,9 +360,13 @@ final class LongRunningTable {
                 versions[i] = old.versions[o];
             }
         }
-        IntArrayList dirty = this.dirty;
-        for (int k = 0, n = dirty.size(); k < n; k++) {
-            dirty.setInt(k, indexOf(oldSlots[STRIDE * dirty.getInt(k)]));
+        reindex(dirty, oldSlots);
+        reindex(changedInEpoch, oldSlots);
+    }
+
+    private void reindex(IntArrayList indices, long[] oldSlots) {
+        for (int k = 0, n = indices.size(); k < n; k++) {
+            indices.setInt(k, indexOf(oldSlots[STRIDE * indices.getInt(k)]));
         }
     }
 }

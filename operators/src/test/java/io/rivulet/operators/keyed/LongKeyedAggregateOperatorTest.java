@@ -72,6 +72,21 @@ class LongKeyedAggregateOperatorTest {
     }
 
     @Test
+    void shouldKeepFirstChangeOrderAndValuesWhenTheTableGrowsWithinAnEpoch() {
+        LongKeyedAggregateOperator<Trade> op = sum(EmitPolicy.ON_EPOCH);
+        Collect out = new Collect();
+        List<LongKeyValue> expected = new ArrayList<>();
+        for (long k = 0; k < 300; k++) { // 64 slots at first: grows three times
+            long key = (k * 7_919) ^ Long.MIN_VALUE;
+            op.processLong(key, new Trade(key, k), out);
+            op.processLong(key, new Trade(key, 1), out);
+            expected.add(new LongKeyValue(key, k + 1));
+        }
+        op.onEpoch(0, out);
+        assertThat(out.emitted).isEqualTo(expected);
+    }
+
+    @Test
     void shouldEmitEveryKeyAtEachEpochUnderAllOnEpoch() {
         LongKeyedAggregateOperator<Trade> op = sum(EmitPolicy.ALL_ON_EPOCH);
         Collect out = new Collect();
