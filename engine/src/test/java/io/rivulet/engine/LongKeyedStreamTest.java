@@ -181,6 +181,34 @@ class LongKeyedStreamTest {
     }
 
     @Test
+    void shouldRefuseARestartThatSwitchesTheStageBetweenBoxedAndLongKeys() throws Exception {
+        MemoryStream<Trade> input = Sources.memoryStream("trades");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(input)
+                .keyBy("account", Trade::account)
+                .count()
+                .writeStream(Sinks.memory("boxed"))
+                .outputMode("update")
+                .checkpointLocation(checkpoints)
+                .start();
+            input.addData(trades(0, 100, 10));
+            query.processAllAvailable();
+            query.stop();
+        }
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> rivulet.readStream(input)
+                .keyByLong("account", Trade::account)
+                .count()
+                .writeStream(Sinks.memory("long"))
+                .outputMode("update")
+                .checkpointLocation(checkpoints)
+                .start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("count(account: long)");
+        }
+    }
+
+    @Test
     void shouldReadARunningLongSumByItsKeyWhileTheQueryRuns() throws Exception {
         MemoryStream<Trade> input = Sources.memoryStream("trades");
         List<Trade> trades = trades(0, 1_000, 40);

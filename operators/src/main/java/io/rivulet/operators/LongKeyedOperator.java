@@ -7,8 +7,8 @@ package io.rivulet.operators;
  * contract harness): {@link #process} unboxes and delegates.
  *
  * <p>A {@code long} key belongs to the key group {@code KeyGroups.keyGroupOf(long, ...)} gives, the
- * same as its boxed {@code Long}'s, so state saved by either path restores into the other and into
- * any partition count.
+ * same as its boxed {@code Long}'s: records reach the same partition either way, and state saved per
+ * key group restores into any partition count.
  *
  * <p>Not thread-safe; one instance is owned by one partition worker.
  *

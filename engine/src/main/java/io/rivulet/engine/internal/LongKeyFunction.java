@@ -9,7 +9,9 @@ import java.util.function.ToLongFunction;
  * recognise it and carry the key unboxed ({@link #applyAsLong}) to a {@code LongKeyedOperator}; as a
  * {@link Function} it boxes, for code that only knows boxed keys. A {@code long} key is routed by the
  * key group of its boxed {@code Long} ({@code KeyGroups.keyGroupOf(long, int)}), so both paths agree
- * on partitions and on the key groups state is saved by.
+ * on partitions and on the key groups state is saved by. (Their state formats differ: a restart that
+ * switches a stage between {@code keyBy} and {@code keyByLong} is refused by the stateful plan's
+ * fingerprint, whose operator descriptions differ.)
  *
  * <p>Immutable and thread-safe if the user's function is.
  *
