@@ -31,6 +31,8 @@ final class K1LScenario implements Scenario
     /** Distinct keys: 2^20. */
     static final int KEYS = 1 << 20;
     private static final long PHI = 0x9E3779B97F4A7C15L;
+    /** The sum of a key not seen (no trade sums to it: qty is small and positive). */
+    static final long UNSEEN = Long.MIN_VALUE;
 
     private MeasuringSink<LongKeyValue> sink;
 
@@ -113,11 +115,10 @@ final class K1LScenario implements Scenario
         return totals;
     }
 
-    /** Each key's latest sum and whether it was seen. Not thread-safe. */
+    /** Each key's latest sum, {@link #UNSEEN} for a key not seen. Not thread-safe. */
     static final class Totals
     {
-        final long[] sumQty = new long[KEYS];
-        final boolean[] seen = new boolean[KEYS];
+        final long[] sumQty = unseen();
         long crossed;
 
         /**
@@ -136,8 +137,8 @@ final class K1LScenario implements Scenario
             {
                 generator.next(trade);
                 final int key = (int)key(trade.seq());
-                totals.sumQty[key] += trade.qty();
-                totals.seen[key] = true;
+                final long sum = totals.sumQty[key];
+                totals.sumQty[key] = (sum == UNSEEN ? 0 : sum) + trade.qty();
             }
             return totals;
         }
@@ -146,13 +147,12 @@ final class K1LScenario implements Scenario
         {
             for (int k = 0; k < KEYS; k++)
             {
-                if (probe.seen[k])
+                if (probe.sumQty[k] != UNSEEN)
                 {
-                    if (seen[k])
+                    if (sumQty[k] != UNSEEN)
                     {
                         crossed++; // a key seen by two partitions
                     }
-                    seen[k] = true;
                     sumQty[k] = probe.sumQty[k];
                 }
             }
@@ -164,7 +164,7 @@ final class K1LScenario implements Scenario
             long sum = 0;
             for (int k = 0; k < KEYS; k++)
             {
-                if (seen[k])
+                if (sumQty[k] != UNSEEN)
                 {
                     sum += Checksum.w2(k, 0L, 1L, sumQty[k]);
                 }
@@ -182,30 +182,35 @@ final class K1LScenario implements Scenario
             int keys = 0;
             for (int k = 0; k < KEYS; k++)
             {
-                if (seen[k] != expected.seen[k] || sumQty[k] != expected.sumQty[k])
+                if (sumQty[k] != expected.sumQty[k])
                 {
                     return ResultCheck.failed("DIFFERS from " + what + ": key " + k + " expected sum " +
-                        (expected.seen[k] ? expected.sumQty[k] : "none") + ", got " + (seen[k] ? sumQty[k] : "none"));
+                        (expected.sumQty[k] != UNSEEN ? expected.sumQty[k] : "none") + ", got " +
+                        (sumQty[k] != UNSEEN ? sumQty[k] : "none"));
                 }
-                keys += seen[k] ? 1 : 0;
+                keys += sumQty[k] != UNSEEN ? 1 : 0;
             }
             return ResultCheck.passed("every key's final sum equals the " + what + " (" + keys + " keys)");
         }
     }
 
-    /** Keeps each key's latest sum. Owned by the writer's thread. */
+    /** Keeps each key's latest sum in one array (one store per result). Owned by the writer's thread. */
     static final class Probe implements MeasuringSink.Probe<LongKeyValue>
     {
-        final long[] sumQty = new long[KEYS];
-        final boolean[] seen = new boolean[KEYS];
+        final long[] sumQty = unseen();
 
         @Override
         public long onResult(final LongKeyValue result)
         {
-            final int key = (int)result.key();
-            sumQty[key] = result.value();
-            seen[key] = true;
+            sumQty[(int)result.key()] = result.value();
             return 0;
         }
+    }
+
+    private static long[] unseen()
+    {
+        final long[] sums = new long[KEYS];
+        java.util.Arrays.fill(sums, UNSEEN);
+        return sums;
     }
 }
