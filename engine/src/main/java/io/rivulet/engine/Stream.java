@@ -363,6 +363,68 @@ public final class Stream<T> {
     }
 
     /**
+     * Partitions the stream by a primitive {@code long} key over the engine's default number of
+     * partitions: the {@code long} counterpart of {@link #keyBy(Function)}, whose running aggregations
+     * keep {@code long} state in a primitive table and allocate nothing per record (the key is carried
+     * through the exchange unboxed). A key goes to the key group, and so to the partition, of its
+     * boxed {@code Long}.
+     *
+     * @param keyFunction extracts the key
+     * @return the {@code long}-keyed stream
+     */
+    public LongKeyedStream<T> keyByLong(ToLongFunction<? super T> keyFunction) {
+        return new LongKeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0, null, eventTime);
+    }
+
+    /**
+     * Partitions the stream by a named primitive {@code long} key; see {@link #keyByLong(ToLongFunction)}
+     * and, for the name, {@link #keyBy(String, Function)}.
+     *
+     * @param keyName what the key is, e.g. {@code "accountId"}; not blank
+     * @param keyFunction extracts the key
+     * @return the {@code long}-keyed stream
+     */
+    public LongKeyedStream<T> keyByLong(String keyName, ToLongFunction<? super T> keyFunction) {
+        return new LongKeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), 0,
+            checkKeyName(keyName), eventTime);
+    }
+
+    /**
+     * Partitions the stream by a named primitive {@code long} key over {@code partitions} worker
+     * threads; see {@link #keyByLong(String, ToLongFunction)}.
+     *
+     * @param keyName what the key is; not blank
+     * @param keyFunction extracts the key
+     * @param partitions how many partitions (worker threads), at least 1
+     * @return the {@code long}-keyed stream
+     */
+    public LongKeyedStream<T> keyByLong(String keyName, ToLongFunction<? super T> keyFunction, int partitions) {
+        checkPartitions("keyByLong", partitions);
+        return new LongKeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions,
+            checkKeyName(keyName), eventTime);
+    }
+
+    /**
+     * Partitions the stream by a primitive {@code long} key over {@code partitions} worker threads;
+     * see {@link #keyByLong(ToLongFunction)}.
+     *
+     * @param keyFunction extracts the key
+     * @param partitions how many partitions (worker threads), at least 1
+     * @return the {@code long}-keyed stream
+     */
+    public LongKeyedStream<T> keyByLong(ToLongFunction<? super T> keyFunction, int partitions) {
+        checkPartitions("keyByLong", partitions);
+        return new LongKeyedStream<>(rivulet, node, Objects.requireNonNull(keyFunction, "keyFunction"), partitions, null,
+            eventTime);
+    }
+
+    private static void checkPartitions(String operation, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException(operation + " partitions must be >= 1, got " + partitions);
+        }
+    }
+
+    /**
      * Drops records whose key was seen before (Spark's {@code dropDuplicates(cols)} where no column is
      * the event time): the first record of each key passes, in arrival order (within one batch or
      * epoch, the first in input order). Keys are remembered forever: the state grows with the number

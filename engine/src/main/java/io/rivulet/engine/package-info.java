@@ -3,7 +3,9 @@
  *
  * <p>{@link io.rivulet.engine.Rivulet} reads a source ({@code io.rivulet.engine.source}) into a
  * {@link io.rivulet.engine.Stream}; stateless operators, {@link io.rivulet.engine.Stream#keyBy} into a
- * {@link io.rivulet.engine.KeyedStream} and windows ({@link io.rivulet.engine.WindowedStream}) describe
+ * {@link io.rivulet.engine.KeyedStream} (or {@link io.rivulet.engine.Stream#keyByLong} into a
+ * {@link io.rivulet.engine.LongKeyedStream}, primitive keys and state) and windows
+ * ({@link io.rivulet.engine.WindowedStream}) describe
  * the query; {@link io.rivulet.engine.DataStreamWriter} names a sink ({@code io.rivulet.engine.sink}),
  * the settings and the {@link io.rivulet.engine.Trigger}, and starts a
  * {@link io.rivulet.engine.StreamingQuery}, observed through the
@@ -12,6 +14,7 @@
  *
  * <pre>
  *  Rivulet ─readStream─► Stream ─keyBy─► KeyedStream ─window─► WindowedStream
+ *                          └──keyByLong─► LongKeyedStream ─count/sum/aggregateLong─► Stream
  *                          └────────────writeStream(sink)───────────► DataStreamWriter ─start─► StreamingQuery
  * </pre>
  *

@@ -16,6 +16,8 @@
  * <p>Sub-packages: {@code function} holds the user-function interfaces, {@code stateless} the
  * record-at-a-time transformations, {@code keyed} the per-key stateful operators, {@code window} the
  * event-time window aggregations with their {@link io.rivulet.operators.OutputMode}s. Stateful
- * operators report their {@link io.rivulet.operators.StateMetrics}.
+ * operators report their {@link io.rivulet.operators.StateMetrics}. A
+ * {@link io.rivulet.operators.LongKeyedOperator} takes a primitive {@code long} key
+ * ({@code processLong}), so a {@code long}-keyed stage boxes nothing.
  */
 package io.rivulet.operators;

@@ -89,7 +89,7 @@ public final class HarnessRunner
 
     /**
      * Runs the workload as a hand-written single-threaded loop (generator included, as in the engine runs): W1-W4 are
-     * {@link Baseline#run}, K1 the direct computation its check uses.
+     * {@link Baseline#run}, K1 and K1L the direct computation their checks use.
      *
      * @param options baseline-mode settings.
      * @return the report, without latency or allocation.
@@ -102,7 +102,16 @@ public final class HarnessRunner
         final long elapsedNs;
         final ResultCheck check;
         final long cpuStartNs = AllocationMeter.currentThreadCpuNs();
-        if (!"K1".equals(options.workload()))
+        if ("K1L".equalsIgnoreCase(options.workload()))
+        {
+            final long startNs = System.nanoTime();
+            final K1LScenario.Totals totals = K1LScenario.Totals.direct(trades, options.rate());
+            elapsedNs = System.nanoTime() - startNs;
+            results = 0;
+            checksum = totals.checksum();
+            check = ResultCheck.passed("hand-written loop (the direct computation K1L is checked against)");
+        }
+        else if (!"K1".equals(options.workload()))
         {
             final Workload workload = Workload.parse(options.workload());
             final BaselineResult result = Baseline.run(workload, trades, options.rate());

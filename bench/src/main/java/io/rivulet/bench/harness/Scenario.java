@@ -18,11 +18,12 @@ import java.util.Locale;
 public interface Scenario
 {
     /** Workload ids the harness runs. */
-    List<String> IDS = List.of("W1", "K1", "W2", "W3", "W4", "W5", "J1");
+    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", "J1");
 
     /**
      * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
-     *           count and sum of qty through a keyed stage); case-insensitive.
+     *           count and sum of qty through a keyed stage), {@code K1L} (running sum over 2^20 {@code long} keys,
+     *           {@code keyByLong}); case-insensitive.
      * @return a fresh scenario.
      * @throws IllegalArgumentException naming the known ids if {@code id} is unknown.
      */
@@ -32,6 +33,7 @@ public interface Scenario
         {
             case "W1" -> new W1Scenario();
             case "K1" -> new K1Scenario();
+            case "K1L" -> new K1LScenario();
             case "W2" -> new W2Scenario();
             case "W3" -> new W3Scenario();
             case "W4" -> new W4Scenario();

@@ -1,7 +1,7 @@
 package io.rivulet.bench.harness;
 
 /**
- * Throughput run: {@code ThroughputMain [--baseline] <W1|K1> <N> [--partitions 2] [--wait backoff] [--ring 16384]
+ * Throughput run: {@code ThroughputMain [--baseline] <W1|K1|K1L> <N> [--partitions 2] [--wait backoff] [--ring 16384]
  * [--epoch-ms 100]}, e.g. {@code ThroughputMain W1 20M}. With {@code --baseline} the same work runs as a hand-written
  * single-threaded loop instead, the yardstick to read engine numbers against on a shared machine.
  *
@@ -30,7 +30,7 @@ public final class ThroughputMain
         }
         catch (final IllegalArgumentException e)
         {
-            System.err.println("usage: ThroughputMain [--baseline] <W1|K1> <N, e.g. 20M> [--partitions 2]"
+            System.err.println("usage: ThroughputMain [--baseline] <W1|K1|K1L> <N, e.g. 20M> [--partitions 2]"
                 + " [--wait backoff|yielding|busySpin|sleeping] [--ring 16384] [--epoch-ms 100]");
             System.err.println(e.getMessage());
             System.exit(2);

@@ -1,10 +1,11 @@
 package io.rivulet.bench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** End to end through the engine: the harness's W1, W5 and K1 queries compute the right answers. */
+/** End to end through the engine: the harness's W1, W5, K1 and K1L queries compute the right answers. */
 class ThroughputModeTest
 {
     @Test
@@ -50,6 +51,25 @@ class ThroughputModeTest
         final RunReport report = HarnessRunner.run(HarnessOptions.throughput(new String[] {"K1", "300k"}));
         assertThat(report.results()).isEqualTo(300_000L);
         assertThat(report.passed()).as(report.check().detail()).isTrue();
+    }
+
+    @Test
+    void shouldMatchDirectComputationForK1LOnOneAndTwoPartitions() throws InterruptedException
+    {
+        for (final String partitions : new String[] {"1", "2"})
+        {
+            final RunReport report = HarnessRunner.run(HarnessOptions.throughput(
+                new String[] {"K1L", "300k", "--partitions", partitions}));
+            assertThat(report.results()).as("one result per changed key per epoch").isPositive();
+            assertThat(report.passed()).as(report.check().detail()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRefuseToRunK1LPaced()
+    {
+        assertThatThrownBy(() -> HarnessRunner.run(HarnessOptions.latency(new String[] {"K1L", "100k", "--warmup", "1s",
+            "--measure", "1s"}))).hasMessageContaining("throughput mode");
     }
 
     @Test

@@ -7,6 +7,8 @@
  *   <li>{@link io.rivulet.engine.internal.PlanNode}: the logical plan the public {@code Stream} API
  *       builds and the runtime's planner turns into tasks, with
  *       {@link io.rivulet.engine.internal.PlanNode.KeyedKind} for the output-mode rules;</li>
+ *   <li>{@link io.rivulet.engine.internal.LongKeyFunction}: the key function of a {@code long}-keyed
+ *       stage, which the exchanges carry unboxed;</li>
  *   <li>{@link io.rivulet.engine.internal.QueryOptions}: one query's validated settings;</li>
  *   <li>{@link io.rivulet.engine.internal.OperatorContext}: what a keyed operator's factory learns at
  *       start;</li>

@@ -5,6 +5,8 @@ import io.rivulet.operators.state.KeyGroups;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import io.rivulet.engine.internal.LongKeyFunction;
 import io.rivulet.engine.RecordCopier;
 import java.util.Arrays;
 
@@ -25,6 +27,8 @@ import java.util.Arrays;
  */
 final class ExchangeLink<K, T> extends Link<T> {
     private final Function<? super T, ? extends K> keyFunction;
+    /** The key function of a {@code long}-keyed stage (a {@link LongKeyFunction}), or {@code null}. */
+    private final ToLongFunction<? super T> longKeyFunction;
     private final RingBuffer<Slot>[] rings;
     /** Key group to partition, {@code maxParallelism} entries. */
     private final int[] partitionByKeyGroup;
@@ -47,6 +51,7 @@ final class ExchangeLink<K, T> extends Link<T> {
     ExchangeLink(Function<? super T, ? extends K> keyFunction, RingBuffer<Slot>[] rings, int[] partitionByKeyGroup,
                  TaskContext context, RecordCopier<T> copier, String stage) {
         this.stage = stage;
+        this.longKeyFunction = longKeys(keyFunction);
         keyFunction = guarded(keyFunction, context, stage);
         this.keyFunction = keyFunction;
         this.rings = rings;
@@ -88,8 +93,44 @@ final class ExchangeLink<K, T> extends Link<T> {
         return partitionByKeyGroup[keyGroup];
     }
 
+    /**
+     * The partition of a {@code long} key: the same as {@link #partitionOf} of the boxed {@code Long}
+     * ({@code Long.hashCode} is its stable hash), without the box.
+     *
+     * @param key the key
+     * @param partitionByKeyGroup {@link KeyGroups#partitionTable}: its length is the max parallelism
+     * @param partitions the stage's partition count
+     * @return the partition, from 0
+     */
+    static int partitionOfLong(long key, int[] partitionByKeyGroup, int partitions) {
+        if (partitions == 1) {
+            return 0;
+        }
+        int keyGroups = partitionByKeyGroup.length;
+        int keyGroup;
+        if ((keyGroups & (keyGroups - 1)) == 0) {
+            keyGroup = KeyGroups.keyGroupOfHash(Long.hashCode(key), KeyGroups.UPPER_BOUND_MAX_PARALLELISM) & (keyGroups - 1);
+        } else {
+            keyGroup = KeyGroups.keyGroupOf(key, keyGroups);
+        }
+        return partitionByKeyGroup[keyGroup];
+    }
+
+    /**
+     * @param keyFunction a stage's key function
+     * @return it as a {@code long} key function if the stage is {@code long}-keyed, else {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    static <T> ToLongFunction<? super T> longKeys(Function<? super T, ?> keyFunction) {
+        return keyFunction instanceof LongKeyFunction<?> longKeys ? (ToLongFunction<? super T>) longKeys : null;
+    }
+
     @Override
     public void emit(T record) {
+        if (longKeyFunction != null) {
+            emitLong(record);
+            return;
+        }
         K key = keyFunction.apply(record);
         if (key == null) {
             // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
@@ -102,6 +143,36 @@ final class ExchangeLink<K, T> extends Link<T> {
         Slot slot = ring.get(sequence);
         slot.kind = Slot.RECORD;
         slot.key = key;
+        if (copier != null) {
+            copy(record, slot);
+        } else {
+            slot.record = record;
+        }
+        slot.ingestNs = context.ingestNs;
+        unpublished[partition] = sequence;
+        pending = true;
+    }
+
+    /** A record of a {@code long}-keyed stage: the key goes into the slot unboxed ({@link Slot#longKey}). */
+    private void emitLong(T record) {
+        long key;
+        if (context.failures == null) {
+            key = longKeyFunction.applyAsLong(record);
+        } else {
+            try {
+                key = longKeyFunction.applyAsLong(record);
+            } catch (RuntimeException e) {
+                context.onRecordFailure(stage, record, e);
+                return;
+            }
+        }
+        int partition = partitionOfLong(key, partitionByKeyGroup, rings.length);
+        RingBuffer<Slot> ring = rings[partition];
+        long sequence = claim(ring);
+        Slot slot = ring.get(sequence);
+        slot.kind = Slot.RECORD;
+        slot.key = null;
+        slot.longKey = key;
         if (copier != null) {
             copy(record, slot);
         } else {

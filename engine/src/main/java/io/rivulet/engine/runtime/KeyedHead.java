@@ -2,6 +2,7 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.RecordCopier;
 import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.LongKeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
@@ -22,6 +23,8 @@ import java.util.List;
  */
 class KeyedHead<K, I, O> {
     final KeyedOperator<K, I, O> operator;
+    /** The operator, if it takes {@code long} keys unboxed; else {@code null}. */
+    final LongKeyedOperator<I, O> longOperator;
     final Link<O> next;
     /** The partition's late-data and side-output links: epochs and ends reach them after the operator's. */
     private final Link<?>[] sideLinks;
@@ -51,6 +54,7 @@ class KeyedHead<K, I, O> {
         this.stage = stage;
         this.copier = (RecordCopier<Object>) copier;
         this.operator = operator;
+        this.longOperator = operator instanceof LongKeyedOperator<?, ?> l ? (LongKeyedOperator<I, O>) l : null;
         this.next = next;
         this.sideLinks = sideLinks.toArray(new Link<?>[0]);
         this.stateful = operator instanceof StatefulOperator s ? s : null;
@@ -85,6 +89,22 @@ class KeyedHead<K, I, O> {
         throw new IllegalStateException("'" + stage + "' is a one-input stage but got a record of a right input");
     }
 
+    /**
+     * A record of a {@code long}-keyed stage, its key unboxed: straight to the operator's
+     * {@code processLong}, or boxed for an operator that takes boxed keys.
+     *
+     * @param key the record's key
+     * @param record the record
+     */
+    @SuppressWarnings("unchecked")
+    void onLongRecord(long key, Object record) {
+        if (longOperator != null) {
+            longOperator.processLong(key, (I) record, next);
+        } else {
+            operator.process((K) (Object) key, (I) record, next);
+        }
+    }
+
     /** Publishes figures of the partition besides the operator's state metrics; called at each epoch end. */
     void publishFigures() {
     }
@@ -111,6 +131,15 @@ class KeyedHead<K, I, O> {
         void onRecord(Object key, Object record) {
             try {
                 operator.process((K) key, (I) record, next);
+            } catch (RuntimeException e) {
+                onRecordFailure(record, e);
+            }
+        }
+
+        @Override
+        void onLongRecord(long key, Object record) {
+            try {
+                super.onLongRecord(key, record);
             } catch (RuntimeException e) {
                 onRecordFailure(record, e);
             }

@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +59,7 @@ final class LocalExchange {
      */
     <K, T> Link<T> input(TaskContext upstream, Function<? super T, ? extends K> keyFunction, String stage, int side) {
         Function<? super T, ? extends K> keys = ExchangeLink.guarded(keyFunction, upstream, stage);
+        ToLongFunction<? super T> longKeys = ExchangeLink.longKeys(keyFunction);
         int input = watermarks.addInput(false);
         upstreams.add(upstream);
         barrierArrived = Arrays.copyOf(barrierArrived, input + 1);
@@ -65,6 +67,10 @@ final class LocalExchange {
         return new Link<>() {
             @Override
             public void emit(T record) {
+                if (longKeys != null) {
+                    emitLong(record);
+                    return;
+                }
                 K key = keys.apply(record);
                 if (key == null) {
                     // A guarded key function (error policy skip or dead-letter) returns null for a record it handled.
@@ -79,6 +85,25 @@ final class LocalExchange {
                 } else {
                     heads[partition].onRightRecord(key, record);
                 }
+            }
+
+            /** A record of a {@code long}-keyed stage: the key stays unboxed. */
+            private void emitLong(T record) {
+                long key;
+                if (upstream.failures == null) {
+                    key = longKeys.applyAsLong(record);
+                } else {
+                    try {
+                        key = longKeys.applyAsLong(record);
+                    } catch (RuntimeException e) {
+                        upstream.onRecordFailure(stage, record, e);
+                        return;
+                    }
+                }
+                int partition = ExchangeLink.partitionOfLong(key, partitionByKeyGroup, heads.length);
+                contexts[partition].ingestNs = upstream.ingestNs;
+                contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
+                heads[partition].onLongRecord(key, record);
             }
 
             @Override

@@ -148,7 +148,10 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 }
                 context.ingestNs = slot.ingestNs;
                 recordsTaken++;
-                if (slot.input == Slot.LEFT) {
+                if (key == null) {
+                    // A long-keyed stage: the exchange never writes a null key otherwise.
+                    head.onLongRecord(slot.longKey, record);
+                } else if (slot.input == Slot.LEFT) {
                     head.onRecord(key, record);
                 } else {
                     head.onRightRecord(key, record);

@@ -27,7 +27,10 @@ final class Slot {
      * ring's slots and no record pays for it; the partition's head dispatches on it.
      */
     int input;
+    /** The record's key; {@code null} in a {@code long}-keyed stage's ring, whose key is {@link #longKey}. */
     Object key;
+    /** The key of a {@code long}-keyed stage's record (a {@code LongKeyFunction}): carried unboxed. */
+    long longKey;
     /** The record; with a record copier, an instance this slot owns and the producer overwrites. */
     Object record;
     /** Whether {@link #record} belongs to the slot (a record copier is in use): never cleared. */

@@ -34,6 +34,41 @@ class KeyGroupRoutingTest {
     }
 
     @Test
+    void shouldRouteALongKeyToThePartitionOfItsBoxedLong() {
+        for (int maxParallelism : new int[] {1, 7, 128, 1000, KeyGroups.UPPER_BOUND_MAX_PARALLELISM}) {
+            for (int partitions = 1; partitions <= Math.min(maxParallelism, 5); partitions++) {
+                int[] table = KeyGroups.partitionTable(maxParallelism, partitions);
+                for (long key : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, -123_456_789_012L}) {
+                    assertThat(ExchangeLink.partitionOfLong(key, table, partitions))
+                        .as("key %d, %d key groups, %d partitions", key, maxParallelism, partitions)
+                        .isEqualTo(ExchangeLink.partitionOf(key, table, partitions));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryALongKeyUnboxedInTheRingSlot() {
+        int partitions = 2;
+        @SuppressWarnings("unchecked")
+        RingBuffer<Slot>[] rings = new RingBuffer[partitions];
+        for (int p = 0; p < partitions; p++) {
+            rings[p] = RingBuffer.createSingleProducer(Slot::new, 64, new BusySpinWaitStrategy());
+            rings[p].addGatingSequences(new com.lmax.disruptor.Sequence(-1));
+        }
+        TaskContext context = new TaskContext(null, "rivulet-test-source-0", new NoOpIdleStrategy());
+        int[] table = KeyGroups.partitionTable(128, partitions);
+        ExchangeLink<Long, Long> exchange = new ExchangeLink<>(new io.rivulet.engine.internal.LongKeyFunction<Long>(v -> v * 3),
+            rings, table, context, null, "keyByLong");
+        exchange.emit(5L);
+        context.flushExchanges();
+        Slot slot = rings[ExchangeLink.partitionOf(15L, table, partitions)].get(0);
+        assertThat(slot.key).as("no boxed key").isNull();
+        assertThat(slot.longKey).isEqualTo(15L);
+        assertThat(slot.record).isEqualTo(5L);
+    }
+
+    @Test
     void shouldRouteEnumKeysByNameNotIdentityHash() {
         int[] table = KeyGroups.partitionTable(128, 4);
         assertThat(ExchangeLink.partitionOf(Side.SELL, table, 4))

@@ -9,5 +9,11 @@
  *                                                                        └──────► emit at barrier (ON_EPOCH,
  *                                                                                 ALL_ON_EPOCH)
  * </pre>
+ *
+ * <p>{@link io.rivulet.operators.keyed.LongKeyedAggregateOperator} is the primitive path for
+ * {@code long} keys and {@code long} state (count, sum, a {@code LongFoldFunction}): the key arrives
+ * unboxed ({@link io.rivulet.operators.LongKeyedOperator#processLong}) and lives in an open-addressing
+ * {@code long[]} table ({@code LongRunningTable}), snapshotted through an unboxed image
+ * ({@code LongSnapshotImage}); nothing is allocated per record.
  */
 package io.rivulet.operators.keyed;
