@@ -166,6 +166,27 @@ final class Ranking<K, V> {
     }
 
     /**
+     * The key's row if it ranks within the top N now (queryable state): O(N).
+     *
+     * @param key a ranked key
+     * @param window the window ranked, or {@code null}
+     * @return its rank and value, or {@code null} if it ranks below N or is not held
+     */
+    RankedValue<K, V> rankOf(K key, Window window) {
+        Entry<K, V> held = byKey.get(key);
+        if (held == null) {
+            return null;
+        }
+        Iterator<Entry<K, V>> it = sorted.iterator();
+        for (int rank = 1; rank <= n && it.hasNext(); rank++) {
+            if (it.next() == held) {
+                return new RankedValue<>(window, rank, key, held.value);
+            }
+        }
+        return null;
+    }
+
+    /**
      * Puts back one restored entry (any order; its sequence number keeps its place among equal values).
      *
      * @throws StateFormatException if the key is already held

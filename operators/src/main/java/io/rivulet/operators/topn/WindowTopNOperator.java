@@ -2,6 +2,7 @@ package io.rivulet.operators.topn;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
@@ -15,10 +16,15 @@ import io.rivulet.operators.state.StateFormatException;
 import io.rivulet.operators.window.Window;
 import io.rivulet.operators.window.WindowedValue;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Top-N per event-time window over the rows of a windowed aggregation ({@link WindowedValue}: key,
@@ -45,13 +51,18 @@ import java.util.TreeMap;
  * under a single internal key. Its state (the open windows) is written under that key's key group,
  * serialised at the barrier (O(rows held)); the watermark and the late-row count are operator state.
  *
+ * <p><b>Queryable state</b> is the current ranking of every open window: a ranked key reads as the
+ * list of its {@link RankedValue}s, one per open window in whose top N it ranks now, by window end
+ * then start (absent if it ranks in none); a scan reads every open window's ranks 1..N, grouped by
+ * key. O(windows x N).
+ *
  * <p>Not thread-safe; owned by its partition worker.
  *
  * @param <K> ranked key type
  * @param <V> value type; non-null
  */
 public final class WindowTopNOperator<K, V> implements KeyedOperator<Object, WindowedValue<K, V>, RankedValue<K, V>>,
-    CheckpointedOperator, StatefulOperator {
+    CheckpointedOperator, StatefulOperator, QueryableOperator<K, List<RankedValue<K, V>>> {
     private static final byte FORMAT = 1;
     private static final long ENTRY_BYTES_ESTIMATE = 140;
     private static final Comparator<Window> BY_END = Comparator.comparingLong(Window::endMs).thenComparingLong(Window::startMs);
@@ -167,6 +178,48 @@ public final class WindowTopNOperator<K, V> implements KeyedOperator<Object, Win
     public List<RankedValue<K, V>> top(Window window) {
         Ranking<K, V> ranking = windows.get(window);
         return ranking == null ? List.of() : ranking.top(window);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}.
+     *
+     * @param key a ranked key
+     * @return its ranks in the open windows, by window end then start; {@code null} if it ranks in none
+     */
+    @Override
+    public List<RankedValue<K, V>> queryValue(K key) {
+        Objects.requireNonNull(key, "key");
+        List<RankedValue<K, V>> ranks = null;
+        for (Map.Entry<Window, Ranking<K, V>> e : windows.entrySet()) {
+            RankedValue<K, V> rank = e.getValue().rankOf(key, e.getKey());
+            if (rank != null) {
+                if (ranks == null) {
+                    ranks = new ArrayList<>();
+                }
+                ranks.add(rank);
+            }
+        }
+        return ranks == null ? null : List.copyOf(ranks);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: every key ranking within N in an
+     * open window, with what {@link #queryValue} reads for it.
+     *
+     * @param keys which ranked keys to read
+     * @param into receives each ranked key and its ranks
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super List<RankedValue<K, V>>> into) {
+        LinkedHashMap<K, List<RankedValue<K, V>>> byKey = new LinkedHashMap<>();
+        for (Map.Entry<Window, Ranking<K, V>> e : windows.entrySet()) {
+            for (RankedValue<K, V> row : e.getValue().top(e.getKey())) {
+                if (keys.test(row.key())) {
+                    byKey.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
+                }
+            }
+        }
+        byKey.forEach((key, ranks) -> into.accept(key, List.copyOf(ranks)));
     }
 
     /** Rows held (key per open window); changed and dropped since the previous read; late rows, cumulative. */
