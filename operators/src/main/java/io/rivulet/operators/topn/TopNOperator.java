@@ -105,7 +105,7 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
      * @throws NullPointerException if {@code valueOrder} is {@code null}
      */
     public TopNOperator(int n, Comparator<? super V> valueOrder, Comparator<? super K> keyOrder, boolean emitPerRecord) {
-        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder), this::recordChange);
+        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder), null, this::recordChange);
         this.emitPerRecord = emitPerRecord;
     }
 
