@@ -206,9 +206,9 @@ public final class KeyedProcessOperator<K, I, O>
         backend.stateMetrics(into);
     }
 
+    /** Opens the function once; marked open only when {@code open} returned (a read that failed it is retried by the next call). */
     private void ensureOpen() {
         if (!open) {
-            open = true;
             try {
                 function.open(backend);
             } catch (RuntimeException | Error e) {
@@ -216,6 +216,7 @@ public final class KeyedProcessOperator<K, I, O>
             } catch (Exception e) {
                 throw Sneaky.rethrow(e);
             }
+            open = true;
         }
     }
 
