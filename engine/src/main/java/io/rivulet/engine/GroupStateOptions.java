@@ -11,6 +11,9 @@ import java.util.function.ToLongFunction;
  * How a {@link KeyedStream#mapGroupsWithState} / {@link KeyedStream#flatMapGroupsWithState} runs:
  * its timeout kind, the codec its state is checkpointed with and the event time that decides which rows
  * are late. Late rows go to the keyed stream's {@link KeyedStream#lateData} sink, if it has one.
+ * Spark's initial state is not an option here (it is typed by the key, which these options are not):
+ * pass it to {@link KeyedStream#mapGroupsWithState(GroupStateOptions, java.util.Map, io.rivulet.operators.groupstate.MapGroupsWithStateFunction)}
+ * or the matching {@code flatMapGroupsWithState} overload.
  *
  * <p>Immutable and thread-safe; each {@code with…} method returns a copy.
  *

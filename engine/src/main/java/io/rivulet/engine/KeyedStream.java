@@ -336,7 +336,8 @@ public final class KeyedStream<K, T> {
      * {@code flatMapGroupsWithState}, as in Spark.
      *
      * @param timeout the timeout kind (event time needs {@code withWatermark} upstream, checked at start)
-     * @param fn the user function; a throw fails the query; a {@code null} result emits nothing
+     * @param fn the user function; a throw fails the query; a {@code null} result fails the query,
+     *     naming the key (a stream carries no null records; Spark would emit a null row)
      * @param <S> state type, checkpointed with {@link StateCodecs#dynamic()}
      * @param <R> output type
      * @return the function's results
@@ -350,14 +351,40 @@ public final class KeyedStream<K, T> {
      * codec, the rows' event time, a late-data sink.
      *
      * @param options the timeout kind and the rest
-     * @param fn the user function; a throw fails the query; a {@code null} result emits nothing
+     * @param fn the user function; a throw fails the query; a {@code null} result fails the query,
+     *     naming the key (a stream carries no null records; Spark would emit a null row)
      * @param <S> state type
      * @param <R> output type
      * @return the function's results
      */
     public <S, R> Stream<R> mapGroupsWithState(GroupStateOptions<T, S> options, MapGroupsWithStateFunction<K, T, S, R> fn) {
+        return mapGroupsWithState(options, null, fn);
+    }
+
+    /**
+     * Spark's {@code mapGroupsWithState(func, timeout, initialState)}: as
+     * {@link #mapGroupsWithState(GroupStateOptions, MapGroupsWithStateFunction)}, each key of
+     * {@code initialState} starting with that state value. The initial state is applied once, before
+     * the first batch, and every key of it is called then: in micro-batch mode at the first batch's
+     * end, a key with data in that batch with its values (its state already the initial one), a key
+     * without data with no values ({@code hasTimedOut()} false); in continuous mode every key of it is
+     * called with no values before the first record. No timeout is set for them. A restarted query
+     * restores its state from the checkpoint and does not apply the initial state again (unless the
+     * checkpoint was taken before it was applied). Values are copied with the state codec.
+     *
+     * @param options the timeout kind and the rest
+     * @param initialState key to initial state value, copied now; {@code null} or empty for none
+     * @param fn the user function; a throw fails the query; a {@code null} result fails the query,
+     *     naming the key
+     * @param <S> state type
+     * @param <R> output type
+     * @return the function's results
+     * @throws IllegalArgumentException if a key or value of {@code initialState} is {@code null}
+     */
+    public <S, R> Stream<R> mapGroupsWithState(GroupStateOptions<T, S> options, Map<? extends K, ? extends S> initialState,
+                                               MapGroupsWithStateFunction<K, T, S, R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return groupState(true, OutputMode.UPDATE, options,
+        return groupState(true, OutputMode.UPDATE, options, initialState,
             settings -> GroupStateOperator.mapGroups(fn, settings));
     }
 
@@ -395,18 +422,43 @@ public final class KeyedStream<K, T> {
      */
     public <S, R> Stream<R> flatMapGroupsWithState(OutputMode outputMode, GroupStateOptions<T, S> options,
                                                    FlatMapGroupsWithStateFunction<K, T, S, R> fn) {
+        return flatMapGroupsWithState(outputMode, options, null, fn);
+    }
+
+    /**
+     * Spark's {@code flatMapGroupsWithState(outputMode, timeout, initialState)(func)}: as
+     * {@link #flatMapGroupsWithState(OutputMode, GroupStateOptions, FlatMapGroupsWithStateFunction)},
+     * each key of {@code initialState} starting with that state value, applied as
+     * {@link #mapGroupsWithState(GroupStateOptions, Map, MapGroupsWithStateFunction)} applies it.
+     *
+     * @param outputMode this operation's own output mode, {@link OutputMode#APPEND} or {@link OutputMode#UPDATE}
+     * @param options the timeout kind and the rest
+     * @param initialState key to initial state value, copied now; {@code null} or empty for none
+     * @param fn the user function; a throw fails the query; a {@code null} element fails the query
+     * @param <S> state type
+     * @param <R> output type
+     * @return the function's results
+     * @throws IllegalArgumentException if {@code outputMode} is complete, or a key or value of
+     *     {@code initialState} is {@code null}
+     */
+    public <S, R> Stream<R> flatMapGroupsWithState(OutputMode outputMode, GroupStateOptions<T, S> options,
+                                                   Map<? extends K, ? extends S> initialState,
+                                                   FlatMapGroupsWithStateFunction<K, T, S, R> fn) {
         Objects.requireNonNull(outputMode, "outputMode");
         Objects.requireNonNull(fn, "fn");
         if (outputMode == OutputMode.COMPLETE) {
             throw new IllegalArgumentException("The output mode of function should be append or update, got outputMode "
                 + "complete: flatMapGroupsWithState has no result table to re-emit");
         }
-        return groupState(false, outputMode, options, settings -> GroupStateOperator.flatMapGroups(fn, settings));
+        return groupState(false, outputMode, options, initialState,
+            settings -> GroupStateOperator.flatMapGroups(fn, settings));
     }
 
     private <S, R> Stream<R> groupState(boolean mapGroups, OutputMode outputMode, GroupStateOptions<T, S> options,
+                                        Map<? extends K, ? extends S> initialState,
                                         Function<GroupStateSettings<K, T, S>, GroupStateOperator<K, T, S, R>> create) {
         Objects.requireNonNull(options, "options");
+        Map<K, S> initial = GroupStateSettings.checkInitialState(initialState);
         ToLongFunction<? super T> eventTimeMs = options.eventTimeMs();
         if (eventTimeMs == null && eventTime != null) {
             eventTimeMs = eventTime.eventTimeMs();
@@ -421,7 +473,8 @@ public final class KeyedStream<K, T> {
                 .withKeyGroups(context.maxParallelism(), context.keyGroups())
                 .withMicroBatch(context.microBatch())
                 .withWatermarkPresent(watermarkPresent)
-                .withLateRows(lateRows, context.lateOutput()))));
+                .withLateRows(lateRows, context.lateOutput())
+                .withInitialState(initial))));
     }
 
     /** Whether a {@code withWatermark} (or a source that emits watermarks) feeds {@code node}. */

@@ -34,9 +34,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe. Obtained from {@link StreamingQuery#state(String)}; valid for the query's life (for
  * a restarting query, each read goes to the run in progress).
  *
- * @param <K> the operator's key type
- * @param <V> the type of a key's value: the aggregate's result for {@code aggregate} and {@code count},
- *     the reduced record for {@code reduce}
+ * @param <K> the operator's key type ({@code Integer} position for {@code orderBy(..).limit(n)}, the
+ *     ranked key for top-N)
+ * @param <V> the type of a key's value, per operator as listed at {@link Stream#queryableAs(String)}:
+ *     e.g. the aggregate's result for {@code aggregate} and {@code count}, the reduced record for
+ *     {@code reduce}
  */
 public interface QueryableState<K, V> {
     /**

@@ -255,7 +255,7 @@ public final class Stream<T> {
     /**
      * Names the stateful operator whose output this stream is, so that its state can be read while the
      * query runs: {@code query.state(operatorName)} ({@link StreamingQuery#state(String)}, queryable
-     * state). Queryable today, and the value read for a key:
+     * state). Every stateful operator of the typed API is queryable; the key and value read:
      * <ul>
      *   <li>the running aggregations of a {@link KeyedStream} ({@code reduce}, {@code aggregate},
      *       {@code count}): the key's current result;</li>
@@ -263,10 +263,25 @@ public final class Stream<T> {
      *       {@code List<WindowedValue<K, R>>} of the key's windows (sessions) still held, by start, each
      *       with its current result;</li>
      *   <li>{@code mapGroupsWithState} / {@code flatMapGroupsWithState}: a copy of the key's state value
-     *       (absent if it has none).</li>
+     *       (absent if it has none);</li>
+     *   <li>{@code dropDuplicates} / {@code dropDuplicatesWithinWatermark}: a {@code Long}, the
+     *       watermark (epoch ms) at which the key is forgotten and passes again: {@code Long.MAX_VALUE}
+     *       when keys are kept forever, the first kept record's event time + the delay within the
+     *       watermark, the greatest event time held for the key when the event time is part of the key
+     *       (absent: the key's next record passes);</li>
+     *   <li>{@code transformWithState}: a {@code Map<String, Object>}, state name to a copy of the key's
+     *       value in it (a list state's list, a map state's map, a {@code LongValueState} as a
+     *       {@code Long}; unmodifiable), states the key holds nothing in left out;</li>
+     *   <li>running {@code topN}: the ranked key's {@link io.rivulet.operators.topn.RankedValue} while
+     *       it holds one of the N ranks now (absent below N); a scan reads the N ranks;
+     *       {@code WindowedStream.topN}: a {@code List<RankedValue<K, V>>}, the key's ranks in the
+     *       open windows, by window end;</li>
+     *   <li>{@code orderBy(..).limit(n)} (name the stream {@code limit} returns) and {@code orderBy}:
+     *       keyed by {@code Integer} position from 1, the rows of the result last emitted (the epoch in
+     *       progress is not read; not checkpointed, so nothing reads after a restart until an epoch
+     *       ends).</li>
      * </ul>
-     * A query naming another operator ({@code dropDuplicates}, {@code transformWithState}, top-N,
-     * {@code sortWithinKey}) fails to start, saying so.
+     * The DStream operators ({@link #batches}) are not queryable.
      * Costs the operator's thread nothing per record, one volatile read per duty cycle.
      *
      * @param operatorName the name; not blank, unique among the query's queryable operators

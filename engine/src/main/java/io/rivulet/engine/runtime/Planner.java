@@ -442,9 +442,10 @@ final class Planner {
         if (!(operator instanceof QueryableOperator<?, ?> readable)) {
             throw new IllegalArgumentException("'" + node.description() + "' is named '" + node.queryableName()
                 + "' for queryable state, but its operator " + operator.getClass().getName() + " does not implement"
-                + " QueryableOperator (queryable today: reduce, aggregate and count of a KeyedStream, window(...) and sessionWindow(...)"
-                + " aggregations, mapGroupsWithState and flatMapGroupsWithState; not yet dropDuplicates,"
-                + " transformWithState, top-N and sortWithinKey)");
+                + " QueryableOperator (queryable: reduce, aggregate and count of a KeyedStream, window(...) and sessionWindow(...)"
+                + " aggregations and their top-N, mapGroupsWithState and flatMapGroupsWithState, dropDuplicates and"
+                + " dropDuplicatesWithinWatermark, transformWithState, topN and orderBy(..).limit(n); a custom"
+                + " KeyedStream.process operator must implement QueryableOperator itself)");
         }
         StateReadInbox inbox = new StateReadInbox(readable, node.queryableName(), partition);
         queryable.add(node.queryableName(), node, partition, partitions, options.maxParallelism(), inbox);

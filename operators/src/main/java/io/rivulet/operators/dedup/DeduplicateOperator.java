@@ -2,6 +2,7 @@ package io.rivulet.operators.dedup;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
@@ -14,7 +15,10 @@ import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
 import org.agrona.collections.Object2LongHashMap;
 
+import java.util.HashMap;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -56,13 +60,20 @@ import java.util.function.ToLongFunction;
  * into any partition count; after rescaling, the watermark is the smallest of the old partitions' and
  * the late-row counts are summed.
  *
+ * <p><b>Queryable state.</b> A key held reads as the watermark (epoch ms) at which it is forgotten:
+ * {@code Long.MAX_VALUE} for {@link #keepForever} (never), its first kept record's event time + delay
+ * for {@link #withinWatermark}, and for {@link #eventTimeInKey} the greatest event time held for the
+ * record key (its last entry is evicted when the watermark reaches it; found by a scan of the entries
+ * held, O(entries)). A key not held reads as absent: its next record passes.
+ *
  * <p>Not thread-safe; owned by the partition worker. Only a returned snapshot's {@code writeTo} runs
  * on another thread.
  *
  * @param <K> key type; {@code equals} and {@code hashCode}
  * @param <T> record type
  */
-public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, StatefulOperator, CheckpointedOperator {
+public final class DeduplicateOperator<K, T>
+    implements KeyedOperator<K, T, T>, StatefulOperator, CheckpointedOperator, QueryableOperator<K, Long> {
     private static final long MISSING = DedupImage.REMOVED;
     private static final long FOREVER = Long.MAX_VALUE;
     private static final long ENTRY_BYTES_ESTIMATE = 48;
@@ -189,6 +200,62 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
                                                                    Output<? super T> lateOutput) {
         int max = KeyGroups.DEFAULT_MAX_PARALLELISM;
         return withinWatermark(eventTimeMs, delayMs, lateOutput, null, max, new KeyGroupRange(0, max));
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator} and the class comment.
+     *
+     * @param key a record key
+     * @return the watermark at which the key is forgotten ({@code Long.MAX_VALUE}: never), or
+     *     {@code null} if it is not held
+     */
+    @Override
+    public Long queryValue(K key) {
+        Objects.requireNonNull(key, "key");
+        if (mode == EVENT_TIME_IN_KEY) {
+            long[] latest = {MISSING};
+            objects.forEachLong((timed, ts) -> {
+                if (((TimedKey) timed).key.equals(key)) {
+                    latest[0] = latest[0] == MISSING ? ts : Math.max(latest[0], ts);
+                }
+            });
+            return latest[0] == MISSING ? null : latest[0];
+        }
+        long expiryMs = key instanceof Long boxed ? longs.get(boxed) : objects.getValue(key);
+        return expiryMs == MISSING ? null : expiryMs;
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: every record key held, with what
+     * {@link #queryValue} reads for it. O(keys held).
+     *
+     * @param keys which keys to read
+     * @param into receives each key and the watermark at which it is forgotten
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super Long> into) {
+        if (mode == EVENT_TIME_IN_KEY) {
+            HashMap<Object, Long> latest = new HashMap<>();
+            objects.forEachLong((timed, ts) -> latest.merge(((TimedKey) timed).key, ts, Math::max));
+            latest.forEach((key, ts) -> {
+                if (keys.test((K) key)) {
+                    into.accept((K) key, ts);
+                }
+            });
+            return;
+        }
+        longs.forEachLong((key, expiryMs) -> {
+            K boxed = (K) Long.valueOf(key);
+            if (keys.test(boxed)) {
+                into.accept(boxed, expiryMs);
+            }
+        });
+        objects.forEachLong((key, expiryMs) -> {
+            if (keys.test((K) key)) {
+                into.accept((K) key, expiryMs);
+            }
+        });
     }
 
     @Override

@@ -23,7 +23,7 @@ public interface FlatMapGroupsWithStateFunction<K, V, S, R> {
      *     in continuous mode); empty when the key timed out. Valid only during the call
      * @param state the key's state
      * @return the output records, drained at once (state changes take effect after); never
-     *     {@code null}; {@code null} elements are skipped
+     *     {@code null}; a {@code null} element fails the query naming the key
      * @throws Exception to fail the query
      */
     Iterator<R> call(K key, Iterator<V> values, GroupState<S> state) throws Exception;

@@ -81,6 +81,22 @@ public interface GroupState<S> {
     void setTimeoutDuration(Duration duration);
 
     /**
+     * {@link #setTimeoutDuration(long)} with Spark's interval string, e.g. {@code "10 seconds"},
+     * {@code "1 hour 30 minutes"}, {@code "interval 2 days"}: pairs of a number and a unit ({@code year},
+     * {@code month} (31 days), {@code week}, {@code day}, {@code hour}, {@code minute}, {@code second},
+     * {@code millisecond}, {@code microsecond}, singular or plural, case-insensitive; a fraction for
+     * {@code second} and smaller), added up.
+     *
+     * @param duration the interval string
+     * @throws UnsupportedOperationException unless the operator's timeout is
+     *     {@link GroupStateTimeout#PROCESSING_TIME_TIMEOUT}
+     * @throws IllegalArgumentException if the string is not an interval (Spark's "Error parsing
+     *     '&lt;duration&gt;' to interval, &lt;reason&gt;"), is negative (Spark's "Provided duration
+     *     (&lt;duration&gt;) is negative"), or is zero (under a millisecond)
+     */
+    void setTimeoutDuration(String duration);
+
+    /**
      * Makes the key time out when the watermark passes {@code timestampMs} (strictly).
      *
      * @param timestampMs event time, epoch ms, positive
@@ -102,6 +118,20 @@ public interface GroupState<S> {
      *     is negative
      */
     void setTimeoutTimestamp(long timestampMs, Duration additional);
+
+    /**
+     * {@link #setTimeoutTimestamp(long)} with {@code timestampMs} + an interval string, e.g.
+     * {@code setTimeoutTimestamp(ts, "1 hour")}; the string as {@link #setTimeoutDuration(String)}
+     * reads it.
+     *
+     * @param timestampMs event time, epoch ms
+     * @param additionalDuration the interval string added to it, not negative
+     * @throws UnsupportedOperationException unless the operator's timeout is
+     *     {@link GroupStateTimeout#EVENT_TIME_TIMEOUT}
+     * @throws IllegalArgumentException as {@link #setTimeoutTimestamp(long)}, or if the string is not an
+     *     interval or is negative (the messages of {@link #setTimeoutDuration(String)})
+     */
+    void setTimeoutTimestamp(long timestampMs, String additionalDuration);
 
     /**
      * @return the event-time watermark the operator acts on now, epoch ms (0 before the first)

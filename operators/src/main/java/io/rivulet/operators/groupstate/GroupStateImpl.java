@@ -119,10 +119,7 @@ final class GroupStateImpl<S> implements GroupState<S> {
 
     @Override
     public void setTimeoutDuration(long durationMs) {
-        if (timeoutConf != GroupStateTimeout.PROCESSING_TIME_TIMEOUT) {
-            throw new UnsupportedOperationException("Cannot set timeout duration without enabling processing time timeout"
-                + " in " + operation + " (its timeout is " + timeoutConf + ")");
-        }
+        checkProcessingTimeTimeout();
         if (durationMs <= 0) {
             throw new IllegalArgumentException("Timeout duration must be positive, got durationMs " + durationMs);
         }
@@ -138,12 +135,16 @@ final class GroupStateImpl<S> implements GroupState<S> {
         setTimeoutDuration(duration.toMillis() == 0 ? 1 : duration.toMillis());
     }
 
+    /** Spark checks the timeout kind before it parses the string: so do we. */
+    @Override
+    public void setTimeoutDuration(String duration) {
+        checkProcessingTimeTimeout();
+        setTimeoutDuration(IntervalStrings.parseDurationMs(duration));
+    }
+
     @Override
     public void setTimeoutTimestamp(long timestampMs) {
-        if (timeoutConf != GroupStateTimeout.EVENT_TIME_TIMEOUT) {
-            throw new UnsupportedOperationException("Cannot set timeout timestamp without enabling event time timeout"
-                + " in " + operation + " (its timeout is " + timeoutConf + ")");
-        }
+        checkEventTimeTimeout();
         if (timestampMs <= 0) {
             throw new IllegalArgumentException("Timeout timestamp must be positive, got timestampMs " + timestampMs);
         }
@@ -161,6 +162,26 @@ final class GroupStateImpl<S> implements GroupState<S> {
             throw new IllegalArgumentException("additional duration must not be negative, got " + additional);
         }
         setTimeoutTimestamp(timestampMs + additional.toMillis());
+    }
+
+    @Override
+    public void setTimeoutTimestamp(long timestampMs, String additionalDuration) {
+        checkEventTimeTimeout();
+        setTimeoutTimestamp(Math.addExact(timestampMs, IntervalStrings.parseDurationMs(additionalDuration)));
+    }
+
+    private void checkProcessingTimeTimeout() {
+        if (timeoutConf != GroupStateTimeout.PROCESSING_TIME_TIMEOUT) {
+            throw new UnsupportedOperationException("Cannot set timeout duration without enabling processing time timeout"
+                + " in " + operation + " (its timeout is " + timeoutConf + ")");
+        }
+    }
+
+    private void checkEventTimeTimeout() {
+        if (timeoutConf != GroupStateTimeout.EVENT_TIME_TIMEOUT) {
+            throw new UnsupportedOperationException("Cannot set timeout timestamp without enabling event time timeout"
+                + " in " + operation + " (its timeout is " + timeoutConf + ")");
+        }
     }
 
     @Override

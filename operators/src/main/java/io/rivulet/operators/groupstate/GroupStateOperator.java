@@ -7,6 +7,7 @@ import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.KeyedStateBackend;
 import io.rivulet.operators.state.KeyedTimers;
 import io.rivulet.operators.state.OperatorSnapshot;
@@ -49,6 +50,14 @@ import java.util.function.ToLongFunction;
  * watermark the operator holds (in micro-batch mode, the previous batch's) never reaches the function:
  * it is counted ({@link StateMetrics#numRowsDroppedByWatermark()}) and sent to the late output, if any.
  *
+ * <p><b>Initial state</b> ({@link GroupStateSettings#withInitialState}): applied once, before the
+ * first batch, and every key of it called once then; not applied again after a restore from a
+ * checkpoint taken once it was applied (the flag is operator state).
+ *
+ * <p><b>Results.</b> A {@code mapGroupsWithState} call returning {@code null}, or a
+ * {@code flatMapGroupsWithState} iterator yielding {@code null}, fails the query naming the key: a
+ * stream carries no null records (where Spark emits a null row).
+ *
  * <p><b>Queryable state.</b> As a {@link QueryableOperator}, a key's value is a copy of its state value
  * ({@code stateCodec.copy}), or {@code null} if it has none (never set, removed, or a removed key that
  * keeps only its timeout). In micro-batch mode a read sees the state as of the last {@link #onEpoch}:
@@ -82,6 +91,10 @@ public final class GroupStateOperator<K, V, S, R>
     /** Micro-batch mode: each key's values of the current epoch, keys in arrival order. */
     private final LinkedHashMap<K, ArrayList<V>> pending = new LinkedHashMap<>();
     private final ArrayDeque<ArrayList<V>> spareLists = new ArrayDeque<>();
+    /** Spark's initial state, key to value, or {@code null}; see {@link GroupStateSettings#withInitialState}. */
+    private final Map<K, S> initialState;
+    /** Whether the initial state is still to be applied (not yet, and not restored from a checkpoint taken after). */
+    private boolean initialStatePending;
     private long watermarkMs = Long.MIN_VALUE;
     private boolean watermarkRestored;
     private long processingTimeMs;
@@ -103,6 +116,8 @@ public final class GroupStateOperator<K, V, S, R>
         this.entries = backend.state(entriesDescriptor);
         this.state = new GroupStateImpl<>(timeout, settings.watermarkPresent(),
             mapFunction != null ? "mapGroupsWithState" : "flatMapGroupsWithState");
+        this.initialState = settings.initialState();
+        this.initialStatePending = initialState != null;
     }
 
     /**
@@ -176,6 +191,9 @@ public final class GroupStateOperator<K, V, S, R>
 
     @Override
     public void process(K key, V record, Output<R> out) {
+        if (initialStatePending && !microBatch) {
+            applyInitialState(out);
+        }
         if (eventTimeMs != null && watermarkMs != Long.MIN_VALUE && eventTimeMs.applyAsLong(record) <= watermarkMs) {
             onLate(record);
             return;
@@ -207,6 +225,9 @@ public final class GroupStateOperator<K, V, S, R>
 
     @Override
     public void onWatermark(long watermarkMs, Output<R> out) {
+        if (initialStatePending && !microBatch) {
+            applyInitialState(out);
+        }
         if (watermarkMs <= this.watermarkMs) {
             return;
         }
@@ -232,6 +253,9 @@ public final class GroupStateOperator<K, V, S, R>
     public void onProcessingTime(long nowMs, Output<R> out) {
         processingTimeMs = Math.max(processingTimeMs, nowMs);
         backend.setProcessingTimeMs(processingTimeMs);
+        if (initialStatePending && !microBatch) {
+            applyInitialState(out);
+        }
         if (!microBatch && timeout == GroupStateTimeout.PROCESSING_TIME_TIMEOUT) {
             fireProcessingTime(out);
         }
@@ -240,6 +264,9 @@ public final class GroupStateOperator<K, V, S, R>
     /** Micro-batch mode: the epoch's calls with data, then the timeouts now due. */
     @Override
     public void onEpoch(long epochId, Output<R> out) {
+        if (initialStatePending) {
+            applyInitialState(out);
+        }
         if (!microBatch) {
             return;
         }
@@ -254,7 +281,43 @@ public final class GroupStateOperator<K, V, S, R>
     /** Micro-batch mode: calls the keys buffered since the last epoch; no timeout fires. */
     @Override
     public void onEnd(Output<R> out) {
+        if (initialStatePending) {
+            applyInitialState(out);
+        }
         flushPending(out);
+    }
+
+    /**
+     * Spark's initial state, once: stores each owned key's value (a codec copy, no timeout), then calls
+     * every such key. In micro-batch mode the keys with data in this epoch are called by
+     * {@link #flushPending} (with their values, after the initial state), the others with no values;
+     * in continuous mode every key is called with no values, before the first record.
+     */
+    private void applyInitialState(Output<R> out) {
+        initialStatePending = false;
+        ArrayList<K> withoutData = new ArrayList<>();
+        int maxParallelism = backend.maxParallelism();
+        for (Map.Entry<K, S> e : initialState.entrySet()) {
+            K key = e.getKey();
+            if (!backend.range().contains(KeyGroups.keyGroupOf(key, maxParallelism))) {
+                continue;
+            }
+            backend.setCurrentKey(key);
+            GroupEntry<S> entry = new GroupEntry<>();
+            entry.value = stateCodec.copy(e.getValue());
+            entries.update(entry);
+            if (!pending.containsKey(key)) {
+                withoutData.add(key);
+            }
+        }
+        if (microBatch) {
+            flushPending(out);
+        }
+        for (K key : withoutData) {
+            backend.setCurrentKey(key);
+            values.resetToEmpty();
+            call(key, false, out);
+        }
     }
 
     private void flushPending(Output<R> out) {
@@ -319,9 +382,12 @@ public final class GroupStateOperator<K, V, S, R>
         try {
             if (mapFunction != null) {
                 R result = mapFunction.call(key, values, state);
-                if (result != null) {
-                    out.emit(result);
+                if (result == null) {
+                    throw new NullPointerException("mapGroupsWithState function returned null for key " + key
+                        + ": a stream carries no null records (Spark would emit a null row); return a record, or use"
+                        + " flatMapGroupsWithState to emit nothing for a call");
                 }
+                out.emit(result);
             } else {
                 Iterator<R> results = flatMapFunction.call(key, values, state);
                 if (results == null) {
@@ -330,9 +396,11 @@ public final class GroupStateOperator<K, V, S, R>
                 }
                 while (results.hasNext()) {
                     R result = results.next();
-                    if (result != null) {
-                        out.emit(result);
+                    if (result == null) {
+                        throw new NullPointerException("flatMapGroupsWithState function returned a null element for key "
+                            + key + ": a stream carries no null records; leave it out of the iterator");
                     }
+                    out.emit(result);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -388,7 +456,7 @@ public final class GroupStateOperator<K, V, S, R>
             throw new IllegalStateException("group state snapshot with " + pending.size() + " keys buffered in a"
                 + " micro-batch: snapshots are taken after onEpoch");
         }
-        return backend.snapshotState(epochId, watermarkMs, processingTimeMs);
+        return backend.snapshotState(epochId, watermarkMs, processingTimeMs, initialStatePending ? 0 : 1);
     }
 
     @Override
@@ -396,7 +464,11 @@ public final class GroupStateOperator<K, V, S, R>
         backend.restoreKeyGroup(keyGroup, in);
     }
 
-    /** Restored watermark: the minimum over the old partitions; processing time: the maximum. */
+    /**
+     * Restored watermark: the minimum over the old partitions; processing time: the maximum. The
+     * initial state is not applied again if any old partition had applied it (all apply it in the
+     * first epoch; a snapshot without the flag predates initial states, which counts as applied).
+     */
     @Override
     public void restoreOperatorState(SnapshotInput in) {
         long restored = in.readLong();
@@ -404,6 +476,10 @@ public final class GroupStateOperator<K, V, S, R>
         watermarkRestored = true;
         processingTimeMs = Math.max(processingTimeMs, in.readLong());
         backend.setProcessingTimeMs(processingTimeMs);
+        boolean initialStateApplied = !in.hasRemaining() || in.readLong() != 0;
+        if (initialStateApplied) {
+            initialStatePending = false;
+        }
     }
 
     /** One state row per key (value and timeout together, as Spark counts); late rows since the start. */

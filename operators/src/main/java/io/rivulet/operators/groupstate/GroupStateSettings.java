@@ -6,6 +6,9 @@ import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
@@ -27,10 +30,11 @@ public final class GroupStateSettings<K, V, S> {
     private final boolean watermarkPresent;
     private final ToLongFunction<? super V> eventTimeMs;
     private final Output<Object> lateOutput;
+    private final Map<K, S> initialState;
 
     private GroupStateSettings(GroupStateTimeout timeout, StateCodec<S> stateCodec, StateCodec<K> keyCodec,
                                int maxParallelism, KeyGroupRange keyGroups, boolean microBatch, boolean watermarkPresent,
-                               ToLongFunction<? super V> eventTimeMs, Output<Object> lateOutput) {
+                               ToLongFunction<? super V> eventTimeMs, Output<Object> lateOutput, Map<K, S> initialState) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.stateCodec = Objects.requireNonNull(stateCodec, "stateCodec");
         this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
@@ -43,6 +47,7 @@ public final class GroupStateSettings<K, V, S> {
         this.watermarkPresent = watermarkPresent;
         this.eventTimeMs = eventTimeMs;
         this.lateOutput = lateOutput;
+        this.initialState = initialState;
     }
 
     /**
@@ -58,7 +63,7 @@ public final class GroupStateSettings<K, V, S> {
     public static <K, V, S> GroupStateSettings<K, V, S> of(GroupStateTimeout timeout) {
         int max = KeyGroups.DEFAULT_MAX_PARALLELISM;
         return new GroupStateSettings<>(timeout, StateCodecs.dynamic(), StateCodecs.dynamic(), max,
-            new KeyGroupRange(0, max), false, true, null, null);
+            new KeyGroupRange(0, max), false, true, null, null, null);
     }
 
     /**
@@ -67,7 +72,7 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withStateCodec(StateCodec<S> stateCodec) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
     }
 
     /**
@@ -76,7 +81,7 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withKeyCodec(StateCodec<K> keyCodec) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
     }
 
     /**
@@ -86,7 +91,7 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withKeyGroups(int maxParallelism, KeyGroupRange keyGroups) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
     }
 
     /**
@@ -97,7 +102,7 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withMicroBatch(boolean microBatch) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
     }
 
     /**
@@ -107,7 +112,7 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withWatermarkPresent(boolean watermarkPresent) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
     }
 
     /**
@@ -118,7 +123,59 @@ public final class GroupStateSettings<K, V, S> {
      */
     public GroupStateSettings<K, V, S> withLateRows(ToLongFunction<? super V> eventTimeMs, Output<Object> lateOutput) {
         return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
-            watermarkPresent, eventTimeMs, lateOutput);
+            watermarkPresent, eventTimeMs, lateOutput, initialState);
+    }
+
+    /**
+     * Spark's initial state ({@code mapGroupsWithState(func, timeout, initialState)}): each key's state
+     * value when the query starts for the first time. Applied once, before the first batch (micro-batch
+     * mode: at the first epoch's end, before the epoch's calls; continuous mode: before the first
+     * record); every key of it owned by the partition is then called once with its initial state (a
+     * key with data in the first batch in that call, with its values; a key without, with no values,
+     * {@code hasTimedOut()} false), without a timeout. Not applied again when the operator is restored
+     * from a checkpoint taken after it was applied. The values are copied with the state codec when
+     * applied, so one map may serve every partition.
+     *
+     * @param initialState key to initial state value; keys and values non-null; {@code null} or empty
+     *     for none. Copied
+     * @return a copy with it
+     * @throws IllegalArgumentException if a key or value is {@code null} (the message names the key)
+     */
+    public GroupStateSettings<K, V, S> withInitialState(Map<? extends K, ? extends S> initialState) {
+        return new GroupStateSettings<>(timeout, stateCodec, keyCodec, maxParallelism, keyGroups, microBatch,
+            watermarkPresent, eventTimeMs, lateOutput, checkInitialState(initialState));
+    }
+
+    /**
+     * Validates and copies an initial state (insertion order kept).
+     *
+     * @param initialState key to initial state value, or {@code null}
+     * @param <K> key type
+     * @param <S> state type
+     * @return an unmodifiable copy, {@code null} if {@code initialState} is {@code null} or empty
+     * @throws IllegalArgumentException if a key or value is {@code null}
+     */
+    public static <K, S> Map<K, S> checkInitialState(Map<? extends K, ? extends S> initialState) {
+        if (initialState == null || initialState.isEmpty()) {
+            return null;
+        }
+        LinkedHashMap<K, S> copy = new LinkedHashMap<>();
+        for (Map.Entry<? extends K, ? extends S> e : initialState.entrySet()) {
+            if (e.getKey() == null) {
+                throw new IllegalArgumentException("initialState has a null key: every key must be non-null");
+            }
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("initialState of key " + e.getKey() + " is null: 'null' is not a valid"
+                    + " state value (leave the key out to start it without state)");
+            }
+            copy.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** @return the initial state, key to value, or {@code null} for none */
+    public Map<K, S> initialState() {
+        return initialState;
     }
 
     /** @return the timeout kind */

@@ -22,7 +22,9 @@ public interface MapGroupsWithStateFunction<K, V, S, R> {
      * @param values the key's new values, in arrival order (all of one batch in micro-batch mode, one
      *     in continuous mode); empty when the key timed out. Valid only during the call
      * @param state the key's state
-     * @return the output record; {@code null} emits nothing
+     * @return the output record; never {@code null}: a stream carries no null records, so a
+     *     {@code null} fails the query naming the key (Spark would emit a null row; to emit nothing for a
+     *     call, use {@code flatMapGroupsWithState})
      * @throws Exception to fail the query
      */
     R call(K key, Iterator<V> values, GroupState<S> state) throws Exception;

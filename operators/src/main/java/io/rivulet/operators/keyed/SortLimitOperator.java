@@ -2,6 +2,7 @@ package io.rivulet.operators.keyed;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
@@ -10,6 +11,8 @@ import io.rivulet.operators.state.StateFormatException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Sorts the rows of each epoch and emits the first {@code limit} at the epoch's end: Spark's
@@ -21,14 +24,23 @@ import java.util.Objects;
  * nothing; an epoch cut short by a failure is replayed from the sources whole. A snapshot asked for
  * while rows are held is a bug in the caller and fails.
  *
+ * <p><b>Queryable state</b> is the result last emitted (the sorted, limited table of the last epoch
+ * that ended with rows), keyed by position: key {@code 1} reads the first row, and a scan reads every row by
+ * position. Rows of the epoch in progress are not read (they are not sorted yet), and the result is
+ * not checkpointed: after a restart nothing reads until the first epoch ends. Rows are returned as
+ * held (they are kept for a whole epoch already, so they are immutable or copies).
+ *
  * <p>Not thread-safe; owned by its partition worker.
  *
  * @param <T> row type
  */
-public final class SortLimitOperator<T> implements KeyedOperator<Object, T, T>, CheckpointedOperator {
+public final class SortLimitOperator<T> implements KeyedOperator<Object, T, T>, CheckpointedOperator,
+    QueryableOperator<Integer, T> {
     private final Comparator<? super T> order;
     private final long limit;
-    private final ArrayList<T> rows = new ArrayList<>();
+    private ArrayList<T> rows = new ArrayList<>();
+    /** The rows last emitted, by position (the rows of the previous epoch, sorted, cut at the limit). */
+    private ArrayList<T> emitted = new ArrayList<>();
 
     /**
      * @param order the sort order
@@ -86,11 +98,47 @@ public final class SortLimitOperator<T> implements KeyedOperator<Object, T, T>, 
         }
     }
 
+    /**
+     * Owner thread, between records; see {@link QueryableOperator} and the class comment.
+     *
+     * @param position a 1-based position in the result last emitted
+     * @return the row at that position, or {@code null} if the result has fewer rows
+     */
+    @Override
+    public T queryValue(Integer position) {
+        int p = position;
+        return p >= 1 && p <= emitted.size() ? emitted.get(p - 1) : null;
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: the result last emitted, by position.
+     *
+     * @param keys which positions to read
+     * @param into receives each 1-based position and its row
+     */
+    @Override
+    public void scanValues(Predicate<? super Integer> keys, BiConsumer<? super Integer, ? super T> into) {
+        for (int i = 0; i < emitted.size(); i++) {
+            if (keys.test(i + 1)) {
+                into.accept(i + 1, emitted.get(i));
+            }
+        }
+    }
+
     private void flush(Output<T> out) {
+        if (rows.isEmpty()) {
+            return; // an epoch without rows emits nothing: the result last emitted stays the one read
+        }
         rows.sort(order);
-        for (int i = 0, n = (int) Math.min(rows.size(), limit); i < n; i++) {
+        int n = (int) Math.min(rows.size(), limit);
+        for (int i = 0; i < n; i++) {
             out.emit(rows.get(i));
         }
-        rows.clear();
+        // The sorted rows become the result read by queries; the previous result's list takes the next epoch's rows.
+        ArrayList<T> previous = emitted;
+        emitted = rows;
+        emitted.subList(n, emitted.size()).clear();
+        previous.clear();
+        rows = previous;
     }
 }

@@ -2,6 +2,7 @@ package io.rivulet.operators.process;
 
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.Sneaky;
@@ -17,7 +18,10 @@ import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.TimeDomain;
 
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link KeyedProcessFunction}: sets each record's key as the current key of its
@@ -29,6 +33,11 @@ import java.util.Objects;
  * time the maximum (time never goes back, and the runtime passes a fresh one soon). {@link #onEnd} fires nothing: event-time timers still pending at
  * the end of a bounded input fire only if the runtime advances the watermark to them first.
  *
+ * <p><b>Queryable state.</b> A key reads as the map of its states, state name to a copy of the value
+ * ({@link KeyedStateBackend#query}): a value state's value, a list state's list, a map state's map, a
+ * {@code LongValueState}'s {@code Long}; states the key holds nothing in are left out, and a key
+ * holding nothing reads as absent. Timers are not read.
+ *
  * <p>Not thread-safe; owned by the partition worker.
  *
  * @param <K> key type
@@ -36,7 +45,8 @@ import java.util.Objects;
  * @param <O> main output record type
  */
 public final class KeyedProcessOperator<K, I, O>
-    implements KeyedOperator<K, I, O>, CheckpointedOperator, StatefulOperator, KeyedTimers.Handler {
+    implements KeyedOperator<K, I, O>, CheckpointedOperator, StatefulOperator, KeyedTimers.Handler,
+    QueryableOperator<K, Map<String, Object>> {
     private final KeyedProcessFunction<K, I, O> function;
     private final KeyedStateBackend<K> backend;
     private final SideOutputs sideOutputs;
@@ -78,6 +88,32 @@ public final class KeyedProcessOperator<K, I, O>
      */
     public KeyedStateBackend<K> backend() {
         return backend;
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}. Opens the function first (so the
+     * states it registers, and their restored entries, are readable before the first record).
+     *
+     * @param key the key
+     * @return state name to a copy of the key's value, unmodifiable; {@code null} if the key holds no state
+     */
+    @Override
+    public Map<String, Object> queryValue(K key) {
+        ensureOpen();
+        return backend.query(key);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: each key holding any state, with
+     * what {@link #queryValue} reads for it.
+     *
+     * @param keys which keys to read
+     * @param into receives each key and its states
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super Map<String, Object>> into) {
+        ensureOpen();
+        backend.scan(keys, into);
     }
 
     @Override
@@ -170,9 +206,9 @@ public final class KeyedProcessOperator<K, I, O>
         backend.stateMetrics(into);
     }
 
+    /** Opens the function once; marked open only when {@code open} returned (a read that failed it is retried by the next call). */
     private void ensureOpen() {
         if (!open) {
-            open = true;
             try {
                 function.open(backend);
             } catch (RuntimeException | Error e) {
@@ -180,6 +216,7 @@ public final class KeyedProcessOperator<K, I, O>
             } catch (Exception e) {
                 throw Sneaky.rethrow(e);
             }
+            open = true;
         }
     }
 

@@ -4,10 +4,14 @@ import io.rivulet.operators.StateMetrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * The keyed state of one operator instance (one partition): every registered state and the timers,
@@ -238,6 +242,64 @@ public final class KeyedStateBackend<K> implements KeyedStateStore {
             return;
         }
         ((ObjectStateTable) table).forEachLive(action);
+    }
+
+    // ---- queryable state ----
+
+    /**
+     * Reads every registered state of one key (queryable state): state name to a copy of the key's
+     * value, in registration order. A value state reads as a {@link StateCodec#copy} of its value, a
+     * list state as an unmodifiable copy of its list, a map state as an unmodifiable copy of its map,
+     * a {@link LongValueState} as a {@code Long}. States the key holds nothing in (or whose entry
+     * expired by its TTL) are left out. Nothing changes: no TTL is refreshed, the current key is
+     * kept. Owner thread, between records.
+     *
+     * @param key the key; never {@code null}
+     * @return an unmodifiable map of the key's states, or {@code null} if it holds none (or its key
+     *     group is not this partition's)
+     */
+    public Map<String, Object> query(K key) {
+        int keyGroup = keyGroupOfHash(KeyGroups.stableHash(Objects.requireNonNull(key, "key")));
+        if (!range.contains(keyGroup)) {
+            return null;
+        }
+        int i = keyGroup - rangeStart;
+        LinkedHashMap<String, Object> values = null;
+        for (int t = 0, n = tables.size(); t < n; t++) {
+            StateTable table = tables.get(t);
+            Object value = table.query(i, key);
+            if (value != null) {
+                if (values == null) {
+                    values = new LinkedHashMap<>();
+                }
+                values.put(table.descriptor.name(), value);
+            }
+        }
+        return values == null ? null : Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * Reads {@link #query} of every key that holds state in any registered state and passes
+     * {@code keys}, in an unspecified order. Owner thread, between records; O(entries).
+     *
+     * @param keys which keys to read
+     * @param into receives each key and its states
+     */
+    @SuppressWarnings("unchecked")
+    public void scan(Predicate<? super K> keys, BiConsumer<? super K, ? super Map<String, Object>> into) {
+        HashSet<Object> seen = new HashSet<>();
+        for (int t = 0, n = tables.size(); t < n; t++) {
+            tables.get(t).forEachKey(seen::add);
+        }
+        for (Object key : seen) {
+            K k = (K) key;
+            if (keys.test(k)) {
+                Map<String, Object> values = query(k);
+                if (values != null) {
+                    into.accept(k, values);
+                }
+            }
+        }
     }
 
     // ---- snapshot and restore ----

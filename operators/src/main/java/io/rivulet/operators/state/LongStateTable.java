@@ -4,6 +4,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A {@link LongValueState}: per key group an Agrona {@code Long2LongHashMap}, copied whole (two array
@@ -137,6 +138,41 @@ final class LongStateTable extends StateTable implements LongValueState {
             return false;
         }
         return map.containsKey(key) || (minKeys[i] != null && minKeys[i].contains(key));
+    }
+
+    // ---- queryable state ----
+
+    @Override
+    Object query(int i, Object key) {
+        if (!(key instanceof Long boxed)) {
+            return null;
+        }
+        Long2LongHashMap map = live[i];
+        if (map == null) {
+            return null;
+        }
+        long v = map.get(boxed);
+        if (v != MISSING) {
+            return v;
+        }
+        LongHashSet min = minKeys[i];
+        return min != null && min.contains(boxed) ? Long.MIN_VALUE : null;
+    }
+
+    @Override
+    void forEachKey(Consumer<Object> action) {
+        for (int i = 0; i < live.length; i++) {
+            Long2LongHashMap map = live[i];
+            if (map != null) {
+                map.forEachLong((k, v) -> action.accept(k));
+            }
+            LongHashSet min = minKeys[i];
+            if (min != null) {
+                for (LongHashSet.LongIterator it = min.iterator(); it.hasNext(); ) {
+                    action.accept(it.nextValue());
+                }
+            }
+        }
     }
 
     // ---- snapshot ----

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A value, list or map state: per key group an Agrona {@code Object2ObjectHashMap} from key to
@@ -189,6 +190,36 @@ final class ObjectStateTable extends StateTable {
                 map.forEach((k, e) -> {
                     if (e.expiresAtMs > now) {
                         action.accept((K) k, (V) e.value);
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    Object query(int i, Object key) {
+        Object2ObjectHashMap<Object, Entry> map = live[i];
+        Entry e = map == null ? null : map.get(key);
+        if (e == null || e.expiresAtMs <= backend.processingTimeMs()) {
+            return null;
+        }
+        Object copy = copyValue(e.value);
+        return switch (kind) {
+            case LIST -> Collections.unmodifiableList((List<Object>) copy);
+            case MAP -> Collections.unmodifiableMap((Map<Object, Object>) copy);
+            default -> copy;
+        };
+    }
+
+    @Override
+    void forEachKey(Consumer<Object> action) {
+        long now = backend.processingTimeMs();
+        for (Object2ObjectHashMap<Object, Entry> map : live) {
+            if (map != null && !map.isEmpty()) {
+                map.forEach((k, e) -> {
+                    if (e.expiresAtMs > now) {
+                        action.accept(k);
                     }
                 });
             }

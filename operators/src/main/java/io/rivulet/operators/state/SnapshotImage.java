@@ -43,7 +43,10 @@ import java.util.function.Consumer;
  * delta holding an entry, the owner copies the entry's value before changing it again
  * ({@link SnapshotCell#markChanged}, copy-on-write), so the barrier's version stays intact for the
  * writer. The barrier then costs O(1) on the owner thread; the copying moves to the writer, except
- * for entries the owner changes again before the writer got to them.
+ * for entries the owner changes again before the writer got to them. Removals can travel in the same
+ * list: an entry the {@link Freezer} freezes to {@code null} removes its (slot, key), one it says
+ * {@linkplain Freezer#removesSlot removes its slot} removes the whole slot; the list is applied in
+ * order, so an entry put and removed in one epoch ends up removed.
  *
  * <p><b>Threads.</b> {@link #delta} and {@link Delta#snapshot} are called on the operator's owner
  * thread; {@code writeTo} of the snapshots on the runtime's writer thread, one at a time, oldest
@@ -92,9 +95,22 @@ public final class SnapshotImage<K, V> {
          * @param entry a handed-over entry
          * @param seq the sequence of the delta being applied: read the entry's
          *     {@link SnapshotCell#valueAt}{@code (seq)}
-         * @return the image's value: immutable, or a copy the owner never sees
+         * @return the image's value: immutable, or a copy the owner never sees; {@code null} if the
+         *     entry stands for the removal of its (slot, key): the image then drops that entry
          */
         V freeze(E entry, long seq);
+
+        /**
+         * Whether a handed-over entry stands for the removal of its whole slot (every key of it, in
+         * every key group: a window that closed), so that a removal costs the owner one list element,
+         * not a call at the barrier. {@link #key} and {@link #freeze} are not called for it.
+         *
+         * @param entry a handed-over entry
+         * @return whether it removes the slot {@link #slot} returns; {@code false} by default
+         */
+        default boolean removesSlot(E entry) {
+            return false;
+        }
     }
 
     private final EntryWriter<K, V> entryWriter;
@@ -343,26 +359,11 @@ public final class SnapshotImage<K, V> {
             applyHandedOver(delta, maxParallelism);
         }
         for (int i = 0, n = delta.removedSlots.size(); i < n; i++) {
-            long slot = delta.removedSlots.getLong(i);
-            for (int g = 0; g < maxParallelism; g++) {
-                Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
-                if (slots != null && slots.remove(slot) != null) {
-                    changed.set(g);
-                }
-            }
+            removeSlot(delta.removedSlots.getLong(i), maxParallelism);
         }
         for (int i = 0, n = delta.removedKeys.size(); i < n; i++) {
             K key = delta.removedKeys.get(i);
-            int g = KeyGroups.keyGroupOf(key, maxParallelism);
-            long slot = delta.removedKeySlots.getLong(i);
-            Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
-            Object2ObjectHashMap<K, V> map = slots == null ? null : slots.get(slot);
-            if (map != null && map.remove(key) != null) {
-                changed.set(g);
-                if (map.isEmpty()) {
-                    slots.remove(slot);
-                }
-            }
+            removeKey(KeyGroups.keyGroupOf(key, maxParallelism), delta.removedKeySlots.getLong(i), key);
         }
         for (int i = 0, n = delta.putKeys.size(); i < n; i++) {
             K key = delta.putKeys.get(i);
@@ -387,7 +388,30 @@ public final class SnapshotImage<K, V> {
         }
     }
 
-    /** Copies each handed-over entry as of the barrier into the image, then recycles the list. */
+    private void removeSlot(long slot, int maxParallelism) {
+        for (int g = 0; g < maxParallelism; g++) {
+            Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
+            if (slots != null && slots.remove(slot) != null) {
+                changed.set(g);
+            }
+        }
+    }
+
+    private void removeKey(int keyGroup, long slot, K key) {
+        Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[keyGroup];
+        Object2ObjectHashMap<K, V> map = slots == null ? null : slots.get(slot);
+        if (map != null && map.remove(key) != null) {
+            changed.set(keyGroup);
+            if (map.isEmpty()) {
+                slots.remove(slot);
+            }
+        }
+    }
+
+    /**
+     * Copies each handed-over entry as of the barrier into the image (or applies the removal it stands
+     * for), in list order, then recycles the list.
+     */
     @SuppressWarnings("unchecked")
     private void applyHandedOver(Delta<K, V> delta, int maxParallelism) {
         ArrayList<Object> entries = (ArrayList<Object>) delta.handedOver;
@@ -395,10 +419,20 @@ public final class SnapshotImage<K, V> {
         long seq = delta.seq;
         for (int i = 0, n = entries.size(); i < n; i++) {
             Object entry = entries.get(i);
+            long slot = freezer.slot(entry);
+            if (freezer.removesSlot(entry)) {
+                removeSlot(slot, maxParallelism);
+                continue;
+            }
             K key = freezer.key(entry);
             int g = KeyGroups.keyGroupOf(key, maxParallelism);
-            slotMap(g, freezer.slot(entry)).put(key, freezer.freeze(entry, seq));
-            changed.set(g);
+            V value = freezer.freeze(entry, seq);
+            if (value == null) {
+                removeKey(g, slot, key);
+            } else {
+                slotMap(g, slot).put(key, value);
+                changed.set(g);
+            }
         }
         entries.clear();
         spareList.lazySet(entries);

@@ -1,5 +1,7 @@
 package io.rivulet.operators.state;
 
+import java.util.function.Consumer;
+
 /**
  * One registered state of a {@link KeyedStateBackend}: its entries per key group, copy-on-write.
  *
@@ -49,6 +51,23 @@ abstract class StateTable {
      * @param in the entries
      */
     abstract void restore(int i, int count, SnapshotInput in);
+
+    /**
+     * Reads one key's entry for queryable state: a copy the caller may keep, without refreshing a TTL
+     * or taking the entry over from a snapshot (nothing changes). Owner thread.
+     *
+     * @param i the key's key group index in the backend's range
+     * @param key the key (boxed if {@code long})
+     * @return a copy of the key's live value, or {@code null} if it has none
+     */
+    abstract Object query(int i, Object key);
+
+    /**
+     * Passes every key with a live entry (boxed if {@code long}) to {@code action}. Owner thread.
+     *
+     * @param action receives each key once
+     */
+    abstract void forEachKey(Consumer<Object> action);
 
     /** @return rough bytes held */
     abstract long memoryEstimate();

@@ -29,6 +29,8 @@ import java.util.TreeSet;
 final class Ranking<K, V> {
     /** One key's value; immutable, replaced on every change so the sorted set never sees a mutation. */
     static final class Entry<K, V> {
+        /** The window ranked, or {@code null} for a running ranking. */
+        final Window window;
         final K key;
         final V value;
         final long seq;
@@ -36,7 +38,8 @@ final class Ranking<K, V> {
         long changedSeq;
         int changedIndex;
 
-        Entry(K key, V value, long seq) {
+        Entry(Window window, K key, V value, long seq) {
+            this.window = window;
             this.key = key;
             this.value = value;
             this.seq = seq;
@@ -50,6 +53,14 @@ final class Ranking<K, V> {
          * @param entry its new entry
          */
         void changed(Entry<K, V> old, Entry<K, V> entry);
+
+        /**
+         * The ranks last emitted changed (an emission, or a rank's entry replaced by an equal one).
+         *
+         * @param ranking the ranking; read {@link Ranking#emittedRanks()}
+         */
+        default void emittedChanged(Ranking<K, V> ranking) {
+        }
     }
 
     /** Builds the total order of entries from the user's comparators. */
@@ -65,6 +76,7 @@ final class Ranking<K, V> {
     }
 
     private final int n;
+    private final Window window;
     private final Comparator<Entry<K, V>> order;
     private final HashMap<K, Entry<K, V>> byKey = new HashMap<>();
     private final TreeSet<Entry<K, V>> sorted;
@@ -73,16 +85,20 @@ final class Ranking<K, V> {
     private final Changes<K, V> changes;
     private long nextSeq;
     private boolean dirty;
+    /** Bookkeeping of the owning operator (the last record of the emitted ranks it handed over); opaque here. */
+    Object emittedRecord;
 
     Ranking(int n, Comparator<Entry<K, V>> order) {
-        this(n, order, null);
+        this(n, order, null, null);
     }
 
     /**
+     * @param window the window ranked, or {@code null} for a running ranking
      * @param changes told of every changed entry, or {@code null}
      */
-    Ranking(int n, Comparator<Entry<K, V>> order, Changes<K, V> changes) {
+    Ranking(int n, Comparator<Entry<K, V>> order, Window window, Changes<K, V> changes) {
         this.n = n;
+        this.window = window;
         this.order = order;
         this.sorted = new TreeSet<>(order);
         this.changes = changes;
@@ -98,7 +114,7 @@ final class Ranking<K, V> {
         if (old != null && Objects.equals(old.value, value)) {
             return false;
         }
-        Entry<K, V> entry = new Entry<>(key, value, nextSeq++);
+        Entry<K, V> entry = new Entry<>(window, key, value, nextSeq++);
         byKey.put(key, entry);
         if (old != null) {
             sorted.remove(old);
@@ -128,20 +144,69 @@ final class Ranking<K, V> {
             return;
         }
         dirty = false;
+        boolean changed = false;
         Iterator<Entry<K, V>> it = sorted.iterator();
         for (int rank = 0; rank < n && it.hasNext(); rank++) {
             Entry<K, V> entry = it.next();
             if (rank == emitted.size()) {
                 emitted.add(entry);
+                changed = true;
             } else {
                 Entry<K, V> was = emitted.get(rank);
-                if (was.key.equals(entry.key) && Objects.equals(was.value, entry.value)) {
-                    emitted.set(rank, entry);
+                if (was == entry) {
                     continue;
                 }
+                changed = true;
                 emitted.set(rank, entry);
+                if (was.key.equals(entry.key) && Objects.equals(was.value, entry.value)) {
+                    continue;
+                }
             }
             out.emit(new RankedValue<>(window, rank + 1, entry.key, entry.value));
+        }
+        if (changed && changes != null) {
+            changes.emittedChanged(this);
+        }
+    }
+
+    /** @return the window ranked, or {@code null} for a running ranking */
+    Window window() {
+        return window;
+    }
+
+    /** @return a copy of the ranks last emitted, rank 1 first (O(N)) */
+    @SuppressWarnings("unchecked")
+    Entry<K, V>[] emittedRanks() {
+        return emitted.toArray(new Entry[0]);
+    }
+
+    /**
+     * Puts back restored emitted ranks (with {@link #markDirty}, the next emission compares the ranks
+     * with them and emits only those that differ, as it would have).
+     *
+     * @throws StateFormatException if emitted ranks were restored already
+     */
+    void restoreEmittedRanks(Entry<K, V>[] ranks) {
+        if (!emitted.isEmpty()) {
+            throw new StateFormatException("top-N state: emitted ranks of " + window + " restored twice");
+        }
+        for (Entry<K, V> entry : ranks) {
+            emitted.add(entry);
+        }
+    }
+
+    /**
+     * Marks the ranks possibly changed since the last emission (a restored ranking): the next
+     * {@link #emitChanged} compares and emits only the ranks that differ from those emitted.
+     */
+    void markDirty() {
+        dirty = true;
+    }
+
+    /** Passes every entry held (the current value of each key) to {@code action}. */
+    void forEachEntry(java.util.function.Consumer<Entry<K, V>> action) {
+        for (Entry<K, V> entry : sorted) {
+            action.accept(entry);
         }
     }
 
@@ -163,6 +228,27 @@ final class Ranking<K, V> {
         List<RankedValue<K, V>> rows = new ArrayList<>();
         emitAll(window, rows::add);
         return rows;
+    }
+
+    /**
+     * The key's row if it ranks within the top N now (queryable state): O(N).
+     *
+     * @param key a ranked key
+     * @param window the window ranked, or {@code null}
+     * @return its rank and value, or {@code null} if it ranks below N or is not held
+     */
+    RankedValue<K, V> rankOf(K key, Window window) {
+        Entry<K, V> held = byKey.get(key);
+        if (held == null) {
+            return null;
+        }
+        Iterator<Entry<K, V>> it = sorted.iterator();
+        for (int rank = 1; rank <= n && it.hasNext(); rank++) {
+            if (it.next() == held) {
+                return new RankedValue<>(window, rank, key, held.value);
+            }
+        }
+        return null;
     }
 
     /**
@@ -227,13 +313,13 @@ final class Ranking<K, V> {
         dirty = in.readBoolean();
         int keys = in.readVarInt();
         for (int i = 0; i < keys; i++) {
-            Entry<K, V> entry = readEntry(in, codec);
+            Entry<K, V> entry = readEntry(in, codec, window);
             byKey.put(entry.key, entry);
             sorted.add(entry);
         }
         int ranks = in.readVarInt();
         for (int i = 0; i < ranks; i++) {
-            emitted.add(readEntry(in, codec));
+            emitted.add(readEntry(in, codec, window));
         }
     }
 
@@ -243,10 +329,16 @@ final class Ranking<K, V> {
         out.writeLong(entry.seq);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads an entry of a running ranking. */
     static <K, V> Entry<K, V> readEntry(SnapshotInput in, StateCodec<Object> codec) {
+        return readEntry(in, codec, null);
+    }
+
+    /** Reads an entry of {@code window}'s ranking ({@code null}: running). */
+    @SuppressWarnings("unchecked")
+    static <K, V> Entry<K, V> readEntry(SnapshotInput in, StateCodec<Object> codec, Window window) {
         K key = (K) codec.read(in);
         V value = (V) codec.read(in);
-        return new Entry<>(key, value, in.readLong());
+        return new Entry<>(window, key, value, in.readLong());
     }
 }

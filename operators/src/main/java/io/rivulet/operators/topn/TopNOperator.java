@@ -3,6 +3,7 @@ package io.rivulet.operators.topn;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
@@ -17,6 +18,9 @@ import io.rivulet.operators.state.StateFormatException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Running top-N over a changing per-key value: each input {@code (key, value)} replaces the key's
@@ -47,13 +51,18 @@ import java.util.List;
  * next sequence number are operator state (O(N) at the barrier). A restore puts the entries back into
  * the ranking (O(keys log keys)). Format 1 (the whole ranking in one block) is refused.
  *
+ * <p><b>Queryable state</b> is the current ranking (as of the last record, which in micro-batch mode
+ * may be ahead of the ranks last emitted): a ranked key reads as its {@link RankedValue} while it
+ * holds one of the ranks 1..N, and as absent otherwise; a scan reads the N ranks. Values are returned
+ * as held (ranked values are immutable by contract).
+ *
  * <p>Not thread-safe; owned by its partition worker.
  *
  * @param <K> the ranked key type; {@code equals}/{@code hashCode}, and a type the dynamic codec writes
  * @param <V> the value type; non-null, a type the dynamic codec writes
  */
 public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<K, V>, RankedValue<K, V>>,
-    CheckpointedOperator, StatefulOperator {
+    CheckpointedOperator, StatefulOperator, QueryableOperator<K, RankedValue<K, V>> {
     /** The whole ranking in one key group's block: no longer restored. */
     private static final byte FORMAT_WHOLE_RANKING = 1;
     /** Written before each entry of the image, and at the start of the operator state. */
@@ -96,7 +105,7 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
      * @throws NullPointerException if {@code valueOrder} is {@code null}
      */
     public TopNOperator(int n, Comparator<? super V> valueOrder, Comparator<? super K> keyOrder, boolean emitPerRecord) {
-        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder), this::recordChange);
+        this.ranking = new Ranking<>(checkN(n), Ranking.order(valueOrder, keyOrder), null, this::recordChange);
         this.emitPerRecord = emitPerRecord;
     }
 
@@ -140,6 +149,32 @@ public final class TopNOperator<K, V> implements KeyedOperator<Object, KeyValue<
      */
     public List<RankedValue<K, V>> top() {
         return ranking.top(null);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}. O(N).
+     *
+     * @param key a ranked key
+     * @return its current rank and value, or {@code null} if it ranks below N or was never seen
+     */
+    @Override
+    public RankedValue<K, V> queryValue(K key) {
+        return ranking.rankOf(Objects.requireNonNull(key, "key"), null);
+    }
+
+    /**
+     * Owner thread, between records; see {@link QueryableOperator}: the current ranks 1..N. O(N).
+     *
+     * @param keys which ranked keys to read
+     * @param into receives each ranked key and its rank
+     */
+    @Override
+    public void scanValues(Predicate<? super K> keys, BiConsumer<? super K, ? super RankedValue<K, V>> into) {
+        for (RankedValue<K, V> row : ranking.top(null)) {
+            if (keys.test(row.key())) {
+                into.accept(row.key(), row);
+            }
+        }
     }
 
     /** Keys ranked; keys changed since the previous read; nothing is removed or late. */

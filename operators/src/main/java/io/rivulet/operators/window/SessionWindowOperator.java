@@ -75,7 +75,11 @@ import java.util.function.ToLongFunction;
  *
  * <h2>Snapshots</h2>
  * Incremental, as {@link WindowAggregateOperator}'s ({@link SnapshotImage}), and O(1) at the barrier
- * on the owner thread (plus the keys that lost their last session in the epoch). Each key remembers
+ * on the owner thread, removals included: a key that lost its last session is on the changed list
+ * (its eviction changed it) and the writer, finding it without sessions at the barrier, removes it
+ * from the image ({@link SnapshotImage.Freezer#freeze} returns {@code null}); only the keys removed
+ * whole at the end of input (APPEND mode, sessions kept intact) cost one removal each at the next
+ * barrier. Each key remembers
  * the sequence of the last epoch it changed in; its first change in an epoch (one compare per record)
  * puts it on the epoch's changed list, kept from the start so the first snapshot is O(1) too. At a
  * barrier {@link #snapshotState} hands that list over as it is ({@link SnapshotImage.Delta#handOver}).
@@ -158,8 +162,10 @@ public final class SessionWindowOperator<K, T, A, R>
      * once; kept from the start, so the first snapshot hands over the whole state.
      */
     private ArrayList<KeySessions<K, A>> dirtyKeys = new ArrayList<>();
-    /** Keys that lost their last session in this epoch (from the start, trimmed with the list until the first snapshot). */
+    /** Keys removed whole at the end of input (APPEND mode), their sessions kept intact: removed from the image at the next barrier. */
     private final ArrayList<K> removedKeys = new ArrayList<>();
+    /** Keys that lost their last session since the changed list was last trimmed (before the first snapshot only). */
+    private int removedSinceTrim;
 
     /**
      * Creates the operator with a static gap; keys and accumulators are snapshotted with
@@ -269,9 +275,11 @@ public final class SessionWindowOperator<K, T, A, R>
                 return saved;
             }
 
+            /** A key with no session at the barrier (it lost its last one in that epoch) freezes to its removal. */
             @Override
             public FrozenKey freeze(KeySessions<K, A> sessions, long seq) {
-                return sessions.frozenAt(seq, accumulators);
+                FrozenKey frozen = sessions.frozenAt(seq, accumulators);
+                return frozen.bounds().length == 0 ? null : frozen;
             }
         };
     }
@@ -387,9 +395,12 @@ public final class SessionWindowOperator<K, T, A, R>
     public OperatorSnapshot snapshotState(long epochId) {
         finishRestore();
         SnapshotImage.Delta<K, FrozenKey> delta = image.delta(epochId);
+        // A key that lost its last session in the epoch is on the list (its eviction marked it changed)
+        // and freezes to its removal; a key that got a session again after that has a new entry later in
+        // the list, which wins. So the barrier costs O(1), removals included.
+        removedSinceTrim = 0;
         dirtyKeys = delta.handOver(dirtyKeys, freezer);
-        // Applied after the hand-over: a key that lost its sessions is put (empty), then removed,
-        // unless it got a session again in the epoch (its new sessions, handed over later, win).
+        // Keys removed whole at the end of input kept their sessions: removed here, after the hand-over.
         for (int i = 0, n = removedKeys.size(); i < n; i++) {
             K key = removedKeys.get(i);
             if (!byKey.containsKey(key)) {
@@ -613,13 +624,16 @@ public final class SessionWindowOperator<K, T, A, R>
         dirtyKeys.add(sessions);
     }
 
-    /** A key lost its last session. Without checkpoints, trims both lists once removed keys outnumber held ones. */
+    /**
+     * A key lost its last session (evicted by the watermark, after {@link #markChanged}, so it is on the
+     * changed list: its empty sessions freeze to its removal). Before the first snapshot (nothing is
+     * tracked), trims the list once removed keys outnumber held ones.
+     */
     private void keyRemoved(KeySessions<K, A> sessions) {
         sessions.removed = true;
-        removedKeys.add(sessions.key);
-        if (!image.isTracking() && removedKeys.size() > byKey.size() + 1024) {
+        if (!image.isTracking() && ++removedSinceTrim > byKey.size() + 1024) {
             dirtyKeys.removeIf(k -> k.removed);
-            removedKeys.clear();
+            removedSinceTrim = 0;
         }
     }
 

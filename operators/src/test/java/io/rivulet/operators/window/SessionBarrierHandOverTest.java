@@ -119,6 +119,48 @@ class SessionBarrierHandOverTest {
         assertThat(rows(s1)).containsExactly("1/30/40=1");
     }
 
+    /** A key that counts the {@code hashCode} calls made while {@code counting} is set. */
+    private record CountedKey(int id) {
+        static final AtomicInteger HASHES = new AtomicInteger();
+        static volatile boolean counting;
+
+        @Override
+        public int hashCode() {
+            if (counting) {
+                HASHES.incrementAndGet();
+            }
+            return Integer.hashCode(id);
+        }
+    }
+
+    @Test
+    void shouldHandKeysThatLostTheirLastSessionOverWithoutTouchingThemAtTheBarrier() {
+        var op = new SessionWindowOperator<CountedKey, Event, long[], Long>(GAP_MS, Event::ts, Aggregates.count(),
+            OutputMode.APPEND, null, StateCodecs.dynamic(), StateCodecs.dynamic());
+        for (int k = 0; k < 1_000; k++) {
+            op.process(new CountedKey(k), new Event(k, 0), r -> { });
+        }
+        op.snapshotState(0).release();
+        op.process(new CountedKey(5_000), new Event(5_000, 100), r -> { });
+        op.onWatermark(50, r -> { }); // the 1 000 keys lose their last session
+        CountedKey.counting = true;
+        OperatorSnapshot s1;
+        try {
+            s1 = op.snapshotState(1);
+        } finally {
+            CountedKey.counting = false;
+        }
+        assertThat(CountedKey.HASHES).as("the barrier looks up no removed key").hasValue(0);
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(128);
+        s1.writeTo(buffers);
+        var fresh = new SessionWindowOperator<CountedKey, Event, long[], Long>(GAP_MS, Event::ts, Aggregates.count(),
+            OutputMode.APPEND, null, StateCodecs.dynamic(), StateCodecs.dynamic());
+        buffers.restoreInto(fresh, buffers.range());
+        List<Object> keys = new ArrayList<>();
+        fresh.onWatermark(Long.MAX_VALUE / 2, row -> keys.add(row.key()));
+        assertThat(keys).as("the removed keys are gone from the image").containsExactly(new CountedKey(5_000));
+    }
+
     @Test
     void shouldSnapshotExactlyTheHeldSessionsAtTheFirstBarrierAfterManyKeysCameAndWentWithoutCheckpoints() {
         var op = sessions(StateCodecs.dynamic());
