@@ -44,13 +44,15 @@ import java.util.function.ToLongFunction;
  *
  * <p><b>State.</b> Keys map to their expiry time: {@code Long} keys unboxed in a {@code LongExpiryTable}
  * (open addressing, key and expiry side by side, one probe to find or insert), other keys in an
- * Agrona {@code Object2LongHashMap}. Keys that
- * expire are also indexed by expiry millisecond ({@code ExpiryQueue}), so a watermark evicts exactly
- * what it passed without scanning. The record is never kept, so records copied into reused ring
- * slots are safe.
+ * Agrona {@code Object2LongHashMap}. {@code long} keys expire lazily: once the watermark reaches their
+ * expiry they read as absent, their slot is reused or swept in slot order, and no eviction touches
+ * the table at random. An {@code ExpiryQueue} counts the {@code long} keys per expiry millisecond and
+ * holds the object keys, so a watermark evicts exactly what it passed without scanning. The record
+ * is never kept, so records copied into reused ring slots are safe.
  *
- * <p><b>Snapshots</b> are incremental: while the query checkpoints, every add and eviction is logged
- * (primitive lists for {@code long} keys); at a barrier the log is handed over, O(changes), and the
+ * <p><b>Snapshots</b> are incremental: while the query checkpoints, every add and object-key eviction
+ * is logged (primitive lists for {@code long} keys; an expired {@code long} key is left out by the
+ * writer, which knows the snapshot's watermark); at a barrier the log is handed over, O(changes), and the
  * writer's copy of the state is written per key group on the writer's thread. Entries are written
  * under their key's key group (an event-time key under its record key's), so a checkpoint restores
  * into any partition count; after rescaling, the watermark is the smallest of the old partitions' and
@@ -88,6 +90,8 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
     private boolean watermarkRestored;
     private long droppedRows;
     private long addedSinceRead;
+    /** {@code long} keys held and not expired (the table also holds expired ones until it sweeps them). */
+    private long liveLongs;
     private long removedSinceRead;
 
     private DeduplicateOperator(int mode, ToLongFunction<? super T> eventTimeMs, long delayMs, Output<? super T> lateOutput,
@@ -209,25 +213,35 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
 
     /** @return whether the key (with {@code ts} for an event-time key) is new; if so it is now held */
     private boolean keep(K key, long expiryMs, long ts) {
+        if (mode != EVENT_TIME_IN_KEY && key instanceof Long boxed) {
+            return keepLong(boxed, mode == KEEP_FOREVER ? FOREVER : expiryMs);
+        }
+        return keepObject(key, expiryMs, ts);
+    }
+
+    /** The hot path: one probe of the table; the rest is sequential appends. */
+    private boolean keepLong(long key, long expiryMs) {
+        if (longs.putIfAbsent(key, expiryMs) != MISSING) {
+            return false;
+        }
+        addedSinceRead++;
+        liveLongs++;
+        if (expiryMs != FOREVER) {
+            expiries.countLong(expiryMs);
+        }
+        DedupImage.Delta log = this.log;
+        if (log != null) {
+            log.addLong(key, expiryMs);
+        }
+        return true;
+    }
+
+    private boolean keepObject(K key, long expiryMs, long ts) {
         if (mode == EVENT_TIME_IN_KEY) {
             return keepTimed(key, ts);
         }
         if (mode == KEEP_FOREVER) {
             expiryMs = FOREVER;
-        }
-        if (key instanceof Long boxed) {
-            long k = boxed;
-            if (longs.putIfAbsent(k, expiryMs) != MISSING) {
-                return false;
-            }
-            addedSinceRead++;
-            if (expiryMs != FOREVER) {
-                expiries.addLong(expiryMs, k);
-            }
-            if (log != null) {
-                log.addLong(k, expiryMs);
-            }
-            return true;
         }
         if (objects.putIfAbsent(key, expiryMs) != MISSING) {
             return false;
@@ -267,27 +281,27 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
         }
     }
 
-    /** Evicts every key whose expiry the watermark reached ({@code <=}); emits nothing. */
+    /**
+     * Evicts every key whose expiry the watermark reached ({@code <=}); emits nothing. {@code long}
+     * keys expire in place (they read as absent from now on) and are swept from the table in slot
+     * order; object keys are removed here.
+     */
     @Override
     public void onWatermark(long watermarkMs, Output<T> out) {
         if (watermarkMs <= this.watermarkMs) {
             return;
         }
         this.watermarkMs = watermarkMs;
+        long expiredLongs = 0;
         while (expiries.nextExpiryMs() <= watermarkMs) {
-            evict(expiries.pollEarliest());
+            expiredLongs += evict(expiries.pollEarliest());
         }
+        longs.advance(watermarkMs, expiredLongs);
     }
 
-    private void evict(ExpiryQueue.Bucket bucket) {
+    /** @return how many {@code long} keys the bucket counted (they expire lazily in the table) */
+    private long evict(ExpiryQueue.Bucket bucket) {
         DedupImage.Delta log = this.log;
-        long[] longKeys = bucket.longKeys;
-        for (int i = 0, n = bucket.longCount; i < n; i++) {
-            longs.remove(longKeys[i]);
-            if (log != null) {
-                log.addLong(longKeys[i], DedupImage.REMOVED);
-            }
-        }
         Object[] objectKeys = bucket.objectKeys;
         for (int i = 0, n = bucket.objectCount; i < n; i++) {
             objects.removeKey(objectKeys[i]);
@@ -295,15 +309,18 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
                 log.addObject(objectKeys[i], DedupImage.REMOVED);
             }
         }
-        removedSinceRead += bucket.longCount + bucket.objectCount;
+        long longCount = bucket.longCount;
+        liveLongs -= longCount;
+        removedSinceRead += longCount + bucket.objectCount;
         expiries.recycle(bucket);
+        return longCount;
     }
 
     /**
      * @return the keys held now
      */
     public long keyCount() {
-        return (long) longs.size() + objects.size();
+        return liveLongs + objects.size();
     }
 
     /**
@@ -368,8 +385,11 @@ public final class DeduplicateOperator<K, T> implements KeyedOperator<K, T, T>, 
     }
 
     private void restoreLong(long key, long expiryMs) {
-        if (longs.put(key, expiryMs) == MISSING && expiryMs != FOREVER) {
-            expiries.addLong(expiryMs, key);
+        if (longs.put(key, expiryMs) == MISSING) {
+            liveLongs++;
+            if (expiryMs != FOREVER) {
+                expiries.countLong(expiryMs);
+            }
         }
         image.restoredLong(key, expiryMs);
     }
