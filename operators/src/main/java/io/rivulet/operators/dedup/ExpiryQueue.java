@@ -46,16 +46,13 @@ final class ExpiryQueue {
     private Bucket last;
 
     /**
-     * Counts one more {@code long} key expiring at {@code expiryMs}.
+     * Counts {@code count} more {@code long} keys expiring at {@code expiryMs}.
      *
-     * @param expiryMs when the key expires
+     * @param expiryMs when the keys expire
+     * @param count how many, {@code > 0}
      */
-    void countLong(long expiryMs) {
-        Bucket b = last;
-        if (b == null || b.expiryMs != expiryMs) {
-            b = bucket(expiryMs);
-        }
-        b.longCount++;
+    void countLongs(long expiryMs, long count) {
+        bucket(expiryMs).longCount += count;
     }
 
     /**

@@ -29,6 +29,8 @@ final class LongExpiryTable {
     /** Sweep work per key reported expired; bounds the expired entries left in slots to ≈ capacity / this. */
     static final int SWEEP_SLOTS_PER_EXPIRY = 8;
     private static final int LOAD_PERCENT = 70;
+    /** The sweep runs only while more slots than this are used: below it, inserts reusing expired slots suffice. */
+    private static final int SWEEP_ABOVE_PERCENT = 55;
     private static final int GROW_LIVE_PERCENT = 50;
     private static final long PHI = 0x9E3779B97F4A7C15L;
 
@@ -38,6 +40,7 @@ final class LongExpiryTable {
     private int shift;
     private int size;
     private int resizeAt;
+    private int sweepAbove;
     private long watermarkMs = Long.MIN_VALUE;
     /** Slots the sweep still owes. */
     private long sweepBudget;
@@ -56,6 +59,7 @@ final class LongExpiryTable {
         mask = capacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
         resizeAt = (int) ((long) capacity * LOAD_PERCENT / 100);
+        sweepAbove = (int) ((long) capacity * SWEEP_ABOVE_PERCENT / 100);
         sweepAt = 0;
     }
 
@@ -97,23 +101,50 @@ final class LongExpiryTable {
         }
         if (expiredKeys > 0) {
             expiredSinceFullSweep += expiredKeys;
-            sweepBudget = Math.min(sweepBudget + expiredKeys * SWEEP_SLOTS_PER_EXPIRY, capacity());
-            sweep();
+            if (size > sweepAbove) {
+                sweepBudget = Math.min(sweepBudget + expiredKeys * SWEEP_SLOTS_PER_EXPIRY, capacity());
+                sweep();
+            }
         }
     }
 
-    /** Walks {@link #sweepBudget} slots from {@link #sweepAt}, removing expired entries. */
+    /**
+     * Walks {@link #sweepBudget} slots from {@link #sweepAt} (and on to the end of the cluster it is
+     * in), emptying expired slots. Once a cluster has a new hole, every later live entry of the
+     * cluster is placed again at the first empty slot from its home (at most where it is): one pass,
+     * no shift per removal, all in lines the walk just read.
+     */
     private void sweep() {
         long[] entries = this.entries;
         int mask = this.mask;
         long watermarkMs = this.watermarkMs;
         int i = sweepAt;
-        for (long n = sweepBudget; n > 0; n--) {
-            long value;
-            while ((value = entries[2 * i + 1]) != MISSING && value <= watermarkMs) {
-                removeAt(i); // may move a later entry into slot i: look at it again
+        long n = sweepBudget;
+        boolean holes = false;
+        while (n > 0 || holes) {
+            long value = entries[2 * i + 1];
+            if (value == MISSING) {
+                holes = false; // the cluster ended
+            } else if (value <= watermarkMs) {
+                entries[2 * i] = MISSING;
+                entries[2 * i + 1] = MISSING;
+                size--;
+                holes = true;
+            } else if (holes) {
+                long key = entries[2 * i];
+                int p = slot(key);
+                while (p != i && entries[2 * p + 1] != MISSING) {
+                    p = (p + 1) & mask;
+                }
+                if (p != i) {
+                    entries[2 * p] = key;
+                    entries[2 * p + 1] = value;
+                    entries[2 * i] = MISSING;
+                    entries[2 * i + 1] = MISSING;
+                }
             }
             i = (i + 1) & mask;
+            n--;
         }
         sweepAt = i;
         sweepBudget = 0;
@@ -150,7 +181,7 @@ final class LongExpiryTable {
      * chain if there is one (or its own expired entry), else into the empty slot that ends the chain.
      *
      * @param key a key
-     * @param expiryMs its expiry if it is absent; not {@link #MISSING}
+     * @param expiryMs its expiry if it is absent; not {@link #MISSING} (not checked here: the hot path)
      * @return the live expiry already held, or {@link #MISSING} if the key was absent (or expired) and is now held
      */
     long putIfAbsent(long key, long expiryMs) {
@@ -158,36 +189,46 @@ final class LongExpiryTable {
         int mask = this.mask;
         long watermarkMs = this.watermarkMs;
         int i = slot(key);
-        int reuse = -1;
-        while (true) {
-            long value = entries[2 * i + 1];
-            if (value == MISSING) {
-                break;
+        long value;
+        while ((value = entries[2 * i + 1]) != MISSING) {
+            if (value <= watermarkMs) {
+                return putPastExpired(key, expiryMs, i);
             }
             if (entries[2 * i] == key) {
-                if (value > watermarkMs) {
-                    return value;
-                }
-                reuse = i;
-                break;
-            }
-            if (reuse < 0 && value <= watermarkMs) {
-                reuse = i;
+                return value;
             }
             i = (i + 1) & mask;
-        }
-        checkExpiry(expiryMs);
-        if (reuse >= 0) {
-            // An expired entry of this or another key: overwrite it; no slot is added.
-            entries[2 * reuse] = key;
-            entries[2 * reuse + 1] = expiryMs;
-            return MISSING;
         }
         entries[2 * i] = key;
         entries[2 * i + 1] = expiryMs;
         if (++size > resizeAt) {
             rebalance();
         }
+        return MISSING;
+    }
+
+    /**
+     * {@link #putIfAbsent} once its probe met an expired slot: looks on for a live entry of the key;
+     * if there is none, the key goes into its own expired entry if the chain holds one, else into
+     * the first expired slot. Kept apart so the common probe loop stays short.
+     */
+    private long putPastExpired(long key, long expiryMs, int firstExpired) {
+        long[] entries = this.entries;
+        int mask = this.mask;
+        long watermarkMs = this.watermarkMs;
+        int at = firstExpired;
+        long value;
+        for (int i = firstExpired; (value = entries[2 * i + 1]) != MISSING; i = (i + 1) & mask) {
+            if (entries[2 * i] == key) {
+                if (value > watermarkMs) {
+                    return value;
+                }
+                at = i;
+                break;
+            }
+        }
+        entries[2 * at] = key;
+        entries[2 * at + 1] = expiryMs;
         return MISSING;
     }
 

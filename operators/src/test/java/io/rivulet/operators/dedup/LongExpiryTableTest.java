@@ -98,13 +98,38 @@ class LongExpiryTableTest {
         int perMs = 1_000;
         for (long ms = 1; ms <= 400; ms++) {
             for (int i = 0; i < perMs; i++) {
-                table.putIfAbsent(key++ * 7919, ms + 50); // 50 ms live: 50 000 keys live in steady state
+                table.putIfAbsent(key++ * 7919, ms + 60); // 60 ms live: 60 000 keys live in steady state
             }
-            table.advance(ms, ms > 50 ? perMs : 0);
+            table.advance(ms, ms > 60 ? perMs : 0);
         }
-        assertEquals(1 << 17, table.capacity(), "50 000 live keys at most 50 % of the slots, expired ones swept");
-        assertTrue(table.size() < 50_000 + (1 << 17) / LongExpiryTable.SWEEP_SLOTS_PER_EXPIRY + perMs,
-            "expired entries left in slots: " + (table.size() - 50_000));
+        assertEquals(1 << 17, table.capacity(), "60 000 live keys, under 50 % of the slots once expired ones are swept");
+        Long2LongHashMap live = new Long2LongHashMap(LongExpiryTable.MISSING);
+        table.forEachLong(live::put);
+        assertEquals(60_000, live.size());
+        // The sweep runs while more than 55 % of the slots are used, 8 slots per expired key.
+        assertTrue(table.size() <= (1 << 17) * 55 / 100 + (1 << 17) / LongExpiryTable.SWEEP_SLOTS_PER_EXPIRY,
+            "expired entries left in slots: " + (table.size() - 60_000));
+    }
+
+    @Test
+    void shouldKeepEveryLiveKeyFindableWhileTheSweepEmptiesExpiredSlotsInsideLongChains() {
+        LongExpiryTable table = new LongExpiryTable();
+        SplittableRandom random = new SplittableRandom(3);
+        long[] expiry = new long[40];
+        for (int k = 0; k < 40; k++) {
+            expiry[k] = 1 + random.nextInt(10);
+            table.putIfAbsent(k * 64L, expiry[k]); // one chain: every key hashes near the others
+        }
+        for (long w = 1; w <= 10; w++) {
+            table.advance(w, 40); // sweep the whole (64-slot) table while more than 55 % is used
+            for (int k = 0; k < 40; k++) {
+                assertEquals(expiry[k] > w ? expiry[k] : LongExpiryTable.MISSING, table.get(k * 64L), "key " + k + " at " + w);
+            }
+        }
+        assertTrue(table.size() < 40, "the sweep emptied slots: " + table.size());
+        Long2LongHashMap live = new Long2LongHashMap(LongExpiryTable.MISSING);
+        table.forEachLong(live::put);
+        assertTrue(live.isEmpty());
     }
 
     @Test
@@ -127,6 +152,6 @@ class LongExpiryTableTest {
     @Test
     void shouldRejectTheEmptyMarkerAsExpiry() {
         LongExpiryTable table = new LongExpiryTable();
-        assertThrows(IllegalArgumentException.class, () -> table.putIfAbsent(1, LongExpiryTable.MISSING));
+        assertThrows(IllegalArgumentException.class, () -> table.put(1, LongExpiryTable.MISSING));
     }
 }
