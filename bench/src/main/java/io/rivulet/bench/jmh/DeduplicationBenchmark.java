@@ -22,8 +22,11 @@ import java.util.SplittableRandom;
  * <p>The input: a pre-generated sequence of {@value #SEQUENCE} records, {@code eventsPerMs} per millisecond of event
  * time; three in four carry the next id of a random permutation of {@value #IDS} ids (wrapping round, by when the
  * ids' first records have long expired), one in four repeats the id of the record three before it (a resend, which is
- * dropped). In steady state the operator holds about {@code delayMs × eventsPerMs × 3/4} ids (6 M with the
- * defaults) and evicts as many per second as it admits.
+ * dropped). An id is remembered until the watermark, itself {@code delayMs} behind event time, reaches its first
+ * event time + {@code delayMs}: {@code 2 × delayMs} of event time, 16 M records with the defaults, longer than one
+ * pass over the permutation (13.3 M records). So in steady state the operator holds almost all 10 M ids (≈ 60 % of
+ * a 2<sup>24</sup>-slot table), each id is admitted every other pass and dropped as a duplicate in between, and
+ * as many ids expire per second as are admitted.
  *
  * <p>Baselines, same ids, same harness (a countdown moves event time on; no division per record):
  * <ul>
@@ -34,7 +37,7 @@ import java.util.SplittableRandom;
  *       no late check, no expiry index and no counters (two random accesses per new id: the insert and the
  *       removal);</li>
  *   <li>{@code rawTableOneProbe}: a hand-written floor: one probe per record into an open-addressing
- *       {@code long[]} of 2<sup>24</sup> slots (key and expiry interleaved, the operator's table size at 6 M live ids);
+ *       {@code long[]} of 2<sup>24</sup> slots (key and expiry interleaved, the operator's table size at 10 M live ids);
  *       an expired entry reads as absent and the first expired slot of the chain is reused; never swept, which is
  *       enough here only because the id universe is bounded (10 M ids fill at most 60 % of the slots).</li>
  * </ul>
@@ -54,8 +57,9 @@ public class DeduplicationBenchmark extends BenchmarkDefaults
     public long delayMs;
 
     /**
-     * Records per millisecond of event time: 8 keeps about 6 000 ids live (cache-resident); 8000 is event time
-     * moving at the target rate, 8 M records/s, so a 1 s delay keeps about 6 M ids live (a DRAM miss per probe).
+     * Records per millisecond of event time: 8 keeps about 12 000 ids live (cache-resident); 8000 is event time
+     * moving at the target rate, 8 M records/s, so a 1 s delay keeps almost all 10 M ids live (a DRAM miss per
+     * probe).
      */
     @Param({"8", "8000"})
     public int eventsPerMs;

@@ -12,10 +12,12 @@ import java.util.Arrays;
  * <p><b>Lazy expiry.</b> The table knows the watermark ({@link #advance}): an entry whose expiry is
  * {@code <=} it is expired and reads as absent, but stays in its slot until a find-or-insert of any
  * key reuses the slot or the sweep removes it. Evicting a key therefore costs no random memory
- * access: the sweep walks the slots in order, {@value #SWEEP_SLOTS_PER_EXPIRY} slots per key the
- * caller reports expired, and removes expired entries with backward-shift deletion (no tombstones,
- * so probe chains stay short). That bounds the expired entries still in slots to about
- * capacity / {@value #SWEEP_SLOTS_PER_EXPIRY}.
+ * access: while more than {@value #SWEEP_ABOVE_PERCENT}% of the slots are used, the sweep walks the
+ * slots in order, {@value #SWEEP_SLOTS_PER_EXPIRY} slots per key the caller reports expired, empties
+ * expired slots and places the rest of each cluster it touched again, in one pass (no tombstones, so
+ * probe chains stay short). That bounds the expired entries still in slots to about
+ * {@value #SWEEP_ABOVE_PERCENT}% of the slots or capacity / {@value #SWEEP_SLOTS_PER_EXPIRY}, whichever
+ * is more. {@link #remove} deletes with a backward shift.
  *
  * <p>A slot is empty when its expiry is {@link #MISSING}; that value is therefore no valid expiry.
  * Capacity is a power of two. Once more than {@value #LOAD_PERCENT}% of the slots are used (live or
