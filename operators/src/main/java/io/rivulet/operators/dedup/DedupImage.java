@@ -17,7 +17,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * scheme as {@code SnapshotImage} (the operator hands over what changed since its previous barrier,
  * O(changes); the writer's side keeps a copy of the whole state and writes it per key group), but
  * with {@code long} keys and expiry times unboxed. A dedup entry is only ever added or removed, so a
- * delta is an ordered log of adds ({@code key → expiry}) and removals ({@link #REMOVED}).
+ * delta is an ordered log of adds ({@code key → expiry}) and removals ({@link #REMOVED}). {@code long}
+ * keys expire lazily in the operator, which logs no removal for them: a write leaves out, and drops
+ * from the image, every {@code long} entry whose expiry is {@code <=} the snapshot's watermark (the
+ * ones the operator had evicted by then; a key admitted again is logged as a new add).
  *
  * <p><b>Threads.</b> {@link #open}, the {@link Delta}'s adds and {@link Delta#snapshot} run on the
  * operator's owner thread; a snapshot's {@code writeTo} on the runtime's writer thread, oldest first
@@ -40,6 +43,8 @@ final class DedupImage {
     private final ConcurrentLinkedQueue<Delta> pending = new ConcurrentLinkedQueue<>();
     private final Long2LongHashMap longs = new Long2LongHashMap(REMOVED);
     private final Object2LongHashMap<Object> objects = new Object2LongHashMap<>(REMOVED);
+    /** Writer thread: the long keys a write found expired, removed after it. */
+    private final LongArrayList expired = new LongArrayList();
     private Delta restoring;
 
     DedupImage(StateCodec<Object> keyCodec) {
@@ -83,8 +88,21 @@ final class DedupImage {
                 throw new IllegalStateException("dedup snapshot of epoch " + delta.epochId + " is not this image's");
             }
             int maxParallelism = writer.maxParallelism();
-            longs.forEachLong((key, expiryMs) -> writer.forKeyGroup(KeyGroups.keyGroupOf(key, maxParallelism))
-                .writeByte(LONG_ENTRY).writeLong(key).writeLong(expiryMs));
+            long watermarkMs = delta.watermarkMs;
+            LongArrayList expired = this.expired;
+            expired.clear();
+            longs.forEachLong((key, expiryMs) -> {
+                if (expiryMs <= watermarkMs) {
+                    expired.addLong(key); // expired in the operator's table, which logs no removal
+                } else {
+                    writer.forKeyGroup(KeyGroups.keyGroupOf(key, maxParallelism))
+                        .writeByte(LONG_ENTRY).writeLong(key).writeLong(expiryMs);
+                }
+            });
+            for (int i = 0, n = expired.size(); i < n; i++) {
+                longs.remove(expired.getLong(i));
+            }
+            expired.clear();
             objects.forEachLong((key, expiryMs) -> {
                 if (key instanceof TimedKey timed) {
                     SnapshotOutput out = writer.forKey(timed.key).writeByte(TIMED_ENTRY);

@@ -48,13 +48,15 @@ import java.util.function.ToLongFunction;
  *
  * <p><b>State.</b> Keys map to their expiry time: {@code Long} keys unboxed in a {@code LongExpiryTable}
  * (open addressing, key and expiry side by side, one probe to find or insert), other keys in an
- * Agrona {@code Object2LongHashMap}. Keys that
- * expire are also indexed by expiry millisecond ({@code ExpiryQueue}), so a watermark evicts exactly
- * what it passed without scanning. The record is never kept, so records copied into reused ring
- * slots are safe.
+ * Agrona {@code Object2LongHashMap}. {@code long} keys expire lazily: once the watermark reaches their
+ * expiry they read as absent, their slot is reused or swept in slot order, and no eviction touches
+ * the table at random. An {@code ExpiryQueue} counts the {@code long} keys per expiry millisecond and
+ * holds the object keys, so a watermark evicts exactly what it passed without scanning. The record
+ * is never kept, so records copied into reused ring slots are safe.
  *
- * <p><b>Snapshots</b> are incremental: while the query checkpoints, every add and eviction is logged
- * (primitive lists for {@code long} keys); at a barrier the log is handed over, O(changes), and the
+ * <p><b>Snapshots</b> are incremental: while the query checkpoints, every add and object-key eviction
+ * is logged (primitive lists for {@code long} keys; an expired {@code long} key is left out by the
+ * writer, which knows the snapshot's watermark); at a barrier the log is handed over, O(changes), and the
  * writer's copy of the state is written per key group on the writer's thread. Entries are written
  * under their key's key group (an event-time key under its record key's), so a checkpoint restores
  * into any partition count; after rescaling, the watermark is the smallest of the old partitions' and
@@ -82,8 +84,12 @@ public final class DeduplicateOperator<K, T>
     private static final int WITHIN_WATERMARK = 2;
 
     private final int mode;
+    /** {@code Long} keys go to the {@code long} table: every mode but {@link #EVENT_TIME_IN_KEY}. */
+    private final boolean longKeyed;
     private final ToLongFunction<? super T> eventTimeMs;
     private final long delayMs;
+    /** The latest event time whose expiry {@code ts + delayMs} does not reach {@link #FOREVER}. */
+    private final long lastUnsaturatedTsMs;
     private final Output<? super T> lateOutput;
     private final StateCodec<Object> keyCodec;
     private final int maxParallelism;
@@ -98,14 +104,32 @@ public final class DeduplicateOperator<K, T>
     private long watermarkMs = Long.MIN_VALUE;
     private boolean watermarkRestored;
     private long droppedRows;
-    private long addedSinceRead;
+    /** Object keys added (cumulative). */
+    private long objectsAdded;
+    /** {@code long} keys admitted or restored (cumulative); the hot path's only counter. */
+    private long longsAdded;
+    /** {@code long} keys whose expiry the watermark reached (cumulative): held = added − expired. */
+    private long longsExpired;
+    /** Keys restored (cumulative): counted as held, not as added by the query. */
+    private long restored;
+    /** {@link #objectsAdded} + {@link #longsAdded} − {@link #restored} at the previous metrics read. */
+    private long addedAtRead;
     private long removedSinceRead;
+    /**
+     * The expiry of the {@code long} keys being counted (rows arrive about in event-time order, so
+     * most keys share their predecessor's), and {@link #longsAdded} when counting for it began; the
+     * count goes to the {@code ExpiryQueue} when the expiry changes and before a watermark.
+     */
+    private long countingExpiryMs = MISSING;
+    private long countingFrom;
 
     private DeduplicateOperator(int mode, ToLongFunction<? super T> eventTimeMs, long delayMs, Output<? super T> lateOutput,
                                 StateCodec<?> keyCodec, int maxParallelism, KeyGroupRange range) {
         this.mode = mode;
+        this.longKeyed = mode != EVENT_TIME_IN_KEY;
         this.eventTimeMs = eventTimeMs;
         this.delayMs = delayMs;
+        this.lastUnsaturatedTsMs = FOREVER - 1 - delayMs;
         this.lateOutput = lateOutput;
         @SuppressWarnings("unchecked")
         StateCodec<Object> codec = keyCodec == null ? StateCodecs.dynamic() : (StateCodec<Object>) keyCodec;
@@ -269,32 +293,63 @@ public final class DeduplicateOperator<K, T>
         long ts = eventTimeMs.applyAsLong(record);
         if (ts <= watermarkMs) {
             late(record);
-        } else if (keep(key, mode == WITHIN_WATERMARK ? saturatedAdd(ts, delayMs) : ts, ts)) {
+        } else if (longKeyed && key instanceof Long boxed) {
+            if (keepLong(boxed, mode == WITHIN_WATERMARK ? expiryOf(ts) : FOREVER)) {
+                out.emit(record);
+            }
+        } else if (keep(key, mode == WITHIN_WATERMARK ? expiryOf(ts) : ts, ts)) {
             out.emit(record);
         }
     }
 
     /** @return whether the key (with {@code ts} for an event-time key) is new; if so it is now held */
     private boolean keep(K key, long expiryMs, long ts) {
+        if (longKeyed && key instanceof Long boxed) {
+            return keepLong(boxed, mode == KEEP_FOREVER ? FOREVER : expiryMs);
+        }
+        return keepObject(key, expiryMs, ts);
+    }
+
+    /**
+     * The hot path: one probe of the table, one counter, and a log append while checkpointing. Few
+     * instructions matter here as much as the probe: the shorter the path, the sooner the CPU issues
+     * the next record's probe while this one's cache miss is outstanding.
+     */
+    private boolean keepLong(long key, long expiryMs) {
+        if (longs.putIfAbsent(key, expiryMs) != MISSING) {
+            return false;
+        }
+        if (expiryMs != countingExpiryMs) {
+            countFor(expiryMs);
+        }
+        longsAdded++;
+        DedupImage.Delta log = this.log;
+        if (log != null) {
+            log.addLong(key, expiryMs);
+        }
+        return true;
+    }
+
+    /** Hands the count of the previous expiry to the queue and starts counting for {@code expiryMs}. */
+    private void countFor(long expiryMs) {
+        flushCount();
+        countingExpiryMs = expiryMs;
+    }
+
+    private void flushCount() {
+        long count = longsAdded - countingFrom;
+        if (count > 0 && countingExpiryMs != FOREVER) {
+            expiries.countLongs(countingExpiryMs, count);
+        }
+        countingFrom = longsAdded;
+    }
+
+    private boolean keepObject(K key, long expiryMs, long ts) {
         if (mode == EVENT_TIME_IN_KEY) {
             return keepTimed(key, ts);
         }
         if (mode == KEEP_FOREVER) {
             expiryMs = FOREVER;
-        }
-        if (key instanceof Long boxed) {
-            long k = boxed;
-            if (longs.putIfAbsent(k, expiryMs) != MISSING) {
-                return false;
-            }
-            addedSinceRead++;
-            if (expiryMs != FOREVER) {
-                expiries.addLong(expiryMs, k);
-            }
-            if (log != null) {
-                log.addLong(k, expiryMs);
-            }
-            return true;
         }
         if (objects.putIfAbsent(key, expiryMs) != MISSING) {
             return false;
@@ -318,7 +373,7 @@ public final class DeduplicateOperator<K, T>
     }
 
     private void added(Object key, long expiryMs) {
-        addedSinceRead++;
+        objectsAdded++;
         if (expiryMs != FOREVER) {
             expiries.addObject(expiryMs, key);
         }
@@ -334,27 +389,28 @@ public final class DeduplicateOperator<K, T>
         }
     }
 
-    /** Evicts every key whose expiry the watermark reached ({@code <=}); emits nothing. */
+    /**
+     * Evicts every key whose expiry the watermark reached ({@code <=}); emits nothing. {@code long}
+     * keys expire in place (they read as absent from now on) and are swept from the table in slot
+     * order; object keys are removed here.
+     */
     @Override
     public void onWatermark(long watermarkMs, Output<T> out) {
         if (watermarkMs <= this.watermarkMs) {
             return;
         }
         this.watermarkMs = watermarkMs;
+        flushCount();
+        long expiredLongs = 0;
         while (expiries.nextExpiryMs() <= watermarkMs) {
-            evict(expiries.pollEarliest());
+            expiredLongs += evict(expiries.pollEarliest());
         }
+        longs.advance(watermarkMs, expiredLongs);
     }
 
-    private void evict(ExpiryQueue.Bucket bucket) {
+    /** @return how many {@code long} keys the bucket counted (they expire lazily in the table) */
+    private long evict(ExpiryQueue.Bucket bucket) {
         DedupImage.Delta log = this.log;
-        long[] longKeys = bucket.longKeys;
-        for (int i = 0, n = bucket.longCount; i < n; i++) {
-            longs.remove(longKeys[i]);
-            if (log != null) {
-                log.addLong(longKeys[i], DedupImage.REMOVED);
-            }
-        }
         Object[] objectKeys = bucket.objectKeys;
         for (int i = 0, n = bucket.objectCount; i < n; i++) {
             objects.removeKey(objectKeys[i]);
@@ -362,15 +418,18 @@ public final class DeduplicateOperator<K, T>
                 log.addObject(objectKeys[i], DedupImage.REMOVED);
             }
         }
-        removedSinceRead += bucket.longCount + bucket.objectCount;
+        long longCount = bucket.longCount;
+        longsExpired += longCount;
+        removedSinceRead += longCount + bucket.objectCount;
         expiries.recycle(bucket);
+        return longCount;
     }
 
     /**
      * @return the keys held now
      */
     public long keyCount() {
-        return (long) longs.size() + objects.size();
+        return longsAdded - longsExpired + objects.size();
     }
 
     /**
@@ -387,8 +446,9 @@ public final class DeduplicateOperator<K, T>
     @Override
     public void stateMetrics(StateMetrics into) {
         long rows = keyCount();
-        into.set(rows, addedSinceRead, removedSinceRead, droppedRows, rows * ENTRY_BYTES_ESTIMATE);
-        addedSinceRead = 0;
+        long added = objectsAdded + longsAdded - restored;
+        into.set(rows, added - addedAtRead, removedSinceRead, droppedRows, rows * ENTRY_BYTES_ESTIMATE);
+        addedAtRead = added;
         removedSinceRead = 0;
     }
 
@@ -435,8 +495,12 @@ public final class DeduplicateOperator<K, T>
     }
 
     private void restoreLong(long key, long expiryMs) {
-        if (longs.put(key, expiryMs) == MISSING && expiryMs != FOREVER) {
-            expiries.addLong(expiryMs, key);
+        if (longs.put(key, expiryMs) == MISSING) {
+            if (expiryMs != countingExpiryMs) {
+                countFor(expiryMs);
+            }
+            longsAdded++;
+            restored++;
         }
         image.restoredLong(key, expiryMs);
     }
@@ -461,8 +525,8 @@ public final class DeduplicateOperator<K, T>
         droppedRows += in.readLong();
     }
 
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE - 1 : sum;
+    /** @return {@code ts + delayMs}, saturated below {@link #FOREVER} ({@code delayMs >= 0}) */
+    private long expiryOf(long ts) {
+        return ts <= lastUnsaturatedTsMs ? ts + delayMs : FOREVER - 1;
     }
 }

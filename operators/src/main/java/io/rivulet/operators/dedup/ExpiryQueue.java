@@ -6,8 +6,11 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The deduplication state's index by expiry time: one bucket of keys per expiry millisecond, and a
- * min-heap of the bucket times, so a watermark finds what expires without scanning the state.
+ * The deduplication state's index by expiry time: one bucket per expiry millisecond, and a min-heap
+ * of the bucket times, so a watermark finds what expires without scanning the state. A bucket holds
+ * its object keys, and only the number of its {@code long} keys: those live in a
+ * {@link LongExpiryTable}, which expires them lazily, so the count is all the watermark needs (for
+ * the metrics and to pace the table's sweep).
  *
  * <p>Every key is in exactly one bucket (a dedup entry never changes its expiry), so evicting a
  * bucket evicts exactly its keys. Rows arrive roughly in event-time order: the bucket of the
@@ -15,20 +18,12 @@ import java.util.Arrays;
  * steady stream allocates nothing; arrays grow only. Not thread-safe; owned by its operator.
  */
 final class ExpiryQueue {
-    /** Keys expiring at one millisecond: primitive {@code long} keys and object keys apart. */
+    /** Keys expiring at one millisecond: how many primitive {@code long} keys, and the object keys. */
     static final class Bucket {
         long expiryMs;
-        long[] longKeys = new long[8];
-        int longCount;
+        long longCount;
         Object[] objectKeys = new Object[8];
         int objectCount;
-
-        void addLong(long key) {
-            if (longCount == longKeys.length) {
-                longKeys = Arrays.copyOf(longKeys, longCount * 2);
-            }
-            longKeys[longCount++] = key;
-        }
 
         void addObject(Object key) {
             if (objectCount == objectKeys.length) {
@@ -51,11 +46,13 @@ final class ExpiryQueue {
     private Bucket last;
 
     /**
-     * @param expiryMs when the key expires
-     * @param key a primitive key
+     * Counts {@code count} more {@code long} keys expiring at {@code expiryMs}.
+     *
+     * @param expiryMs when the keys expire
+     * @param count how many, {@code > 0}
      */
-    void addLong(long expiryMs, long key) {
-        bucket(expiryMs).addLong(key);
+    void countLongs(long expiryMs, long count) {
+        bucket(expiryMs).longCount += count;
     }
 
     /**

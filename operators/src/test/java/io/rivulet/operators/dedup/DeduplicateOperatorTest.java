@@ -2,7 +2,9 @@ package io.rivulet.operators.dedup;
 
 import io.rivulet.operators.Output;
 import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.state.KeyGroupBuffers;
 import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.OperatorContractHarness;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +115,35 @@ class DeduplicateOperatorTest {
         assertThat(metrics.numRowsTotal()).isEqualTo(6);
         assertThat(metrics.numRowsUpdated()).isZero();
         assertThat(metrics.numRowsRemoved()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldLeaveLongKeysTheWatermarkExpiredOutOfLaterSnapshotsAndKeepKeysAdmittedAgain() {
+        DeduplicateOperator<Object, Event> op = DeduplicateOperator.withinWatermark(Event::ts, 0, null, null, MAX, ALL);
+        op.snapshotState(1); // from now on changes are logged
+        feed(op, sink, new Event(1L, 1, 10), new Event(2L, 2, 20), new Event(3L, 3, 30));
+        op.onWatermark(20, sink); // 1 and 2 expire in place: no removal is logged for them
+        OperatorSnapshot second = op.snapshotState(2);
+        feed(op, sink, new Event(2L, 4, 40)); // admitted again, logged as a new add
+        OperatorSnapshot third = op.snapshotState(3);
+
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(MAX);
+        second.writeTo(buffers);
+        DeduplicateOperator<Object, Event> restored = DeduplicateOperator.withinWatermark(Event::ts, 0, null, null, MAX, ALL);
+        buffers.restoreInto(restored, ALL);
+        assertThat(restored.keyCount()).isEqualTo(1);
+        List<Event> kept = new ArrayList<>();
+        feed(restored, kept::add, new Event(1L, 5, 21), new Event(2L, 6, 22), new Event(3L, 7, 23));
+        assertThat(values(kept)).containsExactly(5L, 6L);
+
+        buffers.reset();
+        third.writeTo(buffers);
+        DeduplicateOperator<Object, Event> again = DeduplicateOperator.withinWatermark(Event::ts, 0, null, null, MAX, ALL);
+        buffers.restoreInto(again, ALL);
+        assertThat(again.keyCount()).isEqualTo(2);
+        kept.clear();
+        feed(again, kept::add, new Event(1L, 8, 41), new Event(2L, 9, 41), new Event(3L, 10, 41));
+        assertThat(values(kept)).containsExactly(8L);
     }
 
     @Test
