@@ -157,7 +157,7 @@ public interface StaticSource<R> {
     static <R> StaticSource<R> jsonLines(Path file, Class<R> type) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(type, "type");
-        return StaticFiles.jsonLines(file, line -> StaticFiles.JSON.readValue(line, type));
+        return StaticFiles.jsonLines(file, line -> StaticFiles.Json.MAPPER.readValue(line, type));
     }
 
     /**
@@ -169,15 +169,21 @@ public interface StaticSource<R> {
      */
     static StaticSource<Map<String, Object>> jsonLines(Path file) {
         Objects.requireNonNull(file, "file");
-        TypeReference<Map<String, Object>> map = new TypeReference<>() {
-        };
-        return StaticFiles.jsonLines(file, line -> StaticFiles.JSON.readValue(line, map));
+        return StaticFiles.jsonLines(file, line -> StaticFiles.Json.MAPPER.readValue(line, StaticFiles.Json.MAP));
     }
 }
 
 /** The file readers behind {@link StaticSource}'s factories. */
 final class StaticFiles {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson, loaded only when a JSON-lines source is read. */
+    static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+        };
+
+        private Json() {
+        }
+    }
 
     private StaticFiles() {
     }
