@@ -80,8 +80,12 @@ class StreamStreamJoinQueryTest {
             query.processAllAvailable();
             // c's click (20 s) is out of its range [3 s, 13 s]; the watermark (min of 3 s - 5 s, 20 s - 5 s) is -2 s.
             assertThat(sink.rows()).containsExactly(row("a", new Impression("a", 1_000), new Click("a", 4_000)));
+            // b's click before d's impression: in continuous mode d (40 s) would move the merged watermark to
+            // 15 s (the clicks' watermark), and the click at 11 s would be late.
+            clicks.addData(new Click("b", 11_000));
+            query.processAllAvailable();
             imps.addData(new Impression("d", 40_000));
-            clicks.addData(new Click("b", 11_000), new Click("d", 41_000));
+            clicks.addData(new Click("d", 41_000));
             query.processAllAvailable();
             query.stop();
         }
