@@ -3,6 +3,7 @@ package io.rivulet.engine;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
 import io.rivulet.operators.join.JoinFunction;
 import io.rivulet.operators.join.JoinType;
 import io.rivulet.operators.join.StaticTable;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -344,18 +346,18 @@ public final class Stream<T> {
     /** A stream-static left semi join: the record once if its key has a static row. Owned by its task's thread. */
     private static final class StaticSemiJoin<K, T, R, O> implements Operator<T, O> {
         private final Function<? super T, ? extends K> keyOf;
-        private final java.util.concurrent.atomic.AtomicReference<StaticTable<K, R>> table;
+        private final AtomicReference<StaticTable<K, R>> table;
         private final JoinFunction<K, T, R, O> fn;
 
         StaticSemiJoin(Function<? super T, ? extends K> keyOf,
-                       java.util.concurrent.atomic.AtomicReference<StaticTable<K, R>> table, JoinFunction<K, T, R, O> fn) {
+                       AtomicReference<StaticTable<K, R>> table, JoinFunction<K, T, R, O> fn) {
             this.keyOf = keyOf;
             this.table = table;
             this.fn = fn;
         }
 
         @Override
-        public void process(T record, io.rivulet.operators.Output<O> out) {
+        public void process(T record, Output<O> out) {
             K key = keyOf.apply(record);
             if (!table.get().rows(key).isEmpty()) {
                 O result = fn.join(key, record, null);
