@@ -3,10 +3,16 @@ package io.rivulet.engine;
 import io.rivulet.engine.internal.OperatorContext;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.operators.TwoInputKeyedOperator;
+import io.rivulet.operators.join.JoinFunction;
+import io.rivulet.operators.join.JoinSettings;
+import io.rivulet.operators.join.JoinTimeRange;
+import io.rivulet.operators.join.JoinType;
+import io.rivulet.operators.join.StreamStreamJoinOperator;
 
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Two keyed streams with one key type, to be processed together by a two-input keyed operator (a
@@ -102,6 +108,54 @@ public final class ConnectedStreams<K, L, R> {
         return new Stream<>(left.rivulet(), new PlanNode.CoKeyedNode<>(name, kind, left.node(), left.keyFunction(), right.node(),
             right.keyFunction(), partitions, lateSinks ? left.lateSink() : null, lateSinks ? right.lateSink() : null,
             left.copier(), right.copier(), left.keyName(), right.keyName(), factory));
+    }
+
+    /**
+     * The stream-stream join of the two inputs ({@link KeyedStream#join(KeyedStream, JoinOptions, JoinFunction)}).
+     */
+    <O> Stream<O> join(JoinOptions<L, R> options, JoinFunction<K, L, R, O> fn) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(fn, "fn");
+        rejectCopier(left.copier(), "left");
+        rejectCopier(right.copier(), "right");
+        JoinType type = options.type();
+        JoinTimeRange range = options.timeRange();
+        ToLongFunction<? super L> leftTimeMs = options.leftTimeMs() != null ? options.leftTimeMs()
+            : left.eventTime() == null ? null : left.eventTime().eventTimeMs();
+        ToLongFunction<? super R> rightTimeMs = options.rightTimeMs() != null ? options.rightTimeMs()
+            : right.eventTime() == null ? null : right.eventTime().eventTimeMs();
+        // Event times judge rows late only with a time range (as in Spark), or when the user gave both.
+        boolean eventTimes = range != null ? leftTimeMs != null && rightTimeMs != null
+            : options.leftTimeMs() != null && options.rightTimeMs() != null;
+        PlanNode.JoinInfo info = new PlanNode.JoinInfo(type, range != null, leftTimeMs != null, rightTimeMs != null);
+        Function<OperatorContext, StreamStreamJoinOperator<K, L, R, O>> factory = context -> {
+            JoinSettings<K, L, R> settings = JoinSettings.<K, L, R>of(type)
+                .withKeyGroups(context.maxParallelism(), context.keyGroups())
+                .withMicroBatch(context.microBatch())
+                .withCodecs(options.<K>keyCodec(), options.leftCodec(), options.rightCodec())
+                .withMaxStateRows(options.maxStateRows())
+                .withLateOutputs(context.lateOutputOf(false), context.lateOutputOf(true))
+                .withTimeRange(range);
+            if (eventTimes) {
+                settings = settings.withEventTimes(leftTimeMs, rightTimeMs);
+            }
+            return StreamStreamJoinOperator.of(fn, settings);
+        };
+        return new Stream<>(left.rivulet(), new PlanNode.CoKeyedNode<>(StreamStreamJoinOperator.NAME, info, left.node(),
+            left.keyFunction(), right.node(), right.keyFunction(), partitions, left.lateSink(), right.lateSink(),
+            left.keyName(), right.keyName(), factory));
+    }
+
+    /**
+     * A join keeps rows by reference in its state; the exchange reuses the instance a copier fills, so a
+     * buffered row would change under the join. Copying again in the join would undo what the copier saves.
+     */
+    private static void rejectCopier(RecordCopier<?> copier, String side) {
+        if (copier != null) {
+            throw new IllegalArgumentException("join: the " + side + " input copies records (copyingRecords), but a join"
+                + " keeps rows in its state by reference while the exchange reuses a copied record's instance; remove"
+                + " copyingRecords from the join's inputs (the join buffers each row it keeps anyway)");
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ import io.rivulet.operators.groupstate.GroupStateSettings;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
 import io.rivulet.operators.groupstate.MapGroupsWithStateFunction;
 import io.rivulet.operators.keyed.EmitPolicy;
+import io.rivulet.operators.join.JoinFunction;
+import io.rivulet.operators.join.JoinType;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.keyed.KeyedReduceOperator;
 import io.rivulet.operators.process.KeyedProcessFunction;
@@ -520,8 +522,70 @@ public final class KeyedStream<K, T> {
         return new ConnectedStreams<>(this, Objects.requireNonNull(right, "right"));
     }
 
+    /**
+     * Spark's stream-stream join on the key, without a time range: {@link #join(KeyedStream, JoinOptions,
+     * JoinFunction)} with {@code JoinOptions.of(type)}. Only an inner join runs without a time range
+     * (start() rejects the others, as Spark does), and it keeps every row forever (Spark's behaviour; the
+     * query logs a warning at start).
+     *
+     * @param right the right input, keyed by the same key type
+     * @param type the join type
+     * @param fn builds each output row from the key and the two rows ({@code null} for the missing side
+     *     of an outer row; the right is {@code null} for a left semi join)
+     * @param <R> right row type
+     * @param <O> output type
+     * @return the joined rows
+     */
+    public <R, O> Stream<O> join(KeyedStream<K, R> right, JoinType type, JoinFunction<K, T, R, O> fn) {
+        return join(right, JoinOptions.of(type), fn);
+    }
+
+    /**
+     * Spark's stream-stream join ({@code left.join(right, expr("leftKey = rightKey AND rightTime BETWEEN
+     * ..."), type)}): inner, left outer, right outer, full outer or left semi on this stream's key
+     * (the left input) and {@code right}'s, optionally with an event-time range between the sides.
+     *
+     * <p><b>Results.</b> Each matching pair comes out once, when the later of its two rows is processed;
+     * an unmatched row of an outer side comes out with {@code null} for the other side once the
+     * watermark shows no row can still match it; a left semi join emits a left row once, at its first
+     * match. In micro-batch mode this is Spark's output batch by batch (outer rows in the batch after the
+     * watermark passes the bound, often a no-data batch); in continuous mode each match leaves as its
+     * later row is processed and each outer row as the watermark passes the bound. With nothing late,
+     * both modes emit the same rows.
+     *
+     * <p><b>State.</b> Each side's rows are buffered per key, checkpointed per key group with the
+     * query's checkpoints, and evicted once the watermark (both inputs' merged by the query's policy)
+     * rules out future matches: only with a time range and a watermark on both inputs. Rows at or
+     * behind the watermark are late (with a time range): counted per side in progress and sent to the
+     * side's {@link #lateData} sink, if any. Progress shows the operator as {@code symmetricHashJoin}
+     * with each side's state rows and bytes in its custom metrics.
+     *
+     * <p><b>Rules</b> (checked by {@code start()}, with Spark's messages): append mode only; outer and
+     * semi joins need a watermark on both inputs and a time range. An inner join that cannot evict
+     * starts with a warning: its state grows without bound.
+     *
+     * <p>Rows are kept by reference: neither input may use {@link #copyingRecords} (rejected here).
+     *
+     * @param right the right input, keyed by the same key type, from the same engine
+     * @param options join type, time range, event times, state budget, codecs
+     * @param fn builds each output row; called on the partition's thread; must not mutate the rows; a
+     *     {@code null} result emits nothing; a throw goes to the query's {@link ErrorPolicy}
+     * @param <R> right row type
+     * @param <O> output type
+     * @return the joined rows
+     * @throws IllegalArgumentException if an input copies records, the inputs come from two engines or
+     *     name different partition counts
+     */
+    public <R, O> Stream<O> join(KeyedStream<K, R> right, JoinOptions<T, R> options, JoinFunction<K, T, R, O> fn) {
+        return connect(right).join(options, fn);
+    }
+
     Rivulet rivulet() {
         return rivulet;
+    }
+
+    PlanNode.WatermarkNode<T> eventTime() {
+        return eventTime;
     }
 
     PlanNode<T> node() {

@@ -62,7 +62,9 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
      * @param memoryUsedBytes estimated memory held by the state
      * @param customMetrics figures particular to the operator, by name (Spark's {@code customMetrics}),
      *     in a stable order; a two-input stage has {@link #LEFT_ROWS_DROPPED_BY_WATERMARK} and
-     *     {@link #RIGHT_ROWS_DROPPED_BY_WATERMARK}, its late rows of each input in the interval
+     *     {@link #RIGHT_ROWS_DROPPED_BY_WATERMARK}, its late rows of each input in the interval; a
+     *     stream-stream join also {@link #LEFT_STATE_ROWS}, {@link #RIGHT_STATE_ROWS},
+     *     {@link #LEFT_MEMORY_USED_BYTES} and {@link #RIGHT_MEMORY_USED_BYTES}, each side's state now
      */
     public record StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
                                         long numRowsDroppedByWatermark, long memoryUsedBytes, Map<String, Long> customMetrics) {
@@ -70,6 +72,14 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
         public static final String LEFT_ROWS_DROPPED_BY_WATERMARK = "numLeftRowsDroppedByWatermark";
         /** Custom metric of a two-input stage: late rows of its right input in the interval. */
         public static final String RIGHT_ROWS_DROPPED_BY_WATERMARK = "numRightRowsDroppedByWatermark";
+        /** Custom metric of a stream-stream join: rows its left side buffers now. */
+        public static final String LEFT_STATE_ROWS = "numLeftStateRows";
+        /** Custom metric of a stream-stream join: rows its right side buffers now. */
+        public static final String RIGHT_STATE_ROWS = "numRightStateRows";
+        /** Custom metric of a stream-stream join: estimated bytes its left side's state holds. */
+        public static final String LEFT_MEMORY_USED_BYTES = "leftMemoryUsedBytes";
+        /** Custom metric of a stream-stream join: estimated bytes its right side's state holds. */
+        public static final String RIGHT_MEMORY_USED_BYTES = "rightMemoryUsedBytes";
 
         /**
          * @throws NullPointerException if {@code customMetrics} is {@code null}

@@ -3,6 +3,11 @@ package io.rivulet.engine;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.join.JoinFunction;
+import io.rivulet.operators.join.JoinType;
+import io.rivulet.operators.join.StaticTable;
+import io.rivulet.operators.join.StreamStaticJoinOperator;
 import io.rivulet.operators.function.FlatMapFunction;
 import io.rivulet.operators.stateless.FilterOperator;
 import io.rivulet.operators.stateless.FlatMapOperator;
@@ -21,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -296,6 +302,85 @@ public final class Stream<T> {
                 + " keyBy(...) returns");
         }
         return new Stream<>(rivulet, keyed.withQueryableName(operatorName), null, null, eventTime);
+    }
+
+    /**
+     * Spark's stream-static join: joins each record of this stream with the rows of a static table that
+     * have its key. Stateless: it runs fused in the thread that produces the records, holds no state,
+     * and never drops a late record (Spark's f3), whatever the watermark. This stream is the left side.
+     * <ul>
+     *   <li>{@link JoinType#INNER}: one output per static row of the record's key; none if it has none.</li>
+     *   <li>{@link JoinType#LEFT_OUTER}: as inner, and a record with no static row comes out at once with
+     *       {@code null} for the static side.</li>
+     *   <li>{@link JoinType#LEFT_SEMI}: the record once ({@code fn(key, record, null)}) if its key has a
+     *       static row.</li>
+     * </ul>
+     * Spark's rules: a right or full outer join (the static side's unmatched rows, which a stateless join
+     * can never know; in Spark's words, static LEFT OUTER stream and stream RIGHT OUTER static) is rejected.
+     *
+     * <p>Each record reads the handle's current table (one volatile read): a refresh ({@link
+     * StaticTableHandle#refresh()}, or its interval, run by the query from start to end) applies from the
+     * next record on. In micro-batch mode a refresh may so land within a batch (Spark reads its static
+     * side once per batch).
+     *
+     * @param table the static side
+     * @param keyOf a record's key, of the table's key type; a {@code null} key matches nothing
+     * @param type {@link JoinType#INNER}, {@link JoinType#LEFT_OUTER} or {@link JoinType#LEFT_SEMI}
+     * @param fn builds each output: (key, record, static row, or {@code null} for a left outer record with
+     *     no match and for a semi join); must not mutate the static row; {@code null} emits nothing
+     * @param <K> key type
+     * @param <R> static row type
+     * @param <O> output type
+     * @return the joined stream
+     * @throws IllegalArgumentException if {@code type} is right outer or full outer
+     */
+    public <K, R, O> Stream<O> join(StaticTableHandle<K, R> table, Function<? super T, ? extends K> keyOf, JoinType type,
+                                    JoinFunction<K, T, R, O> fn) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(keyOf, "keyOf");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(fn, "fn");
+        if (type == JoinType.RIGHT_OUTER) {
+            throw new IllegalArgumentException("Right outer join with a streaming DataFrame/Dataset on the left and a static"
+                + " DataFrame/DataSet on the right not supported: type RIGHT_OUTER would emit the static rows no record"
+                + " matched, which a stream never finishes deciding (static LEFT OUTER stream is the same join); use"
+                + " INNER or LEFT_OUTER");
+        }
+        if (type == JoinType.FULL_OUTER) {
+            throw new IllegalArgumentException("Full outer joins with a streaming DataFrame/Dataset and a static"
+                + " DataFrame/DataSet are not supported: type FULL_OUTER would emit the static rows no record matched,"
+                + " which a stream never finishes deciding; use INNER or LEFT_OUTER");
+        }
+        String description = "join(" + type + ", " + table.description() + ")";
+        Supplier<? extends Operator<T, O>> factory = type == JoinType.LEFT_SEMI
+            ? () -> new StaticSemiJoin<>(keyOf, table.reference(), fn)
+            : () -> StreamStaticJoinOperator.of(type, keyOf, table.reference(), fn);
+        return new Stream<>(rivulet, new PlanNode.OperatorNode<>(description, node, factory, table.refresher()));
+    }
+
+    /** A stream-static left semi join: the record once if its key has a static row. Owned by its task's thread. */
+    private static final class StaticSemiJoin<K, T, R, O> implements Operator<T, O> {
+        private final Function<? super T, ? extends K> keyOf;
+        private final AtomicReference<StaticTable<K, R>> table;
+        private final JoinFunction<K, T, R, O> fn;
+
+        StaticSemiJoin(Function<? super T, ? extends K> keyOf,
+                       AtomicReference<StaticTable<K, R>> table, JoinFunction<K, T, R, O> fn) {
+            this.keyOf = keyOf;
+            this.table = table;
+            this.fn = fn;
+        }
+
+        @Override
+        public void process(T record, Output<O> out) {
+            K key = keyOf.apply(record);
+            if (!table.get().rows(key).isEmpty()) {
+                O result = fn.join(key, record, null);
+                if (result != null) {
+                    out.emit(result);
+                }
+            }
+        }
     }
 
     /**

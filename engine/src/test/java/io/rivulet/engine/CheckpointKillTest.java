@@ -28,9 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with SIGKILL at random moments and started again on the same checkpoint location, until one run
  * finishes its input. The committed output then holds exactly the rows of a run without failures:
  * each (key, window) once, with its full count. Two outputs: CSV files (journal source → file sink)
- * and an exactly-once journal read back as a committed reader (journal source → journal sink).
+ * and an exactly-once journal read back as a committed reader (journal source → journal sink). A third
+ * round kills a stream-stream join ({@link CheckpointedJoinQueryMain}: two journals → inner join → file
+ * sink): its committed pairs are exactly those of the input, each as often as the input holds it.
  *
- * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the
+ * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the join and the
  * journal output. The long run: {@code mvn -B -pl engine -am
  * verify -Psoak -Dtest=CheckpointKillTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Drivulet.kills=100} (both outputs; prints the tally per output).
@@ -42,6 +44,8 @@ class CheckpointKillTest {
     static final int DEFAULT_JOURNAL_KILLS = 3;
     private static final int EVENTS = 200_000;
     private static final int KEYS = 20;
+    /** Ids of the join round's input: about 2 × this many rows over both journals. */
+    private static final int JOIN_IDS = 40_000;
 
     @TempDir
     Path dir;
@@ -54,7 +58,9 @@ class CheckpointKillTest {
         /** CSV files, exactly once ({@code Sinks.files}). */
         FILES,
         /** An epoch-committed journal ({@code Sinks.journal}, its default delivery). */
-        JOURNAL
+        JOURNAL,
+        /** CSV files of a stream-stream join's pairs ({@link CheckpointedJoinQueryMain}). */
+        JOIN
     }
 
     @Test
@@ -67,8 +73,14 @@ class CheckpointKillTest {
         killAtRandomMoments(Output.JOURNAL);
     }
 
+    @Test
+    void shouldCommitExactlyTheOutputOfAFailureFreeRunOfAStreamStreamJoinWhenKilledAtRandomMoments() throws Exception {
+        killAtRandomMoments(Output.JOIN);
+    }
+
     private void killAtRandomMoments(Output output) throws Exception {
         int kills = Integer.getInteger("rivulet.kills", output == Output.FILES ? DEFAULT_KILLS : DEFAULT_JOURNAL_KILLS);
+        // The join output runs as many kills as the journal output by default.
         long seed = Long.getLong("rivulet.kills.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
         List<String> tally = new ArrayList<>();
@@ -96,7 +108,8 @@ class CheckpointKillTest {
         Path input = dir.resolve("input");
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
-        Map<String, Long> expected = writeInput(input, random.split());
+        Map<String, Long> expected = out == Output.JOIN ? writeJoinInput(input, random.split())
+            : writeInput(input, random.split());
         int killed = 0;
         String round = dir.getFileName().toString();
         while (true) {
@@ -142,6 +155,11 @@ class CheckpointKillTest {
         Map<String, Long> actual = new TreeMap<>();
         for (String line : lines) {
             String[] parts = line.split(",");
+            if (out == Output.JOIN) {
+                // id,orderTime,paymentTime: a pair may repeat only as often as the input holds it.
+                actual.merge(parts[0] + "@" + parts[1] + "@" + parts[2], 1L, Long::sum);
+                continue;
+            }
             Long before = actual.put(parts[0] + "@" + parts[1], Long.parseLong(parts[2]));
             assertThat(before).as("row for %s@%s committed twice (%s, seed %d)", parts[0], parts[1], round, seed).isNull();
         }
@@ -165,6 +183,58 @@ class CheckpointKillTest {
         return expected;
     }
 
+    /**
+     * Writes the join's two input journals ({@code input/orders}, {@code input/payments}): ids in shuffled
+     * order, most with one order and one payment, some with only one of them. Returns what a failure-free
+     * run emits: per {@code id@orderTime}, the payment time.
+     */
+    private static Map<String, Long> writeJoinInput(Path input, SplittableRandom random) {
+        Map<String, Long> expected = new TreeMap<>();
+        int ids = JOIN_IDS;
+        try (Journal orders = Journal.open(JournalOptions.of(input.resolve("orders")));
+             Journal payments = Journal.open(JournalOptions.of(input.resolve("payments")))) {
+            JournalAppender<String> orderAppender = orders.appender(Codecs.strings());
+            JournalAppender<String> paymentAppender = payments.appender(Codecs.strings());
+            for (int i = 0; i < ids; i++) {
+                // Payments lag their order by up to a fifth of the input, so both sides buffer rows.
+                long orderTs = 1_700_000_000_000L + i;
+                int kind = random.nextInt(10);
+                if (kind != 0) {
+                    orderAppender.append("o" + i + "," + orderTs);
+                }
+                if (kind != 1) {
+                    int later = Math.min(ids - 1, i + random.nextInt(ids / 5));
+                    paymentAppender.append("o" + later + "," + (orderTs + 7));
+                }
+            }
+        }
+        // Recompute from the journals as written: each id may have several payments (ids are drawn).
+        Map<String, List<Long>> orderTimes = new TreeMap<>();
+        Map<String, List<Long>> paymentTimes = new TreeMap<>();
+        readInto(input.resolve("orders"), orderTimes);
+        readInto(input.resolve("payments"), paymentTimes);
+        orderTimes.forEach((id, times) -> {
+            for (long o : times) {
+                for (long p : paymentTimes.getOrDefault(id, List.of())) {
+                    expected.merge(id + "@" + o + "@" + p, 1L, Long::sum);
+                }
+            }
+        });
+        return expected;
+    }
+
+    private static void readInto(Path journalDir, Map<String, List<Long>> times) {
+        try (Journal journal = Journal.open(JournalOptions.of(journalDir))) {
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            while (reader.poll((line, offset) -> {
+                String[] parts = line.split(",");
+                times.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Long.parseLong(parts[1]));
+            }, 4096) > 0) {
+                // every record
+            }
+        }
+    }
+
     /** The newest epoch in the offsets log, or -1. */
     private static long newestCheckpoint(Path checkpoints) throws java.io.IOException {
         Path offsets = checkpoints.resolve("offsets");
@@ -182,7 +252,7 @@ class CheckpointKillTest {
         if (!Files.isDirectory(output)) {
             return List.of();
         }
-        if (out == Output.FILES) {
+        if (out != Output.JOURNAL) {
             return FileSink.committedLines(output);
         }
         List<String> lines = new ArrayList<>();
@@ -210,6 +280,15 @@ class CheckpointKillTest {
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
+        if (out == Output.JOIN) {
+            command.add(CheckpointedJoinQueryMain.class.getName());
+            command.add(input.resolve("orders").toString());
+            command.add(input.resolve("payments").toString());
+            command.add(checkpoints.toString());
+            command.add(output.toString());
+            return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        }
         command.add(CheckpointedWindowQueryMain.class.getName());
         command.add(input.toString());
         command.add(checkpoints.toString());

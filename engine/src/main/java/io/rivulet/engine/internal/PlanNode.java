@@ -7,6 +7,7 @@ import io.rivulet.operators.Operator;
 import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
+import io.rivulet.operators.join.JoinType;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +51,26 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          */
         DEDUPLICATION_WITHIN_WATERMARK_NO_EVENT_TIME,
         /** Spark's {@code mapGroupsWithState} / {@code flatMapGroupsWithState}: see {@link GroupStateInfo}. */
-        GROUP_STATE
+        GROUP_STATE,
+        /** A stream-stream join (a {@link CoKeyedNode} with a {@link JoinInfo}). */
+        JOIN
+    }
+
+    /**
+     * What Spark's stream-stream join rules need to know of a join node.
+     *
+     * @param type the join type
+     * @param timeRange whether the join has an event-time range condition
+     * @param leftEventTime whether the left rows' event time is known (given, or the left input's {@code withWatermark})
+     * @param rightEventTime whether the right rows' event time is known
+     */
+    public record JoinInfo(JoinType type, boolean timeRange, boolean leftEventTime, boolean rightEventTime) {
+        /**
+         * @throws NullPointerException if {@code type} is {@code null}
+         */
+        public JoinInfo {
+            Objects.requireNonNull(type, "type");
+        }
     }
 
     /**
@@ -131,6 +151,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
     public static final class OperatorNode<I, O> extends PlanNode<O> {
         private final PlanNode<I> input;
         private final Supplier<? extends Operator<I, O>> factory;
+        private final QueryResource resource;
 
         /**
          * @param description what the operator does
@@ -138,9 +159,29 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param factory creates one operator per task
          */
         public OperatorNode(String description, PlanNode<I> input, Supplier<? extends Operator<I, O>> factory) {
+            this(description, input, factory, null);
+        }
+
+        /**
+         * @param description what the operator does
+         * @param input the node it reads
+         * @param factory creates one operator per task
+         * @param resource what the query opens when it starts and closes when it ends (a static table's
+         *     refresh task), or {@code null}
+         */
+        public OperatorNode(String description, PlanNode<I> input, Supplier<? extends Operator<I, O>> factory,
+                            QueryResource resource) {
             super(description);
             this.input = Objects.requireNonNull(input, "input");
             this.factory = Objects.requireNonNull(factory, "factory");
+            this.resource = resource;
+        }
+
+        /**
+         * @return what the query opens when it starts and closes when it ends, or {@code null}
+         */
+        public QueryResource resource() {
+            return resource;
         }
 
         /**
@@ -383,6 +424,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final RecordCopier<R> rightCopier;
         private final String rightKeyName;
         private final Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> twoInputFactory;
+        private final JoinInfo join;
 
         /**
          * @param description what the operator does
@@ -408,16 +450,45 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
                            RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName,
                            Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
             this(description, kind, left, leftKeyFunction, right, rightKeyFunction, partitions, leftLateSink, rightLateSink,
-                leftCopier, rightCopier, leftKeyName, rightKeyName, null, factory);
+                leftCopier, rightCopier, leftKeyName, rightKeyName, null, null, factory);
+        }
+
+        /**
+         * A stream-stream join's node: kind {@link KeyedKind#JOIN}, the other parameters as the general
+         * constructor's.
+         *
+         * @param description what the operator does
+         * @param join what the join's validation rules need to know
+         * @param left the left input
+         * @param leftKeyFunction the key of a left record
+         * @param right the right input; not {@code left}
+         * @param rightKeyFunction the key of a right record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param leftLateSink where late left records go, or {@code null}
+         * @param rightLateSink where late right records go, or {@code null}
+         * @param leftKeyName what the left key is, or {@code null}
+         * @param rightKeyName what the right key is, or {@code null}
+         * @param factory creates one operator per partition
+         */
+        public CoKeyedNode(String description, JoinInfo join, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,
+                           PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
+                           Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, String leftKeyName, String rightKeyName,
+                           Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
+            this(description, KeyedKind.JOIN, left, leftKeyFunction, right, rightKeyFunction, partitions, leftLateSink,
+                rightLateSink, null, null, leftKeyName, rightKeyName, null, Objects.requireNonNull(join, "join"), factory);
         }
 
         private CoKeyedNode(String description, KeyedKind kind, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,
                             PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
                             Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, RecordCopier<L> leftCopier,
                             RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName, String queryableName,
-                            Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
+                            JoinInfo join, Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
             super(description, kind, left, leftKeyFunction, partitions, leftLateSink, leftCopier, Map.of(), leftKeyName,
                 null, queryableName, factory);
+            if ((kind == KeyedKind.JOIN) != (join != null)) {
+                throw new IllegalArgumentException("join is given with, and only with, kind JOIN; kind is " + kind);
+            }
+            this.join = join;
             this.right = Objects.requireNonNull(right, "right");
             if (right == left) {
                 throw new IllegalArgumentException("'" + description + "': the right input is the left input; a stream can"
@@ -434,7 +505,14 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         public CoKeyedNode<K, L, R, O> withQueryableName(String name) {
             requireQueryableName(name);
             return new CoKeyedNode<>(description(), kind(), input(), keyFunction(), right, rightKeyFunction, partitions(),
-                lateSink(), rightLateSink, copier(), rightCopier, keyName(), rightKeyName, name, twoInputFactory);
+                lateSink(), rightLateSink, copier(), rightCopier, keyName(), rightKeyName, name, join, twoInputFactory);
+        }
+
+        /**
+         * @return a stream-stream join's rules input, or {@code null} for another two-input operator
+         */
+        public JoinInfo join() {
+            return join;
         }
 
         /**

@@ -105,6 +105,18 @@ class KeyedHead<K, I, O> {
         }
     }
 
+    /**
+     * Reads the operator's state figures at an epoch end (a fresh holder, published to other threads).
+     *
+     * @param stateful the operator
+     * @return its figures
+     */
+    StateMetrics readStateMetrics(StatefulOperator stateful) {
+        StateMetrics metrics = new StateMetrics();
+        stateful.stateMetrics(metrics);
+        return metrics;
+    }
+
     /** Publishes figures of the partition besides the operator's state metrics; called at each epoch end. */
     void publishFigures() {
     }
@@ -205,9 +217,7 @@ class KeyedHead<K, I, O> {
             coordinator.epochEnded(participant, epochId, null, checkpointed.snapshotState(epochId));
         }
         if (stateful != null) {
-            StateMetrics metrics = new StateMetrics();
-            stateful.stateMetrics(metrics);
-            published = metrics;
+            published = readStateMetrics(stateful);
         }
         publishFigures();
         for (Link<?> side : sideLinks) {

@@ -139,6 +139,7 @@ final class ProgressReporter {
             long rightLate = 0;
             boolean any = false;
             boolean twoInput = false;
+            long[] sides = null;
             for (KeyedHead<?, ?, ?> head : stateful.get(i).getValue()) {
                 io.rivulet.operators.StateMetrics m = head.stateMetrics();
                 if (m != null) {
@@ -153,6 +154,16 @@ final class ProgressReporter {
                     twoInput = true;
                     leftLate += two.leftLateRows();
                     rightLate += two.rightLateRows();
+                    io.rivulet.operators.StateMetrics[] perSide = two.sideStateMetrics();
+                    if (perSide != null) {
+                        if (sides == null) {
+                            sides = new long[4];
+                        }
+                        sides[0] += perSide[0].numRowsTotal();
+                        sides[1] += perSide[1].numRowsTotal();
+                        sides[2] += perSide[0].memoryUsedBytes();
+                        sides[3] += perSide[1].memoryUsedBytes();
+                    }
                 }
             }
             Map<String, Long> custom = Map.of();
@@ -164,6 +175,12 @@ final class ProgressReporter {
                 custom.put(QueryProgress.StateOperatorProgress.RIGHT_ROWS_DROPPED_BY_WATERMARK, rightLate - lastRightLate[i]);
                 lastLeftLate[i] = leftLate;
                 lastRightLate[i] = rightLate;
+                if (sides != null) {
+                    custom.put(QueryProgress.StateOperatorProgress.LEFT_STATE_ROWS, sides[0]);
+                    custom.put(QueryProgress.StateOperatorProgress.RIGHT_STATE_ROWS, sides[1]);
+                    custom.put(QueryProgress.StateOperatorProgress.LEFT_MEMORY_USED_BYTES, sides[2]);
+                    custom.put(QueryProgress.StateOperatorProgress.RIGHT_MEMORY_USED_BYTES, sides[3]);
+                }
             }
             if (any) {
                 out.add(new QueryProgress.StateOperatorProgress(stateful.get(i).getKey().description(), total, updated, removed,

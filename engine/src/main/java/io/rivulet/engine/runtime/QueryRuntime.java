@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.QueryResource;
 import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
@@ -50,6 +51,8 @@ final class QueryRuntime implements StreamingQuery {
     private final Sink<?> sink;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** What the plan's {@link QueryResource}s opened at start, closed when the query ends. */
+    private final List<AutoCloseable> resources = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicInteger liveTasks = new AtomicInteger();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -162,7 +165,9 @@ final class QueryRuntime implements StreamingQuery {
             this.restored = restored;
             planner.plan(root, typedSink);
             planner.openSources();
+            openResources(root);
         } catch (Exception | Error e) {
+            closeResources(e);
             closeQuietly(planner.sourceTasks);
             closeSinkQuietly(e);
             closeStorageQuietly(e);
@@ -395,6 +400,7 @@ final class QueryRuntime implements StreamingQuery {
 
     private void onAgentEnded() {
         if (liveTasks.decrementAndGet() == 0) {
+            closeResources(null);
             closeQueryableState();
             finishCoordinator();
             finishPublisher();
@@ -404,6 +410,40 @@ final class QueryRuntime implements StreamingQuery {
             terminated.countDown();
             synchronized (processAllLock) {
                 processAllLock.notifyAll();
+            }
+        }
+    }
+
+    /** Opens the plan's {@link QueryResource}s (a static table's refresh task), in plan order. */
+    private void openResources(PlanNode<?> node) {
+        for (PlanNode<?> input : node.inputs()) {
+            openResources(input);
+        }
+        if (node instanceof PlanNode.OperatorNode<?, ?> op && op.resource() != null) {
+            AutoCloseable opened = op.resource().open(options.name(), this::fail);
+            synchronized (resources) {
+                resources.add(opened);
+            }
+        }
+    }
+
+    /** Closes what {@link #openResources} opened (each once), newest first. */
+    private void closeResources(Throwable primary) {
+        List<AutoCloseable> open;
+        synchronized (resources) {
+            open = new ArrayList<>(resources);
+            resources.clear();
+        }
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "query '" + options.name() + "': closing " + open.get(i)
+                        + " failed", e);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
+import io.rivulet.operators.join.JoinType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ import io.rivulet.engine.sink.OutputModeAware;
  * <p>Where Rivulet goes further than Spark: session windows are allowed in update mode.
  */
 final class QueryValidator {
+    private static final System.Logger LOG = System.getLogger(QueryValidator.class.getName());
+
     private QueryValidator() {
     }
 
@@ -40,6 +43,11 @@ final class QueryValidator {
         collect(root, stateful);
         for (Stateful s : stateful) {
             checkPartitions(s.node(), options);
+        }
+        for (Stateful s : stateful) {
+            if (s.node() instanceof PlanNode.CoKeyedNode<?, ?, ?, ?> co && co.join() != null) {
+                checkJoin(co, mode, options.name());
+            }
         }
         List<Stateful> aggregations = stateful.stream().filter(s -> isAggregation(s.node().kind())).toList();
         if (mode == OutputMode.COMPLETE && aggregations.isEmpty()) {
@@ -141,6 +149,67 @@ final class QueryValidator {
                 + " '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState."
                 + " Event-time timeout not supported without watermark.");
         }
+    }
+
+    /**
+     * Spark's stream-stream join rules ({@code UnsupportedOperationChecker}), in Spark's words: only in
+     * append mode; an outer or semi join only with a watermark and a range condition, so that the
+     * watermark can end a row's wait for a match (Rivulet asks for a watermark on both inputs and a
+     * time range). An inner join that cannot evict (no time range, or an input without a watermark)
+     * keeps its state forever, as Spark's does: allowed, with a warning at start.
+     */
+    private static void checkJoin(PlanNode.CoKeyedNode<?, ?, ?, ?> co, OutputMode mode, String queryName) {
+        PlanNode.JoinInfo join = co.join();
+        if (mode != OutputMode.APPEND) {
+            throw new IllegalArgumentException("Join between two streaming DataFrames/Datasets is not supported in "
+                + sparkName(mode) + " output mode, only in Append output mode: '" + co.description() + "' emits each"
+                + " joined row once and never updates it; run the query in append mode");
+        }
+        boolean leftWatermark = hasWatermarkUpstream(co.input());
+        boolean rightWatermark = hasWatermarkUpstream(co.right());
+        JoinType type = join.type();
+        if (type != JoinType.INNER && !(leftWatermark && rightWatermark && join.timeRange())) {
+            throw new IllegalArgumentException("Stream-stream " + sparkJoinName(type) + " join between two streaming"
+                + " DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the "
+                + nullableSide(type) + " and an appropriate range condition: '" + co.description() + "' has "
+                + (leftWatermark ? "a" : "no") + " watermark on its left input, " + (rightWatermark ? "a" : "no")
+                + " watermark on its right input and " + (join.timeRange() ? "a" : "no") + " time range; call"
+                + " withWatermark on both inputs and give JoinOptions.withTimeRange, so that the watermark can end a"
+                + " row's wait for a match");
+        }
+        if (join.timeRange() && !(join.leftEventTime() && join.rightEventTime())) {
+            String side = !join.leftEventTime() ? "left" : "right";
+            throw new IllegalArgumentException("'" + co.description() + "' has a time range but does not know the event"
+                + " time of its " + side + " rows: they are not the records of a withWatermark (a map or another"
+                + " operator came in between); key them right after withWatermark (filters may come between), or give"
+                + " both event times: JoinOptions.withEventTimes(leftTimeMs, rightTimeMs)");
+        }
+        if (type == JoinType.INNER && !(leftWatermark && rightWatermark && join.timeRange())) {
+            LOG.log(System.Logger.Level.WARNING, "query '" + queryName + "': join '" + co.description() + "' keeps every"
+                + " row of both inputs forever, so its state grows without bound: an inner join evicts only with a"
+                + " watermark on both inputs and a time range (it has " + (leftWatermark ? "a" : "no") + " left"
+                + " watermark, " + (rightWatermark ? "a" : "no") + " right watermark, " + (join.timeRange() ? "a" : "no")
+                + " time range), as in Spark; add them, or bound the state with JoinOptions.withMaxStateRows");
+        }
+    }
+
+    /** Spark's names of join types in its messages: {@code LeftOuter}, {@code FullOuter}... */
+    private static String sparkJoinName(JoinType type) {
+        return switch (type) {
+            case INNER -> "Inner";
+            case LEFT_OUTER -> "LeftOuter";
+            case RIGHT_OUTER -> "RightOuter";
+            case FULL_OUTER -> "FullOuter";
+            case LEFT_SEMI -> "LeftSemi";
+        };
+    }
+
+    /** The side Spark's message asks a watermark on: the side whose columns an outer row nulls. */
+    private static String nullableSide(JoinType type) {
+        return switch (type) {
+            case FULL_OUTER -> "both sides";
+            default -> "nullable side";
+        };
     }
 
     /** Spark prints output modes as {@code Append}, {@code Update}, {@code Complete}. */

@@ -2,7 +2,10 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.RecordCopier;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.StateMetrics;
+import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.TwoInputKeyedOperator;
+import io.rivulet.operators.join.StreamStreamJoinOperator;
 
 import java.util.List;
 import java.util.Set;
@@ -36,6 +39,8 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
     private Class<?> rightKeyClass;
     private volatile long publishedLeftLate;
     private volatile long publishedRightLate;
+    /** A stream-stream join's figures per side, as of the last epoch end; {@code null} for other operators. */
+    private volatile StateMetrics[] publishedSides;
 
     /**
      * @param operator the partition's operator
@@ -114,6 +119,27 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
                 + " and the right input's keys are " + rightKeyClass.getName() + "; keys of different types are never"
                 + " equal, so no key would meet its partner: key both inputs by the same type");
         }
+    }
+
+    /** A stream-stream join's figures are read per side (one read: it resets its interval counts); the sum is the operator's. */
+    @Override
+    StateMetrics readStateMetrics(StatefulOperator stateful) {
+        if (!(twoInput instanceof StreamStreamJoinOperator<?, ?, ?, ?> join)) {
+            return super.readStateMetrics(stateful);
+        }
+        StateMetrics left = new StateMetrics();
+        StateMetrics right = new StateMetrics();
+        join.stateMetrics(left, right);
+        publishedSides = new StateMetrics[] {left, right};
+        return new StateMetrics().add(left).add(right);
+    }
+
+    /**
+     * @return a stream-stream join's figures of the left and the right side as of the last epoch end,
+     *     or {@code null} (another operator, or no epoch yet); any thread
+     */
+    StateMetrics[] sideStateMetrics() {
+        return publishedSides;
     }
 
     @Override

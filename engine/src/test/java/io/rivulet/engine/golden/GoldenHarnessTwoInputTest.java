@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The golden harness is ready for the join cases: it feeds a case's two named inputs step by step
  * and runs a two-input stage batch by batch. Here a naive stream-stream inner join written in the test
- * (not the engine's join operator, which replaces it in {@link GoldenQueries} once merged) reproduces
+ * (not the engine's join, which {@link GoldenQueries} runs for the case itself) reproduces
  * Spark's g1 batch by batch: rows, batch ids with the no-data batches the merged watermark causes,
  * watermarks (minimum of both inputs'), input rows of both inputs, late rows dropped.
  */

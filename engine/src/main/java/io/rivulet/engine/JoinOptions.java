@@ -1,0 +1,190 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.join.JoinTimeRange;
+import io.rivulet.operators.join.JoinType;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.StateCodecs;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.ToLongFunction;
+
+/**
+ * How a stream-stream join ({@link KeyedStream#join(KeyedStream, JoinOptions, io.rivulet.operators.join.JoinFunction)})
+ * runs: its join type, its event-time range condition, the rows' event times, a state budget and the
+ * codecs its state is checkpointed with.
+ *
+ * <p>The time range reads as Spark's condition {@code rightTime BETWEEN leftTime + lower AND leftTime +
+ * upper}; bounds may be negative (the right row may come first) and each is closed or open. Spark's
+ * {@code clickTime >= impTime AND clickTime <= impTime + interval 10 seconds}, impressions on the left, is
+ * {@code withTimeRange(Duration.ZERO, Duration.ofSeconds(10))}.
+ *
+ * <p>Event times: by default each side's rows use the event time of the {@code withWatermark} they come
+ * straight from (filters may come between); {@link #withEventTimes} gives them explicitly. They are used
+ * only with a time range (as in Spark, a join without one judges no row late).
+ *
+ * <p>Immutable and thread-safe; each {@code with…} method returns a copy. Validated when the query
+ * starts ({@code start()} rejects what Spark rejects, with Spark's message).
+ *
+ * @param <L> left row type
+ * @param <R> right row type
+ */
+public final class JoinOptions<L, R> {
+    private final JoinType type;
+    private final JoinTimeRange timeRange;
+    private final ToLongFunction<? super L> leftTimeMs;
+    private final ToLongFunction<? super R> rightTimeMs;
+    private final long maxStateRows;
+    private final StateCodec<?> keyCodec;
+    private final StateCodec<L> leftCodec;
+    private final StateCodec<R> rightCodec;
+
+    private JoinOptions(JoinType type, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
+                        ToLongFunction<? super R> rightTimeMs, long maxStateRows, StateCodec<?> keyCodec,
+                        StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.timeRange = timeRange;
+        this.leftTimeMs = leftTimeMs;
+        this.rightTimeMs = rightTimeMs;
+        if (maxStateRows < 0) {
+            throw new IllegalArgumentException("maxStateRows must be >= 0 (0 for no budget), got " + maxStateRows);
+        }
+        this.maxStateRows = maxStateRows;
+        this.keyCodec = keyCodec;
+        this.leftCodec = leftCodec;
+        this.rightCodec = rightCodec;
+    }
+
+    /**
+     * Options of a join type with no time range, the event times of the inputs' {@code withWatermark}, no
+     * state budget, keys and rows checkpointed with {@link StateCodecs#dynamic()}.
+     *
+     * @param type the join type
+     * @param <L> left row type
+     * @param <R> right row type
+     * @return the options
+     */
+    public static <L, R> JoinOptions<L, R> of(JoinType type) {
+        return new JoinOptions<>(type, null, null, null, 0, StateCodecs.dynamic(), StateCodecs.dynamic(),
+            StateCodecs.dynamic());
+    }
+
+    /**
+     * @param timeRange the event-time condition between the sides
+     * @return a copy with it
+     */
+    public JoinOptions<L, R> withTimeRange(JoinTimeRange timeRange) {
+        return new JoinOptions<>(type, Objects.requireNonNull(timeRange, "timeRange"), leftTimeMs, rightTimeMs,
+            maxStateRows, keyCodec, leftCodec, rightCodec);
+    }
+
+    /**
+     * {@code rightTime BETWEEN leftTime + lower AND leftTime + upper}, both bounds closed.
+     *
+     * @param lower the lower bound's offset from the left row's time (may be negative)
+     * @param upper the upper bound's offset; {@code >= lower}
+     * @return a copy with it
+     * @throws IllegalArgumentException if {@code lower > upper} (see {@link JoinTimeRange#between})
+     */
+    public JoinOptions<L, R> withTimeRange(Duration lower, Duration upper) {
+        return withTimeRange(JoinTimeRange.between(Objects.requireNonNull(lower, "lower").toMillis(),
+            Objects.requireNonNull(upper, "upper").toMillis()));
+    }
+
+    /**
+     * A range with each bound closed ({@code <=}) or open ({@code <}).
+     *
+     * @param lower the lower bound's offset from the left row's time (may be negative)
+     * @param lowerInclusive {@code true}: {@code rightTime >= leftTime + lower}; {@code false}: {@code >}
+     * @param upper the upper bound's offset; {@code >= lower}
+     * @param upperInclusive {@code true}: {@code rightTime <= leftTime + upper}; {@code false}: {@code <}
+     * @return a copy with it
+     * @throws IllegalArgumentException if the range is empty (see {@link JoinTimeRange#of})
+     */
+    public JoinOptions<L, R> withTimeRange(Duration lower, boolean lowerInclusive, Duration upper, boolean upperInclusive) {
+        return withTimeRange(JoinTimeRange.of(Objects.requireNonNull(lower, "lower").toMillis(), lowerInclusive,
+            Objects.requireNonNull(upper, "upper").toMillis(), upperInclusive));
+    }
+
+    /**
+     * The rows' event times, when an input's records are not those of its {@code withWatermark} (a map
+     * came in between). Used only with a time range.
+     *
+     * @param leftTimeMs a left row's event time, epoch ms
+     * @param rightTimeMs a right row's event time, epoch ms
+     * @return a copy with them
+     */
+    public JoinOptions<L, R> withEventTimes(ToLongFunction<? super L> leftTimeMs, ToLongFunction<? super R> rightTimeMs) {
+        return new JoinOptions<>(type, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
+            Objects.requireNonNull(rightTimeMs, "rightTimeMs"), maxStateRows, keyCodec, leftCodec, rightCodec);
+    }
+
+    /**
+     * A state budget: the most rows (both sides together) one partition of the join may buffer. A row
+     * beyond it fails the query with a message naming the join, the budget and each side's rows, rather
+     * than letting the state run the JVM out of memory.
+     *
+     * @param maxStateRows the budget per partition; 0 for none
+     * @return a copy with it
+     * @throws IllegalArgumentException if negative
+     */
+    public JoinOptions<L, R> withMaxStateRows(long maxStateRows) {
+        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec);
+    }
+
+    /**
+     * @param keyCodec writes keys into checkpoints
+     * @param leftCodec writes left rows
+     * @param rightCodec writes right rows
+     * @param <K> key type
+     * @return a copy with them
+     */
+    public <K> JoinOptions<L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
+        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows,
+            Objects.requireNonNull(keyCodec, "keyCodec"), Objects.requireNonNull(leftCodec, "leftCodec"),
+            Objects.requireNonNull(rightCodec, "rightCodec"));
+    }
+
+    /** @return the join type */
+    public JoinType type() {
+        return type;
+    }
+
+    /** @return the time range, or {@code null} for none */
+    public JoinTimeRange timeRange() {
+        return timeRange;
+    }
+
+    /** @return the left rows' event time given, or {@code null} (the left {@code withWatermark}'s) */
+    public ToLongFunction<? super L> leftTimeMs() {
+        return leftTimeMs;
+    }
+
+    /** @return the right rows' event time given, or {@code null} (the right {@code withWatermark}'s) */
+    public ToLongFunction<? super R> rightTimeMs() {
+        return rightTimeMs;
+    }
+
+    /** @return the state budget in rows per partition, 0 for none */
+    public long maxStateRows() {
+        return maxStateRows;
+    }
+
+    @SuppressWarnings("unchecked")
+    <K> StateCodec<K> keyCodec() {
+        return (StateCodec<K>) keyCodec;
+    }
+
+    StateCodec<L> leftCodec() {
+        return leftCodec;
+    }
+
+    StateCodec<R> rightCodec() {
+        return rightCodec;
+    }
+
+    @Override
+    public String toString() {
+        return type + (timeRange == null ? "" : " ON " + timeRange);
+    }
+}
