@@ -21,7 +21,8 @@ import java.util.function.ToLongFunction;
  * the state lives in a primitive table, so no record allocates (under {@link EmitPolicy#ON_EPOCH};
  * {@link EmitPolicy#EVERY_RECORD} allocates its output, one {@link LongKeyValue} per record). Checkpoints,
  * restore into another partition count, queryable state ({@link Stream#queryableAs}, read with a
- * {@code Long} key) and the emit policies behave as the boxed ones; in micro-batch mode and in complete
+ * {@code Long} key) and the emit policies behave as the boxed ones, except that {@link EmitPolicy#ON_EPOCH}
+ * emits an epoch's changed keys in an unspecified order (not first-change order); in micro-batch mode and in complete
  * output mode the policy is chosen by the query, as for {@link KeyedStream#aggregate}.
  *
  * <p>Immutable and thread-safe.

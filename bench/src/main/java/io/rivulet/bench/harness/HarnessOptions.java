@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --partitions 2} (K1's keyed partitions), {@code --wait backoff|yielding|busySpin|sleeping} (the engine's
  * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval), {@code --checkpoint DIR}
  * (a checkpoint location per query under DIR; W2-W4 then report committed-output latency), {@code --fuse true|false}
- * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true). Durations take a unit
+ * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true), {@code --keys
+ * uniform|zipf} (K1L's key distribution, see {@link KeyDistribution}). Durations take a unit
  * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
  *
  * @param mode           latency (paced) or throughput (flat out).
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  * @param fuse           whether a one-partition keyed stage fed by one task runs on that task's thread.
  * @param checkpointDir  where each query takes its checkpoints (a fresh directory per query inside it), or
  *                       {@code null} for none; window workloads then measure committed-output latency.
+ * @param keys           K1L's key distribution over its 2^20 keys.
  */
 public record HarnessOptions(
     Mode mode,
@@ -52,7 +54,8 @@ public record HarnessOptions(
     int ringCapacity,
     long epochIntervalMs,
     boolean fuse,
-    String checkpointDir)
+    String checkpointDir,
+    KeyDistribution keys)
 {
     /**
      * The harness measures every result's latency itself (from its scheduled time), so the engine's own latency
@@ -156,6 +159,7 @@ public record HarnessOptions(
             throw new IllegalArgumentException("--ring must be a power of two >= 2, got " + ringCapacity);
         }
         positive("--epoch-ms", epochIntervalMs);
+        java.util.Objects.requireNonNull(keys, "keys");
     }
 
     /**
@@ -227,6 +231,7 @@ public record HarnessOptions(
         long epochMs = 100;
         boolean fuse = true;
         String checkpoint = null;
+        KeyDistribution keys = KeyDistribution.UNIFORM;
         for (int i = 2; i < args.length; i += 2)
         {
             final String name = args[i];
@@ -245,8 +250,9 @@ public record HarnessOptions(
                 case "--epoch-ms" -> epochMs = parseCount(name, value);
                 case "--fuse" -> fuse = parseBoolean(name, value);
                 case "--checkpoint" -> checkpoint = value;
+                case "--keys" -> keys = KeyDistribution.named(value);
                 default -> throw new IllegalArgumentException("unknown option '" + name +
-                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse --checkpoint");
+                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse --checkpoint --keys");
             }
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
@@ -258,7 +264,7 @@ public record HarnessOptions(
                 * WorkloadSpec.TRADES_PER_ORDER;
         }
         return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
-            partitions, wait, ring, epochMs, fuse, checkpoint);
+            partitions, wait, ring, epochMs, fuse, checkpoint, keys);
     }
 
     private static boolean parseBoolean(final String name, final String value)

@@ -10,13 +10,16 @@ import io.rivulet.operators.LongKeyValue;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.keyed.EmitPolicy;
 import org.HdrHistogram.Histogram;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
 
 /**
  * K1L, running keyed state on primitive {@code long} keys (issue 11's target): per account, a running sum of qty over
  * {@value #KEYS} distinct {@code long} keys, {@code keyByLong("account", key, partitions).sum(qty, ON_EPOCH)}. The
- * account of trade {@code seq} is the top 20 bits of {@code seq * 0x9E3779B97F4A7C15} (Fibonacci hashing): uniform,
+ * account of a trade is a function of its sequence number, {@code --keys uniform} (the default and the worst case:
  * every key hit about once per {@value #KEYS} trades, so the state is as large as it gets from the first second on
- * and almost every record misses the caches. Each key's sum is emitted once per epoch in which it changed
+ * and almost every record misses the caches) or {@code --keys zipf} (skewed, a hot set in cache; see
+ * {@link KeyDistribution}). Each key's sum is emitted once per epoch in which it changed
  * (Spark's update mode), so the per-record path allocates nothing; the outputs cost one {@link LongKeyValue} per
  * changed key per epoch. Trades cross the exchange by copy ({@link WindowScenario#TRADES}); with one partition the
  * keyed stage is fused into the source's thread unless {@code --fuse false}.
@@ -30,20 +33,11 @@ final class K1LScenario implements Scenario
 {
     /** Distinct keys: 2^20. */
     static final int KEYS = 1 << 20;
-    private static final long PHI = 0x9E3779B97F4A7C15L;
     /** The sum of a key not seen (no trade sums to it: qty is small and positive). */
     static final long UNSEEN = Long.MIN_VALUE;
 
     private MeasuringSink<LongKeyValue> sink;
-
-    /**
-     * @param seq a trade's sequence number.
-     * @return its account key, in {@code [0, KEYS)}.
-     */
-    static long key(final long seq)
-    {
-        return (seq * PHI) >>> 44;
-    }
+    private KeyDistribution keys = KeyDistribution.UNIFORM;
 
     @Override
     public String id()
@@ -67,8 +61,10 @@ final class K1LScenario implements Scenario
                 + " throughput mode (bin/bench throughput K1L <N>)");
         }
         sink = new MeasuringSink<>("K1L", null, window, Probe::new);
+        final KeyDistribution keys = options.keys();
+        this.keys = keys;
         return options.start(rivulet.readStream(source)
-            .keyByLong("account", (Trade trade) -> key(trade.seq()), options.partitions())
+            .keyByLong("account", (Trade trade) -> keys.key(trade.seq()), options.partitions())
             .copyingRecords(WindowScenario.TRADES)
             .sum(Trade::qty, EmitPolicy.ON_EPOCH)
             .writeStream(sink)
@@ -102,7 +98,7 @@ final class K1LScenario implements Scenario
     @Override
     public ResultCheck check(final long trades, final long eventRate, final boolean reference)
     {
-        return merged().check(Totals.direct(trades, eventRate), trades);
+        return merged().check(Totals.direct(trades, eventRate, keys), trades);
     }
 
     private Totals merged()
@@ -120,15 +116,19 @@ final class K1LScenario implements Scenario
     {
         final long[] sumQty = unseen();
         long crossed;
+        /** Results emitted (the hand-written loop's; 0 for a direct computation). */
+        long results;
 
         /**
-         * The expected sums, computed directly from the generator: the hand-written baseline of K1L.
+         * The expected sums, computed directly from the generator into an array indexed by key (not a hash table:
+         * the check's reference, and the floor under {@link #handWritten}).
          *
          * @param trades    trades.
          * @param eventRate nominal rate R.
+         * @param keys      the key distribution.
          * @return the totals.
          */
-        static Totals direct(final long trades, final long eventRate)
+        static Totals direct(final long trades, final long eventRate, final KeyDistribution keys)
         {
             final Totals totals = new Totals();
             final TradeGenerator generator = new TradeGenerator(eventRate, false);
@@ -136,11 +136,68 @@ final class K1LScenario implements Scenario
             for (long i = 0; i < trades; i++)
             {
                 generator.next(trade);
-                final int key = (int)key(trade.seq());
+                final int key = (int)keys.key(trade.seq());
                 final long sum = totals.sumQty[key];
                 totals.sumQty[key] = (sum == UNSEEN ? 0 : sum) + trade.qty();
             }
             return totals;
+        }
+
+        /**
+         * K1L's hand-written baseline: the same keys and the same emission as the query, with Agrona's primitive
+         * maps, on one thread. Each key's sum lives in a {@code Long2LongHashMap} (a get and a put per trade); the
+         * keys changed in the current epoch are kept in a {@code LongHashSet}, and every {@code epochIntervalMs} of
+         * wall time (the clock read once per 4 096 trades) each is emitted once, as the query's {@code ON_EPOCH},
+         * into an array indexed by key, as the query's sink probe does.
+         *
+         * @param trades          trades.
+         * @param eventRate       nominal rate R.
+         * @param keys            the key distribution.
+         * @param epochIntervalMs the epoch interval, ms.
+         * @return the emitted sums, {@link #results} counting the emissions.
+         */
+        static Totals handWritten(final long trades, final long eventRate, final KeyDistribution keys,
+            final long epochIntervalMs)
+        {
+            final Totals totals = new Totals();
+            final Long2LongHashMap sums = new Long2LongHashMap(UNSEEN);
+            final LongHashSet changed = new LongHashSet();
+            final TradeGenerator generator = new TradeGenerator(eventRate, false);
+            final Trade trade = new Trade();
+            final long intervalNs = epochIntervalMs * 1_000_000L;
+            long epochEndNs = System.nanoTime() + intervalNs;
+            for (long i = 0; i < trades; i++)
+            {
+                generator.next(trade);
+                final long key = keys.key(trade.seq());
+                final long sum = sums.get(key);
+                sums.put(key, (sum == UNSEEN ? 0 : sum) + trade.qty());
+                changed.add(key);
+                if ((i & 4095) == 4095 && System.nanoTime() >= epochEndNs)
+                {
+                    totals.emit(changed, sums);
+                    epochEndNs += intervalNs;
+                }
+            }
+            totals.emit(changed, sums);
+            return totals;
+        }
+
+        private void emit(final LongHashSet changed, final Long2LongHashMap sums)
+        {
+            for (final LongHashSet.LongIterator it = changed.iterator(); it.hasNext(); )
+            {
+                final long key = it.nextValue();
+                sumQty[(int)key] = sums.get(key);
+                results++;
+            }
+            changed.clear();
+        }
+
+        /** @return whether every key's sum equals {@code other}'s. */
+        boolean sameSums(final Totals other)
+        {
+            return java.util.Arrays.equals(sumQty, other.sumQty);
         }
 
         void merge(final Probe probe)

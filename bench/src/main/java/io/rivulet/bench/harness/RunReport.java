@@ -82,6 +82,10 @@ public record RunReport(
         f.put("partitions", Integer.toString(options.partitions()));
         f.put("wait", options.waitStrategy());
         f.put("fused", Boolean.toString(options.fuse()));
+        if ("K1L".equals(options.workload()))
+        {
+            f.put("keys", options.keys().label());
+        }
         f.put("trades", Long.toString(trades));
         f.put("eventsPerSec", Long.toString(Math.round(eventsPerSecond)));
         f.put("results", Long.toString(results));

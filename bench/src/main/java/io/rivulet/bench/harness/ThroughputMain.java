@@ -2,7 +2,7 @@ package io.rivulet.bench.harness;
 
 /**
  * Throughput run: {@code ThroughputMain [--baseline] <W1|K1|K1L> <N> [--partitions 2] [--wait backoff] [--ring 16384]
- * [--epoch-ms 100]}, e.g. {@code ThroughputMain W1 20M}. With {@code --baseline} the same work runs as a hand-written
+ * [--epoch-ms 100] [--keys uniform|zipf]}, e.g. {@code ThroughputMain W1 20M}. With {@code --baseline} the same work runs as a hand-written
  * single-threaded loop instead, the yardstick to read engine numbers against on a shared machine.
  *
  * <p>Generates N trades as fast as the query takes them (nominal event-time rate 1M/s), measures the wall time from
@@ -31,7 +31,7 @@ public final class ThroughputMain
         catch (final IllegalArgumentException e)
         {
             System.err.println("usage: ThroughputMain [--baseline] <W1|K1|K1L> <N, e.g. 20M> [--partitions 2]"
-                + " [--wait backoff|yielding|busySpin|sleeping] [--ring 16384] [--epoch-ms 100]");
+                + " [--wait backoff|yielding|busySpin|sleeping] [--ring 16384] [--epoch-ms 100] [--keys uniform|zipf (K1L)]");
             System.err.println(e.getMessage());
             System.exit(2);
             return;

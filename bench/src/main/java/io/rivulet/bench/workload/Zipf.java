@@ -110,6 +110,24 @@ public final class Zipf
         return CDF[i];
     }
 
+    /**
+     * Maps a uniform draw to one of {@code n} ranks with the same skew law as {@link #symbol} (s = 1), for key spaces
+     * too large for a table: the inverse of the continuous Zipf CDF {@code F(x) = ln(1 + x) / ln(1 + n)}, so rank
+     * {@code r} has probability {@code ln((r + 2) / (r + 1)) / ln(1 + n)}, about {@code 1 / ((r + 1.5) ln(1 + n))}
+     * where the discrete law has {@code 1 / ((r + 1) H_n)}. One {@code exp} and no memory: a CDF and guide table over
+     * 2^20 ranks would be 8 MB or more, one cache miss per draw inside every measurement.
+     *
+     * @param u uniform draw in {@code [0, 1)}.
+     * @param n number of ranks, {@code >= 1}.
+     * @param log1pN {@code Math.log1p(n)}, computed once by the caller (it is not a constant to the JIT).
+     * @return rank in {@code 0 .. n - 1}, rank 0 the most popular.
+     */
+    public static int rank(final double u, final int n, final double log1pN)
+    {
+        final int r = (int)(Math.exp(u * log1pN) - 1.0);
+        return Math.min(r, n - 1);
+    }
+
     private static boolean lookup(final String name)
     {
         return switch (name)

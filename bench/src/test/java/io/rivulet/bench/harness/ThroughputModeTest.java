@@ -66,6 +66,19 @@ class ThroughputModeTest
     }
 
     @Test
+    void shouldMatchDirectComputationForK1LWithZipfKeysInTheQueryAndTheHandWrittenLoop() throws InterruptedException
+    {
+        final RunReport report = HarnessRunner.run(HarnessOptions.throughput(
+            new String[] {"K1L", "300k", "--partitions", "1", "--keys", "zipf"}));
+        assertThat(report.passed()).as(report.check().detail()).isTrue();
+        assertThat(report.results()).as("hot keys change many times per epoch").isPositive().isLessThan(300_000L);
+        final RunReport baseline = HarnessRunner.runBaseline(HarnessOptions.baseline(
+            new String[] {"K1L", "300k", "--keys", "zipf"}));
+        assertThat(baseline.passed()).as(baseline.check().detail()).isTrue();
+        assertThat(baseline.checksum()).as("the same final sums").isEqualTo(report.checksum());
+    }
+
+    @Test
     void shouldRefuseToRunK1LPaced()
     {
         assertThatThrownBy(() -> HarnessRunner.run(HarnessOptions.latency(new String[] {"K1L", "100k", "--warmup", "1s",

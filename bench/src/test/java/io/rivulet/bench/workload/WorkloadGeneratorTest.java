@@ -15,6 +15,29 @@ class WorkloadGeneratorTest
     private static final long R = WorkloadSpec.THROUGHPUT_RATE;
 
     @Test
+    void shouldDrawZipfRanksInRangeWithTheContinuousZipfHeadShare()
+    {
+        final int n = 1 << 20;
+        final double log1pN = Math.log1p(n);
+        assertThat(Zipf.rank(0.0, n, log1pN)).isZero();
+        assertThat(Zipf.rank(Math.nextDown(1.0), n, log1pN)).isEqualTo(n - 1);
+        final SplittableRandom random = new SplittableRandom(3);
+        final int draws = 1_000_000;
+        int top = 0;
+        int head = 0;
+        for (int i = 0; i < draws; i++)
+        {
+            final int r = Zipf.rank(random.nextDouble(), n, log1pN);
+            assertThat(r).isBetween(0, n - 1);
+            top += r == 0 ? 1 : 0;
+            head += r < 1000 ? 1 : 0;
+        }
+        // F(x) = ln(1 + x) / ln(1 + n): rank 0 takes ln 2 / ln(n + 1), the first 1 000 ranks ln 1001 / ln(n + 1).
+        assertThat(top / (double)draws).isCloseTo(Math.log(2) / log1pN, org.assertj.core.data.Offset.offset(0.002));
+        assertThat(head / (double)draws).isCloseTo(Math.log(1001) / log1pN, org.assertj.core.data.Offset.offset(0.003));
+    }
+
+    @Test
     void zipfGuideTableAndBinarySearchEqualLinearScan()
     {
         final SplittableRandom rng = new SplittableRandom(1);

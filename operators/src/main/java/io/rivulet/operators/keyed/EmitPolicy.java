@@ -8,7 +8,9 @@ public enum EmitPolicy {
     EVERY_RECORD,
     /**
      * At each epoch barrier: one output per key that changed during the epoch, holding its latest
-     * value, in the order the keys first changed. This is Spark's update output mode.
+     * value. This is Spark's update output mode. The order is the operator's: the boxed running
+     * aggregations emit in the order the keys first changed, {@link LongKeyedAggregateOperator} in an
+     * unspecified order (it scans its table when many keys changed).
      */
     ON_EPOCH,
     /**

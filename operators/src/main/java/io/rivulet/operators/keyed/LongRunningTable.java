@@ -26,9 +26,10 @@ import java.lang.invoke.VarHandle;
  * sees the values as of the growth, and versions pushed before it; a slot first changed after it had
  * not changed since the barrier, so the old generation holds the barrier's value.
  *
- * <p>Slot {@code i}: key at {@code 4i}, value at {@code 4i + 1}, {@code changedSeq} at {@code 4i + 2}
- * ({@link #EMPTY} for an empty slot; {@code 0} for a restored entry the image already holds), the
- * emission epoch of its last change at {@code 4i + 3} (for {@link EmitPolicy#ON_EPOCH}). Capacity is
+ * <p>Slot {@code i}, at {@code b = BASE + 4i}: key at {@code b}, value at {@code b + 1}, {@code changedSeq}
+ * at {@code b + 2} ({@link #EMPTY} for an empty slot; {@code 0} for a restored entry the image already
+ * holds), the emission epoch of its last change at {@code b + 3} (for {@link EmitPolicy#ON_EPOCH}: a
+ * short epoch lists its changed slots, a busy one is found by scanning these). Capacity is
  * a power of two, doubled once more than {@value #LOAD_PERCENT}% of the slots are used; 32 bytes per
  * slot, so about 50 to 100 bytes per key.
  *
@@ -39,6 +40,19 @@ final class LongRunningTable {
     /** The {@code changedSeq} of an empty slot. */
     static final long EMPTY = -1;
     static final int STRIDE = 4;
+    /**
+     * Longs before slot 0: a table large enough to matter is a humongous G1 object, which starts on a region
+     * boundary, and its elements 16 bytes after it, so six longs of padding put every 32-byte slot inside one 64-byte
+     * cache line (without it every other slot straddles two lines: two misses for one key).
+     */
+    static final int BASE = 6;
+    /**
+     * The epoch's changed slots are listed only up to capacity / this; past it the flush scans the table for the
+     * slots whose emission epoch is the current one (sequential, prefetched) instead of walking a list of random
+     * slots, one cache miss each (see {@link #changedInEpochListed}). Measured on a 2^21-slot table (K1L, Zipf
+     * keys, docs/benchmarks.md session 6): the list wins at capacity / 73 keys changed, the scan at capacity / 20.
+     */
+    static final int SCAN_DIVISOR = 32;
     private static final int LOAD_PERCENT = 65;
     private static final int MAX_CAPACITY = 1 << 28;
     private static final long PHI = 0x9E3779B97F4A7C15L;
@@ -55,8 +69,12 @@ final class LongRunningTable {
     private int resizeAt;
     /** Indices of the slots changed since the last hand-over, each once (from the start: the first delta is the whole state). */
     private IntArrayList dirty = new IntArrayList();
-    /** Indices of the slots changed in the current emission epoch, each once, in first-change order. */
+    /** Indices of the slots changed in the current emission epoch, each once, while there are at most {@link #listLimit}. */
     private final IntArrayList changedInEpoch = new IntArrayList();
+    /** Slots changed in the current emission epoch. */
+    private int changedInEpochCount;
+    /** {@code capacity / SCAN_DIVISOR}: the changed slots listed at most per epoch. */
+    private int listLimit;
 
     /**
      * @param image gives the current sequence and the writer's progress
@@ -72,7 +90,7 @@ final class LongRunningTable {
         final Object[] versions;
 
         Generation(int capacity) {
-            slots = new long[capacity * STRIDE];
+            slots = new long[BASE + capacity * STRIDE];
             versions = new Object[capacity];
         }
     }
@@ -94,12 +112,13 @@ final class LongRunningTable {
     private void allocate(int capacity) {
         generation = new Generation(capacity);
         slots = generation.slots;
-        for (int i = 2; i < slots.length; i += STRIDE) {
+        for (int i = BASE + 2; i < slots.length; i += STRIDE) {
             slots[i] = EMPTY;
         }
         mask = capacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
         resizeAt = (int) ((long) capacity * LOAD_PERCENT / 100);
+        listLimit = capacity / SCAN_DIVISOR;
     }
 
     private int home(long key) {
@@ -114,7 +133,7 @@ final class LongRunningTable {
      */
     void beforeChange(int i) {
         long seq = image.seq();
-        long changedSeq = slots[STRIDE * i + 2];
+        long changedSeq = slots[BASE + STRIDE * i + 2];
         if (changedSeq != seq) {
             markChanged(i, changedSeq, seq);
         }
@@ -135,10 +154,10 @@ final class LongRunningTable {
 
     /** Fills an empty slot; grows the table (moving the dirty list's indices) if it is now too full. */
     private int insert(int i, long key, long initial, long seq) {
-        slots[STRIDE * i] = key;
-        slots[STRIDE * i + 1] = initial;
-        slots[STRIDE * i + 3] = 0; // no emission epoch: the operator counts them from 1
-        slots[STRIDE * i + 2] = seq;
+        slots[BASE + STRIDE * i] = key;
+        slots[BASE + STRIDE * i + 1] = initial;
+        slots[BASE + STRIDE * i + 3] = 0; // no emission epoch: the operator counts them from 1
+        slots[BASE + STRIDE * i + 2] = seq;
         if (++size > resizeAt) {
             grow();
             return indexOf(key);
@@ -148,7 +167,7 @@ final class LongRunningTable {
 
     /** The slot's first change in sequence {@code seq}: copy-on-write if the writer has not applied the delta holding it. */
     private void markChanged(int i, long last, long seq) {
-        slots[STRIDE * i + 2] = seq;
+        slots[BASE + STRIDE * i + 2] = seq;
         dirty.addInt(i);
         long consumedSeq = image.consumedSeq();
         if (last > consumedSeq) {
@@ -171,7 +190,7 @@ final class LongRunningTable {
                 }
             }
         }
-        REFS.setRelease(versions, i, new Version(last, slots[STRIDE * i + 1], head));
+        REFS.setRelease(versions, i, new Version(last, slots[BASE + STRIDE * i + 1], head));
     }
 
     /**
@@ -179,7 +198,7 @@ final class LongRunningTable {
      * @return its value
      */
     long value(int i) {
-        return slots[STRIDE * i + 1];
+        return slots[BASE + STRIDE * i + 1];
     }
 
     /**
@@ -189,7 +208,7 @@ final class LongRunningTable {
      * @param value the new value
      */
     void value(int i, long value) {
-        LONGS.setRelease(slots, STRIDE * i + 1, value);
+        LONGS.setRelease(slots, BASE + STRIDE * i + 1, value);
     }
 
     /**
@@ -197,29 +216,70 @@ final class LongRunningTable {
      * @return its key
      */
     long key(int i) {
-        return slots[STRIDE * i];
+        return slots[BASE + STRIDE * i];
     }
 
     /**
-     * Marks the slot as changed in emission epoch {@code epoch}: its index goes on {@link #changedInEpoch()}
-     * at its first change in the epoch.
+     * Marks the slot as changed in emission epoch {@code epoch}. Its first change in the epoch counts it
+     * and, while no more than capacity / {@value #SCAN_DIVISOR} slots changed, lists it.
      *
      * @param i a slot index
      * @param epoch the emission epoch, {@code >= 1}
      */
     void changedInEpoch(int i, long epoch) {
-        if (slots[STRIDE * i + 3] != epoch) {
-            slots[STRIDE * i + 3] = epoch;
-            changedInEpoch.addInt(i);
+        if (slots[BASE + STRIDE * i + 3] != epoch) {
+            slots[BASE + STRIDE * i + 3] = epoch;
+            if (++changedInEpochCount <= listLimit) {
+                changedInEpoch.addInt(i);
+            }
         }
     }
 
     /**
+     * @return the number of slots changed in the current emission epoch
+     */
+    int changedInEpochCount() {
+        return changedInEpochCount;
+    }
+
+    /**
+     * @return whether {@link #changedInEpoch()} lists every slot changed in the current emission epoch;
+     *     if not, find them with {@link #nextChangedInEpoch}
+     */
+    boolean changedInEpochListed() {
+        return changedInEpoch.size() == changedInEpochCount;
+    }
+
+    /**
      * @return the slots changed in the current emission epoch, in first-change order (re-indexed when
-     *     the table grows); the operator clears it when it emits them
+     *     the table grows), complete only if {@link #changedInEpochListed()}
      */
     IntArrayList changedInEpoch() {
         return changedInEpoch;
+    }
+
+    /**
+     * The scan for the slots changed in an epoch: reads the table in slot order, a sequential pass the
+     * hardware prefetches, where walking a long list of random slots costs a cache miss per slot.
+     *
+     * @param from the slot index to start at, {@code >= 0}
+     * @param epoch the emission epoch
+     * @return the first slot index {@code >= from} whose last change was in {@code epoch}, or {@code -1}
+     */
+    int nextChangedInEpoch(int from, long epoch) {
+        long[] slots = this.slots;
+        for (int s = BASE + STRIDE * from + 3; s < slots.length; s += STRIDE) {
+            if (slots[s] == epoch) {
+                return (s - BASE) / STRIDE;
+            }
+        }
+        return -1;
+    }
+
+    /** Starts the next emission epoch's tracking: the caller has emitted the slots changed in this one. */
+    void clearChangedInEpoch() {
+        changedInEpoch.clear();
+        changedInEpochCount = 0;
     }
 
     /**
@@ -230,10 +290,10 @@ final class LongRunningTable {
         long[] slots = this.slots;
         int mask = this.mask;
         for (int i = home(key); ; i = (i + 1) & mask) {
-            if (slots[STRIDE * i + 2] == EMPTY) {
+            if (slots[BASE + STRIDE * i + 2] == EMPTY) {
                 return -1;
             }
-            if (slots[STRIDE * i] == key) {
+            if (slots[BASE + STRIDE * i] == key) {
                 return i;
             }
         }
@@ -251,13 +311,13 @@ final class LongRunningTable {
             // Sequence 0 and not dirty: the image holds a restored entry already.
             insert(freeSlot(key), key, value, 0);
         } else {
-            slots[STRIDE * i + 1] = value;
+            slots[BASE + STRIDE * i + 1] = value;
         }
     }
 
     private int freeSlot(long key) {
         int i = home(key);
-        while (slots[STRIDE * i + 2] != EMPTY) {
+        while (slots[BASE + STRIDE * i + 2] != EMPTY) {
             i = (i + 1) & mask;
         }
         return i;
@@ -301,7 +361,7 @@ final class LongRunningTable {
      */
     void forEach(LongLongConsumer consumer) {
         long[] slots = this.slots;
-        for (int i = 0; i < slots.length; i += STRIDE) {
+        for (int i = BASE; i < slots.length; i += STRIDE) {
             if (slots[i + 2] != EMPTY) {
                 consumer.accept(slots[i], slots[i + 1]);
             }
@@ -316,7 +376,7 @@ final class LongRunningTable {
      * @return its key
      */
     static long keyAt(Generation generation, int i) {
-        return generation.slots[STRIDE * i];
+        return generation.slots[BASE + STRIDE * i];
     }
 
     /**
@@ -329,7 +389,7 @@ final class LongRunningTable {
      * @return the value at the barrier
      */
     static long valueAt(Generation generation, int i, long seq) {
-        long current = (long) LONGS.getAcquire(generation.slots, STRIDE * i + 1);
+        long current = (long) LONGS.getAcquire(generation.slots, BASE + STRIDE * i + 1);
         for (Version v = (Version) REFS.getAcquire(generation.versions, i); v != null; v = v.older) {
             if (v.seq == seq) {
                 return v.value;
@@ -353,20 +413,20 @@ final class LongRunningTable {
         allocate(capacity);
         long[] slots = this.slots;
         Object[] versions = generation.versions;
-        for (int s = 0, o = 0; s < oldSlots.length; s += STRIDE, o++) {
+        for (int s = BASE, o = 0; s < oldSlots.length; s += STRIDE, o++) {
             if (oldSlots[s + 2] != EMPTY) {
                 int i = freeSlot(oldSlots[s]);
-                System.arraycopy(oldSlots, s, slots, STRIDE * i, STRIDE);
+                System.arraycopy(oldSlots, s, slots, BASE + STRIDE * i, STRIDE);
                 versions[i] = old.versions[o];
             }
         }
         reindex(dirty, oldSlots);
-        reindex(changedInEpoch, oldSlots);
+        reindex(changedInEpoch, oldSlots); // a partial list is re-indexed too, and stays partial
     }
 
     private void reindex(IntArrayList indices, long[] oldSlots) {
         for (int k = 0, n = indices.size(); k < n; k++) {
-            indices.setInt(k, indexOf(oldSlots[STRIDE * indices.getInt(k)]));
+            indices.setInt(k, indexOf(oldSlots[BASE + STRIDE * indices.getInt(k)]));
         }
     }
 }
