@@ -122,17 +122,38 @@ final class LongExpiryTable {
         long watermarkMs = this.watermarkMs;
         int i = sweepAt;
         long n = sweepBudget;
-        boolean holes = false;
-        while (n > 0 || holes) {
-            long value = entries[2 * i + 1];
-            if (value == MISSING) {
-                holes = false; // the cluster ended
-            } else if (value <= watermarkMs) {
+        while (n > 0) {
+            // Most slots are empty or live: skip them with one well-predicted test per slot
+            // (MISSING is Long.MIN_VALUE, so value - 1 wraps to Long.MAX_VALUE for an empty slot).
+            if (entries[2 * i + 1] - 1 < watermarkMs) {
+                int end = sweepCluster(entries, mask, watermarkMs, i);
+                n -= (end - i) & mask;
+                i = end;
+            } else {
+                i = (i + 1) & mask;
+                n--;
+            }
+        }
+        sweepAt = i;
+        sweepBudget = 0;
+    }
+
+    /**
+     * Empties the expired slot {@code first} and every later expired slot of its cluster; every live
+     * entry after the first hole is placed again at the first empty slot from its home (at most
+     * where it is): one pass, no shift per removal, all in lines the walk just read.
+     *
+     * @return the empty slot that ends the cluster
+     */
+    private int sweepCluster(long[] entries, int mask, long watermarkMs, int first) {
+        int i = first;
+        long value;
+        while ((value = entries[2 * i + 1]) != MISSING) {
+            if (value <= watermarkMs) {
                 entries[2 * i] = MISSING;
                 entries[2 * i + 1] = MISSING;
                 size--;
-                holes = true;
-            } else if (holes) {
+            } else {
                 long key = entries[2 * i];
                 int p = slot(key);
                 while (p != i && entries[2 * p + 1] != MISSING) {
@@ -146,10 +167,8 @@ final class LongExpiryTable {
                 }
             }
             i = (i + 1) & mask;
-            n--;
         }
-        sweepAt = i;
-        sweepBudget = 0;
+        return i;
     }
 
     /**
@@ -192,14 +211,15 @@ final class LongExpiryTable {
         long watermarkMs = this.watermarkMs;
         int i = slot(key);
         long value;
-        while ((value = entries[2 * i + 1]) != MISSING) {
-            if (value <= watermarkMs) {
-                return putPastExpired(key, expiryMs, i);
-            }
+        // MISSING is Long.MIN_VALUE, so "empty or expired" is one test: two branches per probed slot.
+        while ((value = entries[2 * i + 1]) > watermarkMs) {
             if (entries[2 * i] == key) {
                 return value;
             }
             i = (i + 1) & mask;
+        }
+        if (value != MISSING) {
+            return putPastExpired(key, expiryMs, i);
         }
         entries[2 * i] = key;
         entries[2 * i + 1] = expiryMs;

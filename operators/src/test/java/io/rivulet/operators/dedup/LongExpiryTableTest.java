@@ -112,6 +112,20 @@ class LongExpiryTableTest {
     }
 
     @Test
+    void shouldSweepEntriesExpiringAtLongMaxValueOnlyOnceTheWatermarkReachesIt() {
+        LongExpiryTable table = new LongExpiryTable();
+        for (long k = 0; k < 40; k++) {
+            table.putIfAbsent(k, Long.MAX_VALUE); // 40 of 64 slots: above 55 %, so every advance below sweeps
+        }
+        table.advance(Long.MAX_VALUE - 1, 40); // a budget of 320 slots: the whole table is walked
+        assertEquals(40, table.size(), "nothing expires below Long.MAX_VALUE (the sweep's skip test must not wrap)");
+        assertEquals(Long.MAX_VALUE, table.get(0));
+        table.advance(Long.MAX_VALUE, 40);
+        assertEquals(0, table.size(), "a watermark of Long.MAX_VALUE expires and sweeps everything");
+        assertEquals(LongExpiryTable.MISSING, table.get(0));
+    }
+
+    @Test
     void shouldKeepEveryLiveKeyFindableWhileTheSweepEmptiesExpiredSlotsInsideLongChains() {
         LongExpiryTable table = new LongExpiryTable();
         SplittableRandom random = new SplittableRandom(3);
