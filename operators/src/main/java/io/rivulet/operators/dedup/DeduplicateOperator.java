@@ -13,6 +13,7 @@ import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.state.StateFormatException;
+import io.rivulet.operators.state.TimeBuckets;
 import org.agrona.collections.Object2LongHashMap;
 
 import java.util.HashMap;
@@ -50,7 +51,7 @@ import java.util.function.ToLongFunction;
  * (open addressing, key and expiry side by side, one probe to find or insert), other keys in an
  * Agrona {@code Object2LongHashMap}. {@code long} keys expire lazily: once the watermark reaches their
  * expiry they read as absent, their slot is reused or swept in slot order, and no eviction touches
- * the table at random. An {@code ExpiryQueue} counts the {@code long} keys per expiry millisecond and
+ * the table at random. A {@link TimeBuckets} index counts the {@code long} keys per expiry millisecond and
  * holds the object keys, so a watermark evicts exactly what it passed without scanning. The record
  * is never kept, so records copied into reused ring slots are safe.
  *
@@ -96,7 +97,7 @@ public final class DeduplicateOperator<K, T>
     private final KeyGroupRange range;
     private final LongExpiryTable longs = new LongExpiryTable();
     private final Object2LongHashMap<Object> objects = new Object2LongHashMap<>(MISSING);
-    private final ExpiryQueue expiries = new ExpiryQueue();
+    private final TimeBuckets expiries = new TimeBuckets();
     private final TimedKey probe = new TimedKey(null, 0);
     private final DedupImage image;
     /** Changes since the previous barrier; {@code null} until the first snapshot or restore. */
@@ -118,7 +119,7 @@ public final class DeduplicateOperator<K, T>
     /**
      * The expiry of the {@code long} keys being counted (rows arrive about in event-time order, so
      * most keys share their predecessor's), and {@link #longsAdded} when counting for it began; the
-     * count goes to the {@code ExpiryQueue} when the expiry changes and before a watermark.
+     * count goes to the expiry index when the expiry changes and before a watermark.
      */
     private long countingExpiryMs = MISSING;
     private long countingFrom;
@@ -339,7 +340,7 @@ public final class DeduplicateOperator<K, T>
     private void flushCount() {
         long count = longsAdded - countingFrom;
         if (count > 0 && countingExpiryMs != FOREVER) {
-            expiries.countLongs(countingExpiryMs, count);
+            expiries.count(countingExpiryMs, count);
         }
         countingFrom = longsAdded;
     }
@@ -375,7 +376,7 @@ public final class DeduplicateOperator<K, T>
     private void added(Object key, long expiryMs) {
         objectsAdded++;
         if (expiryMs != FOREVER) {
-            expiries.addObject(expiryMs, key);
+            expiries.add(expiryMs, key);
         }
         if (log != null) {
             log.addObject(key, expiryMs);
@@ -402,25 +403,26 @@ public final class DeduplicateOperator<K, T>
         this.watermarkMs = watermarkMs;
         flushCount();
         long expiredLongs = 0;
-        while (expiries.nextExpiryMs() <= watermarkMs) {
+        while (expiries.earliestMs() <= watermarkMs) {
             expiredLongs += evict(expiries.pollEarliest());
         }
         longs.advance(watermarkMs, expiredLongs);
     }
 
     /** @return how many {@code long} keys the bucket counted (they expire lazily in the table) */
-    private long evict(ExpiryQueue.Bucket bucket) {
+    private long evict(TimeBuckets.Bucket bucket) {
         DedupImage.Delta log = this.log;
-        Object[] objectKeys = bucket.objectKeys;
-        for (int i = 0, n = bucket.objectCount; i < n; i++) {
-            objects.removeKey(objectKeys[i]);
+        int objectCount = bucket.size();
+        for (int i = 0; i < objectCount; i++) {
+            Object key = bucket.key(i);
+            objects.removeKey(key);
             if (log != null) {
-                log.addObject(objectKeys[i], DedupImage.REMOVED);
+                log.addObject(key, DedupImage.REMOVED);
             }
         }
-        long longCount = bucket.longCount;
+        long longCount = bucket.counted();
         longsExpired += longCount;
-        removedSinceRead += longCount + bucket.objectCount;
+        removedSinceRead += longCount + objectCount;
         expiries.recycle(bucket);
         return longCount;
     }
@@ -507,7 +509,7 @@ public final class DeduplicateOperator<K, T>
 
     private void restoreObject(Object key, long expiryMs) {
         if (objects.put(key, expiryMs) == MISSING && expiryMs != FOREVER) {
-            expiries.addObject(expiryMs, key);
+            expiries.add(expiryMs, key);
         }
         image.restoredObject(key, expiryMs);
     }

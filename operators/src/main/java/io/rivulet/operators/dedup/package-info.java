@@ -11,7 +11,7 @@
  *        hold key → expiry (long keys: LongExpiryTable; others: Agrona map), count/index by expiry ms, emit
  *
  *  watermark w ─► long keys with expiry &lt;= w read as absent at once (lazy expiry); the table sweeps its
- *                 slots in order, 8 per expired key; object keys are removed (ExpiryQueue: buckets per ms
+ *                 slots in order, 8 per expired key; object keys are removed (TimeBuckets: buckets per ms
  *                 + a min-heap, which also counts the long keys per expiry)
  *  barrier e   ─► hand the log of adds/evictions to DedupImage; written per key group later
  * </pre>

@@ -11,6 +11,7 @@ import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateDescriptor;
+import io.rivulet.operators.state.TimeBuckets;
 import io.rivulet.operators.state.ValueState;
 
 import java.util.ArrayDeque;
@@ -66,7 +67,7 @@ import java.util.function.ToLongFunction;
  * partition count, so this operator needs no table of its own; the cost is one backend entry per key
  * (allocated when a key gets its first row, dropped when its last row goes). Emptied entries and row
  * buffers are recycled (a few thousand kept), so a key that comes back costs only that entry. Each side also
- * keeps an index of its rows by event time ({@code TimeIndex}), not snapshotted but rebuilt from the
+ * keeps an index of its rows by event time ({@code TimeBuckets}), not snapshotted but rebuilt from the
  * restored rows, in (time, arrival) order, before the first call after a restore. Operator state: the
  * watermarks (the minimum over old partitions on restore), the next sequence number (maximum) and the
  * per-side late counts (summed). Rows are kept by reference: the runtime must hand in records it does
@@ -131,8 +132,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final KeyedStateBackend<K> backend;
     private final StateDescriptor<ValueState<JoinEntry<L, R>>> descriptor;
     private final ValueState<JoinEntry<L, R>> entries;
-    private final TimeIndex leftIndex = new TimeIndex();
-    private final TimeIndex rightIndex = new TimeIndex();
+    private final TimeBuckets leftIndex = new TimeBuckets();
+    private final TimeBuckets rightIndex = new TimeBuckets();
     private final SideCounters left = new SideCounters();
     private final SideCounters right = new SideCounters();
     private final StateMetrics scratchLeft = new StateMetrics();
@@ -307,7 +308,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         return matched;
     }
 
-    private <V> void store(JoinRows<V> rows, TimeIndex index, SideCounters side, K key, long t, V row, boolean matched) {
+    private <V> void store(JoinRows<V> rows, TimeBuckets index, SideCounters side, K key, long t, V row, boolean matched) {
         rows.add(t, nextSeq++, row, matched);
         if (range != null) {
             index.add(t, key);
@@ -421,12 +422,12 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     }
 
     @SuppressWarnings("unchecked")
-    private void evictSide(TimeIndex index, long thresholdMs, boolean outer, boolean isLeft, SideCounters side,
+    private void evictSide(TimeBuckets index, long thresholdMs, boolean outer, boolean isLeft, SideCounters side,
                            Output<O> out) {
         while (index.earliestMs() <= thresholdMs) {
-            TimeIndex.Bucket bucket = index.pollEarliest();
-            for (int j = 0; j < bucket.count; j++) {
-                K key = (K) bucket.keys[j];
+            TimeBuckets.Bucket bucket = index.pollEarliest();
+            for (int j = 0, keys = bucket.size(); j < keys; j++) {
+                K key = (K) bucket.key(j);
                 backend.setCurrentKey(key);
                 JoinEntry<L, R> entry = entries.value();
                 JoinRows<?> rows = entry == null ? null : isLeft ? entry.left : entry.right;
@@ -532,7 +533,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         }
     }
 
-    private void rebuild(TimeIndex index, ArrayList<Indexed> rows) {
+    private void rebuild(TimeBuckets index, ArrayList<Indexed> rows) {
         index.clear();
         if (range == null) {
             return;
