@@ -1,5 +1,6 @@
 package io.rivulet.operators.keyed;
 
+import io.rivulet.operators.state.KeptKeyGroups;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
@@ -9,7 +10,6 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
-import java.util.BitSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,14 +36,8 @@ final class LongSnapshotImage {
     /** Guards the image: writes run one at a time, and each sees the last one's image. */
     private final Object lock = new Object();
     private Group[] groups;
-    /** Key groups whose bytes differ from the last write's. */
-    private final BitSet changed = new BitSet();
-    /** Key groups whose bytes differ from the base's as of the last write (used when that write was not made durable). */
-    private final BitSet changedSinceBase = new BitSet();
-    private long lastWriteId = KeyGroupWriter.NO_SNAPSHOT;
-    private long baseId = KeyGroupWriter.NO_SNAPSHOT;
-    /** Restored entries were applied and no write happened since: the writer's base is the restored checkpoint. */
-    private boolean restoredBase;
+    /** Which key groups changed since the last write and since the base a write keeps from. */
+    private final KeptKeyGroups kept = new KeptKeyGroups();
     private boolean tracking;
     /** Entries restored, not yet queued: they go ahead of the first delta. Owner thread. */
     private Delta restoring;
@@ -132,39 +126,18 @@ final class LongSnapshotImage {
             if (!delta.applied) {
                 throw new IllegalStateException("snapshot of epoch " + delta.epochId + " is not this image's");
             }
-            boolean keeping = chooseBase(writer.baseSnapshotId());
+            boolean keeping = kept.beginWrite(writer.baseSnapshotId());
             for (int g = 0; g < maxParallelism; g++) {
                 if (holds(g)) {
-                    if (!keeping || changedSinceBase.get(g)) {
+                    if (!keeping || kept.mustWrite(g)) {
                         groups[g].writeTo(writer.forKeyGroup(g));
                     } else {
                         writer.keepKeyGroup(g);
                     }
                 }
             }
-            lastWriteId = writer.snapshotId();
-            restoredBase = false;
-            changed.clear();
+            kept.endWrite(writer.snapshotId(), null);
         }
-    }
-
-    /** As {@code SnapshotImage}: what this write may keep key groups from, setting {@link #changedSinceBase}. */
-    private boolean chooseBase(long base) {
-        if (base == KeyGroupWriter.NO_SNAPSHOT) {
-            baseId = KeyGroupWriter.NO_SNAPSHOT;
-            return false;
-        }
-        if (base == lastWriteId) {
-            changedSinceBase.clear();
-            changedSinceBase.or(changed);
-        } else if (base == baseId || (restoredBase && lastWriteId == KeyGroupWriter.NO_SNAPSHOT)) {
-            changedSinceBase.or(changed);
-        } else {
-            baseId = KeyGroupWriter.NO_SNAPSHOT;
-            return false;
-        }
-        baseId = base;
-        return true;
     }
 
     private boolean holds(int keyGroup) {
@@ -193,7 +166,7 @@ final class LongSnapshotImage {
         if (delta.full) {
             for (int g = 0; g < maxParallelism; g++) {
                 if (holds(g)) {
-                    changed.set(g);
+                    kept.changed(g);
                     groups[g].clear();
                 }
             }
@@ -206,7 +179,7 @@ final class LongSnapshotImage {
                 long key = LongRunningTable.keyAt(generation, i);
                 int g = KeyGroups.keyGroupOf(key, maxParallelism);
                 group(g).put(key, LongRunningTable.valueAt(generation, i, delta.seq));
-                changed.set(g);
+                kept.changed(g);
             }
             slots.clear();
             spareList.lazySet(slots);
@@ -216,7 +189,7 @@ final class LongSnapshotImage {
         for (int k = 0, n = delta.restoredKeys.size(); k < n; k++) {
             long key = delta.restoredKeys.getLong(k);
             group(KeyGroups.keyGroupOf(key, maxParallelism)).put(key, delta.restoredValues.getLong(k));
-            restoredBase = true;
+            kept.restored();
         }
         delta.restoredKeys.clear();
         delta.restoredValues.clear();

@@ -119,19 +119,12 @@ public final class SnapshotImage<K, V> {
     private final Object lock = new Object();
     /** The image by key group, then slot, then key; sized on the first write (by the writer's maxParallelism). */
     private Long2ObjectHashMap<Object2ObjectHashMap<K, V>>[] groups;
-    /** Key groups whose bytes differ from the last write's: changed since, or the last write's extras went there. */
-    private final BitSet changed = new BitSet();
-    /** Key groups whose bytes differ from the base's as of the last write (used when that write was not made durable). */
-    private final BitSet changedSinceBase = new BitSet();
+    /** Which key groups changed since the last write and since the base a write keeps from. */
+    private final KeptKeyGroups kept = new KeptKeyGroups();
     /** Key groups this write wrote the entries of, and those its extras wrote into. Scratch of {@link #write}. */
     private final BitSet written = new BitSet();
     private final BitSet extrasWritten = new BitSet();
     private final ExtrasWriter extrasWriter = new ExtrasWriter();
-    /** The id of the last write, and of the base that write kept key groups from. */
-    private long lastWriteId = KeyGroupWriter.NO_SNAPSHOT;
-    private long baseId = KeyGroupWriter.NO_SNAPSHOT;
-    /** Restored entries were applied and no write happened since: the writer's base is the restored checkpoint. */
-    private boolean restoredBase;
     private boolean tracking;
     /** Entries restored, not yet queued: they go ahead of the first delta. Owner thread. */
     private Delta<K, V> restoring;
@@ -255,11 +248,11 @@ public final class SnapshotImage<K, V> {
             if (!delta.applied) {
                 throw new IllegalStateException("snapshot of epoch " + delta.epochId + " is not this image's");
             }
-            boolean keeping = chooseBase(writer.baseSnapshotId());
+            boolean keeping = kept.beginWrite(writer.baseSnapshotId());
             written.clear();
             extrasWritten.clear();
             for (int g = 0; g < maxParallelism; g++) {
-                if (holds(g) && (!keeping || changedSinceBase.get(g))) {
+                if (holds(g) && (!keeping || kept.mustWrite(g))) {
                     writeGroup(g, writer);
                 }
             }
@@ -278,36 +271,8 @@ public final class SnapshotImage<K, V> {
                     }
                 }
             }
-            lastWriteId = writer.snapshotId();
-            restoredBase = false;
-            changed.clear();
-            changed.or(extrasWritten);
+            kept.endWrite(writer.snapshotId(), extrasWritten);
         }
-    }
-
-    /**
-     * Decides what this write keeps key groups from: the writer's base, if it is the last write (which
-     * then became durable), the base that write kept from (the last write was not made durable), or
-     * the restored checkpoint (first write after a restore); sets {@link #changedSinceBase}.
-     *
-     * @return whether key groups outside {@link #changedSinceBase} may be kept
-     */
-    private boolean chooseBase(long base) {
-        if (base == KeyGroupWriter.NO_SNAPSHOT) {
-            baseId = KeyGroupWriter.NO_SNAPSHOT;
-            return false;
-        }
-        if (base == lastWriteId) {
-            changedSinceBase.clear();
-            changedSinceBase.or(changed);
-        } else if (base == baseId || (restoredBase && lastWriteId == KeyGroupWriter.NO_SNAPSHOT)) {
-            changedSinceBase.or(changed);
-        } else {
-            baseId = KeyGroupWriter.NO_SNAPSHOT;
-            return false;
-        }
-        baseId = base;
-        return true;
     }
 
     private void writeGroup(int keyGroup, KeyGroupWriter writer) {
@@ -350,7 +315,7 @@ public final class SnapshotImage<K, V> {
         if (delta.full) {
             for (int g = 0; g < maxParallelism; g++) {
                 if (holds(g)) {
-                    changed.set(g);
+                    kept.changed(g);
                     groups[g].clear();
                 }
             }
@@ -370,13 +335,13 @@ public final class SnapshotImage<K, V> {
             int g = KeyGroups.keyGroupOf(key, maxParallelism);
             slotMap(g, delta.putSlots.getLong(i)).put(key, delta.putValues.get(i));
             if (!delta.restored) {
-                changed.set(g);
+                kept.changed(g);
             }
         }
         if (delta.restored) {
-            restoredBase = true;
+            kept.restored();
             for (int i = 0, n = delta.otherRecords.size(); i < n; i++) {
-                changed.set(delta.otherRecords.getInt(i));
+                kept.changed(delta.otherRecords.getInt(i));
             }
             delta.otherRecords.clear();
         }
@@ -392,7 +357,7 @@ public final class SnapshotImage<K, V> {
         for (int g = 0; g < maxParallelism; g++) {
             Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[g];
             if (slots != null && slots.remove(slot) != null) {
-                changed.set(g);
+                kept.changed(g);
             }
         }
     }
@@ -401,7 +366,7 @@ public final class SnapshotImage<K, V> {
         Long2ObjectHashMap<Object2ObjectHashMap<K, V>> slots = groups[keyGroup];
         Object2ObjectHashMap<K, V> map = slots == null ? null : slots.get(slot);
         if (map != null && map.remove(key) != null) {
-            changed.set(keyGroup);
+            kept.changed(keyGroup);
             if (map.isEmpty()) {
                 slots.remove(slot);
             }
@@ -431,7 +396,7 @@ public final class SnapshotImage<K, V> {
                 removeKey(g, slot, key);
             } else {
                 slotMap(g, slot).put(key, value);
-                changed.set(g);
+                kept.changed(g);
             }
         }
         entries.clear();
