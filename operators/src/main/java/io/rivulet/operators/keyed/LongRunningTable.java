@@ -283,6 +283,23 @@ final class LongRunningTable {
     }
 
     /**
+     * Reads the home slot of each of the keys, so that the cache misses of a batch of lookups overlap
+     * (the loads are independent); the lookups that follow then hit the cache.
+     *
+     * @param keys the keys
+     * @param n how many of them
+     * @return a value derived from the slots read, for the caller to keep (so the loads are not removed)
+     */
+    long touch(long[] keys, int n) {
+        long[] slots = this.slots;
+        long acc = 0;
+        for (int k = 0; k < n; k++) {
+            acc += slots[BASE + STRIDE * home(keys[k])];
+        }
+        return acc;
+    }
+
+    /**
      * @param key a key
      * @return its slot index, or {@code -1} if absent
      */

@@ -226,6 +226,35 @@ class LongKeyedAggregateOperatorTest {
         }
     }
 
+    /** A count or sum adds records in batches: every read of the state sees the records of a partial batch. */
+    @Test
+    void shouldShowTheRecordsOfAPartialBatchToQueriesFiguresSnapshotsAndTheFlush() {
+        LongKeyedAggregateOperator<Trade> op = sum(EmitPolicy.ON_EPOCH);
+        Collect out = new Collect();
+        int n = LongKeyedAggregateOperator.BATCH + 3; // one whole batch and a partial one
+        for (long k = 0; k < n; k++) {
+            op.processLong(k, new Trade(k, 10 + k), out);
+        }
+        assertThat(op.queryValue((long) n - 1)).isEqualTo(10L + n - 1);
+        Map<Long, Long> scanned = new TreeMap<>();
+        op.scanValues(k -> true, scanned::put);
+        assertThat(scanned).hasSize(n);
+        op.processLong(n, new Trade(n, 7), out);
+        StateMetrics metrics = new StateMetrics();
+        op.stateMetrics(metrics);
+        assertThat(metrics.numRowsTotal()).isEqualTo(n + 1);
+        op.processLong(n + 1, new Trade(n + 1, 5), out);
+        OperatorSnapshot snapshot = op.snapshotState(0);
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(MAX);
+        snapshot.writeTo(buffers);
+        LongKeyedAggregateOperator<Trade> restored = sum(EmitPolicy.ON_EPOCH);
+        buffers.restoreInto(restored, ALL);
+        assertThat(restored.queryValue((long) n + 1)).as("a record of a partial batch is in the snapshot").isEqualTo(5L);
+        op.processLong(n + 2, new Trade(n + 2, 1), out);
+        op.onEpoch(1, out);
+        assertThat(out.emitted).hasSize(n + 3).contains(new LongKeyValue(n + 2, 1));
+    }
+
     @Test
     void shouldAnswerQueriesByLongKey() {
         LongKeyedAggregateOperator<Trade> op = LongKeyedAggregateOperator.count(EmitPolicy.ON_EPOCH, MAX, ALL);
