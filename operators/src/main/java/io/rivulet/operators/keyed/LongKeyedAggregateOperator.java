@@ -75,7 +75,7 @@ public final class LongKeyedAggregateOperator<T>
     /** Bytes a key takes in the snapshot image (Agrona map entry at its load factor), for the memory estimate. */
     static final int IMAGE_BYTES_PER_KEY = 32;
     /** Records of a count or sum added to the table together (see the class comment, "Batches"). */
-    static final int BATCH = 16;
+    static final int BATCH = 64;
 
     private final long initial;
     private final LongFoldFunction<? super T> fn;
