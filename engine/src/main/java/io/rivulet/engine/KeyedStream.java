@@ -1,6 +1,7 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.internal.OperatorContext;
+import io.rivulet.engine.internal.Options;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.KeyValue;
@@ -659,7 +660,7 @@ public final class KeyedStream<K, T> {
      * @return the windowed stream; aggregate it
      */
     public WindowedStream<K, T> sessionWindow(Duration gap, ToLongFunction<? super T> eventTimeMs) {
-        long gapMs = io.rivulet.engine.internal.Options.positive("session gap", gap).toMillis();
+        long gapMs = Options.positive("session gap", gap).toMillis();
         if (gapMs < 1) {
             throw new IllegalArgumentException("session gap must be at least 1 ms, got " + gap);
         }

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -209,7 +210,7 @@ final class StaticFiles {
                         rows.add(mapped(name, "record " + record.getRecordNumber() + " (ending on line "
                             + parser.getCurrentLineNumber() + ")", record, mapper));
                     }
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                     throw new IOException(name + ": malformed CSV: " + e.getMessage(), e);
                 }
                 return rows;

@@ -251,7 +251,7 @@ public final class Stream<T> {
      */
     public <R> Stream<R> flatMapIterable(Function<? super T, ? extends Iterable<? extends R>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return flatMap((T value, io.rivulet.operators.Output<R> out) -> {
+        return flatMap((T value, Output<R> out) -> {
             for (R element : fn.apply(value)) {
                 out.emit(element);
             }

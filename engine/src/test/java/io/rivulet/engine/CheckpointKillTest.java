@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +237,7 @@ class CheckpointKillTest {
     }
 
     /** The newest epoch in the offsets log, or -1. */
-    private static long newestCheckpoint(Path checkpoints) throws java.io.IOException {
+    private static long newestCheckpoint(Path checkpoints) throws IOException {
         Path offsets = checkpoints.resolve("offsets");
         if (!Files.isDirectory(offsets)) {
             return -1;

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -265,8 +266,8 @@ class CheckpointRestartTest {
     @Test
     void shouldKeepTheQueryIdAcrossRestartsAndMakeANewRunId() throws Exception {
         MemoryStream<Event> input = Sources.memoryStream("events");
-        java.util.UUID id;
-        java.util.UUID runId;
+        UUID id;
+        UUID runId;
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = windowedCounts(rivulet, input, Sinks.memory("a"), checkpoints, 1, Duration.ofSeconds(10));
             id = query.id();

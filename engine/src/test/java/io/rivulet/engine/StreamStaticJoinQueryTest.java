@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -111,7 +112,7 @@ class StreamStaticJoinQueryTest {
             query.processAllAvailable();
             if (microBatch) {
                 assertThat(query.lastProgress().eventTimeWatermark()).as("the second sale is behind the watermark")
-                    .isEqualTo(java.time.Instant.ofEpochMilli(100_000));
+                    .isEqualTo(Instant.ofEpochMilli(100_000));
             }
             query.stop();
         }

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.runtime.RuntimeProbe;
 import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
@@ -268,7 +269,7 @@ class TwoInputQueryTest {
             ConnectedStreams<String, Impression, Click> connected = rivulet.readStream(imps)
                 .withWatermark(Impression::tsMs, Duration.ZERO).keyBy(Impression::ad).lateData(lateImps)
                 .connect(rivulet.readStream(clicks).withWatermark(Click::tsMs, Duration.ZERO).keyBy(Click::ad).lateData(lateClicks));
-            StreamingQuery query = connected.keyed("lateAware", io.rivulet.engine.internal.PlanNode.KeyedKind.STATEFUL,
+            StreamingQuery query = connected.keyed("lateAware", PlanNode.KeyedKind.STATEFUL,
                     context -> new LateAware(context.lateOutput(), context.rightLateOutput()))
                 .writeStream(sink).trigger(Trigger.processingTime(Duration.ofHours(1))).start();
             imps.addData(new Impression("a", 50_000));
@@ -302,7 +303,7 @@ class TwoInputQueryTest {
             StreamingQuery query = rivulet.readStream(imps).withWatermark(Impression::tsMs, Duration.ZERO).keyBy(Impression::ad)
                 .lateData(late)
                 .connect(rivulet.readStream(clicks).withWatermark(Click::tsMs, Duration.ZERO).keyBy(Click::ad).lateData(late))
-                .keyed("lateAware", io.rivulet.engine.internal.PlanNode.KeyedKind.STATEFUL,
+                .keyed("lateAware", PlanNode.KeyedKind.STATEFUL,
                     context -> new LateAware(context.lateOutputOf(false), context.lateOutputOf(true)))
                 .writeStream(Sinks.<String>memory("out")).trigger(Trigger.processingTime(Duration.ofHours(1))).start();
             imps.addData(new Impression("a", 50_000));

@@ -6,6 +6,7 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Windows;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.Output;
 import io.rivulet.operators.window.WindowedValue;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class BruteForceDetectorMain {
      */
     static Stream<WindowedValue<String, Long>> alerts(Stream<String> lines, long threshold) {
         return lines
-            .flatMap((String line, io.rivulet.operators.Output<Login> out) -> {
+            .flatMap((String line, Output<Login> out) -> {
                 Login login = parse(line);
                 if (login != null && login.failed()) {
                     out.emit(login);

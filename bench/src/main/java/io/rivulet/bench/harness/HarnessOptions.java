@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -159,7 +160,7 @@ public record HarnessOptions(
             throw new IllegalArgumentException("--ring must be a power of two >= 2, got " + ringCapacity);
         }
         positive("--epoch-ms", epochIntervalMs);
-        java.util.Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(keys, "keys");
     }
 
     /**

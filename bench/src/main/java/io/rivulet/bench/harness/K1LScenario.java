@@ -13,6 +13,8 @@ import org.HdrHistogram.Histogram;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 
+import java.util.Arrays;
+
 /**
  * K1L, running keyed state on primitive {@code long} keys (issue 11's target): per account, a running sum of qty over
  * {@value #KEYS} distinct {@code long} keys, {@code keyByLong("account", key, partitions).sum(qty, ON_EPOCH)}. The
@@ -197,7 +199,7 @@ final class K1LScenario implements Scenario
         /** @return whether every key's sum equals {@code other}'s. */
         boolean sameSums(final Totals other)
         {
-            return java.util.Arrays.equals(sumQty, other.sumQty);
+            return Arrays.equals(sumQty, other.sumQty);
         }
 
         void merge(final Probe probe)
@@ -267,7 +269,7 @@ final class K1LScenario implements Scenario
     private static long[] unseen()
     {
         final long[] sums = new long[KEYS];
-        java.util.Arrays.fill(sums, UNSEEN);
+        Arrays.fill(sums, UNSEEN);
         return sums;
     }
 }

@@ -1,5 +1,7 @@
 package io.rivulet.bench.harness;
 
+import java.util.Arrays;
+
 /**
  * Throughput run: {@code ThroughputMain [--baseline] <W1|K1|K1L> <N> [--partitions 2] [--wait backoff] [--ring 16384]
  * [--epoch-ms 100] [--keys uniform|zipf]}, e.g. {@code ThroughputMain W1 20M}. With {@code --baseline} the same work runs as a hand-written
@@ -25,7 +27,7 @@ public final class ThroughputMain
         final HarnessOptions options;
         try
         {
-            options = baseline ? HarnessOptions.baseline(java.util.Arrays.copyOfRange(args, 1, args.length)) :
+            options = baseline ? HarnessOptions.baseline(Arrays.copyOfRange(args, 1, args.length)) :
                 HarnessOptions.throughput(args);
         }
         catch (final IllegalArgumentException e)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.util.SplittableRandom;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +34,8 @@ class WorkloadGeneratorTest
             head += r < 1000 ? 1 : 0;
         }
         // F(x) = ln(1 + x) / ln(1 + n): rank 0 takes ln 2 / ln(n + 1), the first 1 000 ranks ln 1001 / ln(n + 1).
-        assertThat(top / (double)draws).isCloseTo(Math.log(2) / log1pN, org.assertj.core.data.Offset.offset(0.002));
-        assertThat(head / (double)draws).isCloseTo(Math.log(1001) / log1pN, org.assertj.core.data.Offset.offset(0.003));
+        assertThat(top / (double)draws).isCloseTo(Math.log(2) / log1pN, Offset.offset(0.002));
+        assertThat(head / (double)draws).isCloseTo(Math.log(1001) / log1pN, Offset.offset(0.003));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.rivulet.engine.source.Source;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
@@ -554,7 +555,7 @@ final class Planner {
     }
 
     @SuppressWarnings("unchecked")
-    private static <I> io.rivulet.operators.Output<Object> copying(SinkLink<Object> link, RecordCopier<I> copier) {
+    private static <I> Output<Object> copying(SinkLink<Object> link, RecordCopier<I> copier) {
         return record -> {
             I copy = copier.newInstance();
             copier.copy((I) record, copy);
@@ -656,7 +657,7 @@ final class Planner {
         }
         deadLetterWriterCount = taskContexts(root, options.defaultParallelism());
         sideSinks.put(deadLetters, deadLetterWriterCount);
-        query.openSideSink(deadLetters, deadLetterWriterCount, io.rivulet.operators.OutputMode.APPEND);
+        query.openSideSink(deadLetters, deadLetterWriterCount, OutputMode.APPEND);
         deadLetterSink = deadLetters;
     }
 

@@ -3,11 +3,13 @@ package io.rivulet.engine.runtime;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.QueryProgress;
 import io.rivulet.engine.source.Source;
+import io.rivulet.operators.StateMetrics;
 import org.HdrHistogram.Histogram;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +143,7 @@ final class ProgressReporter {
             boolean twoInput = false;
             long[] sides = null;
             for (KeyedHead<?, ?, ?> head : stateful.get(i).getValue()) {
-                io.rivulet.operators.StateMetrics m = head.stateMetrics();
+                StateMetrics m = head.stateMetrics();
                 if (m != null) {
                     any = true;
                     total += m.numRowsTotal();
@@ -154,7 +156,7 @@ final class ProgressReporter {
                     twoInput = true;
                     leftLate += two.leftLateRows();
                     rightLate += two.rightLateRows();
-                    io.rivulet.operators.StateMetrics[] perSide = two.sideStateMetrics();
+                    StateMetrics[] perSide = two.sideStateMetrics();
                     if (perSide != null) {
                         if (sides == null) {
                             sides = new long[4];
@@ -170,7 +172,7 @@ final class ProgressReporter {
             if (twoInput) {
                 // Insertion order: left, then right. A two-input stage without state (a stream-static join)
                 // drops no late rows and reports no state operator, as in Spark.
-                custom = new java.util.LinkedHashMap<>();
+                custom = new LinkedHashMap<>();
                 custom.put(QueryProgress.StateOperatorProgress.LEFT_ROWS_DROPPED_BY_WATERMARK, leftLate - lastLeftLate[i]);
                 custom.put(QueryProgress.StateOperatorProgress.RIGHT_ROWS_DROPPED_BY_WATERMARK, rightLate - lastRightLate[i]);
                 lastLeftLate[i] = leftLate;

@@ -11,6 +11,7 @@ import io.rivulet.engine.StreamingQueryException;
 import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.engine.internal.checkpoint.CheckpointStorage;
 import io.rivulet.engine.sink.Sink;
+import io.rivulet.engine.source.SourceReader;
 import io.rivulet.operators.OutputMode;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.Agent;
@@ -377,7 +378,7 @@ final class QueryRuntime implements StreamingQuery {
         onAgentEnded();
     }
 
-    private void closeTask(TaskContext context, io.rivulet.engine.source.SourceReader<?> reader) {
+    private void closeTask(TaskContext context, SourceReader<?> reader) {
         if (reader != null) {
             try {
                 reader.close();

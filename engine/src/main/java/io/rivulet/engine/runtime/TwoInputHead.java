@@ -7,8 +7,11 @@ import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.join.StreamStreamJoinOperator;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The head of a two-input stage's partition: left records go to the operator's {@code process},
@@ -28,8 +31,8 @@ import java.util.Set;
 final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
     /** Value types whose instances of different classes are never equal: keys of two of them cannot meet. */
     private static final Set<Class<?>> VALUE_TYPES = Set.of(String.class, Integer.class, Long.class, Short.class,
-        Byte.class, Character.class, Double.class, Float.class, Boolean.class, java.math.BigInteger.class,
-        java.math.BigDecimal.class, java.util.UUID.class);
+        Byte.class, Character.class, Double.class, Float.class, Boolean.class, BigInteger.class,
+        BigDecimal.class, UUID.class);
 
     private final TwoInputKeyedOperator<K, L, R, O> twoInput;
     private final LateCounter leftLate;

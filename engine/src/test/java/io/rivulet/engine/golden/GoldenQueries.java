@@ -106,7 +106,7 @@ final class GoldenQueries {
                 public Stream<?> build(Rivulet rivulet, Map<String, MemoryStream<List<Object>>> in) {
                     return rivulet.readStream(in.get("trades"))
                         .keyBy(r -> (String) r.get(0))
-                        .aggregate(io.rivulet.operators.function.Aggregates.<List<Object>>sumLong(r -> (Long) r.get(2)))
+                        .aggregate(Aggregates.<List<Object>>sumLong(r -> (Long) r.get(2)))
                         .orderBy(Comparator.comparing((KeyValue<String, Long> kv) -> kv.value()).reversed()
                             .thenComparing(KeyValue::key))
                         .limit(3);

@@ -14,12 +14,16 @@ import io.rivulet.operators.state.SnapshotOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -257,7 +261,7 @@ class CheckpointCoordinatorTest {
         }
         for (int partitions : new int[] {1, 2, 3}) {
             seen.clear();
-            Map<String, Long> after = new java.util.HashMap<>(state);
+            Map<String, Long> after = new HashMap<>(state);
             after.put("k3", 30L);
             Path copy = copies.resolve("restart-" + partitions);
             copyTree(dir, copy);
@@ -325,17 +329,17 @@ class CheckpointCoordinatorTest {
     }
 
     private static void copyTree(Path from, Path to) {
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(from)) {
+        try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(path).toString());
-                if (java.nio.file.Files.isDirectory(path)) {
-                    java.nio.file.Files.createDirectories(target);
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
                 } else if (!path.getFileName().toString().equals("lock")) {
-                    java.nio.file.Files.copy(path, target);
+                    Files.copy(path, target);
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.rivulet.engine.runtime;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import io.rivulet.engine.RestartStrategy;
 import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.operators.OutputMode;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -18,7 +19,7 @@ final class Fixtures {
     static QueryRuntime unstartedQuery() {
         QueryOptions options = new QueryOptions("test", OutputMode.APPEND, QueryOptions.Execution.CONTINUOUS, 100_000_000L,
             true, false, 0, NoOpIdleStrategy::new, 1, 1024, 1, 128, true, 30_000_000_000L, null, 10,
-            io.rivulet.engine.RestartStrategy.none(),
+            RestartStrategy.none(),
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         return new QueryRuntime(options, null, null);
     }

@@ -2,6 +2,8 @@ package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import io.rivulet.engine.internal.LongKeyFunction;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -54,11 +56,11 @@ class KeyGroupRoutingTest {
         RingBuffer<Slot>[] rings = new RingBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             rings[p] = RingBuffer.createSingleProducer(Slot::new, 64, new BusySpinWaitStrategy());
-            rings[p].addGatingSequences(new com.lmax.disruptor.Sequence(-1));
+            rings[p].addGatingSequences(new Sequence(-1));
         }
         TaskContext context = new TaskContext(null, "rivulet-test-source-0", new NoOpIdleStrategy());
         int[] table = KeyGroups.partitionTable(128, partitions);
-        ExchangeLink<Long, Long> exchange = new ExchangeLink<>(new io.rivulet.engine.internal.LongKeyFunction<Long>(v -> v * 3),
+        ExchangeLink<Long, Long> exchange = new ExchangeLink<>(new LongKeyFunction<Long>(v -> v * 3),
             rings, table, context, null, "keyByLong");
         exchange.emit(5L);
         context.flushExchanges();
@@ -83,7 +85,7 @@ class KeyGroupRoutingTest {
         RingBuffer<Slot>[] rings = new RingBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             rings[p] = RingBuffer.createSingleProducer(Slot::new, 1024, new BusySpinWaitStrategy());
-            rings[p].addGatingSequences(new com.lmax.disruptor.Sequence(-1));
+            rings[p].addGatingSequences(new Sequence(-1));
         }
         TaskContext context = new TaskContext(null, "rivulet-test-source-0", new NoOpIdleStrategy());
         ExchangeLink<Integer, Integer> exchange = new ExchangeLink<>(i -> i, rings,

@@ -12,6 +12,7 @@ import io.rivulet.engine.sink.SinkWriter;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
+import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
@@ -288,7 +289,7 @@ class MicroBatchTriggerTest {
                 private long next;
 
                 @Override
-                public int poll(io.rivulet.engine.source.SourceOutput<Long> out, int limit) {
+                public int poll(SourceOutput<Long> out, int limit) {
                     long due = context.nanoTime() / everyNs;
                     int n = 0;
                     while (n < limit && next < due) {

@@ -2,6 +2,7 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.QueryableStateException;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
@@ -38,7 +39,7 @@ class StateReadInboxTest {
         PartitionWorker worker = new PartitionWorker(context, new EventPoller[] {input.poller}, new boolean[1], false, 0,
             clock);
         @SuppressWarnings({"rawtypes"})
-        KeyedHead head = KeyedHead.create((io.rivulet.operators.KeyedOperator) counts, out, List.of(), context, "count", null);
+        KeyedHead head = KeyedHead.create((KeyedOperator) counts, out, List.of(), context, "count", null);
         worker.head(head);
         return worker;
     }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The ranking of one group (the running ranking, or one window): each key's latest value, sorted,
@@ -204,7 +205,7 @@ final class Ranking<K, V> {
     }
 
     /** Passes every entry held (the current value of each key) to {@code action}. */
-    void forEachEntry(java.util.function.Consumer<Entry<K, V>> action) {
+    void forEachEntry(Consumer<Entry<K, V>> action) {
         for (Entry<K, V> entry : sorted) {
             action.accept(entry);
         }

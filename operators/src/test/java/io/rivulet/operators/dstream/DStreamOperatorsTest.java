@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -128,7 +129,7 @@ class DStreamOperatorsTest {
             assertThat(asMap(filtered.get(n))).as("filtered window ending at batch %d", n).isEqualTo(window);
             Map<String, Long> withZeros = asMap(kept.get(n));
             assertThat(withZeros.keySet()).as("every key seen stays without a filter").isEqualTo(new TreeMap<>(
-                seen.stream().collect(java.util.stream.Collectors.toMap(k -> k, k -> 0))).keySet());
+                seen.stream().collect(Collectors.toMap(k -> k, k -> 0))).keySet());
             for (Map.Entry<String, Long> e : withZeros.entrySet()) {
                 assertThat(e.getValue()).as("key %s at batch %d", e.getKey(), n).isEqualTo(window.getOrDefault(e.getKey(), 0L));
             }

@@ -4,9 +4,11 @@ import io.rivulet.operators.state.KeyGroupBuffers;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.OperatorSnapshot;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +85,7 @@ class GroupStateInitialStateTest {
     }
 
     private static void assumeDifferentGroups(int a, int b) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(a != b, "keys share a key group");
+        Assumptions.assumeTrue(a != b, "keys share a key group");
     }
 
     @Test
@@ -137,7 +139,7 @@ class GroupStateInitialStateTest {
     @Test
     void shouldFailANullFlatMapGroupsElementNamingTheKey() {
         GroupStateOperator<String, Long, Long, String> op = GroupStateOperator.flatMapGroups(
-            (key, values, state) -> java.util.Arrays.asList("x", null).iterator(), GroupStateSettings.of(GroupStateTimeout.NO_TIMEOUT));
+            (key, values, state) -> Arrays.asList("x", null).iterator(), GroupStateSettings.of(GroupStateTimeout.NO_TIMEOUT));
         assertThatThrownBy(() -> op.process("k3", 1L, row -> { })).isInstanceOf(NullPointerException.class)
             .hasMessageContaining("null element for key k3");
     }

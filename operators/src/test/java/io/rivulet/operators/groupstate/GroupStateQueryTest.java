@@ -4,6 +4,7 @@ import io.rivulet.operators.Output;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -17,7 +18,7 @@ class GroupStateQueryTest {
     @ValueSource(booleans = {false, true})
     void shouldReadEachKeysStateAsACopyEqualToADirectComputation(boolean microBatch) {
         GroupStateOperator<String, GroupStateOperatorTest.Event, long[], String> op =
-            GroupStateOperatorTest.eventTimeOperator(microBatch, (java.util.List<Object>) null);
+            GroupStateOperatorTest.eventTimeOperator(microBatch, (List<Object>) null);
         Output<String> ignored = row -> { };
         SplittableRandom random = new SplittableRandom(7);
         TreeMap<String, long[]> applied = new TreeMap<>();

@@ -12,6 +12,7 @@ import io.rivulet.operators.state.StateTtl;
 import io.rivulet.operators.state.ValueState;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -70,7 +71,7 @@ class KeyedProcessQueryTest {
                 parity.remove(key);
             } else {
                 last.put(key, value);
-                seen.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
+                seen.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
                 parity.computeIfAbsent(key, k -> new TreeMap<>()).merge(value % 2 == 0 ? "even" : "odd", 1L, Long::sum);
             }
             if (i % 25 == 0) {

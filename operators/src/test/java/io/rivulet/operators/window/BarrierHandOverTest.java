@@ -1,6 +1,7 @@
 package io.rivulet.operators.window;
 
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -209,10 +211,10 @@ class BarrierHandOverTest {
     @SuppressWarnings("unchecked")
     private static void runConcurrently(CheckpointedOperator op, boolean windowed,
                                         Function<OperatorSnapshot, Map<String, Long>> readBack) throws Exception {
-        var keyed = (io.rivulet.operators.KeyedOperator<Integer, Event, Object>) op;
+        var keyed = (KeyedOperator<Integer, Event, Object>) op;
         LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
         Barrier end = new Barrier(null, null, false);
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger checked = new AtomicInteger();
         Thread writer = new Thread(() -> {
             ArrayDeque<Barrier> lag = new ArrayDeque<>();

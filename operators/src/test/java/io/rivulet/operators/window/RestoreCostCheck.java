@@ -1,5 +1,6 @@
 package io.rivulet.operators.window;
 
+import com.sun.management.ThreadMXBean;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
@@ -102,7 +103,7 @@ class RestoreCostCheck {
         long gcMs = 0;
         long bestCpu = Long.MAX_VALUE;
         long allocated = 0;
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < ROUNDS; round++) {
             System.gc();
             long gc0 = gcMillis();

@@ -141,8 +141,8 @@ class WindowSnapshotContractTest {
         withWatermark.apply(20L).snapshotState(0).writeTo(second);
         var restored = new SessionWindowOperator<String, Event, long[], Long>(5, Event::ts, Aggregates.count(),
             OutputMode.UPDATE, null, StateCodecs.strings(), StateCodecs.longArrays());
-        restored.restoreKeyGroup(io.rivulet.operators.state.KeyGroups.keyGroupOf("b", 128),
-            new SnapshotInput(first.keyGroupBytes(io.rivulet.operators.state.KeyGroups.keyGroupOf("b", 128))));
+        restored.restoreKeyGroup(KeyGroups.keyGroupOf("b", 128),
+            new SnapshotInput(first.keyGroupBytes(KeyGroups.keyGroupOf("b", 128))));
         restored.restoreOperatorState(new SnapshotInput(first.operatorStateBytes()));
         restored.restoreOperatorState(new SnapshotInput(second.operatorStateBytes()));
         assertThat(restored.watermarkMs()).isEqualTo(20);

@@ -9,6 +9,7 @@ import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.state.SnapshotOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -143,17 +144,17 @@ class WindowSnapshotCostCheck {
         }
 
         @Override
-        public io.rivulet.operators.state.SnapshotOutput forKey(Object key) {
+        public SnapshotOutput forKey(Object key) {
             return buffers.forKey(key);
         }
 
         @Override
-        public io.rivulet.operators.state.SnapshotOutput forKeyGroup(int keyGroup) {
+        public SnapshotOutput forKeyGroup(int keyGroup) {
             return buffers.forKeyGroup(keyGroup);
         }
 
         @Override
-        public io.rivulet.operators.state.SnapshotOutput operatorState() {
+        public SnapshotOutput operatorState() {
             return buffers.operatorState();
         }
 
