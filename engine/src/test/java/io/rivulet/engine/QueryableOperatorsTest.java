@@ -31,7 +31,8 @@ class QueryableOperatorsTest {
     record Event(String key, long tsMs) {
     }
 
-    private static List<Event> events(int from, int count) {
+    /** Events of 13 keys over 40 s of event time, deterministic; shared with {@link QueryableStatefulOperatorsTest}. */
+    static List<Event> events(int from, int count) {
         List<Event> events = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
             events.add(new Event("k" + (i * 7919 % 13), T0 + (i * 104_729L % 40_000)));
@@ -39,7 +40,8 @@ class QueryableOperatorsTest {
         return events;
     }
 
-    private static DataStreamWriter<?> trigger(DataStreamWriter<?> writer, String mode) {
+    /** The query's trigger for a test parameter: {@code continuous} or micro-batch, both every 5 ms. */
+    static DataStreamWriter<?> trigger(DataStreamWriter<?> writer, String mode) {
         return mode.equals("continuous") ? writer.trigger(Trigger.continuous(Duration.ofMillis(5)))
             : writer.trigger(Trigger.processingTime(Duration.ofMillis(5)));
     }

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.QueryableOperatorsTest.Event;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
@@ -25,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.rivulet.engine.QueryableOperatorsTest.T0;
+import static io.rivulet.engine.QueryableOperatorsTest.events;
+import static io.rivulet.engine.QueryableOperatorsTest.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,24 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(NoLeakedThreads.class)
 class QueryableStatefulOperatorsTest {
-    static final long T0 = 1_700_000_000_000L;
-
-    record Event(String key, long tsMs) {
-    }
-
-    private static List<Event> events(int from, int count) {
-        List<Event> events = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            events.add(new Event("k" + (i * 7919 % 13), T0 + (i * 104_729L % 40_000)));
-        }
-        return events;
-    }
-
-    private static DataStreamWriter<?> trigger(DataStreamWriter<?> writer, String mode) {
-        return mode.equals("continuous") ? writer.trigger(Trigger.continuous(Duration.ofMillis(5)))
-            : writer.trigger(Trigger.processingTime(Duration.ofMillis(5)));
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"continuous", "microbatch"})
     void shouldReadEachDeduplicatedKeysExpiryAsItsFirstRowTimePlusTheDelay(String mode) throws Exception {
