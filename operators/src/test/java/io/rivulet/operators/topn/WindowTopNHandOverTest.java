@@ -2,22 +2,18 @@ package io.rivulet.operators.topn;
 
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.LaggingSnapshotWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.window.Window;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,45 +69,9 @@ class WindowTopNHandOverTest {
         return rows;
     }
 
-    private record Barrier(OperatorSnapshot snapshot, List<String> expected, List<Window> windows, boolean write) {
-    }
-
     @Test
     void shouldWriteEverySnapshotAsOfItsBarrierWhileTheOwnerKeepsRankingClosingAndOpeningWindows() throws Exception {
-        LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
-        Barrier end = new Barrier(null, null, null, false);
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger checked = new AtomicInteger();
-        Thread writer = new Thread(() -> {
-            ArrayDeque<Barrier> lag = new ArrayDeque<>();
-            try {
-                for (Barrier next = barriers.take(); ; next = barriers.take()) {
-                    if (next != end) {
-                        lag.add(next);
-                    }
-                    while (lag.size() > (next == end ? 0 : 2)) {
-                        Barrier b = lag.poll();
-                        if (!b.write()) {
-                            b.snapshot().release();
-                            continue;
-                        }
-                        List<String> written = readBack(b.snapshot(), b.windows());
-                        if (!written.equals(b.expected())) {
-                            failures.add("expected " + b.expected() + " but the snapshot held " + written);
-                        }
-                        checked.incrementAndGet();
-                    }
-                    if (next == end) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException | Error e) {
-                failures.add(e.toString());
-            }
-        }, "snapshot-writer");
-        writer.start();
+        LaggingSnapshotWriter<List<String>> writer = new LaggingSnapshotWriter<>();
         WindowTopNOperator<Integer, Long> op = operator();
         SplittableRandom random = new SplittableRandom(3);
         TreeMap<Window, Map<Integer, Long>> model = new TreeMap<>(Comparator.comparingLong(Window::endMs));
@@ -134,12 +94,8 @@ class WindowTopNHandOverTest {
             model.keySet().removeIf(window -> window.endMs() <= w);
             op.onEpoch(epoch, r -> { });
             List<Window> open = new ArrayList<>(model.keySet());
-            barriers.add(new Barrier(op.snapshotState(epoch), ranks(model), open, epoch % 3 != 1));
+            writer.barrier(op.snapshotState(epoch), ranks(model), snapshot -> readBack(snapshot, open), epoch % 3 != 1);
         }
-        barriers.add(end);
-        writer.join(TimeUnit.MINUTES.toMillis(2));
-        assertThat(writer.isAlive()).as("writer finished").isFalse();
-        assertThat(failures).isEmpty();
-        assertThat(checked.get()).isEqualTo(80);
+        assertThat(writer.finish()).isEqualTo(80);
     }
 }

@@ -9,6 +9,7 @@ import io.rivulet.operators.keyed.EmitPolicy;
 import io.rivulet.operators.keyed.KeyedAggregateOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.LaggingSnapshotWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
@@ -16,15 +17,9 @@ import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -199,9 +194,6 @@ class BarrierHandOverTest {
         return rows;
     }
 
-    private record Barrier(OperatorSnapshot snapshot, Map<String, Long> expected, boolean write) {
-    }
-
     /**
      * The owner processes random records (windows: advancing event time and watermark, so windows
      * are evicted) and takes a snapshot per epoch with a copy of its model; a writer thread writes
@@ -212,40 +204,7 @@ class BarrierHandOverTest {
     private static void runConcurrently(CheckpointedOperator op, boolean windowed,
                                         Function<OperatorSnapshot, Map<String, Long>> readBack) throws Exception {
         var keyed = (KeyedOperator<Integer, Event, Object>) op;
-        LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
-        Barrier end = new Barrier(null, null, false);
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger checked = new AtomicInteger();
-        Thread writer = new Thread(() -> {
-            ArrayDeque<Barrier> lag = new ArrayDeque<>();
-            try {
-                for (Barrier next = barriers.take(); ; next = barriers.take()) {
-                    if (next != end) {
-                        lag.add(next);
-                    }
-                    while (lag.size() > (next == end ? 0 : 2)) {
-                        Barrier b = lag.poll();
-                        if (!b.write()) {
-                            b.snapshot().release();
-                            continue;
-                        }
-                        Map<String, Long> written = readBack.apply(b.snapshot());
-                        if (!written.equals(b.expected())) {
-                            failures.add("expected " + b.expected() + " but the snapshot held " + written);
-                        }
-                        checked.incrementAndGet();
-                    }
-                    if (next == end) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException | Error e) {
-                failures.add(e.toString());
-            }
-        }, "snapshot-writer");
-        writer.start();
+        LaggingSnapshotWriter<Map<String, Long>> writer = new LaggingSnapshotWriter<>();
         SplittableRandom random = new SplittableRandom(7);
         Map<String, Long> model = new TreeMap<>();
         long watermarkMs = 0;
@@ -267,12 +226,8 @@ class BarrierHandOverTest {
                 model.keySet().removeIf(row -> Long.parseLong(row.substring(0, row.indexOf('/'))) + 10 <= w);
             }
             keyed.onEpoch(epoch, r -> { });
-            barriers.add(new Barrier(op.snapshotState(epoch), new TreeMap<>(model), epoch % 3 != 1));
+            writer.barrier(op.snapshotState(epoch), new TreeMap<>(model), readBack, epoch % 3 != 1);
         }
-        barriers.add(end);
-        writer.join(TimeUnit.MINUTES.toMillis(2));
-        assertThat(writer.isAlive()).as("writer finished").isFalse();
-        assertThat(failures).isEmpty();
-        assertThat(checked.get()).isEqualTo(80);
+        assertThat(writer.finish()).isEqualTo(80);
     }
 }

@@ -3,6 +3,7 @@ package io.rivulet.operators.window;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.Aggregates;
 import io.rivulet.operators.state.KeyGroupBuffers;
+import io.rivulet.operators.state.LaggingSnapshotWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
@@ -10,15 +11,11 @@ import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,9 +176,6 @@ class SessionBarrierHandOverTest {
         assertThat(rows(again.snapshotState(0))).isEqualTo(held).hasSizeBetween(20, 200);
     }
 
-    private record Barrier(OperatorSnapshot snapshot, Map<String, Long> expected, boolean write) {
-    }
-
     /**
      * The owner processes random records of 300 keys (sessions open, grow, merge; two watermarks an
      * epoch evict them, so keys lose their last session and come back, also within one epoch) and
@@ -193,44 +187,7 @@ class SessionBarrierHandOverTest {
     void shouldWriteEverySnapshotAsOfItsBarrierWhileTheOwnerKeepsChangingSessions() throws Exception {
         CountingCodec codec = new CountingCodec();
         var op = sessions(codec);
-        LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
-        Barrier end = new Barrier(null, null, false);
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger checked = new AtomicInteger();
-        Thread writer = new Thread(() -> {
-            ArrayDeque<Barrier> lag = new ArrayDeque<>();
-            try {
-                for (Barrier next = barriers.take(); ; next = barriers.take()) {
-                    if (next != end) {
-                        lag.add(next);
-                    }
-                    while (lag.size() > (next == end ? 0 : 2)) {
-                        Barrier b = lag.poll();
-                        if (!b.write()) {
-                            b.snapshot().release();
-                            continue;
-                        }
-                        Map<String, Long> written = new TreeMap<>();
-                        for (String row : rows(b.snapshot())) {
-                            int eq = row.indexOf('=');
-                            written.put(row.substring(0, eq), Long.parseLong(row.substring(eq + 1)));
-                        }
-                        if (!written.equals(b.expected())) {
-                            failures.add("expected " + b.expected() + " but the snapshot held " + written);
-                        }
-                        checked.incrementAndGet();
-                    }
-                    if (next == end) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException | Error e) {
-                failures.add(e.toString());
-            }
-        }, "snapshot-writer");
-        writer.start();
+        LaggingSnapshotWriter<Map<String, Long>> writer = new LaggingSnapshotWriter<>();
         SplittableRandom random = new SplittableRandom(11);
         SessionModel model = new SessionModel();
         for (int epoch = 0; epoch < 120; epoch++) {
@@ -248,14 +205,20 @@ class SessionBarrierHandOverTest {
             op.onWatermark(baseMs, r -> { });
             model.watermark(baseMs);
             op.onEpoch(epoch, r -> { });
-            barriers.add(new Barrier(op.snapshotState(epoch), model.rows(), epoch % 3 != 1));
+            writer.barrier(op.snapshotState(epoch), model.rows(), SessionBarrierHandOverTest::rowsByKey, epoch % 3 != 1);
         }
-        barriers.add(end);
-        writer.join(TimeUnit.MINUTES.toMillis(2));
-        assertThat(writer.isAlive()).as("writer finished").isFalse();
-        assertThat(failures).isEmpty();
-        assertThat(checked.get()).isEqualTo(80);
+        assertThat(writer.finish()).isEqualTo(80);
         assertThat(codec.ownerCopies.get()).as("copies on write while the writer lagged").isPositive();
+    }
+
+    /** Reads a written snapshot back as its rows, by "key/start/end" → count. */
+    private static Map<String, Long> rowsByKey(OperatorSnapshot snapshot) {
+        Map<String, Long> written = new TreeMap<>();
+        for (String row : rows(snapshot)) {
+            int eq = row.indexOf('=');
+            written.put(row.substring(0, eq), Long.parseLong(row.substring(eq + 1)));
+        }
+        return written;
     }
 
     /** Sessions per key, merged when they overlap or touch, evicted when they end at or before the watermark. */
