@@ -2,7 +2,6 @@ package io.rivulet.operators.join;
 
 import io.rivulet.bench.jmh.BenchmarkDefaults;
 import io.rivulet.bench.jmh.StreamJoinBenchmark;
-import org.agrona.collections.IntArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -19,7 +18,7 @@ import java.util.SplittableRandom;
  * through the long-key join table ({@link LongJoinTable}, package-private: hence this package) with the matching and
  * eviction an operator over it would do, minus late checks, outer rows, snapshots and counters: what the planned
  * long-key join path can reach, to read against {@code StreamJoinBenchmark.handWrittenIntervalJoin} in the same
- * minute. Eviction pops each side's rows from a FIFO of row indexes (the input is in time order).
+ * minute. Eviction pops each side's rows from its {@link RowTimeIndex}, as the operator will.
  *
  * <p>{@code payload}: {@code columns} keeps each row as one {@code long} column (its pair: no reference stored),
  * {@code objects} as a reference to a pre-allocated row holder (one reference store per row), to see what the
@@ -46,8 +45,8 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
     private JoinSlab left;
     private JoinSlab right;
     private boolean objects;
-    private final IntArrayQueue leftRows = new IntArrayQueue(Integer.MIN_VALUE);
-    private final IntArrayQueue rightRows = new IntArrayQueue(Integer.MIN_VALUE);
+    private final RowTimeIndex leftRows = new RowTimeIndex();
+    private final RowTimeIndex rightRows = new RowTimeIndex();
     private long results;
     private long partnered;
     private long n;
@@ -110,8 +109,8 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
         {
             lastTsMs = tsMs;
             final long watermarkMs = tsMs - DELAY_MS;
-            evict(true, left, leftRows, watermarkMs - UPPER_MS - 1);
-            evict(false, right, rightRows, watermarkMs - 1);
+            evict(true, leftRows, watermarkMs - UPPER_MS - 1);
+            evict(false, rightRows, watermarkMs - 1);
         }
         final long pair = i >> 1;
         if ((i & 1) == 0)
@@ -159,10 +158,11 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
         return matched;
     }
 
-    private void store(final boolean isLeft, final JoinSlab slab, final IntArrayQueue fifo, final long key,
+    private void store(final boolean isLeft, final JoinSlab slab, final RowTimeIndex index, final long key,
         final long tsMs, final long pair, final boolean matched)
     {
-        final int row = table.addRow(isLeft, key, tsMs, seq++, matched);
+        final long rowSeq = seq++;
+        final int row = table.addRow(isLeft, key, tsMs, rowSeq, matched);
         if (objects)
         {
             final StreamJoinBenchmark.Row holder = rows[(int)(seq & (SLOTS - 1))];
@@ -174,14 +174,14 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
         {
             slab.columns()[row] = pair;
         }
-        fifo.addInt(row);
+        index.add(row, tsMs, rowSeq);
     }
 
-    private void evict(final boolean isLeft, final JoinSlab slab, final IntArrayQueue fifo, final long thresholdMs)
+    private void evict(final boolean isLeft, final RowTimeIndex index, final long thresholdMs)
     {
-        while (!fifo.isEmpty() && slab.timeMs(fifo.peekInt()) <= thresholdMs)
+        while (index.earliestMs() <= thresholdMs)
         {
-            table.removeRow(isLeft, fifo.pollInt());
+            table.removeRow(isLeft, index.poll());
         }
     }
 }
