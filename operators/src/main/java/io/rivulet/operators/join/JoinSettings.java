@@ -33,11 +33,14 @@ public final class JoinSettings<K, L, R> {
     private final Output<? super L> lateLeft;
     private final Output<? super R> lateRight;
     private final long maxStateRows;
+    private final JoinRowLayout<L> leftLayout;
+    private final JoinRowLayout<R> rightLayout;
 
     private JoinSettings(JoinType joinType, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
                          ToLongFunction<? super R> rightTimeMs, StateCodec<K> keyCodec, StateCodec<L> leftCodec,
                          StateCodec<R> rightCodec, int maxParallelism, KeyGroupRange keyGroups, boolean microBatch,
-                         Output<? super L> lateLeft, Output<? super R> lateRight, long maxStateRows) {
+                         Output<? super L> lateLeft, Output<? super R> lateRight, long maxStateRows,
+                         JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
         this.joinType = Objects.requireNonNull(joinType, "joinType");
         this.timeRange = timeRange;
         this.leftTimeMs = leftTimeMs;
@@ -57,6 +60,8 @@ public final class JoinSettings<K, L, R> {
         this.lateLeft = lateLeft;
         this.lateRight = lateRight;
         this.maxStateRows = maxStateRows;
+        this.leftLayout = leftLayout;
+        this.rightLayout = rightLayout;
     }
 
     /**
@@ -74,7 +79,7 @@ public final class JoinSettings<K, L, R> {
     public static <K, L, R> JoinSettings<K, L, R> of(JoinType joinType) {
         int max = KeyGroups.DEFAULT_MAX_PARALLELISM;
         return new JoinSettings<>(joinType, null, null, null, StateCodecs.dynamic(), StateCodecs.dynamic(),
-            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0);
+            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0, null, null);
     }
 
     /**
@@ -86,7 +91,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withEventTimes(ToLongFunction<? super L> leftTimeMs, ToLongFunction<? super R> rightTimeMs) {
         return new JoinSettings<>(joinType, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
             Objects.requireNonNull(rightTimeMs, "rightTimeMs"), keyCodec, leftCodec, rightCodec, maxParallelism,
-            keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout);
     }
 
     /**
@@ -95,7 +100,8 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withTimeRange(JoinTimeRange timeRange) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -106,7 +112,8 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -116,7 +123,8 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withKeyGroups(int maxParallelism, KeyGroupRange keyGroups) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -128,7 +136,8 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withMicroBatch(boolean microBatch) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -138,7 +147,8 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withLateOutputs(Output<? super L> lateLeft, Output<? super R> lateRight) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -149,7 +159,22 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withMaxStateRows(long maxStateRows) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
+    }
+
+    /**
+     * Column rows for a long-key join (the long-key join operator): each side's rows stored as
+     * {@code long} columns instead of references. Ignored by the boxed {@link StreamStreamJoinOperator}.
+     *
+     * @param leftLayout the left side's layout, or {@code null} to store its rows as objects
+     * @param rightLayout the right side's layout, or {@code null} to store its rows as objects
+     * @return a copy with them
+     */
+    public JoinSettings<K, L, R> withRowLayouts(JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
+        return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -236,5 +261,15 @@ public final class JoinSettings<K, L, R> {
     /** @return the state budget in rows, 0 for none */
     public long maxStateRows() {
         return maxStateRows;
+    }
+
+    /** @return the left side's column layout, or {@code null} for object rows */
+    public JoinRowLayout<L> leftLayout() {
+        return leftLayout;
+    }
+
+    /** @return the right side's column layout, or {@code null} for object rows */
+    public JoinRowLayout<R> rightLayout() {
+        return rightLayout;
     }
 }
