@@ -11,7 +11,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * How a {@link StreamStreamJoinOperator} runs: its join type, time range, event times, codecs, key
- * groups, execution mode, late outputs and state budget. Immutable and thread-safe; each
+ * groups, execution mode, late outputs, state budget and which inputs carry a watermark (so which side's
+ * state is evicted: {@link #evictsSide}, the one rule every join operator follows). Immutable and thread-safe; each
  * {@code with…} method returns a copy; the combination is validated once, by {@link #validate()}
  * (which the operator calls), with messages that name the rule.
  *
@@ -35,12 +36,15 @@ public final class JoinSettings<K, L, R> {
     private final long maxStateRows;
     private final JoinRowLayout<L> leftLayout;
     private final JoinRowLayout<R> rightLayout;
+    private final boolean leftWatermarked;
+    private final boolean rightWatermarked;
 
     private JoinSettings(JoinType joinType, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
                          ToLongFunction<? super R> rightTimeMs, StateCodec<K> keyCodec, StateCodec<L> leftCodec,
                          StateCodec<R> rightCodec, int maxParallelism, KeyGroupRange keyGroups, boolean microBatch,
                          Output<? super L> lateLeft, Output<? super R> lateRight, long maxStateRows,
-                         JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
+                         JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout, boolean leftWatermarked,
+                         boolean rightWatermarked) {
         this.joinType = Objects.requireNonNull(joinType, "joinType");
         this.timeRange = timeRange;
         this.leftTimeMs = leftTimeMs;
@@ -62,6 +66,8 @@ public final class JoinSettings<K, L, R> {
         this.maxStateRows = maxStateRows;
         this.leftLayout = leftLayout;
         this.rightLayout = rightLayout;
+        this.leftWatermarked = leftWatermarked;
+        this.rightWatermarked = rightWatermarked;
     }
 
     /**
@@ -79,7 +85,7 @@ public final class JoinSettings<K, L, R> {
     public static <K, L, R> JoinSettings<K, L, R> of(JoinType joinType) {
         int max = KeyGroups.DEFAULT_MAX_PARALLELISM;
         return new JoinSettings<>(joinType, null, null, null, StateCodecs.dynamic(), StateCodecs.dynamic(),
-            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0, null, null);
+            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0, null, null, true, true);
     }
 
     /**
@@ -91,7 +97,8 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withEventTimes(ToLongFunction<? super L> leftTimeMs, ToLongFunction<? super R> rightTimeMs) {
         return new JoinSettings<>(joinType, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
             Objects.requireNonNull(rightTimeMs, "rightTimeMs"), keyCodec, leftCodec, rightCodec, maxParallelism,
-            keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout);
+            keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout, leftWatermarked,
+            rightWatermarked);
     }
 
     /**
@@ -101,7 +108,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withTimeRange(JoinTimeRange timeRange) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -113,7 +120,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -124,7 +131,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withKeyGroups(int maxParallelism, KeyGroupRange keyGroups) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -137,7 +144,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withMicroBatch(boolean microBatch) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -148,7 +155,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withLateOutputs(Output<? super L> lateLeft, Output<? super R> lateRight) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -160,7 +167,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withMaxStateRows(long maxStateRows) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
     }
 
     /**
@@ -174,7 +181,100 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withRowLayouts(JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+    }
+
+    /**
+     * Which inputs carry a watermark (a {@code withWatermark} or a source that emits watermarks upstream
+     * of the input), which decides which rows are judged late and which side's state is evicted
+     * ({@link #evictsLeft()}, {@link #judgesLeftLate()}). Default: both.
+     *
+     * @param left whether the left input carries a watermark
+     * @param right whether the right input carries a watermark
+     * @return a copy with them
+     */
+    public JoinSettings<K, L, R> withWatermarkedInputs(boolean left, boolean right) {
+        return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout, left, right);
+    }
+
+    /**
+     * Spark's rule for evicting one side's state by a time range ({@code StreamingSymmetricHashJoinHelper
+     * .getOneSideStateWatermarkPredicate}, case 2): a side's rows get a state watermark only if the side's
+     * own input carries a watermark (the predicate is on that side's watermarked column) <b>and</b> the
+     * other input does too (its watermark, put into the range, bounds this side's times). So with a
+     * watermark on one input only, neither side is ever evicted, and neither side's outer rows come out
+     * (Spark 4.0 accepts a left outer join with a watermark on the right input only, and then never emits
+     * its null rows). A watermark in the join key (Spark's cases 1 and 3) is not supported.
+     *
+     * <p>The one place this rule lives: the join operators, the query validator's warning and the docs
+     * follow it.
+     *
+     * @param timeRange whether the join has a time range
+     * @param ownWatermark whether the side's own input carries a watermark
+     * @param otherWatermark whether the other input carries one
+     * @return whether the side's rows are evicted (and, on an outer side, emitted as outer rows)
+     */
+    public static boolean evictsSide(boolean timeRange, boolean ownWatermark, boolean otherWatermark) {
+        return timeRange && ownWatermark && otherWatermark;
+    }
+
+    /** @return whether left rows are ever evicted: {@link #evictsSide} for the left side */
+    public boolean evictsLeft() {
+        return evictsSide(timeRange != null, leftWatermarked, rightWatermarked);
+    }
+
+    /** @return whether right rows are ever evicted: {@link #evictsSide} for the right side */
+    public boolean evictsRight() {
+        return evictsSide(timeRange != null, rightWatermarked, leftWatermarked);
+    }
+
+    /**
+     * The left side's eviction threshold: left rows with an event time {@code <=} it are evicted (and, in
+     * a left or full outer join, emitted if they never matched). Allocation-free; call it with each
+     * watermark.
+     *
+     * @param watermarkMs the operator's watermark, epoch ms; {@code Long.MIN_VALUE} for none
+     * @return {@link JoinTimeRange#leftStateWatermarkMs(long)} if {@link #evictsLeft()}, else
+     *     {@code Long.MIN_VALUE} (nothing is evicted)
+     */
+    public long leftStateWatermarkMs(long watermarkMs) {
+        return evictsLeft() ? timeRange.leftStateWatermarkMs(watermarkMs) : Long.MIN_VALUE;
+    }
+
+    /**
+     * The right side's eviction threshold; see {@link #leftStateWatermarkMs(long)}.
+     *
+     * @param watermarkMs the operator's watermark, epoch ms; {@code Long.MIN_VALUE} for none
+     * @return {@link JoinTimeRange#rightStateWatermarkMs(long)} if {@link #evictsRight()}, else
+     *     {@code Long.MIN_VALUE}
+     */
+    public long rightStateWatermarkMs(long watermarkMs) {
+        return evictsRight() ? timeRange.rightStateWatermarkMs(watermarkMs) : Long.MIN_VALUE;
+    }
+
+    /**
+     * @return whether left rows at or behind the late-row watermark are dropped as late: with event times,
+     *     and only if the left input carries a watermark (Spark filters late rows per side, on the side's
+     *     watermarked column; an input without one has no late rows)
+     */
+    public boolean judgesLeftLate() {
+        return leftTimeMs != null && leftWatermarked;
+    }
+
+    /** @return whether right rows are judged late; see {@link #judgesLeftLate()} */
+    public boolean judgesRightLate() {
+        return rightTimeMs != null && rightWatermarked;
+    }
+
+    /** @return whether the left input carries a watermark */
+    public boolean leftWatermarked() {
+        return leftWatermarked;
+    }
+
+    /** @return whether the right input carries a watermark */
+    public boolean rightWatermarked() {
+        return rightWatermarked;
     }
 
     /**

@@ -34,17 +34,20 @@ import java.util.function.ToLongFunction;
  * semi join emits a left row once, on its first match: a left row that matches on arrival is emitted
  * and never buffered; a buffered left row is emitted when the first right row matches it.
  *
- * <p><b>Eviction and outer rows.</b> With a time range, the watermark {@code w} bounds the state: a
- * left row is evicted once its time is {@code <=} {@link JoinTimeRange#leftStateWatermarkMs(long)},
- * a right row once its time is {@code <=} {@link JoinTimeRange#rightStateWatermarkMs(long)} (Spark's
- * state watermarks). An evicted row of an outer side that never matched is emitted with {@code null}
- * for the other side (left rows before right rows, each side in event-time order). Without a time
- * range nothing is evicted: an inner join's state grows forever (Spark's behaviour; the runtime warns).
- * Outer and semi joins need a range ({@link JoinSettings#validate()}).
+ * <p><b>Eviction and outer rows.</b> With a time range and a watermark on both inputs, the watermark
+ * {@code w} bounds the state: a left row is evicted once its time is {@code <=}
+ * {@link JoinSettings#leftStateWatermarkMs(long)}, a right row once its time is {@code <=}
+ * {@link JoinSettings#rightStateWatermarkMs(long)} (Spark's state watermarks). An evicted row of an
+ * outer side that never matched is emitted with {@code null} for the other side (left rows before right
+ * rows, each side in event-time order). Which side may be evicted is decided once, from the settings
+ * ({@link JoinSettings#evictsSide}, Spark's rule): without a time range, or with a watermark on one input
+ * only, nothing is evicted and no outer row comes out; the state grows forever (Spark's behaviour; the
+ * runtime warns). Outer and semi joins need a range ({@link JoinSettings#validate()}).
  *
- * <p><b>Late rows.</b> With event times ({@link JoinSettings#withEventTimes}), a row whose time is
- * {@code <=} the late-row watermark never joins: it is counted per side
- * ({@link StateMetrics#numRowsDroppedByWatermark()}) and sent to that side's late output, if any.
+ * <p><b>Late rows.</b> With event times ({@link JoinSettings#withEventTimes}), a row of an input that
+ * carries a watermark ({@link JoinSettings#withWatermarkedInputs}) whose time is {@code <=} the late-row
+ * watermark never joins: it is counted per side ({@link StateMetrics#numRowsDroppedByWatermark()}) and
+ * sent to that side's late output, if any. Rows of an input without a watermark are never late (Spark).
  *
  * <p><b>Two modes</b> ({@link JoinSettings#microBatch()}), as {@code GroupStateOperator} has them:
  * <ul>
@@ -121,6 +124,13 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final JoinType type;
     private final boolean semi;
     private final JoinTimeRange range;
+    private final JoinSettings<K, L, R> settings;
+    /** Decided once from the settings ({@link JoinSettings#evictsSide}): whether each side is ever evicted. */
+    private final boolean evictLeft;
+    private final boolean evictRight;
+    /** Whether each side's rows are judged late (event times and a watermark on that input). */
+    private final boolean lateCheckLeft;
+    private final boolean lateCheckRight;
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
@@ -154,6 +164,11 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         this.type = settings.joinType();
         this.semi = type == JoinType.LEFT_SEMI;
         this.range = settings.timeRange();
+        this.settings = settings;
+        this.evictLeft = settings.evictsLeft();
+        this.evictRight = settings.evictsRight();
+        this.lateCheckLeft = settings.judgesLeftLate();
+        this.lateCheckRight = settings.judgesRightLate();
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
@@ -203,7 +218,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         long t = 0;
         if (leftTimeMs != null) {
             t = leftTimeMs.applyAsLong(row);
-            if (t <= lateThresholdMs()) {
+            if (lateCheckLeft && t <= lateThresholdMs()) {
                 onLateLeft(row);
                 return;
             }
@@ -217,7 +232,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (matched && semi) {
             return;
         }
-        if (!microBatch && range != null && t <= range.leftStateWatermarkMs(watermarkMs)) {
+        if (!microBatch && evictLeft && t <= settings.leftStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedLeft()) {
                 emit(function.join(key, row, null), out);
             }
@@ -232,7 +247,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             entry.left = rows;
             left.keys++;
         }
-        store(rows, leftIndex, left, key, t, row, matched);
+        store(rows, evictLeft ? leftIndex : null, left, key, t, row, matched);
     }
 
     private boolean matchLeft(K key, L row, long t, JoinRows<R> others, Output<O> out) {
@@ -259,7 +274,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         long t = 0;
         if (rightTimeMs != null) {
             t = rightTimeMs.applyAsLong(row);
-            if (t <= lateThresholdMs()) {
+            if (lateCheckRight && t <= lateThresholdMs()) {
                 onLateRight(row);
                 return;
             }
@@ -270,7 +285,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (entry != null && entry.left != null) {
             matched = matchRight(key, row, t, entry.left, out);
         }
-        if (!microBatch && range != null && t <= range.rightStateWatermarkMs(watermarkMs)) {
+        if (!microBatch && evictRight && t <= settings.rightStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedRight()) {
                 emit(function.join(key, null, row), out);
             }
@@ -285,7 +300,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             entry.right = rows;
             right.keys++;
         }
-        store(rows, rightIndex, right, key, t, row, matched);
+        store(rows, evictRight ? rightIndex : null, right, key, t, row, matched);
     }
 
     private boolean matchRight(K key, R row, long t, JoinRows<L> others, Output<O> out) {
@@ -308,9 +323,10 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         return matched;
     }
 
+    /** Buffers a row; {@code index} is {@code null} for a side that is never evicted (no index needed). */
     private <V> void store(JoinRows<V> rows, TimeBuckets index, SideCounters side, K key, long t, V row, boolean matched) {
         rows.add(t, nextSeq++, row, matched);
-        if (range != null) {
+        if (index != null) {
             index.add(t, key);
         }
         side.rows++;
@@ -414,11 +430,16 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     }
 
     private void evict(Output<O> out) {
-        if (range == null || watermarkMs == Long.MIN_VALUE) {
+        if (watermarkMs == Long.MIN_VALUE) {
             return;
         }
-        evictSide(leftIndex, range.leftStateWatermarkMs(watermarkMs), type.emitsUnmatchedLeft(), true, left, out);
-        evictSide(rightIndex, range.rightStateWatermarkMs(watermarkMs), type.emitsUnmatchedRight(), false, right, out);
+        if (evictLeft) {
+            evictSide(leftIndex, settings.leftStateWatermarkMs(watermarkMs), type.emitsUnmatchedLeft(), true, left, out);
+        }
+        if (evictRight) {
+            evictSide(rightIndex, settings.rightStateWatermarkMs(watermarkMs), type.emitsUnmatchedRight(), false, right,
+                out);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -518,8 +539,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             count(key, entry.left, left, lefts);
             count(key, entry.right, right, rights);
         });
-        rebuild(leftIndex, lefts);
-        rebuild(rightIndex, rights);
+        rebuild(leftIndex, lefts, evictLeft);
+        rebuild(rightIndex, rights, evictRight);
     }
 
     private static void count(Object key, JoinRows<?> rows, SideCounters side, ArrayList<Indexed> into) {
@@ -533,9 +554,9 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         }
     }
 
-    private void rebuild(TimeBuckets index, ArrayList<Indexed> rows) {
+    private static void rebuild(TimeBuckets index, ArrayList<Indexed> rows, boolean evicted) {
         index.clear();
-        if (range == null) {
+        if (!evicted) {
             return;
         }
         rows.sort((a, b) -> a.timeMs != b.timeMs ? Long.compare(a.timeMs, b.timeMs) : Long.compare(a.seq, b.seq));
