@@ -128,6 +128,8 @@ public final class ConnectedStreams<K, L, R> {
         boolean eventTimes = range != null ? leftTimeMs != null && rightTimeMs != null
             : options.leftTimeMs() != null && options.rightTimeMs() != null;
         PlanNode.JoinInfo info = new PlanNode.JoinInfo(type, range != null, leftTimeMs != null, rightTimeMs != null);
+        boolean leftWatermarked = KeyedStream.watermarkUpstream(left.node());
+        boolean rightWatermarked = KeyedStream.watermarkUpstream(right.node());
         Function<OperatorContext, StreamStreamJoinOperator<K, L, R, O>> factory = context -> {
             JoinSettings<K, L, R> settings = JoinSettings.<K, L, R>of(type)
                 .withKeyGroups(context.maxParallelism(), context.keyGroups())
@@ -135,7 +137,8 @@ public final class ConnectedStreams<K, L, R> {
                 .withCodecs(options.<K>keyCodec(), options.leftCodec(), options.rightCodec())
                 .withMaxStateRows(options.maxStateRows())
                 .withLateOutputs(context.lateOutputOf(false), context.lateOutputOf(true))
-                .withTimeRange(range);
+                .withTimeRange(range)
+                .withWatermarkedInputs(leftWatermarked, rightWatermarked);
             if (eventTimes) {
                 settings = settings.withEventTimes(leftTimeMs, rightTimeMs);
             }

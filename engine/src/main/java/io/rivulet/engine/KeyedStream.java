@@ -481,7 +481,7 @@ public final class KeyedStream<K, T> {
     }
 
     /** Whether a {@code withWatermark} (or a source that emits watermarks) feeds {@code node}. */
-    private static boolean watermarkUpstream(PlanNode<?> node) {
+    static boolean watermarkUpstream(PlanNode<?> node) {
         if (node instanceof PlanNode.WatermarkNode<?>) {
             return true;
         }

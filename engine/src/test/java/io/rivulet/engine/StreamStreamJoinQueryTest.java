@@ -242,17 +242,18 @@ class StreamStreamJoinQueryTest {
     }
 
     @Test
-    void shouldRejectAnOuterJoinWithoutAWatermarkOnBothInputsOrWithoutATimeRange() throws Exception {
+    void shouldRejectAnOuterJoinWithoutAWatermarkOnTheNullableSideOrWithoutATimeRange() throws Exception {
         try (Rivulet rivulet = Rivulet.create()) {
-            Stream<String> oneWatermark = rivulet.readStream(Sources.<Impression>memoryStream("i"))
+            Stream<String> leftWatermarkOnly = rivulet.readStream(Sources.<Impression>memoryStream("i"))
                 .withWatermark(Impression::tsMs, Duration.ZERO).keyBy(Impression::ad)
                 .join(rivulet.readStream(Sources.<Click>memoryStream("c")).keyBy(Click::ad),
-                    JoinOptions.<Impression, Click>of(JoinType.RIGHT_OUTER).withEventTimes(Impression::tsMs, Click::tsMs)
+                    JoinOptions.<Impression, Click>of(JoinType.LEFT_OUTER).withEventTimes(Impression::tsMs, Click::tsMs)
                         .withTimeRange(Duration.ZERO, Duration.ofSeconds(1)), StreamStreamJoinQueryTest::row);
-            assertThatThrownBy(() -> oneWatermark.writeStream(Sinks.<String>memory("out")).start())
+            assertThatThrownBy(() -> leftWatermarkOnly.writeStream(Sinks.<String>memory("out")).start())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Stream-stream RightOuter join between two streaming DataFrame/Datasets is not supported"
-                    + " without a watermark in the join keys")
+                .hasMessageContaining("Stream-stream LeftOuter join between two streaming DataFrame/Datasets is not supported"
+                    + " without a watermark in the join keys, or a watermark on the nullable side and an appropriate range"
+                    + " condition")
                 .hasMessageContaining("no watermark on its right input");
             Stream<String> noRange = adJoin(rivulet, Sources.memoryStream("i2"), Sources.memoryStream("c2"),
                 JoinOptions.of(JoinType.FULL_OUTER), 1);

@@ -5,6 +5,7 @@ import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
+import io.rivulet.operators.join.JoinSettings;
 import io.rivulet.operators.join.JoinType;
 
 import java.util.ArrayList;
@@ -152,11 +153,18 @@ final class QueryValidator {
     }
 
     /**
-     * Spark's stream-stream join rules ({@code UnsupportedOperationChecker}), in Spark's words: only in
-     * append mode; an outer or semi join only with a watermark and a range condition, so that the
-     * watermark can end a row's wait for a match (Rivulet asks for a watermark on both inputs and a
-     * time range). An inner join that cannot evict (no time range, or an input without a watermark)
-     * keeps its state forever, as Spark's does: allowed, with a warning at start.
+     * Spark's stream-stream join rules ({@code UnsupportedOperationChecker.checkForStreamStreamJoinWatermark}),
+     * in Spark's words: only in append mode; an outer or semi join only with "a watermark on the nullable
+     * side and an appropriate range condition", that is a time range and a watermark on the input whose
+     * watermark bounds the outer side's rows: the right input for a left outer or left semi join, the
+     * left input for a right outer join, either input for a full outer join (Spark accepts one). A
+     * watermark in the join keys (Spark's alternative) is not supported: a time range is needed.
+     *
+     * <p>What such a join evicts follows {@link JoinSettings#evictsSide} (Spark's state watermarks): a
+     * side only with a time range and a watermark on both inputs. A join with a side that is never
+     * evicted (an inner join without a range or a watermark, or an outer join with one watermark, whose
+     * outer rows then never come out, as in Spark) is allowed, with one warning at start naming the
+     * sides.
      */
     private static void checkJoin(PlanNode.CoKeyedNode<?, ?, ?, ?> co, OutputMode mode, String queryName) {
         PlanNode.JoinInfo join = co.join();
@@ -168,29 +176,52 @@ final class QueryValidator {
         boolean leftWatermark = hasWatermarkUpstream(co.input());
         boolean rightWatermark = hasWatermarkUpstream(co.right());
         JoinType type = join.type();
-        if (type != JoinType.INNER && !(leftWatermark && rightWatermark && join.timeRange())) {
+        boolean range = join.timeRange();
+        boolean validWatermarkRange = switch (type) {
+            case INNER -> true;
+            case LEFT_OUTER, LEFT_SEMI -> range && rightWatermark;
+            case RIGHT_OUTER -> range && leftWatermark;
+            case FULL_OUTER -> range && (leftWatermark || rightWatermark);
+        };
+        if (!validWatermarkRange) {
             throw new IllegalArgumentException("Stream-stream " + sparkJoinName(type) + " join between two streaming"
-                + " DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the "
-                + nullableSide(type) + " and an appropriate range condition: '" + co.description() + "' has "
+                + " DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the"
+                + " nullable side and an appropriate range condition: '" + co.description() + "' has "
                 + (leftWatermark ? "a" : "no") + " watermark on its left input, " + (rightWatermark ? "a" : "no")
-                + " watermark on its right input and " + (join.timeRange() ? "a" : "no") + " time range; call"
-                + " withWatermark on both inputs and give JoinOptions.withTimeRange, so that the watermark can end a"
-                + " row's wait for a match");
+                + " watermark on its right input and " + (range ? "a" : "no") + " time range; give"
+                + " JoinOptions.withTimeRange and call withWatermark on " + watermarkNeeded(type) + ", so that the"
+                + " watermark can end a row's wait for a match (with a watermark on both inputs the join also evicts"
+                + " its state and emits its outer rows)");
         }
-        if (join.timeRange() && !(join.leftEventTime() && join.rightEventTime())) {
+        if (range && !(join.leftEventTime() && join.rightEventTime())) {
             String side = !join.leftEventTime() ? "left" : "right";
             throw new IllegalArgumentException("'" + co.description() + "' has a time range but does not know the event"
                 + " time of its " + side + " rows: they are not the records of a withWatermark (a map or another"
                 + " operator came in between); key them right after withWatermark (filters may come between), or give"
                 + " both event times: JoinOptions.withEventTimes(leftTimeMs, rightTimeMs)");
         }
-        if (type == JoinType.INNER && !(leftWatermark && rightWatermark && join.timeRange())) {
-            LOG.log(System.Logger.Level.WARNING, "query '" + queryName + "': join '" + co.description() + "' keeps every"
-                + " row of both inputs forever, so its state grows without bound: an inner join evicts only with a"
-                + " watermark on both inputs and a time range (it has " + (leftWatermark ? "a" : "no") + " left"
-                + " watermark, " + (rightWatermark ? "a" : "no") + " right watermark, " + (join.timeRange() ? "a" : "no")
-                + " time range), as in Spark; add them, or bound the state with JoinOptions.withMaxStateRows");
+        warnIfStateUnbounded(co, type, range, leftWatermark, rightWatermark, queryName);
+    }
+
+    /** The one warning for a join with a side whose rows are never evicted ({@link JoinSettings#evictsSide}). */
+    private static void warnIfStateUnbounded(PlanNode.CoKeyedNode<?, ?, ?, ?> co, JoinType type, boolean range,
+                                             boolean leftWatermark, boolean rightWatermark, String queryName) {
+        boolean evictsLeft = JoinSettings.evictsSide(range, leftWatermark, rightWatermark);
+        boolean evictsRight = JoinSettings.evictsSide(range, rightWatermark, leftWatermark);
+        if (evictsLeft && evictsRight) {
+            return;
         }
+        String sides = !evictsLeft && !evictsRight ? "both inputs" : !evictsLeft ? "its left input" : "its right input";
+        boolean leftNullsLost = !evictsLeft && type.emitsUnmatchedLeft();
+        boolean rightNullsLost = !evictsRight && type.emitsUnmatchedRight();
+        String outer = leftNullsLost && rightNullsLost ? "; no unmatched row of either side ever comes out as an outer row"
+            : leftNullsLost ? "; its unmatched left rows never come out as outer rows"
+            : rightNullsLost ? "; its unmatched right rows never come out as outer rows" : "";
+        LOG.log(System.Logger.Level.WARNING, "query '" + queryName + "': join '" + co.description() + "' keeps every"
+            + " row of " + sides + " forever, so its state grows without bound" + outer + ": a join evicts a side's"
+            + " rows only with a time range and a watermark on both inputs (it has " + (leftWatermark ? "a" : "no")
+            + " left watermark, " + (rightWatermark ? "a" : "no") + " right watermark, " + (range ? "a" : "no")
+            + " time range), as in Spark; add them, or bound the state with JoinOptions.withMaxStateRows");
     }
 
     /** Spark's names of join types in its messages: {@code LeftOuter}, {@code FullOuter}... */
@@ -204,11 +235,12 @@ final class QueryValidator {
         };
     }
 
-    /** The side Spark's message asks a watermark on: the side whose columns an outer row nulls. */
-    private static String nullableSide(JoinType type) {
+    /** The input whose watermark Spark's rule asks for: the one whose watermark bounds the outer side's rows. */
+    private static String watermarkNeeded(JoinType type) {
         return switch (type) {
-            case FULL_OUTER -> "both sides";
-            default -> "nullable side";
+            case LEFT_OUTER, LEFT_SEMI -> "the right input (the nullable side)";
+            case RIGHT_OUTER -> "the left input (the nullable side)";
+            default -> "one input, or both";
         };
     }
 
