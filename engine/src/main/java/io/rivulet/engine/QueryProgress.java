@@ -36,18 +36,75 @@ import java.util.UUID;
  * @param latency end-to-end latency (source time to sink) of the rows written in the interval
  * @param sources per-source input
  * @param sink the sink's description
+ * @param staticTables each static table a stream-static join of the query reads (each handle once, in
+ *     plan order): its refreshes and rows; empty without one
  */
 public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
                             long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
                             long numOutputRows, long numRowsFailed, long totalInputRows, long totalOutputRows,
                             Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
-                            long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink) {
+                            long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink,
+                            List<StaticTableProgress> staticTables) {
     /**
-     * Copies the source list.
+     * Copies the lists.
      */
     public QueryProgress {
         sources = List.copyOf(sources);
         stateOperators = List.copyOf(stateOperators);
+        staticTables = List.copyOf(staticTables);
+    }
+
+    /**
+     * A progress without static tables (as before they were reported).
+     *
+     * @param id the query's id
+     * @param runId this run's id
+     * @param name the query's name
+     * @param timestamp when the epoch was committed
+     * @param batchId the epoch committed
+     * @param durationMs wall time since the previous progress
+     * @param numInputRows rows read in the interval
+     * @param inputRowsPerSecond {@code numInputRows} per second
+     * @param processedRowsPerSecond rows that completed the last stage, per second
+     * @param numOutputRows rows written in the interval
+     * @param numRowsFailed records skipped by the error policy in the interval
+     * @param totalInputRows rows read since the start
+     * @param totalOutputRows rows written since the start
+     * @param eventTimeWatermark the watermark, or {@code null}
+     * @param stateOperators the stateful operators' state
+     * @param numFutureEvents records too far ahead, since the start
+     * @param latency end-to-end latency in the interval
+     * @param sources per-source input
+     * @param sink the sink's description
+     */
+    public QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
+                         long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
+                         long numOutputRows, long numRowsFailed, long totalInputRows, long totalOutputRows,
+                         Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
+                         long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink) {
+        this(id, runId, name, timestamp, batchId, durationMs, numInputRows, inputRowsPerSecond, processedRowsPerSecond,
+            numOutputRows, numRowsFailed, totalInputRows, totalOutputRows, eventTimeWatermark, stateOperators,
+            numFutureEvents, latency, sources, sink, List.of());
+    }
+
+    /**
+     * One static table of a stream-static join ({@code StaticTableHandle}) at a commit: its refreshes in
+     * the interval and since it was loaded, and the table joins read now. A handle several joins share
+     * shows once.
+     *
+     * @param description what the table is read from
+     * @param numRefreshes refreshes that swapped a new table in, in the interval (interval and on demand)
+     * @param numRefreshFailures refreshes that failed and kept the previous table, in the interval
+     * @param totalRefreshes refreshes that swapped a new table in since the handle was loaded (the first
+     *     load not counted)
+     * @param totalRefreshFailures failed refreshes since the handle was loaded
+     * @param numRows rows of the table joins read now
+     * @param lastRefreshTimestamp when the table joins read now was loaded (the first load, or the last
+     *     refresh that succeeded)
+     */
+    public record StaticTableProgress(String description, long numRefreshes, long numRefreshFailures,
+                                      long totalRefreshes, long totalRefreshFailures, long numRows,
+                                      Instant lastRefreshTimestamp) {
     }
 
     /**
@@ -153,7 +210,11 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
             .append(", stateOperators: ").append(stateOperators)
             .append(", latency: { ").append(latency).append(" }")
             .append(", sources: ").append(sources)
-            .append(", sink: ").append(sink).append(" }");
+            .append(", sink: ").append(sink);
+        if (!staticTables.isEmpty()) {
+            out.append(", staticTables: ").append(staticTables);
+        }
+        out.append(" }");
         return out.toString();
     }
 }

@@ -4,6 +4,7 @@ import io.rivulet.engine.internal.QueryResource;
 import io.rivulet.operators.join.StaticTable;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +52,8 @@ public final class StaticTableHandle<K, R> {
     private final AtomicLong refreshes = new AtomicLong();
     private final AtomicLong refreshFailures = new AtomicLong();
     private volatile Throwable lastRefreshFailure;
+    /** When the live table was loaded, epoch ms (wall clock: a figure for people, never a decision). */
+    private volatile long loadedAtMs;
 
     private StaticTableHandle(StaticSource<R> source, Function<? super R, ? extends K> keyOf, Duration refreshInterval,
                               boolean failQueryOnRefreshError) {
@@ -62,6 +65,7 @@ public final class StaticTableHandle<K, R> {
         this.refreshIntervalNs = refreshInterval == null ? 0 : refreshInterval.toNanos();
         this.failQueryOnRefreshError = failQueryOnRefreshError;
         table.set(build());
+        loadedAtMs = System.currentTimeMillis();
     }
 
     /**
@@ -117,6 +121,7 @@ public final class StaticTableHandle<K, R> {
                 throw e;
             }
             table.set(fresh);
+            loadedAtMs = System.currentTimeMillis();
             refreshes.incrementAndGet();
         }
     }
@@ -149,6 +154,14 @@ public final class StaticTableHandle<K, R> {
      */
     public long refreshFailures() {
         return refreshFailures.get();
+    }
+
+    /**
+     * @return when the table joins use now was loaded: the first load, or the last refresh that
+     *     succeeded (wall clock)
+     */
+    public Instant lastRefreshTime() {
+        return Instant.ofEpochMilli(loadedAtMs);
     }
 
     /**

@@ -355,7 +355,7 @@ public final class Stream<T> {
         Supplier<? extends Operator<T, O>> factory = type == JoinType.LEFT_SEMI
             ? () -> new StaticSemiJoin<>(keyOf, table.reference(), fn)
             : () -> StreamStaticJoinOperator.of(type, keyOf, table.reference(), fn);
-        return new Stream<>(rivulet, new PlanNode.OperatorNode<>(description, node, factory, table.refresher()));
+        return new Stream<>(rivulet, new PlanNode.OperatorNode<>(description, node, factory, table.refresher(), table));
     }
 
     /** A stream-static left semi join: the record once if its key has a static row. Owned by its task's thread. */

@@ -141,6 +141,47 @@ class StreamStaticJoinQueryTest {
     }
 
     @Test
+    void shouldShowEachStaticTablesRefreshesFailuresRowsAndLoadTimeInProgress() throws Exception {
+        AtomicReference<List<Item>> rows = new AtomicReference<>(ITEMS);
+        StaticTableHandle<String, Item> items = StaticTableHandle.load(StaticSource.fromSupplier("items", () -> {
+            List<Item> now = rows.get();
+            if (now == null) {
+                throw new IllegalStateException("database down");
+            }
+            return now;
+        }), Item::id);
+        Instant loaded = items.lastRefreshTime();
+        MemoryStream<Sale> input = Sources.memoryStream("sales");
+        try (Rivulet rivulet = Rivulet.create()) {
+            // The same handle joined twice shows once.
+            StreamingQuery query = rivulet.readStream(input).join(items, Sale::item, JoinType.LEFT_OUTER, (k, sale, item) -> sale)
+                .join(items, Sale::item, JoinType.INNER, StreamStaticJoinQueryTest::joined)
+                .writeStream(Sinks.<String>memory("joined")).trigger(trigger(true)).start();
+            input.addData(new Sale("i1", 1, 0));
+            query.processAllAvailable();
+            assertThat(query.lastProgress().staticTables()).containsExactly(
+                new QueryProgress.StaticTableProgress("items", 0, 0, 0, 0, 2, loaded));
+            rows.set(List.of(new Item("i3", "washer", 7)));
+            items.refresh();
+            rows.set(null);
+            assertThatThrownBy(items::refresh).isInstanceOf(IllegalStateException.class);
+            input.addData(new Sale("i3", 2, 0));
+            query.processAllAvailable();
+            QueryProgress.StaticTableProgress table = query.lastProgress().staticTables().get(0);
+            assertThat(table.numRefreshes()).isEqualTo(1);
+            assertThat(table.numRefreshFailures()).isEqualTo(1);
+            assertThat(table.numRows()).as("the refreshed table; the failed refresh kept it").isEqualTo(1);
+            assertThat(table.lastRefreshTimestamp()).isEqualTo(items.lastRefreshTime()).isAfterOrEqualTo(loaded);
+            input.addData(new Sale("i3", 3, 0));
+            query.processAllAvailable();
+            assertThat(query.lastProgress().staticTables()).as("interval counts reset, totals kept").containsExactly(
+                new QueryProgress.StaticTableProgress("items", 0, 0, 1, 1, 1, items.lastRefreshTime()));
+            assertThat(query.lastProgress().toString()).contains("staticTables");
+            query.stop();
+        }
+    }
+
+    @Test
     void shouldKeepThePreviousTableWhenARefreshFailsAndCountIt() {
         AtomicInteger loads = new AtomicInteger();
         StaticTableHandle<String, Item> items = StaticTableHandle.load(StaticSource.fromSupplier("flaky", () -> {

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import io.rivulet.engine.StaticTableHandle;
 import io.rivulet.engine.WatermarkStrategy;
 import io.rivulet.engine.RecordCopier;
 
@@ -152,6 +153,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final PlanNode<I> input;
         private final Supplier<? extends Operator<I, O>> factory;
         private final QueryResource resource;
+        private final StaticTableHandle<?, ?> staticTable;
 
         /**
          * @param description what the operator does
@@ -166,15 +168,36 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
          * @param description what the operator does
          * @param input the node it reads
          * @param factory creates one operator per task
-         * @param resource what the query opens when it starts and closes when it ends (a static table's
-         *     refresh task), or {@code null}
+         * @param resource what the query opens when it starts and closes when it ends, or {@code null}
          */
         public OperatorNode(String description, PlanNode<I> input, Supplier<? extends Operator<I, O>> factory,
                             QueryResource resource) {
+            this(description, input, factory, resource, null);
+        }
+
+        /**
+         * @param description what the operator does
+         * @param input the node it reads
+         * @param factory creates one operator per task
+         * @param resource what the query opens when it starts and closes when it ends (a static table's
+         *     refresh task), or {@code null}
+         * @param staticTable the static table a stream-static join reads, for its figures in progress, or
+         *     {@code null}
+         */
+        public OperatorNode(String description, PlanNode<I> input, Supplier<? extends Operator<I, O>> factory,
+                            QueryResource resource, StaticTableHandle<?, ?> staticTable) {
             super(description);
             this.input = Objects.requireNonNull(input, "input");
             this.factory = Objects.requireNonNull(factory, "factory");
             this.resource = resource;
+            this.staticTable = staticTable;
+        }
+
+        /**
+         * @return the static table a stream-static join reads, or {@code null}
+         */
+        public StaticTableHandle<?, ?> staticTable() {
+            return staticTable;
         }
 
         /**

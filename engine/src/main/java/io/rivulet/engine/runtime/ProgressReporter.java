@@ -2,6 +2,7 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.StaticTableHandle;
 import io.rivulet.engine.source.Source;
 import io.rivulet.operators.StateMetrics;
 import org.HdrHistogram.Histogram;
@@ -50,9 +51,20 @@ final class ProgressReporter {
     private long[] lastLeftLate;
     private long[] lastRightLate;
     private AtomicLong futureEvents;
+    /** The static tables the query's stream-static joins read, each handle once, in plan order. */
+    private final List<StaticTableHandle<?, ?>> staticTables = new ArrayList<>();
+    private long[] lastRefreshes = new long[0];
+    private long[] lastRefreshFailures = new long[0];
 
-    ProgressReporter(QueryRuntime query, Planner planner, String sinkDescription, long startNs) {
+    ProgressReporter(QueryRuntime query, Planner planner, PlanNode<?> root, String sinkDescription, long startNs) {
         this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs);
+        collectStaticTables(root);
+        lastRefreshes = new long[staticTables.size()];
+        lastRefreshFailures = new long[staticTables.size()];
+        for (int i = 0; i < staticTables.size(); i++) {
+            lastRefreshes[i] = staticTables.get(i).refreshes();
+            lastRefreshFailures[i] = staticTables.get(i).refreshFailures();
+        }
         stateful.addAll(planner.keyedHeads.entrySet());
         lastDropped = new long[stateful.size()];
         lastLeftLate = new long[stateful.size()];
@@ -112,7 +124,7 @@ final class ProgressReporter {
         QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
             epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
             output - lastOutput, failed - lastFailed, input, output, watermark(), stateOperators(), futureEvents.get(), latency, perSource,
-            sinkDescription);
+            sinkDescription, staticTables());
         lastNs = nowNs;
         lastInput = input;
         lastProcessed = processed;
@@ -127,6 +139,34 @@ final class ProgressReporter {
         }
         last = progress;
         return progress;
+    }
+
+    /** Each static table's refreshes since the previous report, its totals, rows and load time. */
+    private List<QueryProgress.StaticTableProgress> staticTables() {
+        if (staticTables.isEmpty()) {
+            return List.of();
+        }
+        List<QueryProgress.StaticTableProgress> out = new ArrayList<>(staticTables.size());
+        for (int i = 0; i < staticTables.size(); i++) {
+            StaticTableHandle<?, ?> table = staticTables.get(i);
+            long refreshes = table.refreshes();
+            long failures = table.refreshFailures();
+            out.add(new QueryProgress.StaticTableProgress(table.description(), refreshes - lastRefreshes[i],
+                failures - lastRefreshFailures[i], refreshes, failures, table.table().rowCount(), table.lastRefreshTime()));
+            lastRefreshes[i] = refreshes;
+            lastRefreshFailures[i] = failures;
+        }
+        return out;
+    }
+
+    private void collectStaticTables(PlanNode<?> node) {
+        for (PlanNode<?> input : node.inputs()) {
+            collectStaticTables(input);
+        }
+        if (node instanceof PlanNode.OperatorNode<?, ?> op && op.staticTable() != null
+            && staticTables.stream().noneMatch(t -> t == op.staticTable())) {
+            staticTables.add(op.staticTable());
+        }
     }
 
     private List<QueryProgress.StateOperatorProgress> stateOperators() {

@@ -177,7 +177,7 @@ final class QueryRuntime implements StreamingQuery {
             }
             throw new IllegalStateException("query '" + options.name() + "' cannot start: " + e.getMessage(), e);
         }
-        progress = new ProgressReporter(this, planner, typedSink.description(), options.nanoClock().nanoTime());
+        progress = new ProgressReporter(this, planner, root, typedSink.description(), options.nanoClock().nanoTime());
         events.onStarted(this);
         if (options.microBatch()) {
             liveTasks.set(1);
