@@ -31,7 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each (key, window) once, with its full count. Two outputs: CSV files (journal source → file sink)
  * and an exactly-once journal read back as a committed reader (journal source → journal sink). A third
  * round kills a stream-stream join ({@link CheckpointedJoinQueryMain}: two journals → inner join → file
- * sink): its committed pairs are exactly those of the input, each as often as the input holds it.
+ * sink): its committed pairs are exactly those of the input, each as often as the input holds it. A
+ * fourth kills a left outer join with a time range and a watermark on both inputs, in micro-batch mode
+ * ({@link CheckpointedJoinQueryMain} {@code range}): rows are evicted and outer rows emitted at eviction,
+ * so the watermarks and what is left of both sides must survive each kill; its committed rows are every
+ * pair within the range and every order never paid within it, each once.
  *
  * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the join and the
  * journal output. The long run: {@code mvn -B -pl engine -am
@@ -61,7 +65,9 @@ class CheckpointKillTest {
         /** An epoch-committed journal ({@code Sinks.journal}, its default delivery). */
         JOURNAL,
         /** CSV files of a stream-stream join's pairs ({@link CheckpointedJoinQueryMain}). */
-        JOIN
+        JOIN,
+        /** CSV files of a left outer join with a time range and watermarks ({@link CheckpointedJoinQueryMain} range). */
+        RANGE_JOIN
     }
 
     @Test
@@ -77,6 +83,11 @@ class CheckpointKillTest {
     @Test
     void shouldCommitExactlyTheOutputOfAFailureFreeRunOfAStreamStreamJoinWhenKilledAtRandomMoments() throws Exception {
         killAtRandomMoments(Output.JOIN);
+    }
+
+    @Test
+    void shouldCommitEachPairAndEachOuterRowOnceOfAnEvictingLeftOuterJoinWhenKilledAtRandomMoments() throws Exception {
+        killAtRandomMoments(Output.RANGE_JOIN);
     }
 
     private void killAtRandomMoments(Output output) throws Exception {
@@ -110,7 +121,7 @@ class CheckpointKillTest {
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
         Map<String, Long> expected = out == Output.JOIN ? writeJoinInput(input, random.split())
-            : writeInput(input, random.split());
+            : out == Output.RANGE_JOIN ? writeRangeJoinInput(input, random.split()) : writeInput(input, random.split());
         int killed = 0;
         String round = dir.getFileName().toString();
         while (true) {
@@ -156,7 +167,10 @@ class CheckpointKillTest {
         Map<String, Long> actual = new TreeMap<>();
         for (String line : lines) {
             String[] parts = line.split(",");
-            if (out == Output.JOIN) {
+            if (out == Output.RANGE_JOIN && parts[0].startsWith("pad")) {
+                continue;
+            }
+            if (out == Output.JOIN || out == Output.RANGE_JOIN) {
                 // id,orderTime,paymentTime: a pair may repeat only as often as the input holds it.
                 actual.merge(parts[0] + "@" + parts[1] + "@" + parts[2], 1L, Long::sum);
                 continue;
@@ -224,6 +238,54 @@ class CheckpointKillTest {
         return expected;
     }
 
+    /** Ids of the range join round: one order each, one ms apart. */
+    private static final int RANGE_JOIN_IDS = 12_000;
+    /** Rows of padding at the end of each of the range join's journals (see {@link #writeRangeJoinInput}). */
+    private static final int RANGE_JOIN_PAD = 3_000;
+
+    /**
+     * Writes the range join's journals: order {@code o<i>} at {@code T0 + i} ms; a tenth of the orders are
+     * never paid, seven tenths paid within the range (0 to 50 ms after the order) and two tenths paid too
+     * late (51 to 80 ms after). Each journal is in event-time order but for up to 80 ms, under the 100 ms
+     * watermark delay, and the watermark is the minimum over both inputs' (a micro-batch input without
+     * data counts as 0), so under any split into batches no row is ever at or behind its batch's
+     * watermark: no row is late, every pair within the range is emitted (a row is evicted only once a
+     * row that could still match it would be late), and every order never paid within the range is
+     * emitted once its left row is evicted. Then {@value #RANGE_JOIN_PAD} rows of padding ({@code pad<k>},
+     * ignored by the check) follow on both inputs, several batches' worth: the watermark passes the last
+     * real order + 50 ms while padding remains, so every real order's outer row comes out in a data batch,
+     * which a restart reads again, and not in the final no-data batch, which a restart after the last
+     * data batch would not run again (the restarted run has seen no event time). Returns the rows a
+     * failure-free run emits for the real ids: {@code id@orderTime@paymentTime}, {@code -1} for none.
+     */
+    private static Map<String, Long> writeRangeJoinInput(Path input, SplittableRandom random) {
+        Map<String, Long> expected = new TreeMap<>();
+        long t0 = 1_700_000_000_000L;
+        try (Journal orders = Journal.open(JournalOptions.of(input.resolve("orders")));
+             Journal payments = Journal.open(JournalOptions.of(input.resolve("payments")))) {
+            JournalAppender<String> orderAppender = orders.appender(Codecs.strings());
+            JournalAppender<String> paymentAppender = payments.appender(Codecs.strings());
+            for (int i = 0; i < RANGE_JOIN_IDS; i++) {
+                long orderTs = t0 + i;
+                orderAppender.append("o" + i + "," + orderTs);
+                int kind = random.nextInt(10);
+                if (kind == 0) {
+                    expected.merge("o" + i + "@" + orderTs + "@-1", 1L, Long::sum);
+                    continue;
+                }
+                long paymentTs = orderTs + (kind <= 7 ? random.nextInt(51) : 51 + random.nextInt(30));
+                paymentAppender.append("o" + i + "," + paymentTs);
+                expected.merge("o" + i + "@" + orderTs + "@" + (kind <= 7 ? paymentTs : -1), 1L, Long::sum);
+            }
+            for (int k = 0; k < RANGE_JOIN_PAD; k++) {
+                long ts = t0 + RANGE_JOIN_IDS + k;
+                orderAppender.append("pad" + k + "," + ts);
+                paymentAppender.append("pad" + k + "," + ts);
+            }
+        }
+        return expected;
+    }
+
     private static void readInto(Path journalDir, Map<String, List<Long>> times) {
         try (Journal journal = Journal.open(JournalOptions.of(journalDir))) {
             JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
@@ -281,12 +343,15 @@ class CheckpointKillTest {
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        if (out == Output.JOIN) {
+        if (out == Output.JOIN || out == Output.RANGE_JOIN) {
             command.add(CheckpointedJoinQueryMain.class.getName());
             command.add(input.resolve("orders").toString());
             command.add(input.resolve("payments").toString());
             command.add(checkpoints.toString());
             command.add(output.toString());
+            if (out == Output.RANGE_JOIN) {
+                command.add("range");
+            }
             return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         }

@@ -1,6 +1,9 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.Source;
+import io.rivulet.engine.source.SourceContext;
+import io.rivulet.engine.source.SourceReader;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.codec.Codecs;
@@ -19,7 +22,18 @@ import java.util.concurrent.locks.LockSupport;
  * buffered rows, is what the kills put to the test). Reads slowly on purpose, as
  * {@link CheckpointedWindowQueryMain} does. Exits 0 when both inputs are done.
  *
- * <p>Arguments: orders journal directory, payments journal directory, checkpoint directory, output directory.
+ * <p>With a fifth argument {@code range}: a left outer join of the orders with the payments made within
+ * [order, order + {@value #RANGE_MS} ms], each input with a {@value #DELAY_MS} ms watermark, in micro-batch
+ * mode ({@code availableNow}, at most {@value #ROWS_PER_BATCH} rows of each input per batch, so a run
+ * makes many batches and checkpoints): both sides' rows are evicted by the watermark and each order never
+ * paid within the range comes out once as {@code id,orderTimeMs,-1} when its left row is evicted, so the
+ * eviction state (the watermarks, the matched flags, what is left of both sides) is what the kills put to
+ * the test. Micro-batch mode, not continuous: a batch's watermark is fixed before it runs, so which rows
+ * are late does not depend on how the two inputs interleave, and the output of any run is determined by
+ * the input (see {@code CheckpointKillTest.writeRangeJoinInput}).
+ *
+ * <p>Arguments: orders journal directory, payments journal directory, checkpoint directory, output directory
+ * [, {@code range}].
  */
 public final class CheckpointedJoinQueryMain {
     private CheckpointedJoinQueryMain() {
@@ -33,7 +47,18 @@ public final class CheckpointedJoinQueryMain {
     record Paid(String id, long orderTsMs, long paymentTsMs) {
     }
 
+    /** The range join's upper bound: a payment at most this many ms after its order matches. */
+    static final long RANGE_MS = 50;
+    /** The range join's watermark delay on each input. */
+    static final long DELAY_MS = 100;
+    /** The range join's batch cap per input. */
+    static final long ROWS_PER_BATCH = 500;
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 4 && args[4].equals("range")) {
+            rangeJoin(args);
+            System.exit(0);
+        }
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = events(rivulet, Path.of(args[0])).keyBy(Event::id, 2)
                 .join(events(rivulet, Path.of(args[1])).keyBy(Event::id), JoinType.INNER,
@@ -48,9 +73,31 @@ public final class CheckpointedJoinQueryMain {
         System.exit(0);
     }
 
+    private static void rangeJoin(String[] args) throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Duration delay = Duration.ofMillis(DELAY_MS);
+            StreamingQuery query = events(rivulet, Path.of(args[0]), ROWS_PER_BATCH).withWatermark(Event::tsMs, delay)
+                .keyBy(Event::id, 2)
+                .join(events(rivulet, Path.of(args[1]), ROWS_PER_BATCH).withWatermark(Event::tsMs, delay).keyBy(Event::id),
+                    JoinOptions.<Event, Event>of(JoinType.LEFT_OUTER).withTimeRange(Duration.ZERO, Duration.ofMillis(RANGE_MS)),
+                    (id, order, payment) -> new Paid(id, order.tsMs(), payment == null ? -1 : payment.tsMs()))
+                .writeStream(Sinks.<Paid>files(Path.of(args[3])).csv())
+                .queryName("killedRangeJoin")
+                .trigger(Trigger.availableNow())
+                .checkpointLocation(Path.of(args[2]))
+                .start();
+            query.awaitTermination();
+        }
+    }
+
     private static Stream<Event> events(Rivulet rivulet, Path journal) {
+        return events(rivulet, journal, Long.MAX_VALUE);
+    }
+
+    private static Stream<Event> events(Rivulet rivulet, Path journal, long rowsPerBatch) {
         long[] read = new long[1];
-        return rivulet.readStream(Sources.journal(JournalOptions.of(journal), Codecs.strings()).bounded(true))
+        Source<String> source = Sources.journal(JournalOptions.of(journal), Codecs.strings()).bounded(true);
+        return rivulet.readStream(rowsPerBatch == Long.MAX_VALUE ? source : new Capped<>(source, rowsPerBatch))
             .map(line -> {
                 if (++read[0] % 500 == 0) {
                     LockSupport.parkNanos(2_000_000);
@@ -58,5 +105,38 @@ public final class CheckpointedJoinQueryMain {
                 int comma = line.indexOf(',');
                 return new Event(line.substring(0, comma), Long.parseLong(line.substring(comma + 1)));
             });
+    }
+
+    /** A source that reads at most {@code rowsPerBatch} rows per micro-batch ({@link Source#maxRecordsPerTrigger()}). */
+    private record Capped<T>(Source<T> source, long rowsPerBatch) implements Source<T> {
+        @Override
+        public String description() {
+            return source.description();
+        }
+
+        @Override
+        public int numPartitions() {
+            return source.numPartitions();
+        }
+
+        @Override
+        public boolean emitsWatermarks() {
+            return source.emitsWatermarks();
+        }
+
+        @Override
+        public SourceReader<T> open(SourceContext context) throws Exception {
+            return source.open(context);
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return source.isReplayable();
+        }
+
+        @Override
+        public long maxRecordsPerTrigger() {
+            return rowsPerBatch;
+        }
     }
 }
