@@ -74,7 +74,8 @@ public final class JoinSettings<K, L, R> {
      * Continuous mode, no time range and no event times (so nothing is late and nothing is evicted:
      * valid only for {@link JoinType#INNER}, whose state then grows forever), every key group of
      * {@link KeyGroups#DEFAULT_MAX_PARALLELISM}, keys and rows written with {@link StateCodecs#dynamic()},
-     * no late outputs, no state budget.
+     * no late outputs, no state budget, both inputs taken to carry a watermark
+     * ({@link #withWatermarkedInputs}).
      *
      * @param joinType the join type
      * @param <K> key type
