@@ -709,6 +709,40 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         side.removed = 0;
     }
 
+    /**
+     * For tests: every key's rows as text, {@code key -> L[time/seq/matched ...] R[...]}, in arrival order,
+     * keys sorted. Owner thread; allocates.
+     *
+     * @return the rows held
+     */
+    java.util.SortedMap<Long, String> describeRows() {
+        java.util.TreeMap<Long, String> rows = new java.util.TreeMap<>();
+        for (int slot = 0, n = table.capacity(); slot < n; slot++) {
+            if (table.used(slot)) {
+                StringBuilder text = new StringBuilder("L[");
+                describe(leftRows, table.firstRow(slot, true), text);
+                text.append("] R[");
+                describe(rightRows, table.firstRow(slot, false), text);
+                rows.put(table.key(slot), text.append(']').toString());
+            }
+        }
+        return rows;
+    }
+
+    private static void describe(JoinSlab slab, int first, StringBuilder into) {
+        for (int r = first; r != JoinSlab.NONE; r = slab.next(r)) {
+            into.append(slab.timeMs(r)).append('/').append(slab.seq(r)).append(slab.matched(r) ? "/m" : "/u");
+            if (slab.width() == 0) {
+                into.append('/').append(slab.value(r));
+            } else {
+                for (int c = 0; c < slab.width(); c++) {
+                    into.append('/').append(slab.columns()[r * slab.width() + c]);
+                }
+            }
+            into.append(' ');
+        }
+    }
+
     // ---- queryable state ----
 
     /**
