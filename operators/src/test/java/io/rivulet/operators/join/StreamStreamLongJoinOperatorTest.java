@@ -1,5 +1,6 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.operators.Output;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.join.JoinRowsFixture.Sink;
 import io.rivulet.operators.state.KeyGroupBuffers;
@@ -311,11 +312,18 @@ class StreamStreamLongJoinOperatorTest {
     static StreamStreamLongJoinOperator<Bid, Ask, String> bidsAndAsks(JoinType type, boolean microBatch,
                                                                         boolean layouts, int maxParallelism,
                                                                         KeyGroupRange keyGroups) {
+        return bidsAndAsks(type, microBatch, layouts, maxParallelism, keyGroups, null);
+    }
+
+    static StreamStreamLongJoinOperator<Bid, Ask, String> bidsAndAsks(JoinType type, boolean microBatch,
+                                                                        boolean layouts, int maxParallelism,
+                                                                        KeyGroupRange keyGroups, Output<Object> late) {
         JoinSettings<Long, Bid, Ask> settings = JoinSettings.<Long, Bid, Ask>of(type)
             .withEventTimes(Bid::ts, Ask::ts)
             .withTimeRange(JoinTimeRange.between(-2_000, 5_000))
             .withMicroBatch(microBatch)
-            .withKeyGroups(maxParallelism, keyGroups);
+            .withKeyGroups(maxParallelism, keyGroups)
+            .withLateOutputs(late == null ? null : late::emit, late == null ? null : late::emit);
         return StreamStreamLongJoinOperator.of((k, b, a) -> k + "|" + b + "|" + a,
             layouts ? settings.withRowLayouts(BIDS, ASKS) : settings);
     }
