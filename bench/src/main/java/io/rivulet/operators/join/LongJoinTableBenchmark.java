@@ -1,7 +1,9 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.bench.harness.W5Record;
 import io.rivulet.bench.jmh.BenchmarkDefaults;
 import io.rivulet.bench.jmh.StreamJoinBenchmark;
+import io.rivulet.operators.Output;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -24,6 +26,13 @@ import java.util.SplittableRandom;
  * {@code objects} as a reference to a pre-allocated row holder (one reference store per row), to see what the
  * reference stores cost under G1. {@link #check()} fails the run unless every right row with a partner produced
  * exactly one result.
+ *
+ * <p>{@link #operatorIntervalJoin()} drives the same workload through the real {@link StreamStreamLongJoinOperator}
+ * (late checks, counters, the budget check and the watermark calls included; no snapshot is taken, so no change log is
+ * kept), with W5-shaped rows: orders (left: order id, time) and trades (right: sequence, time, order id) as
+ * {@link W5Record}s, the join writing each result into one reused {@link Joined}. With {@code columns} the rows are
+ * stored through {@link JoinRowLayout}s (order: id, time; trade: sequence, time) and each input reuses one record, as a
+ * copying input does; with {@code objects} the operator keeps references to records from a ring of holders.
  */
 @State(Scope.Thread)
 public class LongJoinTableBenchmark extends BenchmarkDefaults
@@ -52,6 +61,70 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
     private long n;
     private long lastTsMs;
     private long seq;
+    private StreamStreamLongJoinOperator<W5Record, W5Record, Joined> operator;
+    private final W5Record[] orders = new W5Record[SLOTS];
+    private final W5Record[] trades = new W5Record[SLOTS];
+    private final Output<Joined> counting = row -> results++;
+
+    /** A join result, refilled for every result (the output reads it during the call). */
+    public static final class Joined
+    {
+        long tradeSeq;
+        long orderId;
+
+        Joined set(final long tradeSeq, final long orderId)
+        {
+            this.tradeSeq = tradeSeq;
+            this.orderId = orderId;
+            return this;
+        }
+    }
+
+    /** An order's columns: id, time. */
+    static final class OrderLayout implements JoinRowLayout<W5Record>
+    {
+        @Override
+        public int width()
+        {
+            return 2;
+        }
+
+        @Override
+        public void write(final W5Record row, final long[] into, final int at)
+        {
+            into[at] = row.orderId();
+            into[at + 1] = row.tsMs();
+        }
+
+        @Override
+        public W5Record read(final long[] from, final int at, final W5Record reuse)
+        {
+            return (reuse != null ? reuse : new W5Record()).order(from[at], from[at + 1]);
+        }
+    }
+
+    /** A trade's columns: sequence, time (its order id is the key). */
+    static final class TradeLayout implements JoinRowLayout<W5Record>
+    {
+        @Override
+        public int width()
+        {
+            return 2;
+        }
+
+        @Override
+        public void write(final W5Record row, final long[] into, final int at)
+        {
+            into[at] = row.seq();
+            into[at + 1] = row.tsMs();
+        }
+
+        @Override
+        public W5Record read(final long[] from, final int at, final W5Record reuse)
+        {
+            return (reuse != null ? reuse : new W5Record()).trade(from[at], from[at + 1], -1);
+        }
+    }
 
     /** Generates the key permutation (as {@link StreamJoinBenchmark} does) and builds the table. */
     @Setup(Level.Trial)
@@ -82,6 +155,22 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
         left = new JoinSlab(objects ? 0 : 1, objects, 1 << 16);
         right = new JoinSlab(objects ? 0 : 1, objects, 1 << 16);
         table = new LongJoinTable(left, right, 1 << 16);
+        final Joined joined = new Joined();
+        JoinSettings<Long, W5Record, W5Record> settings = JoinSettings.<Long, W5Record, W5Record>of(JoinType.INNER)
+            .withEventTimes(W5Record::tsMs, W5Record::tsMs)
+            .withTimeRange(JoinTimeRange.between(0, UPPER_MS));
+        if (!objects)
+        {
+            settings = settings.withRowLayouts(new OrderLayout(), new TradeLayout());
+        }
+        operator = StreamStreamLongJoinOperator.of(
+            (key, order, trade) -> joined.set(trade.seq(), order.orderId()), settings);
+        final int holders = objects ? SLOTS : 1;
+        for (int i = 0; i < holders; i++)
+        {
+            orders[i] = new W5Record();
+            trades[i] = new W5Record();
+        }
     }
 
     /** Fails the run unless every right row with a partner produced exactly one result. */
@@ -129,6 +218,42 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
             final long key = keys[(int)Math.floorMod(p, (long)KEYS)];
             final boolean matched = match(key, tsMs, true);
             store(false, right, rightRows, key, tsMs, p, matched);
+        }
+        return results;
+    }
+
+    /**
+     * One row through the real long-key join operator (order or trade in turn), and the watermark when event time
+     * moved on.
+     *
+     * @return results so far
+     */
+    @Benchmark
+    public long operatorIntervalJoin()
+    {
+        final long i = n++;
+        final long tsMs = i / EVENTS_PER_MS;
+        if (tsMs != lastTsMs)
+        {
+            lastTsMs = tsMs;
+            operator.onWatermark(tsMs - DELAY_MS, counting);
+        }
+        final long pair = i >> 1;
+        final int holder = objects ? (int)(pair & (SLOTS - 1)) : 0;
+        if ((i & 1) == 0)
+        {
+            final long key = keys[(int)(pair % KEYS)];
+            operator.processLong(key, orders[holder].order(key, tsMs), counting);
+        }
+        else
+        {
+            final long p = pair - LAG_PAIRS;
+            if (p >= 0)
+            {
+                partnered++;
+            }
+            final long key = keys[(int)Math.floorMod(p, (long)KEYS)];
+            operator.processRightLong(key, trades[holder].trade(p, tsMs, key), counting);
         }
         return results;
     }

@@ -16,8 +16,7 @@ import java.util.Arrays;
  * and never shrinks; slab indexes never move, slots move on growth and deletion (callers hold rows, not
  * slots, across changes).
  *
- * <p>Not thread-safe; owned by the join operator's partition worker. Not yet wired into an operator:
- * see docs/joins.md, <i>Performance</i>.
+ * <p>Not thread-safe; owned by the join operator's partition worker ({@link StreamStreamLongJoinOperator}).
  */
 final class LongJoinTable {
     /** No slot: {@link #find} of an absent key. */
@@ -187,9 +186,10 @@ final class LongJoinTable {
      *
      * @param isLeft which side
      * @param row a row held by that side
+     * @return the rows that side still holds for the row's key (0: the key has none left on that side)
      * @throws IllegalStateException if the row's key is not in the table (a corrupt table)
      */
-    void removeRow(boolean isLeft, int row) {
+    int removeRow(boolean isLeft, int row) {
         JoinSlab slab = isLeft ? left : right;
         long key = slab.key(row);
         int slot = find(key);
@@ -217,6 +217,7 @@ final class LongJoinTable {
             size--;
             deleteSlot(slot);
         }
+        return isLeft ? (int) (counts >>> 32) : (int) counts;
     }
 
     /** Backward-shift delete: later entries of the cluster that may move into the hole do, one by one. */
@@ -252,6 +253,22 @@ final class LongJoinTable {
                 System.arraycopy(old, at, slots, i * STRIDE, STRIDE);
             }
         }
+    }
+
+    /**
+     * @param slot a slot index, {@code 0 .. capacity() - 1}
+     * @return whether it holds a key (for walking every key: slots move on any change, so walk between changes)
+     */
+    boolean used(int slot) {
+        return slots[slot * STRIDE + COUNTS] != 0;
+    }
+
+    /**
+     * @param slot a used slot
+     * @return its key
+     */
+    long key(int slot) {
+        return slots[slot * STRIDE + KEY];
     }
 
     /** Drops every key and row (before a restore). */

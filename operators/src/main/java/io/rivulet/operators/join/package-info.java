@@ -19,5 +19,11 @@
  * {@link io.rivulet.operators.join.JoinFunction} describe a join; {@link io.rivulet.operators.join.JoinSettings}
  * configures the stream-stream operator; its buffers live in a
  * {@link io.rivulet.operators.state.KeyedStateBackend} and are checkpointed per key group.
+ *
+ * <p>{@link io.rivulet.operators.join.StreamStreamLongJoinOperator} is the same join on a {@code long} key
+ * with no allocation per record: {@code LongJoinTable} (key → each side's rows) over one {@code JoinSlab}
+ * per side (rows as {@code long} columns through a {@link io.rivulet.operators.join.JoinRowLayout}, or
+ * references), a {@code RowTimeIndex} per side for eviction, and snapshots by change log
+ * ({@code JoinChangeLog}, replayed by the {@code LongJoinSnapshotImage} on the writer thread).
  */
 package io.rivulet.operators.join;
