@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
 /**
  * The stream-stream join of {@link StreamStreamJoinOperator} on a primitive {@code long} key, with the
  * same semantics (inner, left, right and full outer, left semi; the time range and Spark's state
- * watermarks of {@link JoinTimeRange}; micro-batch and continuous modes; late rows per side; the state
+ * watermarks, each side evicted and judged late only as {@link JoinSettings#evictsLeft()},
+ * {@link JoinSettings#judgesLeftLate()} and their right-side twins decide; micro-batch and continuous modes; late rows per side; the state
  * budget; per-side figures; queryable state; nothing flushed at the end of input) and none of its
  * per-record allocation: both inputs' keys arrive unboxed ({@link #processLong},
  * {@link #processRightLong}) and no boxed key exists anywhere on the record or eviction path.
@@ -94,6 +95,13 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private final JoinType type;
     private final boolean semi;
     private final JoinTimeRange range;
+    private final JoinSettings<Long, L, R> settings;
+    /** Decided once from the settings ({@link JoinSettings#evictsSide}): whether each side is ever evicted. */
+    private final boolean evictLeft;
+    private final boolean evictRight;
+    /** Whether each side's rows are judged late (event times and a watermark on that input). */
+    private final boolean lateCheckLeft;
+    private final boolean lateCheckRight;
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
@@ -138,6 +146,11 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         this.type = settings.joinType();
         this.semi = type == JoinType.LEFT_SEMI;
         this.range = settings.timeRange();
+        this.settings = settings;
+        this.evictLeft = settings.evictsLeft();
+        this.evictRight = settings.evictsRight();
+        this.lateCheckLeft = settings.judgesLeftLate();
+        this.lateCheckRight = settings.judgesRightLate();
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
@@ -207,7 +220,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         long t = 0;
         if (leftTimeMs != null) {
             t = leftTimeMs.applyAsLong(row);
-            if (t <= lateThresholdMs()) {
+            if (lateCheckLeft && t <= lateThresholdMs()) {
                 onLateLeft(row);
                 return;
             }
@@ -220,7 +233,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (matched && semi) {
             return;
         }
-        if (!microBatch && range != null && t <= range.leftStateWatermarkMs(watermarkMs)) {
+        if (!microBatch && evictLeft && t <= settings.leftStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedLeft()) {
                 emit(function.join(key, row, null), out);
             }
@@ -266,7 +279,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         long t = 0;
         if (rightTimeMs != null) {
             t = rightTimeMs.applyAsLong(row);
-            if (t <= lateThresholdMs()) {
+            if (lateCheckRight && t <= lateThresholdMs()) {
                 onLateRight(row);
                 return;
             }
@@ -276,7 +289,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0) {
             matched = matchRight(key, row, t, table.firstRow(slot, true), out);
         }
-        if (!microBatch && range != null && t <= range.rightStateWatermarkMs(watermarkMs)) {
+        if (!microBatch && evictRight && t <= settings.rightStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedRight()) {
                 emit(function.join(key, null, row), out);
             }
@@ -328,7 +341,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** After a row's payload is written: index, log, count, budget. */
     private void stored(boolean isLeft, JoinSlab slab, RowTimeIndex index, SideCounters side, long key, int r,
                         long t, long seq, boolean matched) {
-        if (range != null) {
+        if (isLeft ? evictLeft : evictRight) {
             index.add(r, t, seq);
         }
         if (logging) {
@@ -448,11 +461,15 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     }
 
     private void evict(Output<O> out) {
-        if (range == null || watermarkMs == Long.MIN_VALUE) {
+        if (watermarkMs == Long.MIN_VALUE) {
             return;
         }
-        evictLeft(range.leftStateWatermarkMs(watermarkMs), out);
-        evictRight(range.rightStateWatermarkMs(watermarkMs), out);
+        if (evictLeft) {
+            evictLeft(settings.leftStateWatermarkMs(watermarkMs), out);
+        }
+        if (evictRight) {
+            evictRight(settings.rightStateWatermarkMs(watermarkMs), out);
+        }
     }
 
     private void evictLeft(long thresholdMs, Output<O> out) {
@@ -652,7 +669,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
 
     private void rebuild(RowTimeIndex index, JoinSlab slab, boolean isLeft) {
         index.clear();
-        if (range == null) {
+        if (!(isLeft ? evictLeft : evictRight)) {
             return;
         }
         long[] timeSeqs = new long[2 * slab.size()];

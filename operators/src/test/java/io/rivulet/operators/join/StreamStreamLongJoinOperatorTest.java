@@ -207,7 +207,9 @@ class StreamStreamLongJoinOperatorTest {
         JoinSettings<Long, Order, Trade> settings = JoinSettings.<Long, Order, Trade>of(type)
             .withEventTimes(o -> o.ts, t -> t.ts)
             .withTimeRange(range)
-            .withMicroBatch(microBatch);
+            .withMicroBatch(microBatch)
+            // seeds 7 and 8: a watermark on one input only (nothing evicted, one side never late)
+            .withWatermarkedInputs(seed != 7, seed != 8);
         var boxed = StreamStreamJoinOperator.<Long, Order, Trade, String>of(
             (k, o, t) -> text(k, o, t), settings.withLateOutputs(boxedLate::emit, boxedLate::emit));
         JoinSettings<Long, Order, Trade> longSettings = settings.withLateOutputs(longLate::emit, longLate::emit);
@@ -217,7 +219,7 @@ class StreamStreamLongJoinOperatorTest {
         Sink<String> longOut = new Sink<>();
         StateMetrics[] figures = {new StateMetrics(), new StateMetrics(), new StateMetrics(), new StateMetrics()};
         String run = type + (microBatch ? " micro-batch" : " continuous") + (layouts ? " columns" : " objects")
-            + " range " + range + " seed " + seed;
+            + " range " + range + " seed " + seed + (seed >= 7 ? " one watermark" : "");
         long epoch = 0;
         int step = 0;
         long joinedRows = 0;
