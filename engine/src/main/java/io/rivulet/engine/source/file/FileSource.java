@@ -346,10 +346,7 @@ public final class FileSource<T> implements Source<T> {
      */
     public FileSource<T> option(String name, String value) {
         FileSourceOptions copy = options.copy();
-        copy.table(format.name(), format.csv()).set(name, value);
-        if (!format.rejectsLines() && copy.mode != null) {
-            throw new IllegalStateException("option 'mode' does not apply to the text file source");
-        }
+        copy.table(format.name(), format.csv(), format.rejectsLines()).set(name, value);
         return new FileSource<>(directory, format, copy, corruptRecord);
     }
 

@@ -113,9 +113,10 @@ final class FileSourceOptions {
      *
      * @param format the source's format, naming the owner in errors
      * @param csv whether the csv options apply
+     * @param modes whether the format's lines can be malformed, so {@code mode} applies
      * @return the table
      */
-    Options table(String format, boolean csv) {
+    Options table(String format, boolean csv, boolean modes) {
         Options table = new Options("file source '" + format + "'")
             .add("maxFilesPerTrigger", v -> maxFilesPerTrigger = Options.positive("maxFilesPerTrigger", Options.parseInt(v)))
             .add("maxBytesPerTrigger", v -> maxBytesPerTrigger = Options.positive("maxBytesPerTrigger", parseBytes(v)))
@@ -128,7 +129,7 @@ final class FileSourceOptions {
             .add("recursiveFileLookup", v -> recursiveFileLookup = Options.parseBoolean(v))
             .add("listingInterval", v -> listingIntervalMs = positiveMs("listingInterval", Options.parseDuration(v, "ms")))
             .add("fileSettleTime", v -> fileSettleMs = nonNegativeMs("fileSettleTime", Options.parseDuration(v, "ms")));
-        if (!format.equals("text")) {
+        if (modes) {
             table.add("mode", v -> mode = parseEnum(ParseMode.class, "mode", v));
         }
         if (csv) {

@@ -329,6 +329,8 @@ class FileSourceTest {
             .hasMessageContaining("needs a corrupt-record function");
         assertThat(FileSource.jsonLines(in(), Trade.class).option("MODE", "dropMalformed").mode()).isEqualTo(ParseMode.DROPMALFORMED);
         assertThat(FileSource.jsonLines(in(), Trade.class).mode()).isEqualTo(ParseMode.FAILFAST);
+        assertThat(FileSource.lines(in(), (b, o, l) -> l).option("mode", "DROPMALFORMED").mode()).isEqualTo(ParseMode.DROPMALFORMED);
+        assertThatThrownBy(() -> FileSource.text(in()).option("mode", "FAILFAST")).hasMessageContaining("unknown option 'mode'");
     }
 
     @Test
