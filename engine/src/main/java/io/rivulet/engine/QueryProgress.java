@@ -25,7 +25,8 @@ import java.util.UUID;
  * @param processedRowsPerSecond rows that completed the last stage, per second
  * @param numOutputRows rows written to the sink in the interval
  * @param numRowsFailed records a user function failed on that the error policy skipped or sent to the
- *     dead-letter sink, in the interval (0 under the default policy, which fails the query instead)
+ *     dead-letter sink, in the interval (0 under the default policy, which fails the query instead),
+ *     and malformed lines a file source dropped ({@code DROPMALFORMED})
  * @param totalInputRows rows read since the query started
  * @param totalOutputRows rows written since the query started
  * @param eventTimeWatermark the event-time watermark in effect at the commit (in micro-batch mode:

@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiSurfaceTest {
     private static final List<String> API_PACKAGES = List.of("io.rivulet.engine", "io.rivulet.engine.source",
+        "io.rivulet.engine.source.file",
         "io.rivulet.engine.sink");
     private static final List<String> HIDDEN_PREFIXES = List.of("io.rivulet.engine.runtime.", "io.rivulet.engine.internal.");
 

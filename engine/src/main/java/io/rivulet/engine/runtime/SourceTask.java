@@ -325,6 +325,11 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return savesState;
     }
 
+    @Override
+    public void recordsDropped(int count) {
+        context.recordsFailed.lazySet(context.recordsFailed.get() + count);
+    }
+
     /**
      * Opens this partition's reader, on the starting thread, before the task's thread starts.
      *

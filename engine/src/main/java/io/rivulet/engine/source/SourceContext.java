@@ -55,4 +55,14 @@ public interface SourceContext {
     default boolean checkpointing() {
         return false;
     }
+
+    /**
+     * Counts records the reader read but dropped as malformed (a file source's {@code DROPMALFORMED}
+     * mode): they show in the query's progress as {@code numRowsFailed}. Called on the source task's
+     * thread, only for a dropped record.
+     *
+     * @param count records dropped, at least 1
+     */
+    default void recordsDropped(int count) {
+    }
 }

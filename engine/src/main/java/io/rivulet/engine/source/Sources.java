@@ -3,7 +3,10 @@ package io.rivulet.engine.source;
 import io.rivulet.journal.JournalOptions;
 import io.rivulet.journal.StartPosition;
 import io.rivulet.journal.codec.Codec;
+import io.rivulet.engine.source.file.CsvDecoder;
+import io.rivulet.engine.source.file.FileSource;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.LongFunction;
 
@@ -122,5 +125,42 @@ public final class Sources {
      */
     public static <T> JournaledSource<T> journaled(Source<T> source, JournalOptions options, Codec<T> codec) {
         return new JournaledSource<>(source, options, codec, true);
+    }
+
+    /**
+     * Spark's {@code text} file source: each line of each new file in {@code directory} is a record.
+     * See {@link FileSource} for its options and its exactly-once bookkeeping.
+     *
+     * @param directory the directory to watch
+     * @return the source; set options on it
+     */
+    public static FileSource<String> textFiles(Path directory) {
+        return FileSource.text(directory);
+    }
+
+    /**
+     * Spark's {@code json} file source: each line of each new file in {@code directory} is a JSON
+     * object bound to {@code type}. See {@link FileSource}.
+     *
+     * @param directory the directory to watch
+     * @param type the record class
+     * @param <T> record type
+     * @return the source; set options on it
+     */
+    public static <T> FileSource<T> jsonFiles(Path directory, Class<T> type) {
+        return FileSource.jsonLines(directory, type);
+    }
+
+    /**
+     * Spark's {@code csv} file source: each line of each new file in {@code directory} is parsed and
+     * turned into a record by {@code decoder}. See {@link FileSource}.
+     *
+     * @param directory the directory to watch
+     * @param decoder turns a parsed line into a record
+     * @param <T> record type
+     * @return the source; set options on it
+     */
+    public static <T> FileSource<T> csvFiles(Path directory, CsvDecoder<T> decoder) {
+        return FileSource.csv(directory, decoder);
     }
 }
