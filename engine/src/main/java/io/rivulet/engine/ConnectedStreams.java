@@ -116,6 +116,11 @@ public final class ConnectedStreams<K, L, R> {
     <O> Stream<O> join(JoinOptions<L, R> options, JoinFunction<K, L, R, O> fn) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(fn, "fn");
+        if (options.leftLayout() != null || options.rightLayout() != null) {
+            throw new IllegalArgumentException("join: options " + options + " have row layouts (withRowLayouts), which only"
+                + " the long-key join stores rows by; KeyedStream.join keeps rows as objects: key both inputs with"
+                + " keyByLong and join the LongKeyedStreams, or remove withRowLayouts");
+        }
         rejectCopier(left.copier(), "left");
         rejectCopier(right.copier(), "right");
         JoinType type = options.type();

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each (key, window) once, with its full count. Two outputs: CSV files (journal source → file sink)
  * and an exactly-once journal read back as a committed reader (journal source → journal sink). A third
  * round kills a stream-stream join ({@link CheckpointedJoinQueryMain}: two journals → inner join → file
- * sink): its committed pairs are exactly those of the input, each as often as the input holds it.
+ * sink): its committed pairs are exactly those of the input, each as often as the input holds it; a fourth
+ * kills the same join on {@code long} keys ({@code keyByLong(..).join}).
  *
  * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the join and the
  * journal output. The long run: {@code mvn -B -pl engine -am
@@ -61,7 +62,9 @@ class CheckpointKillTest {
         /** An epoch-committed journal ({@code Sinks.journal}, its default delivery). */
         JOURNAL,
         /** CSV files of a stream-stream join's pairs ({@link CheckpointedJoinQueryMain}). */
-        JOIN
+        JOIN,
+        /** The same join on {@code long} keys ({@code keyByLong(..).join}), the same pairs. */
+        LONG_JOIN
     }
 
     @Test
@@ -77,6 +80,11 @@ class CheckpointKillTest {
     @Test
     void shouldCommitExactlyTheOutputOfAFailureFreeRunOfAStreamStreamJoinWhenKilledAtRandomMoments() throws Exception {
         killAtRandomMoments(Output.JOIN);
+    }
+
+    @Test
+    void shouldCommitExactlyTheOutputOfAFailureFreeRunOfALongKeyJoinWhenKilledAtRandomMoments() throws Exception {
+        killAtRandomMoments(Output.LONG_JOIN);
     }
 
     private void killAtRandomMoments(Output output) throws Exception {
@@ -109,7 +117,7 @@ class CheckpointKillTest {
         Path input = dir.resolve("input");
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
-        Map<String, Long> expected = out == Output.JOIN ? writeJoinInput(input, random.split())
+        Map<String, Long> expected = out == Output.JOIN || out == Output.LONG_JOIN ? writeJoinInput(input, random.split())
             : writeInput(input, random.split());
         int killed = 0;
         String round = dir.getFileName().toString();
@@ -156,7 +164,7 @@ class CheckpointKillTest {
         Map<String, Long> actual = new TreeMap<>();
         for (String line : lines) {
             String[] parts = line.split(",");
-            if (out == Output.JOIN) {
+            if (out == Output.JOIN || out == Output.LONG_JOIN) {
                 // id,orderTime,paymentTime: a pair may repeat only as often as the input holds it.
                 actual.merge(parts[0] + "@" + parts[1] + "@" + parts[2], 1L, Long::sum);
                 continue;
@@ -281,12 +289,15 @@ class CheckpointKillTest {
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        if (out == Output.JOIN) {
+        if (out == Output.JOIN || out == Output.LONG_JOIN) {
             command.add(CheckpointedJoinQueryMain.class.getName());
             command.add(input.resolve("orders").toString());
             command.add(input.resolve("payments").toString());
             command.add(checkpoints.toString());
             command.add(output.toString());
+            if (out == Output.LONG_JOIN) {
+                command.add("long");
+            }
             return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         }

@@ -9,6 +9,8 @@
  *       {@link io.rivulet.engine.internal.PlanNode.KeyedKind} for the output-mode rules;</li>
  *   <li>{@link io.rivulet.engine.internal.LongKeyFunction}: the key function of a {@code long}-keyed
  *       stage, which the exchanges carry unboxed;</li>
+ *   <li>{@link io.rivulet.engine.internal.BoxedLongJoinOperator}: the interim long-key join operator
+ *       (the boxed join behind the long-key contract);</li>
  *   <li>{@link io.rivulet.engine.internal.QueryOptions}: one query's validated settings;</li>
  *   <li>{@link io.rivulet.engine.internal.OperatorContext}: what a keyed operator's factory learns at
  *       start;</li>
