@@ -12,11 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -342,6 +345,45 @@ class LongKeyJoinQueryTest {
             row(3, new Impression(3, 2_500), new Click(3, 3_000)),
             row(26, new Impression(26, 60_000), new Click(26, 60_000)),
             row(2, new Impression(2, 2_000), null));
+    }
+
+    /** An order of the guide's example (docs/joins.md). */
+    record Order(long id, long tsMs) {
+    }
+
+    /** A fill of the guide's example. */
+    record Fill(long seq, long orderId, long tsMs) {
+    }
+
+    @Test
+    void shouldRunTheGuidesLongKeyJoinExampleExactlyAsDocsJoinsMdShowsIt() throws Exception {
+        MemoryStream<Order> orderInput = Sources.memoryStream("orders");
+        MemoryStream<Fill> fillInput = Sources.memoryStream("fills");
+        MemorySink<String> sink = Sinks.memory("fills");
+        try (Rivulet rivulet = Rivulet.create()) {
+            Stream<Order> orders = rivulet.readStream(orderInput);
+            Stream<Fill> trades = rivulet.readStream(fillInput);
+            // tag::long-key-join[]
+            Stream<String> fills = orders.withWatermark(Order::tsMs, Duration.ofMillis(500))
+                .keyByLong("orderId", Order::id)
+                .join(trades.withWatermark(Fill::tsMs, Duration.ofMillis(500)).keyByLong("orderId", Fill::orderId),
+                      JoinOptions.<Order, Fill>of(JoinType.INNER)
+                          .withTimeRange(Duration.ZERO, Duration.ofSeconds(5)),      // fill within 5 s of its order
+                      (long orderId, Order order, Fill fill) -> orderId + " filled by " + fill.seq());
+            // end::long-key-join[]
+            StreamingQuery query = fills.writeStream(sink).trigger(trigger(false)).start();
+            orderInput.addData(new Order(7, 1_000), new Order(8, 1_000));
+            query.processAllAvailable();
+            fillInput.addData(new Fill(1, 7, 3_000), new Fill(2, 7, 7_000), new Fill(3, 9, 3_000));
+            query.processAllAvailable();
+            query.stop();
+        }
+        assertThat(sink.rows()).containsExactly("7 filled by 1");
+        String source = Files.readString(Path.of("src/test/java/io/rivulet/engine/LongKeyJoinQueryTest.java"));
+        Matcher tagged = Pattern.compile("// tag::long-key-join\\[]\\n(.*?)\\n\\s*// end::long-key-join\\[]", Pattern.DOTALL)
+            .matcher(source);
+        assertThat(tagged.find()).isTrue();
+        assertThat(Files.readString(Path.of("../docs/joins.md"))).contains(tagged.group(1).stripIndent().strip());
     }
 
     @ParameterizedTest(name = "first long={0}")
