@@ -116,21 +116,62 @@ public final class ConnectedStreams<K, L, R> {
     <O> Stream<O> join(JoinOptions<L, R> options, JoinFunction<K, L, R, O> fn) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(fn, "fn");
+        if (options.leftLayout() != null || options.rightLayout() != null) {
+            throw new IllegalArgumentException("join: options " + options + " have row layouts (withRowLayouts), which only"
+                + " the long-key join stores rows by; KeyedStream.join keeps rows as objects: key both inputs with"
+                + " keyByLong and join the LongKeyedStreams, or remove withRowLayouts");
+        }
         rejectCopier(left.copier(), "left");
         rejectCopier(right.copier(), "right");
-        JoinType type = options.type();
-        JoinTimeRange range = options.timeRange();
-        ToLongFunction<? super L> leftTimeMs = options.leftTimeMs() != null ? options.leftTimeMs()
-            : left.eventTime() == null ? null : left.eventTime().eventTimeMs();
-        ToLongFunction<? super R> rightTimeMs = options.rightTimeMs() != null ? options.rightTimeMs()
-            : right.eventTime() == null ? null : right.eventTime().eventTimeMs();
-        // Event times judge rows late only with a time range (as in Spark), or when the user gave both.
-        boolean eventTimes = range != null ? leftTimeMs != null && rightTimeMs != null
-            : options.leftTimeMs() != null && options.rightTimeMs() != null;
-        PlanNode.JoinInfo info = new PlanNode.JoinInfo(type, range != null, leftTimeMs != null, rightTimeMs != null);
-        boolean leftWatermarked = KeyedStream.watermarkUpstream(left.node());
-        boolean rightWatermarked = KeyedStream.watermarkUpstream(right.node());
-        Function<OperatorContext, StreamStreamJoinOperator<K, L, R, O>> factory = context -> {
+        JoinSetup<K, L, R> setup = JoinSetup.of(options, left.eventTime() == null ? null : left.eventTime().eventTimeMs(),
+            right.eventTime() == null ? null : right.eventTime().eventTimeMs(), left.node(), right.node());
+        Function<OperatorContext, StreamStreamJoinOperator<K, L, R, O>> factory =
+            context -> StreamStreamJoinOperator.of(fn, setup.settings(context));
+        PlanNode.JoinInfo info = setup.info();
+        return new Stream<>(left.rivulet(), new PlanNode.CoKeyedNode<>(StreamStreamJoinOperator.NAME, info, left.node(),
+            left.keyFunction(), right.node(), right.keyFunction(), partitions, left.lateSink(), right.lateSink(),
+            left.keyName(), right.keyName(), factory));
+    }
+
+    /**
+     * The one place a stream-stream join's operator settings are derived from its options and inputs, for
+     * the boxed join ({@link #join}) and the long-key join ({@code LongKeyedStream.join}): event times (the
+     * options', else each input's {@code withWatermark} column), which inputs carry a watermark (Spark's
+     * per-side eviction and late rules), the plan's join facts.
+     *
+     * @param info the join's facts for the plan and the query's checks
+     * @param type the join type
+     * @param range the time range, or {@code null}
+     * @param leftTimeMs the left event time, or {@code null}
+     * @param rightTimeMs the right event time, or {@code null}
+     * @param eventTimes whether rows are judged by event time: with a time range (as in Spark), or when the
+     *     options give both event times
+     * @param leftWatermarked whether a watermark is defined upstream of the left input
+     * @param rightWatermarked whether a watermark is defined upstream of the right input
+     * @param options the user's options (codecs, budget, row layouts)
+     */
+    record JoinSetup<K, L, R>(PlanNode.JoinInfo info, JoinType type, JoinTimeRange range, ToLongFunction<? super L> leftTimeMs,
+                              ToLongFunction<? super R> rightTimeMs, boolean eventTimes, boolean leftWatermarked,
+                              boolean rightWatermarked, JoinOptions<L, R> options) {
+        static <K, L, R> JoinSetup<K, L, R> of(JoinOptions<L, R> options, ToLongFunction<? super L> leftInputTimeMs,
+                                               ToLongFunction<? super R> rightInputTimeMs, PlanNode<?> leftNode,
+                                               PlanNode<?> rightNode) {
+            JoinTimeRange range = options.timeRange();
+            ToLongFunction<? super L> leftTimeMs = options.leftTimeMs() != null ? options.leftTimeMs() : leftInputTimeMs;
+            ToLongFunction<? super R> rightTimeMs = options.rightTimeMs() != null ? options.rightTimeMs() : rightInputTimeMs;
+            boolean eventTimes = range != null ? leftTimeMs != null && rightTimeMs != null
+                : options.leftTimeMs() != null && options.rightTimeMs() != null;
+            PlanNode.JoinInfo info = new PlanNode.JoinInfo(options.type(), range != null, leftTimeMs != null,
+                rightTimeMs != null);
+            return new JoinSetup<>(info, options.type(), range, leftTimeMs, rightTimeMs, eventTimes,
+                KeyedStream.watermarkUpstream(leftNode), KeyedStream.watermarkUpstream(rightNode), options);
+        }
+
+        /**
+         * @param context the partition's context
+         * @return the partition's join settings
+         */
+        JoinSettings<K, L, R> settings(OperatorContext context) {
             JoinSettings<K, L, R> settings = JoinSettings.<K, L, R>of(type)
                 .withKeyGroups(context.maxParallelism(), context.keyGroups())
                 .withMicroBatch(context.microBatch())
@@ -138,15 +179,10 @@ public final class ConnectedStreams<K, L, R> {
                 .withMaxStateRows(options.maxStateRows())
                 .withLateOutputs(context.lateOutputOf(false), context.lateOutputOf(true))
                 .withTimeRange(range)
-                .withWatermarkedInputs(leftWatermarked, rightWatermarked);
-            if (eventTimes) {
-                settings = settings.withEventTimes(leftTimeMs, rightTimeMs);
-            }
-            return StreamStreamJoinOperator.of(fn, settings);
-        };
-        return new Stream<>(left.rivulet(), new PlanNode.CoKeyedNode<>(StreamStreamJoinOperator.NAME, info, left.node(),
-            left.keyFunction(), right.node(), right.keyFunction(), partitions, left.lateSink(), right.lateSink(),
-            left.keyName(), right.keyName(), factory));
+                .withWatermarkedInputs(leftWatermarked, rightWatermarked)
+                .withRowLayouts(options.leftLayout(), options.rightLayout());
+            return eventTimes ? settings.withEventTimes(leftTimeMs, rightTimeMs) : settings;
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.rivulet.engine;
 
+import io.rivulet.operators.join.JoinRowLayout;
 import io.rivulet.operators.join.JoinTimeRange;
 import io.rivulet.operators.join.JoinType;
+import io.rivulet.operators.join.LongJoinFunction;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 
@@ -10,9 +12,10 @@ import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
- * How a stream-stream join ({@link KeyedStream#join(KeyedStream, JoinOptions, io.rivulet.operators.join.JoinFunction)})
- * runs: its join type, its event-time range condition, the rows' event times, a state budget and the
- * codecs its state is checkpointed with.
+ * How a stream-stream join ({@link KeyedStream#join(KeyedStream, JoinOptions, io.rivulet.operators.join.JoinFunction)},
+ * or the long-key {@link LongKeyedStream#join(LongKeyedStream, JoinOptions, LongJoinFunction)}) runs: its join
+ * type, its event-time range condition, the rows' event times, a state budget, the codecs its state is
+ * checkpointed with and (long-key join only) the sides' column row layouts.
  *
  * <p>The time range reads as Spark's condition {@code rightTime BETWEEN leftTime + lower AND leftTime +
  * upper}; bounds may be negative (the right row may come first) and each is closed or open. Spark's
@@ -38,10 +41,13 @@ public final class JoinOptions<L, R> {
     private final StateCodec<?> keyCodec;
     private final StateCodec<L> leftCodec;
     private final StateCodec<R> rightCodec;
+    private final JoinRowLayout<L> leftLayout;
+    private final JoinRowLayout<R> rightLayout;
 
     private JoinOptions(JoinType type, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
                         ToLongFunction<? super R> rightTimeMs, long maxStateRows, StateCodec<?> keyCodec,
-                        StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
+                        StateCodec<L> leftCodec, StateCodec<R> rightCodec, JoinRowLayout<L> leftLayout,
+                        JoinRowLayout<R> rightLayout) {
         this.type = Objects.requireNonNull(type, "type");
         this.timeRange = timeRange;
         this.leftTimeMs = leftTimeMs;
@@ -53,6 +59,8 @@ public final class JoinOptions<L, R> {
         this.keyCodec = keyCodec;
         this.leftCodec = leftCodec;
         this.rightCodec = rightCodec;
+        this.leftLayout = leftLayout;
+        this.rightLayout = rightLayout;
     }
 
     /**
@@ -66,7 +74,7 @@ public final class JoinOptions<L, R> {
      */
     public static <L, R> JoinOptions<L, R> of(JoinType type) {
         return new JoinOptions<>(type, null, null, null, 0, StateCodecs.dynamic(), StateCodecs.dynamic(),
-            StateCodecs.dynamic());
+            StateCodecs.dynamic(), null, null);
     }
 
     /**
@@ -75,7 +83,8 @@ public final class JoinOptions<L, R> {
      */
     public JoinOptions<L, R> withTimeRange(JoinTimeRange timeRange) {
         return new JoinOptions<>(type, Objects.requireNonNull(timeRange, "timeRange"), leftTimeMs, rightTimeMs,
-            maxStateRows, keyCodec, leftCodec, rightCodec);
+            maxStateRows, keyCodec, leftCodec, rightCodec,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -116,7 +125,8 @@ public final class JoinOptions<L, R> {
      */
     public JoinOptions<L, R> withEventTimes(ToLongFunction<? super L> leftTimeMs, ToLongFunction<? super R> rightTimeMs) {
         return new JoinOptions<>(type, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
-            Objects.requireNonNull(rightTimeMs, "rightTimeMs"), maxStateRows, keyCodec, leftCodec, rightCodec);
+            Objects.requireNonNull(rightTimeMs, "rightTimeMs"), maxStateRows, keyCodec, leftCodec, rightCodec,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -129,7 +139,8 @@ public final class JoinOptions<L, R> {
      * @throws IllegalArgumentException if negative
      */
     public JoinOptions<L, R> withMaxStateRows(long maxStateRows) {
-        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec);
+        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec,
+            leftLayout, rightLayout);
     }
 
     /**
@@ -142,7 +153,28 @@ public final class JoinOptions<L, R> {
     public <K> JoinOptions<L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
         return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows,
             Objects.requireNonNull(keyCodec, "keyCodec"), Objects.requireNonNull(leftCodec, "leftCodec"),
-            Objects.requireNonNull(rightCodec, "rightCodec"));
+            Objects.requireNonNull(rightCodec, "rightCodec"), leftLayout, rightLayout);
+    }
+
+    /**
+     * Column rows, for a long-key join ({@link LongKeyedStream#join(LongKeyedStream, JoinOptions, LongJoinFunction)}):
+     * a side with a layout has its buffered rows stored as {@code long} columns instead of references
+     * (no garbage-collector cost per buffered row), and its input may then reuse its records
+     * ({@link LongKeyedStream#copyingRecords}). The join function gets such a side's rows as instances
+     * the layout fills, valid only during the call. A layout must write every field the join function
+     * reads; the columns are also what checkpoints save for the row (the codec of that side is then unused).
+     *
+     * <p>The boxed {@link KeyedStream#join(KeyedStream, JoinOptions, io.rivulet.operators.join.JoinFunction)}
+     * stores rows as objects and rejects options with a layout (its {@code join} call throws), rather
+     * than silently ignoring them.
+     *
+     * @param leftLayout the left side's layout, or {@code null} to store its rows as objects
+     * @param rightLayout the right side's layout, or {@code null} to store its rows as objects
+     * @return a copy with them
+     */
+    public JoinOptions<L, R> withRowLayouts(JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
+        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec,
+            leftLayout, rightLayout);
     }
 
     /** @return the join type */
@@ -181,6 +213,16 @@ public final class JoinOptions<L, R> {
 
     StateCodec<R> rightCodec() {
         return rightCodec;
+    }
+
+    /** @return the left side's column layout, or {@code null} for object rows */
+    public JoinRowLayout<L> leftLayout() {
+        return leftLayout;
+    }
+
+    /** @return the right side's column layout, or {@code null} for object rows */
+    public JoinRowLayout<R> rightLayout() {
+        return rightLayout;
     }
 
     @Override

@@ -565,7 +565,9 @@ public final class KeyedStream<K, T> {
      * semi joins need a watermark on both inputs and a time range. An inner join that cannot evict
      * starts with a warning: its state grows without bound.
      *
-     * <p>Rows are kept by reference: neither input may use {@link #copyingRecords} (rejected here).
+     * <p>Rows are kept by reference: neither input may use {@link #copyingRecords} (rejected here), and
+     * options with {@link JoinOptions#withRowLayouts row layouts} are rejected here too (column rows are the
+     * long-key join's: {@link LongKeyedStream#join(LongKeyedStream, JoinOptions, io.rivulet.operators.join.LongJoinFunction)}).
      *
      * @param right the right input, keyed by the same key type, from the same engine
      * @param options join type, time range, event times, state budget, codecs
@@ -574,8 +576,8 @@ public final class KeyedStream<K, T> {
      * @param <R> right row type
      * @param <O> output type
      * @return the joined rows
-     * @throws IllegalArgumentException if an input copies records, the inputs come from two engines or
-     *     name different partition counts
+     * @throws IllegalArgumentException if an input copies records, the options have row layouts, the inputs
+     *     come from two engines or name different partition counts
      */
     public <R, O> Stream<O> join(KeyedStream<K, R> right, JoinOptions<T, R> options, JoinFunction<K, T, R, O> fn) {
         return connect(right).join(options, fn);

@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fourth kills a left outer join with a time range and a watermark on both inputs, in micro-batch mode
  * ({@link CheckpointedJoinQueryMain} {@code range}): rows are evicted and outer rows emitted at eviction,
  * so the watermarks and what is left of both sides must survive each kill; its committed rows are every
- * pair within the range and every order never paid within it, each once.
+ * pair within the range and every order never paid within it, each once. A fifth kills the inner join on
+ * {@code long} keys ({@code keyByLong(..).join}): the same pairs as the boxed one.
  *
  * <p>CI runs {@value #DEFAULT_KILLS} kills with the file output, {@value #DEFAULT_JOURNAL_KILLS} with the join and the
  * journal output. The long run: {@code mvn -B -pl engine -am
@@ -67,7 +68,9 @@ class CheckpointKillTest {
         /** CSV files of a stream-stream join's pairs ({@link CheckpointedJoinQueryMain}). */
         JOIN,
         /** CSV files of a left outer join with a time range and watermarks ({@link CheckpointedJoinQueryMain} range). */
-        RANGE_JOIN
+        RANGE_JOIN,
+        /** The inner join on {@code long} keys ({@code keyByLong(..).join}), the same pairs as {@link #JOIN}. */
+        LONG_JOIN
     }
 
     @Test
@@ -88,6 +91,11 @@ class CheckpointKillTest {
     @Test
     void shouldCommitEachPairAndEachOuterRowOnceOfAnEvictingLeftOuterJoinWhenKilledAtRandomMoments() throws Exception {
         killAtRandomMoments(Output.RANGE_JOIN);
+    }
+
+    @Test
+    void shouldCommitExactlyTheOutputOfAFailureFreeRunOfALongKeyJoinWhenKilledAtRandomMoments() throws Exception {
+        killAtRandomMoments(Output.LONG_JOIN);
     }
 
     private void killAtRandomMoments(Output output) throws Exception {
@@ -120,7 +128,7 @@ class CheckpointKillTest {
         Path input = dir.resolve("input");
         Path checkpoints = dir.resolve("checkpoints");
         Path output = dir.resolve("output");
-        Map<String, Long> expected = out == Output.JOIN ? writeJoinInput(input, random.split())
+        Map<String, Long> expected = out == Output.JOIN || out == Output.LONG_JOIN ? writeJoinInput(input, random.split())
             : out == Output.RANGE_JOIN ? writeRangeJoinInput(input, random.split()) : writeInput(input, random.split());
         int killed = 0;
         String round = dir.getFileName().toString();
@@ -170,7 +178,7 @@ class CheckpointKillTest {
             if (out == Output.RANGE_JOIN && parts[0].startsWith("pad")) {
                 continue;
             }
-            if (out == Output.JOIN || out == Output.RANGE_JOIN) {
+            if (out == Output.JOIN || out == Output.RANGE_JOIN || out == Output.LONG_JOIN) {
                 // id,orderTime,paymentTime: a pair may repeat only as often as the input holds it.
                 actual.merge(parts[0] + "@" + parts[1] + "@" + parts[2], 1L, Long::sum);
                 continue;
@@ -343,7 +351,7 @@ class CheckpointKillTest {
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        if (out == Output.JOIN || out == Output.RANGE_JOIN) {
+        if (out == Output.JOIN || out == Output.RANGE_JOIN || out == Output.LONG_JOIN) {
             command.add(CheckpointedJoinQueryMain.class.getName());
             command.add(input.resolve("orders").toString());
             command.add(input.resolve("payments").toString());
@@ -351,6 +359,8 @@ class CheckpointKillTest {
             command.add(output.toString());
             if (out == Output.RANGE_JOIN) {
                 command.add("range");
+            } else if (out == Output.LONG_JOIN) {
+                command.add("long");
             }
             return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * are late does not depend on how the two inputs interleave, and the output of any run is determined by
  * the input (see {@code CheckpointKillTest.writeRangeJoinInput}).
  *
- * <p>Arguments: orders journal directory, payments journal directory, checkpoint directory, output directory
- * [, {@code range}].
+ * <p>Arguments: orders journal directory, payments journal directory, checkpoint directory, output directory,
+ * and optionally {@code range} (above) or {@code long}: the long-key join ({@code keyByLong} on the id's number, {@code o123} → 123)
+ * instead of the boxed one, with the same output.
  */
 public final class CheckpointedJoinQueryMain {
     private CheckpointedJoinQueryMain() {
@@ -60,9 +61,15 @@ public final class CheckpointedJoinQueryMain {
             System.exit(0);
         }
         try (Rivulet rivulet = Rivulet.create()) {
-            StreamingQuery query = events(rivulet, Path.of(args[0])).keyBy(Event::id, 2)
-                .join(events(rivulet, Path.of(args[1])).keyBy(Event::id), JoinType.INNER,
-                    (id, order, payment) -> new Paid(id, order.tsMs(), payment.tsMs()))
+            boolean longKeys = args.length > 4 && args[4].equals("long");
+            Stream<Paid> paid = longKeys
+                ? events(rivulet, Path.of(args[0])).keyByLong("id", CheckpointedJoinQueryMain::idNumber, 2)
+                    .join(events(rivulet, Path.of(args[1])).keyByLong("id", CheckpointedJoinQueryMain::idNumber), JoinType.INNER,
+                        (id, order, payment) -> new Paid(order.id(), order.tsMs(), payment.tsMs()))
+                : events(rivulet, Path.of(args[0])).keyBy(Event::id, 2)
+                    .join(events(rivulet, Path.of(args[1])).keyBy(Event::id), JoinType.INNER,
+                        (id, order, payment) -> new Paid(id, order.tsMs(), payment.tsMs()));
+            StreamingQuery query = paid
                 .writeStream(Sinks.<Paid>files(Path.of(args[3])).csv())
                 .queryName("killedJoin")
                 .trigger(Trigger.continuous(Duration.ofMillis(10)))
@@ -88,6 +95,10 @@ public final class CheckpointedJoinQueryMain {
                 .start();
             query.awaitTermination();
         }
+    }
+
+    private static long idNumber(Event event) {
+        return Long.parseLong(event.id(), 1, event.id().length(), 10);
     }
 
     private static Stream<Event> events(Rivulet rivulet, Path journal) {

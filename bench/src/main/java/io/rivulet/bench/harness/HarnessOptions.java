@@ -258,7 +258,7 @@ public record HarnessOptions(
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
         long trades = mode.paced() ? tradesFor(second, warmupNs + measureNs) : second;
-        if ("W5".equalsIgnoreCase(workload))
+        if (Scenario.joinsOrders(workload))
         {
             // One order per ten trades: N is made a multiple of 10 (WORKLOADS.md section 1.2).
             trades = (trades + WorkloadSpec.TRADES_PER_ORDER - 1) / WorkloadSpec.TRADES_PER_ORDER

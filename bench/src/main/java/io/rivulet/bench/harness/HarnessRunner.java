@@ -150,7 +150,7 @@ public final class HarnessRunner
             cpuNs = cpuStartNs < 0 ? -1 : AllocationMeter.currentThreadCpuNs() - cpuStartNs;
         }
         // W5's loop also generates and joins one order per ten trades: they are events too.
-        final long events = "W5".equals(options.workload()) ? trades + trades / WorkloadSpec.TRADES_PER_ORDER : trades;
+        final long events = Scenario.joinsOrders(options.workload()) ? trades + trades / WorkloadSpec.TRADES_PER_ORDER : trades;
         return new RunReport(options, trades, elapsedNs > 0 ? events * 1e9 / elapsedNs : Double.NaN, results,
             checksum, check, null, AllocationMeter.Delta.cpuOnly(events, cpuNs), 0, false);
     }

@@ -18,12 +18,13 @@ import java.util.Locale;
 public interface Scenario
 {
     /** Workload ids the harness runs. */
-    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", "J1");
+    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", W5HandwrittenScenario.ID, "J1");
 
     /**
      * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
      *           count and sum of qty through a keyed stage), {@code K1L} (running sum over 2^20 {@code long} keys,
-     *           {@code keyByLong}); case-insensitive.
+     *           {@code keyByLong}), {@code W5} (the engine's long-key join) or {@code W5-handwritten} (the same with the
+     *           hand-written join operator it replaced, a baseline); case-insensitive.
      * @return a fresh scenario.
      * @throws IllegalArgumentException naming the known ids if {@code id} is unknown.
      */
@@ -38,9 +39,19 @@ public interface Scenario
             case "W3" -> new W3Scenario();
             case "W4" -> new W4Scenario();
             case "W5" -> new W5Scenario();
+            case W5HandwrittenScenario.ID -> new W5HandwrittenScenario();
             case "J1" -> new J1Scenario();
             default -> throw new IllegalArgumentException("unknown workload '" + id + "'; known: " + IDS);
         };
+    }
+
+    /**
+     * @param id a workload id
+     * @return whether it is W5 or its hand-written baseline: one order per ten trades, counted as events
+     */
+    static boolean joinsOrders(final String id)
+    {
+        return "W5".equalsIgnoreCase(id) || W5HandwrittenScenario.ID.equalsIgnoreCase(id);
     }
 
     /** @return the workload id. */

@@ -93,7 +93,7 @@ public final class SuiteMain
         for (final String workload : workloads)
         {
             final boolean w1 = "W1".equalsIgnoreCase(workload);
-            final String n = w1 ? opts.get("--w1-n") : "W5".equalsIgnoreCase(workload) ? opts.get("--w5-n") : opts.get("--k1-n");
+            final String n = w1 ? opts.get("--w1-n") : Scenario.joinsOrders(workload) ? opts.get("--w5-n") : opts.get("--k1-n");
             runs.add(new String[] {"baseline", workload, n});
             for (final String[] engine : w1 ? List.<String[]>of(new String[0]) : k1Engines)
             {

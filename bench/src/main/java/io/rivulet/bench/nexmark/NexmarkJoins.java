@@ -1,8 +1,14 @@
 package io.rivulet.bench.nexmark;
 
+import io.rivulet.engine.JoinOptions;
+import io.rivulet.engine.Stream;
+import io.rivulet.engine.source.GeneratorSource;
+import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.join.JoinType;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,16 +17,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * NEXMark's two joins of persons with auctions, as the Beam suite defines them, written as keyed operators over the
- * one event stream (filtered to persons and auctions, keyed by person id / seller): the engine has no join operator
- * yet, so these are what a user writes today. Each also has a plain-loop version over the same events for the check.
+ * NEXMark's two joins of persons with auctions, as the Beam suite defines them, over two inputs read from the
+ * generator: its persons and its auctions ({@link #eventsOf}, which generates only the events of one kind). Each query
+ * runs with the engine's long-key stream-stream join ({@code keyByLong(..).join}), and, as the baseline
+ * {@code Q3-handwritten} / {@code Q8-handwritten}, with the keyed operator a user wrote before the engine had a join
+ * (over the union of the same two inputs). Each also has a plain-loop version over the same events for the check.
  *
  * <ul>
  *   <li><b>Q3, local item suggestion:</b> every auction in category 10 whose seller lives in OR, ID or CA, as (name,
- *       city, state, auction id). An incremental join with unbounded state, as in NEXMark: a person is kept for good,
- *       and an auction whose seller has not arrived yet waits for them.</li>
+ *       city, state, auction id). An incremental inner join without a time range, with unbounded state, as in
+ *       NEXMark: a person is kept for good, and an auction whose seller has not arrived yet waits for them.</li>
  *   <li><b>Q8, monitor new users:</b> a person and an auction they opened in the same 10 s tumbling window, as (person
- *       id, name, reserve), emitted when the watermark passes the window's end.</li>
+ *       id, name, reserve). The engine join pairs rows less than 10 s apart (an open range of ±10 s, so the watermark
+ *       evicts them) and keeps a pair only if both fall in one window: the same rows as the hand-written operator,
+ *       emitted when the later row arrives rather than when the watermark passes the window's end.</li>
  * </ul>
  */
 final class NexmarkJoins {
@@ -70,7 +80,81 @@ final class NexmarkJoins {
         return event instanceof Person person ? person.id() : ((Auction) event).seller();
     }
 
-    /** Q3 on one partition. Not thread-safe; owned by the partition's thread. */
+    /**
+     * The events of one kind among the first {@code events} of the generator, as a source whose index {@code k}
+     * generates the {@code k}-th of them: the others are never generated. Needs the generator's in-order timeline
+     * ({@code outOfOrderGroupSize} 1), where the kinds repeat every {@value NexmarkGenerator#PROPORTION_DENOMINATOR}
+     * event numbers; each partition's events then come in event-time order.
+     *
+     * @param generator the generator
+     * @param events how many of its events to cover
+     * @param kind which kind
+     * @param partitions source partitions (strided over the kind's events)
+     * @param <T> the kind's type ({@link Person}, {@link Auction}, {@link Bid} or {@link NexmarkEvent})
+     * @return the source
+     * @throws IllegalArgumentException if the generator shuffles events within groups
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends NexmarkEvent> GeneratorSource<T> eventsOf(final NexmarkGenerator generator, final long events,
+        final EventKind kind, final int partitions) {
+        if (generator.config().outOfOrderGroupSize() != 1) {
+            throw new IllegalArgumentException("outOfOrderGroupSize " + generator.config().outOfOrderGroupSize()
+                + ": reading the events of one kind needs the in-order timeline (outOfOrderGroupSize 1)");
+        }
+        final int period = NexmarkGenerator.PROPORTION_DENOMINATOR;
+        final long[] offsets = new long[period];
+        int perPeriod = 0;
+        for (int r = 0; r < period; r++) {
+            if (NexmarkGenerator.kindOfEventId(generator.config().firstEventId() + r) == kind) {
+                offsets[perPeriod++] = r;
+            }
+        }
+        long count = events / period * perPeriod;
+        for (int i = 0; i < perPeriod && offsets[i] < events % period; i++) {
+            count++;
+        }
+        final int m = perPeriod;
+        return Sources.generator(count, k -> (T) generator.event(k / m * period + offsets[(int) (k % m)]))
+            .numPartitions(partitions);
+    }
+
+    /**
+     * Q3 with the engine's long-key join: qualifying persons (left, by id) inner-joined with qualifying auctions (right,
+     * by seller), no time range.
+     *
+     * @param persons the generator's persons
+     * @param auctions its auctions
+     * @return the results
+     */
+    static Stream<NameCityStateId> q3(final Stream<Person> persons, final Stream<Auction> auctions) {
+        return persons.filter(person -> Q3_STATES.contains(person.state()))
+            .keyByLong("person", Person::id, 2)
+            .join(auctions.filter(auction -> auction.category() == Q3_CATEGORY).keyByLong("seller", Auction::seller),
+                JoinType.INNER, (id, person, auction) -> Q3.result(person, auction));
+    }
+
+    /**
+     * Q8 with the engine's long-key join: persons (by id) and auctions (by seller) less than one window apart, kept if
+     * both fall in the same window. The watermark delay is 1 ms: each source partition's events come in event-time
+     * order, several in one ms, and a row at or behind the watermark would be late; 1 ms keeps every row ahead of it.
+     *
+     * @param persons the generator's persons
+     * @param auctions its auctions
+     * @param sizeMs the window size
+     * @return the results
+     */
+    static Stream<IdNameReserve> q8(final Stream<Person> persons, final Stream<Auction> auctions, final long sizeMs) {
+        final Duration delay = Duration.ofMillis(1);
+        return persons.withWatermark(Person::dateTimeMs, delay)
+            .keyByLong("person", Person::id, 2)
+            .join(auctions.withWatermark(Auction::dateTimeMs, delay).keyByLong("seller", Auction::seller),
+                JoinOptions.<Person, Auction>of(JoinType.INNER)
+                    .withTimeRange(Duration.ofMillis(-sizeMs), false, Duration.ofMillis(sizeMs), false),
+                (id, person, auction) -> Math.floorDiv(person.dateTimeMs(), sizeMs) == Math.floorDiv(auction.dateTimeMs(), sizeMs)
+                    ? new IdNameReserve(person.id(), person.name(), auction.reserve()) : null);
+    }
+
+    /** Q3 on one partition (the {@code Q3-handwritten} baseline). Not thread-safe; owned by the partition's thread. */
     static final class Q3 implements KeyedOperator<Long, NexmarkEvent, NameCityStateId> {
         private final Map<Long, Person> persons = new HashMap<>();
         private final Map<Long, List<Auction>> waiting = new HashMap<>();
@@ -101,7 +185,7 @@ final class NexmarkJoins {
         }
     }
 
-    /** Q8 on one partition. Not thread-safe; owned by the partition's thread. */
+    /** Q8 on one partition (the {@code Q8-handwritten} baseline). Not thread-safe; owned by the partition's thread. */
     static final class Q8 implements KeyedOperator<Long, NexmarkEvent, IdNameReserve> {
         private final long sizeMs;
         /** Window start to key to what the window holds of that key. */

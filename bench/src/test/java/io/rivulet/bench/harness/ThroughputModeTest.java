@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** End to end through the engine: the harness's W1, W5, K1 and K1L queries compute the right answers. */
+/**
+ * End to end through the engine: the harness's W1, W5 (and its hand-written baseline), K1 and K1L queries compute the
+ * right answers.
+ */
 class ThroughputModeTest
 {
     @Test
@@ -31,6 +34,16 @@ class ThroughputModeTest
             assertThat(report.checksum()).as("partitions %s", partitions).isEqualTo(1981850306192633514L);
             assertThat(report.check().reference()).isEqualTo("match");
         }
+    }
+
+    @Test
+    void shouldMatchSpecReferenceForTheHandWrittenW5BaselineWithTwoMillionTrades() throws InterruptedException
+    {
+        final RunReport report = HarnessRunner.run(HarnessOptions.throughput(new String[] {"w5-handwritten", "2M",
+            "--partitions", "2"}));
+        assertThat(report.results()).isEqualTo(1_969_868L);
+        assertThat(report.checksum()).isEqualTo(1981850306192633514L);
+        assertThat(report.check().reference()).isEqualTo("match");
     }
 
     @Test

@@ -8,14 +8,14 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** W5's join operator driven by hand, one record and one watermark at a time. */
+/** The W5-handwritten baseline's join operator driven by hand, one record and one watermark at a time. */
 class W5IntervalJoinTest
 {
     private static final long T = 1_700_000_000_000L;
 
-    private final W5Scenario.IntervalJoin join = new W5Scenario.IntervalJoin();
+    private final W5HandwrittenScenario.IntervalJoin join = new W5HandwrittenScenario.IntervalJoin();
     private final List<String> out = new ArrayList<>();
-    private final Output<W5Scenario.W5Row> output = row -> out.add(row.tradeSeq + "->" + row.orderId);
+    private final Output<W5HandwrittenScenario.W5Row> output = row -> out.add(row.tradeSeq + "->" + row.orderId);
 
     private void order(final long orderId, final long tsMs)
     {

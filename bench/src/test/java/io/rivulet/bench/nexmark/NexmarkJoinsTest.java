@@ -1,7 +1,8 @@
 package io.rivulet.bench.nexmark;
 
 import io.rivulet.engine.Rivulet;
-import io.rivulet.engine.source.Sources;
+import io.rivulet.engine.sink.MemorySink;
+import io.rivulet.engine.sink.Sinks;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,24 +10,47 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Q3 and Q8 through the engine, from two generator partitions, against the plain-loop computation. */
+/**
+ * Q3 and Q8 through the engine (its long-key join, and the hand-written baselines), from two generator partitions per
+ * input, against the plain-loop computation; the one-kind event sources against the generator.
+ */
 class NexmarkJoinsTest {
     private static final long EVENTS = 300_000;
 
     @Test
-    void shouldMatchThePlainLoopForQ3AndQ8WithTwoSourcePartitions() throws Exception {
+    void shouldMatchThePlainLoopForQ3AndQ8AndTheirBaselinesWithTwoSourcePartitions() throws Exception {
         final NexmarkGenerator generator = new NexmarkGenerator(NexmarkConfig.builder().numEvents(EVENTS).build());
-        for (final String query : List.of("Q3", "Q8")) {
+        for (final String query : List.of("Q3", "Q8", "Q3-HANDWRITTEN", "Q8-HANDWRITTEN")) {
             final long[] expected = NexmarkMain.direct(query, generator, EVENTS);
             final NexmarkMain.HashSink sink = new NexmarkMain.HashSink();
             try (Rivulet rivulet = Rivulet.create()) {
-                NexmarkMain.query(query, rivulet.readStream(Sources.generator(EVENTS, generator::event).numPartitions(2)))
+                NexmarkMain.query(query, rivulet, generator, EVENTS, 2)
                     .writeStream(sink)
                     .start()
                     .awaitTermination();
             }
             assertThat(expected[0]).as("%s has results to compare", query).isPositive();
             assertThat(sink.total()).as(query).containsExactly(expected[0], expected[1]);
+        }
+    }
+
+    @Test
+    void shouldGenerateExactlyTheEventsOfOneKindInEventNumberOrder() throws Exception {
+        final long events = 1_237;
+        final NexmarkGenerator generator = new NexmarkGenerator(NexmarkConfig.builder().numEvents(events).build());
+        for (final EventKind kind : EventKind.values()) {
+            final List<NexmarkEvent> expected = new ArrayList<>();
+            for (long n = 0; n < events; n++) {
+                if (generator.kind(n) == kind) {
+                    expected.add(generator.event(n));
+                }
+            }
+            final MemorySink<NexmarkEvent> sink = Sinks.memory("kind");
+            try (Rivulet rivulet = Rivulet.create()) {
+                rivulet.readStream(NexmarkJoins.<NexmarkEvent>eventsOf(generator, events, kind, 1)).writeStream(sink)
+                    .start().awaitTermination();
+            }
+            assertThat(sink.rows()).as("%s", kind).isNotEmpty().containsExactlyElementsOf(expected);
         }
     }
 

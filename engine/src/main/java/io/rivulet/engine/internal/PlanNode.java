@@ -497,8 +497,38 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
                            PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
                            Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, String leftKeyName, String rightKeyName,
                            Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
+            this(description, join, left, leftKeyFunction, right, rightKeyFunction, partitions, leftLateSink, rightLateSink,
+                null, null, leftKeyName, rightKeyName, factory);
+        }
+
+        /**
+         * A stream-stream join's node whose inputs may copy records (a long-key join with column rows,
+         * which keeps no reference to an input record): kind {@link KeyedKind#JOIN}, the other
+         * parameters as the general constructor's.
+         *
+         * @param description what the operator does
+         * @param join what the join's validation rules need to know
+         * @param left the left input
+         * @param leftKeyFunction the key of a left record
+         * @param right the right input; not {@code left}
+         * @param rightKeyFunction the key of a right record
+         * @param partitions number of partitions, or 0 for the query's default
+         * @param leftLateSink where late left records go, or {@code null}
+         * @param rightLateSink where late right records go, or {@code null}
+         * @param leftCopier copies left records into ring-owned instances, or {@code null}
+         * @param rightCopier copies right records into ring-owned instances, or {@code null}
+         * @param leftKeyName what the left key is, or {@code null}
+         * @param rightKeyName what the right key is, or {@code null}
+         * @param factory creates one operator per partition
+         */
+        public CoKeyedNode(String description, JoinInfo join, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,
+                           PlanNode<R> right, Function<? super R, ? extends K> rightKeyFunction, int partitions,
+                           Sink<? super L> leftLateSink, Sink<? super R> rightLateSink, RecordCopier<L> leftCopier,
+                           RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName,
+                           Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
             this(description, KeyedKind.JOIN, left, leftKeyFunction, right, rightKeyFunction, partitions, leftLateSink,
-                rightLateSink, null, null, leftKeyName, rightKeyName, null, Objects.requireNonNull(join, "join"), factory);
+                rightLateSink, leftCopier, rightCopier, leftKeyName, rightKeyName, null, Objects.requireNonNull(join, "join"),
+                factory);
         }
 
         private CoKeyedNode(String description, KeyedKind kind, PlanNode<L> left, Function<? super L, ? extends K> leftKeyFunction,

@@ -90,6 +90,17 @@ class KeyedHead<K, I, O> {
     }
 
     /**
+     * A record of the right input of a {@code long}-keyed two-input stage, its key unboxed
+     * ({@link TwoInputHead}); a one-input stage has none.
+     *
+     * @param key the record's key
+     * @param record the record
+     */
+    void onLongRightRecord(long key, Object record) {
+        throw new IllegalStateException("'" + stage + "' is a one-input stage but got a record of a right input");
+    }
+
+    /**
      * A record of a {@code long}-keyed stage, its key unboxed: straight to the operator's
      * {@code processLong}, or boxed for an operator that takes boxed keys.
      *

@@ -103,7 +103,11 @@ final class LocalExchange {
                 int partition = ExchangeLink.partitionOfLong(key, partitionByKeyGroup, heads.length);
                 contexts[partition].ingestNs = upstream.ingestNs;
                 contexts[partition].recordsIn.lazySet(contexts[partition].recordsIn.get() + 1);
-                heads[partition].onLongRecord(key, record);
+                if (side == Slot.LEFT) {
+                    heads[partition].onLongRecord(key, record);
+                } else {
+                    heads[partition].onLongRightRecord(key, record);
+                }
             }
 
             @Override

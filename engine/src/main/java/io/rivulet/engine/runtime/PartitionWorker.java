@@ -150,7 +150,11 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 recordsTaken++;
                 if (key == null) {
                     // A long-keyed stage: the exchange never writes a null key otherwise.
-                    head.onLongRecord(slot.longKey, record);
+                    if (slot.input == Slot.LEFT) {
+                        head.onLongRecord(slot.longKey, record);
+                    } else {
+                        head.onLongRightRecord(slot.longKey, record);
+                    }
                 } else if (slot.input == Slot.LEFT) {
                     head.onRecord(key, record);
                 } else {

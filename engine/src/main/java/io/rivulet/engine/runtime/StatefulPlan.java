@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.LongKeyFunction;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.internal.QueryOptions;
 
@@ -19,7 +20,8 @@ import java.util.Map;
  *
  * <p>The fingerprint lists what state depends on: the output mode and each keyed stage's kind and
  * description (window sizes, aggregates' names); a two-input stage's line also names the sources and
- * keyed stages each of its inputs reads from (left, then right). A restart whose fingerprint differs is refused,
+ * keyed stages each of its inputs reads from (left, then right), and whether its keys are {@code long}s
+ * (a long-key join, whose state format differs from the boxed join's). A restart whose fingerprint differs is refused,
  * naming the first difference; a stateless change (a {@code map} after the aggregation) leaves it
  * unchanged. Immutable.
  */
@@ -59,6 +61,11 @@ final class StatefulPlan {
                 // which state is whose.
                 line += " of left " + String.join("+", upstreamIds(co.input())) + " and right "
                     + String.join("+", upstreamIds(co.right()));
+                if (co.keyFunction() instanceof LongKeyFunction<?>) {
+                    // A long-key join's state format is not the boxed join's (the description, Spark's
+                    // progress name, is the same): switching between keyBy and keyByLong is refused.
+                    line += " on long keys";
+                }
                 if (co.keyName() == null || co.rightKeyName() == null) {
                     unnamedKeys.add(line);
                 } else {

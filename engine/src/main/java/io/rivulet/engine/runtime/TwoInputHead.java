@@ -5,7 +5,9 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.TwoInputKeyedOperator;
+import io.rivulet.operators.TwoInputLongKeyedOperator;
 import io.rivulet.operators.join.StreamStreamJoinOperator;
+import io.rivulet.operators.join.StreamStreamLongJoinOperator;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -16,8 +18,9 @@ import java.util.UUID;
 /**
  * The head of a two-input stage's partition: left records go to the operator's {@code process},
  * right records to its {@code processRight}, as the exchange marked them ({@link Slot#input}, or the
- * side of a {@link LocalExchange} input); watermarks, epochs, processing time and the end are the
- * one-input head's.
+ * side of a {@link LocalExchange} input); in a {@code long}-keyed stage (a long-key join) the keys
+ * stay unboxed, to {@code processLong} and {@code processRightLong}. Watermarks, epochs, processing
+ * time and the end are the one-input head's.
  *
  * <p>Each side has its own late-row counter ({@link LateCounter}), handed to the operator as that
  * side's late output; the counts are published at each epoch end for progress. The first key of each
@@ -35,6 +38,8 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
         BigDecimal.class, UUID.class);
 
     private final TwoInputKeyedOperator<K, L, R, O> twoInput;
+    /** The operator, if it takes both inputs' {@code long} keys unboxed (a long-key join); else {@code null}. */
+    private final TwoInputLongKeyedOperator<L, R, O> longTwoInput;
     private final LateCounter leftLate;
     private final LateCounter rightLate;
     private final RecordCopier<Object> rightCopier;
@@ -62,6 +67,7 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
                  LateCounter rightLate) {
         super(operator, next, sideLinks, context, stage, leftCopier);
         this.twoInput = operator;
+        this.longTwoInput = operator instanceof TwoInputLongKeyedOperator<?, ?, ?> l ? (TwoInputLongKeyedOperator<L, R, O>) l : null;
         this.rightCopier = (RecordCopier<Object>) rightCopier;
         this.leftLate = leftLate;
         this.rightLate = rightLate;
@@ -99,6 +105,45 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
         }
     }
 
+    /**
+     * A left record of a {@code long}-keyed two-input stage: the key stays unboxed up to the operator's
+     * {@code processLong}. Both inputs are keyed by {@code long}, so no key type check is needed.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    void onLongRecord(long key, Object record) {
+        try {
+            if (longTwoInput != null) {
+                longTwoInput.processLong(key, (L) record, next);
+            } else {
+                twoInput.process((K) (Object) key, (L) record, next);
+            }
+        } catch (RuntimeException e) {
+            if (context.failures == null) {
+                throw e;
+            }
+            onRecordFailure(record, e);
+        }
+    }
+
+    /** A right record of a {@code long}-keyed two-input stage: to the operator's {@code processRightLong}. */
+    @Override
+    @SuppressWarnings("unchecked")
+    void onLongRightRecord(long key, Object record) {
+        try {
+            if (longTwoInput != null) {
+                longTwoInput.processRightLong(key, (R) record, next);
+            } else {
+                twoInput.processRight((K) (Object) key, (R) record, next);
+            }
+        } catch (RuntimeException e) {
+            if (context.failures == null) {
+                throw e;
+            }
+            onRightRecordFailure(record, e);
+        }
+    }
+
     /** Slow path: a copied right record goes on as a copy, since its instance is reused. */
     private void onRightRecordFailure(Object record, RuntimeException e) {
         Object failed = record;
@@ -127,12 +172,15 @@ final class TwoInputHead<K, L, R, O> extends KeyedHead<K, L, O> {
     /** A stream-stream join's figures are read per side (one read: it resets its interval counts); the sum is the operator's. */
     @Override
     StateMetrics readStateMetrics(StatefulOperator stateful) {
-        if (!(twoInput instanceof StreamStreamJoinOperator<?, ?, ?, ?> join)) {
-            return super.readStateMetrics(stateful);
-        }
         StateMetrics left = new StateMetrics();
         StateMetrics right = new StateMetrics();
-        join.stateMetrics(left, right);
+        if (twoInput instanceof StreamStreamJoinOperator<?, ?, ?, ?> join) {
+            join.stateMetrics(left, right);
+        } else if (twoInput instanceof StreamStreamLongJoinOperator<?, ?, ?> join) {
+            join.stateMetrics(left, right);
+        } else {
+            return super.readStateMetrics(stateful);
+        }
         publishedSides = new StateMetrics[] {left, right};
         return new StateMetrics().add(left).add(right);
     }
