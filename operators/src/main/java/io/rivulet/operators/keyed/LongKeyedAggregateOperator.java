@@ -26,19 +26,17 @@ import java.util.function.ToLongFunction;
  * sum or any {@link LongFoldFunction}, emitting {@link LongKeyValue}{@code (key, state)} according to
  * its {@link EmitPolicy}. The primitive counterpart of {@link KeyedAggregateOperator}, with the same
  * guarantees (snapshots per key group, restore into any partition count, state figures, queryable
- * state) and no allocation per record: the state lives in a {@link LongRunningTable} (key and value in
- * one 16-byte slot, four to a cache line; the bookkeeping in bit words beside it), the key arrives
- * unboxed ({@link #processLong}). A general fold's state ({@link LongFoldFunction}) is one
- * {@code long}, as a count's or a sum's, so every operator uses the same layout.
+ * state) and no allocation per record: the state lives in a {@link LongRunningTable} (key, value and
+ * bookkeeping in one 32-byte slot), the key arrives unboxed ({@link #processLong}).
  *
  * <h2>Emitting</h2>
  * {@link EmitPolicy#EVERY_RECORD} emits a new {@link LongKeyValue} per record (24 bytes; the one
  * allocation of that policy). {@link EmitPolicy#ON_EPOCH} emits one per key changed in the epoch, in
- * an unspecified order, and allocates nothing per record: a key's first change in an epoch sets its
- * slot's emission bit and, while few keys changed (up to 1/32 of the table's slots), appends the slot to
- * a list that the flush walks; past that, the flush finds the changed keys by one sequential scan of the
- * emission bits (64 slots per word), which the hardware prefetches, instead of one cache miss per key in
- * a large table. {@link EmitPolicy#ALL_ON_EPOCH} emits every key, in the table's order:
+ * an unspecified order, and allocates nothing per record: a key's first change in an epoch stamps the
+ * epoch in its slot and, while few keys changed (up to 1/32 of the
+ * table's slots), appends the slot to a list that the flush walks; past that, the flush finds the changed
+ * keys by one sequential scan of the table, which the hardware prefetches, instead of one cache miss per
+ * key in a large table. {@link EmitPolicy#ALL_ON_EPOCH} emits every key, in the table's order:
  * unspecified.
  *
  * <h2>Batches</h2>
@@ -97,6 +95,8 @@ public final class LongKeyedAggregateOperator<T>
     private final KeyGroupRange range;
     private final LongSnapshotImage image = new LongSnapshotImage();
     private final LongRunningTable table = new LongRunningTable(image);
+    /** The emission epoch: bumped at each flush, {@code >= 1}. */
+    private long epoch = 1;
     private long updatedSinceRead;
 
     /**
@@ -192,7 +192,7 @@ public final class LongKeyedAggregateOperator<T>
         if (emitPolicy == EmitPolicy.EVERY_RECORD) {
             out.emit(new LongKeyValue(key, updated));
         } else if (emitPolicy == EmitPolicy.ON_EPOCH) {
-            table.changedInEpoch(i);
+            table.changedInEpoch(i, epoch);
         }
     }
 
@@ -219,7 +219,7 @@ public final class LongKeyedAggregateOperator<T>
                 i = table.insert(key, initial + add);
             }
             if (listChanges) {
-                table.changedInEpoch(i);
+                table.changedInEpoch(i, epoch);
             }
         }
         batched = 0;
@@ -247,11 +247,13 @@ public final class LongKeyedAggregateOperator<T>
 
     private void flushChanged(Output<LongKeyValue> out) {
         applyBatch();
+        epoch++;
         if (emitPolicy == EmitPolicy.ALL_ON_EPOCH) {
             table.forEach((key, value) -> out.emit(new LongKeyValue(key, value)));
             return;
         }
         LongRunningTable table = this.table;
+        long ended = epoch - 1;
         updatedSinceRead += table.changedInEpochCount();
         if (table.changedInEpochListed()) {
             IntArrayList changed = table.changedInEpoch();
@@ -260,7 +262,7 @@ public final class LongKeyedAggregateOperator<T>
                 out.emit(new LongKeyValue(table.key(i), table.value(i)));
             }
         } else {
-            for (int i = table.nextChangedInEpoch(0); i >= 0; i = table.nextChangedInEpoch(i + 1)) {
+            for (int i = table.nextChangedInEpoch(0, ended); i >= 0; i = table.nextChangedInEpoch(i + 1, ended)) {
                 out.emit(new LongKeyValue(table.key(i), table.value(i)));
             }
         }
@@ -304,7 +306,7 @@ public final class LongKeyedAggregateOperator<T>
     @Override
     public void stateMetrics(StateMetrics into) {
         applyBatch();
-        long bytes = table.memoryBytes()
+        long bytes = ((long) table.capacity() * LongRunningTable.STRIDE + LongRunningTable.BASE) * Long.BYTES
             + (image.seq() > 1 ? (long) table.size() * IMAGE_BYTES_PER_KEY : 0);
         into.set(table.size(), updatedSinceRead, 0, 0, bytes);
         updatedSinceRead = 0;

@@ -8,72 +8,49 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The live state of a running {@code long}-key aggregation: key → {@code long} value in one
- * open-addressing table with linear probing, a key and its value in two adjacent {@code long}s (16-byte
- * slots, four to a cache line: a record touches one slot, one cache miss for a key not in cache), a
- * multiply-shift hash. Keys are never removed, so an entry never moves within a table: the slot index
- * identifies it until the table grows. Key {@value #EMPTY_KEY} marks an empty slot; that key itself lives
- * in one extra slot after the probed ones (index {@link #capacity()}).
+ * open-addressing table with linear probing, everything of a key in four adjacent {@code long}s (a
+ * record touches one slot: one cache miss for a key not in cache), a multiply-shift hash. Keys are
+ * never removed, so an entry never moves within a table: the slot index identifies it until the
+ * table grows.
  *
- * <p><b>Flags.</b> The per-slot bookkeeping is in a side array of bit words, one block of four words per
- * 64 slots (32 bytes, so a line holds the flags of 128 slots): the block's snapshot sequence stamp, the
- * slots changed in that sequence, the slots changed in the sequence before it, and the slots changed in
- * the current emission epoch. At 2^21 slots the flags take 1 MB against the slots' 32 MB, so they stay
- * in the caches while the slots miss. A block is brought up to the current sequence lazily, when a slot
- * of it changes ({@link #roll}), so a barrier touches no flag.
+ * <p><b>Snapshots (the {@code SnapshotCell} protocol, unboxed).</b> Each slot remembers the snapshot
+ * sequence of its last change ({@code changedSeq}, {@link LongSnapshotImage#seq()}); its first change
+ * in a sequence puts its index on the dirty list, which the barrier hands over as is (O(1)), with the
+ * table array it indexes (a {@link Generation}). The writer thread reads each handed-over slot as of
+ * the barrier ({@link #valueAt}). Until the writer has applied the delta that holds a slot
+ * ({@link LongSnapshotImage#consumedSeq()}), the owner's first change of it in a later sequence first
+ * pushes the barrier's value on the slot's version list (copy-on-write: one 32-byte {@link Version},
+ * the only allocation, and only while the writer lags). Values are written with release stores and
+ * versions are published before the value they replace, so a writer that sees a new value sees the
+ * version. When the table grows, the old generation is never written again: a writer still reading it
+ * sees the values as of the growth, and versions pushed before it; a slot first changed after it had
+ * not changed since the barrier, so the old generation holds the barrier's value.
  *
- * <p><b>Snapshots (the {@code SnapshotCell} protocol, unboxed).</b> A slot's first change in a snapshot
- * sequence ({@link LongSnapshotImage#seq()}) sets its bit and puts its index on the dirty list, which the
- * barrier hands over as is (O(1)), with the table array it indexes (a {@link Generation}). The writer
- * thread reads each handed-over slot as of the barrier ({@link #valueAt}). A slot changed for the first
- * time in sequence {@code s} last changed in {@code s - 1} (its bit in the previous word) or at most in
- * {@code s - 2}; until the writer has applied that sequence's delta ({@link LongSnapshotImage#consumedSeq()}),
- * the change first pushes the slot's value as of barrier {@code s - 1} on the slot's version list
- * (copy-on-write: one 32-byte {@link Version}, the only allocation, and only while the writer lags; when
- * the writer lags by two sequences or more, the second bound may copy a value it no longer needs). The
- * value at a barrier is the oldest version taken at or after it, or the slot's value if none. Values are
- * written with release stores and versions are published before the value they replace, so a writer that
- * sees a new value sees the version. When the table grows, the old generation is never written again: a
- * writer still reading it sees the values as of the growth, and versions pushed before it; a slot first
- * changed after it had not changed since the barrier, so the old generation holds the barrier's value.
- *
- * <p><b>Emission.</b> For {@link EmitPolicy#ON_EPOCH}, a slot's first change in an epoch sets its emission
- * bit; a short epoch also lists its changed slots, a busy one is found by scanning the emission words
- * (64 slots per word read; the slots are read only where a bit is set).
- *
- * <p>Capacity is a power of two, doubled once more than {@value #LOAD_PERCENT}% of the slots are used; 16
- * bytes per slot and 0.5 byte of flags, so about 25 to 50 bytes per key.
+ * <p>Slot {@code i}, at {@code b = BASE + 4i}: key at {@code b}, value at {@code b + 1}, {@code changedSeq}
+ * at {@code b + 2} ({@link #EMPTY} for an empty slot; {@code 0} for a restored entry the image already
+ * holds), the emission epoch of its last change at {@code b + 3} (for {@link EmitPolicy#ON_EPOCH}: a
+ * short epoch lists its changed slots, a busy one is found by scanning these). Capacity is
+ * a power of two, doubled once more than {@value #LOAD_PERCENT}% of the slots are used; 32 bytes per
+ * slot, so about 50 to 100 bytes per key.
  *
  * <p>Not thread-safe; owned by the operator's partition worker, except {@link #keyAt} and
  * {@link #valueAt}, which the snapshot writer calls on a handed-over generation.
  */
 final class LongRunningTable {
-    /** The key that marks an empty slot; held, it lives in the extra slot at index {@link #capacity()}. */
-    static final long EMPTY_KEY = 0;
-    static final int STRIDE = 2;
+    /** The {@code changedSeq} of an empty slot. */
+    static final long EMPTY = -1;
+    static final int STRIDE = 4;
     /**
      * Longs before slot 0: a table large enough to matter is a humongous G1 object, which starts on a region
-     * boundary, and its elements 16 bytes after it, so six longs of padding put every four slots in one 64-byte
-     * cache line (without it one slot in four straddles two lines: two misses for one key).
+     * boundary, and its elements 16 bytes after it, so six longs of padding put every 32-byte slot inside one 64-byte
+     * cache line (without it every other slot straddles two lines: two misses for one key).
      */
     static final int BASE = 6;
-    /** Flag words per block of 64 slots. */
-    static final int FLAG_STRIDE = 4;
-    /** Longs before the first flag block: two, so that each 32-byte block of a humongous flag array lies in one line. */
-    static final int FLAG_BASE = 2;
-    /** Block word: the snapshot sequence its {@link #CHANGED} and {@link #PREVIOUS} words are as of. */
-    private static final int STAMP = 0;
-    /** Block word: the slots changed in the stamp's sequence. */
-    private static final int CHANGED = 1;
-    /** Block word: the slots changed in the sequence before the stamp's. */
-    private static final int PREVIOUS = 2;
-    /** Block word: the slots changed in the current emission epoch. */
-    private static final int EMITTING = 3;
     /**
-     * The epoch's changed slots are listed only up to capacity / this; past it the flush scans the emission
-     * words for them (sequential, prefetched) instead of walking a list of random slots, one cache miss each
-     * (see {@link #changedInEpochListed}). Measured with the 32-byte slots that carried their own flags, on a
-     * 2^21-slot table (K1L, Zipf keys, docs/benchmarks.md session 6): the list won at capacity / 73 keys changed,
-     * the scan at capacity / 20.
+     * The epoch's changed slots are listed only up to capacity / this; past it the flush scans the table for the
+     * slots whose emission epoch is the current one (sequential, prefetched) instead of walking a list of random
+     * slots, one cache miss each (see {@link #changedInEpochListed}). Measured on a 2^21-slot table (K1L, Zipf
+     * keys, docs/benchmarks.md session 6): the list wins at capacity / 73 keys changed, the scan at capacity / 20.
      */
     static final int SCAN_DIVISOR = 32;
     private static final int LOAD_PERCENT = 65;
@@ -86,14 +63,10 @@ final class LongRunningTable {
     private Generation generation;
     /** {@code generation.slots}, read per record. */
     private long[] slots;
-    /** The flag blocks of the current generation's slots (owner thread only). */
-    private long[] flags;
     private int mask;
     private int shift;
     private int size;
     private int resizeAt;
-    /** Whether key {@value #EMPTY_KEY} is held (in slot {@link #capacity()}). */
-    private boolean emptyKeyHeld;
     /** Indices of the slots changed since the last hand-over, each once (from the start: the first delta is the whole state). */
     private IntArrayList dirty = new IntArrayList();
     /** Indices of the slots changed in the current emission epoch, each once, while there are at most {@link #listLimit}. */
@@ -117,8 +90,8 @@ final class LongRunningTable {
         final Object[] versions;
 
         Generation(int capacity) {
-            slots = new long[BASE + (capacity + 1) * STRIDE];
-            versions = new Object[capacity + 1];
+            slots = new long[BASE + capacity * STRIDE];
+            versions = new Object[capacity];
         }
     }
 
@@ -139,29 +112,17 @@ final class LongRunningTable {
     private void allocate(int capacity) {
         generation = new Generation(capacity);
         slots = generation.slots;
-        flags = new long[FLAG_BASE + FLAG_STRIDE * (capacity / 64 + 1)];
+        for (int i = BASE + 2; i < slots.length; i += STRIDE) {
+            slots[i] = EMPTY;
+        }
         mask = capacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
         resizeAt = (int) ((long) capacity * LOAD_PERCENT / 100);
         listLimit = capacity / SCAN_DIVISOR;
-        emptyKeyHeld = false;
     }
 
     private int home(long key) {
         return (int) ((key * PHI) >>> shift);
-    }
-
-    /** @return the index of the first word of slot {@code i}'s flag block */
-    private static int block(int i) {
-        return FLAG_BASE + FLAG_STRIDE * (i >>> 6);
-    }
-
-    /** Brings a block whose stamp is older than {@code seq} up to it: no slot of it changed in {@code seq} yet. */
-    private void roll(int b, long seq) {
-        long[] flags = this.flags;
-        flags[b + PREVIOUS] = flags[b + STAMP] == seq - 1 ? flags[b + CHANGED] : 0;
-        flags[b + CHANGED] = 0;
-        flags[b + STAMP] = seq;
     }
 
     /**
@@ -172,50 +133,10 @@ final class LongRunningTable {
      */
     void beforeChange(int i) {
         long seq = image.seq();
-        long[] flags = this.flags;
-        int b = block(i);
-        if (flags[b + STAMP] != seq) {
-            roll(b, seq);
+        long changedSeq = slots[BASE + STRIDE * i + 2];
+        if (changedSeq != seq) {
+            markChanged(i, changedSeq, seq);
         }
-        long changed = flags[b + CHANGED];
-        long bit = 1L << i;
-        if ((changed & bit) == 0) {
-            flags[b + CHANGED] = changed | bit;
-            markChanged(i, (flags[b + PREVIOUS] & bit) != 0, seq);
-        }
-    }
-
-    /**
-     * The slot's first change in sequence {@code seq}: dirty, and copy-on-write if the writer may not have
-     * applied the delta holding its last change (in {@code seq - 1} if {@code changedInPrevious}, else at
-     * most in {@code seq - 2}).
-     */
-    private void markChanged(int i, boolean changedInPrevious, long seq) {
-        dirty.addInt(i);
-        long lastAtMost = changedInPrevious ? seq - 1 : seq - 2;
-        long consumedSeq = image.consumedSeq();
-        if (lastAtMost > consumedSeq) {
-            pushVersion(i, seq - 1, consumedSeq);
-        }
-    }
-
-    /** Pushes the slot's value as of barrier {@code barrierSeq}; unlinks the versions the writer is past. */
-    private void pushVersion(int i, long barrierSeq, long consumedSeq) {
-        Object[] versions = generation.versions;
-        Version head = (Version) versions[i];
-        if (head != null) {
-            if (head.seq <= consumedSeq) {
-                head = null;
-            } else {
-                for (Version v = head; v.older != null; v = v.older) {
-                    if (v.older.seq <= consumedSeq) {
-                        v.older = null; // a writer still walking past here never needs what follows
-                        break;
-                    }
-                }
-            }
-        }
-        REFS.setRelease(versions, i, new Version(barrierSeq, slots[BASE + STRIDE * i + 1], head));
     }
 
     /**
@@ -231,28 +152,45 @@ final class LongRunningTable {
         return insert(i, key, value, image.seq());
     }
 
-    /**
-     * Fills an empty slot, as changed in sequence {@code seq} ({@code 0}: a restored entry, not changed);
-     * grows the table (moving the lists' indices and the flags) if it is now too full.
-     */
+    /** Fills an empty slot; grows the table (moving the dirty list's indices) if it is now too full. */
     private int insert(int i, long key, long initial, long seq) {
         slots[BASE + STRIDE * i] = key;
         slots[BASE + STRIDE * i + 1] = initial;
-        if (key == EMPTY_KEY) {
-            emptyKeyHeld = true;
-        }
-        if (seq > 0) {
-            int b = block(i);
-            if (flags[b + STAMP] != seq) {
-                roll(b, seq);
-            }
-            flags[b + CHANGED] |= 1L << i;
-        }
+        slots[BASE + STRIDE * i + 3] = 0; // no emission epoch: the operator counts them from 1
+        slots[BASE + STRIDE * i + 2] = seq;
         if (++size > resizeAt) {
             grow();
             return indexOf(key);
         }
         return i;
+    }
+
+    /** The slot's first change in sequence {@code seq}: copy-on-write if the writer has not applied the delta holding it. */
+    private void markChanged(int i, long last, long seq) {
+        slots[BASE + STRIDE * i + 2] = seq;
+        dirty.addInt(i);
+        long consumedSeq = image.consumedSeq();
+        if (last > consumedSeq) {
+            pushVersion(i, last, consumedSeq);
+        }
+    }
+
+    private void pushVersion(int i, long last, long consumedSeq) {
+        Object[] versions = generation.versions;
+        Version head = (Version) versions[i];
+        if (head != null) {
+            if (head.seq <= consumedSeq) {
+                head = null;
+            } else {
+                for (Version v = head; v.older != null; v = v.older) {
+                    if (v.older.seq <= consumedSeq) {
+                        v.older = null; // a writer still walking past here never needs what follows
+                        break;
+                    }
+                }
+            }
+        }
+        REFS.setRelease(versions, i, new Version(last, slots[BASE + STRIDE * i + 1], head));
     }
 
     /**
@@ -282,17 +220,15 @@ final class LongRunningTable {
     }
 
     /**
-     * Marks the slot as changed in the current emission epoch. Its first change in the epoch counts it
+     * Marks the slot as changed in emission epoch {@code epoch}. Its first change in the epoch counts it
      * and, while no more than capacity / {@value #SCAN_DIVISOR} slots changed, lists it.
      *
      * @param i a slot index
+     * @param epoch the emission epoch, {@code >= 1}
      */
-    void changedInEpoch(int i) {
-        int w = block(i) + EMITTING;
-        long word = flags[w];
-        long bit = 1L << i;
-        if ((word & bit) == 0) {
-            flags[w] = word | bit;
+    void changedInEpoch(int i, long epoch) {
+        if (slots[BASE + STRIDE * i + 3] != epoch) {
+            slots[BASE + STRIDE * i + 3] = epoch;
             if (++changedInEpochCount <= listLimit) {
                 changedInEpoch.addInt(i);
             }
@@ -323,50 +259,32 @@ final class LongRunningTable {
     }
 
     /**
-     * The scan for the slots changed in the epoch: reads the emission words in slot order (64 slots
-     * each, a sequential pass the hardware prefetches), where walking a long list of random slots costs
-     * a cache miss per slot.
+     * The scan for the slots changed in an epoch: reads the table in slot order, a sequential pass the
+     * hardware prefetches, where walking a long list of random slots costs a cache miss per slot.
      *
      * @param from the slot index to start at, {@code >= 0}
-     * @return the first slot index {@code >= from} changed in the current emission epoch, or {@code -1}
+     * @param epoch the emission epoch
+     * @return the first slot index {@code >= from} whose last change was in {@code epoch}, or {@code -1}
      */
-    int nextChangedInEpoch(int from) {
-        long[] flags = this.flags;
-        int b = block(from);
-        if (b >= flags.length) {
-            return -1;
-        }
-        long word = flags[b + EMITTING] & (-1L << from);
-        while (word == 0) {
-            b += FLAG_STRIDE;
-            if (b >= flags.length) {
-                return -1;
+    int nextChangedInEpoch(int from, long epoch) {
+        long[] slots = this.slots;
+        for (int s = BASE + STRIDE * from + 3; s < slots.length; s += STRIDE) {
+            if (slots[s] == epoch) {
+                return (s - BASE) / STRIDE;
             }
-            word = flags[b + EMITTING];
         }
-        return ((b - FLAG_BASE) / FLAG_STRIDE << 6) + Long.numberOfTrailingZeros(word);
+        return -1;
     }
 
     /** Starts the next emission epoch's tracking: the caller has emitted the slots changed in this one. */
     void clearChangedInEpoch() {
-        long[] flags = this.flags;
-        if (changedInEpochListed()) {
-            for (int k = 0, n = changedInEpoch.size(); k < n; k++) {
-                int i = changedInEpoch.getInt(k);
-                flags[block(i) + EMITTING] &= ~(1L << i);
-            }
-        } else {
-            for (int w = FLAG_BASE + EMITTING; w < flags.length; w += FLAG_STRIDE) {
-                flags[w] = 0;
-            }
-        }
         changedInEpoch.clear();
         changedInEpochCount = 0;
     }
 
     /**
-     * Reads the home slot of each of the keys and its flag block, so that the cache misses of a batch of
-     * lookups overlap (the loads are independent); the lookups that follow then hit the cache.
+     * Reads the home slot of each of the keys, so that the cache misses of a batch of lookups overlap
+     * (the loads are independent); the lookups that follow then hit the cache.
      *
      * @param keys the keys
      * @param n how many of them
@@ -374,11 +292,9 @@ final class LongRunningTable {
      */
     long touch(long[] keys, int n) {
         long[] slots = this.slots;
-        long[] flags = this.flags;
         long acc = 0;
         for (int k = 0; k < n; k++) {
-            int i = home(keys[k]);
-            acc += slots[BASE + STRIDE * i] + flags[block(i)];
+            acc += slots[BASE + STRIDE * home(keys[k])];
         }
         return acc;
     }
@@ -388,18 +304,14 @@ final class LongRunningTable {
      * @return its slot index, or {@code -1} if absent
      */
     int indexOf(long key) {
-        if (key == EMPTY_KEY) {
-            return emptyKeyHeld ? mask + 1 : -1;
-        }
         long[] slots = this.slots;
         int mask = this.mask;
         for (int i = home(key); ; i = (i + 1) & mask) {
-            long held = slots[BASE + STRIDE * i];
-            if (held == key) {
-                return i;
-            }
-            if (held == EMPTY_KEY) {
+            if (slots[BASE + STRIDE * i + 2] == EMPTY) {
                 return -1;
+            }
+            if (slots[BASE + STRIDE * i] == key) {
+                return i;
             }
         }
     }
@@ -413,6 +325,7 @@ final class LongRunningTable {
     void restore(long key, long value) {
         int i = indexOf(key);
         if (i < 0) {
+            // Sequence 0 and not dirty: the image holds a restored entry already.
             insert(freeSlot(key), key, value, 0);
         } else {
             slots[BASE + STRIDE * i + 1] = value;
@@ -420,11 +333,8 @@ final class LongRunningTable {
     }
 
     private int freeSlot(long key) {
-        if (key == EMPTY_KEY) {
-            return mask + 1;
-        }
         int i = home(key);
-        while (slots[BASE + STRIDE * i] != EMPTY_KEY) {
+        while (slots[BASE + STRIDE * i + 2] != EMPTY) {
             i = (i + 1) & mask;
         }
         return i;
@@ -457,17 +367,10 @@ final class LongRunningTable {
     }
 
     /**
-     * @return the slots probed (a power of two); the key {@value #EMPTY_KEY} has one more, at this index
+     * @return the slots allocated
      */
     int capacity() {
         return mask + 1;
-    }
-
-    /**
-     * @return the bytes of the slot and flag arrays
-     */
-    long memoryBytes() {
-        return ((long) slots.length + flags.length) * Long.BYTES;
     }
 
     /**
@@ -475,14 +378,10 @@ final class LongRunningTable {
      */
     void forEach(LongLongConsumer consumer) {
         long[] slots = this.slots;
-        int end = BASE + STRIDE * (mask + 1);
-        for (int s = BASE; s < end; s += STRIDE) {
-            if (slots[s] != EMPTY_KEY) {
-                consumer.accept(slots[s], slots[s + 1]);
+        for (int i = BASE; i < slots.length; i += STRIDE) {
+            if (slots[i + 2] != EMPTY) {
+                consumer.accept(slots[i], slots[i + 1]);
             }
-        }
-        if (emptyKeyHeld) {
-            consumer.accept(EMPTY_KEY, slots[end + 1]);
         }
     }
 
@@ -499,8 +398,7 @@ final class LongRunningTable {
 
     /**
      * Writer thread, while it applies the delta of sequence {@code seq}, which holds slot {@code i}:
-     * the slot's value as of that barrier: the oldest version taken at or after it (pushed at the slot's
-     * first change after that barrier), else the slot's value.
+     * the slot's value as of that barrier.
      *
      * @param generation the generation the delta's indices point into
      * @param i a handed-over slot index
@@ -508,64 +406,35 @@ final class LongRunningTable {
      * @return the value at the barrier
      */
     static long valueAt(Generation generation, int i, long seq) {
-        long value = (long) LONGS.getAcquire(generation.slots, BASE + STRIDE * i + 1);
-        for (Version v = (Version) REFS.getAcquire(generation.versions, i); v != null && v.seq >= seq; v = v.older) {
-            value = v.value;
+        long current = (long) LONGS.getAcquire(generation.slots, BASE + STRIDE * i + 1);
+        for (Version v = (Version) REFS.getAcquire(generation.versions, i); v != null; v = v.older) {
+            if (v.seq == seq) {
+                return v.value;
+            }
+            if (v.seq < seq) {
+                break;
+            }
         }
-        return value;
+        return current;
     }
 
-    /**
-     * Doubles the capacity into a new generation; the entries, their versions and their flags (brought up
-     * to the current sequence) move with their keys, and so do the indices on the dirty and epoch lists.
-     */
+    /** Doubles the capacity into a new generation; the indices on the dirty and epoch lists move with their keys. */
     private void grow() {
         Generation old = generation;
         long[] oldSlots = old.slots;
-        long[] oldFlags = flags;
-        int oldCapacity = mask + 1;
-        boolean emptyKey = emptyKeyHeld;
-        int capacity = oldCapacity * 2;
+        int capacity = (mask + 1) * 2;
         if (capacity > MAX_CAPACITY) {
             throw new IllegalStateException("running long-key aggregation: more than " + size
                 + " keys in one partition; use more partitions");
         }
-        long seq = image.seq();
         allocate(capacity);
         long[] slots = this.slots;
-        long[] flags = this.flags;
-        for (int b = FLAG_BASE; b < flags.length; b += FLAG_STRIDE) {
-            flags[b + STAMP] = seq;
-        }
         Object[] versions = generation.versions;
-        for (int o = 0; o <= oldCapacity; o++) {
-            long key = oldSlots[BASE + STRIDE * o];
-            if (key == EMPTY_KEY && (o < oldCapacity || !emptyKey)) {
-                continue;
-            }
-            int i = freeSlot(key);
-            slots[BASE + STRIDE * i] = key;
-            slots[BASE + STRIDE * i + 1] = oldSlots[BASE + STRIDE * o + 1];
-            versions[i] = old.versions[o];
-            if (key == EMPTY_KEY) {
-                emptyKeyHeld = true;
-            }
-            int ob = block(o);
-            long oldBit = 1L << o;
-            long stamp = oldFlags[ob + STAMP];
-            boolean changed = stamp == seq && (oldFlags[ob + CHANGED] & oldBit) != 0;
-            boolean previous = stamp == seq ? (oldFlags[ob + PREVIOUS] & oldBit) != 0
-                : stamp == seq - 1 && (oldFlags[ob + CHANGED] & oldBit) != 0;
-            int b = block(i);
-            long bit = 1L << i;
-            if (changed) {
-                flags[b + CHANGED] |= bit;
-            }
-            if (previous) {
-                flags[b + PREVIOUS] |= bit;
-            }
-            if ((oldFlags[ob + EMITTING] & oldBit) != 0) {
-                flags[b + EMITTING] |= bit;
+        for (int s = BASE, o = 0; s < oldSlots.length; s += STRIDE, o++) {
+            if (oldSlots[s + 2] != EMPTY) {
+                int i = freeSlot(oldSlots[s]);
+                System.arraycopy(oldSlots, s, slots, BASE + STRIDE * i, STRIDE);
+                versions[i] = old.versions[o];
             }
         }
         reindex(dirty, oldSlots);
