@@ -226,6 +226,66 @@ class LongKeyedAggregateOperatorTest {
         }
     }
 
+    /**
+     * Keys (0, the table's empty-slot key, among them) change in scattered epochs while the table grows,
+     * and the writer lags by zero to many barriers, skipping some snapshots (the next one written applies
+     * them): every snapshot written must hold the values as of its own barrier, and each epoch must emit
+     * exactly its changed keys.
+     */
+    @Test
+    void shouldWriteEachSnapshotAsOfItsBarrierWhateverTheWriterLagsWithKeysChangedInScatteredEpochs() {
+        record Barrier(OperatorSnapshot snapshot, Map<Long, Long> expected) {
+        }
+        for (long seed = 1; seed <= 6; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            LongKeyedAggregateOperator<Trade> op = sum(EmitPolicy.ON_EPOCH);
+            Collect out = new Collect();
+            Map<Long, Long> truth = new HashMap<>();
+            java.util.ArrayDeque<Barrier> unwritten = new java.util.ArrayDeque<>();
+            int written = 0;
+            for (int epoch = 0; epoch < 40; epoch++) {
+                int universe = 20 + epoch * 40; // up to 1 580 keys: the table grows while the writer lags
+                Map<Long, Long> changed = new HashMap<>();
+                for (int r = random.nextInt(4) == 0 ? 0 : random.nextInt(300); r > 0; r--) {
+                    int k = random.nextInt(universe);
+                    long key = k == 0 ? 0 : k == 1 ? Long.MIN_VALUE : k * 0x9E3779B97F4A7C15L;
+                    long qty = random.nextInt(1_000) - 100;
+                    op.processLong(key, new Trade(key, qty), out);
+                    changed.put(key, truth.merge(key, qty, Long::sum));
+                }
+                out.emitted.clear();
+                op.onEpoch(epoch, out);
+                Map<Long, Long> emitted = new HashMap<>();
+                out.emitted.forEach(kv -> emitted.put(kv.key(), kv.value()));
+                assertThat(out.emitted).as("seed %d epoch %d: each changed key once", seed, epoch).hasSize(changed.size());
+                assertThat(emitted).as("seed %d epoch %d", seed, epoch).isEqualTo(changed);
+                unwritten.add(new Barrier(op.snapshotState(epoch), new TreeMap<>(truth)));
+                while (!unwritten.isEmpty() && random.nextInt(3) == 0) {
+                    Barrier barrier = unwritten.poll();
+                    if (unwritten.isEmpty() || random.nextInt(3) != 0) { // else skipped: the next write applies it
+                        assertWrittenAsOfItsBarrier(barrier.snapshot(), barrier.expected(), "seed " + seed);
+                        written++;
+                    }
+                }
+            }
+            for (Barrier barrier : unwritten) {
+                assertWrittenAsOfItsBarrier(barrier.snapshot(), barrier.expected(), "seed " + seed + ", at the end");
+                written++;
+            }
+            assertThat(written).isGreaterThan(10);
+        }
+    }
+
+    private static void assertWrittenAsOfItsBarrier(OperatorSnapshot snapshot, Map<Long, Long> expected, String what) {
+        KeyGroupBuffers buffers = KeyGroupBuffers.all(MAX);
+        snapshot.writeTo(buffers);
+        LongKeyedAggregateOperator<Trade> restored = sum(EmitPolicy.ON_EPOCH);
+        buffers.restoreInto(restored, ALL);
+        Map<Long, Long> read = new TreeMap<>();
+        restored.scanValues(k -> true, read::put);
+        assertThat(read).as(what).isEqualTo(expected);
+    }
+
     /** A count or sum adds records in batches: every read of the state sees the records of a partial batch. */
     @Test
     void shouldShowTheRecordsOfAPartialBatchToQueriesFiguresSnapshotsAndTheFlush() {
