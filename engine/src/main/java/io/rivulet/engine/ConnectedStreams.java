@@ -148,7 +148,7 @@ public final class ConnectedStreams<K, L, R> {
      *     options give both event times
      * @param leftWatermarked whether a watermark is defined upstream of the left input
      * @param rightWatermarked whether a watermark is defined upstream of the right input
-     * @param options the user's options (codecs, budget, row layouts)
+     * @param options the user's options (codecs, budget, row layouts, unique keys)
      */
     record JoinSetup<K, L, R>(PlanNode.JoinInfo info, JoinType type, JoinTimeRange range, ToLongFunction<? super L> leftTimeMs,
                               ToLongFunction<? super R> rightTimeMs, boolean eventTimes, boolean leftWatermarked,
@@ -180,7 +180,8 @@ public final class ConnectedStreams<K, L, R> {
                 .withLateOutputs(context.lateOutputOf(false), context.lateOutputOf(true))
                 .withTimeRange(range)
                 .withWatermarkedInputs(leftWatermarked, rightWatermarked)
-                .withRowLayouts(options.leftLayout(), options.rightLayout());
+                .withRowLayouts(options.leftLayout(), options.rightLayout())
+                .withUniqueKeys(options.uniqueLeft(), options.uniqueRight());
             return eventTimes ? settings.withEventTimes(leftTimeMs, rightTimeMs) : settings;
         }
     }

@@ -43,11 +43,13 @@ public final class JoinOptions<L, R> {
     private final StateCodec<R> rightCodec;
     private final JoinRowLayout<L> leftLayout;
     private final JoinRowLayout<R> rightLayout;
+    private final boolean uniqueLeft;
+    private final boolean uniqueRight;
 
     private JoinOptions(JoinType type, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
                         ToLongFunction<? super R> rightTimeMs, long maxStateRows, StateCodec<?> keyCodec,
                         StateCodec<L> leftCodec, StateCodec<R> rightCodec, JoinRowLayout<L> leftLayout,
-                        JoinRowLayout<R> rightLayout) {
+                        JoinRowLayout<R> rightLayout, boolean uniqueLeft, boolean uniqueRight) {
         this.type = Objects.requireNonNull(type, "type");
         this.timeRange = timeRange;
         this.leftTimeMs = leftTimeMs;
@@ -61,6 +63,8 @@ public final class JoinOptions<L, R> {
         this.rightCodec = rightCodec;
         this.leftLayout = leftLayout;
         this.rightLayout = rightLayout;
+        this.uniqueLeft = uniqueLeft;
+        this.uniqueRight = uniqueRight;
     }
 
     /**
@@ -74,7 +78,7 @@ public final class JoinOptions<L, R> {
      */
     public static <L, R> JoinOptions<L, R> of(JoinType type) {
         return new JoinOptions<>(type, null, null, null, 0, StateCodecs.dynamic(), StateCodecs.dynamic(),
-            StateCodecs.dynamic(), null, null);
+            StateCodecs.dynamic(), null, null, false, false);
     }
 
     /**
@@ -84,7 +88,7 @@ public final class JoinOptions<L, R> {
     public JoinOptions<L, R> withTimeRange(JoinTimeRange timeRange) {
         return new JoinOptions<>(type, Objects.requireNonNull(timeRange, "timeRange"), leftTimeMs, rightTimeMs,
             maxStateRows, keyCodec, leftCodec, rightCodec,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -126,7 +130,7 @@ public final class JoinOptions<L, R> {
     public JoinOptions<L, R> withEventTimes(ToLongFunction<? super L> leftTimeMs, ToLongFunction<? super R> rightTimeMs) {
         return new JoinOptions<>(type, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
             Objects.requireNonNull(rightTimeMs, "rightTimeMs"), maxStateRows, keyCodec, leftCodec, rightCodec,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -140,7 +144,7 @@ public final class JoinOptions<L, R> {
      */
     public JoinOptions<L, R> withMaxStateRows(long maxStateRows) {
         return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -153,7 +157,7 @@ public final class JoinOptions<L, R> {
     public <K> JoinOptions<L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
         return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows,
             Objects.requireNonNull(keyCodec, "keyCodec"), Objects.requireNonNull(leftCodec, "leftCodec"),
-            Objects.requireNonNull(rightCodec, "rightCodec"), leftLayout, rightLayout);
+            Objects.requireNonNull(rightCodec, "rightCodec"), leftLayout, rightLayout, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -174,7 +178,35 @@ public final class JoinOptions<L, R> {
      */
     public JoinOptions<L, R> withRowLayouts(JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
         return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec,
-            leftLayout, rightLayout);
+            leftLayout, rightLayout, uniqueLeft, uniqueRight);
+    }
+
+    /**
+     * Declares that a side's keys are unique: at most one row per key ever arrives on it (a primary key, as
+     * orders by order id). A row of the other side that arrives while the key's unique row is held then can
+     * match no other, so it is not buffered: the join's state holds the unique side's rows and only the
+     * other side's rows still waiting for their partner. The rows that come out are the same as without the
+     * declaration when the keys are in fact unique. A second row of a key on a declared-unique side, while
+     * the first is still held, fails the query naming the key (a repeat after the first row was evicted is
+     * not detected). Spark has no such declaration: its joins buffer every row until the watermark evicts it.
+     *
+     * @param left whether the left input's keys are unique
+     * @param right whether the right input's keys are unique
+     * @return a copy with them
+     */
+    public JoinOptions<L, R> withUniqueKeys(boolean left, boolean right) {
+        return new JoinOptions<>(type, timeRange, leftTimeMs, rightTimeMs, maxStateRows, keyCodec, leftCodec, rightCodec,
+            leftLayout, rightLayout, left, right);
+    }
+
+    /** @return whether the left input's keys are declared unique ({@link #withUniqueKeys}) */
+    public boolean uniqueLeft() {
+        return uniqueLeft;
+    }
+
+    /** @return whether the right input's keys are declared unique ({@link #withUniqueKeys}) */
+    public boolean uniqueRight() {
+        return uniqueRight;
     }
 
     /** @return the join type */

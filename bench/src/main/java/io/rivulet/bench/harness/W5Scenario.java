@@ -99,11 +99,15 @@ final class W5Scenario extends ChecksumScenario<W5Record>
         }
     };
 
-    /** Orders on the left, trades on the right: {@code trade.ts BETWEEN order.ts AND order.ts + 5 s}. */
+    /**
+     * Orders on the left, trades on the right: {@code trade.ts BETWEEN order.ts AND order.ts + 5 s}; order ids are
+     * unique (one order per id, the workload's primary key), so a trade that finds its order is not buffered.
+     */
     static final JoinOptions<W5Record, W5Record> JOIN = JoinOptions.<W5Record, W5Record>of(JoinType.INNER)
         .withEventTimes(W5Record::tsMs, W5Record::tsMs)
         .withTimeRange(Duration.ZERO, Duration.ofMillis(BOUND_MS))
-        .withRowLayouts(ORDER_COLUMNS, TRADE_COLUMNS);
+        .withRowLayouts(ORDER_COLUMNS, TRADE_COLUMNS)
+        .withUniqueKeys(true, false);
 
     private SourceStats orderStats;
 

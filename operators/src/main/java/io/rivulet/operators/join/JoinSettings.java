@@ -38,13 +38,15 @@ public final class JoinSettings<K, L, R> {
     private final JoinRowLayout<R> rightLayout;
     private final boolean leftWatermarked;
     private final boolean rightWatermarked;
+    private final boolean uniqueLeft;
+    private final boolean uniqueRight;
 
     private JoinSettings(JoinType joinType, JoinTimeRange timeRange, ToLongFunction<? super L> leftTimeMs,
                          ToLongFunction<? super R> rightTimeMs, StateCodec<K> keyCodec, StateCodec<L> leftCodec,
                          StateCodec<R> rightCodec, int maxParallelism, KeyGroupRange keyGroups, boolean microBatch,
                          Output<? super L> lateLeft, Output<? super R> lateRight, long maxStateRows,
                          JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout, boolean leftWatermarked,
-                         boolean rightWatermarked) {
+                         boolean rightWatermarked, boolean uniqueLeft, boolean uniqueRight) {
         this.joinType = Objects.requireNonNull(joinType, "joinType");
         this.timeRange = timeRange;
         this.leftTimeMs = leftTimeMs;
@@ -68,6 +70,8 @@ public final class JoinSettings<K, L, R> {
         this.rightLayout = rightLayout;
         this.leftWatermarked = leftWatermarked;
         this.rightWatermarked = rightWatermarked;
+        this.uniqueLeft = uniqueLeft;
+        this.uniqueRight = uniqueRight;
     }
 
     /**
@@ -86,7 +90,7 @@ public final class JoinSettings<K, L, R> {
     public static <K, L, R> JoinSettings<K, L, R> of(JoinType joinType) {
         int max = KeyGroups.DEFAULT_MAX_PARALLELISM;
         return new JoinSettings<>(joinType, null, null, null, StateCodecs.dynamic(), StateCodecs.dynamic(),
-            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0, null, null, true, true);
+            StateCodecs.dynamic(), max, new KeyGroupRange(0, max), false, null, null, 0, null, null, true, true, false, false);
     }
 
     /**
@@ -99,7 +103,7 @@ public final class JoinSettings<K, L, R> {
         return new JoinSettings<>(joinType, timeRange, Objects.requireNonNull(leftTimeMs, "leftTimeMs"),
             Objects.requireNonNull(rightTimeMs, "rightTimeMs"), keyCodec, leftCodec, rightCodec, maxParallelism,
             keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout, leftWatermarked,
-            rightWatermarked);
+            rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -109,7 +113,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withTimeRange(JoinTimeRange timeRange) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -121,7 +125,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withCodecs(StateCodec<K> keyCodec, StateCodec<L> leftCodec, StateCodec<R> rightCodec) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -132,7 +136,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withKeyGroups(int maxParallelism, KeyGroupRange keyGroups) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -145,7 +149,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withMicroBatch(boolean microBatch) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -156,7 +160,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withLateOutputs(Output<? super L> lateLeft, Output<? super R> lateRight) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -168,7 +172,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withMaxStateRows(long maxStateRows) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -182,7 +186,7 @@ public final class JoinSettings<K, L, R> {
     public JoinSettings<K, L, R> withRowLayouts(JoinRowLayout<L> leftLayout, JoinRowLayout<R> rightLayout) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
             maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows,
-            leftLayout, rightLayout, leftWatermarked, rightWatermarked);
+            leftLayout, rightLayout, leftWatermarked, rightWatermarked, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -196,7 +200,7 @@ public final class JoinSettings<K, L, R> {
      */
     public JoinSettings<K, L, R> withWatermarkedInputs(boolean left, boolean right) {
         return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
-            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout, left, right);
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout, left, right, uniqueLeft, uniqueRight);
     }
 
     /**
@@ -266,6 +270,62 @@ public final class JoinSettings<K, L, R> {
     /** @return whether right rows are judged late; see {@link #judgesLeftLate()} */
     public boolean judgesRightLate() {
         return rightTimeMs != null && rightWatermarked;
+    }
+
+    /**
+     * Declares that a side's keys are unique: at most one row per key ever arrives on it (a primary key,
+     * such as W5's orders by order id). A row of the other side that arrives once the key's unique row is
+     * held can match no future row, so it is not buffered ({@link #buffersRow}); a second row of a key
+     * on a unique side, while the first is held, fails the operator naming the key. Results are the same
+     * as without the declaration when the keys are in fact unique; only the state is smaller. Spark has no
+     * such declaration (its joins buffer every row until the watermark evicts it).
+     *
+     * @param left whether the left side's keys are unique
+     * @param right whether the right side's keys are unique
+     * @return a copy with them
+     */
+    public JoinSettings<K, L, R> withUniqueKeys(boolean left, boolean right) {
+        return new JoinSettings<>(joinType, timeRange, leftTimeMs, rightTimeMs, keyCodec, leftCodec, rightCodec,
+            maxParallelism, keyGroups, microBatch, lateLeft, lateRight, maxStateRows, leftLayout, rightLayout,
+            leftWatermarked, rightWatermarked, left, right);
+    }
+
+    /** @return whether the left side's keys are declared unique ({@link #withUniqueKeys}) */
+    public boolean uniqueLeft() {
+        return uniqueLeft;
+    }
+
+    /** @return whether the right side's keys are declared unique ({@link #withUniqueKeys}) */
+    public boolean uniqueRight() {
+        return uniqueRight;
+    }
+
+    /**
+     * The rule, in one place for both join operators, for buffering a row after it was matched against
+     * the other side's rows of its key: it is buffered unless the other side's keys are unique and the
+     * key's one row of the other side is already held, and either the row matched it (it can match no
+     * other) or the join never emits this side's unmatched rows (it can match nothing, and nothing needs
+     * it to come out as an outer row).
+     *
+     * @param otherUnique whether the other side's keys are declared unique
+     * @param otherHeld whether the other side holds a row of this key
+     * @param matched whether the row matched a row of the other side
+     * @param emitsUnmatched whether the join emits this side's unmatched rows (outer rows)
+     * @return whether the row must be buffered
+     */
+    public static boolean buffersRow(boolean otherUnique, boolean otherHeld, boolean matched, boolean emitsUnmatched) {
+        return !(otherUnique && otherHeld && (matched || !emitsUnmatched));
+    }
+
+    /**
+     * @param left whether the duplicate is on the left side
+     * @param key the duplicate key
+     * @return the failure for a second row of a key on a side declared unique
+     */
+    public static IllegalStateException duplicateKey(boolean left, Object key) {
+        return new IllegalStateException("join: a second " + (left ? "left" : "right") + " row of key " + key
+            + " arrived while the first is held, but the join declares the " + (left ? "left" : "right")
+            + " side's keys unique (withUniqueKeys); remove the declaration or deduplicate that input");
     }
 
     /** @return whether the left input carries a watermark */

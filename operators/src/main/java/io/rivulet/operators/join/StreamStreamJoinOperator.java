@@ -131,6 +131,9 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     /** Whether each side's rows are judged late (event times and a watermark on that input). */
     private final boolean lateCheckLeft;
     private final boolean lateCheckRight;
+    /** Declared unique keys per side ({@link JoinSettings#withUniqueKeys}). */
+    private final boolean uniqueLeft;
+    private final boolean uniqueRight;
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
@@ -169,6 +172,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         this.evictRight = settings.evictsRight();
         this.lateCheckLeft = settings.judgesLeftLate();
         this.lateCheckRight = settings.judgesRightLate();
+        this.uniqueLeft = settings.uniqueLeft();
+        this.uniqueRight = settings.uniqueRight();
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
@@ -226,10 +231,17 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         backend.setCurrentKey(key);
         boolean matched = false;
         JoinEntry<L, R> entry = entries.value();
-        if (entry != null && entry.right != null) {
+        if (uniqueLeft && entry != null && entry.left != null && entry.left.size != 0) {
+            throw JoinSettings.duplicateKey(true, key);
+        }
+        boolean rightHeld = entry != null && entry.right != null && entry.right.size != 0;
+        if (rightHeld) {
             matched = matchLeft(key, row, t, entry.right, out);
         }
         if (matched && semi) {
+            return;
+        }
+        if (!JoinSettings.buffersRow(uniqueRight, rightHeld, matched, type.emitsUnmatchedLeft())) {
             return;
         }
         if (!microBatch && evictLeft && t <= settings.leftStateWatermarkMs(watermarkMs)) {
@@ -282,8 +294,15 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         backend.setCurrentKey(key);
         boolean matched = false;
         JoinEntry<L, R> entry = entries.value();
-        if (entry != null && entry.left != null) {
+        if (uniqueRight && entry != null && entry.right != null && entry.right.size != 0) {
+            throw JoinSettings.duplicateKey(false, key);
+        }
+        boolean leftHeld = entry != null && entry.left != null && entry.left.size != 0;
+        if (leftHeld) {
             matched = matchRight(key, row, t, entry.left, out);
+        }
+        if (!JoinSettings.buffersRow(uniqueLeft, leftHeld, matched, type.emitsUnmatchedRight())) {
+            return;
         }
         if (!microBatch && evictRight && t <= settings.rightStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedRight()) {

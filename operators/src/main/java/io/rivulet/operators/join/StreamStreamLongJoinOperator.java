@@ -102,6 +102,9 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** Whether each side's rows are judged late (event times and a watermark on that input). */
     private final boolean lateCheckLeft;
     private final boolean lateCheckRight;
+    /** Declared unique keys per side ({@link JoinSettings#withUniqueKeys}). */
+    private final boolean uniqueLeft;
+    private final boolean uniqueRight;
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
@@ -151,6 +154,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         this.evictRight = settings.evictsRight();
         this.lateCheckLeft = settings.judgesLeftLate();
         this.lateCheckRight = settings.judgesRightLate();
+        this.uniqueLeft = settings.uniqueLeft();
+        this.uniqueRight = settings.uniqueRight();
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
@@ -227,10 +232,17 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
         boolean matched = false;
         int slot = table.find(key);
-        if (slot != LongJoinTable.ABSENT && table.rowCount(slot, false) != 0) {
+        if (uniqueLeft && slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0) {
+            throw JoinSettings.duplicateKey(true, key);
+        }
+        boolean rightHeld = slot != LongJoinTable.ABSENT && table.rowCount(slot, false) != 0;
+        if (rightHeld) {
             matched = matchLeft(key, row, t, table.firstRow(slot, false), out);
         }
         if (matched && semi) {
+            return;
+        }
+        if (!JoinSettings.buffersRow(uniqueRight, rightHeld, matched, type.emitsUnmatchedLeft())) {
             return;
         }
         if (!microBatch && evictLeft && t <= settings.leftStateWatermarkMs(watermarkMs)) {
@@ -286,8 +298,15 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
         boolean matched = false;
         int slot = table.find(key);
-        if (slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0) {
+        if (uniqueRight && slot != LongJoinTable.ABSENT && table.rowCount(slot, false) != 0) {
+            throw JoinSettings.duplicateKey(false, key);
+        }
+        boolean leftHeld = slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0;
+        if (leftHeld) {
             matched = matchRight(key, row, t, table.firstRow(slot, true), out);
+        }
+        if (!JoinSettings.buffersRow(uniqueLeft, leftHeld, matched, type.emitsUnmatchedRight())) {
+            return;
         }
         if (!microBatch && evictRight && t <= settings.rightStateWatermarkMs(watermarkMs)) {
             if (!matched && type.emitsUnmatchedRight()) {
