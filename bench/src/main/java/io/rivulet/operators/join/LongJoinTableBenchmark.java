@@ -297,7 +297,7 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
         }
         else
         {
-            slab.columns()[row] = pair;
+            slab.columns()[slab.columnsAt(row)] = pair;
         }
         index.add(row, tsMs, rowSeq);
     }

@@ -4,11 +4,13 @@ import java.util.Arrays;
 
 /**
  * One join side's buffered rows for the long-key join table ({@link LongJoinTable}): rows live at
- * {@code int} indexes in parallel arrays, each row's event time, arrival sequence with its "matched"
- * flag, key, and its links to the previous and next row of the same key (arrival order, doubly linked so
- * any row unlinks in O(1)). The payload is either {@code long} columns (a fixed {@link #width()} of
- * {@code long}s per row, no reference stored: G1 has no remembered-set work for it) or one object per row
- * ({@link #value}), chosen at construction.
+ * {@code int} indexes, each row one record of {@code 4 + width} adjacent {@code long}s in one array
+ * (row-major, so matching a row costs one cache line rather than one per field): its event time, arrival
+ * sequence with its "matched" flag, key, its links to the previous and next row of the same key (arrival
+ * order, doubly linked so any row unlinks in O(1); two {@code int}s in one {@code long}), then its payload.
+ * The payload is either {@code long} columns (a fixed {@link #width()} of {@code long}s per row, at
+ * {@link #columnsAt(int)} in {@link #columns()}; no reference stored: G1 has no remembered-set work for it)
+ * or one object per row ({@link #value}), chosen at construction.
  *
  * <p>Freed rows go on a free list threaded through {@code next} and are reused first; the arrays double
  * when the slab is full and never shrink, so a steady stream allocates nothing once they have grown.
@@ -19,17 +21,21 @@ import java.util.Arrays;
 final class JoinSlab {
     /** No row: the end of a key's list or of the free list. */
     static final int NONE = -1;
+    private static final int TIME = 0;
+    /** Arrival sequence {@code << 1}, low bit: matched. */
+    private static final int SEQ = 1;
+    private static final int KEY = 2;
+    /** The next row (high 32 bits) and the previous row (low 32 bits). */
+    private static final int LINKS = 3;
+    private static final int HEADER = 4;
+    private static final long LOW = 0xFFFF_FFFFL;
 
     private final int width;
+    private final int stride;
     private final boolean objects;
-    private long[] timesMs;
-    /** Arrival sequence {@code << 1}, low bit: matched. */
-    private long[] seqs;
-    private long[] keys;
-    private int[] next;
-    private int[] prev;
-    private long[] columns;
+    private long[] data;
     private Object[] values;
+    private int capacity;
     private int freeHead = NONE;
     private int used;
     private int size;
@@ -48,143 +54,137 @@ final class JoinSlab {
             throw new IllegalArgumentException("initialCapacity: must be >= 1; was " + initialCapacity);
         }
         this.width = width;
+        this.stride = HEADER + width;
         this.objects = objects;
-        timesMs = new long[initialCapacity];
-        seqs = new long[initialCapacity];
-        keys = new long[initialCapacity];
-        next = new int[initialCapacity];
-        prev = new int[initialCapacity];
-        columns = new long[initialCapacity * width];
+        this.capacity = initialCapacity;
+        data = new long[initialCapacity * stride];
         values = objects ? new Object[initialCapacity] : null;
     }
 
-    /** @return {@code long} columns per row ({@code 0} for object rows) */
+    /** @return {@code long} columns per row; 0 for object rows */
     int width() {
         return width;
     }
 
-    /** @return the rows held */
+    /** @return rows held */
     int size() {
         return size;
     }
 
-    /** @return the row slots the arrays hold (held, free and never used) */
+    /** @return rows the slab holds before it grows */
     int capacity() {
-        return timesMs.length;
+        return capacity;
     }
 
     /**
-     * Takes a row: a freed one if any, else the next never used one (growing the arrays when full). Its
-     * links are {@link #NONE}; its payload is the caller's to write.
+     * Takes a free row (the free list first, else the next unused one, growing the slab when full).
      *
      * @param key the row's key
-     * @param timeMs its event time, epoch ms
-     * @param seq its arrival sequence number, {@code >= 0}
-     * @param matched whether it has matched already
-     * @return the row's index
+     * @param timeMs its event time
+     * @param seq its arrival sequence
+     * @param matched whether it has matched
+     * @return the row, unlinked ({@link #NONE} both ways)
      */
     int allocate(long key, long timeMs, long seq, boolean matched) {
         int row = freeHead;
         if (row != NONE) {
-            freeHead = next[row];
+            freeHead = next(row);
         } else {
-            if (used == timesMs.length) {
+            if (used == capacity) {
                 grow();
             }
             row = used++;
         }
-        keys[row] = key;
-        timesMs[row] = timeMs;
-        seqs[row] = seq << 1 | (matched ? 1 : 0);
-        next[row] = NONE;
-        prev[row] = NONE;
+        int at = row * stride;
+        long[] data = this.data;
+        data[at + TIME] = timeMs;
+        data[at + SEQ] = seq << 1 | (matched ? 1 : 0);
+        data[at + KEY] = key;
+        data[at + LINKS] = -1L;
         size++;
         return row;
     }
 
     /**
-     * Returns a row to the free list; an object row's value is cleared.
+     * Returns a row to the free list (and drops its object).
      *
-     * @param row a held row, already unlinked from its key's list
+     * @param row a row from {@link #allocate}
      */
     void free(int row) {
         if (objects) {
             values[row] = null;
         }
-        next[row] = freeHead;
+        next(row, freeHead);
         freeHead = row;
         size--;
     }
 
     private void grow() {
-        int capacity = timesMs.length * 2;
-        timesMs = Arrays.copyOf(timesMs, capacity);
-        seqs = Arrays.copyOf(seqs, capacity);
-        keys = Arrays.copyOf(keys, capacity);
-        next = Arrays.copyOf(next, capacity);
-        prev = Arrays.copyOf(prev, capacity);
-        columns = Arrays.copyOf(columns, capacity * width);
+        capacity *= 2;
+        data = Arrays.copyOf(data, capacity * stride);
         if (objects) {
             values = Arrays.copyOf(values, capacity);
         }
     }
 
     long timeMs(int row) {
-        return timesMs[row];
+        return data[row * stride + TIME];
     }
 
     long seq(int row) {
-        return seqs[row] >>> 1;
+        return data[row * stride + SEQ] >>> 1;
     }
 
     boolean matched(int row) {
-        return (seqs[row] & 1) != 0;
+        return (data[row * stride + SEQ] & 1) != 0;
     }
 
     void markMatched(int row) {
-        seqs[row] |= 1;
+        data[row * stride + SEQ] |= 1;
     }
 
     long key(int row) {
-        return keys[row];
+        return data[row * stride + KEY];
     }
 
     int next(int row) {
-        return next[row];
+        return (int) (data[row * stride + LINKS] >> 32);
     }
 
     int prev(int row) {
-        return prev[row];
+        return (int) data[row * stride + LINKS];
     }
 
     void next(int row, int nextRow) {
-        next[row] = nextRow;
+        int at = row * stride + LINKS;
+        data[at] = (long) nextRow << 32 | (data[at] & LOW);
     }
 
     void prev(int row, int prevRow) {
-        prev[row] = prevRow;
+        int at = row * stride + LINKS;
+        data[at] = (data[at] & ~LOW) | (prevRow & LOW);
     }
 
     /**
-     * @return the column array; row {@code r}'s columns are {@code [r * width(), (r + 1) * width())}. Re-read
-     *     after {@link #allocate}: growth replaces it
+     * @return the array holding the rows' columns (at {@link #columnsAt}); replaced when the slab grows,
+     *     so read it again after an {@link #allocate}
      */
     long[] columns() {
-        return columns;
+        return data;
     }
 
     /**
-     * @param row an object row
-     * @return its value
+     * @param row a row
+     * @return the index in {@link #columns()} of the row's first column
      */
+    int columnsAt(int row) {
+        return row * stride + HEADER;
+    }
+
     Object value(int row) {
         return values[row];
     }
 
-    /**
-     * @param row an object row
-     * @param value its value
-     */
     void value(int row, Object value) {
         values[row] = value;
     }

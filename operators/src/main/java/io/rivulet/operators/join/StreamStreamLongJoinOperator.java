@@ -257,7 +257,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         long seq = nextSeq++;
         int r = table.addRow(true, key, t, seq, matched);
         if (leftLayout != null) {
-            leftLayout.write(row, leftRows.columns(), r * leftWidth);
+            leftLayout.write(row, leftRows.columns(), leftRows.columnsAt(r));
         } else {
             leftRows.value(r, row);
         }
@@ -320,7 +320,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         long seq = nextSeq++;
         int r = table.addRow(false, key, t, seq, matched);
         if (rightLayout != null) {
-            rightLayout.write(row, rightRows.columns(), r * rightWidth);
+            rightLayout.write(row, rightRows.columns(), rightRows.columnsAt(r));
         } else {
             rightRows.value(r, row);
         }
@@ -381,7 +381,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (width == 0) {
             log.addObject(isLeft, key, t, seqAndMatched, slab.value(r));
         } else {
-            log.add(isLeft, key, t, seqAndMatched, slab.columns(), r * width, width);
+            log.add(isLeft, key, t, seqAndMatched, slab.columns(), slab.columnsAt(r), width);
         }
     }
 
@@ -399,7 +399,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (leftLayout == null) {
             return (L) leftRows.value(r);
         }
-        L row = leftLayout.read(leftRows.columns(), r * leftWidth, leftReuse);
+        L row = leftLayout.read(leftRows.columns(), leftRows.columnsAt(r), leftReuse);
         leftReuse = row;
         return row;
     }
@@ -409,7 +409,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (rightLayout == null) {
             return (R) rightRows.value(r);
         }
-        R row = rightLayout.read(rightRows.columns(), r * rightWidth, rightReuse);
+        R row = rightLayout.read(rightRows.columns(), rightRows.columnsAt(r), rightReuse);
         rightReuse = row;
         return row;
     }
@@ -577,7 +577,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
             if (slab.width() == 0) {
                 into.addObject(isLeft, key, slab.timeMs(r), seqAndMatched, slab.value(r));
             } else {
-                into.add(isLeft, key, slab.timeMs(r), seqAndMatched, slab.columns(), r * slab.width(), slab.width());
+                into.add(isLeft, key, slab.timeMs(r), seqAndMatched, slab.columns(), slab.columnsAt(r), slab.width());
             }
         }
     }
@@ -637,10 +637,11 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 restoring.addObject(isLeft, key, t, seqAndMatched, slab.value(r));
             } else {
                 long[] columns = slab.columns();
+                int at = slab.columnsAt(r);
                 for (int c = 0; c < width; c++) {
-                    columns[r * width + c] = in.readLong();
+                    columns[at + c] = in.readLong();
                 }
-                restoring.add(isLeft, key, t, seqAndMatched, columns, r * width, width);
+                restoring.add(isLeft, key, t, seqAndMatched, columns, at, width);
             }
         }
     }
@@ -772,7 +773,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 into.append('/').append(slab.value(r));
             } else {
                 for (int c = 0; c < slab.width(); c++) {
-                    into.append('/').append(slab.columns()[r * slab.width() + c]);
+                    into.append('/').append(slab.columns()[slab.columnsAt(r) + c]);
                 }
             }
             into.append(' ');
@@ -821,7 +822,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private static <V> List<V> copies(JoinSlab slab, int first, JoinRowLayout<V> layout, StateCodec<V> codec) {
         ArrayList<V> list = new ArrayList<>();
         for (int r = first; r != JoinSlab.NONE; r = slab.next(r)) {
-            list.add(layout != null ? layout.read(slab.columns(), r * slab.width(), null) : codec.copy((V) slab.value(r)));
+            list.add(layout != null ? layout.read(slab.columns(), slab.columnsAt(r), null) : codec.copy((V) slab.value(r)));
         }
         return list;
     }

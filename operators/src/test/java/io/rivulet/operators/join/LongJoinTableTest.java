@@ -95,12 +95,14 @@ class LongJoinTableTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = table.addRow(false, i % 5, i, i, false);
             long[] columns = table.right().columns();
-            columns[rows[i] * 2] = i * 10L;
-            columns[rows[i] * 2 + 1] = -i;
+            int at = table.right().columnsAt(rows[i]);
+            columns[at] = i * 10L;
+            columns[at + 1] = -i;
         }
         long[] columns = table.right().columns();
         for (int i = 0; i < rows.length; i++) {
-            assertArrayEquals(new long[] {i * 10L, -i}, new long[] {columns[rows[i] * 2], columns[rows[i] * 2 + 1]});
+            int at = table.right().columnsAt(rows[i]);
+            assertArrayEquals(new long[] {i * 10L, -i}, new long[] {columns[at], columns[at + 1]});
         }
     }
 
