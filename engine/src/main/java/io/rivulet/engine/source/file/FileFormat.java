@@ -3,12 +3,18 @@ package io.rivulet.engine.source.file;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.sql.internal.formats.CsvRowDecoder;
+import io.rivulet.engine.sql.internal.formats.JsonRowDecoder;
+import io.rivulet.engine.types.StructType;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -39,6 +45,19 @@ abstract class FileFormat<T> {
         return true;
     }
 
+    /** @return whether the format decodes rows of a schema, so the row options apply */
+    boolean rows() {
+        return false;
+    }
+
+    /**
+     * @param options the source's options, just changed
+     * @return the format for them: a row format compiles its decoder again, so a bad combination fails at once
+     */
+    FileFormat<T> withOptions(FileSourceOptions options) {
+        return this;
+    }
+
     /**
      * @param options the source's options
      * @return the decoder of one file
@@ -65,6 +84,26 @@ abstract class FileFormat<T> {
 
         /** @return the record, or {@code null} when the line holds none */
         T decode(byte[] bytes, int offset, int length) throws Exception;
+
+        /**
+         * @return another record of the line just decoded (a JSON line holding an array of objects holds one
+         *     per element), or {@code null} when it holds no more
+         */
+        default T next() {
+            return null;
+        }
+    }
+
+    /** Spark's {@code json} source with a schema: each line decoded into a row by {@link JsonRowDecoder}. */
+    static FileFormat<Row> jsonRows(StructType schema) {
+        Objects.requireNonNull(schema, "schema");
+        return new JsonRows(schema, JsonRowDecoder.create(schema, java.util.Map.of()));
+    }
+
+    /** Spark's {@code csv} source with a schema: each line decoded into a row by {@link CsvRowDecoder}. */
+    static FileFormat<Row> csvRows(StructType schema) {
+        Objects.requireNonNull(schema, "schema");
+        return new CsvRows(schema, null).withOptions(new FileSourceOptions());
     }
 
     /** Every line is a string record, blank ones too (Spark's {@code text}). */
@@ -214,6 +253,115 @@ abstract class FileFormat<T> {
                     throw new IllegalArgumentException("a lone carriage return splits the line into several records");
                 }
                 return record;
+            }
+        }
+    }
+
+    private static final class JsonRows extends FileFormat<Row> {
+        private final StructType schema;
+        private final JsonRowDecoder compiled;
+
+        JsonRows(StructType schema, JsonRowDecoder compiled) {
+            super("json");
+            this.schema = schema;
+            this.compiled = compiled;
+        }
+
+        @Override
+        boolean rows() {
+            return true;
+        }
+
+        @Override
+        FileFormat<Row> withOptions(FileSourceOptions options) {
+            return new JsonRows(schema, JsonRowDecoder.create(schema, options.rowOptions));
+        }
+
+        @Override
+        FileDecoder<Row> forFile(FileSourceOptions options) {
+            JsonRowDecoder decoder = compiled.newReader();
+            return new FileDecoder<>() {
+                @Override
+                public Row decode(byte[] bytes, int offset, int length) throws Exception {
+                    return decoder.decode(bytes, offset, length);
+                }
+
+                @Override
+                public Row next() {
+                    return decoder.nextRowOfLine();
+                }
+            };
+        }
+    }
+
+    /**
+     * Spark's {@code csv} with a schema. With {@code header}, each file's first line is skipped and columns map by
+     * position (Spark's default {@code enforceSchema=true}); with {@code enforceSchema=false} the header's names
+     * must be the schema's, in order, any case (Spark's {@code CSVHeaderChecker}), else the file fails.
+     */
+    private static final class CsvRows extends FileFormat<Row> {
+        private final StructType schema;
+        private final CsvRowDecoder compiled;
+
+        CsvRows(StructType schema, CsvRowDecoder compiled) {
+            super("csv");
+            this.schema = schema;
+            this.compiled = compiled;
+        }
+
+        @Override
+        boolean csv() {
+            return true;
+        }
+
+        @Override
+        boolean rows() {
+            return true;
+        }
+
+        @Override
+        FileFormat<Row> withOptions(FileSourceOptions o) {
+            return new CsvRows(schema, CsvRowDecoder.create(schema, o.sep, o.quote, o.escape, o.nullValue, o.comment,
+                o.rowOptions));
+        }
+
+        @Override
+        FileDecoder<Row> forFile(FileSourceOptions options) {
+            CsvRowDecoder decoder = compiled.newReader();
+            boolean header = options.header;
+            return new FileDecoder<>() {
+                @Override
+                public boolean wantsHeader() {
+                    return header;
+                }
+
+                @Override
+                public void header(byte[] bytes, int offset, int length) {
+                    if (decoder.checksHeader()) {
+                        checkHeader(decoder.headerNames(bytes, offset, length), decoder.tokenNames());
+                    }
+                }
+
+                @Override
+                public Row decode(byte[] bytes, int offset, int length) throws Exception {
+                    return decoder.decode(bytes, offset, length);
+                }
+            };
+        }
+
+        private static void checkHeader(String[] header, String[] names) {
+            if (header.length != names.length) {
+                throw new IllegalArgumentException("Number of column in CSV header is not equal to number of fields in the"
+                    + " schema:\n Header length: " + header.length + ", schema size: " + names.length
+                    + "\n Header: " + String.join(", ", header) + "\n Schema: " + String.join(", ", names)
+                    + " (option enforceSchema=false)");
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (!header[i].toLowerCase(Locale.ROOT).equals(names[i].toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("CSV header does not conform to the schema.\n Header: "
+                        + String.join(", ", header) + "\n Schema: " + String.join(", ", names) + "\nExpected: "
+                        + names[i] + " but found: " + header[i] + " (option enforceSchema=false; " + Arrays.toString(header) + ")");
+                }
             }
         }
     }

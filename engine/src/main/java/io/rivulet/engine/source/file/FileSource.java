@@ -4,6 +4,9 @@ import io.rivulet.engine.internal.Options;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceReader;
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.sql.internal.formats.BadRecordException;
+import io.rivulet.engine.types.StructType;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +131,62 @@ public final class FileSource<T> implements Source<T> {
     }
 
     /**
+     * Spark's {@code json} source with a schema ({@code readStream.schema(s).json(dir)}): each non-blank line is a
+     * JSON object decoded into a {@link Row} of {@code schema} with Spark's rules (see {@code docs/sources.md},
+     * "Rows of a schema"); a line holding an array of objects gives a row per element. Spark's json options are set
+     * with {@link #option(String, String)}: {@code mode} (default {@code PERMISSIVE}),
+     * {@code columnNameOfCorruptRecord} (default {@code _corrupt_record}: in PERMISSIVE, a malformed line's raw text
+     * goes there if the schema has that string column, with the values that did convert; without the column the
+     * row keeps only those values), {@code timestampFormat}, {@code dateFormat}, {@code timeZone} (default UTC),
+     * {@code allowComments}, {@code allowUnquotedFieldNames}, {@code allowSingleQuotes},
+     * {@code allowNumericLeadingZeros}, {@code allowNonNumericNumbers}, ...; inference options are accepted and
+     * have no effect, as in Spark with a schema.
+     *
+     * @param directory the directory to watch
+     * @param schema the rows' schema
+     * @return the source; its rows are fresh objects (not reused)
+     * @throws IllegalArgumentException if a map's key type is not a string, or the corrupt-record column is not a
+     *     string
+     */
+    public static FileSource<Row> json(Path directory, StructType schema) {
+        return rows(directory, FileFormat.jsonRows(schema));
+    }
+
+    /**
+     * Spark's {@code csv} source with a schema ({@code readStream.schema(s).csv(dir)}): each non-blank,
+     * non-comment line decoded into a {@link Row} of {@code schema} with Spark's rules (see
+     * {@code docs/sources.md}, "Rows of a schema"). Options with {@link #option(String, String)}: Spark's
+     * {@code sep}, {@code quote}, {@code escape}, {@code header} (the first line of each file skipped; columns by
+     * position, Spark's {@code enforceSchema=true}), {@code nullValue}, {@code emptyValue}, {@code nanValue},
+     * {@code positiveInf}, {@code negativeInf}, {@code timestampFormat}, {@code dateFormat},
+     * {@code ignoreLeadingWhiteSpace}, {@code ignoreTrailingWhiteSpace}, {@code comment}, {@code mode} (default
+     * {@code PERMISSIVE}), {@code columnNameOfCorruptRecord}, {@code maxColumns}, ...
+     *
+     * @param directory the directory to watch
+     * @param schema the rows' schema: atomic types only
+     * @return the source; its rows are fresh objects (not reused)
+     * @throws IllegalArgumentException for an array, map, struct or binary column ({@code CSV data source does not
+     *     support array<string> data type.}) or a corrupt-record column that is not a string
+     */
+    public static FileSource<Row> csv(Path directory, StructType schema) {
+        return rows(directory, FileFormat.csvRows(schema));
+    }
+
+    private static FileSource<Row> rows(Path directory, FileFormat<Row> format) {
+        Path dir = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        return new FileSource<>(dir, format, new FileSourceOptions(), FileSource::corruptRow);
+    }
+
+    /** PERMISSIVE's row for a line a row decoder rejected: the row its {@link BadRecordException} carries. */
+    private static Row corruptRow(MalformedRecord record) {
+        if (record.error() instanceof BadRecordException bad) {
+            return bad.corruptRow();
+        }
+        throw new IllegalStateException("line " + record.lineNumber() + " of " + record.file()
+            + " was rejected without a row to emit in PERMISSIVE mode", record.error());
+    }
+
+    /**
      * Spark's {@code csv} source, one record per line (no {@code multiLine}), parsed with commons-csv
      * and turned into a record by {@code decoder}. Set the csv options ({@link #header}, {@link #sep},
      * {@link #quote}, {@link #escape}, {@link #nullValue}, {@link #comment}) on the result.
@@ -142,7 +201,8 @@ public final class FileSource<T> implements Source<T> {
     }
 
     private FileSource<T> with(Consumer<FileSourceOptions> change) {
-        return new FileSource<>(directory, format, options.with(change), corruptRecord);
+        FileSourceOptions changed = options.with(change);
+        return new FileSource<>(directory, format.withOptions(changed), changed, corruptRecord);
     }
 
     private FileSource<T> csvOnly(String option, Consumer<FileSourceOptions> change) {
@@ -337,7 +397,9 @@ public final class FileSource<T> implements Source<T> {
      * ({@code off|delete|archive}), {@code sourceArchiveDir}, {@code pathGlobFilter},
      * {@code recursiveFileLookup}, Rivulet's {@code listingInterval} and {@code fileSettleTime};
      * {@code mode} except on plain text; for csv also {@code header}, {@code sep} (or
-     * {@code delimiter}), {@code quote}, {@code escape}, {@code nullValue}, {@code comment}.
+     * {@code delimiter}), {@code quote}, {@code escape}, {@code nullValue}, {@code comment}; for the
+     * {@link #json(Path, StructType) json} and {@link #csv(Path, StructType) csv} sources of rows also Spark's row
+     * options (see those factories and {@code docs/sources.md}).
      *
      * @param name the option
      * @param value its value as Spark takes it
@@ -346,8 +408,16 @@ public final class FileSource<T> implements Source<T> {
      */
     public FileSource<T> option(String name, String value) {
         FileSourceOptions copy = options.copy();
-        copy.table(format.name(), format.csv(), format.rejectsLines()).set(name, value);
-        return new FileSource<>(directory, format, copy, corruptRecord);
+        Options table = copy.table(format.name(), format.csv(), format.rejectsLines(), format.rows());
+        table.set(name, value);
+        FileFormat<T> checked;
+        try {
+            checked = format.withOptions(copy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option '" + name + "' of file source '" + format.name() + "': "
+                + e.getMessage(), e);
+        }
+        return new FileSource<>(directory, checked, copy, corruptRecord);
     }
 
     /**

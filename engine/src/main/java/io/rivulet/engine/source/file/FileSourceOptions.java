@@ -1,12 +1,15 @@
 package io.rivulet.engine.source.file;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.engine.sql.internal.formats.RowFormatOptions;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +42,8 @@ final class FileSourceOptions {
     char escape = '\\';
     String nullValue = "";
     Character comment;
+    /** The row options of a {@code json}/{@code csv} source with a schema: canonical name → value. */
+    Map<String, String> rowOptions = new LinkedHashMap<>();
 
     FileSourceOptions copy() {
         FileSourceOptions copy = new FileSourceOptions();
@@ -60,6 +65,7 @@ final class FileSourceOptions {
         copy.escape = escape;
         copy.nullValue = nullValue;
         copy.comment = comment;
+        copy.rowOptions = new LinkedHashMap<>(rowOptions);
         return copy;
     }
 
@@ -114,9 +120,10 @@ final class FileSourceOptions {
      * @param format the source's format, naming the owner in errors
      * @param csv whether the csv options apply
      * @param modes whether the format's lines can be malformed, so {@code mode} applies
+     * @param rows whether the format decodes rows of a schema, so the row options apply
      * @return the table
      */
-    Options table(String format, boolean csv, boolean modes) {
+    Options table(String format, boolean csv, boolean modes, boolean rows) {
         Options table = new Options("file source '" + format + "'")
             .add("maxFilesPerTrigger", v -> maxFilesPerTrigger = Options.positive("maxFilesPerTrigger", Options.parseInt(v)))
             .add("maxBytesPerTrigger", v -> maxBytesPerTrigger = Options.positive("maxBytesPerTrigger", parseBytes(v)))
@@ -134,12 +141,15 @@ final class FileSourceOptions {
         }
         if (csv) {
             table.add("header", v -> header = Options.parseBoolean(v))
-                .add("sep", v -> sep = nonEmpty("sep", v))
-                .add("delimiter", v -> sep = nonEmpty("delimiter", v))
+                .add("sep", v -> sep = separator("sep", v))
+                .add("delimiter", v -> sep = separator("delimiter", v))
                 .add("quote", v -> quote = oneChar("quote", v))
                 .add("escape", v -> escape = oneChar("escape", v))
                 .add("nullValue", v -> nullValue = v)
                 .add("comment", v -> comment = v.isEmpty() ? null : oneChar("comment", v));
+        }
+        if (rows) {
+            RowFormatOptions.declare(table, csv, rowOptions);
         }
         return table;
     }
@@ -161,6 +171,17 @@ final class FileSourceOptions {
         }
         FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         return pattern;
+    }
+
+    /** Spark's separator text: {@code \\t} is a tab, {@code \\u0001} a code unit (values are trimmed, so a real tab can't be given). */
+    static String separator(String name, String value) {
+        if (value.equals("\\t")) {
+            return "\t";
+        }
+        if (value.length() == 6 && value.startsWith("\\u")) {
+            return String.valueOf((char) Integer.parseInt(value.substring(2), 16));
+        }
+        return nonEmpty(name, value);
     }
 
     static String nonEmpty(String name, String value) {

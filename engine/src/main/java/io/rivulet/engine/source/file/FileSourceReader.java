@@ -142,6 +142,11 @@ final class FileSourceReader<T> implements SourceReader<T> {
             if (record != null) {
                 out.emit(record);
                 emitted++;
+                T more;
+                while ((more = decoder.next()) != null) {
+                    out.emit(more);
+                    emitted++;
+                }
             }
         }
         return emitted;
