@@ -18,12 +18,13 @@ import java.util.Locale;
 public interface Scenario
 {
     /** Workload ids the harness runs. */
-    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", "J1");
+    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", "J1", "W1U", "W2U");
 
     /**
      * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
      *           count and sum of qty through a keyed stage), {@code K1L} (running sum over 2^20 {@code long} keys,
-     *           {@code keyByLong}); case-insensitive.
+     *           {@code keyByLong}), {@code W2}-{@code W5}, {@code J1}, or the user-shaped {@code W1U} and
+     *           {@code W2U} ({@link UserShapedScenario}); case-insensitive.
      * @return a fresh scenario.
      * @throws IllegalArgumentException naming the known ids if {@code id} is unknown.
      */
@@ -39,6 +40,8 @@ public interface Scenario
             case "W4" -> new W4Scenario();
             case "W5" -> new W5Scenario();
             case "J1" -> new J1Scenario();
+            case "W1U" -> new W1UScenario();
+            case "W2U" -> new W2UScenario();
             default -> throw new IllegalArgumentException("unknown workload '" + id + "'; known: " + IDS);
         };
     }
