@@ -2,14 +2,17 @@ package io.rivulet.bench.harness;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Reads how many bytes a query's threads have allocated ({@code com.sun.management.ThreadMXBean
  * #getThreadAllocatedBytes}), all threads together ({@code #getTotalThreadAllocatedBytes}), the query threads' CPU
- * time and the GC counters, so that two snapshots taken while the query runs give bytes and CPU ns per event and the
- * collections in between. CPU time per event is the robust cost figure on a shared machine, where wall-clock
+ * time, the GC counters (per collector) and the heap pools' peak usage, so that two snapshots taken while the query
+ * runs give bytes and CPU ns per event, the collections in between and the heap's peak since {@link #resetHeapPeak}. CPU time per event is the robust cost figure on a shared machine, where wall-clock
  * throughput moves with other tenants' load.
  *
  * <p>A query's threads are found by name ({@code rivulet-<query>-...}) through the thread group, which needs no
@@ -31,9 +34,11 @@ public final class AllocationMeter
      * @param totalBytes   bytes allocated so far by every thread of the JVM.
      * @param gcCount      collections so far, all collectors.
      * @param gcMs         collection time so far, all collectors, ms.
+     * @param gcByCollector per collector (its MXBean name), {@code [collections, ms]} so far.
+     * @param heapPeakBytes the sum of every heap pool's peak usage since the last {@link #resetHeapPeak}, bytes.
      */
     public record Snapshot(long nanoTime, long events, Map<String, Long> bytesByThread, Map<String, Long> cpuNsByThread,
-        long totalBytes, long gcCount, long gcMs)
+        long totalBytes, long gcCount, long gcMs, Map<String, long[]> gcByCollector, long heapPeakBytes)
     {
         /** @return bytes allocated by the query's threads together. */
         public long queryBytes()
@@ -59,13 +64,19 @@ public final class AllocationMeter
      * @param cpuNsPerEventByThread per query thread, CPU ns per event.
      * @param gcCount            collections in between.
      * @param gcMs               collection time in between, ms.
+     * @param gcByCollector      per collector (its MXBean name, e.g. {@code G1 Young Generation}), {@code [collections,
+     *                           ms]} in between; collectors that did not run are left out.
+     * @param heapPeakBytes      the heap's peak usage between the snapshots, bytes: the sum of each heap pool's peak
+     *                           since the first snapshot (pools peak at different moments, so an upper bound; for a
+     *                           young pool it is what was allocated into it between collections); -1 if unknown.
      */
     public record Delta(long events, double queryBytesPerEvent, double totalBytesPerEvent,
         Map<String, Double> bytesPerEventByThread, double cpuNsPerEvent, Map<String, Double> cpuNsPerEventByThread,
-        long gcCount, long gcMs)
+        long gcCount, long gcMs, Map<String, long[]> gcByCollector, long heapPeakBytes)
     {
         /** A delta when no window could be measured. */
-        public static final Delta NONE = new Delta(0, Double.NaN, Double.NaN, Map.of(), Double.NaN, Map.of(), 0, 0);
+        public static final Delta NONE =
+            new Delta(0, Double.NaN, Double.NaN, Map.of(), Double.NaN, Map.of(), 0, 0, Map.of(), -1);
 
         /**
          * A delta that knows only CPU time, for a hand-written loop on one thread.
@@ -77,7 +88,7 @@ public final class AllocationMeter
         public static Delta cpuOnly(final long events, final long cpuNs)
         {
             return events <= 0 || cpuNs < 0 ? NONE :
-                new Delta(events, Double.NaN, Double.NaN, Map.of(), (double)cpuNs / events, Map.of(), 0, 0);
+                new Delta(events, Double.NaN, Double.NaN, Map.of(), (double)cpuNs / events, Map.of(), 0, 0, Map.of(), -1);
         }
     }
 
@@ -139,12 +150,49 @@ public final class AllocationMeter
         }
         long gcCount = 0;
         long gcMs = 0;
+        final Map<String, long[]> byCollector = new LinkedHashMap<>();
         for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
         {
-            gcCount += Math.max(0, gc.getCollectionCount());
-            gcMs += Math.max(0, gc.getCollectionTime());
+            final long count = Math.max(0, gc.getCollectionCount());
+            final long ms = Math.max(0, gc.getCollectionTime());
+            gcCount += count;
+            gcMs += ms;
+            byCollector.put(gc.getName(), new long[] {count, ms});
         }
-        return new Snapshot(System.nanoTime(), events, bytes, cpu, totalThreadAllocatedBytes(), gcCount, gcMs);
+        return new Snapshot(System.nanoTime(), events, bytes, cpu, totalThreadAllocatedBytes(), gcCount, gcMs,
+            byCollector, heapPeakBytes());
+    }
+
+    /**
+     * Starts a new heap peak: resets every heap pool's peak usage to its current usage. Call right before the first
+     * of two snapshots.
+     */
+    public static void resetHeapPeak()
+    {
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid())
+            {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** @return the sum of the heap pools' peak usage since the last {@link #resetHeapPeak}, bytes; -1 if unknown. */
+    private static long heapPeakBytes()
+    {
+        long sum = 0;
+        boolean any = false;
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final MemoryUsage peak = pool.getType() == MemoryType.HEAP && pool.isValid() ? pool.getPeakUsage() : null;
+            if (peak != null)
+            {
+                sum += peak.getUsed();
+                any = true;
+            }
+        }
+        return any ? sum : -1;
     }
 
     /**
@@ -198,10 +246,20 @@ public final class AllocationMeter
                 cpuPerThread.put(entry.getKey(), (double)(entry.getValue() - before) / events);
             }
         }
+        final Map<String, long[]> gcByCollector = new LinkedHashMap<>();
+        for (final Map.Entry<String, long[]> entry : to.gcByCollector().entrySet())
+        {
+            final long[] before = from.gcByCollector().getOrDefault(entry.getKey(), new long[2]);
+            final long count = entry.getValue()[0] - before[0];
+            if (count > 0)
+            {
+                gcByCollector.put(entry.getKey(), new long[] {count, entry.getValue()[1] - before[1]});
+            }
+        }
         return new Delta(events, (double)queryBytes / events, (from.totalBytes() < 0 || to.totalBytes() < 0 ? Double.NaN :
             (double)(to.totalBytes() - from.totalBytes()) / events),
             perThread, cpuPerThread.isEmpty() ? Double.NaN : (double)cpuNs / events, cpuPerThread,
-            to.gcCount() - from.gcCount(), to.gcMs() - from.gcMs());
+            to.gcCount() - from.gcCount(), to.gcMs() - from.gcMs(), gcByCollector, to.heapPeakBytes());
     }
 
     private static Thread[] liveThreads()

@@ -10,6 +10,7 @@ import io.rivulet.engine.WaitStrategy;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,7 +73,7 @@ public final class HarnessRunner
             if (allocationMeasured)
             {
                 allocation = latencyMode ?
-                    sampleWindow(query, threadPrefix, events, window) :
+                    sampleWindow(query::isActive, threadPrefix, events, window) :
                     sampleThroughput(query, threadPrefix, events, options.trades());
             }
             query.awaitTermination();
@@ -123,6 +124,11 @@ public final class HarnessRunner
                     + " direct computation")
                 : ResultCheck.failed("hand-written loop DIFFERS from the direct computation");
             cpuNs = cpuStartNs < 0 ? -1 : cpuEndNs - cpuStartNs;
+        }
+        else if (UserShapedScenario.isUserShaped(options.workload()))
+        {
+            throw new IllegalArgumentException(options.workload() + " has no unpaced baseline: its allocating loop is"
+                + " the paced one (latency --baseline " + options.workload() + " <rate>)");
         }
         else if (!"K1".equals(options.workload()))
         {
@@ -191,17 +197,29 @@ public final class HarnessRunner
         }
     }
 
-    private static AllocationMeter.Delta sampleWindow(final StreamingQuery query, final String threadPrefix,
+    /**
+     * Takes the two snapshots of a paced run on the calling thread: at the measured window's start (the heap's peak
+     * restarts there) and just before its end.
+     *
+     * @param active       whether the measured threads still run.
+     * @param threadPrefix the measured threads' name prefix.
+     * @param events       events emitted so far.
+     * @param window       the measured window.
+     * @return the delta, or {@link AllocationMeter.Delta#NONE} if the run ended first.
+     * @throws InterruptedException if the calling thread is interrupted.
+     */
+    static AllocationMeter.Delta sampleWindow(final BooleanSupplier active, final String threadPrefix,
         final LongSupplier events, final MeasuredWindow window) throws InterruptedException
     {
-        if (!sleepUntil(query, window.fromNs()))
+        if (!sleepUntil(active, window.fromNs()))
         {
             return AllocationMeter.Delta.NONE;
         }
+        AllocationMeter.resetHeapPeak();
         final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, events.getAsLong());
         // The last event is due just before the window ends and the query ends right after it: read a little earlier.
         final long endMarginNs = Math.min(END_MARGIN_NS, (window.toNs() - window.fromNs()) / 10);
-        if (!sleepUntil(query, window.toNs() - endMarginNs))
+        if (!sleepUntil(active, window.toNs() - endMarginNs))
         {
             return AllocationMeter.Delta.NONE;
         }
@@ -215,6 +233,7 @@ public final class HarnessRunner
         {
             return AllocationMeter.Delta.NONE;
         }
+        AllocationMeter.resetHeapPeak();
         final AllocationMeter.Snapshot from = AllocationMeter.take(threadPrefix, events.getAsLong());
         if (!waitForEvents(query, events, trades * 4 / 5))
         {
@@ -224,19 +243,19 @@ public final class HarnessRunner
         return query.isActive() ? AllocationMeter.between(from, to) : AllocationMeter.Delta.NONE;
     }
 
-    private static boolean sleepUntil(final StreamingQuery query, final long deadlineNs) throws InterruptedException
+    private static boolean sleepUntil(final BooleanSupplier active, final long deadlineNs) throws InterruptedException
     {
         long remainingNs;
         while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
         {
-            if (!query.isActive())
+            if (!active.getAsBoolean())
             {
                 return false;
             }
             final long sleepNs = Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(100));
             TimeUnit.NANOSECONDS.sleep(sleepNs);
         }
-        return query.isActive();
+        return active.getAsBoolean();
     }
 
     private static boolean waitForEvents(final StreamingQuery query, final LongSupplier emitted, final long target)

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param checksum       the results' checksum.
  * @param check          the verdict on the result.
  * @param latency        latency percentiles, ns ({@code null} in throughput mode).
- * @param allocation     allocation and GC between the two snapshots.
+ * @param allocation     allocation, CPU time, GC (per collector) and the heap's peak between the two snapshots.
  * @param behindNs       how late the last event left the source, ns.
  * @param truncated      whether the source stopped at its time limit.
  */
@@ -114,6 +114,13 @@ public record RunReport(
         }
         f.put("gcCount", Long.toString(allocation.gcCount()));
         f.put("gcMs", Long.toString(allocation.gcMs()));
+        for (final Map.Entry<String, long[]> gc : allocation.gcByCollector().entrySet())
+        {
+            final String name = gc.getKey().replace(' ', '_');
+            f.put("gcCount." + name, Long.toString(gc.getValue()[0]));
+            f.put("gcMs." + name, Long.toString(gc.getValue()[1]));
+        }
+        f.put("heapPeakMB", allocation.heapPeakBytes() < 0 ? "n/a" : format(allocation.heapPeakBytes() / 1048576.0));
         f.put("behindMs", format(behindNs / 1e6));
         f.put("truncated", Boolean.toString(truncated));
         f.put("sustained", Boolean.toString(sustained()));
@@ -146,10 +153,12 @@ public record RunReport(
             s.append(String.format(Locale.ROOT, "  source: behind %.3f ms, truncated %s, sustained %s%n",
                 behindNs / 1e6, truncated, sustained()));
         }
-        s.append(String.format(Locale.ROOT, "  allocation: %s B/event on the query's threads %s, %s B/event all threads;"
-                + " GC: %d collections, %d ms%n", format(allocation.queryBytesPerEvent()),
-            perThread(allocation.bytesPerEventByThread()), format(allocation.totalBytesPerEvent()), allocation.gcCount(),
-            allocation.gcMs()));
+        s.append(String.format(Locale.ROOT, "  allocation: %s B/event on the query's threads %s, %s B/event all threads%n",
+            format(allocation.queryBytesPerEvent()), perThread(allocation.bytesPerEventByThread()),
+            format(allocation.totalBytesPerEvent())));
+        s.append(String.format(Locale.ROOT, "  GC: %d collections, %d ms %s; heap peak %s MB%n", allocation.gcCount(),
+            allocation.gcMs(), perCollector(allocation.gcByCollector()),
+            allocation.heapPeakBytes() < 0 ? "n/a" : format(allocation.heapPeakBytes() / 1048576.0)));
         s.append(String.format(Locale.ROOT, "  CPU: %s ns/event on the query's threads %s%n",
             format(allocation.cpuNsPerEvent()), perThread(allocation.cpuNsPerEventByThread())));
         return s.toString();
@@ -194,6 +203,14 @@ public record RunReport(
         final StringBuilder s = new StringBuilder("{");
         bytesPerEvent.forEach((thread, bytes) -> s.append(s.length() > 1 ? ", " : "").append(thread).append('=')
             .append(format(bytes)));
+        return s.append('}').toString();
+    }
+
+    private static String perCollector(final Map<String, long[]> gcByCollector)
+    {
+        final StringBuilder s = new StringBuilder("{");
+        gcByCollector.forEach((collector, countAndMs) -> s.append(s.length() > 1 ? ", " : "").append(collector)
+            .append('=').append(countAndMs[0]).append('/').append(countAndMs[1]).append(" ms"));
         return s.append('}').toString();
     }
 

@@ -78,6 +78,18 @@ public abstract class ScheduledSource<T> implements Source<T>
         return pacer;
     }
 
+    /** @return the time limit after the schedule start (paced) or the first poll (unpaced), ns. */
+    public final long stopAfterNs()
+    {
+        return stopAfterNs;
+    }
+
+    /** @return where the run's statistics go. */
+    public final SourceStats stats()
+    {
+        return stats;
+    }
+
     @Override
     public final int numPartitions()
     {

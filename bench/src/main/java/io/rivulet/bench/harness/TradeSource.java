@@ -47,6 +47,12 @@ public final class TradeSource extends ScheduledSource<Trade>
         this.withOrderIds = withOrderIds;
     }
 
+    /** @return the nominal event-time rate {@code R} of the generator, events/s. */
+    public long eventRate()
+    {
+        return eventRate;
+    }
+
     @Override
     public String description()
     {
