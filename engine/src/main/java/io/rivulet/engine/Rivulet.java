@@ -1,6 +1,11 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.sink.MemorySink;
+import io.rivulet.engine.sql.DataStreamReader;
+import io.rivulet.engine.sql.Dataset;
+import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.source.Source;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -10,7 +15,11 @@ import org.agrona.concurrent.SystemNanoClock;
 import io.rivulet.engine.internal.Options;
 import io.rivulet.operators.state.KeyGroups;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry point: reads sources into {@link Stream}s and runs queries. Spark's
@@ -36,9 +45,27 @@ public final class Rivulet implements AutoCloseable {
         if (System.getProperty("chronicle.analytics.disable") == null) {
             System.setProperty("chronicle.analytics.disable", "true");
         }
+        EngineAccess.install(new EngineAccess.Bridge() {
+            @Override
+            public PlanNode<?> node(Stream<?> stream) {
+                return stream.node();
+            }
+
+            @Override
+            public int defaultParallelism(Rivulet rivulet) {
+                return rivulet.config.defaultParallelism();
+            }
+
+            @Override
+            public void registerTable(Rivulet rivulet, String name, MemorySink<?> sink) {
+                rivulet.tables.put(name, sink);
+            }
+        });
     }
 
     private final StreamingQueryManager streams = new StreamingQueryManager();
+    /** Memory sinks of structured queries by table name (the query's name), for {@link #table}. */
+    private final ConcurrentHashMap<String, MemorySink<?>> tables = new ConcurrentHashMap<>();
     private final Config config;
 
     private Rivulet(Config config) {
@@ -70,6 +97,42 @@ public final class Rivulet implements AutoCloseable {
      */
     public <T> Stream<T> readStream(Source<T> source) {
         return new Stream<>(this, new PlanNode.SourceNode<>(Objects.requireNonNull(source, "source")));
+    }
+
+    /**
+     * Starts reading a source by format, as Spark's {@code spark.readStream()}:
+     * {@code rivulet.readStream().format("rate").option("rowsPerSecond", 10).load()} is a
+     * {@link Dataset} of rows. Formats are found through the provider registry (see
+     * {@code docs/structured-api.md}).
+     *
+     * @return a new reader; not thread-safe, one per source
+     */
+    public DataStreamReader readStream() {
+        return new DataStreamReader(this);
+    }
+
+    /**
+     * The rows a structured query wrote to its {@code memory} sink, which is named after the query
+     * (Spark's {@code spark.table(name).collect()}, or {@code spark.sql("select * from name")}): the
+     * committed rows, in commit order (in complete mode: the latest result table).
+     *
+     * @param name the query's name, as given to {@code queryName(..)}
+     * @return a snapshot of the table's rows
+     * @throws IllegalArgumentException naming the known tables, if no memory sink has that name
+     */
+    public List<Row> table(String name) {
+        Objects.requireNonNull(name, "name");
+        MemorySink<?> sink = tables.get(name);
+        if (sink == null) {
+            throw new IllegalArgumentException("[TABLE_OR_VIEW_NOT_FOUND] The table or view `" + name
+                + "` cannot be found; memory tables: " + new TreeSet<>(tables.keySet())
+                + " (a structured query with writeStream().format(\"memory\").queryName(name) makes one)");
+        }
+        List<Row> rows = new ArrayList<>(sink.size());
+        for (Object row : sink.rows()) {
+            rows.add((Row) row);
+        }
+        return rows;
     }
 
     /**

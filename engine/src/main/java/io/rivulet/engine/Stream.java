@@ -637,6 +637,14 @@ public final class Stream<T> {
         return new DataStreamWriter<>(rivulet, node, Objects.requireNonNull(sink, "sink"));
     }
 
+    PlanNode<T> node() {
+        return node;
+    }
+
+    Rivulet rivulet() {
+        return rivulet;
+    }
+
     @Override
     public String toString() {
         return "Stream[" + node.description() + "]";

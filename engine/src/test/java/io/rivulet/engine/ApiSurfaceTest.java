@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApiSurfaceTest {
     private static final List<String> API_PACKAGES = List.of("io.rivulet.engine", "io.rivulet.engine.source",
         "io.rivulet.engine.source.file",
-        "io.rivulet.engine.sink", "io.rivulet.engine.sql", "io.rivulet.engine.types");
+        "io.rivulet.engine.sink", "io.rivulet.engine.sql", "io.rivulet.engine.sql.connector", "io.rivulet.engine.types");
     private static final List<String> HIDDEN_PREFIXES = List.of("io.rivulet.engine.runtime.", "io.rivulet.engine.internal.",
         "io.rivulet.engine.sql.internal.", "io.rivulet.engine.sql.parser.");
 

@@ -1,6 +1,8 @@
 package io.rivulet.engine.sink;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.types.StructType;
 import io.rivulet.operators.OutputMode;
 
 import java.io.PrintStream;
@@ -35,6 +37,8 @@ public final class ConsoleSink<T> implements Sink<T> {
     private final int numRows;
     private final boolean truncate;
     private final PrintStream out;
+    /** The columns of structured rows, for the header of an empty batch; {@code null} for typed records. */
+    private final StructType schema;
     private final QueryClaim claim = new QueryClaim();
     private EpochBuffer<T> buffer;
     /** Whether every epoch prints (micro-batch), or only epochs with rows (continuous). */
@@ -45,9 +49,26 @@ public final class ConsoleSink<T> implements Sink<T> {
     private Class<?> lastRowType;
 
     ConsoleSink(int numRows, boolean truncate, PrintStream out) {
+        this(numRows, truncate, out, null);
+    }
+
+    private ConsoleSink(int numRows, boolean truncate, PrintStream out, StructType schema) {
         this.numRows = Options.positive("numRows", numRows);
         this.truncate = truncate;
         this.out = Objects.requireNonNull(out, "out");
+        this.schema = schema;
+    }
+
+    /**
+     * The columns of the structured rows ({@code io.rivulet.engine.sql.Row}) this sink prints, so that a
+     * batch without rows shows their header, as Spark prints an empty DataFrame (the structured API's
+     * {@code format("console")} sets it). Rows with a schema print under its column names either way.
+     *
+     * @param schema the rows' schema
+     * @return a copy with that header
+     */
+    public ConsoleSink<T> schema(StructType schema) {
+        return new ConsoleSink<>(numRows, truncate, out, Objects.requireNonNull(schema, "schema"));
     }
 
     /**
@@ -55,7 +76,7 @@ public final class ConsoleSink<T> implements Sink<T> {
      * @return a copy with that limit
      */
     public ConsoleSink<T> numRows(int rows) {
-        return new ConsoleSink<>(rows, truncate, out);
+        return new ConsoleSink<>(rows, truncate, out, schema);
     }
 
     /**
@@ -63,7 +84,7 @@ public final class ConsoleSink<T> implements Sink<T> {
      * @return a copy with that setting
      */
     public ConsoleSink<T> truncate(boolean truncate) {
-        return new ConsoleSink<>(numRows, truncate, out);
+        return new ConsoleSink<>(numRows, truncate, out, schema);
     }
 
     /**
@@ -71,7 +92,7 @@ public final class ConsoleSink<T> implements Sink<T> {
      * @return a copy printing there
      */
     public ConsoleSink<T> printTo(PrintStream stream) {
-        return new ConsoleSink<>(numRows, truncate, stream);
+        return new ConsoleSink<>(numRows, truncate, stream, schema);
     }
 
     /**
@@ -145,7 +166,15 @@ public final class ConsoleSink<T> implements Sink<T> {
         if (!rows.isEmpty()) {
             lastRowType = rows.get(0).getClass();
         }
-        text.append(rows.isEmpty() ? TableFormat.formatEmpty(lastRowType) : TableFormat.format(rows, truncate));
+        String table;
+        if (!rows.isEmpty()) {
+            table = TableFormat.format(rows, truncate);
+        } else if (schema != null && (lastRowType == null || Row.class.isAssignableFrom(lastRowType))) {
+            table = TableFormat.formatRows(rows, schema, truncate);
+        } else {
+            table = TableFormat.formatEmpty(lastRowType);
+        }
+        text.append(table);
         if (batch.count() > numRows) {
             // Spark's footer, word for word: it does not say how many rows there were.
             text.append("only showing top ").append(numRows).append(numRows == 1 ? " row\n" : " rows\n");

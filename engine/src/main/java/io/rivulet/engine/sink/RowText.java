@@ -1,6 +1,14 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.types.StructField;
+
 import java.lang.reflect.Array;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Map;
@@ -8,10 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records as lines of text: JSON objects and CSV rows. Java records are written by component (their
- * accessors are looked up once per class). Stateless and thread-safe.
+ * accessors are looked up once per class); structured rows ({@link Row}) by field, as Spark's JSON and
+ * CSV writers write a DataFrame (JSON leaves null fields out; timestamps are
+ * {@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX} in UTC). Stateless and thread-safe.
  */
 final class RowText {
     private static final ConcurrentHashMap<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
+    private static final DateTimeFormatter SPARK_TIMESTAMP =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
     private RowText() {
     }
@@ -32,7 +44,14 @@ final class RowText {
      */
     static String csv(Object value) {
         StringBuilder out = new StringBuilder(64);
-        if (value instanceof Record record) {
+        if (value instanceof Row row) {
+            for (int i = 0; i < row.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                appendCsv(row.isNullAt(i) ? null : sparkText(row.get(i)), out);
+            }
+        } else if (value instanceof Record record) {
             RecordComponent[] components = components(record.getClass());
             for (int i = 0; i < components.length; i++) {
                 if (i > 0) {
@@ -67,6 +86,30 @@ final class RowText {
             appendNumber(number, out);
         } else if (value instanceof Boolean) {
             out.append(value);
+        } else if (value instanceof Row row && row.schema() != null) {
+            // Spark's JSON writer: fields by name, null fields left out (ignoreNullFields=true).
+            out.append('{');
+            StructField[] fields = row.schema().fields();
+            boolean first = true;
+            for (int i = 0; i < fields.length; i++) {
+                if (row.isNullAt(i)) {
+                    continue;
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                appendString(fields[i].name(), out);
+                out.append(':');
+                appendJson(sparkText(row.get(i)), out);
+            }
+            out.append('}');
+        } else if (value instanceof Row row) {
+            List<Object> values = new ArrayList<>(row.size());
+            for (int i = 0; i < row.size(); i++) {
+                values.add(row.get(i));
+            }
+            appendJson(values, out);
         } else if (value instanceof Record record) {
             out.append('{');
             RecordComponent[] components = components(record.getClass());
@@ -116,6 +159,14 @@ final class RowText {
             // Strings, characters, enums, temporal values (ISO-8601 by toString) and anything else.
             appendString(value.toString(), out);
         }
+    }
+
+    /** Timestamps as Spark's JSON and CSV writers print them by default (UTC, milliseconds); the rest as they are. */
+    private static Object sparkText(Object value) {
+        if (value instanceof Instant instant) {
+            return SPARK_TIMESTAMP.format(instant);
+        }
+        return value;
     }
 
     private static void appendNumber(Number number, StringBuilder out) {

@@ -1,5 +1,8 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.types.StructType;
+
 import java.lang.reflect.Array;
 import io.rivulet.operators.window.Window;
 
@@ -47,7 +50,42 @@ final class TableFormat {
      * @return the table, lines ending in {@code \n}
      */
     static String format(List<?> rows, boolean truncate) {
+        if (!rows.isEmpty() && rows.get(0) instanceof Row row && row.schema() != null) {
+            return formatRows(rows, row.schema(), truncate);
+        }
         return format(rows, rows.isEmpty() ? null : rows.get(0).getClass(), truncate);
+    }
+
+    /**
+     * Formats structured rows under their schema's column names (Spark's {@code show} of a DataFrame).
+     *
+     * @param rows the rows, each a {@link Row} of {@code schema} (others show whole in the first column)
+     * @param schema the columns
+     * @param truncate as {@link #format(List, boolean)}
+     * @return the table, lines ending in {@code \n}
+     */
+    static String formatRows(List<?> rows, StructType schema, boolean truncate) {
+        List<String> header = new ArrayList<>();
+        for (String name : schema.fieldNames()) {
+            header.add(escape(name));
+        }
+        List<List<String>> lines = new ArrayList<>(rows.size() + 1);
+        lines.add(header);
+        for (Object row : rows) {
+            List<String> cells = new ArrayList<>(header.size());
+            if (row instanceof Row values && values.size() == header.size()) {
+                for (int i = 0; i < values.size(); i++) {
+                    cells.add(cell(values.get(i), truncate));
+                }
+            } else {
+                cells.add(cell(row, truncate));
+                while (cells.size() < header.size()) {
+                    cells.add("");
+                }
+            }
+            lines.add(cells);
+        }
+        return table(lines, truncate);
     }
 
     /**
@@ -75,7 +113,11 @@ final class TableFormat {
         for (Object row : rows) {
             lines.add(cells(row, rowType, columns, header.size(), truncate));
         }
+        return table(lines, truncate);
+    }
 
+    private static String table(List<List<String>> lines, boolean truncate) {
+        List<String> header = lines.get(0);
         int[] widths = new int[header.size()];
         for (List<String> line : lines) {
             for (int c = 0; c < widths.length; c++) {
@@ -181,6 +223,14 @@ final class TableFormat {
         }
         if (value instanceof Instant instant) {
             return SPARK_TIMESTAMP.format(instant);
+        }
+        if (value instanceof Row row) {
+            // A nested struct, as Spark shows it: {a, b}.
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < row.size(); i++) {
+                text.append(i == 0 ? "" : ", ").append(display(row.get(i)));
+            }
+            return text.append('}').toString();
         }
         RecordComponent[] components = components(value.getClass());
         if (components != null) {

@@ -1,6 +1,8 @@
 package io.rivulet.engine.sql;
 
 import io.rivulet.engine.sql.internal.ObjectEncoders;
+import io.rivulet.engine.sql.internal.RowEncoder;
+import io.rivulet.engine.types.StructType;
 import io.rivulet.engine.sql.internal.ScalarEncoder;
 
 import java.math.BigDecimal;
@@ -23,6 +25,17 @@ import java.time.LocalDate;
  */
 public final class Encoders {
     private Encoders() {
+    }
+
+    /**
+     * The encoder of rows of a schema (Spark 3.5's {@code Encoders.row(schema)}): the encoder of a
+     * {@code Dataset<Row>}, a DataFrame. {@code fromRow} returns the row itself.
+     *
+     * @param schema the rows' schema.
+     * @return the encoder.
+     */
+    public static Encoder<Row> row(StructType schema) {
+        return new RowEncoder(schema);
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * <p>Stateless and thread-safe.
  */
-final class IntervalStrings {
+public final class IntervalStrings {
     private static final long MICROS_PER_MS = 1_000;
     private static final long MICROS_PER_SECOND = 1_000_000;
     private static final long MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
@@ -40,7 +40,7 @@ final class IntervalStrings {
      *     message names the input and what is wrong), negative in total, or overflows a {@code long} of
      *     microseconds
      */
-    static long parseDurationMs(String input) {
+    public static long parseDurationMs(String input) {
         if (input == null) {
             throw new IllegalArgumentException("Error parsing 'null' to interval, interval string cannot be null");
         }

@@ -1,0 +1,437 @@
+package io.rivulet.engine.sql;
+
+import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.Stream;
+import io.rivulet.engine.internal.EngineAccess;
+import io.rivulet.engine.runtime.PlanExplainer;
+import io.rivulet.engine.sql.internal.AsProjection;
+import io.rivulet.engine.sql.internal.ColumnResolver;
+import io.rivulet.engine.sql.internal.RowEncoder;
+import io.rivulet.engine.types.DataType;
+import io.rivulet.engine.types.StructField;
+import io.rivulet.engine.types.StructType;
+import io.rivulet.engine.types.TimestampType;
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.groupstate.IntervalStrings;
+
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+
+/**
+ * A streaming Dataset: Spark's {@code Dataset<T>} for Java, and with {@code T = Row} a DataFrame. It is
+ * a {@link Stream} of {@code T} with a schema ({@link #schema()}) and the {@link Encoder} between
+ * {@code T} and rows of that schema; every operation builds the same plan nodes the typed API builds,
+ * so a structured query runs exactly as the typed query it spells.
+ *
+ * <pre>{@code
+ * Dataset<Row> rates = rivulet.readStream().format("rate").option("rowsPerSecond", 10).load();
+ * rates.printSchema();                                   // timestamp, value
+ * Dataset<Tick> ticks = rates.as(Tick.class);            // record Tick(Instant timestamp, long value)
+ * ticks.filter(t -> t.value() % 2 == 0).writeStream().format("console").start();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: each operation returns a new Dataset. Building a Dataset runs nothing;
+ * {@link #writeStream()} and {@code start()} run a query. A Dataset can be written once per query (a
+ * node may feed one consumer). Column names resolve when the Dataset is built, as Spark's analyzer
+ * resolves them ({@code spark.sql.caseSensitive=false}): an unknown column fails at once, listing the
+ * columns.
+ *
+ * @param <T> element type ({@link Row} for a DataFrame)
+ */
+public final class Dataset<T> {
+    private final Rivulet rivulet;
+    private final Stream<T> stream;
+    private final Encoder<T> encoder;
+
+    Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
+        this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+    }
+
+    /**
+     * @return the schema of the rows (for a typed Dataset: its encoder's schema)
+     */
+    public StructType schema() {
+        return encoder.schema();
+    }
+
+    /**
+     * Prints the schema as a tree to {@code System.out}, exactly as Spark's {@code printSchema}.
+     */
+    public void printSchema() {
+        schema().printTreeString();
+    }
+
+    /**
+     * @return the column names, in order
+     */
+    public String[] columns() {
+        return schema().fieldNames();
+    }
+
+    /**
+     * Each column's name and type, as Spark's Java {@code dtypes()} (the type as its Scala
+     * {@code toString}, e.g. {@code IntegerType}, {@code ArrayType(StringType,true)}).
+     *
+     * @return one (name, type) pair per column, in order
+     */
+    @SuppressWarnings("unchecked")
+    public Map.Entry<String, String>[] dtypes() {
+        StructField[] fields = schema().fields();
+        Map.Entry<String, String>[] types = new Map.Entry[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            types[i] = new AbstractMap.SimpleImmutableEntry<>(fields[i].name(), fields[i].dataType().toString());
+        }
+        return types;
+    }
+
+    /**
+     * @return {@code true}: every Rivulet Dataset is a stream
+     */
+    public boolean isStreaming() {
+        return true;
+    }
+
+    /**
+     * @return the encoder of the elements
+     */
+    public Encoder<T> encoder() {
+        return encoder;
+    }
+
+    /**
+     * The rows as objects of a record class ({@link Encoders#record}) or a bean class
+     * ({@link Encoders#bean}): see {@link #as(Encoder)}.
+     *
+     * @param type a record or bean class
+     * @param <U> its type
+     * @return the typed Dataset
+     * @throws IllegalArgumentException as {@link #as(Encoder)}
+     * @throws UnsupportedOperationException if the class cannot be encoded (naming the field)
+     */
+    public <U> Dataset<U> as(Class<U> type) {
+        Objects.requireNonNull(type, "type");
+        return as(type.isRecord() ? Encoders.record(type) : Encoders.bean(type));
+    }
+
+    /**
+     * The rows as objects of an encoder (Spark's {@code as[U]}): each field of the encoder's schema is the
+     * column of the same name (columns it lacks are ignored; order does not matter), converted by Spark's
+     * up-cast rules (e.g. {@code int} into a {@code long} field, {@code date} into a timestamp, anything
+     * into a string); a lossy conversion ({@code bigint} into an {@code int} field, {@code double} into
+     * {@code float}) is rejected. Checked now, before any query starts.
+     *
+     * @param target the encoder; {@code Encoders.row(schema)} reorders and converts the rows into that schema
+     * @param <U> element type
+     * @return the typed Dataset
+     * @throws IllegalArgumentException Spark's {@code UNRESOLVED_COLUMN} error listing the columns for a
+     *     field no column has; {@code CANNOT_UP_CAST_DATATYPE} naming the column, both types and the
+     *     field's class for a lossy conversion
+     */
+    public <U> Dataset<U> as(Encoder<U> target) {
+        Objects.requireNonNull(target, "encoder");
+        Dataset<Row> rows = toDF();
+        AsProjection projection = AsProjection.resolve(rows.schema(), target.schema(), target.clazz());
+        StructType targetSchema = target.schema();
+        Stream<U> typed;
+        if (target instanceof RowEncoder) {
+            // The row is the element: a new one per record.
+            typed = rows.stream.map(row -> {
+                MutableRow into = MutableRow.create(targetSchema);
+                projection.project(row, into);
+                @SuppressWarnings("unchecked") U element = (U) into;
+                return element;
+            });
+        } else {
+            // The object is the element; the row it is read from is the task's own, reused.
+            typed = rows.stream.transform("as " + target.clazz().getSimpleName(), () -> new Operator<Row, U>() {
+                private final MutableRow into = MutableRow.create(targetSchema);
+
+                @Override
+                public void process(Row record, Output<U> out) {
+                    projection.project(record, into);
+                    out.emit(target.fromRow(into));
+                }
+            });
+        }
+        return new Dataset<>(rivulet, typed, target);
+    }
+
+    /**
+     * This Dataset as a DataFrame: itself if its elements are rows, else each element encoded into a new
+     * row of {@link #schema()}.
+     *
+     * @return the DataFrame
+     */
+    @SuppressWarnings("unchecked")
+    public Dataset<Row> toDF() {
+        if (encoder instanceof RowEncoder) {
+            return (Dataset<Row>) this;
+        }
+        Encoder<T> enc = encoder;
+        Stream<Row> rows = stream.map(enc::toRow);
+        return new Dataset<>(rivulet, rows, Encoders.row(enc.schema()));
+    }
+
+    /**
+     * The rows with the columns renamed, in order (Spark's {@code toDF(names...)}).
+     *
+     * @param names one new name per column
+     * @return the renamed DataFrame
+     * @throws IllegalArgumentException if the number of names is not the number of columns (Spark's message)
+     */
+    public Dataset<Row> toDF(String... names) {
+        Objects.requireNonNull(names, "names");
+        StructField[] fields = schema().fields();
+        if (names.length != fields.length) {
+            throw new IllegalArgumentException("The number of columns doesn't match.\nOld column names (" + fields.length
+                + "): " + String.join(", ", columns()) + "\nNew column names (" + names.length + "): " + String.join(", ", names));
+        }
+        StructField[] renamed = new StructField[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            Objects.requireNonNull(names[i], "names[" + i + "]");
+            renamed[i] = new StructField(names[i], fields[i].dataType(), fields[i].nullable(), fields[i].comment());
+        }
+        StructType schema = new StructType(renamed);
+        Encoder<Row> rows = Encoders.row(schema);
+        return toDF().mapRows("toDF " + String.join(", ", names), schema, row -> rows.toRow(row));
+    }
+
+    /**
+     * Applies a function to each element (Spark's {@code map(func, encoder)}).
+     *
+     * @param fn the function; see {@link MapFunction} for threads and errors
+     * @param resultEncoder the encoder of the results ({@code Encoders.row(schema)} for rows)
+     * @param <U> result type
+     * @return the Dataset of results
+     */
+    public <U> Dataset<U> map(MapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(resultEncoder, "encoder");
+        return new Dataset<>(rivulet, stream.map(value -> call(fn, value)), resultEncoder);
+    }
+
+    /**
+     * Applies a function to each element and flattens the results (Spark's {@code flatMap(func, encoder)}).
+     *
+     * @param fn the function; see {@link FlatMapFunction}
+     * @param resultEncoder the encoder of the results
+     * @param <U> result type
+     * @return the Dataset of results
+     */
+    public <U> Dataset<U> flatMap(FlatMapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(resultEncoder, "encoder");
+        Stream<U> results = stream.flatMap((T value, Output<U> out) -> {
+            Iterator<? extends U> each = fn.call(value);
+            while (each.hasNext()) {
+                out.emit(each.next());
+            }
+        });
+        return new Dataset<>(rivulet, results, resultEncoder);
+    }
+
+    /**
+     * Keeps the elements a predicate accepts (Spark's {@code filter(FilterFunction)}).
+     *
+     * @param predicate the predicate; see {@link FilterFunction}
+     * @return the filtered Dataset, same schema
+     */
+    public Dataset<T> filter(FilterFunction<? super T> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new Dataset<>(rivulet, stream.filter(value -> {
+            try {
+                return predicate.call(value);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new RuntimeException(e.toString(), e);
+            }
+        }), encoder);
+    }
+
+    /**
+     * The elements of this Dataset and another (Spark's {@code union}: by position, duplicates kept). The
+     * schemas must have the same number of columns and the same type at each position (Rivulet does not
+     * widen types, as Spark would from {@code int} to {@code bigint}: cast first); names and nullability may
+     * differ: the result has this Dataset's names, and a column is nullable if it is in either.
+     *
+     * @param other a Dataset of the same engine
+     * @return the union
+     * @throws IllegalArgumentException Spark's {@code NUM_COLUMNS_MISMATCH} or {@code INCOMPATIBLE_COLUMN_TYPE}
+     *     error naming the column and both types
+     */
+    public Dataset<T> union(Dataset<T> other) {
+        Objects.requireNonNull(other, "other");
+        StructField[] left = schema().fields();
+        StructField[] right = other.schema().fields();
+        if (left.length != right.length) {
+            throw new IllegalArgumentException("[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same"
+                + " number of columns, but the first input has " + left.length + " columns and the second input has "
+                + right.length + " columns.");
+        }
+        StructField[] merged = new StructField[left.length];
+        for (int i = 0; i < left.length; i++) {
+            DataType l = left[i].dataType();
+            DataType r = right[i].dataType();
+            if (!l.equals(r)) {
+                throw new IllegalArgumentException("[INCOMPATIBLE_COLUMN_TYPE] UNION can only be performed on tables with"
+                    + " compatible column types. The " + ordinal(i + 1) + " column of the second table is \"" + r.sql()
+                    + "\" type which is not compatible with \"" + l.sql() + "\" at the same column of the first table.");
+            }
+            merged[i] = new StructField(left[i].name(), l, left[i].nullable() || right[i].nullable(), left[i].comment());
+        }
+        StructType schema = new StructType(merged);
+        Encoder<T> mergedEncoder = encoder instanceof RowEncoder ? castEncoder(Encoders.row(schema)) : encoder;
+        return new Dataset<>(rivulet, stream.union(other.stream), mergedEncoder);
+    }
+
+    /**
+     * Declares {@code eventTime} the event-time column and generates the watermark from it (Spark's
+     * {@code withWatermark}): watermark = the largest event time seen − {@code delayThreshold}. Stateful
+     * event-time operations downstream drop rows older than the watermark and close windows behind it. A
+     * null event time counts as the epoch (1970-01-01), as Spark reads it.
+     *
+     * @param eventTime the column, of type {@code timestamp}
+     * @param delayThreshold a Spark interval string, e.g. {@code "10 seconds"}, {@code "1 hour 30 minutes"}
+     * @return the same rows, with a watermark
+     * @throws IllegalArgumentException listing the columns for an unknown column; Spark's
+     *     {@code EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE} error for a column of another type; Spark's interval
+     *     error for a bad or negative delay
+     */
+    public Dataset<T> withWatermark(String eventTime, String delayThreshold) {
+        Objects.requireNonNull(eventTime, "eventTime");
+        StructType schema = schema();
+        int column = ColumnResolver.resolve(schema, eventTime);
+        DataType type = schema.fields()[column].dataType();
+        if (!(type instanceof TimestampType)) {
+            throw new IllegalArgumentException("[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time "
+                + ColumnResolver.quoted(schema.fields()[column].name()) + " has the invalid type \"" + type.sql()
+                + "\", but expected \"TIMESTAMP\".");
+        }
+        Duration delay = Duration.ofMillis(IntervalStrings.parseDurationMs(delayThreshold));
+        Encoder<T> enc = encoder;
+        Stream<T> watermarked = enc instanceof RowEncoder
+            ? stream.withWatermark(value -> eventTimeMs((Row) value, column), delay)
+            : stream.withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
+        return new Dataset<>(rivulet, watermarked, encoder);
+    }
+
+    private static long eventTimeMs(Row row, int column) {
+        return row.isNullAt(column) ? 0 : Math.floorDiv(row.getTimestampMicros(column), 1_000L);
+    }
+
+    /**
+     * Prints the physical plan to {@code System.out}: see {@link #explain(boolean)}.
+     */
+    public void explain() {
+        explain(false);
+    }
+
+    /**
+     * Prints the plan to {@code System.out} (Spark's {@code explain}): the operators as a tree, root first;
+     * {@code *(n)} marks the operators fused into stage {@code n} (one task per partition), with each
+     * stage's partitions; an {@code Exchange} line marks where rows cross to a keyed stage by key.
+     *
+     * @param extended whether the logical plan is printed first
+     */
+    public void explain(boolean extended) {
+        System.out.print(explainString(extended));
+    }
+
+    String explainString(boolean extended) {
+        EngineAccess.Bridge bridge = EngineAccess.bridge();
+        return PlanExplainer.explain(bridge.node(stream), bridge.defaultParallelism(rivulet), extended);
+    }
+
+    /**
+     * Starts describing a query that writes this Dataset (Spark's {@code writeStream}).
+     *
+     * @return a new writer; not thread-safe
+     */
+    public DataStreamWriter<T> writeStream() {
+        return new DataStreamWriter<>(this);
+    }
+
+    /**
+     * @return the stream underneath, for the structured API's own operations
+     */
+    Stream<T> stream() {
+        return stream;
+    }
+
+    Rivulet rivulet() {
+        return rivulet;
+    }
+
+    /**
+     * The hook the structured operations build on ({@code select}, {@code withColumn}, ...): a new
+     * DataFrame of {@code schema} whose rows an operator makes from this Dataset's rows; one operator per
+     * task, created by {@code operators}, fused into the task that produces the input. The operator may
+     * reuse one output row only if everything downstream copies it; emit a new row per record otherwise.
+     *
+     * @param description what the operation does, for {@code explain} and errors
+     * @param schema the schema of the rows the operator emits
+     * @param operators creates one operator per task
+     * @return the new DataFrame
+     */
+    Dataset<Row> transformRows(String description, StructType schema, Supplier<? extends Operator<Row, Row>> operators) {
+        return new Dataset<>(rivulet, toDF().stream.transform(description, operators), Encoders.row(schema));
+    }
+
+    /**
+     * A new DataFrame of {@code schema}: each row of this one through a stateless function, fused.
+     *
+     * @param description what the function does
+     * @param schema the schema of the rows it returns
+     * @param fn returns a new row of {@code schema} per row; thread-safe
+     * @return the new DataFrame
+     */
+    Dataset<Row> mapRows(String description, StructType schema, java.util.function.Function<Row, Row> fn) {
+        return transformRows(description, schema, () -> (record, out) -> out.emit(fn.apply(record)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Encoder<T> castEncoder(Encoder<Row> rows) {
+        return (Encoder<T>) rows;
+    }
+
+    private static <T, U> U call(MapFunction<? super T, ? extends U> fn, T value) {
+        try {
+            return fn.call(value);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RuntimeException(e.toString(), e);
+        }
+    }
+
+    private static String ordinal(int n) {
+        String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
+    }
+
+    /**
+     * @return Spark's form, e.g. {@code [timestamp: timestamp, value: bigint]}
+     */
+    @Override
+    public String toString() {
+        StringJoiner text = new StringJoiner(", ", "[", "]");
+        for (StructField field : schema().fields()) {
+            text.add(field.name() + ": " + field.dataType().simpleString());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package io.rivulet.engine.sql.connector;
+
+import io.rivulet.engine.source.Source;
+import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.types.StructType;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What a {@link SourceProvider} makes: a source, the schema of its rows and, for a source whose
+ * records are not rows already, how a record becomes a row (fused into the source's task, run once per
+ * record). Immutable.
+ *
+ * @param <T> the source's record type
+ */
+public final class ConnectorSource<T> {
+    private final Source<T> source;
+    private final StructType schema;
+    private final Function<? super T, ? extends Row> toRow;
+
+    private ConnectorSource(Source<T> source, StructType schema, Function<? super T, ? extends Row> toRow) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.toRow = toRow;
+    }
+
+    /**
+     * @param source a source of rows of {@code schema}
+     * @param schema their schema
+     * @return the description
+     */
+    public static ConnectorSource<Row> ofRows(Source<Row> source, StructType schema) {
+        return new ConnectorSource<>(source, schema, null);
+    }
+
+    /**
+     * @param source a source of records
+     * @param schema the schema of the rows they become
+     * @param toRow turns a record into a row of {@code schema}; must return a new row per record (the
+     *     rows travel downstream and may be held), never {@code null}; thread-safe (one call per record
+     *     on the source's tasks)
+     * @param <T> record type
+     * @return the description
+     */
+    public static <T> ConnectorSource<T> of(Source<T> source, StructType schema, Function<? super T, ? extends Row> toRow) {
+        return new ConnectorSource<>(source, schema, Objects.requireNonNull(toRow, "toRow"));
+    }
+
+    /** @return the source */
+    public Source<T> source() {
+        return source;
+    }
+
+    /** @return the schema of the rows */
+    public StructType schema() {
+        return schema;
+    }
+
+    /** @return how a record becomes a row, or {@code null} when the records are rows of {@link #schema()} */
+    public Function<? super T, ? extends Row> toRow() {
+        return toRow;
+    }
+}

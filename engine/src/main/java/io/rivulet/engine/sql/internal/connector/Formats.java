@@ -1,0 +1,80 @@
+package io.rivulet.engine.sql.internal.connector;
+
+import io.rivulet.engine.types.StructType;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What several built-in formats share: the {@code path} option, the schema rules of file formats, and
+ * Spark's error texts for them. Stateless.
+ */
+final class Formats {
+    /** The options of Spark's file source that Rivulet's {@code FileSource} takes, plus its own two. */
+    static final Set<String> FILE_SOURCE_OPTIONS = Set.of("path", "maxFilesPerTrigger", "maxBytesPerTrigger",
+        "latestFirst", "maxFileAge", "fileNameOnly", "cleanSource", "sourceArchiveDir", "pathGlobFilter",
+        "recursiveFileLookup", "listingInterval", "fileSettleTime");
+
+    private Formats() {
+    }
+
+    /**
+     * @param options the checked options
+     * @return the {@code path} option as a path
+     * @throws IllegalArgumentException Spark's {@code 'path' is not specified} if it is missing
+     */
+    static Path path(ProviderOptions options) {
+        return Path.of(options.required("path", "'path' is not specified"));
+    }
+
+    /**
+     * @param options the options, keys case-insensitive
+     * @return the {@code path} option as a path
+     * @throws IllegalArgumentException Spark's {@code 'path' is not specified} if it is missing
+     */
+    static Path path(java.util.Map<String, String> options) {
+        String path = options.get("path");
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("'path' is not specified");
+        }
+        return Path.of(path);
+    }
+
+    /**
+     * @param userSchema the schema given to the reader, or {@code null}
+     * @return it
+     * @throws IllegalArgumentException Spark's error if it is {@code null}
+     */
+    static StructType requireSchema(StructType userSchema) {
+        if (userSchema == null) {
+            throw new IllegalArgumentException("Schema must be specified when creating a streaming source DataFrame. If"
+                + " some files already exist in the directory, then depending on the file format you may be able to"
+                + " create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.");
+        }
+        return userSchema;
+    }
+
+    /**
+     * @param format the format's name
+     * @param userSchema the schema given, or {@code null}
+     * @throws IllegalArgumentException Spark's error if a schema was given to a format with a fixed one
+     */
+    static void rejectSchema(String format, StructType userSchema) {
+        if (userSchema != null) {
+            throw new IllegalArgumentException("The " + format + " source does not support a user-specified schema.");
+        }
+    }
+
+    /**
+     * @param names option names
+     * @param more more names
+     * @return both, sorted case-insensitively
+     */
+    static Set<String> names(Set<String> names, String... more) {
+        Set<String> all = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        all.addAll(names);
+        all.addAll(Set.of(more));
+        return all;
+    }
+}
