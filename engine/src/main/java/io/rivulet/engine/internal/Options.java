@@ -2,6 +2,7 @@ package io.rivulet.engine.internal;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,11 @@ public final class Options {
     public Options add(String name, Consumer<String> setter) {
         entries.put(name.toLowerCase(Locale.ROOT), new Entry(name, setter));
         return this;
+    }
+
+    /** @return the declared options' names as documented, in declaration order */
+    public List<String> names() {
+        return entries.values().stream().map(Entry::name).toList();
     }
 
     /**

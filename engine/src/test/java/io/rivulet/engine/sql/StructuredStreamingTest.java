@@ -227,6 +227,27 @@ class StructuredStreamingTest {
     }
 
     @Test
+    void shouldReadJsonAndCsvFilesAsRowsOfTheSchemaKeepingMalformedLinesInTheCorruptRecordColumn() throws Exception {
+        Path json = Files.createDirectories(root.resolve("json"));
+        Files.writeString(json.resolve("a.json"), "{\"word\":\"one\",\"n\":1}\n{\"word\":\"two\",\"n\":\n{\"n\":3}\n");
+        Path csv = Files.createDirectories(root.resolve("csv"));
+        Files.writeString(csv.resolve("a.csv"), "word;n\nthree;3\nfour;x\n");
+        try (Rivulet rivulet = Rivulet.create()) {
+            rivulet.readStream().schema("word STRING, n INT, _corrupt_record STRING").option("fileSettleTime", "0s")
+                .json(json.toString())
+                .writeStream().format("memory").queryName("json").trigger(Trigger.availableNow()).start().awaitTermination();
+            rivulet.readStream().format("csv").schema(WORDS).option("fileSettleTime", "0s").option("header", "true")
+                .option("sep", ";").option("mode", "DROPMALFORMED").load(csv.toString())
+                .writeStream().format("memory").queryName("csv").trigger(Trigger.availableNow()).start().awaitTermination();
+            // Spark's PERMISSIVE mode: a truncated line is all nulls with the raw line kept; a missing field is null.
+            assertThat(rivulet.table("json")).extracting(Row::toString).containsExactly("[one,1,null]",
+                "[null,null,{\"word\":\"two\",\"n\":]", "[null,3,null]");
+            // DROPMALFORMED: the line whose n is not an int is dropped.
+            assertThat(rivulet.table("csv")).extracting(Row::toString).containsExactly("[three,3]");
+        }
+    }
+
+    @Test
     void shouldRoundTripRowsThroughAJournal() throws Exception {
         Path journal = root.resolve("journal");
         try (Rivulet rivulet = Rivulet.create()) {
@@ -293,8 +314,8 @@ class StructuredStreamingTest {
                 .hasMessage("Set a host to read from with option(\"host\", ...).");
             assertThatThrownBy(() -> rivulet.readStream().json(root.toString())).hasMessageStartingWith(
                 "Schema must be specified when creating a streaming source DataFrame. If some files already exist");
-            assertThatThrownBy(() -> rivulet.readStream().schema("id INT").csv(root.toString()))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageStartingWith("format 'csv' is not built yet");
+            assertThatThrownBy(() -> rivulet.readStream().schema("id INT").option("mood", "PERMISSIVE").csv(root.toString()))
+                .hasMessageContaining("unknown option 'mood'").hasMessageContaining("columnNameOfCorruptRecord");
             assertThatThrownBy(() -> rivulet.readStream().format("text").load()).hasMessage("'path' is not specified");
             assertThatThrownBy(() -> rivulet.readStream().option("wholetext", true).text(root.toString()))
                 .hasMessageContaining("'wholetext' of source 'text' is not supported");

@@ -10,6 +10,7 @@ import io.rivulet.engine.types.StructType;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -418,6 +419,15 @@ public final class FileSource<T> implements Source<T> {
                 + e.getMessage(), e);
         }
         return new FileSource<>(directory, checked, copy, corruptRecord);
+    }
+
+    /**
+     * @return the names of the options {@link #option(String, String)} accepts for this source's format (the
+     *     file source's, plus the format's: csv's parsing options, the row options of a schema's rows), as
+     *     documented
+     */
+    public List<String> optionNames() {
+        return options.copy().table(format.name(), format.csv(), format.rejectsLines(), format.rows()).names();
     }
 
     /**
