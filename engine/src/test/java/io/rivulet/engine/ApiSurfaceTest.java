@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The public API ({@code io.rivulet.engine}, {@code .source}, {@code .sink}, {@code .sql}, {@code .types})
  * exposes no runtime or internal type: no public or protected constructor, method, field, supertype or
  * type-parameter bound of a public API type mentions a type from {@code io.rivulet.engine.runtime},
- * {@code io.rivulet.engine.internal}, {@code io.rivulet.engine.sql.internal} or the generated parser
+ * {@code io.rivulet.engine.internal}, {@code io.rivulet.engine.sql.internal}, {@code .sql.expressions} or the generated parser
  * {@code io.rivulet.engine.sql.parser}.
  */
 class ApiSurfaceTest {
@@ -38,7 +38,7 @@ class ApiSurfaceTest {
         "io.rivulet.engine.source.file",
         "io.rivulet.engine.sink", "io.rivulet.engine.sql", "io.rivulet.engine.sql.connector", "io.rivulet.engine.types");
     private static final List<String> HIDDEN_PREFIXES = List.of("io.rivulet.engine.runtime.", "io.rivulet.engine.internal.",
-        "io.rivulet.engine.sql.internal.", "io.rivulet.engine.sql.parser.");
+        "io.rivulet.engine.sql.internal.", "io.rivulet.engine.sql.parser.", "io.rivulet.engine.sql.expressions.");
 
     @Test
     void shouldExposeNoRuntimeOrInternalTypeInAnyPublicApiSignature() throws Exception {

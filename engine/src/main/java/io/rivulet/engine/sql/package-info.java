@@ -1,6 +1,8 @@
 /**
- * The structured API's rows and encoders: Spark's {@code Row}, {@code RowFactory}, {@code Encoder} and
- * {@code Encoders} for Java.
+ * The structured API's rows, encoders and columns: Spark's {@code Row}, {@code RowFactory}, {@code Encoder},
+ * {@code Encoders}, {@code Column} and {@code functions} for Java. A {@link io.rivulet.engine.sql.Column} is an
+ * unresolved expression (internal {@code io.rivulet.engine.sql.expressions}), resolved against a schema when a
+ * query is built ({@link io.rivulet.engine.sql.AnalysisException} on an unknown column or a type mismatch).
  * <pre>
  *   record/bean --Encoder.toRow--&gt; MutableRow (hot path: primitives unboxed, reused) --Encoder.fromRow--&gt; record/bean
  *                                     |  implements

@@ -55,7 +55,7 @@ final class AstBuilder {
     StructType colTypeList(RivuletSqlParser.ColTypeListContext ctx) {
         List<StructField> fields = new ArrayList<>();
         for (RivuletSqlParser.ColTypeContext col : ctx.colType()) {
-            fields.add(new StructField(identifier(col.colName), dataType(col.dataType()), col.NOT() == null,
+            fields.add(new StructField(ExpressionBuilder.anyIdentifier(col.colName), dataType(col.dataType()), col.NOT() == null,
                 comment(col.commentSpec())));
         }
         return new StructType(fields);
@@ -72,7 +72,7 @@ final class AstBuilder {
             List<StructField> fields = new ArrayList<>();
             if (struct.complexColTypeList() != null) {
                 for (RivuletSqlParser.ComplexColTypeContext col : struct.complexColTypeList().complexColType()) {
-                    fields.add(new StructField(identifier(col.identifier()), dataType(col.dataType()),
+                    fields.add(new StructField(ExpressionBuilder.anyIdentifier(col.anyIdentifier()), dataType(col.dataType()),
                         col.NOT() == null, comment(col.commentSpec())));
                 }
             }

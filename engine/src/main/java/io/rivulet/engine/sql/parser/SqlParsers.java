@@ -6,6 +6,11 @@ import io.rivulet.engine.types.StructType;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 
+import io.rivulet.engine.sql.expressions.Expression;
+import io.rivulet.engine.sql.expressions.Unresolved;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -64,8 +69,56 @@ public final class SqlParsers {
         return new AstBuilder(ddl).dataType(asType);
     }
 
+    /**
+     * Parses an expression string in Spark SQL syntax, with an optional alias:
+     * {@code "qty * price AS notional"}, {@code "qty > 100 AND sym = 'AAPL'"}.
+     *
+     * @param text the expression.
+     * @return the unresolved expression (an {@code alias} call when named).
+     * @throws ParseException on a syntax error or an unknown function, naming the token and position.
+     */
+    public static Expression parseExpression(String text) {
+        RivuletSqlParser parser = parser(text);
+        return new ExpressionBuilder(text).namedExpression(parser.singleExpression().namedExpression());
+    }
+
+    /**
+     * Parses one {@code selectExpr} item: an expression with an optional alias, {@code *}, or {@code a.*}.
+     *
+     * @param text the item.
+     * @return the unresolved item ({@link Unresolved.Star} for a star).
+     * @throws ParseException on a syntax error or an unknown function.
+     */
+    public static Expression parseSelectItem(String text) {
+        RivuletSqlParser.SingleSelectItemContext item = parser(text).singleSelectItem();
+        if (item instanceof RivuletSqlParser.SelectStarContext star) {
+            List<String> target = new ArrayList<>();
+            if (star.qualifiedName() != null) {
+                target.add(AstBuilder.identifier(star.qualifiedName().identifier()));
+                for (RivuletSqlParser.AnyIdentifierContext part : star.qualifiedName().anyIdentifier()) {
+                    target.add(ExpressionBuilder.anyIdentifier(part));
+                }
+            }
+            return new Unresolved.Star(target);
+        }
+        return new ExpressionBuilder(text).namedExpression(
+            ((RivuletSqlParser.SelectExpressionContext) item).namedExpression());
+    }
+
+    /**
+     * Parses a duration as Spark's {@code window()} and {@code withWatermark} take it: {@code "10 minutes"},
+     * {@code "1 hour 30 minutes"}, {@code "INTERVAL 5 SECONDS"}; units from microsecond to week.
+     *
+     * @param text the duration.
+     * @return its length in microseconds.
+     * @throws ParseException if it does not parse or uses months or years.
+     */
+    public static long parseIntervalMicros(String text) {
+        return new ExpressionBuilder(text).intervalMicros(parser(text).singleInterval().intervalBody());
+    }
+
     static RivuletSqlParser parser(String text) {
-        Objects.requireNonNull(text, "ddl");
+        Objects.requireNonNull(text, "text");
         ThrowingErrorListener errors = new ThrowingErrorListener(text);
         RivuletSqlLexer lexer = new RivuletSqlLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();

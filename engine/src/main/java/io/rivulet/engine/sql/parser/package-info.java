@@ -7,6 +7,8 @@
  *      -&gt; RivuletSqlLexer -&gt; RivuletSqlParser.singleTableSchema -&gt; AstBuilder -&gt; StructType
  *      (first syntax error -&gt; ThrowingErrorListener -&gt; ParseException; nothing printed)
  * </pre>
- * The same grammar will carry the expression rules ({@code selectExpr}, {@code expr}, {@code filter}).
+ * The same grammar carries the expression rules: {@code "qty * price AS notional"} -&gt; singleExpression /
+ * singleSelectItem -&gt; ExpressionBuilder -&gt; unresolved {@code io.rivulet.engine.sql.expressions} trees
+ * (unknown functions are ParseExceptions naming near matches); durations ({@code "10 minutes"}) via singleInterval.
  */
 package io.rivulet.engine.sql.parser;
