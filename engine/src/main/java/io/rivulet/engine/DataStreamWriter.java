@@ -26,6 +26,11 @@ import java.util.Locale;
 public final class DataStreamWriter<T> {
     /** Complete checkpoints kept when {@link #minBatchesToRetain} is not set. */
     public static final int DEFAULT_MIN_BATCHES_TO_RETAIN = 10;
+    /**
+     * Progress reports {@link StreamingQuery#recentProgress()} keeps when
+     * {@link #numRecentProgressUpdates} is not set: Spark's default.
+     */
+    public static final int DEFAULT_RECENT_PROGRESS_UPDATES = QueryOptions.DEFAULT_RECENT_PROGRESS_UPDATES;
 
     private final Rivulet rivulet;
     private final PlanNode<T> node;
@@ -46,6 +51,7 @@ public final class DataStreamWriter<T> {
     private int minBatchesToRetain = DEFAULT_MIN_BATCHES_TO_RETAIN;
     private RestartStrategy restartStrategy;
     private ErrorPolicy errorPolicy = ErrorPolicy.fail();
+    private int numRecentProgressUpdates = DEFAULT_RECENT_PROGRESS_UPDATES;
 
     DataStreamWriter(Rivulet rivulet, PlanNode<T> node, Sink<? super T> sink) {
         this.rivulet = rivulet;
@@ -298,7 +304,20 @@ public final class DataStreamWriter<T> {
     }
 
     /**
-     * Sets an option by Spark's name: {@code checkpointLocation} or {@code minBatchesToRetain}.
+     * @param reports progress reports {@link StreamingQuery#recentProgress()} keeps, at least 1 (Spark's
+     *     {@code spark.sql.streaming.numRecentProgressUpdates}; default {@value #DEFAULT_RECENT_PROGRESS_UPDATES});
+     *     {@link StreamingQuery#lastProgress()} does not depend on it
+     * @return this
+     * @throws IllegalArgumentException if {@code reports} is below 1
+     */
+    public DataStreamWriter<T> numRecentProgressUpdates(int reports) {
+        this.numRecentProgressUpdates = QueryOptions.checkRecentProgressUpdates(reports);
+        return this;
+    }
+
+    /**
+     * Sets an option by Spark's name: {@code checkpointLocation}, {@code minBatchesToRetain} or
+     * {@code numRecentProgressUpdates}.
      *
      * @param key the option's name
      * @param value its value
@@ -317,8 +336,15 @@ public final class DataStreamWriter<T> {
                     throw new IllegalArgumentException("minBatchesToRetain must be an integer, got '" + value + "'");
                 }
             }
+            case "numRecentProgressUpdates" -> {
+                try {
+                    yield numRecentProgressUpdates(Integer.parseInt(value.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("numRecentProgressUpdates must be an integer, got '" + value + "'");
+                }
+            }
             default -> throw new IllegalArgumentException("unknown writeStream option '" + key
-                + "'; known: checkpointLocation, minBatchesToRetain");
+                + "'; known: checkpointLocation, minBatchesToRetain, numRecentProgressUpdates");
         };
     }
 
@@ -348,7 +374,7 @@ public final class DataStreamWriter<T> {
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), checkpointLocation, minBatchesToRetain,
             restartStrategy != null ? restartStrategy
                 : checkpointLocation != null ? RestartStrategy.DEFAULT : RestartStrategy.none(),
-            config.nanoClock(), config.epochClock(), errorPolicy);
+            config.nanoClock(), config.epochClock(), errorPolicy, numRecentProgressUpdates);
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

@@ -1,5 +1,7 @@
 package io.rivulet.engine;
 
+import io.rivulet.engine.internal.ProgressJson;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +15,10 @@ import java.util.UUID;
  *
  * <p>Counts are of the interval since the previous progress unless named {@code total…}. Rates are
  * per second of wall time over that interval. Immutable.
+ *
+ * <p>{@link #json()} and {@link #prettyJson()} write it in the shape of Spark's
+ * {@code StreamingQueryProgress.json}, with Rivulet's own figures in an extra {@code "rivulet"} object;
+ * {@code docs/progress.md} maps every field.
  *
  * @param id the query's id
  * @param runId this run's id
@@ -123,9 +129,12 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
      *     {@link #RIGHT_ROWS_DROPPED_BY_WATERMARK}, its late rows of each input in the interval; a
      *     stream-stream join also {@link #LEFT_STATE_ROWS}, {@link #RIGHT_STATE_ROWS},
      *     {@link #LEFT_MEMORY_USED_BYTES} and {@link #RIGHT_MEMORY_USED_BYTES}, each side's state now
+     * @param numPartitions the operator's partitions, each holding its own state (Spark's
+     *     {@code numShufflePartitions} and {@code numStateStoreInstances}); 0 if not known
      */
     public record StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
-                                        long numRowsDroppedByWatermark, long memoryUsedBytes, Map<String, Long> customMetrics) {
+                                        long numRowsDroppedByWatermark, long memoryUsedBytes, Map<String, Long> customMetrics,
+                                        int numPartitions) {
         /** Custom metric of a two-input stage: late rows of its left input in the interval. */
         public static final String LEFT_ROWS_DROPPED_BY_WATERMARK = "numLeftRowsDroppedByWatermark";
         /** Custom metric of a two-input stage: late rows of its right input in the interval. */
@@ -141,9 +150,30 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
 
         /**
          * @throws NullPointerException if {@code customMetrics} is {@code null}
+         * @throws IllegalArgumentException if {@code numPartitions} is negative
          */
         public StateOperatorProgress {
             customMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(customMetrics));
+            if (numPartitions < 0) {
+                throw new IllegalArgumentException("numPartitions must be >= 0, got " + numPartitions);
+            }
+        }
+
+        /**
+         * An operator whose partition count is not known (reported as 0).
+         *
+         * @param operator what the operator does
+         * @param numRowsTotal state rows held
+         * @param numRowsUpdated state rows written in the interval
+         * @param numRowsRemoved state rows removed in the interval
+         * @param numRowsDroppedByWatermark late input rows dropped in the interval
+         * @param memoryUsedBytes estimated memory held by the state
+         * @param customMetrics figures particular to the operator, by name
+         */
+        public StateOperatorProgress(String operator, long numRowsTotal, long numRowsUpdated, long numRowsRemoved,
+                                     long numRowsDroppedByWatermark, long memoryUsedBytes, Map<String, Long> customMetrics) {
+            this(operator, numRowsTotal, numRowsUpdated, numRowsRemoved, numRowsDroppedByWatermark, memoryUsedBytes,
+                customMetrics, 0);
         }
 
         /**
@@ -196,6 +226,31 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
      */
     public record SourceProgress(String description, long numInputRows, double inputRowsPerSecond,
                                  double targetRowsPerSecond) {
+    }
+
+    /**
+     * The progress as compact JSON, field for field Spark's {@code StreamingQueryProgress.json}: {@code id},
+     * {@code runId}, {@code name}, {@code timestamp}, {@code batchId}, {@code numInputRows}, the rates,
+     * {@code durationMs}, {@code eventTime}, {@code stateOperators}, {@code sources}, {@code sink}; then
+     * {@code rivulet} (failed rows, future events, totals, latency percentiles, static tables). Where Rivulet
+     * has no value for a Spark field it writes what Spark writes when it has none: a rate that is not finite
+     * and an empty map are left out, an unknown offset is {@code null}, an unmeasured time is 0. Builds a new
+     * string on each call (once per epoch, off the data path). Thread-safe.
+     *
+     * @return the JSON, one line
+     */
+    public String json() {
+        return ProgressJson.write(this, false);
+    }
+
+    /**
+     * The progress as indented JSON, as Spark's {@code prettyJson} prints it (the same fields as
+     * {@link #json()}, Jackson's default pretty printer: {@code "name" : value}, two-space indent).
+     *
+     * @return the JSON, over several lines
+     */
+    public String prettyJson() {
+        return ProgressJson.write(this, true);
     }
 
     @Override

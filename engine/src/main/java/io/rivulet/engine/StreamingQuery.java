@@ -81,9 +81,17 @@ public interface StreamingQuery {
     Optional<StreamingQueryException> exception();
 
     /**
-     * @return the progress of the last committed epoch, or {@code null} before the first commit
+     * @return the progress of the last committed epoch, or {@code null} before the first commit; its
+     *     {@link QueryProgress#json()} is Spark's {@code lastProgress.json}
      */
     QueryProgress lastProgress();
+
+    /**
+     * What the query is doing now (Spark's {@code status}): cheap, reads two volatile fields.
+     *
+     * @return the query's status; {@link QueryStatus#STOPPED} once it has ended
+     */
+    QueryStatus status();
 
     /**
      * Reads the state of a stateful operator named with {@link Stream#queryableAs(String)} while the
@@ -101,7 +109,12 @@ public interface StreamingQuery {
     <K, V> QueryableState<K, V> state(String operatorName);
 
     /**
-     * @return the progress of up to the 100 last committed epochs, oldest first
+     * The progress reports the query keeps (Spark's {@code recentProgress}): the last
+     * {@code numRecentProgressUpdates} (default 100, Spark's {@code spark.sql.streaming.numRecentProgressUpdates};
+     * set it with {@link DataStreamWriter#numRecentProgressUpdates(int)}), oldest first. A copy: later
+     * reports do not change the returned list. A restarted query reports its current run's.
+     *
+     * @return the progress of up to the last {@code numRecentProgressUpdates} reports, oldest first
      */
     List<QueryProgress> recentProgress();
 

@@ -42,6 +42,8 @@ import java.util.function.Supplier;
  * @param nanoClock monotonic clock for latency and epochs
  * @param epochClock wall clock for timestamps
  * @param errorPolicy what a record a user function throws on does: fail the query, skip, or dead-letter
+ * @param numRecentProgressUpdates progress reports {@code recentProgress()} keeps, >= 1 (Spark's
+ *     {@code spark.sql.streaming.numRecentProgressUpdates})
  */
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
@@ -49,7 +51,11 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
                            long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
                            RestartStrategy restartStrategy,
-                           NanoClock nanoClock, EpochClock epochClock, ErrorPolicy errorPolicy) {
+                           NanoClock nanoClock, EpochClock epochClock, ErrorPolicy errorPolicy,
+                           int numRecentProgressUpdates) {
+    /** Progress reports kept by default, as Spark's {@code spark.sql.streaming.numRecentProgressUpdates}. */
+    public static final int DEFAULT_RECENT_PROGRESS_UPDATES = 100;
+
     /** How the query runs. */
     public enum Execution {
         /** Record at a time; epochs every interval. */
@@ -96,6 +102,35 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         if (stopTimeoutNs <= 0) {
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }
+        checkRecentProgressUpdates(numRecentProgressUpdates);
+    }
+
+    /**
+     * The settings with the default number of progress reports kept.
+     */
+    public QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
+                        boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
+                        Supplier<? extends IdleStrategy> idleStrategies, int latencySampling, int ringCapacity,
+                        int defaultParallelism, int maxParallelism, boolean fuseKeyedStages,
+                        long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
+                        RestartStrategy restartStrategy, NanoClock nanoClock, EpochClock epochClock,
+                        ErrorPolicy errorPolicy) {
+        this(name, outputMode, execution, intervalNs, noDataMicroBatches, maxWatermarkPolicy, idleInputTimeoutNs,
+            idleStrategies, latencySampling, ringCapacity, defaultParallelism, maxParallelism, fuseKeyedStages,
+            stopTimeoutNs, checkpointLocation, minBatchesToRetain, restartStrategy, nanoClock, epochClock, errorPolicy,
+            DEFAULT_RECENT_PROGRESS_UPDATES);
+    }
+
+    /**
+     * @param numRecentProgressUpdates progress reports to keep
+     * @return it
+     * @throws IllegalArgumentException if it is below 1
+     */
+    public static int checkRecentProgressUpdates(int numRecentProgressUpdates) {
+        if (numRecentProgressUpdates < 1) {
+            throw new IllegalArgumentException("numRecentProgressUpdates must be >= 1, got " + numRecentProgressUpdates);
+        }
+        return numRecentProgressUpdates;
     }
 
     /**

@@ -15,7 +15,8 @@
  *   <li>{@link io.rivulet.engine.internal.QueryEvents}: the lifecycle callbacks a running query makes
  *       to its engine's query manager;</li>
  *   <li>{@link io.rivulet.engine.internal.Options}: setting validation and the string options of
- *       sources and sinks.</li>
+ *       sources and sinks;</li>
+ *   <li>{@link io.rivulet.engine.internal.ProgressJson}: progress and status as Spark's JSON.</li>
  * </ul>
  *
  * <pre>

@@ -65,6 +65,8 @@ final class MicroBatchDriver implements Agent {
     private boolean started;
     private boolean inputEnded;
     private boolean finished;
+    /** Whether the last batch tried found input (for the query's status). */
+    private boolean lastBatchRead;
 
     /** The batch watermark a checkpoint saves and a restart resumes with. */
     static final String BATCH_WATERMARK = "batchWatermarkMs";
@@ -118,11 +120,13 @@ final class MicroBatchDriver implements Agent {
         if (due) {
             nextTriggerNs = nextTriggerAfter(nowNs);
         }
+        query.batchStatus(QueryRuntime.STATUS_BATCH_ACTIVE);
         int batches = switch (options.execution()) {
             case ONCE -> runBatch(false, false, false);
             case AVAILABLE_NOW -> runUntilIdle(true);
             default -> forced ? runUntilIdle(false) : runBatch(true, true, false);
         };
+        query.batchStatus(lastBatchRead ? QueryRuntime.STATUS_WAITING_DATA : QueryRuntime.STATUS_WAITING_IDLE);
         if (forced) {
             query.processAllDone(requested);
         }
@@ -180,6 +184,7 @@ final class MicroBatchDriver implements Agent {
         long readNs = frozenClock ? firstTriggerNs : options.nanoClock().nanoTime();
         long readMs = frozenClock ? firstTriggerMs : options.epochClock().time();
         int rows = readBatch(readNs, readMs, capped);
+        lastBatchRead = rows > 0;
         if (rows == SourceReader.END_OF_INPUT) {
             inputEnded = true;
         }

@@ -24,8 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * published progress and the cumulative histogram are read by any thread under this object's lock.
  */
 final class ProgressReporter {
-    private static final int RECENT_CAPACITY = 100;
-
     private final QueryRuntime query;
     private final List<Source<?>> sources = new ArrayList<>();
     private final List<List<TaskContext>> sourceContexts = new ArrayList<>();
@@ -36,6 +34,8 @@ final class ProgressReporter {
     private final Histogram cumulative = new Histogram(1, SinkLink.HIGHEST_TRACKABLE_NS, 3);
     private final Histogram[] recycled;
     private final ArrayDeque<QueryProgress> recent = new ArrayDeque<>();
+    /** Reports {@link #recent} keeps. */
+    private final int recentCapacity;
     private long lastNs;
     private long lastInput;
     private long lastProcessed;
@@ -56,8 +56,9 @@ final class ProgressReporter {
     private long[] lastRefreshes = new long[0];
     private long[] lastRefreshFailures = new long[0];
 
-    ProgressReporter(QueryRuntime query, Planner planner, PlanNode<?> root, String sinkDescription, long startNs) {
-        this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs);
+    ProgressReporter(QueryRuntime query, Planner planner, PlanNode<?> root, String sinkDescription, long startNs,
+                     int recentCapacity) {
+        this(query, planner.sourceContexts, planner.sinkLinks, sinkDescription, startNs, recentCapacity);
         collectStaticTables(root);
         lastRefreshes = new long[staticTables.size()];
         lastRefreshFailures = new long[staticTables.size()];
@@ -75,7 +76,7 @@ final class ProgressReporter {
     }
 
     private ProgressReporter(QueryRuntime query, Map<Source<?>, List<TaskContext>> sourceContexts, List<SinkLink<?>> sinkLinks,
-                     String sinkDescription, long startNs) {
+                     String sinkDescription, long startNs, int recentCapacity) {
         this.query = query;
         sourceContexts.forEach((source, contexts) -> {
             sources.add(source);
@@ -86,6 +87,7 @@ final class ProgressReporter {
         this.lastSourceTotals = new long[sources.size()];
         this.recycled = new Histogram[sinkLinks.size()];
         this.lastNs = startNs;
+        this.recentCapacity = recentCapacity;
     }
 
     QueryProgress report(long epochId, long nowNs, long nowMs) {
@@ -133,7 +135,7 @@ final class ProgressReporter {
         synchronized (this) {
             cumulative.add(interval);
             recent.addLast(progress);
-            if (recent.size() > RECENT_CAPACITY) {
+            if (recent.size() > recentCapacity) {
                 recent.removeFirst();
             }
         }
@@ -226,7 +228,7 @@ final class ProgressReporter {
             }
             if (any) {
                 out.add(new QueryProgress.StateOperatorProgress(stateful.get(i).getKey().description(), total, updated, removed,
-                    dropped - lastDropped[i], memory, custom));
+                    dropped - lastDropped[i], memory, custom, stateful.get(i).getValue().size()));
                 lastDropped[i] = dropped;
             }
         }

@@ -5,6 +5,7 @@ import io.rivulet.engine.internal.QueryResource;
 import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.engine.internal.QueryEvents;
 import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.QueryStatus;
 import io.rivulet.engine.QueryableState;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.StreamingQueryException;
@@ -43,6 +44,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class QueryRuntime implements StreamingQuery {
     private static final System.Logger LOG = System.getLogger(QueryRuntime.class.getName());
+    private static final QueryStatus STATUS_INITIALIZING = new QueryStatus(QueryStatus.INITIALIZING, false, false);
+    private static final QueryStatus STATUS_STOPPED = new QueryStatus(QueryStatus.STOPPED, false, false);
+    private static final QueryStatus STATUS_RUNNING_IDLE = new QueryStatus(QueryStatus.PROCESSING, false, true);
+    private static final QueryStatus STATUS_RUNNING_DATA = new QueryStatus(QueryStatus.PROCESSING, true, true);
+    /** Micro-batch: a trigger is running. */
+    static final QueryStatus STATUS_BATCH_ACTIVE = new QueryStatus(QueryStatus.PROCESSING, false, true);
+    /** Micro-batch: between triggers, the last of which found no input. */
+    static final QueryStatus STATUS_WAITING_IDLE = new QueryStatus(QueryStatus.WAITING_FOR_TRIGGER, false, false);
+    /** Micro-batch: between triggers, the last of which found input. */
+    static final QueryStatus STATUS_WAITING_DATA = new QueryStatus(QueryStatus.WAITING_FOR_TRIGGER, true, false);
 
     /** Stable across restarts when the query has a checkpoint location (it is stored there). */
     private volatile UUID id = UUID.randomUUID();
@@ -65,6 +76,8 @@ final class QueryRuntime implements StreamingQuery {
     private final Object processAllLock = new Object();
     private volatile long processAllCompleted;
     private volatile boolean sinkFinished;
+    /** Micro-batch: what the driver is doing (set by the driver's thread, read by any). */
+    private volatile QueryStatus batchStatus = STATUS_INITIALIZING;
     private Planner planner;
     /** Micro-batch: the source task the driver is draining, so a failed record names its source (driver thread only). */
     SourceTask<?> drainingSource;
@@ -177,7 +190,8 @@ final class QueryRuntime implements StreamingQuery {
             }
             throw new IllegalStateException("query '" + options.name() + "' cannot start: " + e.getMessage(), e);
         }
-        progress = new ProgressReporter(this, planner, root, typedSink.description(), options.nanoClock().nanoTime());
+        progress = new ProgressReporter(this, planner, root, typedSink.description(), options.nanoClock().nanoTime(),
+            options.numRecentProgressUpdates());
         events.onStarted(this);
         if (options.microBatch()) {
             liveTasks.set(1);
@@ -877,6 +891,26 @@ final class QueryRuntime implements StreamingQuery {
     @Override
     public QueryProgress lastProgress() {
         return progress.last();
+    }
+
+    @Override
+    public QueryStatus status() {
+        if (!isActive()) {
+            return STATUS_STOPPED;
+        }
+        if (driver != null) {
+            return batchStatus;
+        }
+        if (publisher == null) {
+            return STATUS_INITIALIZING;
+        }
+        QueryProgress last = progress.last();
+        return last != null && last.numInputRows() > 0 ? STATUS_RUNNING_DATA : STATUS_RUNNING_IDLE;
+    }
+
+    /** Micro-batch: the driver says what it is doing (driver thread). */
+    void batchStatus(QueryStatus status) {
+        batchStatus = status;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.QueryProgress;
+import io.rivulet.engine.QueryStatus;
 import io.rivulet.engine.QueryableState;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.engine.RestartStrategy;
@@ -109,7 +110,8 @@ final class RestartingQuery<T> implements StreamingQuery {
         synchronized (lock) {
             // A run that committed input of its own got past where the last one failed: the failures
             // before it do not count. (Empty epochs it committed before reaching the failure do not count.)
-            boolean progressed = run.recentProgress().stream().anyMatch(p -> p.numInputRows() > 0);
+            QueryProgress last = run.lastProgress();
+            boolean progressed = last != null && last.totalInputRows() > 0;
             failuresInARow = progressed ? 1 : failuresInARow + 1;
             attempt = failuresInARow;
             if (attempt > strategy.attempts()) {
@@ -325,6 +327,11 @@ final class RestartingQuery<T> implements StreamingQuery {
             run().withTimeout(timeout); // validates it
             return new CurrentRunState<>(operatorName, timeout);
         }
+    }
+
+    @Override
+    public QueryStatus status() {
+        return isActive() ? current.status() : new QueryStatus(QueryStatus.STOPPED, false, false);
     }
 
     @Override
