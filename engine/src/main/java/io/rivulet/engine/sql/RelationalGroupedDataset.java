@@ -221,7 +221,7 @@ public final class RelationalGroupedDataset {
         StructField[] out = new StructField[grouping.size() + aggregates.size()];
         for (int i = 0; i < grouping.size(); i++) {
             Expression g = grouping.get(i);
-            out[i] = new StructField(groupingNames.get(i), g.dataType(), g instanceof TimeFunctions.TimeWindow || g.nullable());
+            out[i] = new StructField(groupingNames.get(i), g.dataType(), !(g instanceof TimeFunctions.TimeWindow) && g.nullable());
         }
         StructField[] results = aggregation.resultSchema().fields();
         System.arraycopy(results, 0, out, grouping.size(), results.length);
