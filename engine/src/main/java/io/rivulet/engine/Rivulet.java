@@ -60,6 +60,11 @@ public final class Rivulet implements AutoCloseable {
             public void registerTable(Rivulet rivulet, String name, MemorySink<?> sink) {
                 rivulet.tables.put(name, sink);
             }
+
+            @Override
+            public EpochClock epochClock(Rivulet rivulet) {
+                return rivulet.config.epochClock();
+            }
         });
     }
 

@@ -35,6 +35,12 @@ public final class EngineAccess {
          * @param sink the sink holding its rows
          */
         void registerTable(Rivulet rivulet, String name, MemorySink<?> sink);
+
+        /**
+         * @param rivulet an engine
+         * @return its wall clock (a fake one in tests), read once per epoch by {@code current_timestamp()}
+         */
+        org.agrona.concurrent.EpochClock epochClock(Rivulet rivulet);
     }
 
     private static volatile Bridge bridge;

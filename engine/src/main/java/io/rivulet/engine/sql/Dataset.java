@@ -4,9 +4,15 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.runtime.PlanExplainer;
+import io.rivulet.engine.sql.expressions.BoundReference;
+import io.rivulet.engine.sql.expressions.Columns;
+import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
+import io.rivulet.engine.sql.internal.RowOperator;
+import io.rivulet.engine.sql.internal.SelectPlan;
+import io.rivulet.engine.sql.parser.SqlParsers;
 import io.rivulet.engine.types.DataType;
 import io.rivulet.engine.types.StructField;
 import io.rivulet.engine.types.StructType;
@@ -17,7 +23,9 @@ import io.rivulet.operators.groupstate.IntervalStrings;
 
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -326,6 +334,247 @@ public final class Dataset<T> {
 
     private static long eventTimeMs(Row row, int column) {
         return row.isNullAt(column) ? 0 : Math.floorDiv(row.getTimestampMicros(column), 1_000L);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Untyped operations on rows: compiled against the schema now, evaluated by one fused operator per task
+
+    /**
+     * The rows of a select list (Spark's {@code select(Column...)}): each column an expression of this
+     * Dataset's columns ({@code col("a")}, {@code col("qty").multiply(col("price")).as("value")},
+     * {@code explode(split(col("value"), " ")).as("word")}); {@code col("*")} is every column. Resolved now,
+     * against {@link #schema()}; each output column is named as Spark names it. One generator ({@code explode})
+     * may be a whole item: each input row then gives one row per array element (none for NULL or empty).
+     *
+     * @param cols the select list
+     * @return the new DataFrame
+     * @throws AnalysisException Spark's error for an unknown column ({@code UNRESOLVED_COLUMN}, listing the
+     *     columns), an unknown function, mismatched types; an aggregate (use {@link #groupBy(Column...)}); two
+     *     generators or one nested in an expression
+     */
+    public Dataset<Row> select(Column... cols) {
+        Objects.requireNonNull(cols, "cols");
+        List<Expression> items = new ArrayList<>(cols.length);
+        for (int i = 0; i < cols.length; i++) {
+            items.add(Columns.expression(Objects.requireNonNull(cols[i], "cols[" + i + "]")));
+        }
+        return selectItems("select", items);
+    }
+
+    /**
+     * The named columns (Spark's {@code select(String col, String... cols)}); {@code "*"} is every column and
+     * {@code "a.b"} a nested field, as {@link functions#col}.
+     *
+     * @param col the first column
+     * @param cols more columns
+     * @return the new DataFrame
+     * @throws AnalysisException for an unknown column, listing the columns
+     */
+    public Dataset<Row> select(String col, String... cols) {
+        Objects.requireNonNull(col, "col");
+        Objects.requireNonNull(cols, "cols");
+        Column[] all = new Column[cols.length + 1];
+        all[0] = functions.col(col);
+        for (int i = 0; i < cols.length; i++) {
+            all[i + 1] = functions.col(Objects.requireNonNull(cols[i], "cols[" + i + "]"));
+        }
+        return select(all);
+    }
+
+    /**
+     * A select list of Spark SQL expression strings (Spark's {@code selectExpr}):
+     * {@code selectExpr("CAST(value AS STRING)", "qty * price AS value", "*")}.
+     *
+     * @param exprs the items, each an expression with an optional alias, {@code *} or {@code a.*}
+     * @return the new DataFrame
+     * @throws ParseException on a syntax error or unknown function, naming the token
+     * @throws AnalysisException as {@link #select(Column...)}
+     */
+    public Dataset<Row> selectExpr(String... exprs) {
+        Objects.requireNonNull(exprs, "exprs");
+        List<Expression> items = new ArrayList<>(exprs.length);
+        for (int i = 0; i < exprs.length; i++) {
+            items.add(SqlParsers.parseSelectItem(Objects.requireNonNull(exprs[i], "exprs[" + i + "]")));
+        }
+        return selectItems("selectExpr", items);
+    }
+
+    /**
+     * Keeps the rows for which a condition is true (Spark's {@code where}/{@code filter(Column)}); NULL drops the
+     * row, as in SQL. The schema is unchanged.
+     *
+     * @param condition a boolean column (a string column is cast to boolean, as Spark does)
+     * @return the filtered DataFrame
+     * @throws AnalysisException for an unknown column; Spark's {@code DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN} for a
+     *     condition of another type
+     */
+    public Dataset<Row> where(Column condition) {
+        Objects.requireNonNull(condition, "condition");
+        return filterRows("where " + condition, Columns.expression(condition));
+    }
+
+    /**
+     * As {@link #where(Column)}, with a Spark SQL condition: {@code where("qty > 100 AND sym LIKE 'A%'")}.
+     *
+     * @param conditionExpr the condition
+     * @return the filtered DataFrame
+     * @throws ParseException on a syntax error
+     * @throws AnalysisException as {@link #where(Column)}
+     */
+    public Dataset<Row> where(String conditionExpr) {
+        Objects.requireNonNull(conditionExpr, "conditionExpr");
+        return filterRows("where " + conditionExpr, SqlParsers.parseExpression(conditionExpr));
+    }
+
+    /**
+     * The same as {@link #where(Column)} (Spark's {@code filter(Column)}).
+     *
+     * @param condition a boolean column
+     * @return the filtered DataFrame
+     * @throws AnalysisException as {@link #where(Column)}
+     */
+    public Dataset<Row> filter(Column condition) {
+        return where(condition);
+    }
+
+    /**
+     * The same as {@link #where(String)} (Spark's {@code filter(String)}).
+     *
+     * @param conditionExpr the condition
+     * @return the filtered DataFrame
+     * @throws AnalysisException as {@link #where(Column)}
+     */
+    public Dataset<Row> filter(String conditionExpr) {
+        return where(conditionExpr);
+    }
+
+    /**
+     * Adds a column, or replaces the column of that name (compared ignoring case, as Spark) in its place
+     * (Spark's {@code withColumn}).
+     *
+     * @param colName the column's name
+     * @param col its value, an expression of this Dataset's columns
+     * @return the new DataFrame
+     * @throws AnalysisException as {@link #select(Column...)}
+     */
+    public Dataset<Row> withColumn(String colName, Column col) {
+        Objects.requireNonNull(colName, "colName");
+        Objects.requireNonNull(col, "col");
+        StructField[] fields = schema().fields();
+        Expression value = Columns.expression(col.as(colName));
+        List<Expression> items = new ArrayList<>(fields.length + 1);
+        boolean replaced = false;
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].name().equalsIgnoreCase(colName)) {
+                items.add(value);
+                replaced = true;
+            } else {
+                items.add(column(i, fields[i]));
+            }
+        }
+        if (!replaced) {
+            items.add(value);
+        }
+        return selectItems("withColumn " + colName, items);
+    }
+
+    /**
+     * Renames a column (Spark's {@code withColumnRenamed}); a name no column has (compared ignoring case) is a
+     * no-op, as in Spark. Rows pass unchanged in content.
+     *
+     * @param existingName the column's name
+     * @param newName its new name
+     * @return the renamed DataFrame, or this one as a DataFrame
+     */
+    public Dataset<Row> withColumnRenamed(String existingName, String newName) {
+        Objects.requireNonNull(existingName, "existingName");
+        Objects.requireNonNull(newName, "newName");
+        String[] names = columns();
+        boolean found = false;
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equalsIgnoreCase(existingName)) {
+                names[i] = newName;
+                found = true;
+            }
+        }
+        return found ? toDF(names) : toDF();
+    }
+
+    /**
+     * Drops columns by name (Spark's {@code drop(String...)}); names no column has (compared ignoring case) are
+     * ignored, as in Spark.
+     *
+     * @param colNames the columns
+     * @return the DataFrame without them, or this one as a DataFrame
+     */
+    public Dataset<Row> drop(String... colNames) {
+        Objects.requireNonNull(colNames, "colNames");
+        StructField[] fields = schema().fields();
+        List<Expression> items = new ArrayList<>(fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            boolean dropped = false;
+            for (String name : colNames) {
+                dropped |= fields[i].name().equalsIgnoreCase(Objects.requireNonNull(name, "colNames"));
+            }
+            if (!dropped) {
+                items.add(column(i, fields[i]));
+            }
+        }
+        if (items.size() == fields.length) {
+            return toDF();
+        }
+        return selectItems("drop " + String.join(", ", colNames), items);
+    }
+
+    /**
+     * Groups the rows by columns for an aggregation (Spark's {@code groupBy(Column...)}), e.g.
+     * {@code groupBy(window(col("ts"), "10 minutes"), col("word")).count()}.
+     *
+     * @param cols the grouping columns; at most one may be a {@code window(..)} (event-time windows)
+     * @return the grouped Dataset; aggregate it
+     * @throws AnalysisException for an unknown column, an aggregate or a generator among the columns
+     */
+    public RelationalGroupedDataset groupBy(Column... cols) {
+        Objects.requireNonNull(cols, "cols");
+        return new RelationalGroupedDataset(toDF(), cols);
+    }
+
+    /**
+     * Groups the rows by named columns (Spark's {@code groupBy(String col, String... cols)}).
+     *
+     * @param col the first column
+     * @param cols more columns
+     * @return the grouped Dataset
+     * @throws AnalysisException for an unknown column
+     */
+    public RelationalGroupedDataset groupBy(String col, String... cols) {
+        Objects.requireNonNull(col, "col");
+        Objects.requireNonNull(cols, "cols");
+        Column[] all = new Column[cols.length + 1];
+        all[0] = functions.col(col);
+        for (int i = 0; i < cols.length; i++) {
+            all[i + 1] = functions.col(Objects.requireNonNull(cols[i], "cols[" + i + "]"));
+        }
+        return groupBy(all);
+    }
+
+    private static Expression column(int ordinal, StructField field) {
+        return new BoundReference(ordinal, field.name(), field.dataType(), field.nullable());
+    }
+
+    private Dataset<Row> selectItems(String description, List<Expression> items) {
+        return runPlan(description, SelectPlan.select(schema(), items));
+    }
+
+    private Dataset<Row> filterRows(String description, Expression condition) {
+        return runPlan(description, SelectPlan.filter(schema(), condition));
+    }
+
+    private Dataset<Row> runPlan(String description, SelectPlan plan) {
+        org.agrona.concurrent.EpochClock clock = plan.usesCurrentTimestamp()
+            ? EngineAccess.bridge().epochClock(rivulet) : null;
+        return transformRows(description, plan.outputSchema(),
+            () -> new RowOperator(plan.filter(), plan.projection(), plan.outputSchema(), plan.generator(), clock));
     }
 
     /**

@@ -1,0 +1,283 @@
+package io.rivulet.engine.sql;
+
+import io.rivulet.engine.KeyedStream;
+import io.rivulet.engine.Stream;
+import io.rivulet.engine.sql.expressions.Aggregate;
+import io.rivulet.engine.sql.expressions.Analyzer;
+import io.rivulet.engine.sql.expressions.ComplexAccess;
+import io.rivulet.engine.sql.expressions.Expression;
+import io.rivulet.engine.sql.expressions.Columns;
+import io.rivulet.engine.sql.expressions.Projection;
+import io.rivulet.engine.sql.expressions.TimeFunctions;
+import io.rivulet.engine.sql.internal.GroupAggregation;
+import io.rivulet.engine.sql.internal.RowOperator;
+import io.rivulet.engine.types.StructField;
+import io.rivulet.engine.types.StructType;
+import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.window.WindowAssigner;
+import io.rivulet.operators.window.WindowedValue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A DataFrame grouped by columns, waiting for its aggregates (Spark's {@code RelationalGroupedDataset}, from
+ * {@link Dataset#groupBy(Column...)}). The aggregation compiles onto the typed API's keyed aggregation
+ * ({@link KeyedStream#aggregate}) or, with a {@code window(..)} among the grouping columns, onto its event-time
+ * windows ({@link KeyedStream#window}): it runs, emits per output mode and checkpoints exactly as the typed
+ * aggregation does. The key is the list of the grouping values.
+ *
+ * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}), then one
+ * column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
+ * groups that changed), {@code append} with a window and a watermark (each window once, when the watermark
+ * passes its end).
+ *
+ * <p>Immutable and thread-safe. The grouping columns resolve when this is built; the aggregates when one of its
+ * methods is called: errors come then, before any query starts.
+ */
+public final class RelationalGroupedDataset {
+    private final Dataset<Row> df;
+    private final List<Expression> grouping;
+    private final List<String> groupingNames;
+
+    RelationalGroupedDataset(Dataset<Row> df, Column[] cols) {
+        this.df = df;
+        List<Expression> items = new ArrayList<>(cols.length);
+        for (int i = 0; i < cols.length; i++) {
+            items.add(Columns.expression(Objects.requireNonNull(cols[i], "cols[" + i + "]")));
+        }
+        Projection p = Analyzer.projection(df.schema(), items);
+        if (!p.aggregates().isEmpty() || !p.generators().isEmpty()) {
+            throw new AnalysisException("GROUP_BY_AGGREGATE", "Aggregate and generator functions are not allowed in"
+                + " GROUP BY, but found " + items.get(0).sql() + ".");
+        }
+        this.grouping = new ArrayList<>();
+        for (Expression e : p.expressions()) {
+            grouping.add(e instanceof ComplexAccess.Alias a ? a.children().get(0) : e);
+        }
+        this.groupingNames = List.of(p.outputSchema().fieldNames());
+        int windows = 0;
+        for (Expression e : grouping) {
+            if (e instanceof TimeFunctions.SessionWindow) {
+                throw new AnalysisException("UNSUPPORTED_FEATURE.SESSION_WINDOW", "session_window in a structured"
+                    + " groupBy is not supported yet; use the typed KeyedStream.sessionWindow.");
+            }
+            windows += e instanceof TimeFunctions.TimeWindow ? 1 : 0;
+        }
+        if (windows > 1) {
+            throw new AnalysisException("MULTIPLE_TIME_WINDOW_EXPRESSIONS", "Multiple time/session window expressions"
+                + " would result in a cartesian product of rows, therefore they are currently not supported.");
+        }
+    }
+
+    /**
+     * The number of rows of each group, in a column {@code count} (Spark's {@code count()}).
+     *
+     * @return the aggregated DataFrame
+     */
+    public Dataset<Row> count() {
+        return agg(functions.count(functions.lit(1)).as("count"));
+    }
+
+    /**
+     * Aggregates each group (Spark's {@code agg(Column, Column...)}): each column an aggregate of
+     * {@link functions}, optionally aliased: {@code agg(sum("qty").as("total"), max("price"))}.
+     *
+     * @param expr the first aggregate
+     * @param exprs more aggregates
+     * @return the aggregated DataFrame
+     * @throws AnalysisException for an unknown column; a column that is not an aggregate call; Spark's
+     *     "Distinct aggregations are not supported on streaming DataFrames/Datasets" for {@code countDistinct};
+     *     an aggregate not supported on a stream yet (see {@code docs/structured-api.md})
+     */
+    public Dataset<Row> agg(Column expr, Column... exprs) {
+        Objects.requireNonNull(expr, "expr");
+        Objects.requireNonNull(exprs, "exprs");
+        List<Expression> items = new ArrayList<>();
+        items.add(Columns.expression(expr));
+        for (int i = 0; i < exprs.length; i++) {
+            items.add(Columns.expression(Objects.requireNonNull(exprs[i], "exprs[" + i + "]")));
+        }
+        StructType input = df.schema();
+        Projection resolved = Analyzer.projection(input, items);
+        List<Aggregate> aggregates = new ArrayList<>();
+        for (Expression e : resolved.expressions()) {
+            Expression inner = e instanceof ComplexAccess.Alias a ? a.children().get(0) : e;
+            if (!(inner instanceof Aggregate aggregate)) {
+                throw new AnalysisException("UNSUPPORTED_FEATURE.STREAMING_AGGREGATE", "Only aggregate calls (count, sum,"
+                    + " avg, min, max, optionally aliased) can be agg columns of a streaming groupBy, not \"" + e.sql()
+                    + "\".");
+            }
+            aggregates.add(aggregate);
+        }
+        return plan(aggregates, List.of(resolved.outputSchema().fieldNames()));
+    }
+
+    /**
+     * The sum of numeric columns per group (Spark's {@code sum(String...)}), in columns {@code sum(c)}.
+     *
+     * @param colNames the columns
+     * @return the aggregated DataFrame
+     * @throws AnalysisException for an unknown column or a column that is not numeric
+     */
+    public Dataset<Row> sum(String... colNames) {
+        return each("sum", colNames);
+    }
+
+    /**
+     * The mean of numeric columns per group (Spark's {@code avg(String...)}), in columns {@code avg(c)}.
+     *
+     * @param colNames the columns
+     * @return the aggregated DataFrame
+     * @throws AnalysisException for an unknown column or a column that is not numeric
+     */
+    public Dataset<Row> avg(String... colNames) {
+        return each("avg", colNames);
+    }
+
+    /**
+     * The same as {@link #avg(String...)} (Spark's {@code mean}).
+     *
+     * @param colNames the columns
+     * @return the aggregated DataFrame
+     */
+    public Dataset<Row> mean(String... colNames) {
+        return each("avg", colNames);
+    }
+
+    /**
+     * The least value of columns per group (Spark's {@code min(String...)}), in columns {@code min(c)}.
+     *
+     * @param colNames the columns
+     * @return the aggregated DataFrame
+     * @throws AnalysisException for an unknown column
+     */
+    public Dataset<Row> min(String... colNames) {
+        return each("min", colNames);
+    }
+
+    /**
+     * The greatest value of columns per group (Spark's {@code max(String...)}), in columns {@code max(c)}.
+     *
+     * @param colNames the columns
+     * @return the aggregated DataFrame
+     * @throws AnalysisException for an unknown column
+     */
+    public Dataset<Row> max(String... colNames) {
+        return each("max", colNames);
+    }
+
+    private Dataset<Row> each(String fn, String... colNames) {
+        Objects.requireNonNull(colNames, "colNames");
+        if (colNames.length == 0) {
+            throw new IllegalArgumentException(fn + "(String...) needs at least one column (Spark would aggregate every"
+                + " numeric column: name them)");
+        }
+        Column[] cols = new Column[colNames.length];
+        for (int i = 0; i < colNames.length; i++) {
+            Column c = functions.col(Objects.requireNonNull(colNames[i], "colNames[" + i + "]"));
+            cols[i] = switch (fn) {
+                case "sum" -> functions.sum(c);
+                case "avg" -> functions.avg(c);
+                case "min" -> functions.min(c);
+                default -> functions.max(c);
+            };
+        }
+        return agg(cols[0], Arrays.copyOfRange(cols, 1, cols.length));
+    }
+
+    private Dataset<Row> plan(List<Aggregate> aggregates, List<String> aggNames) {
+        StructType input = df.schema();
+        // Pre-projection, fused into the input's tasks: [keys..., event time?, aggregate arguments...]
+        List<Expression> pre = new ArrayList<>();
+        List<Integer> keyColumns = new ArrayList<>();
+        TimeFunctions.TimeWindow window = null;
+        int windowPosition = -1;
+        for (int i = 0; i < grouping.size(); i++) {
+            Expression g = grouping.get(i);
+            if (g instanceof TimeFunctions.TimeWindow w) {
+                window = w;
+                windowPosition = i;
+            } else {
+                keyColumns.add(pre.size());
+                pre.add(new ComplexAccess.Alias(g, "k" + pre.size()));
+            }
+        }
+        int timeColumn = -1;
+        if (window != null) {
+            timeColumn = pre.size();
+            pre.add(new ComplexAccess.Alias(window.time(), "t"));
+        }
+        int[] inputs = new int[aggregates.size()];
+        for (int i = 0; i < aggregates.size(); i++) {
+            inputs[i] = pre.size();
+            pre.add(new ComplexAccess.Alias(aggregates.get(i).child(), "a" + i));
+        }
+        Projection projection = Analyzer.projection(input, pre);
+        GroupAggregation aggregation = new GroupAggregation(aggregates, aggNames, inputs, projection.outputSchema());
+
+        StructField[] out = new StructField[grouping.size() + aggregates.size()];
+        for (int i = 0; i < grouping.size(); i++) {
+            Expression g = grouping.get(i);
+            out[i] = new StructField(groupingNames.get(i), g.dataType(), !(g instanceof TimeFunctions.TimeWindow) && g.nullable());
+        }
+        StructField[] results = aggregation.resultSchema().fields();
+        System.arraycopy(results, 0, out, grouping.size(), results.length);
+        StructType outSchema = new StructType(out);
+
+        io.rivulet.engine.sql.expressions.Predicate hasTime = window == null ? null
+            : Analyzer.predicate(input, Columns.expression(Columns.column(window.time()).isNotNull()));
+        Dataset<Row> projected = df.transformRows("groupBy(" + String.join(", ", groupingNames) + ") project",
+            projection.outputSchema(), () -> new RowOperator(hasTime, projection, projection.outputSchema(), -1, null));
+        int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
+        KeyedStream<List<Object>, Row> keyed = projected.stream()
+            .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", row -> key(row, keys));
+        int groups = grouping.size();
+        Stream<Row> rows;
+        if (window == null) {
+            rows = keyed.aggregate(aggregation).map((KeyValue<List<Object>, Row> kv) -> {
+                MutableRow row = MutableRow.create(outSchema);
+                fill(row, kv.key(), -1, null, kv.value(), groups);
+                return row;
+            });
+        } else {
+            int t = timeColumn;
+            int position = windowPosition;
+            long lengthMs = window.lengthMicros() / 1_000L;
+            long slideMs = window.slideMicros() / 1_000L;
+            long startMs = window.startMicros() / 1_000L;
+            WindowAssigner assigner = lengthMs == slideMs ? WindowAssigner.tumbling(lengthMs, startMs)
+                : WindowAssigner.sliding(lengthMs, slideMs, startMs);
+            rows = keyed.window(assigner, row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L)).aggregate(aggregation)
+                .map((WindowedValue<List<Object>, Row> wv) -> {
+                    MutableRow w = MutableRow.create(TimeFunctions.WINDOW_TYPE);
+                    w.setTimestampMicros(0, wv.window().startMs() * 1_000L);
+                    w.setTimestampMicros(1, wv.window().endMs() * 1_000L);
+                    MutableRow row = MutableRow.create(outSchema);
+                    fill(row, wv.key(), position, w, wv.value(), groups);
+                    return row;
+                });
+        }
+        return new Dataset<>(df.rivulet(), rows, Encoders.row(outSchema));
+    }
+
+    private static List<Object> key(Row row, int[] columns) {
+        Object[] values = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            values[i] = row.get(columns[i]);
+        }
+        return Arrays.asList(values);
+    }
+
+    private static void fill(MutableRow row, List<Object> key, int windowPosition, Row window, Row results, int groups) {
+        int k = 0;
+        for (int i = 0; i < groups; i++) {
+            row.set(i, i == windowPosition ? window : key.get(k++));
+        }
+        for (int j = 0; j < results.size(); j++) {
+            row.set(groups + j, results.get(j));
+        }
+    }
+}
