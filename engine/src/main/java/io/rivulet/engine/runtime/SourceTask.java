@@ -16,7 +16,8 @@ import java.util.List;
  * Polls one source partition and pushes its records through the fused chain, on its own thread.
  *
  * <p>Each duty cycle reads the clocks once, ends the current epoch with a barrier when its interval
- * has passed, tells the reader which epochs the sink has committed, then polls the reader for up to
+ * has passed (every epoch whose boundary passed, back to back, when the task fell behind: epoch ids
+ * follow one time grid in every source task, which barrier alignment relies on), tells the reader which epochs the sink has committed, then polls the reader for up to
  * {@link #POLL_LIMIT} records. When the input ends or the query is stopped, it ends the epoch in
  * progress and sends end-of-input down the chain; it terminates once the sink has committed that
  * last epoch (so a replayable reader learns its final restart point) or the query aborts. Not
@@ -166,9 +167,14 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             return 1;
         }
         int work = notifyCommitted();
-        if (nowNs >= nextBarrierNs) {
+        while (nowNs >= nextBarrierNs) {
+            // One barrier per boundary passed, even when several passed while the task was away: epoch
+            // e ends at the e-th boundary of the grid every source task shares (same start, same
+            // interval), so a stage fed by several tasks pairs barriers of one time. A task that ended
+            // one epoch for several missed boundaries would stay behind the others' numbering for
+            // good, and alignment would hold every other input of its stages a whole interval or more.
             endEpoch();
-            nextBarrierNs = nextBoundary(nowNs);
+            nextBarrierNs += epochIntervalNs;
             work++;
         }
         if (!context.timedHeads.isEmpty()) {
@@ -200,12 +206,6 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             throw new AgentTerminationException();
         }
         return work;
-    }
-
-    private long nextBoundary(long now) {
-        // A task that fell behind ends one epoch per cycle, not a burst of empty ones.
-        long late = now - nextBarrierNs;
-        return nextBarrierNs + (late / epochIntervalNs + 1) * epochIntervalNs;
     }
 
     private void endEpoch() throws Exception {

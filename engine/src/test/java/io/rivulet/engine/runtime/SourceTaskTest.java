@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import com.lmax.disruptor.EventPoller;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
@@ -91,17 +92,111 @@ class SourceTaskTest {
     }
 
     @Test
-    void shouldEndOneEpochPerCycleWhenItFellBehind() throws Exception {
+    void shouldEndEveryMissedEpochBackToBackWhenItFellBehind() throws Exception {
+        reader.script.add(List.of("a@1"));
         at(100);
-        assertThat(out.take()).containsExactly("epoch:0");
-        // Boundaries at 200, 300, 400 and 500 all passed while the task was away: one barrier, not four.
+        assertThat(out.take()).containsExactly("epoch:0", "r:a@1");
+        // Boundaries at 200, 300, 400 and 500 all passed while the task was away: four barriers, so that
+        // epoch e still ends at the e-th boundary, as in every other source task of the query.
         at(550);
-        assertThat(out.take()).containsExactly("epoch:1");
+        assertThat(out.take()).containsExactly("epoch:1", "epoch:2", "epoch:3", "epoch:4");
+        assertThat(reader.epochsEnded).containsExactly(0L, 1L, 2L, 3L, 4L);
         at(550);
         at(599);
         assertThat(out.take()).isEmpty();
         at(600);
-        assertThat(out.take()).containsExactly("epoch:2");
+        assertThat(out.take()).containsExactly("epoch:5");
+    }
+
+    @Test
+    void shouldNotHoldAStageFedByTwoTasksAfterOneOfThemFellBehindAndCaughtUp() throws Exception {
+        ScriptedReader onTimeReader = new ScriptedReader();
+        ScriptedReader lateReader = new ScriptedReader();
+        Fixtures.Input onTimeRing = new Fixtures.Input();
+        Fixtures.Input lateRing = new Fixtures.Input();
+        SourceTask<String> onTime = newTask(onTimeReader, new RingLink(onTimeRing), "source-1");
+        SourceTask<String> late = newTask(lateReader, new RingLink(lateRing), "source-2");
+        @SuppressWarnings("unchecked")
+        EventPoller<Slot>[] rings = new EventPoller[] {onTimeRing.poller, lateRing.poller};
+        PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), rings, new boolean[2], false, 0,
+            nanoClock);
+        worker.head(RecordingLink.passThrough(out));
+
+        nowNs = START_NS + 100;
+        onTime.doWork();
+        late.doWork();
+        worker.doWork();
+        assertThat(out.take()).containsExactly("epoch:0");
+        // The late task's thread is away while the boundaries at 200, 300 and 400 pass.
+        for (long at = 200; at <= 400; at += 100) {
+            nowNs = START_NS + at;
+            onTime.doWork();
+            worker.doWork();
+        }
+        nowNs = START_NS + 450;
+        late.doWork();
+        onTimeReader.script.add(List.of("x@4"));
+        onTime.doWork();
+        for (int cycle = 0; cycle < 4; cycle++) {
+            worker.doWork();
+        }
+        // Had the late task ended one epoch for the three boundaries it missed, its barriers would pair
+        // with the on-time task's older ones from then on, and x@4 would wait behind the on-time task's
+        // barrier 2 until the late task's barrier 3 (at 600): a whole interval, in every epoch after.
+        assertThat(out.take()).containsExactly("epoch:1", "epoch:2", "epoch:3", "r:x@4");
+    }
+
+    private SourceTask<String> newTask(SourceReader<String> taskReader, Link<String> chain, String role) throws Exception {
+        Source<String> source = new Source<>() {
+            @Override
+            public String description() {
+                return "scripted " + role;
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public SourceReader<String> open(SourceContext context) {
+                return taskReader;
+            }
+        };
+        SourceTask<String> created = new SourceTask<>(Fixtures.context(query, role), source, 0, 1, nanoClock, epochClock,
+            INTERVAL_NS, START_NS, 0);
+        created.chain(chain);
+        created.open();
+        return created;
+    }
+
+    /** Ends a source task's chain in a test ring, as an exchange does (key "k"). */
+    private static final class RingLink extends Link<String> {
+        private final Fixtures.Input ring;
+
+        RingLink(Fixtures.Input ring) {
+            this.ring = ring;
+        }
+
+        @Override
+        public void emit(String record) {
+            ring.record("k", record);
+        }
+
+        @Override
+        void onWatermark(long watermarkMs) {
+            ring.watermark(watermarkMs);
+        }
+
+        @Override
+        void onEpoch(long epochId) {
+            ring.barrier(epochId);
+        }
+
+        @Override
+        void onEnd(boolean flush) {
+            ring.end();
+        }
     }
 
     @Test
