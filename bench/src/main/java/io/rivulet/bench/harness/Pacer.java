@@ -25,7 +25,7 @@ public final class Pacer
     /** The spec's offset of the schedule start from the first caller's clock reading. */
     public static final long START_DELAY_NS = 100_000_000L;
 
-    private static final boolean YIELD = "yield".equals(System.getProperty("bench.wait"));
+    static final boolean YIELD = "yield".equals(System.getProperty("bench.wait"));
 
     private final long startNs;
     private final long rate;

@@ -132,11 +132,13 @@ public abstract class ScheduledSource<T> implements Source<T>
     private static final class PacedReader<T> extends Reader<T>
     {
         private final Pacer pacer;
+        private final SourceContext context;
 
-        PacedReader(final ScheduledSource<T> source, final Generator<T> generator)
+        PacedReader(final ScheduledSource<T> source, final Generator<T> generator, final SourceContext context)
         {
             super(source, generator);
             this.pacer = source.pacer;
+            this.context = context;
         }
 
         @Override
@@ -157,7 +159,11 @@ public abstract class ScheduledSource<T> implements Source<T>
             int n = pacer.dueBatch(next, end, now, max);
             if (n == 0)
             {
-                now = Pacer.awaitDue(pacer.dueNs(next), now, MAX_PARK_NS);
+                final long due = pacer.dueNs(next);
+                // The last stretch before an event is due is spun through the source's context, which lets the
+                // tasks sharing this thread (a fused join's stage hosted here) take the other inputs' records.
+                now = due - now <= Pacer.PARK_THRESHOLD_NS && !Pacer.YIELD ? context.awaitUntil(due, MAX_PARK_NS)
+                    : Pacer.awaitDue(due, now, MAX_PARK_NS);
                 n = pacer.dueBatch(next, end, now, max);
                 if (n == 0)
                 {

@@ -1,7 +1,10 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.operators.function.Sneaky;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.Arrays;
 
 /**
  * Several tasks on one thread: a producer and the one-partition keyed stage it hosts (a stage fed by
@@ -30,7 +33,7 @@ final class CoLocatedAgents implements Agent {
         this.agents = agents.clone();
         this.live = new boolean[agents.length];
         this.running = new boolean[agents.length];
-        java.util.Arrays.fill(live, true);
+        Arrays.fill(live, true);
         this.liveCount = agents.length;
         this.roleName = roleName;
     }
@@ -70,7 +73,7 @@ final class CoLocatedAgents implements Agent {
                 } catch (RuntimeException | Error e) {
                     throw e;
                 } catch (Exception e) {
-                    throw io.rivulet.operators.function.Sneaky.rethrow(e);
+                    throw Sneaky.rethrow(e);
                 }
             }
         }

@@ -315,6 +315,24 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return nowMs;
     }
 
+    /**
+     * Spins until the deadline, running the tasks that share this thread (the keyed stage this task hosts,
+     * fed also by other producers) while it waits, so their records do not wait for this reader.
+     */
+    @Override
+    public long awaitUntil(long deadlineNs, long maxWaitNs) {
+        CoLocatedAgents coLocated = context.coLocated();
+        long now = nanoClock.nanoTime();
+        long end = now + Math.max(0, maxWaitNs);
+        while (now - deadlineNs < 0 && now - end < 0) {
+            if (coLocated == null || coLocated.helpOthers() == 0) {
+                Thread.onSpinWait();
+            }
+            now = nanoClock.nanoTime();
+        }
+        return now;
+    }
+
     @Override
     public SnapshotInput restoredPosition() {
         return restoredPosition;

@@ -65,4 +65,30 @@ public interface SourceContext {
      */
     default void recordsDropped(int count) {
     }
+
+    /**
+     * Busy-waits until {@code System.nanoTime()}-scale time {@code deadlineNs} (the engine's clock, as
+     * {@link #nanoTime()}), at most {@code maxWaitNs}: for a reader's short waits inside {@code poll}, such as a
+     * pacing source's last microseconds before an event is due. The runtime's implementation lets the other
+     * tasks that share this source's thread work meanwhile (a one-partition keyed stage this source hosts,
+     * fed also by other sources: the join of two streams), so their records are not held up by this
+     * reader's wait; a source alone on its thread just spins. Longer waits belong to the runtime: return 0
+     * from {@code poll} and it idles.
+     *
+     * <p>Called on the source task's thread, from {@code poll} only (not while records of this poll are
+     * half-written).
+     *
+     * @param deadlineNs when to return, on the engine's nanosecond clock
+     * @param maxWaitNs the longest wait, ns; 0 returns at once
+     * @return the engine's nanosecond clock on return
+     */
+    default long awaitUntil(long deadlineNs, long maxWaitNs) {
+        long now = System.nanoTime();
+        long end = now + Math.max(0, maxWaitNs);
+        while (now - deadlineNs < 0 && now - end < 0) {
+            Thread.onSpinWait();
+            now = System.nanoTime();
+        }
+        return now;
+    }
 }

@@ -5,6 +5,7 @@ import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -144,6 +145,57 @@ class SourceTaskTest {
         // with the on-time task's older ones from then on, and x@4 would wait behind the on-time task's
         // barrier 2 until the late task's barrier 3 (at 600): a whole interval, in every epoch after.
         assertThat(out.take()).containsExactly("epoch:1", "epoch:2", "epoch:3", "r:x@4");
+    }
+
+    @Test
+    void shouldRunTheTasksSharingItsThreadWhileItsReaderAwaitsADeadline() throws Exception {
+        long[] awaited = new long[1];
+        Source<String> source = new Source<>() {
+            @Override
+            public String description() {
+                return "pacing";
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public SourceReader<String> open(SourceContext context) {
+                // A pacing reader: its next event is due 50 ns from now.
+                return (output, limit) -> {
+                    awaited[0] = context.awaitUntil(nowNs + 50, 1_000_000);
+                    return 0;
+                };
+            }
+        };
+        SourceTask<String> host = new SourceTask<>(Fixtures.context(query, "source-1"), source, 0, 1, nanoClock, epochClock,
+            INTERVAL_NS, START_NS, 0);
+        host.chain(new RingLink(new Fixtures.Input()));
+        host.open();
+        int[] stageCycles = new int[1];
+        Agent stage = new Agent() {
+            @Override
+            public int doWork() {
+                stageCycles[0]++;
+                nowNs += 10;
+                return 1;
+            }
+
+            @Override
+            public String roleName() {
+                return "keyed1-0";
+            }
+        };
+        CoLocatedAgents thread = new CoLocatedAgents(new Agent[] {host, stage}, "source-1+keyed1-0");
+        host.context().coLocatedAgents = thread;
+        nowNs = START_NS + 1_000;
+        thread.doWork();
+        // While the reader waited 50 ns, the stage hosted on its thread ran (each of its cycles takes 10 ns here):
+        // five times inside the wait, then once more in the thread's own cycle.
+        assertThat(awaited[0]).isEqualTo(START_NS + 1_050);
+        assertThat(stageCycles[0]).isEqualTo(6);
     }
 
     private SourceTask<String> newTask(SourceReader<String> taskReader, Link<String> chain, String role) throws Exception {
