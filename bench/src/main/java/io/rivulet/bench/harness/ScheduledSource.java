@@ -99,7 +99,7 @@ public abstract class ScheduledSource<T> implements Source<T>
     @Override
     public final SourceReader<T> open(final SourceContext context)
     {
-        return pacer != null ? new PacedReader<>(this, newGenerator()) : new UnpacedReader<>(this, newGenerator());
+        return pacer != null ? new PacedReader<>(this, newGenerator(), context) : new UnpacedReader<>(this, newGenerator());
     }
 
     private abstract static class Reader<T> implements SourceReader<T>
