@@ -2,6 +2,8 @@ package io.rivulet.engine.runtime;
 
 import io.rivulet.operators.Operator;
 
+import java.lang.invoke.MethodHandles;
+
 /**
  * Runs one {@link Operator} inside a fused chain.
  *
@@ -14,6 +16,9 @@ import io.rivulet.operators.Operator;
  * <p>Not thread-safe; owned by the task running the chain.
  */
 class OperatorLink<I, O> extends Link<I> {
+    /** The constructor's parameter types, for clones. */
+    private static final Class<?>[] CONSTRUCTOR = {Operator.class, Link.class, String.class, TaskContext.class};
+
     final Operator<I, O> operator;
     final Link<O> next;
     final String stage;
@@ -34,11 +39,26 @@ class OperatorLink<I, O> extends Link<I> {
 
     /**
      * @return a link for the plan: guarded ({@link Guarded}) when the task has an error policy other
-     *     than fail, else this plain one, whose per-record path is the operator call alone
+     *     than fail, else this plain one, whose per-record path is the operator call alone; with
+     *     {@link StageClasses} on, an instance of the stage's clone of that class (not an
+     *     {@code OperatorLink}), calling a clone of a stateless operator
      */
-    static <I, O> OperatorLink<I, O> create(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
-        return context.failures == null ? new OperatorLink<>(operator, next, stage, context) : new Guarded<>(operator, next, stage, context);
+    @SuppressWarnings("unchecked")
+    static <I, O> Link<I> create(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
+        boolean guarded = context.failures != null;
+        if (StageClasses.ENABLED) {
+            Class<?> template = guarded ? Guarded.class : OperatorLink.class;
+            try {
+                Operator<I, O> specialised = StageClasses.statelessClone(operator, next.getClass());
+                Class<?> clone = StageClasses.cloneOf(template, MethodHandles.lookup(), specialised.getClass(), next.getClass());
+                return (Link<I>) StageClasses.newInstance(clone, MethodHandles.lookup(), CONSTRUCTOR, specialised, next, stage, context);
+            } catch (IllegalStateException e) {
+                StageClasses.warnUncloned(template, e);
+            }
+        }
+        return guarded ? new Guarded<>(operator, next, stage, context) : new OperatorLink<>(operator, next, stage, context);
     }
+
 
     @Override
     public void emit(I record) {

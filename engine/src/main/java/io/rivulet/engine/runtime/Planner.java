@@ -165,7 +165,7 @@ final class Planner {
         openDeadLetterSink(root, sink);
         planNode(root, context -> {
             int index = sinkLinks.size();
-            SinkLink<T> link = new SinkLink<>(sink.createWriter(index), coordinator,
+            SinkLink<T> link = SinkLink.create(sink.createWriter(index), coordinator,
                 coordinator.writer(sink.description(), index), context, options.nanoClock(), options.latencySampling());
             if (context.sinkLink != null) {
                 throw new IllegalStateException("task " + context.name + " already ends in a sink");
@@ -458,7 +458,7 @@ final class Planner {
 
     /** A partition's writer of a side sink (late data, a side output), ended and closed with its task. */
     private SinkLink<Object> sideLink(Sink<Object> sink, int partition, TaskContext context) {
-        SinkLink<Object> link = new SinkLink<>(sink.createWriter(partition), coordinator,
+        SinkLink<Object> link = SinkLink.create(sink.createWriter(partition), coordinator,
             coordinator.writer(sink.description(), partition), context, options.nanoClock(), options.latencySampling());
         context.sideLinks.add(link);
         return link;
@@ -606,7 +606,7 @@ final class Planner {
                 if (index >= deadLetterWriterCount) {
                     throw new IllegalStateException("planned more tasks than counted for the dead-letter sink: " + deadLetterWriterCount);
                 }
-                deadLetters = new SinkLink<>(deadLetterSink.createWriter(index), coordinator,
+                deadLetters = SinkLink.create(deadLetterSink.createWriter(index), coordinator,
                     coordinator.writer(deadLetterSink.description(), index), context, options.nanoClock(), options.latencySampling());
                 context.sideLinks.add(deadLetters);
             }

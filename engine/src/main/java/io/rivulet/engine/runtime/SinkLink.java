@@ -5,6 +5,7 @@ import io.rivulet.operators.function.Sneaky;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.NanoClock;
 
+import java.lang.invoke.MethodHandles;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,25 +15,60 @@ import java.util.concurrent.atomic.AtomicLong;
  * epoch ends to the {@link CheckpointCoordinator}. A writer's failure reaches the task wrapped in a
  * {@link ChainFailure}, so that no stage's error policy takes it for a bad record of its own.
  *
+ * <p>The per-record path ({@link #emit}) lives in the small subclass {@link Writing}, which is what a
+ * {@link StageClasses stage clone} copies, so that the writer call is monomorphic per sink; everything
+ * else is here, typed by this class. Fields are package-private: a clone is its own nest.
+ *
  * <p>Not thread-safe; owned by the task running the chain. The latency recorder is single-writer
  * (this task) and read by the committer.
  */
-final class SinkLink<T> extends Link<T> {
+abstract class SinkLink<T> extends Link<T> {
     /** Latencies above this (one hour) are recorded as one hour. */
     static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
 
-    private final SinkWriter<T> writer;
+    /** The constructor's parameter types, for clones. */
+    private static final Class<?>[] CONSTRUCTOR = {SinkWriter.class, CheckpointCoordinator.class,
+        CheckpointCoordinator.Participant.class, TaskContext.class, NanoClock.class, int.class};
+
+    final SinkWriter<T> writer;
     private final CheckpointCoordinator coordinator;
     private final CheckpointCoordinator.Participant participant;
-    private final TaskContext context;
-    private final NanoClock clock;
+    final TaskContext context;
+    final NanoClock clock;
     final SingleWriterRecorder latency = new SingleWriterRecorder(1, HIGHEST_TRACKABLE_NS, 3);
     final AtomicLong recordsOut = new AtomicLong();
-    private long written;
+    long written;
     private long lastEndedEpoch;
-    private boolean wroteSinceEpochEnd;
+    boolean wroteSinceEpochEnd;
 
-    private final long sampleMask;
+    final long sampleMask;
+
+    /**
+     * @param writer the sink's writer for this task
+     * @param coordinator the query's checkpoint coordinator
+     * @param participant this writer's registration with it
+     * @param context the task running the chain
+     * @param clock the clock latencies are read from
+     * @param latencySampling record the latency of every n-th record (a power of two)
+     * @param <T> record type
+     * @return the link: with {@link StageClasses} on, an instance of the clone of {@link Writing} for
+     *     the writer's class
+     */
+    @SuppressWarnings("unchecked")
+    static <T> SinkLink<T> create(SinkWriter<T> writer, CheckpointCoordinator coordinator,
+                                  CheckpointCoordinator.Participant participant, TaskContext context, NanoClock clock,
+                                  int latencySampling) {
+        if (StageClasses.ENABLED) {
+            try {
+                Class<?> clone = StageClasses.cloneOf(Writing.class, MethodHandles.lookup(), writer.getClass());
+                return (SinkLink<T>) StageClasses.newInstance(clone, MethodHandles.lookup(), CONSTRUCTOR, writer, coordinator,
+                    participant, context, clock, latencySampling);
+            } catch (IllegalStateException e) {
+                StageClasses.warnUncloned(Writing.class, e);
+            }
+        }
+        return new Writing<>(writer, coordinator, participant, context, clock, latencySampling);
+    }
 
     SinkLink(SinkWriter<T> writer, CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant,
              TaskContext context, NanoClock clock, int latencySampling) {
@@ -43,30 +79,6 @@ final class SinkLink<T> extends Link<T> {
         this.lastEndedEpoch = coordinator.firstEpoch() - 1;
         this.context = context;
         this.clock = clock;
-    }
-
-    @Override
-    public void emit(T record) {
-        try {
-            writer.write(record);
-        } catch (RuntimeException e) {
-            // A sink's failure is no stage's bad record: no error policy upstream may take it for its own.
-            throw TaskContext.passThrough(e);
-        } catch (Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ChainFailure(e);
-        }
-        recordsOut.lazySet(++written);
-        wroteSinceEpochEnd = true;
-        if ((written & sampleMask) == 0) {
-            recordLatency();
-        }
-    }
-
-    private void recordLatency() {
-        long latencyNs = clock.nanoTime() - context.ingestNs;
-        latency.recordValue(Math.max(1, Math.min(latencyNs, HIGHEST_TRACKABLE_NS)));
     }
 
     @Override
@@ -111,5 +123,37 @@ final class SinkLink<T> extends Link<T> {
 
     void closeWriter() throws Exception {
         writer.close();
+    }
+
+    /** The per-record path: writes, counts, samples the latency. The class a stage clone copies. */
+    static final class Writing<T> extends SinkLink<T> {
+        Writing(SinkWriter<T> writer, CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant,
+                TaskContext context, NanoClock clock, int latencySampling) {
+            super(writer, coordinator, participant, context, clock, latencySampling);
+        }
+
+        @Override
+        public void emit(T record) {
+            try {
+                writer.write(record);
+            } catch (RuntimeException e) {
+                // A sink's failure is no stage's bad record: no error policy upstream may take it for its own.
+                throw TaskContext.passThrough(e);
+            } catch (Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ChainFailure(e);
+            }
+            recordsOut.lazySet(++written);
+            wroteSinceEpochEnd = true;
+            if ((written & sampleMask) == 0) {
+                recordLatency();
+            }
+        }
+
+        void recordLatency() {
+            long latencyNs = clock.nanoTime() - context.ingestNs;
+            latency.recordValue(Math.max(1, Math.min(latencyNs, HIGHEST_TRACKABLE_NS)));
+        }
     }
 }
