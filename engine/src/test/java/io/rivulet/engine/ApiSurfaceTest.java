@@ -1,6 +1,8 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.Sources;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -44,7 +46,7 @@ class ApiSurfaceTest {
     void shouldExposeNoRuntimeOrInternalTypeInAnyPublicApiSignature() throws Exception {
         List<Class<?>> api = apiClasses();
         assertThat(api).contains(Rivulet.class, DataStreamWriter.class, StreamingQueryManager.class,
-            io.rivulet.engine.source.Sources.class, io.rivulet.engine.sink.Sinks.class);
+            Sources.class, Sinks.class);
         List<String> leaks = new ArrayList<>();
         for (Class<?> type : api) {
             leaks.addAll(leaksOf(type));

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -133,7 +134,7 @@ class OneSidedWatermarkJoinQueryTest {
             clicks.addData(new Click("c", 30_000));
             query.processAllAvailable();
             assertThat(query.lastProgress().eventTimeWatermark()).as("the clicks' watermark alone")
-                .isEqualTo(java.time.Instant.ofEpochMilli(25_000));
+                .isEqualTo(Instant.ofEpochMilli(25_000));
             assertThat(sink.rows()).as("no null row for b: the left side is never evicted").hasSize(1);
             imps.addData(new Impression("c", 25_000), new Impression("e", 20_000));
             clicks.addData(new Click("e", 28_000), new Click("b", 3_000));

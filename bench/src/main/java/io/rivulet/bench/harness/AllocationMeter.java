@@ -1,5 +1,7 @@
 package io.rivulet.bench.harness;
 
+import com.sun.management.ThreadMXBean;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -21,8 +23,8 @@ import java.util.Map;
  */
 public final class AllocationMeter
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS =
+        (ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     /**
      * One reading.
@@ -203,7 +205,7 @@ public final class AllocationMeter
     {
         try
         {
-            return (long)com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes").invoke(THREADS);
+            return (long)ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes").invoke(THREADS);
         }
         catch (final ReflectiveOperationException | RuntimeException e)
         {

@@ -1,5 +1,7 @@
 package io.rivulet.bench.harness;
 
+import java.util.Arrays;
+
 /**
  * Fixed-rate latency run: {@code LatencyHarnessMain <W1|K1|W2..W5|J1|W1U|W2U> <rate> [--warmup 10s] [--measure 30s] [--partitions 2]
  * [--wait backoff] [--ring 16384] [--epoch-ms 100]}, e.g. {@code LatencyHarnessMain W1 1M --warmup 2s --measure 5s}.
@@ -26,7 +28,7 @@ public final class LatencyHarnessMain
         final HarnessOptions options;
         try
         {
-            options = baseline ? HarnessOptions.latencyBaseline(java.util.Arrays.copyOfRange(args, 1, args.length)) :
+            options = baseline ? HarnessOptions.latencyBaseline(Arrays.copyOfRange(args, 1, args.length)) :
                 HarnessOptions.latency(args);
         }
         catch (final IllegalArgumentException e)

@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -248,7 +250,7 @@ public final class SuiteMain
     static Map<String, String> median(final List<Map<String, String>> passes)
     {
         final List<Map<String, String>> sorted = new ArrayList<>(passes);
-        sorted.sort(java.util.Comparator.comparingDouble(r -> Double.parseDouble(r.get("eventsPerSec"))));
+        sorted.sort(Comparator.comparingDouble(r -> Double.parseDouble(r.get("eventsPerSec"))));
         final Map<String, String> median = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
         median.put("passes", Integer.toString(sorted.size()));
         median.put("eventsPerSecMin", sorted.get(0).get("eventsPerSec"));
@@ -282,7 +284,7 @@ public final class SuiteMain
 
     private static Map<String, String> runInProcess(final String[] run) throws InterruptedException
     {
-        final String[] rest = java.util.Arrays.copyOfRange(run, 1, run.length);
+        final String[] rest = Arrays.copyOfRange(run, 1, run.length);
         final HarnessOptions options = switch (run[0])
         {
             case "latency" -> HarnessOptions.latency(rest);
@@ -344,7 +346,7 @@ public final class SuiteMain
 
     private static String[] concat(final String[] a, final String[] b)
     {
-        final String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        final String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.SplittableRandom;
@@ -83,7 +84,7 @@ public class JsonLinesBenchmark extends BenchmarkDefaults
         }
         dir = Files.createTempDirectory("rivulet-jsonlines");
         Files.write(dir.resolve("trades.json"), bytes);
-        Files.setLastModifiedTime(dir.resolve("trades.json"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.setLastModifiedTime(dir.resolve("trades.json"), FileTime.fromMillis(0));
         reader = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -3,6 +3,7 @@ package io.rivulet.engine.internal;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.sink.MemorySink;
+import org.agrona.concurrent.EpochClock;
 
 import java.util.Objects;
 
@@ -40,7 +41,7 @@ public final class EngineAccess {
          * @param rivulet an engine
          * @return its wall clock (a fake one in tests), read once per epoch by {@code current_timestamp()}
          */
-        org.agrona.concurrent.EpochClock epochClock(Rivulet rivulet);
+        EpochClock epochClock(Rivulet rivulet);
     }
 
     private static volatile Bridge bridge;

@@ -1,5 +1,6 @@
 package io.rivulet.engine.sql;
 
+import io.rivulet.engine.sql.expressions.Columns;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.Literal;
 import io.rivulet.engine.sql.expressions.Unresolved;
@@ -21,7 +22,7 @@ import java.util.Objects;
  */
 public final class Column {
     static {
-        io.rivulet.engine.sql.expressions.Columns.install(Column::expression, Column::new);
+        Columns.install(Column::expression, Column::new);
     }
 
     private final Expression expression;

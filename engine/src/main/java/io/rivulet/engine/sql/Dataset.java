@@ -20,6 +20,7 @@ import io.rivulet.engine.types.TimestampType;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.groupstate.IntervalStrings;
+import org.agrona.concurrent.EpochClock;
 
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -571,7 +573,7 @@ public final class Dataset<T> {
     }
 
     private Dataset<Row> runPlan(String description, SelectPlan plan) {
-        org.agrona.concurrent.EpochClock clock = plan.usesCurrentTimestamp()
+        EpochClock clock = plan.usesCurrentTimestamp()
             ? EngineAccess.bridge().epochClock(rivulet) : null;
         return transformRows(description, plan.outputSchema(),
             () -> new RowOperator(plan.filter(), plan.projection(), plan.outputSchema(), plan.generator(), clock));
@@ -643,7 +645,7 @@ public final class Dataset<T> {
      * @param fn returns a new row of {@code schema} per row; thread-safe
      * @return the new DataFrame
      */
-    Dataset<Row> mapRows(String description, StructType schema, java.util.function.Function<Row, Row> fn) {
+    Dataset<Row> mapRows(String description, StructType schema, Function<Row, Row> fn) {
         return transformRows(description, schema, () -> (record, out) -> out.emit(fn.apply(record)));
     }
 

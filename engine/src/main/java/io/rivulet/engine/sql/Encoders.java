@@ -6,6 +6,8 @@ import io.rivulet.engine.types.StructType;
 import io.rivulet.engine.sql.internal.ScalarEncoder;
 
 import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -111,8 +113,8 @@ public final class Encoders {
     }
 
     /** @return the encoder of a {@code java.sql.Timestamp} as {@code value: timestamp} (Spark's TIMESTAMP()). */
-    public static Encoder<java.sql.Timestamp> TIMESTAMP() {
-        return new ScalarEncoder<>(java.sql.Timestamp.class);
+    public static Encoder<Timestamp> TIMESTAMP() {
+        return new ScalarEncoder<>(Timestamp.class);
     }
 
     /** @return the encoder of an {@code Instant} as {@code value: timestamp}. */
@@ -121,8 +123,8 @@ public final class Encoders {
     }
 
     /** @return the encoder of a {@code java.sql.Date} as {@code value: date} (Spark's DATE()). */
-    public static Encoder<java.sql.Date> DATE() {
-        return new ScalarEncoder<>(java.sql.Date.class);
+    public static Encoder<Date> DATE() {
+        return new ScalarEncoder<>(Date.class);
     }
 
     /** @return the encoder of a {@code LocalDate} as {@code value: date}. */

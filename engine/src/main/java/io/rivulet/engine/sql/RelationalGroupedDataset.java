@@ -7,6 +7,7 @@ import io.rivulet.engine.sql.expressions.Analyzer;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.Columns;
+import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.expressions.Projection;
 import io.rivulet.engine.sql.expressions.TimeFunctions;
 import io.rivulet.engine.sql.internal.GroupAggregation;
@@ -227,7 +228,7 @@ public final class RelationalGroupedDataset {
         System.arraycopy(results, 0, out, grouping.size(), results.length);
         StructType outSchema = new StructType(out);
 
-        io.rivulet.engine.sql.expressions.Predicate hasTime = window == null ? null
+        Predicate hasTime = window == null ? null
             : Analyzer.predicate(input, Columns.expression(Columns.column(window.time()).isNotNull()));
         Dataset<Row> projected = df.transformRows("groupBy(" + String.join(", ", groupingNames) + ") project",
             projection.outputSchema(), () -> new RowOperator(hasTime, projection, projection.outputSchema(), -1, null));

@@ -8,6 +8,7 @@ import io.rivulet.engine.types.StructType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Spark's {@code org.apache.spark.sql.functions} for Java: {@code import static io.rivulet.engine.sql.functions.*}
@@ -233,7 +234,7 @@ public final class functions {
      * @param options not supported yet: must be empty (Spark's defaults apply).
      * @return the struct.
      */
-    public static Column from_csv(Column e, StructType schema, java.util.Map<String, String> options) {
+    public static Column from_csv(Column e, StructType schema, Map<String, String> options) {
         if (options != null && !options.isEmpty()) {
             throw new UnsupportedOperationException("from_csv options are not supported: " + options.keySet());
         }

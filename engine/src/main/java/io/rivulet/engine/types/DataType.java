@@ -3,6 +3,8 @@ package io.rivulet.engine.types;
 import io.rivulet.engine.sql.ParseException;
 import io.rivulet.engine.sql.parser.SqlParsers;
 
+import java.util.Locale;
+
 /**
  * The type of a value in a {@link StructType schema}: Spark SQL's data types, with Spark's names, printed forms
  * and semantics.
@@ -70,7 +72,7 @@ public abstract sealed class DataType
      * @return the SQL string.
      */
     public String sql() {
-        return simpleString().toUpperCase(java.util.Locale.ROOT);
+        return simpleString().toUpperCase(Locale.ROOT);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,7 +109,7 @@ class RecordFailuresTest {
         Link<String> head = chain();
         // OperatorLink itself, or its stage clone (a hidden class named OperatorLink/0x...), never Guarded.
         assertThat(head.getClass().getName()).as("nothing added to the default per-record path")
-            .matches(java.util.regex.Pattern.quote(OperatorLink.class.getName()) + "(/.*)?");
+            .matches(Pattern.quote(OperatorLink.class.getName()) + "(/.*)?");
         head.emit("a");
         assertThatThrownBy(() -> head.emit("b")).isInstanceOf(IllegalArgumentException.class).hasMessage("bad b2");
         assertThat(context.recordsFailed.get()).isZero();

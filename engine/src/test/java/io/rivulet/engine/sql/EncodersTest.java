@@ -1,11 +1,13 @@
 package io.rivulet.engine.sql;
 
+import io.rivulet.engine.types.ArrayType;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.DecimalType;
 import io.rivulet.engine.types.StructType;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -26,7 +28,7 @@ class EncodersTest {
 
     record Order(LocalDate day, BigDecimal notional, Side side, List<String> tags, Map<String, Long> limits,
                  Leg leg, List<Leg> legs, int[] fills, byte[] raw, float f, short s, byte b,
-                 java.sql.Timestamp legacyTs, Double maybe) {
+                 Timestamp legacyTs, Double maybe) {
     }
 
     private record Hidden(int x, String y) {
@@ -149,13 +151,13 @@ class EncodersTest {
         Encoder<Order> encoder = Encoders.record(Order.class);
         Order order = new Order(LocalDate.of(2024, 2, 29), new BigDecimal("12.5"), Side.SELL, List.of("a", "b"),
             Map.of("max", 10L), new Leg("X", 5), List.of(new Leg("Y", null)), new int[] {1, 2}, new byte[] {9},
-            1.5f, (short) 2, (byte) 3, java.sql.Timestamp.from(Instant.parse("2024-01-01T00:00:00.000001Z")), null);
+            1.5f, (short) 2, (byte) 3, Timestamp.from(Instant.parse("2024-01-01T00:00:00.000001Z")), null);
 
         assertThat(encoder.schema().simpleString()).isEqualTo("struct<day:date,notional:decimal(38,18),side:string,"
             + "tags:array<string>,limits:map<string,bigint>,leg:struct<venue:string,size:int>,"
             + "legs:array<struct<venue:string,size:int>>,fills:array<int>,raw:binary,f:float,s:smallint,"
             + "b:tinyint,legacyTs:timestamp,maybe:double>");
-        assertThat(((io.rivulet.engine.types.ArrayType) encoder.schema().apply("fills").dataType()).containsNull())
+        assertThat(((ArrayType) encoder.schema().apply("fills").dataType()).containsNull())
             .isFalse();
         MutableRow row = encoder.toRow(order);
         assertThat(row.getString(2)).isEqualTo("SELL");
@@ -254,8 +256,8 @@ class EncodersTest {
         assertThat(Encoders.DECIMAL().schema().apply(0).dataType()).isEqualTo(DecimalType.SYSTEM_DEFAULT);
         Instant t = Instant.parse("2024-01-01T00:00:00Z");
         assertThat(Encoders.INSTANT().fromRow(Encoders.INSTANT().toRow(t))).isEqualTo(t);
-        assertThat(Encoders.TIMESTAMP().fromRow(Encoders.TIMESTAMP().toRow(java.sql.Timestamp.from(t))))
-            .isEqualTo(java.sql.Timestamp.from(t));
+        assertThat(Encoders.TIMESTAMP().fromRow(Encoders.TIMESTAMP().toRow(Timestamp.from(t))))
+            .isEqualTo(Timestamp.from(t));
         assertThat(Encoders.LOCALDATE().fromRow(Encoders.LOCALDATE().toRow(LocalDate.EPOCH))).isEqualTo(LocalDate.EPOCH);
         assertThat(Encoders.DATE().schema().apply(0).dataType()).isEqualTo(DataTypes.DateType);
         assertThat(Encoders.BOOLEAN().fromRow(Encoders.BOOLEAN().toRow(true))).isTrue();

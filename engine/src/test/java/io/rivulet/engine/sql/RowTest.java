@@ -1,5 +1,6 @@
 package io.rivulet.engine.sql;
 
+import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -179,7 +180,7 @@ class RowTest {
     void shouldHandleMoreThanSixtyFourFieldsInTheNullMask() {
         StructType schema = new StructType();
         for (int i = 0; i < 130; i++) {
-            schema = schema.add("f" + i, io.rivulet.engine.types.DataTypes.IntegerType);
+            schema = schema.add("f" + i, DataTypes.IntegerType);
         }
         MutableRow row = MutableRow.create(schema);
 

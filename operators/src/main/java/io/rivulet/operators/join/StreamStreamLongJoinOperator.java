@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -752,8 +754,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
      *
      * @return the rows held
      */
-    java.util.SortedMap<Long, String> describeRows() {
-        java.util.TreeMap<Long, String> rows = new java.util.TreeMap<>();
+    SortedMap<Long, String> describeRows() {
+        TreeMap<Long, String> rows = new TreeMap<>();
         for (int slot = 0, n = table.capacity(); slot < n; slot++) {
             if (table.used(slot)) {
                 StringBuilder text = new StringBuilder("L[");

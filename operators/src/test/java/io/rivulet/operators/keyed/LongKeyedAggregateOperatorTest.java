@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -241,7 +242,7 @@ class LongKeyedAggregateOperatorTest {
             LongKeyedAggregateOperator<Trade> op = sum(EmitPolicy.ON_EPOCH);
             Collect out = new Collect();
             Map<Long, Long> truth = new HashMap<>();
-            java.util.ArrayDeque<Barrier> unwritten = new java.util.ArrayDeque<>();
+            ArrayDeque<Barrier> unwritten = new ArrayDeque<>();
             int written = 0;
             for (int epoch = 0; epoch < 40; epoch++) {
                 int universe = 20 + epoch * 40; // up to 1 580 keys: the table grows while the writer lags

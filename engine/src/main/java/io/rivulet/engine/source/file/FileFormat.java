@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -97,7 +98,7 @@ abstract class FileFormat<T> {
     /** Spark's {@code json} source with a schema: each line decoded into a row by {@link JsonRowDecoder}. */
     static FileFormat<Row> jsonRows(StructType schema) {
         Objects.requireNonNull(schema, "schema");
-        return new JsonRows(schema, JsonRowDecoder.create(schema, java.util.Map.of()));
+        return new JsonRows(schema, JsonRowDecoder.create(schema, Map.of()));
     }
 
     /** Spark's {@code csv} source with a schema: each line decoded into a row by {@link CsvRowDecoder}. */

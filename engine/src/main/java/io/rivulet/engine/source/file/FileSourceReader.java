@@ -9,6 +9,7 @@ import io.rivulet.operators.state.StateFormatException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,7 +255,7 @@ final class FileSourceReader<T> implements SourceReader<T> {
         Map<Path, Candidate> stillUnsettled = new HashMap<>();
         List<Candidate> found = new ArrayList<>();
         if (Files.isDirectory(directory)) {
-            Files.walkFileTree(directory, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+            Files.walkFileTree(directory, EnumSet.noneOf(FileVisitOption.class),
                 options.recursiveFileLookup ? Integer.MAX_VALUE : 1, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

@@ -11,8 +11,10 @@ import io.rivulet.engine.types.StructType;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -372,11 +374,11 @@ public final class Cast extends Expression {
             var parsed = TIMESTAMP_IN.parse(s.strip());
             LocalDate date = LocalDate.from(parsed);
             LocalDateTime time = parsed.isSupported(ChronoField.HOUR_OF_DAY)
-                ? LocalDateTime.of(date, java.time.LocalTime.from(parsed)) : date.atStartOfDay();
+                ? LocalDateTime.of(date, LocalTime.from(parsed)) : date.atStartOfDay();
             ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
                 ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)) : ZoneOffset.UTC;
             return PackedRow.toMicros(OffsetDateTime.of(time, offset).toInstant());
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }

@@ -7,6 +7,14 @@ import io.rivulet.engine.types.DataType;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StructType;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -122,9 +130,9 @@ public final class FunctionRegistry {
         register("to_timestamp", 1, 2, (n, a, p) -> toTimestamp(n, a));
         register("date_format", 2, 2, (n, a, p) -> {
             Expression ts = Coercion.cast(a.get(0), DataTypes.TimestampType);
-            java.time.format.DateTimeFormatter format = formatArg(n, a, 1);
+            DateTimeFormatter format = formatArg(n, a, 1);
             return new ScalarFunction(n, List.of(ts, a.get(1)), DataTypes.StringType, true, false,
-                v -> format.format((java.time.Instant) v[0]));
+                v -> format.format((Instant) v[0]));
         });
         register("window", 2, 4, (n, a, p) -> window(n, a));
         register("session_window", 2, 2, (n, a, p) -> new TimeFunctions.SessionWindow(timeArg(n, a),
@@ -310,7 +318,7 @@ public final class FunctionRegistry {
         if (param instanceof StructType s) {
             return s;
         }
-        DataType t = io.rivulet.engine.types.DataType.fromDDL(constantString(name, args, 1));
+        DataType t = DataType.fromDDL(constantString(name, args, 1));
         if (t instanceof StructType s) {
             return s;
         }
@@ -436,10 +444,10 @@ public final class FunctionRegistry {
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
-    private static java.time.format.DateTimeFormatter formatArg(String name, List<Expression> args, int i) {
+    private static DateTimeFormatter formatArg(String name, List<Expression> args, int i) {
         String pattern = constantString(name, args, i);
         try {
-            return java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+            return DateTimeFormatter.ofPattern(pattern, Locale.ROOT).withZone(ZoneOffset.UTC);
         } catch (IllegalArgumentException e) {
             throw mismatch(name, args, "invalid datetime pattern '" + pattern + "': " + e.getMessage());
         }
@@ -454,16 +462,16 @@ public final class FunctionRegistry {
             }
             throw wrongType(name, args, 0, "STRING");
         }
-        java.time.format.DateTimeFormatter format = formatArg(name, args, 1);
+        DateTimeFormatter format = formatArg(name, args, 1);
         return new ScalarFunction(name, List.of(str(name, args, 0), args.get(1)), DataTypes.TimestampType, true, true,
             v -> {
                 try {
-                    java.time.temporal.TemporalAccessor parsed = format.parse((String) v[0]);
-                    java.time.LocalDate date = java.time.LocalDate.from(parsed);
-                    java.time.LocalTime time = parsed.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY)
-                        ? java.time.LocalTime.from(parsed) : java.time.LocalTime.MIDNIGHT;
-                    return date.atTime(time).toInstant(java.time.ZoneOffset.UTC);
-                } catch (java.time.DateTimeException e) {
+                    TemporalAccessor parsed = format.parse((String) v[0]);
+                    LocalDate date = LocalDate.from(parsed);
+                    LocalTime time = parsed.isSupported(ChronoField.HOUR_OF_DAY)
+                        ? LocalTime.from(parsed) : LocalTime.MIDNIGHT;
+                    return date.atTime(time).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeException e) {
                     return null;
                 }
             });

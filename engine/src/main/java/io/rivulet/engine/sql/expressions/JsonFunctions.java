@@ -22,10 +22,13 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -41,7 +44,7 @@ import java.util.Map;
 public final class JsonFunctions {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter JSON_TIMESTAMP =
-        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(java.time.ZoneOffset.UTC);
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
     private JsonFunctions() {
     }
@@ -186,7 +189,7 @@ public final class JsonFunctions {
             }
             return obj;
         }
-        if (value instanceof java.time.Instant i) {
+        if (value instanceof Instant i) {
             return f.textNode(JSON_TIMESTAMP.format(i));
         }
         if (value instanceof String s) {
@@ -232,7 +235,7 @@ public final class JsonFunctions {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            java.util.Arrays.fill(values, null);
+            Arrays.fill(values, null);
         }
         return PackedRow.of(schema, values);
     }

@@ -7,10 +7,13 @@ import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.DecimalType;
 
 import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -89,11 +92,11 @@ public final class Literal extends Expression {
                 scale));
         } else if (v instanceof Instant i) {
             return of(PackedRow.toMicros(i), DataTypes.TimestampType);
-        } else if (v instanceof java.sql.Timestamp t) {
+        } else if (v instanceof Timestamp t) {
             return of(PackedRow.toMicros(t.toInstant()), DataTypes.TimestampType);
         } else if (v instanceof LocalDate d) {
             return of((int) d.toEpochDay(), DataTypes.DateType);
-        } else if (v instanceof java.sql.Date d) {
+        } else if (v instanceof Date d) {
             return of((int) d.toLocalDate().toEpochDay(), DataTypes.DateType);
         } else if (v instanceof byte[]) {
             return of(v, DataTypes.BinaryType);
@@ -153,7 +156,7 @@ public final class Literal extends Expression {
             return Float.toString((float) (double) (Double) value);
         }
         if (value instanceof byte[] b) {
-            return "X'" + java.util.HexFormat.of().withUpperCase().formatHex(b) + "'";
+            return "X'" + HexFormat.of().withUpperCase().formatHex(b) + "'";
         }
         return value.toString();
     }

@@ -2,6 +2,7 @@ package io.rivulet.engine.sql.expressions;
 
 import io.rivulet.engine.types.DataType;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,7 +39,7 @@ public final class Unresolved {
          * @throws IllegalArgumentException if a back-quote is not closed or a part is empty.
          */
         public static Attribute parse(String name) {
-            java.util.ArrayList<String> parts = new java.util.ArrayList<>();
+            ArrayList<String> parts = new ArrayList<>();
             StringBuilder part = new StringBuilder();
             boolean quoted = false;
             boolean wasQuoted = false;

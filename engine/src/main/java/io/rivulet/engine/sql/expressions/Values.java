@@ -2,7 +2,11 @@ package io.rivulet.engine.sql.expressions;
 
 import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.sql.internal.PackedRow;
+import io.rivulet.engine.types.ArrayType;
+import io.rivulet.engine.types.DataType;
 import io.rivulet.engine.types.DataTypes;
+import io.rivulet.engine.types.MapType;
+import io.rivulet.engine.types.StructType;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -185,8 +189,8 @@ public final class Values {
      * @param type a type.
      * @return true if comparable with {@code <}.
      */
-    static boolean orderable(io.rivulet.engine.types.DataType type) {
-        return !(type instanceof io.rivulet.engine.types.ArrayType || type instanceof io.rivulet.engine.types.MapType
-            || type instanceof io.rivulet.engine.types.StructType) || type == DataTypes.NullType;
+    static boolean orderable(DataType type) {
+        return !(type instanceof ArrayType || type instanceof MapType
+            || type instanceof StructType) || type == DataTypes.NullType;
     }
 }

@@ -4,6 +4,8 @@ import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.types.StructType;
 
 import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -107,7 +109,7 @@ public final class GenericRow implements Row {
     @Override
     public Instant getTimestamp(int i) {
         Object v = values[i];
-        return v instanceof java.sql.Timestamp t ? t.toInstant() : as(i, Instant.class, "getTimestamp", false);
+        return v instanceof Timestamp t ? t.toInstant() : as(i, Instant.class, "getTimestamp", false);
     }
 
     @Override
@@ -123,7 +125,7 @@ public final class GenericRow implements Row {
     @Override
     public LocalDate getDate(int i) {
         Object v = values[i];
-        return v instanceof java.sql.Date d ? d.toLocalDate() : as(i, LocalDate.class, "getDate", false);
+        return v instanceof Date d ? d.toLocalDate() : as(i, LocalDate.class, "getDate", false);
     }
 
     @Override

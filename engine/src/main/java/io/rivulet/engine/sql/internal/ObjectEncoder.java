@@ -6,6 +6,7 @@ import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.types.StructType;
 
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
@@ -172,9 +173,9 @@ public abstract class ObjectEncoder<T> implements Encoder<T> {
     }
 
     static final class StringWriter extends FieldWriter {
-        private final java.util.function.Function<Object, Object> getter;
+        private final Function<Object, Object> getter;
 
-        StringWriter(int index, java.util.function.Function<Object, Object> getter) {
+        StringWriter(int index, Function<Object, Object> getter) {
             super(index);
             this.getter = getter;
         }
@@ -186,10 +187,10 @@ public abstract class ObjectEncoder<T> implements Encoder<T> {
     }
 
     static final class ObjectWriter extends FieldWriter {
-        private final java.util.function.Function<Object, Object> getter;
+        private final Function<Object, Object> getter;
         private final ValueCodec codec;
 
-        ObjectWriter(int index, java.util.function.Function<Object, Object> getter, ValueCodec codec) {
+        ObjectWriter(int index, Function<Object, Object> getter, ValueCodec codec) {
             super(index);
             this.getter = getter;
             this.codec = codec;

@@ -8,6 +8,8 @@ import io.rivulet.engine.types.StructType;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -411,7 +413,7 @@ public final class PackedRow implements MutableRow {
                 if (value instanceof Instant v) {
                     setTimestamp(i, v);
                     return;
-                } else if (value instanceof java.sql.Timestamp v) {
+                } else if (value instanceof Timestamp v) {
                     setTimestamp(i, v.toInstant());
                     return;
                 }
@@ -420,7 +422,7 @@ public final class PackedRow implements MutableRow {
                 if (value instanceof LocalDate v) {
                     setDate(i, v);
                     return;
-                } else if (value instanceof java.sql.Date v) {
+                } else if (value instanceof Date v) {
                     setDate(i, v.toLocalDate());
                     return;
                 }

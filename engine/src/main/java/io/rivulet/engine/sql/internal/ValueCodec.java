@@ -13,6 +13,8 @@ import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -119,11 +121,11 @@ public abstract class ValueCodec {
             return new Scalar(DecimalType.SYSTEM_DEFAULT, BigDecimal.class);
         } else if (c == Instant.class) {
             return new InstantCodec();
-        } else if (c == java.sql.Timestamp.class) {
+        } else if (c == Timestamp.class) {
             return new SqlTimestampCodec();
         } else if (c == LocalDate.class) {
             return new LocalDateCodec();
-        } else if (c == java.sql.Date.class) {
+        } else if (c == Date.class) {
             return new SqlDateCodec();
         } else if (c == byte[].class) {
             return new Scalar(DataTypes.BinaryType, byte[].class);
@@ -254,22 +256,22 @@ public abstract class ValueCodec {
 
         @Override
         void write(MutableRow row, int i, Object value) {
-            row.setTimestampMicros(i, PackedRow.toMicros(((java.sql.Timestamp) value).toInstant()));
+            row.setTimestampMicros(i, PackedRow.toMicros(((Timestamp) value).toInstant()));
         }
 
         @Override
         Object read(Row row, int i) {
-            return java.sql.Timestamp.from(row.getTimestamp(i));
+            return Timestamp.from(row.getTimestamp(i));
         }
 
         @Override
         Object toRowValue(Object value) {
-            return PackedRow.toInstant(PackedRow.toMicros(((java.sql.Timestamp) value).toInstant()));
+            return PackedRow.toInstant(PackedRow.toMicros(((Timestamp) value).toInstant()));
         }
 
         @Override
         Object fromRowValue(Object value) {
-            return java.sql.Timestamp.from((Instant) value);
+            return Timestamp.from((Instant) value);
         }
     }
 
@@ -306,22 +308,22 @@ public abstract class ValueCodec {
 
         @Override
         void write(MutableRow row, int i, Object value) {
-            row.setDate(i, ((java.sql.Date) value).toLocalDate());
+            row.setDate(i, ((Date) value).toLocalDate());
         }
 
         @Override
         Object read(Row row, int i) {
-            return java.sql.Date.valueOf(row.getDate(i));
+            return Date.valueOf(row.getDate(i));
         }
 
         @Override
         Object toRowValue(Object value) {
-            return ((java.sql.Date) value).toLocalDate();
+            return ((Date) value).toLocalDate();
         }
 
         @Override
         Object fromRowValue(Object value) {
-            return java.sql.Date.valueOf((LocalDate) value);
+            return Date.valueOf((LocalDate) value);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.rivulet.engine.sql.parser;
 
 import io.rivulet.engine.sql.ParseException;
+import io.rivulet.engine.sql.expressions.Cast;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.FunctionRegistry;
 import io.rivulet.engine.sql.expressions.Literal;
@@ -8,6 +9,7 @@ import io.rivulet.engine.sql.expressions.Unresolved;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.DecimalType;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -111,7 +113,7 @@ final class ExpressionBuilder {
             return new Unresolved.Call(op, value(b.left), value(b.right));
         }
         RivuletSqlParser.ComparisonContext c = (RivuletSqlParser.ComparisonContext) ctx;
-        Token op = ((org.antlr.v4.runtime.tree.TerminalNode) c.comparisonOperator().getChild(0)).getSymbol();
+        Token op = ((TerminalNode) c.comparisonOperator().getChild(0)).getSymbol();
         Expression left = value(c.left);
         Expression right = value(c.right);
         return switch (op.getType()) {
@@ -226,7 +228,7 @@ final class ExpressionBuilder {
             String text = string(t.stringLit());
             switch (type) {
                 case "TIMESTAMP", "TIMESTAMP_LTZ": {
-                    Long micros = io.rivulet.engine.sql.expressions.Cast.parseTimestamp(text);
+                    Long micros = Cast.parseTimestamp(text);
                     if (micros == null) {
                         throw error(t.stringLit().getStart(), "Cannot parse the TIMESTAMP value: " + text,
                             "write yyyy-MM-dd[ HH:mm:ss[.SSSSSS]][offset]");
@@ -348,7 +350,7 @@ final class ExpressionBuilder {
 
     private static String string(RivuletSqlParser.StringLitContext ctx) {
         StringBuilder out = new StringBuilder();
-        for (org.antlr.v4.runtime.tree.TerminalNode literal : ctx.STRING_LITERAL()) {
+        for (TerminalNode literal : ctx.STRING_LITERAL()) {
             AstBuilder.unescape(literal.getText(), out);
         }
         return out.toString();

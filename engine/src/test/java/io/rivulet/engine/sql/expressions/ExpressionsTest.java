@@ -5,6 +5,7 @@ import io.rivulet.engine.sql.Column;
 import io.rivulet.engine.sql.MutableRow;
 import io.rivulet.engine.sql.ParseException;
 import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.sql.internal.PackedRow;
 import io.rivulet.engine.sql.parser.SqlParsers;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.DecimalType;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static io.rivulet.engine.sql.functions.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +26,7 @@ class ExpressionsTest {
         "sym STRING, qty INT, price DOUBLE, n BIGINT, s STRING, ts TIMESTAMP, tags ARRAY<STRING>, "
             + "m MAP<STRING, INT>, st STRUCT<a: INT, b: STRING>, d DECIMAL(10,2), flag BOOLEAN");
     private static final Row ROW = Row.of(SCHEMA, "AAPL", 150, 2.5, 10L, " 42 ", Instant.parse("2024-01-01T00:12:30Z"),
-        List.of("x", "y"), java.util.Map.of("k", 7), Row.of(new StructType().add("a", DataTypes.IntegerType)
+        List.of("x", "y"), Map.of("k", 7), Row.of(new StructType().add("a", DataTypes.IntegerType)
             .add("b", DataTypes.StringType), 1, "bee"), new BigDecimal("12.50"), null);
 
     private static Object eval(String expression) {
@@ -199,11 +201,11 @@ class ExpressionsTest {
         assertThat(offset.getTimestamp(0)).isEqualTo(Instant.parse("2024-01-01T00:05:00Z"));
         TimeFunctions.TimeWindow sliding = (TimeFunctions.TimeWindow) Analyzer.resolve(
             Columns.expression(window(col("ts"), "10 minutes", "5 minutes")), SCHEMA);
-        long ts = io.rivulet.engine.sql.internal.PackedRow.toMicros(Instant.parse("2024-01-01T00:12:30Z"));
+        long ts = PackedRow.toMicros(Instant.parse("2024-01-01T00:12:30Z"));
         assertThat(sliding.windowCount()).isEqualTo(2);
-        assertThat(io.rivulet.engine.sql.internal.PackedRow.toInstant(sliding.windowStart(ts, 0)))
+        assertThat(PackedRow.toInstant(sliding.windowStart(ts, 0)))
             .isEqualTo(Instant.parse("2024-01-01T00:05:00Z"));
-        assertThat(io.rivulet.engine.sql.internal.PackedRow.toInstant(sliding.windowStart(ts, 1)))
+        assertThat(PackedRow.toInstant(sliding.windowStart(ts, 1)))
             .isEqualTo(Instant.parse("2024-01-01T00:10:00Z"));
         assertThat(name(window(col("ts"), "10 minutes"))).isEqualTo("window");
         assertThat(Analyzer.projection(SCHEMA, List.of(Columns.expression(window(col("ts"), "1 minute"))))

@@ -3,6 +3,7 @@ package io.rivulet.engine.sql.internal.connector;
 import io.rivulet.engine.types.StructType;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,7 +34,7 @@ final class Formats {
      * @return the {@code path} option as a path
      * @throws IllegalArgumentException Spark's {@code 'path' is not specified} if it is missing
      */
-    static Path path(java.util.Map<String, String> options) {
+    static Path path(Map<String, String> options) {
         String path = options.get("path");
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("'path' is not specified");

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -43,14 +44,14 @@ public final class ProviderRegistry {
     /**
      * @return the short names of every source provider on the class path, sorted
      */
-    public static java.util.Set<String> sourceFormats() {
+    public static Set<String> sourceFormats() {
         return all(SourceProvider.class, SourceProvider::shortName).keySet();
     }
 
     /**
      * @return the short names of every sink provider on the class path, sorted
      */
-    public static java.util.Set<String> sinkFormats() {
+    public static Set<String> sinkFormats() {
         return all(SinkProvider.class, SinkProvider::shortName).keySet();
     }
 

@@ -14,6 +14,7 @@ import io.rivulet.engine.types.StructType;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -307,9 +308,9 @@ public final class CsvRowDecoder implements LineDecoder<Row> {
 
     private void grow() {
         int size = starts.length * 2;
-        starts = java.util.Arrays.copyOf(starts, size);
-        ends = java.util.Arrays.copyOf(ends, size);
-        states = java.util.Arrays.copyOf(states, size);
+        starts = Arrays.copyOf(starts, size);
+        ends = Arrays.copyOf(ends, size);
+        states = Arrays.copyOf(states, size);
     }
 
     private void convert(int k, PackedRow row) {

@@ -27,6 +27,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -366,7 +367,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 return PackedRow.toInstant(timestamp(p, t, plan));
             }
             case RowKind.DATE -> {
-                return java.time.LocalDate.ofEpochDay(date(p, t, plan));
+                return LocalDate.ofEpochDay(date(p, t, plan));
             }
             case RowKind.STRING -> {
                 return t == VALUE_STRING ? p.getText() : jsonText(p);
