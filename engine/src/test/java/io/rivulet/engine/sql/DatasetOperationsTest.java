@@ -2,6 +2,7 @@ package io.rivulet.engine.sql;
 
 import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
@@ -9,6 +10,7 @@ import io.rivulet.engine.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,6 +182,24 @@ class DatasetOperationsTest {
                 "[[2024-01-01T10:00:00Z,2024-01-01T10:10:00Z],a,2]",
                 "[[2024-01-01T10:00:00Z,2024-01-01T10:10:00Z],b,1]",
                 "[[2024-01-01T10:10:00Z,2024-01-01T10:20:00Z],a,1]");
+        }
+    }
+
+    @Test
+    void shouldReplaceTheMemoryTableWithEachEpochsFullResultInCompleteMode() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            MemoryStream<Row> lines = Sources.memoryStream("lines");
+            Dataset<Row> counts = rivulet.readStream().memoryStream(lines, Encoders.row(LINES))
+                .select(explode(split(col("value"), " ")).as("word")).groupBy("word").count();
+            StreamingQuery query = counts.writeStream().outputMode("complete").format("memory").queryName("wc").start();
+            lines.addData(Row.of(LINES, "the cat"));
+            query.processAllAvailable();
+            assertThat(rivulet.table("wc")).extracting(Row::toString).containsExactlyInAnyOrder("[the,1]", "[cat,1]");
+            lines.addData(Row.of(LINES, "the dog"));
+            query.processAllAvailable();
+            assertThat(rivulet.table("wc")).extracting(Row::toString)
+                .containsExactlyInAnyOrder("[the,2]", "[cat,1]", "[dog,1]");
+            query.stop();
         }
     }
 
