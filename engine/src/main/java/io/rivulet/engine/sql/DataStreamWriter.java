@@ -279,6 +279,7 @@ public final class DataStreamWriter<T> {
             throw new IllegalArgumentException("no format given: call format(..), foreach(..) or foreachBatch(..) before"
                 + " start(); known sink formats: " + String.join(", ", ProviderRegistry.sinkFormats()));
         }
+        checkLimit();
         if (isObjectFormat(format)) {
             if (objectSink == null) {
                 throw new IllegalArgumentException("format '" + format + "' takes its function from " + format
@@ -300,6 +301,19 @@ public final class DataStreamWriter<T> {
             EngineAccess.bridge().registerTable(dataset.rivulet(), table.tableName(), table);
         }
         return query;
+    }
+
+    /** Spark's rules for a {@code limit} without {@code orderBy}, in Spark's words where Spark rejects it. */
+    private void checkLimit() {
+        if (!dataset.unorderedLimit() || outputMode == OutputMode.COMPLETE) {
+            return;
+        }
+        if (outputMode == OutputMode.UPDATE) {
+            throw new IllegalArgumentException("Limits are not supported on streaming DataFrames/Datasets in Update"
+                + " output mode");
+        }
+        throw new IllegalArgumentException("limit without orderBy in append output mode is not supported yet (Spark"
+            + " passes the first n rows of the stream); Rivulet supports limit on an aggregation in complete mode");
     }
 
     private StreamingQuery started(io.rivulet.engine.DataStreamWriter<?> writer) {

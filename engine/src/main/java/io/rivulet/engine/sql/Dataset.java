@@ -1,12 +1,17 @@
 package io.rivulet.engine.sql;
 
+import io.rivulet.engine.KeyedStream;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.runtime.PlanExplainer;
+import io.rivulet.engine.sql.expressions.Analyzer;
 import io.rivulet.engine.sql.expressions.BoundReference;
 import io.rivulet.engine.sql.expressions.Columns;
+import io.rivulet.engine.sql.expressions.ComplexAccess;
+import io.rivulet.engine.sql.expressions.EvalContext;
 import io.rivulet.engine.sql.expressions.Expression;
+import io.rivulet.engine.sql.expressions.Values;
 import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
@@ -25,6 +30,8 @@ import org.agrona.concurrent.EpochClock;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +39,7 @@ import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A streaming Dataset: Spark's {@code Dataset<T>} for Java, and with {@code T = Row} a DataFrame. It is
@@ -58,11 +66,49 @@ public final class Dataset<T> {
     private final Rivulet rivulet;
     private final Stream<T> stream;
     private final Encoder<T> encoder;
+    /** The {@code withWatermark} event-time column while it is still a column here, or null. */
+    private final String watermarkColumn;
+    /** Its {@code withWatermark} delay; null with {@link #watermarkColumn}. */
+    private final Duration watermarkDelay;
+    /** Whether this Dataset is an {@code orderBy}: {@link #limit} then keeps the first rows. */
+    private final boolean sorted;
+    /** Whether a {@code limit} without {@code orderBy} is upstream (allowed in complete mode only). */
+    private final boolean unorderedLimit;
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
+        this(rivulet, stream, encoder, null, null, false, false);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit) {
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = Objects.requireNonNull(stream, "stream");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.watermarkColumn = watermarkColumn;
+        this.watermarkDelay = watermarkDelay;
+        this.sorted = sorted;
+        this.unorderedLimit = unorderedLimit;
+    }
+
+    /**
+     * A Dataset downstream of this one that keeps what this one knows of its lineage: the watermark's event-time
+     * column (while a column of {@code encoder}'s schema has its name) and an unordered {@code limit} upstream.
+     */
+    private <U> Dataset<U> derived(Stream<U> next, Encoder<U> nextEncoder) {
+        String column = watermarkColumn;
+        if (column != null && !hasColumn(nextEncoder.schema(), column)) {
+            column = null;
+        }
+        return new Dataset<>(rivulet, next, nextEncoder, column, column == null ? null : watermarkDelay, false, unorderedLimit);
+    }
+
+    private static boolean hasColumn(StructType schema, String name) {
+        for (StructField field : schema.fields()) {
+            if (field.name().equals(name) && field.dataType() instanceof TimestampType) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -187,7 +233,7 @@ public final class Dataset<T> {
         }
         Encoder<T> enc = encoder;
         Stream<Row> rows = stream.map(enc::toRow);
-        return new Dataset<>(rivulet, rows, Encoders.row(enc.schema()));
+        return derived(rows, Encoders.row(enc.schema()));
     }
 
     /**
@@ -256,7 +302,7 @@ public final class Dataset<T> {
      */
     public Dataset<T> filter(FilterFunction<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new Dataset<>(rivulet, stream.filter(value -> {
+        return derived(stream.filter(value -> {
             try {
                 return predicate.call(value);
             } catch (RuntimeException e) {
@@ -331,7 +377,7 @@ public final class Dataset<T> {
         Stream<T> watermarked = enc instanceof RowEncoder
             ? stream.withWatermark(value -> eventTimeMs((Row) value, column), delay)
             : stream.withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
-        return new Dataset<>(rivulet, watermarked, encoder);
+        return new Dataset<>(rivulet, watermarked, encoder, schema.fields()[column].name(), delay, false, unorderedLimit);
     }
 
     private static long eventTimeMs(Row row, int column) {
@@ -560,6 +606,230 @@ public final class Dataset<T> {
         return groupBy(all);
     }
 
+    /**
+     * Drops rows equal in every column to a row seen before (Spark's {@code dropDuplicates()}): see
+     * {@link #dropDuplicates(String...)} with every column.
+     *
+     * @return the first row of each distinct row
+     */
+    public Dataset<T> dropDuplicates() {
+        return dropDuplicates(columns());
+    }
+
+    /**
+     * Drops rows whose values in {@code colNames} equal a row's seen before (Spark's {@code dropDuplicates(cols)}):
+     * the first row in input order passes. Compiled onto the typed deduplication
+     * ({@link io.rivulet.engine.KeyedStream#dropDuplicates()}): same state, checkpointed with the query. As in
+     * Spark, when the {@link #withWatermark} event-time column is among {@code colNames}, a key is forgotten once
+     * the watermark passes its event time and a row at or behind the watermark is late (dropped); otherwise keys
+     * are kept forever. The event-time column is known while it is still a column of the same name; a renaming
+     * or {@code as(..)} in between forgets it.
+     *
+     * @param colNames the key columns, at least one (compared ignoring case)
+     * @return the first row of each key, same schema
+     * @throws IllegalArgumentException for no column, or listing the columns for an unknown one
+     */
+    public Dataset<T> dropDuplicates(String... colNames) {
+        int[] keys = keyColumns("dropDuplicates", colNames);
+        int time = watermarkColumn == null ? -1 : ColumnResolver.resolve(schema(), watermarkColumn);
+        int[] rest = without(keys, time);
+        ToLongFunction<T> rowTime = rest.length < keys.length ? eventTime(time) : null;
+        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicates(" + names(keys) + ")", key(rest));
+        return derived(rowTime == null ? keyed.dropDuplicates() : keyed.dropDuplicates(rowTime), encoder);
+    }
+
+    /**
+     * Drops rows whose values in {@code colNames} equal a row's seen within the watermark delay (Spark's
+     * {@code dropDuplicatesWithinWatermark(cols)}): the first row of a key passes; the key is remembered until the
+     * watermark reaches that row's event time + the {@link #withWatermark} delay, then passes again. Rows at or
+     * behind the watermark are late. Compiled onto the typed
+     * {@link io.rivulet.engine.KeyedStream#dropDuplicatesWithinWatermark(ToLongFunction, Duration)}.
+     *
+     * @param colNames the key columns, at least one
+     * @return the first row of each key within the delay, same schema
+     * @throws IllegalArgumentException for no column or an unknown one; Spark's "dropDuplicatesWithinWatermark is
+     *     not supported on streaming DataFrames/DataSets without watermark" when no {@code withWatermark}
+     *     event-time column reaches here
+     */
+    public Dataset<T> dropDuplicatesWithinWatermark(String... colNames) {
+        int[] keys = keyColumns("dropDuplicatesWithinWatermark", colNames);
+        if (watermarkColumn == null) {
+            throw new AnalysisException("UNSUPPORTED_FEATURE.WITHOUT_WATERMARK", "dropDuplicatesWithinWatermark is not"
+                + " supported on streaming DataFrames/DataSets without watermark: call withWatermark(eventTime, delay)"
+                + " first (the event-time column must still be a column here)");
+        }
+        ToLongFunction<T> rowTime = eventTime(ColumnResolver.resolve(schema(), watermarkColumn));
+        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicatesWithinWatermark(" + names(keys) + ")", key(keys));
+        return derived(keyed.dropDuplicatesWithinWatermark(rowTime, watermarkDelay), encoder);
+    }
+
+    private int[] keyColumns(String operation, String... colNames) {
+        Objects.requireNonNull(colNames, "colNames");
+        if (colNames.length == 0) {
+            throw new IllegalArgumentException(operation + " needs at least one column");
+        }
+        StructType schema = schema();
+        int[] keys = new int[colNames.length];
+        for (int i = 0; i < colNames.length; i++) {
+            keys[i] = ColumnResolver.resolve(schema, Objects.requireNonNull(colNames[i], "colNames[" + i + "]"));
+        }
+        return keys;
+    }
+
+    private String names(int[] columns) {
+        StringJoiner text = new StringJoiner(", ");
+        for (int c : columns) {
+            text.add(schema().fields()[c].name());
+        }
+        return text.toString();
+    }
+
+    private static int[] without(int[] columns, int column) {
+        return Arrays.stream(columns).filter(c -> c != column).distinct().toArray();
+    }
+
+    private Function<T, List<Object>> key(int[] columns) {
+        Function<T, Row> toRow = rowOf();
+        return value -> {
+            Row row = toRow.apply(value);
+            Object[] values = new Object[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                values[i] = row.get(columns[i]);
+            }
+            return Arrays.asList(values);
+        };
+    }
+
+    private ToLongFunction<T> eventTime(int column) {
+        Function<T, Row> toRow = rowOf();
+        return value -> eventTimeMs(toRow.apply(value), column);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Function<T, Row> rowOf() {
+        Encoder<T> enc = encoder;
+        return enc instanceof RowEncoder ? value -> (Row) value : enc::toRow;
+    }
+
+    /**
+     * Sorts each epoch's result table (Spark's {@code orderBy(Column...)}): allowed as in Spark only on an
+     * aggregation in complete output mode, where each epoch carries the whole table; compiled onto the typed
+     * {@link Stream#orderBy} (one partition). A column sorts ascending with NULLs first unless it is
+     * {@code col.desc()} (NULLs last), {@code asc_nulls_last()}, {@code desc_nulls_first()}.
+     *
+     * @param sortExprs the sort keys, at least one
+     * @return the sorted Dataset; {@link #limit} keeps its first rows
+     * @throws AnalysisException for an unknown column; {@code start()} fails with Spark's "Sorting is not supported
+     *     on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode"
+     */
+    public Dataset<T> orderBy(Column... sortExprs) {
+        Objects.requireNonNull(sortExprs, "sortExprs");
+        if (sortExprs.length == 0) {
+            throw new IllegalArgumentException("orderBy needs at least one column");
+        }
+        StructType schema = schema();
+        List<ComplexAccess.SortOrder> orders = new ArrayList<>();
+        for (int i = 0; i < sortExprs.length; i++) {
+            Expression e = Analyzer.resolve(Columns.expression(Objects.requireNonNull(sortExprs[i], "sortExprs[" + i + "]")),
+                schema);
+            orders.add(e instanceof ComplexAccess.SortOrder o ? o : new ComplexAccess.SortOrder(e, true, true));
+        }
+        Comparator<Row> rows = (a, b) -> compare(orders, a, b);
+        Function<T, Row> toRow = rowOf();
+        Comparator<T> order = (a, b) -> rows.compare(toRow.apply(a), toRow.apply(b));
+        Dataset<T> next = derived(stream.orderBy(order), encoder);
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, true, unorderedLimit);
+    }
+
+    /**
+     * Sorts by named columns, ascending (Spark's {@code orderBy(String, String...)}); see {@link #orderBy(Column...)}.
+     *
+     * @param sortCol the first column
+     * @param sortCols more columns
+     * @return the sorted Dataset
+     */
+    public Dataset<T> orderBy(String sortCol, String... sortCols) {
+        Objects.requireNonNull(sortCol, "sortCol");
+        Objects.requireNonNull(sortCols, "sortCols");
+        Column[] all = new Column[sortCols.length + 1];
+        all[0] = functions.col(sortCol);
+        for (int i = 0; i < sortCols.length; i++) {
+            all[i + 1] = functions.col(Objects.requireNonNull(sortCols[i], "sortCols[" + i + "]"));
+        }
+        return orderBy(all);
+    }
+
+    /**
+     * The same as {@link #orderBy(Column...)} (Spark's {@code sort}).
+     *
+     * @param sortExprs the sort keys
+     * @return the sorted Dataset
+     */
+    public Dataset<T> sort(Column... sortExprs) {
+        return orderBy(sortExprs);
+    }
+
+    /**
+     * The same as {@link #orderBy(String, String...)} (Spark's {@code sort}).
+     *
+     * @param sortCol the first column
+     * @param sortCols more columns
+     * @return the sorted Dataset
+     */
+    public Dataset<T> sort(String sortCol, String... sortCols) {
+        return orderBy(sortCol, sortCols);
+    }
+
+    /**
+     * The first {@code n} rows (Spark's {@code limit}). After {@link #orderBy} (an aggregation in complete mode):
+     * the first {@code n} rows of each epoch's sorted result table. Without it: {@code n} rows of each epoch's
+     * result table of an aggregation in complete mode, in no particular order. Spark also allows a limit on a
+     * stream in append mode (the first {@code n} rows ever); Rivulet does not yet, and {@code start()} rejects it;
+     * in update mode it fails with Spark's "Limits are not supported on streaming DataFrames/Datasets in Update
+     * output mode".
+     *
+     * @param n rows to keep, at least 0 (Spark allows 0: nothing passes)
+     * @return the limited Dataset
+     * @throws IllegalArgumentException if {@code n} is negative (Spark's message)
+     */
+    public Dataset<T> limit(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("The limit expression must be equal to or greater than 0, but got " + n);
+        }
+        if (sorted) {
+            return derived(n == 0 ? stream.filter(value -> false) : stream.limit(n), encoder);
+        }
+        Stream<T> unordered = stream.orderBy((a, b) -> 0);
+        Dataset<T> next = derived(n == 0 ? unordered.filter(value -> false) : unordered.limit(n), encoder);
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true);
+    }
+
+    /**
+     * @return whether a {@code limit} without {@code orderBy} is upstream, which {@code start()} allows in
+     *     complete mode only
+     */
+    boolean unorderedLimit() {
+        return unorderedLimit;
+    }
+
+    private static int compare(List<ComplexAccess.SortOrder> orders, Row a, Row b) {
+        EvalContext ctx = new EvalContext();
+        for (ComplexAccess.SortOrder order : orders) {
+            Object x = order.child().eval(a, ctx);
+            Object y = order.child().eval(b, ctx);
+            int c;
+            if (x == null || y == null) {
+                c = x == y ? 0 : (x == null) == order.nullsFirst() ? -1 : 1;
+            } else {
+                c = order.ascending() ? Values.compareObjects(x, y) : Values.compareObjects(y, x);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
     private static Expression column(int ordinal, StructField field) {
         return new BoundReference(ordinal, field.name(), field.dataType(), field.nullable());
     }
@@ -634,7 +904,7 @@ public final class Dataset<T> {
      * @return the new DataFrame
      */
     Dataset<Row> transformRows(String description, StructType schema, Supplier<? extends Operator<Row, Row>> operators) {
-        return new Dataset<>(rivulet, toDF().stream.transform(description, operators), Encoders.row(schema));
+        return toDF().derived(toDF().stream.transform(description, operators), Encoders.row(schema));
     }
 
     /**

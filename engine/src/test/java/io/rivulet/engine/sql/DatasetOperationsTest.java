@@ -203,6 +203,90 @@ class DatasetOperationsTest {
         }
     }
 
+    @Test
+    void shouldKeepTheFirstRowOfEachKeyInInputOrderWithDropDuplicates() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThat(run(rivulet, trades(rivulet).dropDuplicates("SYM"), "d1"))
+                .containsExactlyInAnyOrder("[a,10,1.5]", "[b,200,2.0]");
+            Dataset<Row> twice = rows(rivulet, "t2", TRADES, new Object[] {"a", 1, 1.0}, new Object[] {"a", 1, 1.0},
+                new Object[] {"a", 1, 2.0}, new Object[] {null, 1, 1.0}, new Object[] {null, 1, 1.0});
+            assertThat(run(rivulet, twice.dropDuplicates(), "d2"))
+                .containsExactlyInAnyOrder("[a,1,1.0]", "[a,1,2.0]", "[null,1,1.0]");
+            assertThatThrownBy(() -> trades(rivulet).dropDuplicates("nope")).hasMessageContaining("`nope` cannot be resolved");
+        }
+    }
+
+    @Test
+    void shouldDeduplicateOnKeyAndWatermarkedEventTimeTogether() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Dataset<Row> events = rows(rivulet, "ev", EVENTS,
+                new Object[] {Instant.parse("2024-01-01T10:00:00Z"), "a"},
+                new Object[] {Instant.parse("2024-01-01T10:00:00Z"), "a"},
+                new Object[] {Instant.parse("2024-01-01T10:05:00Z"), "a"});
+            Dataset<Row> deduped = events.withWatermark("ts", "10 minutes").where("word IS NOT NULL")
+                .dropDuplicates("word", "ts");
+            assertThat(deduped.explainString(false)).contains("dropDuplicatesWithEventTime(dropDuplicates(word, ts))");
+            assertThat(run(rivulet, deduped, "dt")).containsExactly(
+                "[2024-01-01T10:00:00Z,a]", "[2024-01-01T10:05:00Z,a]");
+        }
+    }
+
+    @Test
+    void shouldDropDuplicatesWithinTheWatermarkDelayAndRequireAWatermark() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Dataset<Row> events = rows(rivulet, "ev", EVENTS,
+                new Object[] {Instant.parse("2024-01-01T10:00:00Z"), "a"},
+                new Object[] {Instant.parse("2024-01-01T10:05:00Z"), "a"},
+                new Object[] {Instant.parse("2024-01-01T10:01:00Z"), "b"});
+            assertThatThrownBy(() -> events.dropDuplicatesWithinWatermark("word")).hasMessageContaining(
+                "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark");
+            Dataset<Row> deduped = events.withWatermark("ts", "10 minutes").dropDuplicatesWithinWatermark("word");
+            assertThat(run(rivulet, deduped, "dw")).containsExactlyInAnyOrder(
+                "[2024-01-01T10:00:00Z,a]", "[2024-01-01T10:01:00Z,b]");
+            Dataset<Row> renamed = rows(rivulet, "ev2", EVENTS).withWatermark("ts", "1 minute").withColumnRenamed("ts", "t");
+            assertThatThrownBy(() -> renamed.dropDuplicatesWithinWatermark("word")).hasMessageContaining("without watermark");
+        }
+    }
+
+    @Test
+    void shouldSortAndLimitTheResultTableOfAnAggregationInCompleteMode() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Dataset<Row> counts = rows(rivulet, "l", LINES, new Object[] {"b a c a"}, new Object[] {"c a d"})
+                .select(explode(split(col("value"), " ")).as("word")).groupBy("word").count();
+            counts.orderBy(col("count").desc(), col("word")).writeStream().outputMode("complete").format("memory")
+                .queryName("sorted").trigger(Trigger.availableNow()).start().awaitTermination();
+            assertThat(rivulet.table("sorted")).extracting(Row::toString).containsExactly("[a,3]", "[c,2]", "[b,1]", "[d,1]");
+
+            rows(rivulet, "l2", LINES, new Object[] {"b a c a"}, new Object[] {"c a d"})
+                .select(explode(split(col("value"), " ")).as("word")).groupBy("word").count()
+                .sort("word").limit(2).writeStream().outputMode("complete").format("memory")
+                .queryName("top").trigger(Trigger.availableNow()).start().awaitTermination();
+            assertThat(rivulet.table("top")).extracting(Row::toString).containsExactly("[a,3]", "[b,1]");
+
+            rows(rivulet, "l3", LINES, new Object[] {"b a c a"})
+                .select(explode(split(col("value"), " ")).as("word")).groupBy("word").count()
+                .limit(2).writeStream().outputMode("complete").format("memory")
+                .queryName("any2").trigger(Trigger.availableNow()).start().awaitTermination();
+            assertThat(rivulet.table("any2")).hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldRejectSortingOutsideCompleteModeAndLimitInUpdateOrAppendModeWithSparksWords() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> trades(rivulet).orderBy("qty").writeStream().format("memory").queryName("o").start())
+                .hasMessageStartingWith("Sorting is not supported on streaming DataFrames/Datasets, unless it is on"
+                    + " aggregated DataFrame/Dataset in Complete output mode");
+            assertThatThrownBy(() -> trades(rivulet).groupBy("sym").count().limit(1).writeStream().format("memory")
+                .queryName("u").outputMode("update").start())
+                .hasMessage("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
+            assertThatThrownBy(() -> trades(rivulet).limit(1).writeStream().format("memory").queryName("a").start())
+                .hasMessageStartingWith("limit without orderBy in append output mode is not supported yet");
+            assertThatThrownBy(() -> trades(rivulet).limit(-1))
+                .hasMessage("The limit expression must be equal to or greater than 0, but got -1");
+        }
+    }
+
     /** The latest row of each group (the first column), as a complete-mode table shows after the last epoch. */
     private static Map<String, String> latest(List<Row> rows) {
         Map<String, String> latest = new LinkedHashMap<>();
