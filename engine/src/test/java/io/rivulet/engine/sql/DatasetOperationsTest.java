@@ -9,7 +9,9 @@ import io.rivulet.engine.source.Sources;
 import io.rivulet.engine.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -284,6 +286,34 @@ class DatasetOperationsTest {
                 .hasMessageStartingWith("limit without orderBy in append output mode is not supported yet");
             assertThatThrownBy(() -> trades(rivulet).limit(-1))
                 .hasMessage("The limit expression must be equal to or greater than 0, but got -1");
+        }
+    }
+
+    private static StreamingQuery wordCount(Rivulet rivulet, MemoryStream<Row> lines, Path checkpoints) {
+        return rivulet.readStream().memoryStream(lines, Encoders.row(LINES))
+            .select(explode(split(col("value"), " ")).as("word")).groupBy("word").count()
+            .writeStream().outputMode("complete").format("memory").queryName("wc")
+            .option("checkpointLocation", checkpoints.toString()).start();
+    }
+
+    @Test
+    void shouldContinueGroupCountsAfterARestartFromTheCheckpoint(@TempDir Path checkpoints) throws Exception {
+        MemoryStream<Row> lines = Sources.memoryStream("lines");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = wordCount(rivulet, lines, checkpoints);
+            lines.addData(Row.of(LINES, "the cat"), Row.of(LINES, "the dog"));
+            query.processAllAvailable();
+            assertThat(rivulet.table("wc")).extracting(Row::toString)
+                .containsExactlyInAnyOrder("[the,2]", "[cat,1]", "[dog,1]");
+            query.stop();
+        }
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = wordCount(rivulet, lines, checkpoints);
+            lines.addData(Row.of(LINES, "the end"));
+            query.processAllAvailable();
+            assertThat(rivulet.table("wc")).extracting(Row::toString)
+                .containsExactlyInAnyOrder("[the,3]", "[cat,1]", "[dog,1]", "[end,1]");
+            query.stop();
         }
     }
 
