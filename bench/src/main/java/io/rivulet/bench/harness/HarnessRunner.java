@@ -125,6 +125,11 @@ public final class HarnessRunner
                 : ResultCheck.failed("hand-written loop DIFFERS from the direct computation");
             cpuNs = cpuStartNs < 0 ? -1 : cpuEndNs - cpuStartNs;
         }
+        else if (StructuredScenario.isStructured(options.workload()))
+        {
+            throw new IllegalArgumentException(options.workload() + " has no baseline of its own: the hand-written loop"
+                + " is " + options.workload().substring(0, 2) + "'s (--baseline " + options.workload().substring(0, 2) + ")");
+        }
         else if (UserShapedScenario.isUserShaped(options.workload()))
         {
             throw new IllegalArgumentException(options.workload() + " has no unpaced baseline: its allocating loop is"

@@ -18,14 +18,15 @@ import java.util.Locale;
 public interface Scenario
 {
     /** Workload ids the harness runs. */
-    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", W5HandwrittenScenario.ID, "J1", "W1U", "W2U");
+    List<String> IDS = List.of("W1", "K1", "K1L", "W2", "W3", "W4", "W5", W5HandwrittenScenario.ID, "J1", "W1U", "W2U", "W1S", "W2S");
 
     /**
      * @param id {@code W1} (stateless filter and map, fused into the source thread) or {@code K1} (per-symbol running
      *           count and sum of qty through a keyed stage), {@code K1L} (running sum over 2^20 {@code long} keys,
      *           {@code keyByLong}), {@code W2}-{@code W4}, {@code W5} (the engine's long-key join) or {@code W5-handwritten}
      *           (the same with the hand-written join operator it replaced, a baseline), {@code J1}, or the user-shaped
-     *           {@code W1U} and {@code W2U} ({@link UserShapedScenario}); case-insensitive.
+     *           {@code W1U} and {@code W2U} ({@link UserShapedScenario}), or the structured-API
+     *           {@code W1S} and {@code W2S} ({@link StructuredScenario}); case-insensitive.
      * @return a fresh scenario.
      * @throws IllegalArgumentException naming the known ids if {@code id} is unknown.
      */
@@ -44,6 +45,8 @@ public interface Scenario
             case "J1" -> new J1Scenario();
             case "W1U" -> new W1UScenario();
             case "W2U" -> new W2UScenario();
+            case "W1S" -> new W1SScenario();
+            case "W2S" -> new W2SScenario();
             default -> throw new IllegalArgumentException("unknown workload '" + id + "'; known: " + IDS);
         };
     }

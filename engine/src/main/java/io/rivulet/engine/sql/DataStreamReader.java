@@ -143,6 +143,19 @@ public final class DataStreamReader {
         return dataset(source);
     }
 
+    /**
+     * A source a program makes itself as a DataFrame, without a registered format: the
+     * {@link ConnectorSource} a {@link SourceProvider} would return (Spark's custom source given by class). Its
+     * records become rows in the source's task, one call of {@link ConnectorSource#toRow()} per record.
+     *
+     * @param source the source, its row schema and how its records become rows
+     * @param <T> the source's record type
+     * @return the DataFrame of the source's rows
+     */
+    public <T> Dataset<Row> source(ConnectorSource<T> source) {
+        return dataset(Objects.requireNonNull(source, "source"));
+    }
+
     private <T> Dataset<Row> dataset(ConnectorSource<T> source) {
         Stream<T> records = rivulet.readStream(source.source());
         Function<? super T, ? extends Row> toRow = source.toRow();

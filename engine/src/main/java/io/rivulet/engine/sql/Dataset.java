@@ -882,6 +882,17 @@ public final class Dataset<T> {
     }
 
     /**
+     * The typed stream underneath, to finish a structured query with the typed API (a typed operator or a
+     * {@link io.rivulet.engine.sink.Sink} object, with the typed writer's settings). Rows on it may be reused by
+     * the operator that emits them only where the structured operations say so: copy a row to keep it.
+     *
+     * @return the stream of this Dataset's elements
+     */
+    public Stream<T> asStream() {
+        return stream;
+    }
+
+    /**
      * @return the stream underneath, for the structured API's own operations
      */
     Stream<T> stream() {

@@ -101,6 +101,12 @@ public final class Projection {
 
         Evaluator(List<Expression> expressions, StructType outputSchema) {
             this.expressions = expressions.toArray(new Expression[0]);
+            for (int i = 0; i < this.expressions.length; i++) {
+                // An alias only names the output column (already in outputSchema): evaluate what it names.
+                while (this.expressions[i] instanceof ComplexAccess.Alias alias) {
+                    this.expressions[i] = alias.children().get(0);
+                }
+            }
             this.kinds = new byte[this.expressions.length];
             for (int i = 0; i < kinds.length; i++) {
                 kinds[i] = RowKind.of(outputSchema.apply(i).dataType());

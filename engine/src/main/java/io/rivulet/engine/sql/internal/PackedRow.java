@@ -35,43 +35,92 @@ import static io.rivulet.engine.sql.internal.RowKind.TIMESTAMP;
 /**
  * The hot-path {@link MutableRow}: field {@code i}'s fixed-width value in {@code fixed[i]} (int, smallint,
  * tinyint, boolean as 0/1 and date days sign-extended; double and float as raw IEEE bits; timestamp as
- * microseconds), any other value in {@code refs[i]}, its null flag as bit {@code i} of {@code nulls}. A getter
- * or setter is a kind compare, a bit test and an array access: no boxing, no allocation.
+ * microseconds), any other value in {@code refs[i]}, its null flag as bit {@code i} of {@code nulls} (fields 0-63 in
+ * one {@code long}, the rest in {@code moreNulls}). A getter or setter is a kind compare, a bit test and an array
+ * access: no boxing, no allocation. A new row allocates itself and {@code fixed}, plus {@code refs} only when the
+ * schema has a field of another kind: the kinds are computed once per schema ({@link #kindsOf}).
  * <p>
  * Not thread-safe; owned by one thread at a time.
  */
 public final class PackedRow implements MutableRow {
     private static final long MICROS_PER_SECOND = 1_000_000L;
 
+    /** Recent schemas' kinds, by {@code hashCode} bucket and identity; a racy cache of immutable entries. */
+    private static final Layout[] LAYOUTS = new Layout[64];
+
     private final StructType schema;
     private final byte[] kinds;
     private final long[] fixed;
+    /** {@code null} when every field is fixed-width. */
     private final Object[] refs;
-    private final long[] nulls;
+    /** Null flags of fields 0-63. */
+    private long nulls;
+    /** Null flags of fields 64 and up ({@code moreNulls[w - 1]} holds word {@code w}); {@code null} up to 64 fields. */
+    private final long[] moreNulls;
 
     /**
      * @param schema the row's schema; every value starts null.
      */
     public PackedRow(StructType schema) {
         this.schema = schema;
-        int n = schema.size();
-        this.kinds = new byte[n];
-        for (int i = 0; i < n; i++) {
-            kinds[i] = RowKind.of(schema.apply(i).dataType());
-        }
+        Layout layout = kindsOf(schema);
+        this.kinds = layout.kinds;
+        int n = kinds.length;
         this.fixed = new long[n];
-        this.refs = new Object[n];
-        this.nulls = new long[(n + 63) >>> 6];
-        Arrays.fill(nulls, -1L);
+        this.refs = layout.hasRefs ? new Object[n] : null;
+        this.nulls = -1L;
+        if (n > 64) {
+            this.moreNulls = new long[(n - 1) >>> 6];
+            Arrays.fill(moreNulls, -1L);
+        } else {
+            this.moreNulls = null;
+        }
+    }
+
+    /**
+     * The kinds of a schema's fields, computed once per schema instance while it stays in the cache.
+     *
+     * @param schema a schema
+     * @return its layout; shared, never modified
+     */
+    private static Layout kindsOf(StructType schema) {
+        int bucket = schema.hashCode() & (LAYOUTS.length - 1);
+        Layout layout = LAYOUTS[bucket];
+        if (layout == null || layout.schema != schema) {
+            layout = new Layout(schema);
+            LAYOUTS[bucket] = layout;
+        }
+        return layout;
+    }
+
+    /** A schema's field kinds and whether any needs {@code refs}. Immutable (final fields: safely published). */
+    private static final class Layout {
+        final StructType schema;
+        final byte[] kinds;
+        final boolean hasRefs;
+
+        Layout(StructType schema) {
+            this.schema = schema;
+            int n = schema.size();
+            byte[] k = new byte[n];
+            boolean refs = false;
+            for (int i = 0; i < n; i++) {
+                k[i] = RowKind.of(schema.apply(i).dataType());
+                refs |= k[i] >= RowKind.FIRST_REFERENCE;
+            }
+            this.kinds = k;
+            this.hasRefs = refs;
+        }
     }
 
     private PackedRow(PackedRow from) {
         this.schema = from.schema;
         this.kinds = from.kinds;
         this.fixed = from.fixed.clone();
-        this.refs = from.refs.clone();
-        this.nulls = from.nulls.clone();
-        for (int i = 0; i < refs.length; i++) {
+        this.refs = from.refs == null ? null : from.refs.clone();
+        this.nulls = from.nulls;
+        this.moreNulls = from.moreNulls == null ? null : from.moreNulls.clone();
+        for (int i = 0; refs != null && i < refs.length; i++) {
             if (kinds[i] == STRUCT && refs[i] instanceof Row nested) {
                 refs[i] = nested.copy();
             }
@@ -109,7 +158,23 @@ public final class PackedRow implements MutableRow {
 
     @Override
     public boolean isNullAt(int i) {
-        return (nulls[i >>> 6] & (1L << i)) != 0;
+        return i < 64 ? (nulls & (1L << i)) != 0 : (moreNulls[(i >>> 6) - 1] & (1L << i)) != 0;
+    }
+
+    private void markNull(int i) {
+        if (i < 64) {
+            nulls |= 1L << i;
+        } else {
+            moreNulls[(i >>> 6) - 1] |= 1L << i;
+        }
+    }
+
+    private void markSet(int i) {
+        if (i < 64) {
+            nulls &= ~(1L << i);
+        } else {
+            moreNulls[(i >>> 6) - 1] &= ~(1L << i);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -229,7 +294,7 @@ public final class PackedRow implements MutableRow {
         if (kinds[i] != kind) {
             throw wrongType(i, getter);
         }
-        if ((nulls[i >>> 6] & (1L << i)) != 0) {
+        if (isNullAt(i)) {
             throw nullValue(i, getter);
         }
         return fixed[i];
@@ -253,14 +318,21 @@ public final class PackedRow implements MutableRow {
 
     @Override
     public void clear() {
-        Arrays.fill(nulls, -1L);
-        Arrays.fill(refs, null);
+        nulls = -1L;
+        if (moreNulls != null) {
+            Arrays.fill(moreNulls, -1L);
+        }
+        if (refs != null) {
+            Arrays.fill(refs, null);
+        }
     }
 
     @Override
     public void setNull(int i) {
-        nulls[i >>> 6] |= 1L << i;
-        refs[i] = null;
+        markNull(i);
+        if (refs != null) {
+            refs[i] = null;
+        }
     }
 
     @Override
@@ -476,7 +548,7 @@ public final class PackedRow implements MutableRow {
             throw wrongSetter(i, setter);
         }
         fixed[i] = bits;
-        nulls[i >>> 6] &= ~(1L << i);
+        markSet(i);
     }
 
     private void setRef(int i, byte kind, Object value, String setter) {
@@ -485,9 +557,9 @@ public final class PackedRow implements MutableRow {
         }
         refs[i] = value;
         if (value == null) {
-            nulls[i >>> 6] |= 1L << i;
+            markNull(i);
         } else {
-            nulls[i >>> 6] &= ~(1L << i);
+            markSet(i);
         }
     }
 
