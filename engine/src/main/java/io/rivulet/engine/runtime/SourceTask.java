@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Each duty cycle reads the clocks once, ends the current epoch with a barrier when its interval
  * has passed (every epoch whose boundary passed, back to back, when the task fell behind: epoch ids
  * follow one time grid in every source task, which barrier alignment relies on), tells the reader which epochs the sink has committed, then polls the reader for up to
- * {@link #POLL_LIMIT} records. When the input ends or the query is stopped, it ends the epoch in
+ * {@link #POLL_LIMIT} records, unless an aligned watermark of its chain is too far ahead of its
+ * {@link WatermarkAlignmentGroup} (then it skips the poll and reports no work). When the input ends or the query is stopped, it ends the epoch in
  * progress and sends end-of-input down the chain; it terminates once the sink has committed that
  * last epoch (so a replayable reader learns its final restart point) or the query aborts. Not
  * thread-safe; owned by its agent thread.
