@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How a stream's watermark follows its event time: Spark's {@code withWatermark(col, delay)} —
  * watermark = the largest event time seen − {@code delay} — plus a guard Spark lacks against a
- * single far-future timestamp jumping the watermark.
+ * single far-future timestamp jumping the watermark, and Flink's watermark alignment
+ * ({@link #withAlignment}) between sources read at different speeds.
  *
  * <p>Immutable and thread-safe; every setter returns a validated copy.
  */
@@ -26,11 +27,16 @@ public final class WatermarkStrategy {
     private final Duration delay;
     private final Duration maxAhead;
     private final FutureEventPolicy futurePolicy;
+    private final String alignmentGroup;
+    private final Duration maxDrift;
 
-    private WatermarkStrategy(Duration delay, Duration maxAhead, FutureEventPolicy futurePolicy) {
+    private WatermarkStrategy(Duration delay, Duration maxAhead, FutureEventPolicy futurePolicy, String alignmentGroup,
+                              Duration maxDrift) {
         this.delay = delay;
         this.maxAhead = maxAhead;
         this.futurePolicy = futurePolicy;
+        this.alignmentGroup = alignmentGroup;
+        this.maxDrift = maxDrift;
     }
 
     /**
@@ -44,7 +50,7 @@ public final class WatermarkStrategy {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("watermark delay must be zero or more, got " + delay);
         }
-        return new WatermarkStrategy(delay, Duration.ZERO, FutureEventPolicy.NONE);
+        return new WatermarkStrategy(delay, Duration.ZERO, FutureEventPolicy.NONE, null, Duration.ZERO);
     }
 
     /**
@@ -61,7 +67,35 @@ public final class WatermarkStrategy {
         if (policy == FutureEventPolicy.NONE) {
             throw new IllegalArgumentException("maxAhead needs policy IGNORE or CLAMP; NONE turns the guard off");
         }
-        return new WatermarkStrategy(delay, bound, policy);
+        return new WatermarkStrategy(delay, bound, policy, alignmentGroup, maxDrift);
+    }
+
+    /**
+     * Watermark alignment (Flink's {@code withWatermarkAlignment}): every source task whose stream has
+     * this strategy publishes its watermark to the query's group {@code group}; a task whose watermark is
+     * more than {@code maxDrift} ahead of the group's smallest stops reading its source (it still ends
+     * epochs) until the others catch up. A fast source then cannot run far ahead in event time of a slow
+     * one, so a join or union downstream, whose watermark is the minimum of its inputs, keeps bounded
+     * state. A task with no watermark yet does not count in the minimum; a task whose input ended
+     * leaves the group. A task whose watermark stops rising without its input ending (an idle
+     * partition) holds the group at its watermark + {@code maxDrift}, as in Flink without idleness.
+     *
+     * <p>Applies in continuous mode, to a {@code withWatermark} in a source's own task (before any
+     * {@code keyBy}); micro-batch reads every source on the driver thread and ignores it. The drift
+     * counts in whole milliseconds; the group's minimum is read once per poll of the source, so a task
+     * may overshoot the drift by one poll's records.
+     *
+     * @param group the group's name, shared by the streams to align, non-empty
+     * @param maxDrift how far ahead of the group's smallest watermark a task may read, positive
+     * @return a copy with alignment
+     */
+    public WatermarkStrategy withAlignment(String group, Duration maxDrift) {
+        Objects.requireNonNull(group, "group");
+        if (group.isBlank()) {
+            throw new IllegalArgumentException("watermark alignment group must be a non-empty name, got \"" + group + "\"");
+        }
+        Options.positive("maxDrift", maxDrift);
+        return new WatermarkStrategy(delay, maxAhead, futurePolicy, group, maxDrift);
     }
 
     /**
@@ -85,8 +119,23 @@ public final class WatermarkStrategy {
         return futurePolicy;
     }
 
+    /**
+     * @return the alignment group's name, or {@code null} when the watermark is not aligned
+     */
+    public String alignmentGroup() {
+        return alignmentGroup;
+    }
+
+    /**
+     * @return how far ahead of its alignment group's smallest watermark a task may read, or zero when not aligned
+     */
+    public Duration maxDrift() {
+        return maxDrift;
+    }
+
     @Override
     public String toString() {
-        return "delay=" + delay + (futurePolicy == FutureEventPolicy.NONE ? "" : ", maxAhead=" + maxAhead + " " + futurePolicy);
+        return "delay=" + delay + (futurePolicy == FutureEventPolicy.NONE ? "" : ", maxAhead=" + maxAhead + " " + futurePolicy)
+            + (alignmentGroup == null ? "" : ", aligned in " + alignmentGroup + " within " + maxDrift);
     }
 }

@@ -24,6 +24,7 @@ import io.rivulet.operators.state.SnapshotInput;
 import org.agrona.concurrent.Agent;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,8 @@ final class Planner {
     final List<SourceTask<?>> sourceTasks = new ArrayList<>();
     /** Micro-batch only: one tracker per withWatermark node, in plan order. */
     final List<WatermarkTracker> watermarkTrackers = new ArrayList<>();
+    /** The query's watermark alignment groups, by name (continuous mode). */
+    private final Map<String, WatermarkAlignmentGroup> alignmentGroups = new HashMap<>();
     /** Records whose event time was too far ahead (watermark guard), over all watermark nodes. */
     final AtomicLong futureEvents = new AtomicLong();
     /** Keyed heads and their contexts, for state metrics and watermark reports. */
@@ -549,6 +552,12 @@ final class Planner {
             Link<T> next = downstream.apply(context);
             context.producesWatermarks = true;
             WatermarkLink<T> link = WatermarkLink.create(node.eventTimeMs(), node.strategy(), next, tracker, futureEvents, context);
+            String group = node.strategy().alignmentGroup();
+            if (group != null && tracker == null && context.sourceTask != null) {
+                // Continuous, in a source's own task: the task pauses its reads when too far ahead of the group.
+                link.alignment = alignmentGroups.computeIfAbsent(group, WatermarkAlignmentGroup::new)
+                    .join(node.strategy().maxDrift().toMillis());
+            }
             context.watermarkLinks.add(link);
             return link;
         });

@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Each duty cycle reads the clocks once, ends the current epoch with a barrier when its interval
  * has passed (every epoch whose boundary passed, back to back, when the task fell behind: epoch ids
  * follow one time grid in every source task, which barrier alignment relies on), tells the reader which epochs the sink has committed, then polls the reader for up to
- * {@link #POLL_LIMIT} records. When the input ends or the query is stopped, it ends the epoch in
+ * {@link #POLL_LIMIT} records, unless an aligned watermark of its chain is too far ahead of its
+ * {@link WatermarkAlignmentGroup} (then it skips the poll and reports no work). When the input ends or the query is stopped, it ends the epoch in
  * progress and sends end-of-input down the chain; it terminates once the sink has committed that
  * last epoch (so a replayable reader learns its final restart point) or the query aborts. Not
  * thread-safe; owned by its agent thread.
@@ -36,6 +37,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private final EpochClock epochClock;
     private final long epochIntervalNs;
     private Link<T> chain;
+    /** The chain's {@code withWatermark} links in a watermark alignment group; checked once per poll. */
+    private WatermarkLink<?>[] aligned = new WatermarkLink<?>[0];
+    /** Polls skipped because this task read too far ahead of its alignment group, for progress. */
+    private long alignmentPauses;
     private long nowNs;
     private long nowMs;
     private long epoch;
@@ -69,8 +74,14 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         this.nextBarrierNs = startNs + epochIntervalNs;
     }
 
+    /**
+     * Sets the chain the task pushes records through. Called while planning, once the chain is built:
+     * its aligned {@code withWatermark} links ({@link TaskContext#watermarkLinks} with an alignment
+     * member) are collected here.
+     */
     void chain(Link<T> chain) {
         this.chain = chain;
+        this.aligned = context.watermarkLinks.stream().filter(link -> link.alignment != null).toArray(WatermarkLink<?>[]::new);
     }
 
     /**
@@ -180,14 +191,42 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         if (!context.timedHeads.isEmpty()) {
             context.advanceProcessingTime(nowMs);
         }
+        if (aligned.length != 0 && aheadOfAlignmentGroup()) {
+            // Too far ahead in event time of a slower source of the group: no read this cycle (the
+            // epochs above still end), and no work, so the thread backs off as for an idle source.
+            alignmentPauses++;
+            context.flushExchanges();
+            return work;
+        }
         int polled = reader.poll(this, POLL_LIMIT);
         if (polled == SourceReader.END_OF_INPUT) {
             finish(true);
             return work + 1;
         }
+        for (WatermarkLink<?> link : aligned) {
+            // Published now, not at the next cycle, so a member this task holds back resumes sooner.
+            link.alignment.publish(link.emittedMs());
+        }
         context.flushExchanges();
         context.recordsIn.lazySet(recordsRead);
         return work + polled;
+    }
+
+    /**
+     * Publishes each aligned link's watermark to its group and tells whether any is more than its drift
+     * ahead of its group's minimum. Once per cycle, not per record; allocates nothing.
+     */
+    private boolean aheadOfAlignmentGroup() {
+        boolean ahead = false;
+        for (WatermarkLink<?> link : aligned) {
+            ahead |= link.alignment.publishAndCheckAhead(link.emittedMs());
+        }
+        return ahead;
+    }
+
+    /** @return how many cycles skipped their poll because the task was too far ahead of its alignment group */
+    long alignmentPauses() {
+        return alignmentPauses;
     }
 
     /**
@@ -244,6 +283,10 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         finalEpoch = epoch;
         endEpoch();
         chain.onEnd(inputEnded);
+        for (WatermarkLink<?> link : aligned) {
+            // Ended tasks leave their alignment groups, holding nobody back.
+            link.alignment.leave();
+        }
         if (context.failures != null) {
             context.failures.onEnd(inputEnded);
         }

@@ -26,6 +26,8 @@ class WatermarkLink<T> extends Link<T> {
     private final AtomicLong futureEvents;
     long maxEventMs = Long.MIN_VALUE;
     long emittedMs = Long.MIN_VALUE;
+    /** Continuous, in a source task: this link's place in its watermark alignment group, or {@code null}. */
+    WatermarkAlignmentGroup.Member alignment;
     /** Continuous: a restored watermark not yet sent downstream (the stages behind start without one). */
     private boolean restoredPending;
     final TaskContext context;

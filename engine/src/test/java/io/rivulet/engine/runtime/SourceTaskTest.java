@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.EventPoller;
+import io.rivulet.engine.WatermarkStrategy;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
@@ -12,10 +13,12 @@ import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -308,6 +311,143 @@ class SourceTaskTest {
         reader.watermarks.add(60L);
         at(10);
         assertThat(out.take()).containsExactly("wm:50", "wm:60");
+    }
+
+    /** Two source tasks whose {@code withWatermark} (delay 0, event time after the '@') is aligned within 1000 ms. */
+    private final class AlignedPair {
+        final WatermarkAlignmentGroup group = new WatermarkAlignmentGroup("inputs");
+        final ScriptedReader fastReader = new ScriptedReader();
+        final ScriptedReader slowReader = new ScriptedReader();
+        final RecordingLink<String> fastOut = new RecordingLink<>();
+        final RecordingLink<String> slowOut = new RecordingLink<>();
+        final SourceTask<String> fast;
+        final SourceTask<String> slow;
+
+        AlignedPair() throws Exception {
+            fast = alignedTask(fastReader, fastOut, "source-1");
+            slow = alignedTask(slowReader, slowOut, "source-2");
+        }
+
+        private SourceTask<String> alignedTask(ScriptedReader taskReader, RecordingLink<String> taskOut, String role)
+            throws Exception {
+            TaskContext context = Fixtures.context(query, role);
+            WatermarkStrategy strategy = WatermarkStrategy.delay(Duration.ZERO).withAlignment("inputs", Duration.ofMillis(1000));
+            WatermarkLink<String> link = WatermarkLink.create(record -> Long.parseLong(record.substring(record.indexOf('@') + 1)),
+                strategy, taskOut, null, new AtomicLong(), context);
+            link.alignment = group.join(strategy.maxDrift().toMillis());
+            context.watermarkLinks.add(link);
+            Source<String> source = new Source<>() {
+                @Override
+                public String description() {
+                    return "aligned " + role;
+                }
+
+                @Override
+                public int numPartitions() {
+                    return 1;
+                }
+
+                @Override
+                public SourceReader<String> open(SourceContext sourceContext) {
+                    return taskReader;
+                }
+            };
+            SourceTask<String> created = new SourceTask<>(context, source, 0, 1, nanoClock, epochClock, INTERVAL_NS, START_NS, 0);
+            created.chain(link);
+            created.open();
+            return created;
+        }
+    }
+
+    @Test
+    void shouldStopPollingWhileMoreThanTheDriftAheadOfItsGroupAndResumeOnceTheOtherCatchesUp() throws Exception {
+        AlignedPair pair = new AlignedPair();
+        nowNs = START_NS + 10;
+        pair.fastReader.script.add(List.of("f@5000"));
+        pair.fast.doWork();
+        pair.slowReader.script.add(List.of("s@1000"));
+        pair.slow.doWork();
+        assertThat(pair.fastOut.take()).containsExactly("r:f@5000", "wm:5000");
+        assertThat(pair.slowOut.take()).containsExactly("r:s@1000", "wm:1000");
+
+        // 5000 is 4000 ms ahead of the group's minimum, 1000: over the drift, the fast task reads nothing.
+        pair.fastReader.script.add(List.of("f@5001"));
+        int polls = pair.fastReader.polls;
+        assertThat(pair.fast.doWork()).as("no work while paused, so the thread backs off").isZero();
+        assertThat(pair.fast.doWork()).isZero();
+        assertThat(pair.fastReader.polls).isEqualTo(polls);
+        assertThat(pair.fast.alignmentPauses()).isEqualTo(2);
+
+        // The slow task reaches 3999: still 1001 ms behind, over the drift.
+        pair.slowReader.script.add(List.of("s@3999"));
+        pair.slow.doWork();
+        pair.fast.doWork();
+        assertThat(pair.fastReader.polls).isEqualTo(polls);
+        // At 4000 the fast task is exactly the drift ahead: it reads again.
+        pair.slowReader.script.add(List.of("s@4000"));
+        pair.slow.doWork();
+        assertThat(pair.fast.doWork()).isEqualTo(1);
+        assertThat(pair.fastOut.take()).containsExactly("r:f@5001", "wm:5001");
+    }
+
+    @Test
+    void shouldNeverPauseTheTaskHoldingTheGroupsMinimum() throws Exception {
+        AlignedPair pair = new AlignedPair();
+        pair.fastReader.script.add(List.of("f@9000"));
+        pair.fast.doWork();
+        pair.slowReader.script.add(List.of("s@1000"));
+        pair.slow.doWork();
+        pair.slowReader.script.add(List.of("s@1500"));
+        assertThat(pair.slow.doWork()).isEqualTo(1);
+        assertThat(pair.slow.alignmentPauses()).isZero();
+    }
+
+    @Test
+    void shouldNotCountAMemberWithNoWatermarkYet() throws Exception {
+        AlignedPair pair = new AlignedPair();
+        pair.fastReader.script.add(List.of("f@9000"));
+        pair.fast.doWork();
+        pair.slow.doWork();
+        pair.fastReader.script.add(List.of("f@9001"));
+        assertThat(pair.fast.doWork()).as("the slow task has read nothing yet: it does not hold the group").isEqualTo(1);
+        assertThat(pair.fast.alignmentPauses()).isZero();
+    }
+
+    @Test
+    void shouldReleaseTheGroupWhenTheSlowTasksInputEnds() throws Exception {
+        AlignedPair pair = new AlignedPair();
+        pair.fastReader.script.add(List.of("f@9000"));
+        pair.fast.doWork();
+        pair.slowReader.script.add(List.of("s@1000"));
+        pair.slow.doWork();
+        pair.fastReader.script.add(List.of("f@9001"));
+        pair.fast.doWork();
+        assertThat(pair.fast.alignmentPauses()).isEqualTo(1);
+
+        pair.slowReader.endAfterScript = true;
+        pair.slow.doWork();
+        assertThat(pair.slowOut.take()).containsExactly("r:s@1000", "wm:1000", "epoch:0", "end");
+        assertThat(pair.fast.doWork()).as("an ended task left the group").isEqualTo(1);
+        assertThat(pair.fastOut.take()).containsExactly("r:f@9000", "wm:9000", "r:f@9001", "wm:9001");
+        assertThat(pair.group.minimum()).isEqualTo(9001);
+    }
+
+    @Test
+    void shouldEndEpochsWhilePausedByAlignment() throws Exception {
+        AlignedPair pair = new AlignedPair();
+        nowNs = START_NS + 10;
+        pair.fastReader.script.add(List.of("f@9000"));
+        pair.fast.doWork();
+        pair.slowReader.script.add(List.of("s@1000"));
+        pair.slow.doWork();
+        pair.fastOut.take();
+        pair.fastReader.script.add(List.of("f@9001"));
+        nowNs = START_NS + 100;
+        assertThat(pair.fast.doWork()).as("one epoch ended, no record read").isEqualTo(1);
+        nowNs = START_NS + 300;
+        pair.fast.doWork();
+        assertThat(pair.fastOut.take()).containsExactly("epoch:0", "epoch:1", "epoch:2");
+        assertThat(pair.fast.alignmentPauses()).isEqualTo(2);
     }
 
     /** Each poll emits the next scripted batch; with the script empty, nothing, or the end if asked. */
