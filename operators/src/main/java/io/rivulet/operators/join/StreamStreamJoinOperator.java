@@ -101,21 +101,6 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private static final int MAX_SPARE_ROWS = 4096;
     private static final int MAX_SPARE_CAPACITY = 16;
 
-    /** One side's figures. */
-    private static final class SideCounters {
-        long rows;
-        long keys;
-        long added;
-        long removed;
-        long dropped;
-
-        void fill(StateMetrics into) {
-            into.set(rows, added, removed, dropped, rows * ROW_BYTES_ESTIMATE + keys * KEY_BYTES_ESTIMATE);
-            added = 0;
-            removed = 0;
-        }
-    }
-
     /** A row's place in the rebuilt index. */
     private record Indexed(long timeMs, long seq, Object key) {
     }
@@ -137,8 +122,6 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
-    private final Output<? super L> lateLeft;
-    private final Output<? super R> lateRight;
     private final long maxStateRows;
     private final StateCodec<L> leftCodec;
     private final StateCodec<R> rightCodec;
@@ -147,8 +130,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     private final ValueState<JoinEntry<L, R>> entries;
     private final TimeBuckets leftIndex = new TimeBuckets();
     private final TimeBuckets rightIndex = new TimeBuckets();
-    private final SideCounters left = new SideCounters();
-    private final SideCounters right = new SideCounters();
+    private final JoinSideFigures<L> left;
+    private final JoinSideFigures<R> right;
     private final StateMetrics scratchLeft = new StateMetrics();
     private final StateMetrics scratchRight = new StateMetrics();
     /** Emptied row buffers and entries no snapshot refers to, for keys that get their first row again. */
@@ -177,8 +160,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
-        this.lateLeft = settings.lateLeft();
-        this.lateRight = settings.lateRight();
+        this.left = new JoinSideFigures<>(settings.lateLeft());
+        this.right = new JoinSideFigures<>(settings.lateRight());
         this.maxStateRows = settings.maxStateRows();
         this.leftCodec = settings.leftCodec();
         this.rightCodec = settings.rightCodec();
@@ -224,7 +207,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (leftTimeMs != null) {
             t = leftTimeMs.applyAsLong(row);
             if (lateCheckLeft && t <= lateThresholdMs()) {
-                onLateLeft(row);
+                left.onLate(row);
                 return;
             }
         }
@@ -287,7 +270,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         if (rightTimeMs != null) {
             t = rightTimeMs.applyAsLong(row);
             if (lateCheckRight && t <= lateThresholdMs()) {
-                onLateRight(row);
+                right.onLate(row);
                 return;
             }
         }
@@ -343,7 +326,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     }
 
     /** Buffers a row; {@code index} is {@code null} for a side that is never evicted (no index needed). */
-    private <V> void store(JoinRows<V> rows, TimeBuckets index, SideCounters side, K key, long t, V row, boolean matched) {
+    private <V> void store(JoinRows<V> rows, TimeBuckets index, JoinSideFigures<?> side, K key, long t, V row, boolean matched) {
         rows.add(t, nextSeq++, row, matched);
         if (index != null) {
             index.add(t, key);
@@ -351,7 +334,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         side.rows++;
         side.added++;
         if (maxStateRows != 0 && left.rows + right.rows > maxStateRows) {
-            throw overBudget();
+            throw JoinSideFigures.overBudget(left, right, maxStateRows);
         }
     }
 
@@ -387,28 +370,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         }
     }
 
-    private IllegalStateException overBudget() {
-        return new IllegalStateException("join state budget exceeded: " + (left.rows + right.rows)
-            + " rows buffered (left " + left.rows + ", right " + right.rows + ") > maxStateRows " + maxStateRows
-            + ": narrow the time range, shorten the watermark delay, add partitions or raise the budget");
-    }
-
     private long lateThresholdMs() {
         return microBatch ? lateWatermarkMs : watermarkMs;
-    }
-
-    private void onLateLeft(L row) {
-        left.dropped++;
-        if (lateLeft != null) {
-            lateLeft.emit(row);
-        }
-    }
-
-    private void onLateRight(R row) {
-        right.dropped++;
-        if (lateRight != null) {
-            lateRight.emit(row);
-        }
     }
 
     private void emit(O result, Output<O> out) {
@@ -462,7 +425,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
     }
 
     @SuppressWarnings("unchecked")
-    private void evictSide(TimeBuckets index, long thresholdMs, boolean outer, boolean isLeft, SideCounters side,
+    private void evictSide(TimeBuckets index, long thresholdMs, boolean outer, boolean isLeft, JoinSideFigures<?> side,
                            Output<O> out) {
         while (index.earliestMs() <= thresholdMs) {
             TimeBuckets.Bucket bucket = index.pollEarliest();
@@ -550,7 +513,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         reindex = false;
         ArrayList<Indexed> lefts = new ArrayList<>();
         ArrayList<Indexed> rights = new ArrayList<>();
-        for (SideCounters side : new SideCounters[] {left, right}) {
+        for (JoinSideFigures<?> side : List.of(left, right)) {
             side.rows = 0;
             side.keys = 0;
         }
@@ -562,7 +525,7 @@ public final class StreamStreamJoinOperator<K, L, R, O>
         rebuild(rightIndex, rights, evictRight);
     }
 
-    private static void count(Object key, JoinRows<?> rows, SideCounters side, ArrayList<Indexed> into) {
+    private static void count(Object key, JoinRows<?> rows, JoinSideFigures<?> side, ArrayList<Indexed> into) {
         if (rows == null) {
             return;
         }
@@ -607,8 +570,8 @@ public final class StreamStreamJoinOperator<K, L, R, O>
      */
     public void stateMetrics(StateMetrics leftInto, StateMetrics rightInto) {
         ensureIndexed();
-        left.fill(leftInto);
-        right.fill(rightInto);
+        fill(left, leftInto);
+        fill(right, rightInto);
     }
 
     // ---- queryable state ----
@@ -653,5 +616,13 @@ public final class StreamStreamJoinOperator<K, L, R, O>
             list.add(codec.copy(rows.value(i)));
         }
         return list;
+    }
+
+    /** A side's figures into {@code into} (memory estimated per row and key); resets its interval counts. */
+    private static void fill(JoinSideFigures<?> side, StateMetrics into) {
+        into.set(side.rows, side.added, side.removed, side.dropped,
+            side.rows * ROW_BYTES_ESTIMATE + side.keys * KEY_BYTES_ESTIMATE);
+        side.added = 0;
+        side.removed = 0;
     }
 }

@@ -84,15 +84,6 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     static final int LOG_STATE_FACTOR = 4;
     private static final int INITIAL_ROWS = 256;
 
-    /** One side's figures. */
-    private static final class SideCounters {
-        long rows;
-        long keys;
-        long added;
-        long removed;
-        long dropped;
-    }
-
     private final LongJoinFunction<L, R, O> function;
     private final JoinType type;
     private final boolean semi;
@@ -110,8 +101,6 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
-    private final Output<? super L> lateLeft;
-    private final Output<? super R> lateRight;
     private final long maxStateRows;
     private final StateCodec<L> leftCodec;
     private final StateCodec<R> rightCodec;
@@ -127,8 +116,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private final RowTimeIndex leftIndex = new RowTimeIndex();
     private final RowTimeIndex rightIndex = new RowTimeIndex();
     private final LongJoinSnapshotImage<L, R> image;
-    private final SideCounters left = new SideCounters();
-    private final SideCounters right = new SideCounters();
+    private final JoinSideFigures<L> left;
+    private final JoinSideFigures<R> right;
     private final StateMetrics scratchLeft = new StateMetrics();
     private final StateMetrics scratchRight = new StateMetrics();
     /** The changes since the previous barrier, while {@link #logging}. */
@@ -161,8 +150,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         this.leftTimeMs = settings.leftTimeMs();
         this.rightTimeMs = settings.rightTimeMs();
         this.microBatch = settings.microBatch();
-        this.lateLeft = settings.lateLeft();
-        this.lateRight = settings.lateRight();
+        this.left = new JoinSideFigures<>(settings.lateLeft());
+        this.right = new JoinSideFigures<>(settings.lateRight());
         this.maxStateRows = settings.maxStateRows();
         this.leftCodec = settings.leftCodec();
         this.rightCodec = settings.rightCodec();
@@ -228,7 +217,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (leftTimeMs != null) {
             t = leftTimeMs.applyAsLong(row);
             if (lateCheckLeft && t <= lateThresholdMs()) {
-                onLateLeft(row);
+                left.onLate(row);
                 return;
             }
         }
@@ -294,7 +283,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (rightTimeMs != null) {
             t = rightTimeMs.applyAsLong(row);
             if (lateCheckRight && t <= lateThresholdMs()) {
-                onLateRight(row);
+                right.onLate(row);
                 return;
             }
         }
@@ -360,7 +349,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     }
 
     /** After a row's payload is written: index, log, count, budget. */
-    private void stored(boolean isLeft, JoinSlab slab, RowTimeIndex index, SideCounters side, long key, int r,
+    private void stored(boolean isLeft, JoinSlab slab, RowTimeIndex index, JoinSideFigures<?> side, long key, int r,
                         long t, long seq, boolean matched) {
         if (isLeft ? evictLeft : evictRight) {
             index.add(r, t, seq);
@@ -374,7 +363,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         side.rows++;
         side.added++;
         if (maxStateRows != 0 && left.rows + right.rows > maxStateRows) {
-            throw overBudget();
+            throw JoinSideFigures.overBudget(left, right, maxStateRows);
         }
     }
 
@@ -416,28 +405,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         return row;
     }
 
-    private IllegalStateException overBudget() {
-        return new IllegalStateException("join state budget exceeded: " + (left.rows + right.rows)
-            + " rows buffered (left " + left.rows + ", right " + right.rows + ") > maxStateRows " + maxStateRows
-            + ": narrow the time range, shorten the watermark delay, add partitions or raise the budget");
-    }
-
     private long lateThresholdMs() {
         return microBatch ? lateWatermarkMs : watermarkMs;
-    }
-
-    private void onLateLeft(L row) {
-        left.dropped++;
-        if (lateLeft != null) {
-            lateLeft.emit(row);
-        }
-    }
-
-    private void onLateRight(R row) {
-        right.dropped++;
-        if (lateRight != null) {
-            lateRight.emit(row);
-        }
     }
 
     private void emit(O result, Output<O> out) {
@@ -523,7 +492,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
     }
 
-    private void remove(boolean isLeft, JoinSlab slab, SideCounters side, long key, int r) {
+    private void remove(boolean isLeft, JoinSlab slab, JoinSideFigures<?> side, long key, int r) {
         if (logging) {
             log.change(JoinChangeLog.REMOVE, isLeft, key, slab.seq(r));
         }
@@ -740,7 +709,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         fill(right, rightWidth, rightInto);
     }
 
-    private void fill(SideCounters side, int width, StateMetrics into) {
+    private void fill(JoinSideFigures<?> side, int width, StateMetrics into) {
         long rowBytes = ROW_BYTES + (width == 0 ? OBJECT_ROW_BYTES : (long) width * Long.BYTES);
         long bytes = side.rows * rowBytes * (snapshotted ? 2 : 1) + side.keys * KEY_BYTES;
         into.set(side.rows, side.added, side.removed, side.dropped, bytes);
