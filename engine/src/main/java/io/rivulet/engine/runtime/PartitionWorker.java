@@ -1,6 +1,8 @@
 package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import io.rivulet.operators.LongKeyLookahead;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import java.util.Arrays;
@@ -18,11 +20,22 @@ import org.agrona.concurrent.NanoClock;
  * all have ended it is the highest final watermark of any input); a barrier for epoch {@code e} blocks its
  * input until every input that has not ended has delivered its barrier for {@code e} (aligned
  * barriers), then the chain ends the epoch; when every input has ended, the chain ends. Each cycle
- * takes at most {@link #POLL_LIMIT} slots from each input. Not thread-safe; owned by its agent
- * thread.
+ * takes at most {@link #POLL_LIMIT} slots from each input.
+ *
+ * <p>When the operator is a {@link LongKeyLookahead} (the long-key join), the worker touches the state of
+ * records already published behind the current one before processing them: every {@link #LOOKAHEAD_GROUP}
+ * records it touches the table lines of the next group's keys and the stored rows of the group after that
+ * is about to be processed, so a group's cache misses overlap instead of following one another. It reads
+ * only published slots (below the ring's cursor) and never changes them. Not thread-safe; owned by its
+ * agent thread.
  */
 final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     static final int POLL_LIMIT = 1024;
+    /**
+     * Records per look-ahead group ({@code -Drivulet.lookaheadGroup}, default 8; 0 turns look-ahead off):
+     * about half the misses a core keeps in flight, since two groups overlap.
+     */
+    static final int LOOKAHEAD_GROUP = Integer.getInteger("rivulet.lookaheadGroup", 8);
 
     private final TaskContext context;
     private final EventPoller<Slot>[] inputs;
@@ -33,6 +46,14 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private final long[] lastActiveNs;
     private final long idleTimeoutNs;
     private final NanoClock clock;
+    /** The inputs' rings, read ahead of the pollers by the look-ahead; {@code null} entries if not given. */
+    private final RingBuffer<Slot>[] rings;
+    /** Per input: the first sequence whose key, and whose rows, are not touched yet. */
+    private final long[] keysTouchedTo;
+    private final long[] rowsTouchedTo;
+    private LongKeyLookahead lookahead;
+    /** What the touches read, kept so the reads are not elided; never otherwise used. */
+    private long touched;
     private KeyedHead<?, ?, ?> head;
     private int blockedCount;
     private int endedCount;
@@ -47,15 +68,19 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     /**
      * @param context the task's context
      * @param inputs one poller per upstream task
+     * @param rings the ring each poller reads, in the same order (for the look-ahead), or {@code null}
      * @param carriesWatermark which inputs have a watermark generator upstream
      * @param maxPolicy take the maximum of the inputs' watermarks instead of the minimum
      * @param idleTimeoutNs an input silent for longer stops holding the watermark back; 0 = never
      * @param clock read once per cycle, only when an idle timeout is set
      */
-    PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs, boolean[] carriesWatermark, boolean maxPolicy,
-                    long idleTimeoutNs, NanoClock clock) {
+    PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs, RingBuffer<Slot>[] rings, boolean[] carriesWatermark,
+                    boolean maxPolicy, long idleTimeoutNs, NanoClock clock) {
         this.context = context;
         this.inputs = inputs;
+        this.rings = rings;
+        this.keysTouchedTo = new long[inputs.length];
+        this.rowsTouchedTo = new long[inputs.length];
         this.watermarks = new WatermarkMerge(maxPolicy, carriesWatermark);
         this.blocked = new boolean[inputs.length];
         this.ended = new boolean[inputs.length];
@@ -68,6 +93,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
 
     void head(KeyedHead<?, ?, ?> head) {
         this.head = head;
+        this.lookahead = LOOKAHEAD_GROUP > 0 && rings != null && head.operator instanceof LongKeyLookahead l ? l : null;
     }
 
     TaskContext context() {
@@ -150,6 +176,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 recordsTaken++;
                 if (key == null) {
                     // A long-keyed stage: the exchange never writes a null key otherwise.
+                    if (lookahead != null && sequence >= rowsTouchedTo[currentInput]) {
+                        lookAhead(sequence);
+                    }
                     if (slot.input == Slot.LEFT) {
                         head.onLongRecord(slot.longKey, record);
                     } else {
@@ -185,6 +214,35 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
             }
             default -> throw new IllegalStateException("unknown slot kind " + slot.kind);
         }
+    }
+
+    /**
+     * Touches the keys of the records published behind {@code sequence} up to two groups ahead, then the
+     * rows of the group starting at {@code sequence}, whose keys' lines the previous call touched.
+     */
+    private void lookAhead(long sequence) {
+        int input = currentInput;
+        RingBuffer<Slot> ring = rings[input];
+        long end = ring.getCursor() + 1;
+        long keysEnd = Math.min(sequence + 2L * LOOKAHEAD_GROUP, end);
+        long rowsEnd = Math.min(sequence + LOOKAHEAD_GROUP, end);
+        LongKeyLookahead touch = lookahead;
+        long sum = touched;
+        for (long s = Math.max(sequence, keysTouchedTo[input]); s < keysEnd; s++) {
+            Slot ahead = ring.get(s);
+            if (ahead.kind == Slot.RECORD && ahead.key == null) {
+                sum += touch.touchKey(ahead.longKey);
+            }
+        }
+        for (long s = sequence; s < rowsEnd; s++) {
+            Slot ahead = ring.get(s);
+            if (ahead.kind == Slot.RECORD && ahead.key == null) {
+                sum += touch.touchRows(ahead.longKey, ahead.input == Slot.RIGHT);
+            }
+        }
+        touched = sum;
+        keysTouchedTo[input] = Math.max(keysEnd, keysTouchedTo[input]);
+        rowsTouchedTo[input] = rowsEnd;
     }
 
     private void completeAlignment() {

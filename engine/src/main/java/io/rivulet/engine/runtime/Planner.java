@@ -260,8 +260,11 @@ final class Planner {
         for (int p = 0; p < partitions; p++) {
             @SuppressWarnings("unchecked")
             EventPoller<Slot>[] inputs = new EventPoller[producers.size()];
+            @SuppressWarnings("unchecked")
+            RingBuffer<Slot>[] rings = new RingBuffer[producers.size()];
             for (int i = 0; i < inputs.length; i++) {
                 RingBuffer<Slot> ring = producers.get(i)[p];
+                rings[i] = ring;
                 EventPoller<Slot> poller = ring.newPoller();
                 ring.addGatingSequences(poller.getSequence());
                 inputs[i] = poller;
@@ -272,7 +275,7 @@ final class Planner {
             }
             TaskContext context = newContext("keyed" + stage + "-" + p);
             context.producesWatermarks = anyTrue(carriesWatermark);
-            PartitionWorker worker = new PartitionWorker(context, inputs, carriesWatermark, options.maxWatermarkPolicy(),
+            PartitionWorker worker = new PartitionWorker(context, inputs, rings, carriesWatermark, options.maxWatermarkPolicy(),
                 options.idleInputTimeoutNs(), options.nanoClock());
             worker.head(newHead(node, operatorId, p, partitions, late, context, downstream));
             workers.add(worker);

@@ -58,6 +58,13 @@ final class Fixtures {
             return publish(Slot.RECORD, key, record, 0);
         }
 
+        /** A record of a {@code long}-keyed stage: the exchange writes the key unboxed and no object key. */
+        Input longRecord(long key, Object record) {
+            publish(Slot.RECORD, null, record, 0);
+            ring.get(ring.getCursor()).longKey = key;
+            return this;
+        }
+
         Input watermark(long watermarkMs) {
             return publish(Slot.WATERMARK, null, null, watermarkMs);
         }

@@ -122,7 +122,7 @@ class SourceTaskTest {
         SourceTask<String> late = newTask(lateReader, new RingLink(lateRing), "source-2");
         @SuppressWarnings("unchecked")
         EventPoller<Slot>[] rings = new EventPoller[] {onTimeRing.poller, lateRing.poller};
-        PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), rings, new boolean[2], false, 0,
+        PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), rings, null, new boolean[2], false, 0,
             nanoClock);
         worker.head(RecordingLink.passThrough(out));
 

@@ -36,7 +36,7 @@ class StateReadInboxTest {
     private PartitionWorker worker() {
         TaskContext context = Fixtures.context(query, "keyed1-0");
         context.addStateInbox(inbox);
-        PartitionWorker worker = new PartitionWorker(context, new EventPoller[] {input.poller}, new boolean[1], false, 0,
+        PartitionWorker worker = new PartitionWorker(context, new EventPoller[] {input.poller}, null, new boolean[1], false, 0,
             clock);
         @SuppressWarnings({"rawtypes"})
         KeyedHead head = KeyedHead.create((KeyedOperator) counts, out, List.of(), context, "count", null);

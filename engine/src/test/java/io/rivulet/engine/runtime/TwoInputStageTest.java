@@ -85,7 +85,7 @@ class TwoInputStageTest {
         for (int i = 0; i < inputs.length; i++) {
             pollers[i] = inputs[i].poller;
         }
-        PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), pollers, carriesWatermark, maxPolicy,
+        PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), pollers, null, carriesWatermark, maxPolicy,
             idleTimeoutNs, clock);
         currentHead = head();
         worker.head(currentHead);

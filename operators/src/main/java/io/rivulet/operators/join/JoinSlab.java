@@ -127,6 +127,17 @@ final class JoinSlab {
         }
     }
 
+    /**
+     * Reads the first and last long of {@code row} (a look-ahead touch: a row may straddle two cache lines).
+     *
+     * @param row a row
+     * @return their sum (any value; the caller only keeps it alive)
+     */
+    long touch(int row) {
+        int at = row * stride;
+        return data[at] + data[at + stride - 1];
+    }
+
     long timeMs(int row) {
         return data[row * stride + TIME];
     }

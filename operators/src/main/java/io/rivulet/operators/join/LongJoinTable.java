@@ -118,6 +118,16 @@ final class LongJoinTable {
      * @param isLeft which side
      * @return the side's first row of the slot's key (arrival order), or {@link JoinSlab#NONE}
      */
+    /**
+     * Reads the line of {@code key}'s home slot: a look-ahead touch, so a later {@link #find} hits the cache.
+     *
+     * @param key any key
+     * @return the home slot's row counts (any value; the caller only keeps it alive)
+     */
+    long touch(long key) {
+        return slots[home(key) * STRIDE + COUNTS];
+    }
+
     int firstRow(int slot, boolean isLeft) {
         return first(slots[slot * STRIDE + (isLeft ? LEFT : RIGHT)]);
     }

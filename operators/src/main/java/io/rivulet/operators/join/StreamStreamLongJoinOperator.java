@@ -1,5 +1,6 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.operators.LongKeyLookahead;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
@@ -71,7 +72,7 @@ import java.util.function.ToLongFunction;
  */
 public final class StreamStreamLongJoinOperator<L, R, O>
     implements TwoInputLongKeyedOperator<L, R, O>, CheckpointedOperator, StatefulOperator,
-    QueryableOperator<Long, JoinBuffers<L, R>> {
+    QueryableOperator<Long, JoinBuffers<L, R>>, LongKeyLookahead {
     /** Bytes per buffered row besides its payload: time, sequence, key (longs), two links (ints). */
     static final long ROW_BYTES = 5 * Long.BYTES;
     /** Bytes per object row's payload: the reference slot and a small row. */
@@ -208,6 +209,23 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     // ---- data ----
 
     /** A left row: late check, match against the right rows of its key, buffer. */
+    /** {@inheritDoc} The key's home slot in the join table. */
+    @Override
+    public long touchKey(long key) {
+        return table.touch(key);
+    }
+
+    /** {@inheritDoc} The time of the other side's first row for {@code key}, if the key is held. */
+    @Override
+    public long touchRows(long key, boolean rightInput) {
+        int slot = table.find(key);
+        if (slot == LongJoinTable.ABSENT) {
+            return 0;
+        }
+        int first = table.firstRow(slot, !rightInput);
+        return first == JoinSlab.NONE ? 0 : (rightInput ? leftRows : rightRows).touch(first);
+    }
+
     @Override
     public void processLong(long key, L row, Output<O> out) {
         if (reindex) {
