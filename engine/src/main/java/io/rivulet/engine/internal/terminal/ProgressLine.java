@@ -165,9 +165,9 @@ public final class ProgressLine {
         }
         Instant watermark = p.eventTimeWatermark();
         if (watermark != null) {
-            line.append("  watermark ").append(WATERMARK_TIME.format(watermark))
-                .append(String.format(Locale.ROOT, " (lag %.1f s)",
-                    (p.timestamp().toEpochMilli() - watermark.toEpochMilli()) / 1e3));
+            line.append("  watermark ").append(WATERMARK_TIME.format(watermark)).append(" (lag ");
+            appendLag((p.timestamp().toEpochMilli() - watermark.toEpochMilli()) / 1e3, line);
+            line.append(')');
         }
         if (!p.stateOperators().isEmpty()) {
             long rows = 0;
@@ -181,6 +181,23 @@ public final class ProgressLine {
 
     private static double finite(double rate) {
         return Double.isFinite(rate) ? rate : 0;
+    }
+
+    /**
+     * Seconds in the unit that reads best: {@code 0.5 s}, {@code 12.5 min}, {@code 3.0 h}, {@code 1117 d} (replayed or
+     * generated event times can be years behind the wall clock).
+     */
+    private static void appendLag(double seconds, StringBuilder line) {
+        double magnitude = Math.abs(seconds);
+        if (magnitude < 100) {
+            line.append(String.format(Locale.ROOT, "%.1f s", seconds));
+        } else if (magnitude < 2 * 3600) {
+            line.append(String.format(Locale.ROOT, "%.1f min", seconds / 60));
+        } else if (magnitude < 2 * 86400) {
+            line.append(String.format(Locale.ROOT, "%.1f h", seconds / 3600));
+        } else {
+            line.append(String.format(Locale.ROOT, "%.0f d", seconds / 86400));
+        }
     }
 
     /** Microseconds in the unit that reads best: {@code 850 us}, {@code 1.43 ms}, {@code 2.10 s}. */

@@ -60,6 +60,20 @@ class ProgressLineTest {
     }
 
     @Test
+    void shouldShowTheWatermarkLagInAUnitThatReadsWell() {
+        List<QueryProgress.StateOperatorProgress> none = List.of();
+        assertThat(ProgressLine.format(progress(1, Instant.ofEpochMilli(T0 - 750_000), none, null)))
+            .contains("  watermark 22:00:50.000 (lag 12.5 min)  ");
+        assertThat(ProgressLine.format(progress(1, Instant.ofEpochMilli(T0 - 3 * 3_600_000), none, null)))
+            .contains(" (lag 3.0 h)  ");
+        assertThat(ProgressLine.format(progress(1, Instant.ofEpochMilli(T0 - 1117L * 86_400_000), none, null)))
+            .contains(" (lag 1117 d)  ");
+        // A watermark ahead of the wall clock (event times from the future) shows a negative lag.
+        assertThat(ProgressLine.format(progress(1, Instant.ofEpochMilli(T0 + 2_000), none, null)))
+            .contains(" (lag -2.0 s)  ");
+    }
+
+    @Test
     void shouldChooseTheUpdatingLineOnlyOnATerminalThatIsNotDumb() {
         assertThat(ProgressLine.mode(null, true, "xterm-256color")).isEqualTo(ProgressLine.Mode.LINE);
         assertThat(ProgressLine.mode("auto", true, "xterm")).isEqualTo(ProgressLine.Mode.LINE);
