@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -45,20 +46,88 @@ import java.util.UUID;
  * @param sink the sink's description
  * @param staticTables each static table a stream-static join of the query reads (each handle once, in
  *     plan order): its refreshes and rows; empty without one
+ * @param epochCommit how long the last epoch commit and checkpoint took and what the checkpoint wrote
+ *     ({@link EpochCommit#NOT_MEASURED} where the engine did not measure them)
  */
 public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
                             long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
                             long numOutputRows, long numRowsFailed, long totalInputRows, long totalOutputRows,
                             Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
                             long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink,
-                            List<StaticTableProgress> staticTables) {
+                            List<StaticTableProgress> staticTables, EpochCommit epochCommit) {
     /**
      * Copies the lists.
+     *
+     * @throws NullPointerException if {@code epochCommit} is {@code null}
      */
     public QueryProgress {
         sources = List.copyOf(sources);
         stateOperators = List.copyOf(stateOperators);
         staticTables = List.copyOf(staticTables);
+        Objects.requireNonNull(epochCommit, "epochCommit");
+    }
+
+    /**
+     * A progress without commit timings ({@link EpochCommit#NOT_MEASURED}), as before they were reported.
+     *
+     * @param id the query's id
+     * @param runId this run's id
+     * @param name the query's name
+     * @param timestamp when the epoch was committed
+     * @param batchId the epoch committed
+     * @param durationMs wall time since the previous progress
+     * @param numInputRows rows read in the interval
+     * @param inputRowsPerSecond {@code numInputRows} per second
+     * @param processedRowsPerSecond rows that completed the last stage, per second
+     * @param numOutputRows rows written in the interval
+     * @param numRowsFailed records skipped by the error policy in the interval
+     * @param totalInputRows rows read since the start
+     * @param totalOutputRows rows written since the start
+     * @param eventTimeWatermark the watermark, or {@code null}
+     * @param stateOperators the stateful operators' state
+     * @param numFutureEvents records too far ahead, since the start
+     * @param latency end-to-end latency in the interval
+     * @param sources per-source input
+     * @param sink the sink's description
+     * @param staticTables the static tables of stream-static joins
+     */
+    public QueryProgress(UUID id, UUID runId, String name, Instant timestamp, long batchId, long durationMs,
+                         long numInputRows, double inputRowsPerSecond, double processedRowsPerSecond,
+                         long numOutputRows, long numRowsFailed, long totalInputRows, long totalOutputRows,
+                         Instant eventTimeWatermark, List<StateOperatorProgress> stateOperators,
+                         long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink,
+                         List<StaticTableProgress> staticTables) {
+        this(id, runId, name, timestamp, batchId, durationMs, numInputRows, inputRowsPerSecond, processedRowsPerSecond,
+            numOutputRows, numRowsFailed, totalInputRows, totalOutputRows, eventTimeWatermark, stateOperators,
+            numFutureEvents, latency, sources, sink, staticTables, EpochCommit.NOT_MEASURED);
+    }
+
+    /**
+     * The last epoch commit before the report: how long committing the epoch to the sink (and the commit
+     * log) took, and, for a query with a checkpoint location, how long writing its checkpoint took and the
+     * bytes it wrote. Measured once per commit by the thread that completes the epoch (two clock readings
+     * and a running byte count), off the record path. A report that covers several coalesced commits shows
+     * the last one. A value not measured is {@code -1}: before the first commit, and the checkpoint figures
+     * of a query without a checkpoint location.
+     *
+     * @param commitNs nanoseconds committing the epoch to every sink (and the commit log) took, or -1
+     * @param checkpointNs nanoseconds writing the epoch's checkpoint took, or -1
+     * @param checkpointBytes bytes the checkpoint wrote (new key-group blocks and operator state; blocks
+     *     it reused from an earlier checkpoint not counted), or -1
+     */
+    public record EpochCommit(long commitNs, long checkpointNs, long checkpointBytes) {
+        /** Nothing measured. */
+        public static final EpochCommit NOT_MEASURED = new EpochCommit(-1, -1, -1);
+
+        /** @return whether the commit time was measured */
+        public boolean commitMeasured() {
+            return commitNs >= 0;
+        }
+
+        /** @return whether a checkpoint was written and measured */
+        public boolean checkpointMeasured() {
+            return checkpointNs >= 0;
+        }
     }
 
     /**
@@ -91,7 +160,7 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
                          long numFutureEvents, Latency latency, List<SourceProgress> sources, String sink) {
         this(id, runId, name, timestamp, batchId, durationMs, numInputRows, inputRowsPerSecond, processedRowsPerSecond,
             numOutputRows, numRowsFailed, totalInputRows, totalOutputRows, eventTimeWatermark, stateOperators,
-            numFutureEvents, latency, sources, sink, List.of());
+            numFutureEvents, latency, sources, sink, List.of(), EpochCommit.NOT_MEASURED);
     }
 
     /**
@@ -269,6 +338,9 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
             .append(", sink: ").append(sink);
         if (!staticTables.isEmpty()) {
             out.append(", staticTables: ").append(staticTables);
+        }
+        if (epochCommit.commitMeasured()) {
+            out.append(", epochCommit: ").append(epochCommit);
         }
         out.append(" }");
         return out.toString();

@@ -125,9 +125,13 @@ class ProgressJsonTest {
 
             JsonNode rivuletNode = root.get("rivulet");
             assertThat(fieldNames(rivuletNode)).containsExactly("numRowsFailed", "numFutureEvents", "totalInputRows",
-                "totalOutputRows", "latency");
+                "totalOutputRows", "latency", "epochCommit");
             assertThat(rivuletNode.get("totalInputRows").longValue()).isEqualTo(10_000);
             assertThat(fieldNames(rivuletNode.get("latency"))).containsExactly("count", "p50Us", "p99Us", "p999Us", "maxUs");
+            // No checkpoint location: the commit is timed, no checkpoint is written.
+            assertThat(fieldNames(rivuletNode.get("epochCommit"))).containsExactly("commitUs");
+            assertThat(rivuletNode.get("epochCommit").get("commitUs").doubleValue())
+                .isEqualTo(last.epochCommit().commitNs() / 1e3).isNotNegative();
 
             // Every report the listener heard writes JSON; the first batch's watermark is Spark's initial 0.
             assertThat(heard).isNotEmpty().contains(last);

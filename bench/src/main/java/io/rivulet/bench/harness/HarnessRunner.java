@@ -7,6 +7,7 @@ import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.WaitStrategy;
+import io.rivulet.engine.internal.terminal.ProgressLine;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,7 @@ import java.util.function.LongSupplier;
  * Runs one workload through a real Rivulet query and reports it: builds the engine and the {@link TradeSource},
  * starts the {@link Scenario}'s query, takes allocation snapshots while it runs (at the measured window's start and
  * just before its end in latency mode; at 20 % and 80 % of the events in throughput mode), waits for the query to end, then checks the
- * result.
+ * result. While the query runs, its progress shows on one live line on standard error ({@link ProgressLine}).
  *
  * <p>Stateless; each call runs on the calling thread, which only sleeps and samples while the query runs.
  */
@@ -70,13 +71,17 @@ public final class HarnessRunner
 
             final StreamingQuery query = scenario.start(rivulet, source, pacer, window, options, queryName);
             AllocationMeter.Delta allocation = AllocationMeter.Delta.NONE;
-            if (allocationMeasured)
+            // The live progress line, on stderr from a thread outside threadPrefix: stdout (RESULT) is unchanged.
+            try (ProgressLine.Watch progress = ProgressLine.toStandardError().watch(query))
             {
-                allocation = latencyMode ?
-                    sampleWindow(query::isActive, threadPrefix, events, window) :
-                    sampleThroughput(query, threadPrefix, events, options.trades());
+                if (allocationMeasured)
+                {
+                    allocation = latencyMode ?
+                        sampleWindow(query::isActive, threadPrefix, events, window) :
+                        sampleThroughput(query, threadPrefix, events, options.trades());
+                }
+                query.awaitTermination();
             }
-            query.awaitTermination();
 
             final long trades = stats.emitted();
             final long spanNs = scenario.lastResultNs() - stats.firstEmitNs();

@@ -178,6 +178,16 @@ public final class ProgressJson {
             json.writeNumberField("maxUs", latency.maxUs());
             json.writeEndObject();
         }
+        QueryProgress.EpochCommit commit = p.epochCommit();
+        if (commit.commitMeasured()) {
+            json.writeObjectFieldStart("epochCommit");
+            json.writeNumberField("commitUs", commit.commitNs() / 1e3);
+            if (commit.checkpointMeasured()) {
+                json.writeNumberField("checkpointUs", commit.checkpointNs() / 1e3);
+                json.writeNumberField("checkpointBytes", commit.checkpointBytes());
+            }
+            json.writeEndObject();
+        }
         if (!p.staticTables().isEmpty()) {
             json.writeArrayFieldStart("staticTables");
             for (QueryProgress.StaticTableProgress table : p.staticTables()) {

@@ -126,7 +126,7 @@ final class ProgressReporter {
         QueryProgress progress = new QueryProgress(query.id(), query.runId(), query.name(), Instant.ofEpochMilli(nowMs),
             epochId, Math.round(seconds * 1e3), inputDelta, inputDelta / seconds, (processed - lastProcessed) / seconds,
             output - lastOutput, failed - lastFailed, input, output, watermark(), stateOperators(), futureEvents.get(), latency, perSource,
-            sinkDescription, staticTables());
+            sinkDescription, staticTables(), epochCommit());
         lastNs = nowNs;
         lastInput = input;
         lastProcessed = processed;
@@ -141,6 +141,16 @@ final class ProgressReporter {
         }
         last = progress;
         return progress;
+    }
+
+    /** The last commit's and checkpoint's timings, as the coordinator measured them (volatile reads). */
+    private QueryProgress.EpochCommit epochCommit() {
+        CheckpointCoordinator coordinator = query.coordinator();
+        if (coordinator == null || coordinator.lastCommitNs() < 0) {
+            return QueryProgress.EpochCommit.NOT_MEASURED;
+        }
+        return new QueryProgress.EpochCommit(coordinator.lastCommitNs(), coordinator.lastCheckpointNs(),
+            coordinator.lastCheckpointBytes());
     }
 
     /** Each static table's refreshes since the previous report, its totals, rows and load time. */

@@ -82,6 +82,9 @@ final class RestartingQuery<T> implements StreamingQuery {
                     announced = true;
                 }
                 if (first) {
+                    // The first run announces itself before start() returns it: a listener reading this
+                    // handle's id or name in onQueryStarted must find the run.
+                    current = (QueryRuntime) run;
                     events.onStarted(RestartingQuery.this);
                 }
             }
