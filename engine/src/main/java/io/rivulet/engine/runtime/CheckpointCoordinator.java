@@ -94,6 +94,15 @@ final class CheckpointCoordinator {
     private long checkpointsWritten;
     private long checkpointNsTotal;
     private long checkpointNsMax;
+    /** Bytes the checkpoint being written has put so far (new blocks only); coordinator's thread only. */
+    private long checkpointBytes;
+    /**
+     * The last completion's figures, for the dashboard: written once per completion by the completing
+     * thread, read by any (the dashboard's sampler). Nanoseconds and bytes; -1 until measured.
+     */
+    private volatile long lastCheckpointNs = -1;
+    private volatile long lastCheckpointBytes = -1;
+    private volatile long lastCommitNs = -1;
     private Thread thread;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -118,6 +127,30 @@ final class CheckpointCoordinator {
         this.committed = restored == null ? -1 : restored.epochId();
         this.highestEnded = committed;
         this.baseEpoch = committed;
+    }
+
+    /**
+     * @return how long writing the last checkpoint took, in nanoseconds, or -1 before the first (or
+     *     without a checkpoint location); any thread
+     */
+    long lastCheckpointNs() {
+        return lastCheckpointNs;
+    }
+
+    /**
+     * @return the bytes the last checkpoint wrote (new key-group blocks and operator state; blocks it
+     *     reused from earlier checkpoints not counted), or -1 before the first; any thread
+     */
+    long lastCheckpointBytes() {
+        return lastCheckpointBytes;
+    }
+
+    /**
+     * @return how long the last completion took to commit its epochs to every sink (and the commit
+     *     log), in nanoseconds, or -1 before the first; any thread
+     */
+    long lastCommitNs() {
+        return lastCommitNs;
     }
 
     /** @return whether epochs write checkpoints */
@@ -343,18 +376,26 @@ final class CheckpointCoordinator {
     private void complete(long epochId) {
         if (storage != null) {
             long startNs = System.nanoTime();
+            checkpointBytes = 0;
             writeCheckpoint(epochId);
             long tookNs = System.nanoTime() - startNs;
             checkpointsWritten++;
             checkpointNsTotal += tookNs;
             checkpointNsMax = Math.max(checkpointNsMax, tookNs);
+            lastCheckpointNs = tookNs;
+            lastCheckpointBytes = checkpointBytes;
         }
+        long commitStartNs = System.nanoTime();
         for (long epoch = committed + 1; epoch <= epochId; epoch++) {
             for (Sink<?> sink : sinks) {
                 commit(sink, epoch);
             }
             if (storage != null && epoch == epochId) {
                 storage.commit(epoch);
+            }
+            if (epoch == epochId) {
+                // Before the listener runs, so whoever reads it on this commit's report sees this commit's time.
+                lastCommitNs = System.nanoTime() - commitStartNs;
             }
             synchronized (lock) {
                 committed = epoch;
@@ -456,11 +497,13 @@ final class CheckpointCoordinator {
                 continue;
             }
             builder.putKeyGroup(participant.id, g, out.buffer(), 0, out.length());
+            checkpointBytes += out.length();
             previous[g] = signature;
         }
         SnapshotOutput operatorState = writer.operatorState();
         if (operatorState.length() > 0) {
             builder.putOperatorState(participant.id, participant.partition, operatorState.toByteArray());
+            checkpointBytes += operatorState.length();
         }
     }
 

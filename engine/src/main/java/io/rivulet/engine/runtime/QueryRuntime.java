@@ -79,6 +79,8 @@ final class QueryRuntime implements StreamingQuery {
     /** Micro-batch: what the driver is doing (set by the driver's thread, read by any). */
     private volatile QueryStatus batchStatus = STATUS_INITIALIZING;
     private Planner planner;
+    /** The plan this run runs, for {@link QueryProbe}; set before the query is reported started. */
+    private volatile PlanNode<?> root;
     /** Micro-batch: the source task the driver is draining, so a failed record names its source (driver thread only). */
     SourceTask<?> drainingSource;
     private CheckpointCoordinator coordinator;
@@ -149,6 +151,31 @@ final class QueryRuntime implements StreamingQuery {
         return query;
     }
 
+    /** @return the plan this run runs */
+    PlanNode<?> root() {
+        return root;
+    }
+
+    /** @return the sink's description */
+    String sinkDescription() {
+        return sink.description();
+    }
+
+    /** @return this run's settings */
+    QueryOptions options() {
+        return options;
+    }
+
+    /** @return the planned tasks (rings, stages) */
+    Planner planner() {
+        return planner;
+    }
+
+    /** @return the checkpoint coordinator (commit and checkpoint timings) */
+    CheckpointCoordinator coordinator() {
+        return coordinator;
+    }
+
     /**
      * @return the micro-batch driver of a prepared micro-batch query; {@code null} in continuous mode
      */
@@ -157,6 +184,7 @@ final class QueryRuntime implements StreamingQuery {
     }
 
     private <T> void launch(PlanNode<T> root, Sink<T> typedSink) {
+        this.root = root;
         int writers = Planner.producingTasks(root, options.defaultParallelism());
         StatefulPlan plan = StatefulPlan.of(root, options);
         Checkpoint restored = openCheckpoints(plan);

@@ -161,6 +161,11 @@ final class RestartingQuery<T> implements StreamingQuery {
         events.onTerminated(this);
     }
 
+    /** @return the current run (the last one, once the query ended) */
+    QueryRuntime currentRun() {
+        return current;
+    }
+
     @Override
     public UUID id() {
         return current.id();
