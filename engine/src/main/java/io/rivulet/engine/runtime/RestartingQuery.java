@@ -76,6 +76,8 @@ final class RestartingQuery<T> implements StreamingQuery {
         return new QueryEvents() {
             @Override
             public void onStarted(StreamingQuery run) {
+                // Before start() returns it: listeners told of the start read the query's id through it.
+                current = (QueryRuntime) run;
                 boolean first;
                 synchronized (lock) {
                     first = !announced;
