@@ -326,33 +326,45 @@ public final class DashboardServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- sampler thread
 
-    /** A new page: the query list, its query (chosen here if it named none), plan and history. */
+    /** A new page: the query list, then its query's plan and history (see {@link #bind}). */
     private void welcome(EventStream client) {
         try {
             client.queriesVersion = tracker.version();
             client.event("queries", DashboardJson.queries(tracker.queries()));
-            StreamingQuery query = client.queryId == null ? tracker.preferred() : tracker.find(client.queryId);
-            if (query == null) {
-                client.flush();
-                return;
-            }
-            client.queryId = query.id().toString();
-            client.event("selected", "\"" + client.queryId + "\"");
-            QueryProbe probe = QueryProbe.of(query);
-            if (probe != null) {
-                client.event("plan", DashboardJson.plan(probe));
-            }
-            QueryFigures figures = QueryFigures.of(query);
-            List<QueryProgress> recent = query.recentProgress();
-            client.event("history", DashboardJson.history(recent, figures));
-            if (!recent.isEmpty()) {
-                client.seen(recent.get(recent.size() - 1));
-            }
-            send(client, query, figures, clock.time());
+            bind(client);
             client.flush();
         } catch (IOException | RuntimeException e) {
             drop(client, e);
         }
+    }
+
+    /**
+     * Sends a page its query (the one it asked for, else the newest active one), plan and history, once
+     * such a query exists: a page opened before any query started is bound to the first that starts.
+     */
+    private void bind(EventStream client) throws IOException {
+        // An id the dashboard does not know (a page reloaded after its query was forgotten): the newest instead.
+        StreamingQuery query = client.queryId == null ? null : tracker.find(client.queryId);
+        if (query == null) {
+            query = tracker.preferred();
+        }
+        if (query == null || client.bound) {
+            return;
+        }
+        client.bound = true;
+        client.queryId = query.id().toString();
+        client.event("selected", "\"" + client.queryId + "\"");
+        QueryProbe probe = QueryProbe.of(query);
+        if (probe != null) {
+            client.event("plan", DashboardJson.plan(probe));
+        }
+        QueryFigures figures = QueryFigures.of(query);
+        List<QueryProgress> recent = query.recentProgress();
+        client.event("history", DashboardJson.history(recent, figures));
+        if (!recent.isEmpty()) {
+            client.seen(recent.get(recent.size() - 1));
+        }
+        send(client, query, figures, clock.time());
     }
 
     /** Every tick: each open page gets its query's new progress and a ring sample. */
@@ -376,7 +388,10 @@ public final class DashboardServer implements AutoCloseable {
                     client.queriesVersion = version;
                     client.event("queries", queriesJson);
                 }
-                StreamingQuery query = client.queryId == null ? null : tracker.find(client.queryId);
+                if (!client.bound) {
+                    bind(client);
+                }
+                StreamingQuery query = client.bound ? tracker.find(client.queryId) : null;
                 if (query != null) {
                     QueryFigures figures = read.computeIfAbsent(client.queryId, id -> QueryFigures.of(query));
                     send(client, query, figures, nowMs);
@@ -424,6 +439,8 @@ public final class DashboardServer implements AutoCloseable {
         private long lastBatchId = Long.MIN_VALUE;
         private Instant lastTimestamp;
         private boolean finalRings;
+        /** Whether the page got its query's plan and history. */
+        private boolean bound;
         private volatile boolean welcomed;
         private long lastWriteMs;
         private boolean wrote;

@@ -8,6 +8,7 @@ import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
@@ -124,6 +125,38 @@ class DashboardServerTest {
                 "\"kind\":\"sink\"", "\"label\":\"collecting\"");
             assertThat(data.get(3)).contains("\"batchId\":" + query.lastProgress().batchId(),
                 "\"totalInputRows\":3", "\"json\":{\"id\":\"" + query.id() + "\"");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBindAPageOpenedBeforeAnyQueryToTheFirstQueryThatStarts() throws Exception {
+        try (Rivulet rivulet = Rivulet.builder().dashboard(0).build()) {
+            HttpResponse<Stream<String>> events = http.send(
+                HttpRequest.newBuilder(rivulet.dashboardUrl().orElseThrow().resolve("/events")).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> lines = events.body()) {
+                Iterator<String> it = lines.iterator();
+                assertThat(it.next()).isEqualTo("event: queries");
+                assertThat(it.next()).isEqualTo("data: []");
+
+                StreamingQuery query = rivulet.readStream(Sources.of(1, 2, 3))
+                    .writeStream(Sinks.collecting())
+                    .queryName("late-comer")
+                    .start();
+                query.awaitTermination();
+
+                List<String> names = new ArrayList<>();
+                while (!names.contains("history") && it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("event: ")) {
+                        names.add(line.substring(7));
+                    } else if (line.startsWith("data: ") && names.get(names.size() - 1).equals("selected")) {
+                        assertThat(line).isEqualTo("data: \"" + query.id() + "\"");
+                    }
+                }
+                assertThat(names).containsSubsequence("queries", "selected", "plan", "history");
+            }
         }
     }
 
