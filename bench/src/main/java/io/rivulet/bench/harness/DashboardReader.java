@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stands in for an open dashboard page during a benchmark: reads the dashboard's event stream ({@code /events}) on a
@@ -21,18 +23,25 @@ final class DashboardReader
     }
 
     /**
-     * Connects and reads in the background.
+     * Connects and reads in the background; returns once the first event arrived (or after 10 s), so the page is open
+     * before the workload starts and its one-off costs (the HTTP client's start, class loading) fall outside the run.
      *
      * @param dashboard the dashboard's URL.
+     * @throws InterruptedException if interrupted while waiting for the first event.
      */
-    static void open(final URI dashboard)
+    static void open(final URI dashboard) throws InterruptedException
     {
-        final Thread reader = new Thread(() -> read(dashboard.resolve("/events")), "bench-dashboard-reader");
+        final CountDownLatch connected = new CountDownLatch(1);
+        final Thread reader = new Thread(() -> read(dashboard.resolve("/events"), connected), "bench-dashboard-reader");
         reader.setDaemon(true);
         reader.start();
+        if (!connected.await(10, TimeUnit.SECONDS))
+        {
+            System.err.println("dashboard reader: no event within 10 s, running anyway");
+        }
     }
 
-    private static void read(final URI events)
+    private static void read(final URI events, final CountDownLatch connected)
     {
         try
         {
@@ -45,6 +54,7 @@ final class DashboardReader
                 for (int n; (n = in.read(buffer)) >= 0; )
                 {
                     bytes += n;
+                    connected.countDown();
                 }
             }
             catch (final IOException closed)
@@ -56,6 +66,10 @@ final class DashboardReader
         catch (final IOException | InterruptedException e)
         {
             System.err.println("dashboard reader failed: " + e);
+        }
+        finally
+        {
+            connected.countDown();
         }
     }
 }

@@ -227,7 +227,13 @@ public final class DashboardServer implements AutoCloseable {
             }
             String path = exchange.getRequestURI().getPath();
             switch (path) {
-                case "/events" -> openStream(exchange);
+                case "/events" -> {
+                    if (method.equals("GET")) {
+                        openStream(exchange);
+                    } else {
+                        respond(exchange, 405, "text/plain; charset=utf-8", "405: /events is an event stream: GET it\n");
+                    }
+                }
                 case "/metrics" -> respond(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.write(figuresOfAll()));
                 case "/api/queries" -> respond(exchange, 200, "application/json", DashboardJson.queries(tracker.queries()));
                 default -> serveAsset(exchange, path);
