@@ -2,6 +2,7 @@ package io.rivulet.engine;
 
 import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.internal.PlanNode;
+import io.rivulet.engine.internal.dashboard.DashboardServer;
 import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sql.DataStreamReader;
 import io.rivulet.engine.sql.Dataset;
@@ -14,10 +15,12 @@ import org.agrona.concurrent.SystemNanoClock;
 
 import io.rivulet.engine.internal.Options;
 import io.rivulet.operators.state.KeyGroups;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,10 +75,18 @@ public final class Rivulet implements AutoCloseable {
     /** Memory sinks of structured queries by table name (the query's name), for {@link #table}. */
     private final ConcurrentHashMap<String, MemorySink<?>> tables = new ConcurrentHashMap<>();
     private final Config config;
+    /** The dashboard, if the builder asked for one; {@code null} otherwise (nothing listens). */
+    private final DashboardServer dashboard;
 
     private Rivulet(Config config) {
         this.config = config;
+        this.dashboard = config.dashboardPort() < 0 ? null
+            : DashboardServer.start(config.dashboardHost(), config.dashboardPort(), streams, config.epochClock(),
+                DASHBOARD_SAMPLE_INTERVAL_MS);
     }
+
+    /** How often an open dashboard page gets a sample of its query. */
+    private static final long DASHBOARD_SAMPLE_INTERVAL_MS = 500;
 
     /**
      * An engine with default settings.
@@ -147,27 +158,46 @@ public final class Rivulet implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * The address of the engine's dashboard (see {@code docs/dashboard.md}): the page of its queries
+     * with live plots, and {@code /metrics} in Prometheus text format.
+     *
+     * @return the page's URL, e.g. {@code http://127.0.0.1:4040/} (with the port actually bound, when
+     *     the builder asked for port 0); empty unless {@link Builder#dashboard(int)} enabled it
+     */
+    public Optional<URI> dashboardUrl() {
+        return dashboard == null ? Optional.empty() : Optional.of(dashboard.url());
+    }
+
     Config config() {
         return config;
     }
 
     /**
-     * Stops every active query and waits for each to end.
+     * Stops every active query and waits for each to end, then stops the dashboard, if any.
      */
     @Override
     public void close() {
-        streams.stopAll();
+        try {
+            streams.stopAll();
+        } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
+        }
     }
 
     /** Engine-wide defaults, each overridable per query. */
     record Config(WaitStrategy waitStrategy, int defaultParallelism, int maxParallelism, int ringCapacity,
-                  Duration stopTimeout, NanoClock nanoClock, EpochClock epochClock) {
+                  Duration stopTimeout, NanoClock nanoClock, EpochClock epochClock, String dashboardHost,
+                  int dashboardPort) {
     }
 
     /**
      * Builds an engine. Every setting is validated when set.
      */
     public static final class Builder {
+        private static final String LOOPBACK = "127.0.0.1";
         private WaitStrategy waitStrategy = WaitStrategy.backoff();
         private int defaultParallelism = Math.max(1,
             Math.min(Runtime.getRuntime().availableProcessors(), KeyGroups.DEFAULT_MAX_PARALLELISM));
@@ -176,6 +206,9 @@ public final class Rivulet implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(30);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private String dashboardHost = LOOPBACK;
+        /** -1: no dashboard. */
+        private int dashboardPort = -1;
 
         private Builder() {
         }
@@ -250,11 +283,50 @@ public final class Rivulet implements AutoCloseable {
         }
 
         /**
-         * @return the engine
+         * Starts the engine's dashboard on the loopback address ({@code 127.0.0.1}): a page of its active
+         * and recent queries with live plots (rates, latency percentiles, watermark, state, late rows,
+         * commits and checkpoints, ring fill), the plan and the last progress, and {@code /metrics} in
+         * Prometheus text format. Off by default: without this nothing listens. The server starts in
+         * {@link #build()} and stops in {@link Rivulet#close()}; {@link Rivulet#dashboardUrl()} tells
+         * its address. See {@code docs/dashboard.md}.
+         *
+         * @param port the port, 0 for any free one
+         * @return this
+         * @throws IllegalArgumentException unless {@code 0 <= port <= 65535}
+         */
+        public Builder dashboard(int port) {
+            return dashboard(LOOPBACK, port);
+        }
+
+        /**
+         * Starts the engine's dashboard on a chosen address, as {@link #dashboard(int)}. The dashboard has
+         * no authentication and shows query names, plans and figures: bind a non-loopback address (e.g.
+         * {@code "0.0.0.0"}, every interface) only on a network you trust.
+         *
+         * @param bindAddress a host name or address literal of this machine, e.g. {@code "127.0.0.1"},
+         *     {@code "::1"}, {@code "0.0.0.0"}
+         * @param port the port, 0 for any free one
+         * @return this
+         * @throws IllegalArgumentException unless {@code 0 <= port <= 65535}, or if the address does not resolve
+         */
+        public Builder dashboard(String bindAddress, int port) {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("dashboard port must be 0..65535 (0: any free port), got " + port);
+            }
+            DashboardServer.resolve(bindAddress);
+            this.dashboardHost = bindAddress;
+            this.dashboardPort = port;
+            return this;
+        }
+
+        /**
+         * @return the engine (its dashboard listening, if asked for)
+         * @throws IllegalStateException if the dashboard's address cannot be bound (the message says why)
          */
         public Rivulet build() {
             return new Rivulet(new Config(waitStrategy, defaultParallelism, maxParallelism, ringCapacity, stopTimeout,
-                nanoClock, epochClock));
+                nanoClock, epochClock, dashboardHost, dashboardPort));
         }
     }
 }

@@ -17,9 +17,15 @@ import java.time.Duration;
  * statistics (trades, volume, VWAP, last/low/high) of the large trades, printed each second as
  * Spark's console sink would, with the query's progress and end-to-end latency.
  *
- * <p>Runs for {@code seconds} (first argument, default 10) or until Ctrl-C.
+ * <p>Runs for {@code seconds} (first argument, default 10) or until Ctrl-C. With {@code --dashboard}
+ * (or {@code --dashboard=PORT}; default port {@value #DASHBOARD_PORT}, 0 for any free one) the engine's
+ * dashboard listens on loopback and its URL is printed: live plots of the query (see
+ * {@code docs/dashboard.md}).
  */
 public final class TradingDemoMain {
+    /** The dashboard's port when {@code --dashboard} names none (Spark's UI port). */
+    static final int DASHBOARD_PORT = 4040;
+
     private TradingDemoMain() {
     }
 
@@ -28,9 +34,25 @@ public final class TradingDemoMain {
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 10;
-        long tradesPerSecond = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
-        try (Rivulet rivulet = Rivulet.create()) {
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        int dashboardPort = -1;
+        for (String arg : args) {
+            if (arg.equals("--dashboard")) {
+                dashboardPort = DASHBOARD_PORT;
+            } else if (arg.startsWith("--dashboard=")) {
+                dashboardPort = Integer.parseInt(arg.substring("--dashboard=".length()));
+            } else {
+                positional.add(arg);
+            }
+        }
+        long seconds = positional.size() > 0 ? Long.parseLong(positional.get(0)) : 10;
+        long tradesPerSecond = positional.size() > 1 ? Long.parseLong(positional.get(1)) : 200_000;
+        Rivulet.Builder builder = Rivulet.builder();
+        if (dashboardPort >= 0) {
+            builder.dashboard(dashboardPort);
+        }
+        try (Rivulet rivulet = builder.build()) {
+            rivulet.dashboardUrl().ifPresent(url -> System.out.println("trading-demo: dashboard at " + url));
             StreamingQuery query = rivulet.readStream(Sources.rate().rowsPerSecond(tradesPerSecond))
                 .map(row -> MarketData.trade(row.value(), row.timestampMs()))
                 .filter(trade -> trade.quantity() >= 100)

@@ -24,6 +24,13 @@ import java.util.function.LongSupplier;
  */
 public final class HarnessRunner
 {
+    /**
+     * {@code -Drivulet.bench.dashboard=PORT} serves the engine's dashboard while the workload runs (0: any free port), to
+     * measure what it costs; with {@code -Drivulet.bench.dashboard.open=true} an event-stream reader is connected to it
+     * from the start, as an open page would be (the server then samples the query every 500 ms).
+     */
+    static final String DASHBOARD_PORT_PROPERTY = "rivulet.bench.dashboard";
+    static final String DASHBOARD_OPEN_PROPERTY = "rivulet.bench.dashboard.open";
     private static final long SAMPLE_PERIOD_MS = 1;
     private static final long END_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -56,12 +63,25 @@ public final class HarnessRunner
         final boolean allocationMeasured = AllocationMeter.enable();
         final SourceStats stats = new SourceStats();
 
-        try (Rivulet rivulet = Rivulet.builder()
+        final Rivulet.Builder builder = Rivulet.builder()
             .waitStrategy(WaitStrategy.named(options.waitStrategy()))
             .ringCapacity(options.ringCapacity())
-            .defaultParallelism(options.partitions())
-            .build())
+            .defaultParallelism(options.partitions());
+        final String dashboardPort = System.getProperty(DASHBOARD_PORT_PROPERTY);
+        if (dashboardPort != null)
         {
+            builder.dashboard(Integer.parseInt(dashboardPort));
+        }
+        try (Rivulet rivulet = builder.build())
+        {
+            if (dashboardPort != null)
+            {
+                System.err.println("dashboard at " + rivulet.dashboardUrl().orElseThrow());
+                if (Boolean.getBoolean(DASHBOARD_OPEN_PROPERTY))
+                {
+                    DashboardReader.open(rivulet.dashboardUrl().orElseThrow());
+                }
+            }
             final Pacer pacer = latencyMode ? Pacer.startingAfter(System.nanoTime(), options.rate()) : null;
             final MeasuredWindow window =
                 latencyMode ? MeasuredWindow.of(pacer, options.warmupNs(), options.measureNs()) : null;

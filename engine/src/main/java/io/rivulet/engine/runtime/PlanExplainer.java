@@ -43,6 +43,28 @@ public final class PlanExplainer {
         return out.toString();
     }
 
+    /**
+     * The stage numbers {@link #explain} prints ({@code *(n)}), by node: a source or keyed node opens a
+     * stage, numbered from the sources up; a node above a union belongs to several.
+     *
+     * @param root the node a sink would read
+     * @return each node of the plan (by identity) and its stage numbers
+     */
+    public static Map<PlanNode<?>, TreeSet<Integer>> stageNumbers(PlanNode<?> root) {
+        Map<PlanNode<?>, TreeSet<Integer>> stages = new IdentityHashMap<>();
+        number(root, stages, new int[] {0});
+        return stages;
+    }
+
+    /**
+     * @param node a node
+     * @param defaultParallelism partitions of a keyed node that names none
+     * @return the tasks that produce its output (a sink gets one writer each)
+     */
+    public static int producingTasks(PlanNode<?> node, int defaultParallelism) {
+        return Planner.producingTasks(node, defaultParallelism);
+    }
+
     private static void logical(PlanNode<?> node, String first, String rest, StringBuilder out) {
         out.append(first).append(node.description()).append('\n');
         List<PlanNode<?>> inputs = node.inputs();

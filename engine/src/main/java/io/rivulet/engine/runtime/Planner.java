@@ -68,6 +68,11 @@ final class Planner {
     final Map<Agent, Agent> hostOf = new IdentityHashMap<>();
     private final Map<TaskContext, Agent> agentByContext = new IdentityHashMap<>();
     final List<SinkLink<?>> sinkLinks = new ArrayList<>();
+    /**
+     * The rings into each keyed stage that has them (continuous mode, not fused), in plan order: one per
+     * producing task and partition. Read only by {@link QueryProbe} to sample their fill.
+     */
+    final LinkedHashMap<PlanNode.KeyedNode<?, ?, ?>, List<RingBuffer<Slot>>> stageRings = new LinkedHashMap<>();
     /** Keyed heads whose operator acts on processing time (timers), for the micro-batch driver. */
     final List<KeyedHead<?, ?, ?>> timedHeads = new ArrayList<>();
     /** Every queryable operator's read queue, for the micro-batch driver (which answers them all). */
@@ -257,6 +262,11 @@ final class Planner {
         }
         int stage = ++keyedStages;
         String operatorId = ids.idOf(node);
+        List<RingBuffer<Slot>> rings = new ArrayList<>();
+        for (RingBuffer<Slot>[] producer : producers) {
+            rings.addAll(List.of(producer));
+        }
+        stageRings.put(node, List.copyOf(rings));
         for (int p = 0; p < partitions; p++) {
             @SuppressWarnings("unchecked")
             EventPoller<Slot>[] inputs = new EventPoller[producers.size()];

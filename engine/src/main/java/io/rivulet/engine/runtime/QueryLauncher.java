@@ -8,7 +8,8 @@ import io.rivulet.engine.sink.Sink;
 
 /**
  * The runtime's one entry point: plans and starts a query. Not public API (applications call
- * {@code DataStreamWriter.start()}, which calls this); every other runtime type is package-private.
+ * {@code DataStreamWriter.start()}, which calls this); every other runtime type is package-private
+ * but {@link PlanExplainer} and {@link QueryProbe}.
  * Stateless and thread-safe.
  */
 public final class QueryLauncher {

@@ -76,15 +76,14 @@ final class RestartingQuery<T> implements StreamingQuery {
         return new QueryEvents() {
             @Override
             public void onStarted(StreamingQuery run) {
+                // Before start() returns it: listeners told of the start read the query's id through it.
+                current = (QueryRuntime) run;
                 boolean first;
                 synchronized (lock) {
                     first = !announced;
                     announced = true;
                 }
                 if (first) {
-                    // The first run announces itself before start() returns it: a listener reading this
-                    // handle's id or name in onQueryStarted must find the run.
-                    current = (QueryRuntime) run;
                     events.onStarted(RestartingQuery.this);
                 }
             }
@@ -162,6 +161,11 @@ final class RestartingQuery<T> implements StreamingQuery {
             lock.notifyAll();
         }
         events.onTerminated(this);
+    }
+
+    /** @return the current run (the last one, once the query ended) */
+    QueryRuntime currentRun() {
+        return current;
     }
 
     @Override

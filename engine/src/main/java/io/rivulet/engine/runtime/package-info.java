@@ -1,7 +1,9 @@
 /**
  * The runtime: continuous and micro-batch. Not public API: applications use {@code io.rivulet.engine}.
- * Its one public type is {@link io.rivulet.engine.runtime.QueryLauncher}, which the public writer
- * calls to start a query (the plan and settings it takes live in {@code io.rivulet.engine.internal});
+ * Its public types are {@link io.rivulet.engine.runtime.QueryLauncher}, which the public writer
+ * calls to start a query (the plan and settings it takes live in {@code io.rivulet.engine.internal}),
+ * {@link io.rivulet.engine.runtime.PlanExplainer} ({@code explain}) and
+ * {@link io.rivulet.engine.runtime.QueryProbe}, what the dashboard reads of a running query;
  * everything else here is package-private.
  *
  * <p>A started query is a set of tasks, each an Agrona {@link org.agrona.concurrent.Agent} on its
