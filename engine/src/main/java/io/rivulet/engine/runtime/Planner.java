@@ -262,19 +262,19 @@ final class Planner {
         }
         int stage = ++keyedStages;
         String operatorId = ids.idOf(node);
-        List<RingBuffer<Slot>> rings = new ArrayList<>();
+        List<RingBuffer<Slot>> stageRingList = new ArrayList<>();
         for (RingBuffer<Slot>[] producer : producers) {
-            rings.addAll(List.of(producer));
+            stageRingList.addAll(List.of(producer));
         }
-        stageRings.put(node, List.copyOf(rings));
+        stageRings.put(node, List.copyOf(stageRingList));
         for (int p = 0; p < partitions; p++) {
             @SuppressWarnings("unchecked")
             EventPoller<Slot>[] inputs = new EventPoller[producers.size()];
             @SuppressWarnings("unchecked")
-            RingBuffer<Slot>[] rings = new RingBuffer[producers.size()];
+            RingBuffer<Slot>[] partitionRings = new RingBuffer[producers.size()];
             for (int i = 0; i < inputs.length; i++) {
                 RingBuffer<Slot> ring = producers.get(i)[p];
-                rings[i] = ring;
+                partitionRings[i] = ring;
                 EventPoller<Slot> poller = ring.newPoller();
                 ring.addGatingSequences(poller.getSequence());
                 inputs[i] = poller;
@@ -285,7 +285,7 @@ final class Planner {
             }
             TaskContext context = newContext("keyed" + stage + "-" + p);
             context.producesWatermarks = anyTrue(carriesWatermark);
-            PartitionWorker worker = new PartitionWorker(context, inputs, rings, carriesWatermark, options.maxWatermarkPolicy(),
+            PartitionWorker worker = new PartitionWorker(context, inputs, partitionRings, carriesWatermark, options.maxWatermarkPolicy(),
                 options.idleInputTimeoutNs(), options.nanoClock());
             worker.head(newHead(node, operatorId, p, partitions, late, context, downstream));
             workers.add(worker);
