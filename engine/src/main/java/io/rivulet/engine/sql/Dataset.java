@@ -79,6 +79,8 @@ public final class Dataset<T> {
     private final StaticSource<Row> staticRows;
     /** Each column's qualifier (the alias of the Dataset it comes from, as {@code a} in {@code col("a.x")}), or null. */
     private final String[] qualifiers;
+    /** For a {@code limit} without {@code orderBy}: the plan that runs it in append mode (the first n rows ever). */
+    private final Stream<T> appendLimit;
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
         this(rivulet, stream, encoder, null, null, false, false);
@@ -92,6 +94,13 @@ public final class Dataset<T> {
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers) {
+        this(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows, qualifiers, null);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers,
+                    Stream<T> appendLimit) {
+        this.appendLimit = appendLimit;
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = stream;
         this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -986,11 +995,11 @@ public final class Dataset<T> {
 
     /**
      * The first {@code n} rows (Spark's {@code limit}). After {@link #orderBy} (an aggregation in complete mode):
-     * the first {@code n} rows of each epoch's sorted result table. Without it: {@code n} rows of each epoch's
-     * result table of an aggregation in complete mode, in no particular order. Spark also allows a limit on a
-     * stream in append mode (the first {@code n} rows ever); Rivulet does not yet, and {@code start()} rejects it;
-     * in update mode it fails with Spark's "Limits are not supported on streaming DataFrames/Datasets in Update
-     * output mode".
+     * the first {@code n} rows of each epoch's sorted result table. Without it: in complete mode, {@code n} rows of
+     * each epoch's result table of an aggregation, in no particular order; in append mode (Spark's streaming limit),
+     * the first {@code n} rows ever, in one partition, the count checkpointed with the query (Rivulet needs the
+     * limit to be the query's last operation there); in update mode {@code start()} fails with Spark's "Limits are
+     * not supported on streaming DataFrames/Datasets in Update output mode".
      *
      * @param n rows to keep, at least 0 (Spark allows 0: nothing passes)
      * @return the limited Dataset
@@ -1006,7 +1015,57 @@ public final class Dataset<T> {
         }
         Stream<T> unordered = stream.orderBy((a, b) -> 0);
         Dataset<T> next = derived(n == 0 ? unordered.filter(value -> false) : unordered.limit(n), encoder);
-        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true);
+        Stream<T> firstRows = stream.keyBy("limit", value -> 0L, 1).transformWithState("limit(" + n + ")",
+            () -> new FirstRows<>(n));
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true, null,
+            null, firstRows);
+    }
+
+    /**
+     * The Dataset a query in {@code mode} writes: for a {@code limit} without {@code orderBy} in append mode, the
+     * plan that passes the first {@code n} rows ever; else this one.
+     *
+     * @param mode the query's output mode
+     * @return the Dataset to write
+     * @throws IllegalArgumentException for a limit without orderBy in append mode that is not the last operation
+     */
+    Dataset<T> forOutputMode(io.rivulet.operators.OutputMode mode) {
+        if (mode != io.rivulet.operators.OutputMode.APPEND || !unorderedLimit) {
+            return this;
+        }
+        if (appendLimit == null) {
+            throw new IllegalArgumentException("limit without orderBy in append output mode must be the last operation"
+                + " of the query in Rivulet (Spark allows operations after it): write the limited Dataset itself");
+        }
+        return new Dataset<>(rivulet, appendLimit, encoder);
+    }
+
+    /**
+     * A streaming limit in append mode (Spark's {@code StreamingGlobalLimitExec}): one partition, one key, the rows
+     * passed so far in keyed state (checkpointed with the query); the first {@code n} rows ever pass. Owned by the
+     * partition's thread.
+     */
+    private static final class FirstRows<T> extends io.rivulet.operators.process.KeyedProcessFunction<Long, T, T> {
+        private final long n;
+        private io.rivulet.operators.state.LongValueState passed;
+
+        FirstRows(long n) {
+            this.n = n;
+        }
+
+        @Override
+        public void open(io.rivulet.operators.state.KeyedStateStore states) {
+            passed = states.state(io.rivulet.operators.state.StateDescriptor.longValue("passed", 0));
+        }
+
+        @Override
+        public void processElement(T value, Context<Long, T> ctx, Output<T> out) {
+            long p = passed.value();
+            if (p < n) {
+                passed.update(p + 1);
+                out.emit(value);
+            }
+        }
     }
 
     /**
