@@ -31,11 +31,13 @@ import java.util.Objects;
  * A DataFrame grouped by columns, waiting for its aggregates (Spark's {@code RelationalGroupedDataset}, from
  * {@link Dataset#groupBy(Column...)}). The aggregation compiles onto the typed API's keyed aggregation
  * ({@link KeyedStream#aggregate}) or, with a {@code window(..)} among the grouping columns, onto its event-time
- * windows ({@link KeyedStream#window}): it runs, emits per output mode and checkpoints exactly as the typed
- * aggregation does. The key is the list of the grouping values.
+ * windows ({@link KeyedStream#window}), with a {@code session_window(..)} onto its session windows
+ * ({@link KeyedStream#sessionWindow(java.time.Duration, ToLongFunction)}): it runs, emits per output mode and
+ * checkpoints as the typed aggregation does, the accumulators with their own state codec. The key is the list of the
+ * grouping values.
  *
- * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}), then one
- * column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
+ * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}, a session as
+ * {@code session_window{start, end}}), then one column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
  * groups that changed), {@code append} with a window and a watermark (each window once, when the watermark
  * passes its end).
  *
