@@ -111,6 +111,10 @@ final class DatasetJoins {
         String[] qualifiers = type == JoinType.LEFT_SEMI ? scope.leftQualifiers : concat(scope.leftQualifiers,
             scope.rightQualifiers);
         Predicate residual = null;
+        if (type != JoinType.INNER) {
+            // a one-sided time bound is no range: start() then refuses the outer or semi join with Spark's message
+            c.residual.removeAll(c.oneSidedTime);
+        }
         if (!c.residual.isEmpty()) {
             if (type != JoinType.INNER) {
                 throw new AnalysisException("UNSUPPORTED_FEATURE.JOIN_CONDITION", "Only an inner join may have conditions"
@@ -575,6 +579,8 @@ final class DatasetJoins {
         final List<Expression> leftKeys = new ArrayList<>();
         final List<Expression> rightKeys = new ArrayList<>();
         final List<Expression> residual = new ArrayList<>();
+        /** Time comparisons that bound the right time from one side only (so no range): part of {@link #residual}. */
+        final List<Expression> oneSidedTime = new ArrayList<>();
         JoinTimeRange range;
         int leftTime = -1;
         int rightTime = -1;
@@ -656,6 +662,7 @@ final class DatasetJoins {
                 c.range = JoinTimeRange.of(lower, lowerInclusive, upper, upperInclusive);
             } else {
                 c.residual.addAll(timeConjuncts); // one-sided: a plain condition, no range
+                c.oneSidedTime.addAll(timeConjuncts);
                 c.leftTime = -1;
                 c.rightTime = -1;
             }

@@ -147,6 +147,11 @@ class DatasetJoinTest {
                 .join(clicks(rivulet).withWatermark("clickTime", "1 hour"),
                     expr(WITHIN_AN_HOUR + " AND clickAdId > 2"), "left_outer"))
                 .hasMessageContaining("Only an inner join may have conditions other than equalities");
+            Dataset<Row> oneSided = impressions(rivulet).withWatermark("impressionTime", "1 hour")
+                .join(clicks(rivulet).withWatermark("clickTime", "1 hour"),
+                    expr("clickAdId = impressionAdId AND clickTime >= impressionTime"), "left_outer");
+            assertThatThrownBy(() -> oneSided.writeStream().format("memory").queryName("z").start())
+                .hasMessageContaining("has a watermark on its left input, a watermark on its right input and no time range");
         }
     }
 
