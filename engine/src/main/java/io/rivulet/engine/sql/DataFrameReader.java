@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Makes static DataFrames (Spark's {@code spark.read()} / {@code spark.createDataFrame}): rows that are not a
  * stream, for the static side of a stream-static {@link Dataset#join}. Obtained from {@code rivulet.read()};
- * {@code rivulet.createDataFrame(rows, schema)} is {@code read().schema(schema).rows(rows)}.
+ * {@code rivulet.createDataFrame(rows, schema)} is {@code read().schema(schema).rows(rows)};
+ * {@code rivulet.read().schema(s).json(path)} reads a JSON-lines file or directory.
  *
  * <p>Not thread-safe: one reader per DataFrame.
  */
@@ -81,6 +82,62 @@ public final class DataFrameReader {
      */
     public Dataset<Row> source(StaticSource<Row> rows) {
         return Dataset.ofStatic(rivulet, Objects.requireNonNull(rows, "rows"), requireSchema());
+    }
+
+    /**
+     * A DataFrame of a JSON-lines file, or of every file of a directory (not hidden, by name), read with the schema
+     * by Spark's json conversions (as the streaming {@code json} format) each time a join's table is loaded or
+     * refreshed. Unlike Spark's default (PERMISSIVE), a malformed line fails the load, naming the file and line
+     * (FAILFAST): a static table is not half loaded. Blank lines hold no row; a line that is an array holds a row per
+     * element.
+     *
+     * @param path a file or a directory
+     * @return the static DataFrame
+     * @throws IllegalStateException without a schema
+     */
+    public Dataset<Row> json(String path) {
+        StructType s = requireSchema();
+        java.nio.file.Path location = java.nio.file.Path.of(Objects.requireNonNull(path, "path"));
+        io.rivulet.engine.sql.internal.formats.JsonRowDecoder decoder =
+            io.rivulet.engine.sql.internal.formats.JsonRowDecoder.create(s, java.util.Map.of());
+        return source(new StaticSource<>() {
+            @Override
+            public java.util.Collection<? extends Row> load() throws java.io.IOException {
+                List<Row> rows = new java.util.ArrayList<>();
+                io.rivulet.engine.sql.internal.formats.JsonRowDecoder reader = decoder.newReader();
+                for (java.nio.file.Path file : files(location)) {
+                    List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+                    for (int i = 0; i < lines.size(); i++) {
+                        byte[] line = lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        try {
+                            for (Row row = reader.decode(line, 0, line.length); row != null; row = reader.nextRowOfLine()) {
+                                rows.add(row);
+                            }
+                        } catch (io.rivulet.engine.sql.internal.formats.BadRecordException e) {
+                            throw new java.io.IOException(file + " line " + (i + 1) + ": malformed JSON for the schema "
+                                + s.simpleString() + ": " + e.getMessage(), e);
+                        }
+                    }
+                }
+                return rows;
+            }
+
+            @Override
+            public String description() {
+                return "JSON lines " + location;
+            }
+        });
+    }
+
+    private static List<java.nio.file.Path> files(java.nio.file.Path location) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(location)) {
+            return List.of(location);
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> listing = java.nio.file.Files.list(location)) {
+            return listing.filter(java.nio.file.Files::isRegularFile)
+                .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().startsWith("_"))
+                .sorted().toList();
+        }
     }
 
     private StructType requireSchema() {
