@@ -492,6 +492,30 @@ public final class Dataset<T> {
     }
 
     /**
+     * An inner equi-join on columns both Datasets have (Spark's {@code join(right, Array[String])}).
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, String[] usingColumns) {
+        return join(right, Arrays.asList(Objects.requireNonNull(usingColumns, "usingColumns")), "inner");
+    }
+
+    /**
+     * An equi-join on columns both Datasets have (Spark's {@code join(right, Array[String], joinType)}): see
+     * {@link #join(Dataset, List, String)}.
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both
+     * @param joinType as {@link #join(Dataset, Column, String)}
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, String[] usingColumns, String joinType) {
+        return join(right, Arrays.asList(Objects.requireNonNull(usingColumns, "usingColumns")), joinType);
+    }
+
+    /**
      * An equi-join on columns both Datasets have (Spark's {@code join(right, usingColumns, joinType)}): the condition
      * is {@code left.c = right.c} for each; the rows have each using column once (the left's; the right's in a right
      * outer join; {@code coalesce} of both in a full outer join), then this Dataset's other columns, then the other's.

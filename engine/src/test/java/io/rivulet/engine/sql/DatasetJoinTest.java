@@ -236,6 +236,7 @@ class DatasetJoinTest {
             Dataset<Row> joined = a.join(b, "id");
             assertThat(joined.columns()).containsExactly("id", "v", "w");
             assertThat(run(rivulet, joined, "u")).containsExactly("[1,x,p]");
+            assertThat(a.join(b, new String[] {"id"}, "left_outer").schema().toDDL()).isEqualTo("id INT,v STRING,w STRING");
             assertThatThrownBy(() -> a.join(b, List.of("v"))).hasMessageContaining("[UNRESOLVED_USING_COLUMN_FOR_JOIN]"
                 + " USING column `v` cannot be resolved on the right side of the join. The right-side columns: [`id`, `w`].");
         }
