@@ -248,11 +248,27 @@ public final class KeyedStream<K, T> {
      * @return the stream of per-key results
      */
     public <A, R> Stream<KeyValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy) {
+        return aggregate(fn, emitPolicy, null);
+    }
+
+    /**
+     * Running aggregate per key, checkpointing the accumulators with a codec of their own (for accumulators the
+     * default {@link StateCodecs#dynamic()} cannot write, such as a sketch).
+     *
+     * @param fn the aggregate
+     * @param emitPolicy after every record, or once per changed key per epoch
+     * @param accumulatorCodec writes, reads and copies the accumulators; {@code null} for the default codec
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return the stream of per-key results
+     */
+    public <A, R> Stream<KeyValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy,
+                                                   io.rivulet.operators.state.StateCodec<A> accumulatorCodec) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
         return keyed("aggregate", PlanNode.KeyedKind.AGGREGATION,
-            context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy), null, null,
-                context.maxParallelism(), context.keyGroups()));
+            context -> new KeyedAggregateOperator<K, T, A, R>(fn, emitPolicyFor(context, emitPolicy), null,
+                accumulatorCodec, context.maxParallelism(), context.keyGroups()));
     }
 
     /**

@@ -128,6 +128,27 @@ public final class Rivulet implements AutoCloseable {
     }
 
     /**
+     * Starts making a static DataFrame, as Spark's {@code spark.read()}: the static side of a stream-static join.
+     *
+     * @return a new reader; not thread-safe
+     */
+    public io.rivulet.engine.sql.DataFrameReader read() {
+        return new io.rivulet.engine.sql.DataFrameReader(this);
+    }
+
+    /**
+     * A static DataFrame of fixed rows, as Spark's {@code spark.createDataFrame(rows, schema)}.
+     *
+     * @param rows the rows, each of {@code schema}
+     * @param schema their schema
+     * @return the static DataFrame
+     * @throws IllegalArgumentException naming a row that does not fit the schema
+     */
+    public Dataset<Row> createDataFrame(List<Row> rows, io.rivulet.engine.types.StructType schema) {
+        return read().schema(schema).rows(rows);
+    }
+
+    /**
      * The rows a structured query wrote to its {@code memory} sink, which is named after the query
      * (Spark's {@code spark.table(name).collect()}, or {@code spark.sql("select * from name")}): the
      * committed rows, in commit order (in complete mode: the latest result table).

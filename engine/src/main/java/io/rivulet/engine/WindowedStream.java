@@ -76,6 +76,33 @@ public final class WindowedStream<K, T> {
      */
     public <A, R> Stream<WindowedValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn) {
         Objects.requireNonNull(fn, "fn");
+        return aggregate(fn, null);
+    }
+
+    /**
+     * Aggregates each key and window, checkpointing the accumulators with a codec of their own (for accumulators
+     * the default {@link io.rivulet.operators.state.StateCodecs#dynamic()} cannot write, such as a sketch).
+     *
+     * @param fn the aggregate
+     * @param accumulatorCodec writes, reads and copies the accumulators; {@code null} for the default codec
+     * @param <A> accumulator type
+     * @param <R> result type
+     * @return one row per key and window, per the output mode
+     */
+    public <A, R> Stream<WindowedValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn,
+                                                        io.rivulet.operators.state.StateCodec<A> accumulatorCodec) {
+        Objects.requireNonNull(fn, "fn");
+        if (accumulatorCodec != null) {
+            io.rivulet.operators.state.StateCodec<K> keys = io.rivulet.operators.state.StateCodecs.dynamic();
+            if (windows != null) {
+                return keyed.keyed("window(" + windows + ").aggregate", PlanNode.KeyedKind.WINDOW_AGGREGATION, lateSink,
+                    context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),
+                        late(context.lateOutput()), keys, accumulatorCodec));
+            }
+            return keyed.keyed("sessionWindow.aggregate", PlanNode.KeyedKind.SESSION_AGGREGATION, lateSink,
+                context -> new SessionWindowOperator<K, T, A, R>(sessionGapMs, eventTimeMs, fn, context.outputMode(),
+                    late(context.lateOutput()), keys, accumulatorCodec));
+        }
         if (windows != null) {
             return keyed.keyed("window(" + windows + ").aggregate", PlanNode.KeyedKind.WINDOW_AGGREGATION, lateSink,
                 context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),

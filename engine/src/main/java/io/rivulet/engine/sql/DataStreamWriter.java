@@ -280,6 +280,7 @@ public final class DataStreamWriter<T> {
                 + " start(); known sink formats: " + String.join(", ", ProviderRegistry.sinkFormats()));
         }
         checkLimit();
+        Dataset<T> target = dataset.forOutputMode(outputMode);
         if (isObjectFormat(format)) {
             if (objectSink == null) {
                 throw new IllegalArgumentException("format '" + format + "' takes its function from " + format
@@ -289,10 +290,10 @@ public final class DataStreamWriter<T> {
                 throw new IllegalArgumentException("unknown option '" + options.keySet().iterator().next() + "' for sink '"
                     + format + "'; allowed options: checkpointLocation, minBatchesToRetain");
             }
-            return started(dataset.stream().writeStream(objectSink));
+            return started(target.stream().writeStream(objectSink));
         }
         SinkProvider provider = ProviderRegistry.sink(format);
-        Dataset<Row> rows = dataset.toDF();
+        Dataset<Row> rows = target.toDF();
         Map<String, String> given = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         given.putAll(options);
         Sink<Row> sink = provider.createSink(Collections.unmodifiableMap(given), rows.schema(), outputMode, queryName);
@@ -312,8 +313,7 @@ public final class DataStreamWriter<T> {
             throw new IllegalArgumentException("Limits are not supported on streaming DataFrames/Datasets in Update"
                 + " output mode");
         }
-        throw new IllegalArgumentException("limit without orderBy in append output mode is not supported yet (Spark"
-            + " passes the first n rows of the stream); Rivulet supports limit on an aggregation in complete mode");
+        dataset.forOutputMode(outputMode); // append: the limit must be the last operation
     }
 
     private StreamingQuery started(io.rivulet.engine.DataStreamWriter<?> writer) {

@@ -2,6 +2,7 @@ package io.rivulet.engine.sql;
 
 import io.rivulet.engine.KeyedStream;
 import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.StaticSource;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.runtime.PlanExplainer;
@@ -74,6 +75,12 @@ public final class Dataset<T> {
     private final boolean sorted;
     /** Whether a {@code limit} without {@code orderBy} is upstream (allowed in complete mode only). */
     private final boolean unorderedLimit;
+    /** The rows of a static DataFrame ({@code rivulet.createDataFrame}); null for a stream (then {@link #stream} is set). */
+    private final StaticSource<Row> staticRows;
+    /** Each column's qualifier (the alias of the Dataset it comes from, as {@code a} in {@code col("a.x")}), or null. */
+    private final String[] qualifiers;
+    /** For a {@code limit} without {@code orderBy}: the plan that runs it in append mode (the first n rows ever). */
+    private final Stream<T> appendLimit;
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
         this(rivulet, stream, encoder, null, null, false, false);
@@ -81,13 +88,73 @@ public final class Dataset<T> {
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit) {
+        this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
+            unorderedLimit, null, null);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers) {
+        this(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows, qualifiers, null);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers,
+                    Stream<T> appendLimit) {
+        this.appendLimit = appendLimit;
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
-        this.stream = Objects.requireNonNull(stream, "stream");
+        this.stream = stream;
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.watermarkColumn = watermarkColumn;
         this.watermarkDelay = watermarkDelay;
         this.sorted = sorted;
         this.unorderedLimit = unorderedLimit;
+        this.staticRows = staticRows;
+        this.qualifiers = qualifiers;
+    }
+
+    /**
+     * A static DataFrame: the rows a {@link StaticSource} loads (read when a join with a stream is built, and again
+     * at each refresh of that join's table). It can be the static side of a {@link #join}, after row operations
+     * ({@code select}, {@code where}, {@code withColumn}, ...) that run over the loaded rows.
+     *
+     * @param rivulet the engine
+     * @param rows the rows, each of {@code schema}
+     * @param schema their schema
+     * @return the static DataFrame
+     */
+    static Dataset<Row> ofStatic(Rivulet rivulet, StaticSource<Row> rows, StructType schema) {
+        return new Dataset<>(rivulet, null, Encoders.row(schema), null, null, false, false,
+            Objects.requireNonNull(rows, "rows"), null);
+    }
+
+    /** @return whether this is a static DataFrame (no stream: only a join side) */
+    boolean isStatic() {
+        return staticRows != null;
+    }
+
+    /** @return the static rows, or null for a stream */
+    StaticSource<Row> staticRows() {
+        return staticRows;
+    }
+
+    /** @return each column's qualifier (alias), null entries where none; never null */
+    String[] columnQualifiers() {
+        return qualifiers != null ? qualifiers.clone() : new String[schema().size()];
+    }
+
+    /** @return this Dataset with these column qualifiers (same rows) */
+    @SuppressWarnings("unchecked")
+    Dataset<T> withQualifiers(String[] columnQualifiers) {
+        return new Dataset<>(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows,
+            columnQualifiers);
+    }
+
+    private void requireStream(String operation) {
+        if (staticRows != null) {
+            throw new UnsupportedOperationException(operation + " is not supported on a static DataFrame in Rivulet: a"
+                + " static DataFrame is the static side of a join with a stream (row operations such as select, where and"
+                + " withColumn are)");
+        }
     }
 
     /**
@@ -149,10 +216,10 @@ public final class Dataset<T> {
     }
 
     /**
-     * @return {@code true}: every Rivulet Dataset is a stream
+     * @return {@code true} for a stream, {@code false} for a static DataFrame ({@code rivulet.createDataFrame})
      */
     public boolean isStreaming() {
-        return true;
+        return staticRows == null;
     }
 
     /**
@@ -193,6 +260,7 @@ public final class Dataset<T> {
      */
     public <U> Dataset<U> as(Encoder<U> target) {
         Objects.requireNonNull(target, "encoder");
+        requireStream("as(encoder)");
         Dataset<Row> rows = toDF();
         AsProjection projection = AsProjection.resolve(rows.schema(), target.schema(), target.clazz());
         StructType targetSchema = target.schema();
@@ -270,6 +338,7 @@ public final class Dataset<T> {
      */
     public <U> Dataset<U> map(MapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
         Objects.requireNonNull(fn, "fn");
+        requireStream("map");
         Objects.requireNonNull(resultEncoder, "encoder");
         return new Dataset<>(rivulet, stream.map(value -> call(fn, value)), resultEncoder);
     }
@@ -284,6 +353,7 @@ public final class Dataset<T> {
      */
     public <U> Dataset<U> flatMap(FlatMapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
         Objects.requireNonNull(fn, "fn");
+        requireStream("flatMap");
         Objects.requireNonNull(resultEncoder, "encoder");
         Stream<U> results = stream.flatMap((T value, Output<U> out) -> {
             Iterator<? extends U> each = fn.call(value);
@@ -302,6 +372,7 @@ public final class Dataset<T> {
      */
     public Dataset<T> filter(FilterFunction<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
+        requireStream("filter(FilterFunction)");
         return derived(stream.filter(value -> {
             try {
                 return predicate.call(value);
@@ -326,6 +397,8 @@ public final class Dataset<T> {
      */
     public Dataset<T> union(Dataset<T> other) {
         Objects.requireNonNull(other, "other");
+        requireStream("union");
+        other.requireStream("union");
         StructField[] left = schema().fields();
         StructField[] right = other.schema().fields();
         if (left.length != right.length) {
@@ -350,6 +423,164 @@ public final class Dataset<T> {
     }
 
     /**
+     * This Dataset under an alias (Spark's {@code as(alias)}/{@code alias}): its columns can then be named
+     * {@code alias.column} ({@code col("imp.adId")}), which is how a column both sides of a {@link #join} have is
+     * told apart in the join's condition and in the joined rows.
+     *
+     * @param alias the alias, not empty
+     * @return the same rows, their columns qualified by {@code alias}
+     * @throws IllegalArgumentException if {@code alias} is empty
+     */
+    public Dataset<T> as(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        if (alias.isEmpty()) {
+            throw new IllegalArgumentException("alias must not be empty");
+        }
+        String[] all = new String[schema().size()];
+        Arrays.fill(all, alias);
+        return withQualifiers(all);
+    }
+
+    /**
+     * The same as {@link #as(String)} (Spark's {@code alias}).
+     *
+     * @param alias the alias
+     * @return the same rows, their columns qualified by {@code alias}
+     */
+    public Dataset<T> alias(String alias) {
+        return as(alias);
+    }
+
+    /**
+     * A column of this Dataset (Spark's {@code df.col(name)}), checked now: qualified by this Dataset's alias when it
+     * has one ({@link #as(String)}), so that it names this side's column in a join's condition.
+     *
+     * @param colName the column's name
+     * @return the column
+     * @throws IllegalArgumentException listing the columns if there is none of that name
+     */
+    public Column col(String colName) {
+        Objects.requireNonNull(colName, "colName");
+        int i = ColumnResolver.resolve(schema(), colName);
+        String name = schema().fields()[i].name();
+        String qualifier = qualifiers == null ? null : qualifiers[i];
+        return functions.col(qualifier == null ? ColumnResolver.quoted(name)
+            : ColumnResolver.quoted(qualifier) + "." + ColumnResolver.quoted(name));
+    }
+
+    /**
+     * An inner equi-join on a column both Datasets have (Spark's {@code join(right, usingColumn)}): see
+     * {@link #join(Dataset, List, String)}.
+     *
+     * @param right the other Dataset
+     * @param usingColumn the column, in both
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, String usingColumn) {
+        return join(right, List.of(Objects.requireNonNull(usingColumn, "usingColumn")), "inner");
+    }
+
+    /**
+     * An inner equi-join on columns both Datasets have (Spark's {@code join(right, usingColumns)}).
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, List<String> usingColumns) {
+        return join(right, usingColumns, "inner");
+    }
+
+    /**
+     * An inner equi-join on columns both Datasets have (Spark's {@code join(right, Array[String])}).
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, String[] usingColumns) {
+        return join(right, Arrays.asList(Objects.requireNonNull(usingColumns, "usingColumns")), "inner");
+    }
+
+    /**
+     * An equi-join on columns both Datasets have (Spark's {@code join(right, Array[String], joinType)}): see
+     * {@link #join(Dataset, List, String)}.
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both
+     * @param joinType as {@link #join(Dataset, Column, String)}
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, String[] usingColumns, String joinType) {
+        return join(right, Arrays.asList(Objects.requireNonNull(usingColumns, "usingColumns")), joinType);
+    }
+
+    /**
+     * An equi-join on columns both Datasets have (Spark's {@code join(right, usingColumns, joinType)}): the condition
+     * is {@code left.c = right.c} for each; the rows have each using column once (the left's; the right's in a right
+     * outer join; {@code coalesce} of both in a full outer join), then this Dataset's other columns, then the other's.
+     * Otherwise as {@link #join(Dataset, Column, String)}.
+     *
+     * @param right the other Dataset
+     * @param usingColumns the columns, in both, at least one
+     * @param joinType as {@link #join(Dataset, Column, String)}
+     * @return the joined rows
+     * @throws AnalysisException {@code UNRESOLVED_USING_COLUMN_FOR_JOIN} naming the side that lacks a column
+     */
+    public Dataset<Row> join(Dataset<?> right, List<String> usingColumns, String joinType) {
+        Objects.requireNonNull(right, "right");
+        Objects.requireNonNull(usingColumns, "usingColumns");
+        return DatasetJoins.join(toDF(), right.toDF(), null, List.copyOf(usingColumns), DatasetJoins.joinType(joinType));
+    }
+
+    /**
+     * An inner join on a condition (Spark's {@code join(right, joinExprs)}): see {@link #join(Dataset, Column, String)}.
+     *
+     * @param right the other Dataset
+     * @param joinExprs the condition
+     * @return the joined rows
+     */
+    public Dataset<Row> join(Dataset<?> right, Column joinExprs) {
+        return join(right, joinExprs, "inner");
+    }
+
+    /**
+     * Joins this Dataset (the left side) with another on a condition (Spark's {@code join(right, joinExprs,
+     * joinType)}), e.g. {@code impressions.join(clicks, expr("clickAdId = impressionAdId AND clickTime >=
+     * impressionTime AND clickTime <= impressionTime + interval 1 hour"), "left_outer")}. The rows have this
+     * Dataset's columns, then the other's (a left semi join: this Dataset's only); a name both have must be
+     * qualified ({@code col("a.x")} after {@code as("a")}), else {@code AMBIGUOUS_REFERENCE} lists the candidates.
+     *
+     * <p>The condition's conjuncts: equalities between an expression of each side are the join key (at least one);
+     * {@code <, <=, >, >=} between a timestamp column of each side, each optionally {@code ± interval}, bounding the
+     * right time on both sides, are the event-time range; anything else is applied to the joined rows, in an inner
+     * join only (rejected in the others). A NULL key matches nothing.
+     *
+     * <p><b>Stream-stream</b> compiles onto the typed {@link io.rivulet.engine.KeyedStream#join} (one int key:
+     * {@link io.rivulet.engine.LongKeyedStream#join}), whose rules {@code start()} checks with Spark's messages: append
+     * mode only; outer and semi joins need a watermark ({@link #withWatermark}) and the range. Its state (both sides'
+     * rows) is checkpointed with the query. <b>Stream-static</b> (the other side from {@code rivulet.createDataFrame})
+     * compiles onto the typed {@link io.rivulet.engine.Stream#join(io.rivulet.engine.StaticTableHandle,
+     * java.util.function.Function, io.rivulet.operators.join.JoinType, io.rivulet.operators.join.JoinFunction)}, which
+     * rejects a stream RIGHT OUTER static (and static LEFT OUTER stream) and FULL OUTER joins.
+     *
+     * @param right the other Dataset, of the same engine
+     * @param joinExprs the condition, an expression of both Datasets' columns
+     * @param joinType {@code inner}, {@code left_outer}/{@code left}, {@code right_outer}/{@code right},
+     *     {@code full_outer}/{@code full}/{@code outer}, {@code left_semi}/{@code semi} (case and underscores ignored)
+     * @return the joined rows
+     * @throws AnalysisException for an unknown or ambiguous column, no equality between the sides, key types that
+     *     cannot be compared, extra conditions in a join that is not inner
+     * @throws IllegalArgumentException for an unknown join type (Spark's message) or a stream-static join Spark rejects
+     * @throws UnsupportedOperationException for {@code left_anti} and {@code cross}, or two static sides
+     */
+    public Dataset<Row> join(Dataset<?> right, Column joinExprs, String joinType) {
+        Objects.requireNonNull(right, "right");
+        Objects.requireNonNull(joinExprs, "joinExprs");
+        return DatasetJoins.join(toDF(), right.toDF(), Columns.expression(joinExprs), null, DatasetJoins.joinType(joinType));
+    }
+
+    /**
      * Declares {@code eventTime} the event-time column and generates the watermark from it (Spark's
      * {@code withWatermark}): watermark = the largest event time seen − {@code delayThreshold}. Stateful
      * event-time operations downstream drop rows older than the watermark and close windows behind it. A
@@ -364,6 +595,7 @@ public final class Dataset<T> {
      */
     public Dataset<T> withWatermark(String eventTime, String delayThreshold) {
         Objects.requireNonNull(eventTime, "eventTime");
+        requireStream("withWatermark");
         StructType schema = schema();
         int column = ColumnResolver.resolve(schema, eventTime);
         DataType type = schema.fields()[column].dataType();
@@ -584,7 +816,8 @@ public final class Dataset<T> {
      */
     public RelationalGroupedDataset groupBy(Column... cols) {
         Objects.requireNonNull(cols, "cols");
-        return new RelationalGroupedDataset(toDF(), cols);
+        requireStream("groupBy");
+        return new RelationalGroupedDataset(toDF(), qualify(cols));
     }
 
     /**
@@ -630,6 +863,7 @@ public final class Dataset<T> {
      * @throws IllegalArgumentException for no column, or listing the columns for an unknown one
      */
     public Dataset<T> dropDuplicates(String... colNames) {
+        requireStream("dropDuplicates");
         int[] keys = keyColumns("dropDuplicates", colNames);
         int time = watermarkColumn == null ? -1 : ColumnResolver.resolve(schema(), watermarkColumn);
         int[] rest = without(keys, time);
@@ -652,6 +886,7 @@ public final class Dataset<T> {
      *     event-time column reaches here
      */
     public Dataset<T> dropDuplicatesWithinWatermark(String... colNames) {
+        requireStream("dropDuplicatesWithinWatermark");
         int[] keys = keyColumns("dropDuplicatesWithinWatermark", colNames);
         if (watermarkColumn == null) {
             throw new AnalysisException("UNSUPPORTED_FEATURE.WITHOUT_WATERMARK", "dropDuplicatesWithinWatermark is not"
@@ -727,6 +962,8 @@ public final class Dataset<T> {
         if (sortExprs.length == 0) {
             throw new IllegalArgumentException("orderBy needs at least one column");
         }
+        requireStream("orderBy");
+        sortExprs = qualify(sortExprs);
         StructType schema = schema();
         List<ComplexAccess.SortOrder> orders = new ArrayList<>();
         for (int i = 0; i < sortExprs.length; i++) {
@@ -782,11 +1019,11 @@ public final class Dataset<T> {
 
     /**
      * The first {@code n} rows (Spark's {@code limit}). After {@link #orderBy} (an aggregation in complete mode):
-     * the first {@code n} rows of each epoch's sorted result table. Without it: {@code n} rows of each epoch's
-     * result table of an aggregation in complete mode, in no particular order. Spark also allows a limit on a
-     * stream in append mode (the first {@code n} rows ever); Rivulet does not yet, and {@code start()} rejects it;
-     * in update mode it fails with Spark's "Limits are not supported on streaming DataFrames/Datasets in Update
-     * output mode".
+     * the first {@code n} rows of each epoch's sorted result table. Without it: in complete mode, {@code n} rows of
+     * each epoch's result table of an aggregation, in no particular order; in append mode (Spark's streaming limit),
+     * the first {@code n} rows ever, in one partition, the count checkpointed with the query (Rivulet needs the
+     * limit to be the query's last operation there); in update mode {@code start()} fails with Spark's "Limits are
+     * not supported on streaming DataFrames/Datasets in Update output mode".
      *
      * @param n rows to keep, at least 0 (Spark allows 0: nothing passes)
      * @return the limited Dataset
@@ -796,12 +1033,63 @@ public final class Dataset<T> {
         if (n < 0) {
             throw new IllegalArgumentException("The limit expression must be equal to or greater than 0, but got " + n);
         }
+        requireStream("limit");
         if (sorted) {
             return derived(n == 0 ? stream.filter(value -> false) : stream.limit(n), encoder);
         }
         Stream<T> unordered = stream.orderBy((a, b) -> 0);
         Dataset<T> next = derived(n == 0 ? unordered.filter(value -> false) : unordered.limit(n), encoder);
-        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true);
+        Stream<T> firstRows = stream.keyBy("limit", value -> 0L, 1).transformWithState("limit(" + n + ")",
+            () -> new FirstRows<>(n));
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true, null,
+            null, firstRows);
+    }
+
+    /**
+     * The Dataset a query in {@code mode} writes: for a {@code limit} without {@code orderBy} in append mode, the
+     * plan that passes the first {@code n} rows ever; else this one.
+     *
+     * @param mode the query's output mode
+     * @return the Dataset to write
+     * @throws IllegalArgumentException for a limit without orderBy in append mode that is not the last operation
+     */
+    Dataset<T> forOutputMode(io.rivulet.operators.OutputMode mode) {
+        if (mode != io.rivulet.operators.OutputMode.APPEND || !unorderedLimit) {
+            return this;
+        }
+        if (appendLimit == null) {
+            throw new IllegalArgumentException("limit without orderBy in append output mode must be the last operation"
+                + " of the query in Rivulet (Spark allows operations after it): write the limited Dataset itself");
+        }
+        return new Dataset<>(rivulet, appendLimit, encoder);
+    }
+
+    /**
+     * A streaming limit in append mode (Spark's {@code StreamingGlobalLimitExec}): one partition, one key, the rows
+     * passed so far in keyed state (checkpointed with the query); the first {@code n} rows ever pass. Owned by the
+     * partition's thread.
+     */
+    private static final class FirstRows<T> extends io.rivulet.operators.process.KeyedProcessFunction<Long, T, T> {
+        private final long n;
+        private io.rivulet.operators.state.LongValueState passed;
+
+        FirstRows(long n) {
+            this.n = n;
+        }
+
+        @Override
+        public void open(io.rivulet.operators.state.KeyedStateStore states) {
+            passed = states.state(io.rivulet.operators.state.StateDescriptor.longValue("passed", 0));
+        }
+
+        @Override
+        public void processElement(T value, Context<Long, T> ctx, Output<T> out) {
+            long p = passed.value();
+            if (p < n) {
+                passed.update(p + 1);
+                out.emit(value);
+            }
+        }
     }
 
     /**
@@ -835,11 +1123,31 @@ public final class Dataset<T> {
     }
 
     private Dataset<Row> selectItems(String description, List<Expression> items) {
+        if (qualifiers != null) {
+            items = new DatasetJoins.Scope(schema(), qualifiers).bindItems(items);
+        }
         return runPlan(description, SelectPlan.select(schema(), items));
     }
 
     private Dataset<Row> filterRows(String description, Expression condition) {
+        if (qualifiers != null) {
+            condition = new DatasetJoins.Scope(schema(), qualifiers).bind(condition);
+            return runPlan(description, SelectPlan.filter(schema(), condition)).withQualifiers(qualifiers);
+        }
         return runPlan(description, SelectPlan.filter(schema(), condition));
+    }
+
+    /** The columns with their qualified names bound ({@code col("a.x")} of a join's output), for a resolution here. */
+    Column[] qualify(Column[] cols) {
+        if (qualifiers == null) {
+            return cols;
+        }
+        DatasetJoins.Scope scope = new DatasetJoins.Scope(schema(), qualifiers);
+        Column[] bound = new Column[cols.length];
+        for (int i = 0; i < cols.length; i++) {
+            bound[i] = Columns.column(scope.bind(Columns.expression(Objects.requireNonNull(cols[i], "cols[" + i + "]"))));
+        }
+        return bound;
     }
 
     private Dataset<Row> runPlan(String description, SelectPlan plan) {
@@ -868,6 +1176,7 @@ public final class Dataset<T> {
     }
 
     String explainString(boolean extended) {
+        requireStream("explain");
         EngineAccess.Bridge bridge = EngineAccess.bridge();
         return PlanExplainer.explain(bridge.node(stream), bridge.defaultParallelism(rivulet), extended);
     }
@@ -878,6 +1187,7 @@ public final class Dataset<T> {
      * @return a new writer; not thread-safe
      */
     public DataStreamWriter<T> writeStream() {
+        requireStream("writeStream");
         return new DataStreamWriter<>(this);
     }
 
@@ -889,6 +1199,7 @@ public final class Dataset<T> {
      * @return the stream of this Dataset's elements
      */
     public Stream<T> asStream() {
+        requireStream("asStream");
         return stream;
     }
 
@@ -915,6 +1226,26 @@ public final class Dataset<T> {
      * @return the new DataFrame
      */
     Dataset<Row> transformRows(String description, StructType schema, Supplier<? extends Operator<Row, Row>> operators) {
+        if (staticRows != null) {
+            StaticSource<Row> input = staticRows;
+            return ofStatic(rivulet, new StaticSource<>() {
+                @Override
+                public java.util.Collection<? extends Row> load() throws Exception {
+                    List<Row> out = new ArrayList<>();
+                    Operator<Row, Row> operator = operators.get();
+                    for (Row row : input.load()) {
+                        operator.process(row, out::add);
+                    }
+                    operator.onEnd(out::add);
+                    return out;
+                }
+
+                @Override
+                public String description() {
+                    return description + " of " + input.description();
+                }
+            }, schema);
+        }
         return toDF().derived(toDF().stream.transform(description, operators), Encoders.row(schema));
     }
 

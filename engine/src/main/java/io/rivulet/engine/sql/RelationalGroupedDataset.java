@@ -2,6 +2,10 @@ package io.rivulet.engine.sql;
 
 import io.rivulet.engine.KeyedStream;
 import io.rivulet.engine.Stream;
+import io.rivulet.engine.WindowedStream;
+import io.rivulet.operators.keyed.EmitPolicy;
+import java.time.Duration;
+import java.util.function.ToLongFunction;
 import io.rivulet.engine.sql.expressions.Aggregate;
 import io.rivulet.engine.sql.expressions.Analyzer;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
@@ -27,11 +31,13 @@ import java.util.Objects;
  * A DataFrame grouped by columns, waiting for its aggregates (Spark's {@code RelationalGroupedDataset}, from
  * {@link Dataset#groupBy(Column...)}). The aggregation compiles onto the typed API's keyed aggregation
  * ({@link KeyedStream#aggregate}) or, with a {@code window(..)} among the grouping columns, onto its event-time
- * windows ({@link KeyedStream#window}): it runs, emits per output mode and checkpoints exactly as the typed
- * aggregation does. The key is the list of the grouping values.
+ * windows ({@link KeyedStream#window}), with a {@code session_window(..)} onto its session windows
+ * ({@link KeyedStream#sessionWindow(java.time.Duration, ToLongFunction)}): it runs, emits per output mode and
+ * checkpoints as the typed aggregation does, the accumulators with their own state codec. The key is the list of the
+ * grouping values.
  *
- * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}), then one
- * column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
+ * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}, a session as
+ * {@code session_window{start, end}}), then one column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
  * groups that changed), {@code append} with a window and a watermark (each window once, when the watermark
  * passes its end).
  *
@@ -61,11 +67,7 @@ public final class RelationalGroupedDataset {
         this.groupingNames = List.of(p.outputSchema().fieldNames());
         int windows = 0;
         for (Expression e : grouping) {
-            if (e instanceof TimeFunctions.SessionWindow) {
-                throw new AnalysisException("UNSUPPORTED_FEATURE.SESSION_WINDOW", "session_window in a structured"
-                    + " groupBy is not supported yet; use the typed KeyedStream.sessionWindow.");
-            }
-            windows += e instanceof TimeFunctions.TimeWindow ? 1 : 0;
+            windows += e instanceof TimeFunctions.TimeWindow || e instanceof TimeFunctions.SessionWindow ? 1 : 0;
         }
         if (windows > 1) {
             throw new AnalysisException("MULTIPLE_TIME_WINDOW_EXPRESSIONS", "Multiple time/session window expressions"
@@ -96,10 +98,13 @@ public final class RelationalGroupedDataset {
     public Dataset<Row> agg(Column expr, Column... exprs) {
         Objects.requireNonNull(expr, "expr");
         Objects.requireNonNull(exprs, "exprs");
+        Column[] all = new Column[exprs.length + 1];
+        all[0] = expr;
+        System.arraycopy(exprs, 0, all, 1, exprs.length);
+        all = df.qualify(all);
         List<Expression> items = new ArrayList<>();
-        items.add(Columns.expression(expr));
-        for (int i = 0; i < exprs.length; i++) {
-            items.add(Columns.expression(Objects.requireNonNull(exprs[i], "exprs[" + i + "]")));
+        for (int i = 0; i < all.length; i++) {
+            items.add(Columns.expression(Objects.requireNonNull(all[i], "exprs[" + i + "]")));
         }
         StructType input = df.schema();
         Projection resolved = Analyzer.projection(input, items);
@@ -108,7 +113,8 @@ public final class RelationalGroupedDataset {
             Expression inner = e instanceof ComplexAccess.Alias a ? a.children().get(0) : e;
             if (!(inner instanceof Aggregate aggregate)) {
                 throw new AnalysisException("UNSUPPORTED_FEATURE.STREAMING_AGGREGATE", "Only aggregate calls (count, sum,"
-                    + " avg, min, max, optionally aliased) can be agg columns of a streaming groupBy, not \"" + e.sql()
+                    + " avg, min, max, first, last, collect_list, collect_set, approx_count_distinct, optionally aliased)"
+                    + " can be agg columns of a streaming groupBy, not \"" + e.sql()
                     + "\".");
             }
             aggregates.add(aggregate);
@@ -195,11 +201,15 @@ public final class RelationalGroupedDataset {
         List<Expression> pre = new ArrayList<>();
         List<Integer> keyColumns = new ArrayList<>();
         TimeFunctions.TimeWindow window = null;
+        TimeFunctions.SessionWindow session = null;
         int windowPosition = -1;
         for (int i = 0; i < grouping.size(); i++) {
             Expression g = grouping.get(i);
             if (g instanceof TimeFunctions.TimeWindow w) {
                 window = w;
+                windowPosition = i;
+            } else if (g instanceof TimeFunctions.SessionWindow w) {
+                session = w;
                 windowPosition = i;
             } else {
                 keyColumns.add(pre.size());
@@ -207,9 +217,10 @@ public final class RelationalGroupedDataset {
             }
         }
         int timeColumn = -1;
-        if (window != null) {
+        Expression time = window != null ? window.time() : session != null ? session.time() : null;
+        if (time != null) {
             timeColumn = pre.size();
-            pre.add(new ComplexAccess.Alias(window.time(), "t"));
+            pre.add(new ComplexAccess.Alias(time, "t"));
         }
         int[] inputs = new int[aggregates.size()];
         for (int i = 0; i < aggregates.size(); i++) {
@@ -222,14 +233,15 @@ public final class RelationalGroupedDataset {
         StructField[] out = new StructField[grouping.size() + aggregates.size()];
         for (int i = 0; i < grouping.size(); i++) {
             Expression g = grouping.get(i);
-            out[i] = new StructField(groupingNames.get(i), g.dataType(), !(g instanceof TimeFunctions.TimeWindow) && g.nullable());
+            boolean windowColumn = g instanceof TimeFunctions.TimeWindow || g instanceof TimeFunctions.SessionWindow;
+            out[i] = new StructField(groupingNames.get(i), g.dataType(), !windowColumn && g.nullable());
         }
         StructField[] results = aggregation.resultSchema().fields();
         System.arraycopy(results, 0, out, grouping.size(), results.length);
         StructType outSchema = new StructType(out);
 
-        Predicate hasTime = window == null ? null
-            : Analyzer.predicate(input, Columns.expression(Columns.column(window.time()).isNotNull()));
+        Predicate hasTime = time == null ? null
+            : Analyzer.predicate(input, Columns.expression(Columns.column(time).isNotNull()));
         Dataset<Row> projected = df.transformRows("groupBy(" + String.join(", ", groupingNames) + ") project",
             projection.outputSchema(), () -> new RowOperator(hasTime, projection, projection.outputSchema(), -1, null));
         int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
@@ -237,8 +249,9 @@ public final class RelationalGroupedDataset {
             .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", row -> key(row, keys));
         int groups = grouping.size();
         Stream<Row> rows;
-        if (window == null) {
-            rows = keyed.aggregate(aggregation).map((KeyValue<List<Object>, Row> kv) -> {
+        if (time == null) {
+            rows = keyed.aggregate(aggregation, EmitPolicy.EVERY_RECORD, aggregation.codec())
+                .map((KeyValue<List<Object>, Row> kv) -> {
                 MutableRow row = MutableRow.create(outSchema);
                 fill(row, kv.key(), -1, null, kv.value(), groups);
                 return row;
@@ -246,12 +259,19 @@ public final class RelationalGroupedDataset {
         } else {
             int t = timeColumn;
             int position = windowPosition;
-            long lengthMs = window.lengthMicros() / 1_000L;
-            long slideMs = window.slideMicros() / 1_000L;
-            long startMs = window.startMicros() / 1_000L;
-            WindowAssigner assigner = lengthMs == slideMs ? WindowAssigner.tumbling(lengthMs, startMs)
-                : WindowAssigner.sliding(lengthMs, slideMs, startMs);
-            rows = keyed.window(assigner, row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L)).aggregate(aggregation)
+            ToLongFunction<Row> timeMs = row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L);
+            WindowedStream<List<Object>, Row> windowed;
+            if (window != null) {
+                long lengthMs = window.lengthMicros() / 1_000L;
+                long slideMs = window.slideMicros() / 1_000L;
+                long startMs = window.startMicros() / 1_000L;
+                WindowAssigner assigner = lengthMs == slideMs ? WindowAssigner.tumbling(lengthMs, startMs)
+                    : WindowAssigner.sliding(lengthMs, slideMs, startMs);
+                windowed = keyed.window(assigner, timeMs);
+            } else {
+                windowed = keyed.sessionWindow(Duration.ofMillis(Math.max(1, session.gapMicros() / 1_000L)), timeMs);
+            }
+            rows = windowed.aggregate(aggregation, aggregation.codec())
                 .map((WindowedValue<List<Object>, Row> wv) -> {
                     MutableRow w = MutableRow.create(TimeFunctions.WINDOW_TYPE);
                     w.setTimestampMicros(0, wv.window().startMs() * 1_000L);

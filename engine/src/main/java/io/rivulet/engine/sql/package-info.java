@@ -11,5 +11,10 @@
  * Schemas and data types are in {@code io.rivulet.engine.types}; the memory layout of a row is in
  * {@code io.rivulet.engine.sql.internal}; the generated SQL parser is in {@code io.rivulet.engine.sql.parser}
  * (both internal). Errors in SQL text are {@link io.rivulet.engine.sql.ParseException}s.
+ *
+ * <p>{@link io.rivulet.engine.sql.Dataset#join} is planned by the package-private {@code DatasetJoins} onto the typed
+ * joins (stream-stream on {@code KeyedStream}/{@code LongKeyedStream.join}, stream-static on
+ * {@code Stream.join(StaticTableHandle, ..)}); the static side is a static DataFrame made by
+ * {@link io.rivulet.engine.sql.DataFrameReader} ({@code rivulet.read()}, {@code rivulet.createDataFrame}).
  */
 package io.rivulet.engine.sql;

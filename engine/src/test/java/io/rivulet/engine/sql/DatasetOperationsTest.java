@@ -274,7 +274,7 @@ class DatasetOperationsTest {
     }
 
     @Test
-    void shouldRejectSortingOutsideCompleteModeAndLimitInUpdateOrAppendModeWithSparksWords() {
+    void shouldRejectSortingOutsideCompleteModeLimitInUpdateModeAndALimitNotLastInAppendMode() {
         try (Rivulet rivulet = Rivulet.create()) {
             assertThatThrownBy(() -> trades(rivulet).orderBy("qty").writeStream().format("memory").queryName("o").start())
                 .hasMessageStartingWith("Sorting is not supported on streaming DataFrames/Datasets, unless it is on"
@@ -282,8 +282,8 @@ class DatasetOperationsTest {
             assertThatThrownBy(() -> trades(rivulet).groupBy("sym").count().limit(1).writeStream().format("memory")
                 .queryName("u").outputMode("update").start())
                 .hasMessage("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
-            assertThatThrownBy(() -> trades(rivulet).limit(1).writeStream().format("memory").queryName("a").start())
-                .hasMessageStartingWith("limit without orderBy in append output mode is not supported yet");
+            assertThatThrownBy(() -> trades(rivulet).limit(1).select("sym").writeStream().format("memory").queryName("a")
+                .start()).hasMessageStartingWith("limit without orderBy in append output mode must be the last operation");
             assertThatThrownBy(() -> trades(rivulet).limit(-1))
                 .hasMessage("The limit expression must be equal to or greater than 0, but got -1");
         }

@@ -3,12 +3,15 @@ package io.rivulet.engine.sql.expressions;
 import io.rivulet.engine.sql.MutableRow;
 import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.sql.internal.PackedRow;
+import io.rivulet.engine.sql.internal.RowStateCodec;
 import io.rivulet.engine.types.ArrayType;
 import io.rivulet.engine.types.DataType;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.DecimalType;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -82,6 +85,14 @@ public final class Aggregate extends Expression implements AggregateFunction {
             default:
                 return input;
         }
+    }
+
+    /**
+     * @param newChild the argument to aggregate instead (e.g. a reference to a pre-projected column).
+     * @return this aggregate of {@code newChild}: same function, result type and sketch size.
+     */
+    public Aggregate withChild(Expression newChild) {
+        return new Aggregate(name, newChild, type, lgK);
     }
 
     /**
@@ -194,6 +205,19 @@ public final class Aggregate extends Expression implements AggregateFunction {
         public Object result() {
             return count;
         }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            if (seen != null) {
+                throw new UnsupportedOperationException("count(DISTINCT) is not checkpointed: it does not run on a stream");
+            }
+            out.writeLong(count);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            count = in.readLong();
+        }
     }
 
     /** {@code sum} of integral values, in a long (wraps on overflow, as Spark's non-ANSI mode). */
@@ -236,6 +260,18 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public Object result() {
             return any ? sum : null;
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeLong(sum);
+            out.writeBoolean(any);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            sum = in.readLong();
+            any = in.readBoolean();
         }
     }
 
@@ -282,6 +318,18 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public Object result() {
             return count == 0 ? null : average ? sum / count : sum;
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeDouble(sum);
+            out.writeLong(count);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            sum = in.readDouble();
+            count = in.readLong();
         }
     }
 
@@ -332,6 +380,20 @@ public final class Aggregate extends Expression implements AggregateFunction {
             }
             BigDecimal r = average ? sum.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128) : sum;
             return Arithmetic.fit(r, type);
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeInt(sum.scale());
+            out.writeBytes(sum.unscaledValue().toByteArray());
+            out.writeLong(count);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            int scale = in.readInt();
+            sum = new BigDecimal(new java.math.BigInteger(in.readBytes()), scale);
+            count = in.readLong();
         }
     }
 
@@ -410,6 +472,18 @@ public final class Aggregate extends Expression implements AggregateFunction {
             }
             return (int) best;
         }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeLong(best);
+            out.writeBoolean(any);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            best = in.readLong();
+            any = in.readBoolean();
+        }
     }
 
     /** {@code min}/{@code max} of doubles and floats, in Spark's order (NaN largest). */
@@ -464,6 +538,18 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public Object result() {
             return !any ? null : type == DataTypes.FloatType ? (Object) (float) best : (Object) best;
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeDouble(best);
+            out.writeBoolean(any);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            best = in.readDouble();
+            any = in.readBoolean();
         }
     }
 
@@ -528,6 +614,18 @@ public final class Aggregate extends Expression implements AggregateFunction {
         public Object result() {
             return value;
         }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeBoolean(any);
+            RowStateCodec.writeValue(type, value, out);
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            any = in.readBoolean();
+            value = RowStateCodec.readValue(type, in);
+        }
     }
 
     /** {@code collect_list}/{@code collect_set}: non-NULL values in arrival order (a set keeps the first of equals). */
@@ -566,6 +664,32 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public Object result() {
             return List.copyOf(values);
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            DataType element = child.dataType();
+            out.writeVarInt(values.size());
+            for (Object v : values) {
+                RowStateCodec.writeValue(element, v, out);
+            }
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            DataType element = child.dataType();
+            values.clear();
+            if (set != null) {
+                set.clear();
+            }
+            int n = in.readVarInt();
+            for (int i = 0; i < n; i++) {
+                Object v = RowStateCodec.readValue(element, in);
+                values.add(v);
+                if (set != null) {
+                    set.add(v);
+                }
+            }
         }
     }
 
@@ -632,6 +756,16 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public Object result() {
             return Math.round(sketch.getEstimate());
+        }
+
+        @Override
+        public void write(SnapshotOutput out) {
+            out.writeBytes(sketch.toCompactByteArray());
+        }
+
+        @Override
+        public void read(SnapshotInput in) {
+            sketch = HllSketch.heapify(in.readBytes());
         }
     }
 }

@@ -12,6 +12,7 @@ import io.rivulet.engine.sql.Row;
  *   acc.update(row, ctx);                            // per input row: no allocation for count/sum/avg/min/max
  *   acc.merge(otherAcc);                             // combine two partial results of the same aggregate
  *   acc.writeResult(out, i);                         // out[i] := the result (primitive setter where primitive)
+ *   acc.write(snapshotOut); fresh.read(snapshotIn);  // checkpoint and restore (the accumulator's state codec)
  * </pre>
  */
 public interface AggregateFunction {
@@ -55,5 +56,22 @@ public interface AggregateFunction {
          * @return the result as an external object (boxed), for tests and slow paths.
          */
         Object result();
+
+        /**
+         * Writes this accumulator's state into a checkpoint (the accumulator's {@link
+         * io.rivulet.operators.state.StateCodec}, with {@link #read}): what a restored accumulator needs to go on.
+         *
+         * @param out where to
+         * @throws UnsupportedOperationException for an aggregate that cannot run on a stream ({@code count(DISTINCT)})
+         */
+        void write(io.rivulet.operators.state.SnapshotOutput out);
+
+        /**
+         * Replaces this accumulator's state (a fresh one's, from {@link #newAccumulator()}) with what {@link #write}
+         * wrote.
+         *
+         * @param in where from
+         */
+        void read(io.rivulet.operators.state.SnapshotInput in);
     }
 }

@@ -198,6 +198,12 @@ public final class Analyzer {
         String[] names = schema.fieldNames();
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
+                for (int j = i + 1; j < names.length; j++) {
+                    if (names[j].equals(name)) { // two columns of one name (a join's sides): Spark refuses to guess
+                        throw new AnalysisException("AMBIGUOUS_REFERENCE", "Reference " + quote(name) + " is ambiguous, "
+                            + "could be: [" + quote(names[i]) + ", " + quote(names[j]) + "].");
+                    }
+                }
                 return i;
             }
         }
