@@ -262,8 +262,8 @@ class CheckpointKillTest {
      * emitted once its left row is evicted. Then {@value #RANGE_JOIN_PAD} rows of padding ({@code pad<k>},
      * ignored by the check) follow on both inputs, several batches' worth: the watermark passes the last
      * real order + 50 ms while padding remains, so every real order's outer row comes out in a data batch,
-     * which a restart reads again, and not in the final no-data batch, which a restart after the last
-     * data batch would not run again (the restarted run has seen no event time). Returns the rows a
+     * which a restart reads again, and not only in the final no-data batch (a restart after the last
+     * data batch runs that one from the watermarks its checkpoint saved, {@code NoDataBatchRestartTest}). Returns the rows a
      * failure-free run emits for the real ids: {@code id@orderTime@paymentTime}, {@code -1} for none.
      */
     private static Map<String, Long> writeRangeJoinInput(Path input, SplittableRandom random) {

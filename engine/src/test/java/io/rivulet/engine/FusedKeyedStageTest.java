@@ -127,6 +127,42 @@ class FusedKeyedStageTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void shouldRunAOnePartitionJoinOnItsRightInputsThreadSoTheRowsThatCompleteMatchesSkipTheHop() throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        try (Rivulet rivulet = Rivulet.create()) {
+            // Left: source-0 (ids 0..9999); right: source-1 (each id once more). A 64-slot ring: the right source
+            // fills the ring to the join it hosts many times over and must run the join itself meanwhile.
+            rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i, 1)
+                .join(rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i),
+                    io.rivulet.operators.join.JoinType.INNER, (Long key, Long left, Long right) -> key)
+                .writeStream(Sinks.foreach(() -> new io.rivulet.engine.sink.ForeachWriter<Long>() {
+                    @Override
+                    public boolean open(long partitionId, long epochId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void process(Long value) {
+                        threads.add(Thread.currentThread().getName());
+                        count.incrementAndGet();
+                    }
+
+                    @Override
+                    public void close(Throwable errorOrNull) {
+                    }
+                }))
+                .queryName("join-host")
+                .ringCapacity(64)
+                .start()
+                .awaitTermination();
+        }
+        assertThat(count.get()).isEqualTo(10_000);
+        assertThat(threads).singleElement().isEqualTo("rivulet-join-host-source-1+keyed1-0");
+    }
+
+    @Test
     void shouldStartEverySourceOfAQueryOnOneScheduleSoTheirEpochBarriersCoincide() throws Exception {
         // Each clock read advances 1 ms: a source that took its own start time would be out of phase.
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();

@@ -1,6 +1,7 @@
 package io.rivulet.engine.runtime;
 
 import io.rivulet.engine.internal.QueryOptions;
+import io.rivulet.engine.internal.checkpoint.Checkpoint;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceReader;
 import org.agrona.concurrent.Agent;
@@ -25,7 +26,15 @@ import java.util.Arrays;
  * </ol>
  * A trigger runs one batch: a data batch when a source has data, otherwise, with no-data batches on,
  * a no-data batch when {@code W(N+1) > W(N)} and a stateful operator uses the watermark; otherwise
- * nothing (Spark's {@code MicroBatchExecution}). The triggers, as Spark's executors time them:
+ * nothing (Spark's {@code MicroBatchExecution}). Batch {@code N}'s checkpoint carries both {@code W(N)}
+ * and {@code W(N+1)} (as Spark's offset and commit logs do), and a restart from it takes both as they
+ * were: the decision for batch {@code N+1} follows from the checkpoint alone, so a no-data batch that
+ * was due when the query stopped or failed runs first thing after the restart, with the rows it emits
+ * (outer rows, closed windows, evictions) in batch {@code N+1} as in a run without the restart, even
+ * when the {@code withWatermark} nodes behind a keyed stage restart without the event times they had
+ * seen. (Spark restores {@code W(N+1)} but asks the previous batch's plan, which a restarted query
+ * lacks, whether to run a no-data batch: it runs none until new data arrives.) The triggers, as
+ * Spark's executors time them:
  * <ul>
  *   <li>{@code processingTime(interval)}: the first trigger fires at start; a trigger that fires at
  *       {@code t} schedules the next at the first multiple of the interval (counted from the start)
@@ -56,6 +65,11 @@ final class MicroBatchDriver implements Agent {
     private final String roleName;
     private long nextBatchId;
     private long watermarkMs;
+    /**
+     * {@code W(N+1)} as the restored checkpoint of batch {@code N} saved it ({@link Long#MIN_VALUE}
+     * without one): the next watermark is never below it, whatever the trackers saw since the restart.
+     */
+    private final long restoredNextWatermarkMs;
     /** {@code W(N+1)} as of the end of the last batch, for tests that compare it with Spark's {@code next_batch_watermark}. */
     private volatile long nextBatchWatermarkMs;
     /** When the first trigger fired: processing-time triggers fire at multiples of the interval from it. */
@@ -70,19 +84,30 @@ final class MicroBatchDriver implements Agent {
 
     /** The batch watermark a checkpoint saves and a restart resumes with. */
     static final String BATCH_WATERMARK = "batchWatermarkMs";
+    /** The next batch's watermark, {@code W(N+1)}, as batch {@code N}'s checkpoint saves it (Spark's commit log field). */
+    static final String NEXT_BATCH_WATERMARK = "nextBatchWatermarkMs";
 
     private final CheckpointCoordinator coordinator;
     private final List<KeyedHead<?, ?, ?>> timedHeads;
     private final StateReadInbox[] stateInboxes;
 
+    /**
+     * @param restored the checkpoint the query restarts from, or {@code null}: its batch's watermark and
+     *     the next batch's
+     */
     MicroBatchDriver(QueryRuntime query, QueryOptions options, Planner planner, boolean watermarkDrivesState,
-                     CheckpointCoordinator coordinator, String restoredWatermarkMs) {
+                     CheckpointCoordinator coordinator, Checkpoint restored) {
         this.query = query;
         this.coordinator = coordinator;
         this.nextBatchId = coordinator.firstEpoch();
+        String restoredWatermarkMs = restored == null ? null : restored.property(BATCH_WATERMARK);
         if (restoredWatermarkMs != null) {
             this.watermarkMs = Long.parseLong(restoredWatermarkMs);
         }
+        // A checkpoint written before this property existed: the trackers' restored event times decide.
+        String restoredNextMs = restored == null ? null : restored.property(NEXT_BATCH_WATERMARK);
+        this.restoredNextWatermarkMs = restoredNextMs == null ? Long.MIN_VALUE : Long.parseLong(restoredNextMs);
+        this.nextBatchWatermarkMs = Math.max(watermarkMs, restoredNextWatermarkMs);
         this.options = options;
         this.sources = List.copyOf(planner.sourceTasks);
         this.trackers = List.copyOf(planner.watermarkTrackers);
@@ -251,12 +276,15 @@ final class MicroBatchDriver implements Agent {
         for (SourceTask<?> source : sources) {
             source.batchEnd(batchId);
         }
+        // Every record of the batch has passed the trackers: W(N+1) is known and goes into the checkpoint.
+        long nextMs = nextWatermark();
+        coordinator.property(NEXT_BATCH_WATERMARK, Long.toString(nextMs));
         // One thread runs the whole batch: the coordinator writes its checkpoint and commits it here.
         coordinator.completeReady();
         for (SourceTask<?> source : sources) {
             source.batchCommitted(batchId);
         }
-        nextBatchWatermarkMs = nextWatermark();
+        nextBatchWatermarkMs = nextMs;
     }
 
     /**
@@ -266,14 +294,16 @@ final class MicroBatchDriver implements Agent {
         return nextBatchWatermarkMs;
     }
 
+    /** {@code W(N+1)}: never below {@code W(N)} nor below the one the restored checkpoint saved. */
     private long nextWatermark() {
+        long floorMs = Math.max(watermarkMs, restoredNextWatermarkMs);
         if (trackers.isEmpty()) {
-            return watermarkMs;
+            return floorMs;
         }
         for (int i = 0; i < trackers.size(); i++) {
             trackerWatermarks.onWatermark(i, trackers.get(i).watermarkMs());
         }
-        return Math.max(watermarkMs, trackerWatermarks.watermarkMs());
+        return Math.max(floorMs, trackerWatermarks.watermarkMs());
     }
 
     private void finish() {

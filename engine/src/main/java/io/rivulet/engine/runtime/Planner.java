@@ -257,7 +257,9 @@ final class Planner {
         // same key-group table, and the side written into the ring's slots.
         planExchangeInput(node.input(), node.keyFunction(), node.copier(), Slot.LEFT, keyStage(node.keyName()), partitions,
             table, producers, producerContexts);
+        int hostProducer = 0;
         if (node instanceof PlanNode.CoKeyedNode<K, I, ?, O> co) {
+            hostProducer = producerContexts.size();
             planRightExchangeInput(co, partitions, table, producers, producerContexts);
         }
         int stage = ++keyedStages;
@@ -292,8 +294,12 @@ final class Planner {
             agentByContext.put(context, worker);
             if (options.fuseKeyedStages() && partitions == 1 && producerContexts.size() > 1) {
                 // Several producers: the stage cannot run inside one producer's chain, but it can share
-                // the first producer's thread (one thread fewer; that producer's records skip a core hop).
-                Agent host = agentByContext.get(producerContexts.get(0).owner());
+                // one producer's thread (one thread fewer; that producer's records skip a core hop). A
+                // two-input stage shares its right input's: a join emits a match when the later of its
+                // two rows arrives, and the right input is the one whose rows come later and more often
+                // (clicks after impressions, trades after orders), so most results skip the hop and do not
+                // wait for the other thread to be scheduled. Otherwise the first producer's.
+                Agent host = agentByContext.get(producerContexts.get(hostProducer).owner());
                 if (host != null) {
                     hostOf.put(worker, host);
                 }

@@ -224,7 +224,7 @@ final class QueryRuntime implements StreamingQuery {
         if (options.microBatch()) {
             liveTasks.set(1);
             driver = new MicroBatchDriver(this, options, planner, QueryValidator.watermarkDrivesState(root, options),
-                coordinator, restored == null ? null : restored.property(MicroBatchDriver.BATCH_WATERMARK));
+                coordinator, restored);
         }
     }
 

@@ -45,6 +45,8 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private long nowMs;
     private long epoch;
     private long nextBarrierNs;
+    /** Whether the task runs its own duty cycle (continuous mode), ending epochs at {@link #nextBarrierNs}. */
+    private boolean cycling;
     private long watermarkMs = Long.MIN_VALUE;
     private long recordsRead;
     private long committedSeen = -1;
@@ -170,6 +172,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         if (finished) {
             return awaitFinalCommit();
         }
+        cycling = true;
         nowNs = nanoClock.nanoTime();
         nowMs = epochClock.time();
         context.ingestNs = nowNs;
@@ -360,13 +363,18 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
 
     /**
      * Spins until the deadline, running the tasks that share this thread (the keyed stage this task hosts,
-     * fed also by other producers) while it waits, so their records do not wait for this reader.
+     * fed also by other producers) while it waits, so their records do not wait for this reader. Returns
+     * early when the epoch ends meanwhile (continuous mode), so the task sends its barrier on time: a
+     * stage fed also by another task holds that task's records from its barrier until this one's arrives.
      */
     @Override
     public long awaitUntil(long deadlineNs, long maxWaitNs) {
         CoLocatedAgents coLocated = context.coLocated();
         long now = nanoClock.nanoTime();
         long end = now + Math.max(0, maxWaitNs);
+        if (cycling && nextBarrierNs - end < 0) {
+            end = nextBarrierNs;
+        }
         while (now - deadlineNs < 0 && now - end < 0) {
             if (coLocated == null || coLocated.helpOthers() == 0) {
                 Thread.onSpinWait();

@@ -72,8 +72,10 @@ public interface SourceContext {
      * pacing source's last microseconds before an event is due. The runtime's implementation lets the other
      * tasks that share this source's thread work meanwhile (a one-partition keyed stage this source hosts,
      * fed also by other sources: the join of two streams), so their records are not held up by this
-     * reader's wait; a source alone on its thread just spins. Longer waits belong to the runtime: return 0
-     * from {@code poll} and it idles.
+     * reader's wait; a source alone on its thread just spins. It may return before the deadline (in
+     * continuous mode, when the task's epoch ends meanwhile, so that its barrier is not held up by the
+     * wait): a reader then emits what is due by the time returned, possibly nothing. Longer waits belong to
+     * the runtime: return 0 from {@code poll} and it idles.
      *
      * <p>Called on the source task's thread, from {@code poll} only (not while records of this poll are
      * half-written).

@@ -201,6 +201,50 @@ class SourceTaskTest {
         assertThat(stageCycles[0]).isEqualTo(6);
     }
 
+    @Test
+    void shouldCutAReadersWaitShortAtTheEpochBoundarySoTheBarrierIsNotHeldUp() throws Exception {
+        List<Long> awaited = new ArrayList<>();
+        Source<String> source = new Source<>() {
+            @Override
+            public String description() {
+                return "pacing";
+            }
+
+            @Override
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public SourceReader<String> open(SourceContext context) {
+                // A pacing reader whose next event is due 250 ns after the task's start, past the first boundary (100 ns).
+                return (output, limit) -> {
+                    long now = context.awaitUntil(START_NS + 250, 1_000_000);
+                    awaited.add(now);
+                    if (now >= START_NS + 250) {
+                        output.emit("e@0");
+                        return 1;
+                    }
+                    return 0;
+                };
+            }
+        };
+        // Each clock read advances 10 ns, as time passes while the reader spins.
+        NanoClock ticking = () -> nowNs += 10;
+        SourceTask<String> pacing = new SourceTask<>(Fixtures.context(query, "source-1"), source, 0, 1, ticking, epochClock,
+            INTERVAL_NS, START_NS, 0);
+        RecordingLink<String> pacingOut = new RecordingLink<>();
+        pacing.chain(pacingOut);
+        pacing.open();
+        nowNs = START_NS + 40;
+        pacing.doWork();
+        assertThat(awaited).as("the wait ends at the boundary, not at the event's due time").containsExactly(START_NS + 100);
+        pacing.doWork();
+        pacing.doWork();
+        assertThat(pacingOut.take()).containsExactly("epoch:0", "epoch:1", "r:e@0");
+        assertThat(awaited).containsExactly(START_NS + 100, START_NS + 200, START_NS + 250);
+    }
+
     private SourceTask<String> newTask(SourceReader<String> taskReader, Link<String> chain, String role) throws Exception {
         Source<String> source = new Source<>() {
             @Override
