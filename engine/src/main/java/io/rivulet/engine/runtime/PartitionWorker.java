@@ -237,7 +237,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         for (long s = sequence; s < rowsEnd; s++) {
             Slot ahead = ring.get(s);
             if (ahead.kind == Slot.RECORD && ahead.key == null) {
-                sum += touch.touchRows(ahead.longKey, ahead.input == Slot.RIGHT);
+                sum += touch.touchRows(ahead.longKey, ahead.record, ahead.input == Slot.RIGHT);
             }
         }
         touched = sum;

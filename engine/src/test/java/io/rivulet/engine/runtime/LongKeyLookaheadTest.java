@@ -44,7 +44,7 @@ class LongKeyLookaheadTest {
         }
 
         @Override
-        public long touchRows(long key, boolean rightInput) {
+        public long touchRows(long key, Object record, boolean rightInput) {
             calls.add("rows " + (rightInput ? "R" : "L") + key);
             return key;
         }
