@@ -185,6 +185,31 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * Micro-batch only: whether a batch without data runs when the watermark moved (Spark's session setting
+     * {@code spark.sql.streaming.noDataMicroBatches.enabled}, default true); see the typed writer's
+     * {@link io.rivulet.engine.DataStreamWriter#noDataMicroBatches(boolean)}.
+     *
+     * @param enabled the setting
+     * @return this
+     */
+    public DataStreamWriter<T> noDataMicroBatches(boolean enabled) {
+        return setting(writer -> writer.noDataMicroBatches(enabled));
+    }
+
+    /**
+     * How the watermarks of several inputs combine (Spark's session setting
+     * {@code spark.sql.streaming.multipleWatermarkPolicy}): {@code min} (default) or {@code max}; see
+     * {@link io.rivulet.engine.DataStreamWriter#multipleWatermarkPolicy(String)}.
+     *
+     * @param policy {@code min} or {@code max}
+     * @return this
+     * @throws IllegalArgumentException for another value
+     */
+    public DataStreamWriter<T> multipleWatermarkPolicy(String policy) {
+        return setting(writer -> writer.multipleWatermarkPolicy(policy));
+    }
+
+    /**
      * @param name the query's name, unique among the engine's active queries; the table name of the
      *     {@code memory} sink
      * @return this
