@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  *     .start();
  * }</pre>
  *
- * <p>The query settings ({@link #queryName}, {@link #outputMode}, {@link #trigger}, and the options
+ * <p>The query settings ({@link #queryName}, {@link #outputMode}, {@link #trigger}, {@link #noDataMicroBatches},
+ * {@link #multipleWatermarkPolicy}, and the options
  * {@code checkpointLocation} and {@code minBatchesToRetain}) are those of the typed
  * {@link io.rivulet.engine.DataStreamWriter}, which this writer drives: each is validated there when set,
  * and applied to it at {@link #start()}. Every other option goes to the sink's format, looked up through
