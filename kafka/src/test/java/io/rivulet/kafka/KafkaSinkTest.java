@@ -124,4 +124,44 @@ class KafkaSinkTest {
         restarted.close();
         dead.close();
     }
+
+    @Test
+    void shouldCopyATopicThroughFormatKafkaExactlyOnceWithKeyValueAndTopicColumns() throws Exception {
+        BROKER.createTopic("fmt-in", 2);
+        BROKER.createTopic("fmt-out", 1);
+        BROKER.produce("fmt-in", 0, -1, "a", "one", "b", "two");
+        BROKER.produce("fmt-in", 1, -1, "c", "three");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", BROKER.bootstrapServers()).option("subscribe", "fmt-in")
+                .option("startingOffsets", "earliest").option("endingOffsets", "latest").load()
+                .selectExpr("CAST(key AS STRING) AS key", "upper(CAST(value AS STRING)) AS value", "'fmt-out' AS topic")
+                .writeStream().format("kafka").option("kafka.bootstrap.servers", BROKER.bootstrapServers())
+                .option("stagingLocation", dir.resolve("staging").toString()).option("kafka.linger.ms", "0")
+                .option("checkpointLocation", dir.resolve("checkpoint").toString()).queryName("fmt").start();
+            assertThat(query.awaitTermination(60_000)).isTrue();
+        }
+        List<ConsumerRecord<byte[], byte[]>> out = BROKER.readCommitted("fmt-out");
+        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8) + "=" + new String(r.value(),
+            StandardCharsets.UTF_8)).containsExactlyInAnyOrder("a=ONE", "b=TWO", "c=THREE");
+    }
+
+    @Test
+    void shouldRejectAFormatKafkaWriteWithoutValueColumnTopicOrBootstrapServers() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            var rates = rivulet.readStream().format("rate").load();
+            assertThatThrownBy(() -> rates.selectExpr("CAST(value AS STRING) AS key").writeStream().format("kafka")
+                .option("kafka.bootstrap.servers", "x:1").option("topic", "t").start())
+                .hasMessageContaining("Required attribute 'value' not found");
+            assertThatThrownBy(() -> rates.selectExpr("CAST(value AS STRING) AS value").writeStream().format("kafka")
+                .option("kafka.bootstrap.servers", "x:1").start())
+                .hasMessageContaining("topic option required when no 'topic' attribute is present");
+            assertThatThrownBy(() -> rates.selectExpr("CAST(value AS STRING) AS value").writeStream().format("kafka")
+                .option("topic", "t").start())
+                .hasMessageContaining("'kafka.bootstrap.servers' must be specified");
+            assertThatThrownBy(() -> rates.selectExpr("CAST(value AS STRING) AS value").writeStream().format("kafka")
+                .option("kafka.bootstrap.servers", "x:1").option("topic", "t").option("stagingDir", "/tmp/x").start())
+                .hasMessageContaining("unknown option 'stagingDir'").hasMessageContaining("stagingLocation");
+        }
+    }
 }
