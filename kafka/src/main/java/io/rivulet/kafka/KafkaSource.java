@@ -42,14 +42,13 @@ import java.util.regex.Pattern;
  * first plans the source; Rivulet source partition {@code p} of {@code n} reads the listed partitions
  * {@code p, p + n, ...}. By default {@code n} is the number of Kafka partitions: one Rivulet partition,
  * with its own task, watermark and position, per Kafka partition. Partitions added to a topic while a
- * query runs are not read until a restart, and a restart whose partition count differs is refused (the
- * engine's rule for every source); set {@link #numPartitions} to fix {@code n}.
+ * query runs are not read, and a restart from a checkpoint taken over another set of partitions is
+ * refused, naming both counts.
  *
  * <p><b>Positions.</b> A reader's position is the next offset of each Kafka partition it reads: it is
  * what goes into each checkpoint, so a query restarted from its checkpoint location goes on with the
  * record after the last one of the restored epoch, each record once. The start ({@link #startingOffsets},
- * {@link #startingTimestamp}) applies to a first start only; on a restart a partition missing from the
- * checkpoint starts at its earliest offset (Spark's rule for new partitions). No consumer group is used
+ * {@link #startingTimestamp}) applies to a first start only. No consumer group is used
  * and nothing is committed to Kafka.
  *
  * <p><b>Watermarks.</b> The source emits none; {@code withWatermark} on the stream it feeds makes one per
@@ -419,7 +418,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         for (int i = context.partition(); i < all.size(); i += context.numPartitions()) {
             mine.add(all.get(i));
         }
-        return new KafkaSourceReader<>(description(), settings, mine, keys.get(), values.get(), context);
+        return new KafkaSourceReader<>(description(), settings, mine, all.size(), keys.get(), values.get(), context);
     }
 
     /**

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -Dtest=KafkaExactlyOnceKillTest -Dsurefire.failIfNoSpecifiedTests=false -Drivulet.kills=50}.
  */
 class KafkaExactlyOnceKillTest {
-    static final int DEFAULT_KILLS = 3;
-    private static final int RECORDS = 6_000;
+    static final int DEFAULT_KILLS = 2;
+    private static final int RECORDS = 4_000;
     private static final EmbeddedKafkaBroker BROKER = EmbeddedKafkaBroker.shared();
 
     @TempDir

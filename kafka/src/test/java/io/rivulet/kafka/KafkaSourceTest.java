@@ -117,6 +117,21 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldRefuseARestartFromACheckpointTakenOverAnotherSetOfPartitions() throws Exception {
+        BROKER.createTopic("grown", 1);
+        BROKER.produce("grown", 0, -1, "k", "0");
+        Path checkpoint = dir.resolve("checkpoint");
+        KafkaSource<String, String> source = strings().subscribe("grown").startingOffsets("earliest").endingOffsets("latest");
+        assertThat(run(source, checkpoint)).containsExactly("grown/0/0=k:0");
+        try (Admin admin = BROKER.admin()) {
+            admin.createPartitions(Map.of("grown", org.apache.kafka.clients.admin.NewPartitions.increaseTo(2))).all()
+                .get(30, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> run(strings().subscribe("grown").endingOffsets("latest").numPartitions(1), checkpoint))
+            .hasStackTraceContaining("read 1 Kafka partitions when the checkpoint was taken and reads 2 now");
+    }
+
+    @Test
     void shouldReadSparksRowShapeWithHeadersThroughFormatKafka() throws Exception {
         BROKER.createTopic("rows", 1);
         try (KafkaProducer<byte[], byte[]> producer = BROKER.producer()) {

@@ -7,6 +7,7 @@ import io.rivulet.kafka.KafkaSource;
 import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 import io.rivulet.operators.state.StateFormatException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -38,6 +39,8 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
     private final String description;
     private final KafkaSource.Settings settings;
     private final TopicPartition[] partitions;
+    /** How many Kafka partitions the whole source reads (all its readers). */
+    private final int sourcePartitions;
     private final Map<TopicPartition, Integer> indexOf = new HashMap<>();
     /** Per partition: the offset of the next record to emit. */
     private final long[] next;
@@ -60,13 +63,15 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
      * @param description the source's description, for errors
      * @param settings the source's settings
      * @param partitions the Kafka partitions this reader reads
+     * @param sourcePartitions how many Kafka partitions the whole source reads
      * @param keys key deserializer
      * @param values value deserializer
      * @param context the source partition's context
      */
     public KafkaSourceReader(String description, KafkaSource.Settings settings, List<TopicPartition> partitions,
-                             Deserializer<K> keys, Deserializer<V> values, SourceContext context) {
+                             int sourcePartitions, Deserializer<K> keys, Deserializer<V> values, SourceContext context) {
         this.description = description;
+        this.sourcePartitions = sourcePartitions;
         this.settings = settings;
         this.partitions = partitions.toArray(new TopicPartition[0]);
         this.next = new long[this.partitions.length];
@@ -91,7 +96,7 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
                 }
             }
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
     }
@@ -106,6 +111,12 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
                 throw new StateFormatException("the checkpoint holds a position of " + description + " in layout version "
                     + version + "; this version of Rivulet reads version " + POSITION_VERSION);
             }
+            int savedTotal = restored.readVarInt();
+            if (savedTotal != sourcePartitions) {
+                throw new IllegalStateException(description + " read " + savedTotal + " Kafka partitions when the "
+                    + "checkpoint was taken and reads " + sourcePartitions + " now: a restart cannot follow a changed "
+                    + "partition set (each reader's offsets would belong to other partitions)");
+            }
             Map<TopicPartition, Long> saved = new HashMap<>();
             int count = restored.readVarInt();
             for (int i = 0; i < count; i++) {
@@ -114,9 +125,12 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
                 saved.put(new TopicPartition(topic, partition), restored.readLong());
             }
             for (int i = 0; i < partitions.length; i++) {
-                // A partition the checkpoint does not know is new: read it from its start (Spark's rule).
                 Long offset = saved.get(partitions[i]);
-                next[i] = offset != null ? offset : earliest.get(partitions[i]);
+                if (offset == null) {
+                    throw new IllegalStateException(description + ": the checkpoint has no offset for " + partitions[i]
+                        + ": the topics' partitions changed since it was taken");
+                }
+                next[i] = offset;
             }
             return;
         }
@@ -259,7 +273,7 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
 
     @Override
     public void writePosition(SnapshotOutput out) {
-        out.writeByte(POSITION_VERSION).writeVarInt(partitions.length);
+        out.writeByte(POSITION_VERSION).writeVarInt(sourcePartitions).writeVarInt(partitions.length);
         for (int i = 0; i < partitions.length; i++) {
             out.writeString(partitions[i].topic()).writeInt(partitions[i].partition()).writeLong(next[i]);
         }
@@ -272,6 +286,6 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
 
     @Override
     public void close() {
-        consumer.close(Duration.ZERO);
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 }

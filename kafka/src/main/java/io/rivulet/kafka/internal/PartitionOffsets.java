@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,7 @@ public final class PartitionOffsets {
     public static List<TopicPartition> partitions(String option, String json) {
         List<TopicPartition> partitions = new ArrayList<>();
         JsonNode root = parse(option, json, "{\"topicA\":[0,1],\"topicB\":[2,4]}");
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> topic = it.next();
+        for (Map.Entry<String, JsonNode> topic : root.properties()) {
             if (!topic.getValue().isArray()) {
                 throw bad(option, json, "{\"topicA\":[0,1],\"topicB\":[2,4]}");
             }
@@ -64,13 +62,11 @@ public final class PartitionOffsets {
         String example = "{\"topicA\":{\"0\":23,\"1\":-1},\"topicB\":{\"0\":-2}}";
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         JsonNode root = parse(option, json, example);
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> topic = it.next();
+        for (Map.Entry<String, JsonNode> topic : root.properties()) {
             if (!topic.getValue().isObject()) {
                 throw bad(option, json, example);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> ps = topic.getValue().fields(); ps.hasNext(); ) {
-                Map.Entry<String, JsonNode> partition = ps.next();
+            for (Map.Entry<String, JsonNode> partition : topic.getValue().properties()) {
                 int p;
                 try {
                     p = Integer.parseInt(partition.getKey());

@@ -161,6 +161,9 @@ public final class TransactionalEpochs {
         publish(epochId, sorted);
     }
 
+    // A group this sink never joins has no consumer to take ConsumerGroupMetadata from: the id-only form is
+    // the one that fits (generation and member unchecked), deprecated in kafka-clients 4.x but served.
+    @SuppressWarnings("removal")
     private void publish(long epochId, List<Path> files) throws IOException {
         List<Integer> writers = new ArrayList<>();
         List<String> markerTopics = new ArrayList<>();
