@@ -67,7 +67,11 @@ class KafkaExactlyOnceKillTest {
                 // Kill once this run has committed something (its output's end offsets moved), somewhere in the
                 // next 300 ms: mid-epoch, mid-checkpoint, between a checkpoint and its commit, or mid-commit.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (child.isAlive() && outputEnd() <= before && System.nanoTime() < deadline) {
+                // Every other kill also waits for a checkpoint of the new run, so that kills land past its recovery too.
+                long checkpointAtStart = newestCheckpoint(checkpoints);
+                boolean pastRecovery = killed % 2 == 1;
+                while (child.isAlive() && (outputEnd() <= before
+                    || pastRecovery && newestCheckpoint(checkpoints) <= checkpointAtStart) && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
                 long delayMs = random.nextInt(300);
@@ -95,7 +99,10 @@ class KafkaExactlyOnceKillTest {
         Map<String, Long> duplicated = new HashMap<>(actual);
         duplicated.values().removeIf(count -> count == 1);
         assertThat(duplicated).as("records seen more than once (seed %d)", seed).isEmpty();
-        assertThat(actual).as("committed output (seed %d)", seed).isEqualTo(expected);
+        List<String> missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).sorted().toList();
+        List<String> extra = actual.keySet().stream().filter(k -> !expected.containsKey(k)).sorted().toList();
+        assertThat(missing).as("records never committed (seed %d)", seed).isEmpty();
+        assertThat(extra).as("records committed that the input does not hold (seed %d)", seed).isEmpty();
     }
 
     /** The broker's first transaction creates its transaction log: done here, so the kills land on the query's work. */
@@ -105,10 +112,9 @@ class KafkaExactlyOnceKillTest {
             org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up"),
             new org.apache.kafka.common.serialization.ByteArraySerializer(),
             new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            // InitProducerId creates the transaction log; nothing is written (an aborted record in the input would be
+            // read by the source, which reads uncommitted as Spark's does).
             producer.initTransactions();
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>("kill-in", 0, null, bytes("warm-up")));
-            producer.abortTransaction();
         }
     }
 

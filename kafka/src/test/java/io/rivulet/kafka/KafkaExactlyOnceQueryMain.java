@@ -84,7 +84,7 @@ public final class KafkaExactlyOnceQueryMain {
         long[] read = new long[1];
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = rivulet.readStream(KafkaSource.of(bootstrap, StringDeserializer::new, StringDeserializer::new)
-                    .subscribe(input).startingOffsets("earliest").endingOffsets("latest"))
+                    .subscribe(input).startingOffsets("earliest").endingOffsets("latest").option("isolation.level", "read_committed"))
                 .map(record -> {
                     if (++read[0] % 20 == 0) {
                         LockSupport.parkNanos(2_000_000);

@@ -1,6 +1,7 @@
 package io.rivulet.kafka.internal;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -257,7 +258,9 @@ public final class TransactionalEpochs {
         }
         long epoch = -1;
         try (Admin admin = Admin.create(configs)) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(transactionalId(w))
+            // requireStable: a marker whose transaction is still completing is waited for, never read as absent.
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(transactionalId(w),
+                    new ListConsumerGroupOffsetsOptions().requireStable(true))
                 .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
             for (OffsetAndMetadata offset : offsets.values()) {
                 if (offset != null) {
