@@ -117,6 +117,43 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldNotLetAnIdleKafkaPartitionHoldTheWatermarkBackWithAnIdleInputTimeout() throws Exception {
+        BROKER.createTopic("idle", 2);
+        BROKER.produce("idle", 1, 500, "b", "x");
+        MemorySink<String> sink = Sinks.memory("windows");
+        try (Rivulet rivulet = Rivulet.create()) {
+            // One source partition (task, watermark) per Kafka partition.
+            StreamingQuery query = rivulet.readStream(strings().subscribe("idle").startingOffsets("earliest"))
+                .withWatermark(ConsumerRecord::timestamp, Duration.ZERO)
+                .keyBy(ConsumerRecord::key)
+                .window(io.rivulet.engine.Windows.tumbling(Duration.ofSeconds(10)), ConsumerRecord::timestamp)
+                .count()
+                .map(w -> w.key() + "@" + w.window().startMs() + "=" + w.value())
+                .writeStream(sink).queryName("idle").idleInputTimeout(Duration.ofMillis(200))
+                .trigger(Trigger.continuous(Duration.ofMillis(20))).start();
+            awaitInputRows(query, 1);
+            // Partition 1 has said its watermark (500 ms) and falls silent; partition 0 moves on to 12 s.
+            BROKER.produce("idle", 0, 1_000, "a", "x", "a", "x");
+            BROKER.produce("idle", 0, 12_000, "a", "x");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sink.rows().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            query.stop();
+        }
+        // Without the timeout partition 1's watermark would hold the [0, 10 s) window open: no row at all.
+        assertThat(sink.rows()).containsExactlyInAnyOrder("a@0=2", "b@0=1");
+    }
+
+    private static void awaitInputRows(StreamingQuery query, long rows) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (query.recentProgress().stream().mapToLong(p -> p.numInputRows()).sum() < rows) {
+            assertThat(System.nanoTime()).as("%d input rows within 30 s", rows).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void shouldRefuseARestartFromACheckpointTakenOverAnotherSetOfPartitions() throws Exception {
         BROKER.createTopic("grown", 1);
         BROKER.produce("grown", 0, -1, "k", "0");
