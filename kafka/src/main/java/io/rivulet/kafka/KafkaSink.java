@@ -168,7 +168,14 @@ public final class KafkaSink<T> implements Sink<T> {
         this.queryName = queryName;
         if (stagingDirectory != null) {
             String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "rivulet-" + queryName;
-            epochs = new TransactionalEpochs(stagingDirectory, prefix, producerConfigs());
+            TransactionalEpochs run = new TransactionalEpochs(stagingDirectory, prefix, producerConfigs());
+            try {
+                run.prepare(numWriters);
+            } catch (RuntimeException e) {
+                run.close();
+                throw e;
+            }
+            epochs = run;
         }
     }
 

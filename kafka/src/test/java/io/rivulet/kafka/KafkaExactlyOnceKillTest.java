@@ -29,11 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link EmbeddedKafkaBroker} in this JVM; only the Rivulet JVM dies.
  *
  * <p>CI runs {@value #DEFAULT_KILLS} kills; a long run: {@code mvn -B -pl kafka -am verify
- * -Dtest=KafkaExactlyOnceKillTest -Dsurefire.failIfNoSpecifiedTests=false -Drivulet.kills=50}.
+ * -Dtest=KafkaExactlyOnceKillTest -Dsurefire.failIfNoSpecifiedTests=false -Drivulet.kills=20
+ * -Drivulet.kafka.records=100000} (the kills stop early, reported as "finished before its kill", when a run
+ * finishes the input first).
  */
 class KafkaExactlyOnceKillTest {
     static final int DEFAULT_KILLS = 2;
-    private static final int RECORDS = 4_000;
+    /** Input records; a long run needs more so that the input outlasts its kills. */
+    private static final int RECORDS = Integer.getInteger("rivulet.kafka.records", 4_000);
     private static final EmbeddedKafkaBroker BROKER = EmbeddedKafkaBroker.shared();
 
     @TempDir

@@ -83,6 +83,19 @@ public final class TransactionalEpochs {
         return prefix + "-" + w;
     }
 
+    /**
+     * Creates and initialises the producers of writers {@code 0..numWriters-1} now, when the query opens the
+     * sink, rather than at their first commit: initialising fences any producer a dead run left with the same
+     * transactional id and settles its pending transaction, and the first epoch's commit is not delayed by it.
+     *
+     * @param numWriters the query's writer count
+     */
+    public void prepare(int numWriters) {
+        for (int w = 0; w < numWriters; w++) {
+            producer(w);
+        }
+    }
+
     /** Stages one writer's records. Not thread-safe; owned by the writer's task thread. */
     public final class Writer {
         private final int index;
