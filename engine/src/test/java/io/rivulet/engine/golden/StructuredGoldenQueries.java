@@ -3,6 +3,7 @@ package io.rivulet.engine.golden;
 import io.rivulet.engine.sql.Dataset;
 import io.rivulet.engine.sql.Row;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.rivulet.engine.sql.functions.asc;
@@ -10,6 +11,7 @@ import static io.rivulet.engine.sql.functions.avg;
 import static io.rivulet.engine.sql.functions.col;
 import static io.rivulet.engine.sql.functions.count;
 import static io.rivulet.engine.sql.functions.desc;
+import static io.rivulet.engine.sql.functions.expr;
 import static io.rivulet.engine.sql.functions.max;
 import static io.rivulet.engine.sql.functions.min;
 import static io.rivulet.engine.sql.functions.session_window;
@@ -19,7 +21,9 @@ import static io.rivulet.engine.sql.functions.window;
 /**
  * Each golden case's {@code sql_or_api}, written in Rivulet's structured API as Spark's Java API spells it
  * (the case's text in the comment above each). The inputs are DataFrames of the case's input schemas, by the
- * names the case gives them ({@code words}, {@code trades}, {@code events}, {@code a}, {@code b}, ...).
+ * names the case gives them ({@code words}, {@code trades}, {@code events}, {@code a}, {@code b}, ...), and a
+ * stream-static case's static tables are static DataFrames by their names ({@code symbols}). Scala's
+ * {@code Seq("symbol")} is Java's {@code List.of("symbol")}.
  *
  * <p>A case the structured API cannot express yet is listed in {@link #notExpressible} with the reason; its
  * query is written here all the same where it compiles, so that it runs as soon as the feature lands.
@@ -39,9 +43,6 @@ final class StructuredGoldenQueries {
      */
     static String notExpressible(String caseName) {
         return switch (caseName.substring(0, caseName.indexOf('_'))) {
-            case "d1", "d3" -> "needs session_window in groupBy: the structured API rejects it when built"
-                + " ([UNSUPPORTED_FEATURE.SESSION_WINDOW])";
-            case "f1", "f2", "g1", "g2", "l09", "l11" -> "needs Dataset.join (sqlfeat)";
             case "h1", "l15" -> "needs Dataset.groupByKey(..).flatMapGroupsWithState/mapGroupsWithState (not in the"
                 + " structured API; the typed KeyedStream has them)";
             default -> null;
@@ -64,6 +65,30 @@ final class StructuredGoldenQueries {
             // words.withWatermark("ts", "10 seconds").groupBy(session_window(col("ts"), "5 seconds"), col("word")).count()
             case "d1_session_window_append", "d3_session_window_complete" -> in -> in.get("words")
                 .withWatermark("ts", "10 seconds").groupBy(session_window(col("ts"), "5 seconds"), col("word")).count();
+            // trades.join(symbols, "symbol")   // inner equi-join on the shared column symbol
+            case "f1_stream_static_inner_join" -> in -> in.get("trades").join(in.get("symbols"), "symbol");
+            // trades.join(symbols, Seq("symbol"), "left_outer")
+            case "f2_stream_static_left_outer_join" -> in -> in.get("trades")
+                .join(in.get("symbols"), List.of("symbol"), "left_outer");
+            // impressions.withWatermark("impTime", "10 seconds").join(clicks.withWatermark("clickTime", "20 seconds"),
+            //   expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"), "inner")
+            case "g1_stream_stream_inner_join" -> in -> in.get("impressions").withWatermark("impTime", "10 seconds")
+                .join(in.get("clicks").withWatermark("clickTime", "20 seconds"),
+                    expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"), "inner");
+            // impressions.withWatermark("impTime", "10 seconds").join(clicks.withWatermark("clickTime", "20 seconds"),
+            //   expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"), "left_outer")
+            case "g2_stream_stream_left_outer_join" -> in -> in.get("impressions").withWatermark("impTime", "10 seconds")
+                .join(in.get("clicks").withWatermark("clickTime", "20 seconds"),
+                    expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"),
+                    "left_outer");
+            // impressions.join(clicks, expr("clickAdId = adId"), "left_outer")
+            case "l09_reject_stream_stream_left_outer_without_watermark" -> in -> in.get("impressions")
+                .join(in.get("clicks"), expr("clickAdId = adId"), "left_outer");
+            // impressions.withWatermark("impTime", "10 seconds").join(clicks.withWatermark("clickTime", "20 seconds"),
+            //   expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"))
+            case "l11_reject_stream_stream_join_update_mode" -> in -> in.get("impressions")
+                .withWatermark("impTime", "10 seconds").join(in.get("clicks").withWatermark("clickTime", "20 seconds"),
+                    expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 10 seconds"));
             // events.withWatermark("ts", "10 seconds").dropDuplicates("id")
             case "e2_drop_duplicates_id_with_watermark_append" -> in -> in.get("events")
                 .withWatermark("ts", "10 seconds").dropDuplicates("id");
