@@ -52,6 +52,10 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     private final long[] keysTouchedTo;
     private final long[] rowsTouchedTo;
     private LongKeyLookahead lookahead;
+    /** The rows pass's scratch: per queued record of the group, its row, side and record. */
+    private final int[] rowsAhead = new int[Math.max(LOOKAHEAD_GROUP, 0)];
+    private final boolean[] rightAhead = new boolean[Math.max(LOOKAHEAD_GROUP, 0)];
+    private final Object[] recordsAhead = new Object[Math.max(LOOKAHEAD_GROUP, 0)];
     /** What the touches read, kept so the reads are not elided; never otherwise used. */
     private long touched;
     private KeyedHead<?, ?, ?> head;
@@ -237,13 +241,22 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 sum += touch.touchKey(ahead.longKey);
             }
         }
+        // Rows in two passes: find each record's row in its (cached) table line, then read the rows, a loop short
+        // enough that all their misses are in flight at once.
+        int n = 0;
         for (long s = sequence; s < rowsEnd; s++) {
             Slot ahead = ring.get(s);
             if (ahead.kind == Slot.RECORD && ahead.key == null) {
+                boolean right = ahead.input == Slot.RIGHT;
+                rowsAhead[n] = touch.rowToTouch(ahead.longKey, right);
+                rightAhead[n] = right;
                 // The current slot's record was taken out of it already (unless the slot owns it).
-                Object record = s == sequence ? current : ahead.record;
-                sum += touch.touchRows(ahead.longKey, record, ahead.input == Slot.RIGHT);
+                recordsAhead[n++] = s == sequence ? current : ahead.record;
             }
+        }
+        for (int i = 0; i < n; i++) {
+            sum += touch.touchRow(rowsAhead[i], recordsAhead[i], rightAhead[i]);
+            recordsAhead[i] = null;
         }
         touched = sum;
         keysTouchedTo[input] = Math.max(keysEnd, keysTouchedTo[input]);

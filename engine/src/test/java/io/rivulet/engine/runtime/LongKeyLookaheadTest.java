@@ -44,9 +44,14 @@ class LongKeyLookaheadTest {
         }
 
         @Override
-        public long touchRows(long key, Object record, boolean rightInput) {
-            calls.add("rows " + (rightInput ? "R" : "L") + key + " " + record);
-            return key;
+        public int rowToTouch(long key, boolean rightInput) {
+            return (int) key;
+        }
+
+        @Override
+        public long touchRow(int row, Object record, boolean rightInput) {
+            calls.add("rows " + (rightInput ? "R" : "L") + row + " " + record);
+            return row;
         }
     }
 

@@ -215,20 +215,23 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         return table.touch(key);
     }
 
-    /** {@inheritDoc} The record's event time, and the time of the other side's first row for {@code key}. */
+    /** {@inheritDoc} The other side's first row for {@code key}, if the key is held. */
+    @Override
+    public int rowToTouch(long key, boolean rightInput) {
+        int slot = table.find(key);
+        // A right record probes the left rows, a left one the right rows.
+        return slot == LongJoinTable.ABSENT ? JoinSlab.NONE : table.firstRow(slot, rightInput);
+    }
+
+    /** {@inheritDoc} The row's lines, and the record's event time. */
     @Override
     @SuppressWarnings("unchecked")
-    public long touchRows(long key, Object record, boolean rightInput) {
-        long sum = 0;
+    public long touchRow(int row, Object record, boolean rightInput) {
+        long sum = row == JoinSlab.NONE ? 0 : (rightInput ? leftRows : rightRows).touch(row);
         if (rightInput ? rightTimeMs != null : leftTimeMs != null) {
-            sum = rightInput ? rightTimeMs.applyAsLong((R) record) : leftTimeMs.applyAsLong((L) record);
+            sum += rightInput ? rightTimeMs.applyAsLong((R) record) : leftTimeMs.applyAsLong((L) record);
         }
-        int slot = table.find(key);
-        if (slot == LongJoinTable.ABSENT) {
-            return sum;
-        }
-        int first = table.firstRow(slot, !rightInput);
-        return first == JoinSlab.NONE ? sum : sum + (rightInput ? leftRows : rightRows).touch(first);
+        return sum;
     }
 
     @Override
