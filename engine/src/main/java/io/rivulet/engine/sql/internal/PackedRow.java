@@ -290,6 +290,29 @@ public final class PackedRow implements MutableRow {
         };
     }
 
+    /**
+     * Field {@code i}'s raw bits (see the class comment) without the kind or null check: for generated code
+     * ({@code sql.expressions.ExpressionCompiler}) whose field kinds were checked once when it was compiled.
+     *
+     * @param i a fixed-width field.
+     * @return its bits; meaningless while the field is null.
+     */
+    public long bits(int i) {
+        return fixed[i];
+    }
+
+    /**
+     * Sets field {@code i}'s raw bits and clears its null flag, without the kind check: for generated code whose
+     * field kinds were checked once when it was compiled.
+     *
+     * @param i    a fixed-width field.
+     * @param bits its value as the class comment stores it.
+     */
+    public void setBits(int i, long bits) {
+        fixed[i] = bits;
+        markSet(i);
+    }
+
     private long fixed(int i, byte kind, String getter) {
         if (kinds[i] != kind) {
             throw wrongType(i, getter);
