@@ -16,6 +16,7 @@ import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
 import io.rivulet.engine.sql.internal.RowOperator;
+import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.SelectPlan;
 import io.rivulet.engine.sql.parser.SqlParsers;
 import io.rivulet.engine.types.DataType;
@@ -74,13 +75,23 @@ public final class Dataset<T> {
     private final boolean sorted;
     /** Whether a {@code limit} without {@code orderBy} is upstream (allowed in complete mode only). */
     private final boolean unorderedLimit;
+    /**
+     * Whether the operator emitting these rows may reuse one row per task ({@link RowReuse}); {@code null} when
+     * the rows are new per record. Every consumer of {@link #stream} but those that only read each row while it is
+     * handed over escapes it ({@link #escapingStream()}).
+     */
+    private final RowReuse reuse;
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
-        this(rivulet, stream, encoder, null, null, false, false);
+        this(rivulet, stream, encoder, null, null, false, false, null);
+    }
+
+    Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, RowReuse reuse) {
+        this(rivulet, stream, encoder, null, null, false, false, reuse);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
-                    boolean sorted, boolean unorderedLimit) {
+                    boolean sorted, boolean unorderedLimit, RowReuse reuse) {
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = Objects.requireNonNull(stream, "stream");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -88,6 +99,16 @@ public final class Dataset<T> {
         this.watermarkDelay = watermarkDelay;
         this.sorted = sorted;
         this.unorderedLimit = unorderedLimit;
+        this.reuse = reuse;
+    }
+
+    /**
+     * The stream, for a consumer that may keep rows or hand them to another thread: the operator emitting them
+     * then makes a new row per record.
+     */
+    private Stream<T> escapingStream() {
+        RowReuse.escape(reuse);
+        return stream;
     }
 
     /**
@@ -99,7 +120,8 @@ public final class Dataset<T> {
         if (column != null && !hasColumn(nextEncoder.schema(), column)) {
             column = null;
         }
-        return new Dataset<>(rivulet, next, nextEncoder, column, column == null ? null : watermarkDelay, false, unorderedLimit);
+        return new Dataset<>(rivulet, next, nextEncoder, column, column == null ? null : watermarkDelay, false, unorderedLimit,
+            null);
     }
 
     private static boolean hasColumn(StructType schema, String name) {
@@ -199,7 +221,7 @@ public final class Dataset<T> {
         Stream<U> typed;
         if (target instanceof RowEncoder) {
             // The row is the element: a new one per record.
-            typed = rows.stream.map(row -> {
+            typed = rows.escapingStream().map(row -> {
                 MutableRow into = MutableRow.create(targetSchema);
                 projection.project(row, into);
                 @SuppressWarnings("unchecked") U element = (U) into;
@@ -207,7 +229,7 @@ public final class Dataset<T> {
             });
         } else {
             // The object is the element; the row it is read from is the task's own, reused.
-            typed = rows.stream.transform("as " + target.clazz().getSimpleName(), () -> new Operator<Row, U>() {
+            typed = rows.escapingStream().transform("as " + target.clazz().getSimpleName(), () -> new Operator<Row, U>() {
                 private final MutableRow into = MutableRow.create(targetSchema);
 
                 @Override
@@ -232,7 +254,7 @@ public final class Dataset<T> {
             return (Dataset<Row>) this;
         }
         Encoder<T> enc = encoder;
-        Stream<Row> rows = stream.map(enc::toRow);
+        Stream<Row> rows = escapingStream().map(enc::toRow);
         return derived(rows, Encoders.row(enc.schema()));
     }
 
@@ -271,7 +293,7 @@ public final class Dataset<T> {
     public <U> Dataset<U> map(MapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(resultEncoder, "encoder");
-        return new Dataset<>(rivulet, stream.map(value -> call(fn, value)), resultEncoder);
+        return new Dataset<>(rivulet, escapingStream().map(value -> call(fn, value)), resultEncoder);
     }
 
     /**
@@ -285,7 +307,7 @@ public final class Dataset<T> {
     public <U> Dataset<U> flatMap(FlatMapFunction<? super T, ? extends U> fn, Encoder<U> resultEncoder) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(resultEncoder, "encoder");
-        Stream<U> results = stream.flatMap((T value, Output<U> out) -> {
+        Stream<U> results = escapingStream().flatMap((T value, Output<U> out) -> {
             Iterator<? extends U> each = fn.call(value);
             while (each.hasNext()) {
                 out.emit(each.next());
@@ -302,7 +324,7 @@ public final class Dataset<T> {
      */
     public Dataset<T> filter(FilterFunction<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return derived(stream.filter(value -> {
+        return derived(escapingStream().filter(value -> {
             try {
                 return predicate.call(value);
             } catch (RuntimeException e) {
@@ -346,7 +368,7 @@ public final class Dataset<T> {
         }
         StructType schema = new StructType(merged);
         Encoder<T> mergedEncoder = encoder instanceof RowEncoder ? castEncoder(Encoders.row(schema)) : encoder;
-        return new Dataset<>(rivulet, stream.union(other.stream), mergedEncoder);
+        return new Dataset<>(rivulet, escapingStream().union(other.escapingStream()), mergedEncoder);
     }
 
     /**
@@ -376,8 +398,10 @@ public final class Dataset<T> {
         Encoder<T> enc = encoder;
         Stream<T> watermarked = enc instanceof RowEncoder
             ? stream.withWatermark(value -> eventTimeMs((Row) value, column), delay)
-            : stream.withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
-        return new Dataset<>(rivulet, watermarked, encoder, schema.fields()[column].name(), delay, false, unorderedLimit);
+            : escapingStream().withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
+        // The watermark reads each row's event time while it is handed over: the rows may stay reused.
+        return new Dataset<>(rivulet, watermarked, encoder, schema.fields()[column].name(), delay, false, unorderedLimit,
+            reuse);
     }
 
     private static long eventTimeMs(Row row, int column) {
@@ -634,7 +658,7 @@ public final class Dataset<T> {
         int time = watermarkColumn == null ? -1 : ColumnResolver.resolve(schema(), watermarkColumn);
         int[] rest = without(keys, time);
         ToLongFunction<T> rowTime = rest.length < keys.length ? eventTime(time) : null;
-        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicates(" + names(keys) + ")", key(rest));
+        KeyedStream<List<Object>, T> keyed = escapingStream().keyBy("dropDuplicates(" + names(keys) + ")", key(rest));
         return derived(rowTime == null ? keyed.dropDuplicates() : keyed.dropDuplicates(rowTime), encoder);
     }
 
@@ -659,7 +683,7 @@ public final class Dataset<T> {
                 + " first (the event-time column must still be a column here)");
         }
         ToLongFunction<T> rowTime = eventTime(ColumnResolver.resolve(schema(), watermarkColumn));
-        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicatesWithinWatermark(" + names(keys) + ")", key(keys));
+        KeyedStream<List<Object>, T> keyed = escapingStream().keyBy("dropDuplicatesWithinWatermark(" + names(keys) + ")", key(keys));
         return derived(keyed.dropDuplicatesWithinWatermark(rowTime, watermarkDelay), encoder);
     }
 
@@ -737,8 +761,9 @@ public final class Dataset<T> {
         Comparator<Row> rows = (a, b) -> compare(orders, a, b);
         Function<T, Row> toRow = rowOf();
         Comparator<T> order = (a, b) -> rows.compare(toRow.apply(a), toRow.apply(b));
-        Dataset<T> next = derived(stream.orderBy(order), encoder);
-        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, true, unorderedLimit);
+        Dataset<T> next = derived(escapingStream().orderBy(order), encoder);
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, true, unorderedLimit,
+            null);
     }
 
     /**
@@ -797,11 +822,11 @@ public final class Dataset<T> {
             throw new IllegalArgumentException("The limit expression must be equal to or greater than 0, but got " + n);
         }
         if (sorted) {
-            return derived(n == 0 ? stream.filter(value -> false) : stream.limit(n), encoder);
+            return derived(n == 0 ? escapingStream().filter(value -> false) : escapingStream().limit(n), encoder);
         }
-        Stream<T> unordered = stream.orderBy((a, b) -> 0);
+        Stream<T> unordered = escapingStream().orderBy((a, b) -> 0);
         Dataset<T> next = derived(n == 0 ? unordered.filter(value -> false) : unordered.limit(n), encoder);
-        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true);
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true, null);
     }
 
     /**
@@ -845,8 +870,26 @@ public final class Dataset<T> {
     private Dataset<Row> runPlan(String description, SelectPlan plan) {
         EpochClock clock = plan.usesCurrentTimestamp()
             ? EngineAccess.bridge().epochClock(rivulet) : null;
-        return transformRows(description, plan.outputSchema(),
-            () -> new RowOperator(plan.filter(), plan.projection(), plan.outputSchema(), plan.generator(), clock));
+        Dataset<Row> df = toDF();
+        if (plan.projection() == null) {
+            // A filter passes its input rows on: they stay reusable while its own consumers allow it.
+            RowReuse passOn = df.reuse;
+            Stream<Row> rows = df.readingStream().transform(description,
+                () -> new RowOperator(plan.filter(), null, plan.outputSchema(), -1, clock, false));
+            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), passOn);
+        }
+        // A projection reads its input row and writes its own: one reused row unless a consumer keeps rows.
+        RowReuse out = plan.generator() < 0 ? new RowReuse() : null;
+        Stream<Row> rows = df.readingStream().transform(description, () -> new RowOperator(plan.filter(),
+            plan.projection(), plan.outputSchema(), plan.generator(), clock, out != null && out.allowed()));
+        return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out);
+    }
+
+    /** {@link #derived} with the rows' reuse decision. */
+    private Dataset<Row> derivedRows(Stream<Row> next, Encoder<Row> nextEncoder, RowReuse nextReuse) {
+        Dataset<Row> d = derived(next, nextEncoder);
+        return new Dataset<>(rivulet, d.stream, d.encoder, d.watermarkColumn, d.watermarkDelay, false, d.unorderedLimit,
+            nextReuse);
     }
 
     /**
@@ -883,8 +926,10 @@ public final class Dataset<T> {
 
     /**
      * The typed stream underneath, to finish a structured query with the typed API (a typed operator or a
-     * {@link io.rivulet.engine.sink.Sink} object, with the typed writer's settings). Rows on it may be reused by
-     * the operator that emits them only where the structured operations say so: copy a row to keep it.
+     * {@link io.rivulet.engine.sink.Sink} object, with the typed writer's settings). A row on it is valid while
+     * it is handed over: the operator that emits it may refill the same row for the next record (a projection
+     * does, see {@code docs/structured-api.md}, "Evaluation"), so copy a row ({@link Row#copy()}) to keep it or to
+     * hand it to another thread (a keyed stream with {@code copyingRecords} copies into its ring slots).
      *
      * @return the stream of this Dataset's elements
      */
@@ -893,10 +938,26 @@ public final class Dataset<T> {
     }
 
     /**
-     * @return the stream underneath, for the structured API's own operations
+     * @return the stream underneath, for the structured API's own operations that may keep rows (the operator
+     *     emitting them then makes a new row per record)
      */
     Stream<T> stream() {
+        return escapingStream();
+    }
+
+    /**
+     * @return the stream underneath, for a consumer that reads each row only while it is handed over (or copies
+     *     it), so the operator emitting them may keep reusing one row
+     */
+    Stream<T> readingStream() {
         return stream;
+    }
+
+    /**
+     * @return whether the rows may be reused ({@link RowReuse}), or {@code null} when they are new per record
+     */
+    RowReuse reuse() {
+        return reuse;
     }
 
     Rivulet rivulet() {
@@ -915,7 +976,7 @@ public final class Dataset<T> {
      * @return the new DataFrame
      */
     Dataset<Row> transformRows(String description, StructType schema, Supplier<? extends Operator<Row, Row>> operators) {
-        return toDF().derived(toDF().stream.transform(description, operators), Encoders.row(schema));
+        return toDF().derived(toDF().escapingStream().transform(description, operators), Encoders.row(schema));
     }
 
     /**

@@ -11,6 +11,8 @@ import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.expressions.Projection;
 import io.rivulet.engine.sql.expressions.TimeFunctions;
 import io.rivulet.engine.sql.internal.GroupAggregation;
+import io.rivulet.engine.sql.internal.GroupKeys;
+import io.rivulet.engine.sql.internal.RowCopier;
 import io.rivulet.engine.sql.internal.RowOperator;
 import io.rivulet.engine.types.StructField;
 import io.rivulet.engine.types.StructType;
@@ -28,7 +30,8 @@ import java.util.Objects;
  * {@link Dataset#groupBy(Column...)}). The aggregation compiles onto the typed API's keyed aggregation
  * ({@link KeyedStream#aggregate}) or, with a {@code window(..)} among the grouping columns, onto its event-time
  * windows ({@link KeyedStream#window}): it runs, emits per output mode and checkpoints exactly as the typed
- * aggregation does. The key is the list of the grouping values.
+ * aggregation does. The key is the grouping column's value for one {@code INT} or {@code BIGINT} column, else the
+ * list of the grouping values ({@link GroupKeys}).
  *
  * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}), then one
  * column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
@@ -230,15 +233,19 @@ public final class RelationalGroupedDataset {
 
         Predicate hasTime = window == null ? null
             : Analyzer.predicate(input, Columns.expression(Columns.column(window.time()).isNotNull()));
-        Dataset<Row> projected = df.transformRows("groupBy(" + String.join(", ", groupingNames) + ") project",
-            projection.outputSchema(), () -> new RowOperator(hasTime, projection, projection.outputSchema(), -1, null));
+        // The pre-projection reads the input rows while they are handed over, and refills one row of its own:
+        // the keyed exchange copies it into its ring slots (the aggregation keeps no row).
+        StructType preSchema = projection.outputSchema();
+        Stream<Row> projected = df.readingStream().transform("groupBy(" + String.join(", ", groupingNames) + ") project",
+            () -> new RowOperator(hasTime, projection, preSchema, -1, null, true));
         int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
-        KeyedStream<List<Object>, Row> keyed = projected.stream()
-            .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", row -> key(row, keys));
+        KeyedStream<Object, Row> keyed = projected
+            .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", GroupKeys.of(preSchema, keys))
+            .copyingRecords(new RowCopier(preSchema));
         int groups = grouping.size();
         Stream<Row> rows;
         if (window == null) {
-            rows = keyed.aggregate(aggregation).map((KeyValue<List<Object>, Row> kv) -> {
+            rows = keyed.aggregate(aggregation).map((KeyValue<Object, Row> kv) -> {
                 MutableRow row = MutableRow.create(outSchema);
                 fill(row, kv.key(), -1, null, kv.value(), groups);
                 return row;
@@ -252,7 +259,7 @@ public final class RelationalGroupedDataset {
             WindowAssigner assigner = lengthMs == slideMs ? WindowAssigner.tumbling(lengthMs, startMs)
                 : WindowAssigner.sliding(lengthMs, slideMs, startMs);
             rows = keyed.window(assigner, row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L)).aggregate(aggregation)
-                .map((WindowedValue<List<Object>, Row> wv) -> {
+                .map((WindowedValue<Object, Row> wv) -> {
                     MutableRow w = MutableRow.create(TimeFunctions.WINDOW_TYPE);
                     w.setTimestampMicros(0, wv.window().startMs() * 1_000L);
                     w.setTimestampMicros(1, wv.window().endMs() * 1_000L);
@@ -264,18 +271,10 @@ public final class RelationalGroupedDataset {
         return new Dataset<>(df.rivulet(), rows, Encoders.row(outSchema));
     }
 
-    private static List<Object> key(Row row, int[] columns) {
-        Object[] values = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            values[i] = row.get(columns[i]);
-        }
-        return Arrays.asList(values);
-    }
-
-    private static void fill(MutableRow row, List<Object> key, int windowPosition, Row window, Row results, int groups) {
+    private static void fill(MutableRow row, Object key, int windowPosition, Row window, Row results, int groups) {
         int k = 0;
         for (int i = 0; i < groups; i++) {
-            row.set(i, i == windowPosition ? window : key.get(k++));
+            row.set(i, i == windowPosition ? window : GroupKeys.value(key, k++));
         }
         for (int j = 0; j < results.size(); j++) {
             row.set(groups + j, results.get(j));

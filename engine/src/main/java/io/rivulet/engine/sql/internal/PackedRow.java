@@ -601,6 +601,31 @@ public final class PackedRow implements MutableRow {
         return new PackedRow(this);
     }
 
+    /**
+     * Overwrites every field with {@code from}'s, as {@link #copy()} copies them (a nested struct is copied too),
+     * without allocating for fixed-width fields: for a row refilled from another, e.g. a ring slot's.
+     *
+     * @param from a row of the same schema (by field kinds).
+     * @throws IllegalArgumentException if its field kinds differ.
+     */
+    public void copyFrom(PackedRow from) {
+        if (from.kinds != kinds && !Arrays.equals(from.kinds, kinds)) {
+            throw new IllegalArgumentException("copyFrom: a row of schema " + from.schema.simpleString()
+                + " into a row of schema " + schema.simpleString());
+        }
+        System.arraycopy(from.fixed, 0, fixed, 0, fixed.length);
+        nulls = from.nulls;
+        if (moreNulls != null) {
+            System.arraycopy(from.moreNulls, 0, moreNulls, 0, moreNulls.length);
+        }
+        if (refs != null) {
+            for (int i = 0; i < refs.length; i++) {
+                Object v = from.refs[i];
+                refs[i] = kinds[i] == STRUCT && v instanceof Row nested ? nested.copy() : v;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Conversions and errors
 
