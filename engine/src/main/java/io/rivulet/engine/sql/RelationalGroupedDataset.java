@@ -4,6 +4,8 @@ import io.rivulet.engine.KeyedStream;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.sql.expressions.Aggregate;
 import io.rivulet.engine.sql.expressions.Analyzer;
+import io.rivulet.engine.sql.expressions.BoundReference;
+import io.rivulet.engine.sql.expressions.Literal;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.Columns;
@@ -220,7 +222,21 @@ public final class RelationalGroupedDataset {
             pre.add(new ComplexAccess.Alias(aggregates.get(i).child(), "a" + i));
         }
         Projection projection = Analyzer.projection(input, pre);
-        GroupAggregation aggregation = new GroupAggregation(aggregates, aggNames, inputs, projection.outputSchema());
+        // Direct: every key, the event time and every argument a column of the input (count's a literal), so the
+        // keyed stage reads the input rows themselves and there is no pre-projection.
+        int[] direct = directColumns(projection, aggregates, inputs[0]);
+        StructType keyedSchema = direct != null ? input : projection.outputSchema();
+        int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
+        if (direct != null) {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = direct[keys[i]];
+            }
+            timeColumn = timeColumn >= 0 ? direct[timeColumn] : -1;
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = direct[inputs[i]];
+            }
+        }
+        GroupAggregation aggregation = new GroupAggregation(aggregates, aggNames, inputs, keyedSchema);
 
         StructField[] out = new StructField[grouping.size() + aggregates.size()];
         for (int i = 0; i < grouping.size(); i++) {
@@ -233,15 +249,23 @@ public final class RelationalGroupedDataset {
 
         Predicate hasTime = window == null ? null
             : Analyzer.predicate(input, Columns.expression(Columns.column(window.time()).isNotNull()));
-        // The pre-projection reads the input rows while they are handed over, and refills one row of its own:
-        // the keyed exchange copies it into its ring slots (the aggregation keeps no row).
-        StructType preSchema = projection.outputSchema();
-        Stream<Row> projected = df.readingStream().transform("groupBy(" + String.join(", ", groupingNames) + ") project",
-            () -> new RowOperator(hasTime, projection, preSchema, -1, null, true));
-        int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
+        // The pre-projection (or the filter on the event time) reads the input rows while they are handed over, and
+        // refills one row of its own: the keyed exchange copies rows into its ring slots (the aggregation keeps none).
+        String description = "groupBy(" + String.join(", ", groupingNames) + ")";
+        Stream<Row> projected;
+        if (direct == null) {
+            StructType preSchema = projection.outputSchema();
+            projected = df.readingStream().transform(description + " project",
+                () -> new RowOperator(hasTime, projection, preSchema, -1, null, true));
+        } else if (hasTime != null) {
+            projected = df.readingStream().transform(description + " filter",
+                () -> new RowOperator(hasTime, null, input, -1, null, false));
+        } else {
+            projected = df.readingStream();
+        }
         KeyedStream<Object, Row> keyed = projected
-            .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", GroupKeys.of(preSchema, keys))
-            .copyingRecords(new RowCopier(preSchema));
+            .keyBy(description, GroupKeys.of(keyedSchema, keys))
+            .copyingRecords(new RowCopier(keyedSchema));
         int groups = grouping.size();
         Stream<Row> rows;
         if (window == null) {
@@ -269,6 +293,33 @@ public final class RelationalGroupedDataset {
                 });
         }
         return new Dataset<>(df.rivulet(), rows, Encoders.row(outSchema));
+    }
+
+    /**
+     * @param projection the resolved pre-projection: keys, the event time, then one argument per aggregate
+     * @param aggregates the aggregates
+     * @param arguments  the position of the first argument in it
+     * @return each pre-projected column's input column (-1 for count's literal), or {@code null} when one is
+     *     computed (the pre-projection then runs)
+     */
+    private static int[] directColumns(Projection projection, List<Aggregate> aggregates, int arguments) {
+        List<Expression> items = projection.expressions();
+        int[] columns = new int[items.size()];
+        for (int i = 0; i < columns.length; i++) {
+            Expression e = items.get(i);
+            while (e instanceof ComplexAccess.Alias a) {
+                e = a.children().get(0);
+            }
+            if (e instanceof BoundReference r) {
+                columns[i] = r.ordinal();
+            } else if (i >= arguments && e instanceof Literal l && l.value() != null
+                && aggregates.get(i - arguments).name().equals("count")) {
+                columns[i] = -1;
+            } else {
+                return null;
+            }
+        }
+        return columns;
     }
 
     private static void fill(MutableRow row, Object key, int windowPosition, Row window, Row results, int groups) {

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The aggregates of a structured {@code groupBy(..).agg(..)} as one typed {@link AggregateFunction}, so the
  * aggregation runs on the typed API's keyed and windowed operators (and checkpoints as they do). Its input rows
- * are pre-projected: the value of aggregate {@code i}'s argument is column {@code inputs[i]}. The accumulator
+ * are pre-projected (or the input rows themselves): the value of aggregate {@code i}'s argument is column
+ * {@code inputs[i]}, or {@code -1} for {@code count} of a non-null literal (every row counts). The accumulator
  * is an {@code Object[]} with one slot of plain values per aggregate ({@code long[]}, {@code double[]},
  * {@code String[]}), which the engine's default state codec writes and copies. Supported: {@code count},
  * {@code sum}, {@code avg}, {@code min}, {@code max} of non-decimal numbers, timestamps, dates ({@code min}/{@code
@@ -55,7 +56,8 @@ public final class GroupAggregation implements AggregateFunction<Row, Object[], 
         StructField[] fields = new StructField[n];
         for (int i = 0; i < n; i++) {
             Aggregate a = aggregates.get(i);
-            DataType in = inputSchema.apply(inputs[i]).dataType();
+            // -1: count of a non-null literal, which counts rows
+            DataType in = inputs[i] < 0 ? DataTypes.IntegerType : inputSchema.apply(inputs[i]).dataType();
             inputKinds[i] = RowKind.of(in);
             kinds[i] = kind(a, in, inputKinds[i]);
             fields[i] = new StructField(names.get(i), a.dataType(), a.nullable());
@@ -132,7 +134,7 @@ public final class GroupAggregation implements AggregateFunction<Row, Object[], 
     public Object[] add(Object[] acc, Row row) {
         for (int i = 0; i < kinds.length; i++) {
             int c = inputs[i];
-            if (row.isNullAt(c)) {
+            if (c >= 0 && row.isNullAt(c)) {
                 continue;
             }
             switch (kinds[i]) {

@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * The key of a structured {@code groupBy}'s keyed stage. Grouping by one {@code INT} or {@code BIGINT} column, the
- * key is the column's boxed value, taken from a small cache so that a stream of recurring keys allocates nothing;
+ * key is the column's boxed value, for values 0 to 4095 taken from a cache indexed by the value (nothing is
+ * allocated per row, and the box is not read), else boxed per row;
  * any other grouping (several columns, another type, a NULL value) has the list of the grouping values as its key.
  * Keys are immutable values (equal and hashed by value), as the keyed stage and its checkpoints need.
  */
@@ -70,13 +71,16 @@ public final class GroupKeys {
                 return list(row, new int[] {column});
             }
             int v = row.getInt(column);
-            int slot = v & (CACHE_SLOTS - 1);
-            Integer key = cache[slot];
-            if (key == null || key != v) {
-                key = v;
-                cache[slot] = key;
+            if ((v & ~(CACHE_SLOTS - 1)) == 0) {
+                // small non-negative values: one slot each, the box is not read
+                Integer key = cache[v];
+                if (key == null) {
+                    key = v;
+                    cache[v] = key;
+                }
+                return key;
             }
-            return key;
+            return v;
         }
     }
 
@@ -95,13 +99,16 @@ public final class GroupKeys {
                 return list(row, new int[] {column});
             }
             long v = row.getLong(column);
-            int slot = (int) v & (CACHE_SLOTS - 1);
-            Long key = cache[slot];
-            if (key == null || key != v) {
-                key = v;
-                cache[slot] = key;
+            if ((v & ~(long) (CACHE_SLOTS - 1)) == 0) {
+                // small non-negative values: one slot each, the box is not read
+                Long key = cache[(int) v];
+                if (key == null) {
+                    key = v;
+                    cache[(int) v] = key;
+                }
+                return key;
             }
-            return key;
+            return v;
         }
     }
 }
