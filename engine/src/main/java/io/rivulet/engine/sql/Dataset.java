@@ -15,6 +15,7 @@ import io.rivulet.engine.sql.expressions.Values;
 import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
+import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.internal.RowOperator;
 import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.SelectPlan;
@@ -81,17 +82,32 @@ public final class Dataset<T> {
      * handed over escapes it ({@link #escapingStream()}).
      */
     private final RowReuse reuse;
+    /**
+     * The filter-only step ({@code where}/{@code filter} by a condition) that made this Dataset, which a projection
+     * right after it fuses with into one operator (Spark's filter-then-project in one whole-stage function); else
+     * {@code null}.
+     */
+    private final FilterStep filterStep;
+
+    /** A filter-only select plan, the rows it reads, their reuse decision and its description. */
+    private record FilterStep(SelectPlan plan, Stream<Row> input, RowReuse inputReuse, String description) {
+    }
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
-        this(rivulet, stream, encoder, null, null, false, false, null);
+        this(rivulet, stream, encoder, null, null, false, false, null, null);
     }
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, RowReuse reuse) {
-        this(rivulet, stream, encoder, null, null, false, false, reuse);
+        this(rivulet, stream, encoder, null, null, false, false, reuse, null);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, RowReuse reuse) {
+        this(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, reuse, null);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit, RowReuse reuse, FilterStep filterStep) {
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = Objects.requireNonNull(stream, "stream");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -100,6 +116,7 @@ public final class Dataset<T> {
         this.sorted = sorted;
         this.unorderedLimit = unorderedLimit;
         this.reuse = reuse;
+        this.filterStep = filterStep;
     }
 
     /**
@@ -876,20 +893,32 @@ public final class Dataset<T> {
             RowReuse passOn = df.reuse;
             Stream<Row> rows = df.readingStream().transform(description,
                 () -> new RowOperator(plan.filter(), null, plan.outputSchema(), -1, clock, false));
-            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), passOn);
+            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), passOn,
+                new FilterStep(plan, df.readingStream(), passOn, description));
         }
         // A projection reads its input row and writes its own: one reused row unless a consumer keeps rows.
         RowReuse out = plan.generator() < 0 ? new RowReuse() : null;
+        FilterStep before = df.filterStep;
+        if (before != null && plan.filter() == null) {
+            // where(..).select(..): one operator testing the condition, then projecting, on the filter's input
+            EpochClock both = clock != null || !before.plan().usesCurrentTimestamp() ? clock
+                : EngineAccess.bridge().epochClock(rivulet);
+            Predicate condition = before.plan().filter();
+            Stream<Row> rows = before.input().transform(before.description() + ", " + description,
+                () -> new RowOperator(condition, plan.projection(), plan.outputSchema(), plan.generator(), both,
+                    out != null && out.allowed()));
+            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
+        }
         Stream<Row> rows = df.readingStream().transform(description, () -> new RowOperator(plan.filter(),
             plan.projection(), plan.outputSchema(), plan.generator(), clock, out != null && out.allowed()));
-        return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out);
+        return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
     }
 
-    /** {@link #derived} with the rows' reuse decision. */
-    private Dataset<Row> derivedRows(Stream<Row> next, Encoder<Row> nextEncoder, RowReuse nextReuse) {
+    /** {@link #derived} with the rows' reuse decision and the filter step that made them. */
+    private Dataset<Row> derivedRows(Stream<Row> next, Encoder<Row> nextEncoder, RowReuse nextReuse, FilterStep step) {
         Dataset<Row> d = derived(next, nextEncoder);
         return new Dataset<>(rivulet, d.stream, d.encoder, d.watermarkColumn, d.watermarkDelay, false, d.unorderedLimit,
-            nextReuse);
+            nextReuse, step);
     }
 
     /**

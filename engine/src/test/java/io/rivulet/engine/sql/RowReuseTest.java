@@ -69,6 +69,18 @@ class RowReuseTest {
     }
 
     @Test
+    void shouldFuseAWhereWithTheSelectAfterItIntoOneOperator() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Dataset<Row> df = rivulet.readStream().source(refilling());
+            String plan = df.where("q > 3").selectExpr("n", "q * 2 AS twice").explainString(false);
+            assertThat(plan).startsWith("== Physical Plan ==\n*(1) where q > 3, selectExpr\n+- *(1) toRow\n");
+            // not across a watermark, which must see every row the filter passes
+            assertThat(df.where("q > 3").withWatermark("ts", "1 second").selectExpr("n").explainString(false))
+                .contains("*(1) selectExpr\n").contains("*(1) where q > 3\n");
+        }
+    }
+
+    @Test
     void shouldGiveANewRowPerRecordWhenASinkKeepsRows() throws Exception {
         try (Rivulet rivulet = Rivulet.create()) {
             Dataset<Row> filtered = rivulet.readStream().source(refilling()).where("q > 3");
