@@ -62,8 +62,9 @@ public final class ConnectorSource<T> {
      * @param source a source of records
      * @param schema the schema of the rows they become
      * @param fill writes a record into a row of {@code schema}: every field (a NULL with {@code setNull}), since
-     *     the row may hold the previous record's values; keeps no reference to the row; thread-safe (one call per
-     *     record on the source's tasks)
+     *     the row may hold the previous record's values; keeps no reference to the row and never changes a value
+     *     it set before (a new list, map or nested row per record: a row copied into a ring slot shares them);
+     *     thread-safe (one call per record on the source's tasks)
      * @param <T> record type
      * @return the description
      */
