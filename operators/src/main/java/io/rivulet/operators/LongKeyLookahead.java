@@ -21,12 +21,15 @@ public interface LongKeyLookahead {
     long touchKey(long key);
 
     /**
-     * Reads the first stored row a record of {@code key} would be compared with, after {@link #touchKey}
-     * brought the table line in.
+     * Reads what processing the queued record will read first: the record's own event time (written by
+     * another thread, so its line is not in this core's cache) and the first stored row it would be compared
+     * with, after {@link #touchKey} brought the table line in. Event-time functions are pure, so calling
+     * one ahead of time changes nothing.
      *
      * @param key a queued record's key
+     * @param record the queued record; never {@code null}
      * @param rightInput whether the queued record came from the right input (it then probes the left rows)
      * @return a value derived from what was read
      */
-    long touchRows(long key, boolean rightInput);
+    long touchRows(long key, Object record, boolean rightInput);
 }

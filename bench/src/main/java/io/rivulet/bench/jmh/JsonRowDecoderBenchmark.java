@@ -1,6 +1,10 @@
 package io.rivulet.bench.jmh;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.rivulet.engine.sql.Row;
@@ -26,6 +30,10 @@ import java.util.SplittableRandom;
  * checks the sum of {@code qty}, so a fast wrong answer fails.
  *
  * <ul>
+ *   <li>{@code jacksonTree} (baseline): Jackson's tree model ({@code ObjectMapper.readTree}), the plain way to read a
+ *       JSON line without a class; {@code qty} read from the tree, nothing converted;</li>
+ *   <li>{@code jacksonTokens} (floor): Jackson's streaming parser walked token by token over the line, {@code qty}
+ *       read as a long, every other value left unread: what any decoder on that parser costs at least;</li>
  *   <li>{@code databindRecord} (baseline): Jackson databind into a Java record, as the typed
  *       {@code FileSource.jsonLines(dir, Trade.class)} does; it leaves the timestamp a string (no parsing);</li>
  *   <li>{@code rowDecoder}: {@link JsonRowDecoder}, what {@code FileSource.json(dir, schema)} runs per line:
@@ -47,6 +55,8 @@ public class JsonRowDecoderBenchmark extends BenchmarkDefaults
     private int[] starts;
     private long expectedQty;
     private ObjectReader reader;
+    private ObjectMapper tree;
+    private JsonFactory factory;
     private JsonRowDecoder decoder;
 
     @Setup(Level.Trial)
@@ -79,8 +89,46 @@ public class JsonRowDecoderBenchmark extends BenchmarkDefaults
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .readerFor(Trade.class);
+        tree = new ObjectMapper();
+        factory = new JsonFactory();
         decoder = JsonRowDecoder.create(
             StructType.fromDDL("symbol STRING, qty BIGINT, price DOUBLE, venue INT, ts TIMESTAMP, buy BOOLEAN"), Map.of());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long jacksonTree(Blackhole blackhole) throws Exception
+    {
+        long qty = 0;
+        for (int i = 0; i < LINES; i++)
+        {
+            JsonNode node = tree.readTree(bytes, starts[i], starts[i + 1] - starts[i] - 1);
+            qty += node.get("qty").longValue();
+            blackhole.consume(node);
+        }
+        return check(qty);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long jacksonTokens() throws Exception
+    {
+        long qty = 0;
+        for (int i = 0; i < LINES; i++)
+        {
+            try (JsonParser p = factory.createParser(bytes, starts[i], starts[i + 1] - starts[i] - 1))
+            {
+                JsonToken t;
+                while ((t = p.nextToken()) != null)
+                {
+                    if (t == JsonToken.VALUE_NUMBER_INT && "qty".equals(p.currentName()))
+                    {
+                        qty += p.getLongValue();
+                    }
+                }
+            }
+        }
+        return check(qty);
     }
 
     @Benchmark

@@ -177,7 +177,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 if (key == null) {
                     // A long-keyed stage: the exchange never writes a null key otherwise.
                     if (lookahead != null && sequence >= rowsTouchedTo[currentInput]) {
-                        lookAhead(sequence);
+                        lookAhead(sequence, record);
                     }
                     if (slot.input == Slot.LEFT) {
                         head.onLongRecord(slot.longKey, record);
@@ -219,8 +219,11 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     /**
      * Touches the keys of the records published behind {@code sequence} up to two groups ahead, then the
      * rows of the group starting at {@code sequence}, whose keys' lines the previous call touched.
+     *
+     * @param sequence the slot being processed
+     * @param current its record, which {@link #onEvent} may already have cleared from the slot
      */
-    private void lookAhead(long sequence) {
+    private void lookAhead(long sequence, Object current) {
         int input = currentInput;
         RingBuffer<Slot> ring = rings[input];
         long end = ring.getCursor() + 1;
@@ -237,7 +240,9 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
         for (long s = sequence; s < rowsEnd; s++) {
             Slot ahead = ring.get(s);
             if (ahead.kind == Slot.RECORD && ahead.key == null) {
-                sum += touch.touchRows(ahead.longKey, ahead.input == Slot.RIGHT);
+                // The current slot's record was taken out of it already (unless the slot owns it).
+                Object record = s == sequence ? current : ahead.record;
+                sum += touch.touchRows(ahead.longKey, record, ahead.input == Slot.RIGHT);
             }
         }
         touched = sum;

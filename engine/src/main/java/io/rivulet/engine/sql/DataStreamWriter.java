@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  *     .start();
  * }</pre>
  *
- * <p>The query settings ({@link #queryName}, {@link #outputMode}, {@link #trigger}, and the options
+ * <p>The query settings ({@link #queryName}, {@link #outputMode}, {@link #trigger}, {@link #noDataMicroBatches},
+ * {@link #multipleWatermarkPolicy}, and the options
  * {@code checkpointLocation} and {@code minBatchesToRetain}) are those of the typed
  * {@link io.rivulet.engine.DataStreamWriter}, which this writer drives: each is validated there when set,
  * and applied to it at {@link #start()}. Every other option goes to the sink's format, looked up through
@@ -182,6 +183,31 @@ public final class DataStreamWriter<T> {
     public DataStreamWriter<T> trigger(Trigger trigger) {
         Objects.requireNonNull(trigger, "trigger");
         return setting(writer -> writer.trigger(trigger));
+    }
+
+    /**
+     * Micro-batch only: whether a batch without data runs when the watermark moved (Spark's session setting
+     * {@code spark.sql.streaming.noDataMicroBatches.enabled}, default true); see the typed writer's
+     * {@link io.rivulet.engine.DataStreamWriter#noDataMicroBatches(boolean)}.
+     *
+     * @param enabled the setting
+     * @return this
+     */
+    public DataStreamWriter<T> noDataMicroBatches(boolean enabled) {
+        return setting(writer -> writer.noDataMicroBatches(enabled));
+    }
+
+    /**
+     * How the watermarks of several inputs combine (Spark's session setting
+     * {@code spark.sql.streaming.multipleWatermarkPolicy}): {@code min} (default) or {@code max}; see
+     * {@link io.rivulet.engine.DataStreamWriter#multipleWatermarkPolicy(String)}.
+     *
+     * @param policy {@code min} or {@code max}
+     * @return this
+     * @throws IllegalArgumentException for another value
+     */
+    public DataStreamWriter<T> multipleWatermarkPolicy(String policy) {
+        return setting(writer -> writer.multipleWatermarkPolicy(policy));
     }
 
     /**

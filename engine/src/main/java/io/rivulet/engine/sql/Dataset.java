@@ -860,6 +860,19 @@ public final class Dataset<T> {
     }
 
     /**
+     * Aggregates over the whole stream without grouping (Spark's {@code df.agg(...)}, short for
+     * {@code groupBy().agg(...)}): one row, e.g. {@code trades.agg(count("*"), sum("qty"))}.
+     *
+     * @param expr the first aggregate
+     * @param exprs more aggregates
+     * @return the one-row aggregation
+     * @throws AnalysisException as {@link RelationalGroupedDataset#agg(Column, Column...)}
+     */
+    public Dataset<Row> agg(Column expr, Column... exprs) {
+        return groupBy().agg(expr, exprs);
+    }
+
+    /**
      * Groups the rows by named columns (Spark's {@code groupBy(String col, String... cols)}).
      *
      * @param col the first column

@@ -337,6 +337,42 @@ public final class functions {
         return call("max", e);
     }
 
+    /** @param columnName a numeric column's name. @return {@code sum(columnName)} (Spark's {@code sum(String)}). */
+    public static Column sum(String columnName) {
+        return sum(col(columnName));
+    }
+
+    /** @param columnName a numeric column's name. @return {@code avg(columnName)}. */
+    public static Column avg(String columnName) {
+        return avg(col(columnName));
+    }
+
+    /** @param columnName an orderable column's name. @return {@code min(columnName)}. */
+    public static Column min(String columnName) {
+        return min(col(columnName));
+    }
+
+    /** @param columnName an orderable column's name. @return {@code max(columnName)}. */
+    public static Column max(String columnName) {
+        return max(col(columnName));
+    }
+
+    /**
+     * @param columnName a column's name.
+     * @return the ascending sort key of {@code orderBy} ({@code col(columnName).asc()}: NULLs first)
+     */
+    public static Column asc(String columnName) {
+        return col(columnName).asc();
+    }
+
+    /**
+     * @param columnName a column's name.
+     * @return the descending sort key of {@code orderBy} ({@code col(columnName).desc()}: NULLs last)
+     */
+    public static Column desc(String columnName) {
+        return col(columnName).desc();
+    }
+
     /** @param e a column. @return {@code first(e)}: the first value seen (NULL included). */
     public static Column first(Column e) {
         return call("first", e);

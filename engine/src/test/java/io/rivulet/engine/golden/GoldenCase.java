@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  * <p>A case reads one or more named input streams: a join case has two ({@code impressions} and
  * {@code clicks}), each step adding rows to some of them; {@link #inputNames} lists them all, from the
  * case's {@code input_schema} when it names its streams and from its steps. A stream-static join case
- * also has {@link #staticTables}: each table's rows, by name.
+ * also has {@link #staticTables}: each table's rows, by name. {@link #inputSchemas} gives each input's
+ * schema as a DDL string ({@code "word STRING, ts TIMESTAMP"}), {@link #staticSchemas} each static table's.
  */
 record GoldenCase(String name, String outputMode, Map<String, String> sparkConf, List<Step> steps, JsonNode rejected,
-                  List<String> inputNames, Map<String, List<List<Object>>> staticTables) {
+                  List<String> inputNames, Map<String, List<List<Object>>> staticTables, Map<String, String> inputSchemas,
+                  Map<String, String> staticSchemas) {
     static final Path DIR = Path.of("..", "testdata", "spark-golden");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -81,9 +83,27 @@ record GoldenCase(String name, String outputMode, Map<String, String> sparkConf,
             inputNames.add("words");
         }
         Map<String, List<List<Object>>> staticTables = new LinkedHashMap<>();
-        root.path("static_tables").fields().forEachRemaining(e -> staticTables.put(e.getKey(), rows(e.getValue().path("rows"), true)));
+        Map<String, String> staticSchemas = new LinkedHashMap<>();
+        root.path("static_tables").fields().forEachRemaining(e -> {
+            staticTables.put(e.getKey(), rows(e.getValue().path("rows"), true));
+            staticSchemas.put(e.getKey(), ddl(e.getValue().path("schema")));
+        });
+        Map<String, String> inputSchemas = new LinkedHashMap<>();
+        if (schema.isObject()) {
+            schema.fields().forEachRemaining(e -> inputSchemas.put(e.getKey(), ddl(e.getValue())));
+        } else {
+            inputNames.forEach(n -> inputSchemas.put(n, ddl(schema)));
+        }
         return new GoldenCase(name, root.path("output_mode").asText(), conf, steps,
-            root.has("rejected") ? root.get("rejected") : null, List.copyOf(inputNames), staticTables);
+            root.has("rejected") ? root.get("rejected") : null, List.copyOf(inputNames), staticTables, inputSchemas,
+            staticSchemas);
+    }
+
+    /** {@code [{name, type}]} as a DDL string. */
+    private static String ddl(JsonNode fields) {
+        List<String> columns = new ArrayList<>();
+        fields.forEach(f -> columns.add(f.path("name").asText() + " " + f.path("type").asText()));
+        return String.join(", ", columns);
     }
 
     private static String text(JsonNode node) {

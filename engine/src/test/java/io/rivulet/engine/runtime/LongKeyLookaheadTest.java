@@ -44,8 +44,8 @@ class LongKeyLookaheadTest {
         }
 
         @Override
-        public long touchRows(long key, boolean rightInput) {
-            calls.add("rows " + (rightInput ? "R" : "L") + key);
+        public long touchRows(long key, Object record, boolean rightInput) {
+            calls.add("rows " + (rightInput ? "R" : "L") + key + " " + record);
             return key;
         }
     }
@@ -84,7 +84,7 @@ class LongKeyLookaheadTest {
             int processed = calls.indexOf("process L" + (100 + k));
             assertThat(calls.indexOf("key " + (100 + k))).as("key %s touched before it is processed", 100 + k)
                 .isBetween(0, processed);
-            assertThat(calls.indexOf("rows L" + (100 + k))).as("rows of %s touched before it is processed", 100 + k)
+            assertThat(calls.indexOf("rows L" + (100 + k) + " l" + k)).as("rows of %s touched, with its record, before it is processed", 100 + k)
                 .isBetween(0, processed);
             assertThat(calls.stream().filter(("key " + (100 + k))::equals)).as("key %s touched once", 100 + k).hasSize(1);
         }
@@ -101,11 +101,11 @@ class LongKeyLookaheadTest {
 
         // An unused ring slot reads as a long record of key 0: touching it would touch what no one published.
         assertThat(operator.calls).containsExactly(
-            "key 7", "rows L7", "process L7",
-            "key 9", "key 10", "rows R9", "rows R10", "process R9", "process R10");
+            "key 7", "rows L7 l7", "process L7",
+            "key 9", "key 10", "rows R9 r9", "rows R10 r10", "process R9", "process R10");
 
         right.longRecord(11, "r11");
         worker.doWork();
-        assertThat(operator.calls.subList(9, operator.calls.size())).containsExactly("key 11", "rows R11", "process R11");
+        assertThat(operator.calls.subList(9, operator.calls.size())).containsExactly("key 11", "rows R11 r11", "process R11");
     }
 }

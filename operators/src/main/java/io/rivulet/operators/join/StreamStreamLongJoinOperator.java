@@ -215,15 +215,20 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         return table.touch(key);
     }
 
-    /** {@inheritDoc} The time of the other side's first row for {@code key}, if the key is held. */
+    /** {@inheritDoc} The record's event time, and the time of the other side's first row for {@code key}. */
     @Override
-    public long touchRows(long key, boolean rightInput) {
+    @SuppressWarnings("unchecked")
+    public long touchRows(long key, Object record, boolean rightInput) {
+        long sum = 0;
+        if (rightInput ? rightTimeMs != null : leftTimeMs != null) {
+            sum = rightInput ? rightTimeMs.applyAsLong((R) record) : leftTimeMs.applyAsLong((L) record);
+        }
         int slot = table.find(key);
         if (slot == LongJoinTable.ABSENT) {
-            return 0;
+            return sum;
         }
         int first = table.firstRow(slot, !rightInput);
-        return first == JoinSlab.NONE ? 0 : (rightInput ? leftRows : rightRows).touch(first);
+        return first == JoinSlab.NONE ? sum : sum + (rightInput ? leftRows : rightRows).touch(first);
     }
 
     @Override

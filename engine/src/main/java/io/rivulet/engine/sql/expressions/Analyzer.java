@@ -78,8 +78,9 @@ public final class Analyzer {
 
     /**
      * The name Spark gives an output column: an alias's name; a column's own name (the last part of a nested
-     * path, the schema's spelling); {@code col} for explode; {@code window}/{@code session_window}; otherwise the
-     * printed expression ({@code (qty * price)}, {@code upper(sym)}, {@code CAST(x AS INT)}).
+     * path, the schema's spelling), also under an explicit cast ({@code CAST(x AS INT)} is {@code x}, as Spark's
+     * {@code ResolveAliases}); {@code col} for explode; {@code window}/{@code session_window}; otherwise the
+     * printed expression ({@code (qty * price)}, {@code upper(sym)}, {@code CAST((a + b) AS INT)}).
      *
      * @param unresolved the item as written.
      * @param resolved   the item resolved.
@@ -94,6 +95,16 @@ public final class Analyzer {
         }
         if (unresolved instanceof Unresolved.Attribute && resolved instanceof ComplexAccess.GetStructField g) {
             return g.fieldName();
+        }
+        if (resolved instanceof Cast c && c.explicit()) {
+            // Spark's ResolveAliases: a cast of a named expression keeps its name (CAST(value AS STRING) is `value`).
+            if (c.child() instanceof BoundReference b) {
+                return b.name();
+            }
+            if (c.child() instanceof ComplexAccess.GetStructField g && unresolved instanceof Unresolved.Call call
+                && call.args().get(0) instanceof Unresolved.Attribute) {
+                return g.fieldName();
+            }
         }
         if (resolved instanceof ComplexAccess.Explode) {
             return "col";

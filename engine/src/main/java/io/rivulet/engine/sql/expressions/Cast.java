@@ -111,6 +111,14 @@ public final class Cast extends Expression {
     }
 
     /**
+     * @return whether the query wrote this cast ({@code CAST(x AS INT)}, {@code col.cast(..)}): neither inserted
+     *     by the analyzer nor standing for a function such as {@code to_timestamp}
+     */
+    public boolean explicit() {
+        return !implicit && printed == null;
+    }
+
+    /**
      * @return the value being cast.
      */
     public Expression child() {

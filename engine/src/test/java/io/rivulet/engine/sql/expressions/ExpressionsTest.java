@@ -218,7 +218,9 @@ class ExpressionsTest {
     void shouldNameUnnamedColumnsAsSpark() {
         assertThat(name(col("qty").multiply(col("price")))).isEqualTo("(qty * price)");
         assertThat(name(upper(col("sym")))).isEqualTo("upper(sym)");
-        assertThat(name(col("s").cast("int"))).isEqualTo("CAST(s AS INT)");
+        assertThat(name(col("s").cast("int"))).isEqualTo("s"); // Spark keeps a cast column's name
+        assertThat(name(expr("CAST(st.b AS STRING)"))).isEqualTo("b");
+        assertThat(name(col("qty").plus(1).cast("string"))).isEqualTo("CAST((qty + 1) AS STRING)");
         assertThat(name(col("qty").plus(col("n")))).isEqualTo("(qty + n)"); // implicit cast not printed
         assertThat(name(col("QTY"))).isEqualTo("qty");
         assertThat(name(col("st.b"))).isEqualTo("b");

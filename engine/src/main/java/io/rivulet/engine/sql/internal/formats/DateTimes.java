@@ -142,7 +142,70 @@ public final class DateTimes {
         return t.isSupported(field) ? t.get(field) : otherwise;
     }
 
+    /** What {@link #fastTimestamp} returns for text it leaves to the general parser. */
+    private static final long NOT_FAST = Long.MIN_VALUE;
+
     private long defaultTimestamp(char[] c, int from, int length) {
+        long fast = fastTimestamp(c, from, length);
+        return fast != NOT_FAST ? fast : shapeTimestamp(c, from, length);
+    }
+
+    /**
+     * The common shape, fixed width: {@code yyyy-MM-dd(T| )HH:mm:ss[.f{1,9}][Z]}, nothing around it, in a zone that
+     * is an offset unless the text ends in {@code Z}. Gives what {@link #shapeTimestamp} gives for such text.
+     *
+     * @return microseconds since the epoch, or {@link #NOT_FAST} for any other text (valid or not)
+     */
+    private long fastTimestamp(char[] c, int o, int length) {
+        if (length < 19 || length > 30 || c[o + 4] != '-' || c[o + 7] != '-' || (c[o + 10] != 'T' && c[o + 10] != ' ')
+            || c[o + 13] != ':' || c[o + 16] != ':') {
+            return NOT_FAST;
+        }
+        int year = twoDigits(c, o) * 100 + twoDigits(c, o + 2);
+        int month = twoDigits(c, o + 5);
+        int day = twoDigits(c, o + 8);
+        int hour = twoDigits(c, o + 11);
+        int minute = twoDigits(c, o + 14);
+        int second = twoDigits(c, o + 17);
+        if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
+            || day > lengthOfMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+            return NOT_FAST;
+        }
+        int end = o + length;
+        int i = o + 19;
+        int micros = 0;
+        if (i < end && c[i] == '.') {
+            int f = ++i;
+            while (i < end && isDigit(c[i]) && i - f < 9) {
+                if (i - f < 6) {
+                    micros += (c[i] - '0') * POWERS[i - f];
+                }
+                i++;
+            }
+            if (i == f) {
+                return NOT_FAST;
+            }
+        }
+        long localSeconds = daysFromCivil(year, month, day) * 86_400L + hour * 3_600L + minute * 60L + second;
+        if (i == end) {
+            return zoneIsOffset ? (localSeconds - zoneOffsetSeconds) * MICROS_PER_SECOND + micros : NOT_FAST;
+        }
+        return c[i] == 'Z' && i + 1 == end ? localSeconds * MICROS_PER_SECOND + micros : NOT_FAST;
+    }
+
+    /** @return the two digits at {@code i} as a number, or a negative number if either is not a digit. */
+    private static int twoDigits(char[] c, int i) {
+        int tens = c[i] - '0';
+        int ones = c[i + 1] - '0';
+        return (tens | ones | (9 - tens) | (9 - ones)) < 0 ? -1 : tens * 10 + ones;
+    }
+
+    /**
+     * Spark's default timestamp shape, any of its forms (the general parser behind {@link #fastTimestamp}).
+     *
+     * @throws DateTimeException if the text is not a timestamp
+     */
+    long shapeTimestamp(char[] c, int from, int length) {
         int end = from + length;
         int i = from;
         while (i < end && c[i] <= ' ') {

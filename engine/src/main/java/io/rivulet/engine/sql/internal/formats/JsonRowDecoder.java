@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.rivulet.engine.source.file.LineDecoder;
@@ -35,6 +36,7 @@ import java.util.Map;
 
 import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.END_OBJECT;
+import static com.fasterxml.jackson.core.JsonToken.NOT_AVAILABLE;
 import static com.fasterxml.jackson.core.JsonToken.START_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.START_OBJECT;
 import static com.fasterxml.jackson.core.JsonToken.VALUE_FALSE;
@@ -69,7 +71,15 @@ import static com.fasterxml.jackson.core.JsonToken.VALUE_TRUE;
  *       first value on a line is ignored (as Spark).</li>
  * </ul>
  * Every row returned is a fresh {@link PackedRow} (it travels downstream); nothing else is allocated per line
- * but the values the row holds and Jackson's parser (whose buffers Jackson recycles).
+ * but the values the row holds.
+ * <p>
+ * <b>One parser for many lines.</b> Creating a Jackson parser per line costs about as much as a fifth of decoding
+ * the line and allocates ~600 B; so each decoder keeps one non-blocking parser ({@code ByteArrayFeeder}) and feeds it
+ * line after line (zero-copy), renewing it every {@value #LINES_PER_PARSER} lines to bound its symbol table. A line
+ * the reused parser does not finish cleanly (malformed, truncated, a lone scalar, text after the first value, a
+ * non-string value read into a string column) is decoded again from the start by a fresh blocking parser, the
+ * reference path, and the reused parser is dropped: malformed input gives exactly the rows and errors the blocking
+ * parser gives, and a bad line cannot leave state behind for the next.
  * <p>
  * Not thread-safe: one per reader ({@link #newReader()} gives another sharing the compiled schema).
  */
@@ -77,9 +87,20 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
     private static final byte K_NULL_TYPE = RowKind.NULL;
     private static final int MISSING = -1;
 
+    /** Lines one reused parser decodes before it is renewed. */
+    static final int LINES_PER_PARSER = 4096;
+    /** Thrown inside the reused parser's path for what only the blocking path handles; never escapes. */
+    private static final RuntimeException RETRY_BLOCKING = new RetryBlocking();
+
     private final Compiled compiled;
     private List<Row> pending;
     private int pendingNext;
+    /** The reused non-blocking parser, or null until the next line needs one. */
+    private JsonParser reused;
+    private ByteArrayFeeder feeder;
+    private int linesOnParser;
+    /** Whether the line being decoded is read by the reused non-blocking parser (not the blocking one). */
+    private boolean nonBlocking;
 
     private JsonRowDecoder(Compiled compiled) {
         this.compiled = compiled;
@@ -119,6 +140,97 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
     @Override
     public Row decode(byte[] bytes, int offset, int length) throws BadRecordException {
         pending = null;
+        Row row = decodeReused(bytes, offset, length);
+        if (row != RETRY) {
+            return row;
+        }
+        pending = null;
+        return decodeBlocking(bytes, offset, length);
+    }
+
+    /** Leaves a line to the blocking path; preallocated, without a stack trace. */
+    private static final class RetryBlocking extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RetryBlocking() {
+            super("retry with a blocking parser", null, false, false);
+        }
+    }
+
+    /** Marks a line the reused parser left to the blocking path. */
+    private static final Row RETRY = Row.withoutSchema();
+
+    /**
+     * The fast path: the line fed to the reused non-blocking parser.
+     *
+     * @return the line's (first) row, null for a blank line or an empty array, or {@link #RETRY} when the line must
+     *     be decoded by the blocking path (the reused parser is then dropped)
+     */
+    private Row decodeReused(byte[] bytes, int offset, int length) {
+        Compiled c = compiled;
+        boolean clean = false;
+        nonBlocking = true;
+        try {
+            if (reused == null || linesOnParser >= LINES_PER_PARSER) {
+                dropReused();
+                reused = c.factory.createNonBlockingByteArrayParser();
+                feeder = (ByteArrayFeeder) reused.getNonBlockingInputFeeder();
+                linesOnParser = 0;
+            }
+            linesOnParser++;
+            JsonParser p = reused;
+            feeder.feedInput(bytes, offset, offset + length);
+            JsonToken t = p.nextToken();
+            Row row;
+            if (t == NOT_AVAILABLE) {
+                // Nothing complete on the line: blank, or a scalar or literal the blocking path reports.
+                clean = isBlank(bytes, offset, length);
+                return clean ? null : RETRY;
+            } else if (t == START_OBJECT) {
+                PackedRow packed = c.root.template.copy();
+                readRoot(p, c.root, packed, bytes, offset, length);
+                row = packed;
+            } else if (t == START_ARRAY) {
+                row = readRootArray(p);
+            } else {
+                return RETRY;
+            }
+            // Anything after the first value on the line is ignored (as Spark); the parser must end the line empty.
+            clean = p.nextToken() == NOT_AVAILABLE;
+            return row;
+        } catch (BadRecordException | IOException | RuntimeException e) {
+            return RETRY;
+        } finally {
+            nonBlocking = false;
+            if (!clean) {
+                dropReused();
+            }
+        }
+    }
+
+    private void dropReused() {
+        if (reused != null) {
+            try {
+                reused.close();
+            } catch (IOException ignored) {
+                // a parser over arrays holds no resource that can fail to close
+            }
+            reused = null;
+            feeder = null;
+        }
+    }
+
+    private static boolean isBlank(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if ((bytes[i] & 0xFF) > ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The reference path: a fresh blocking parser over the line, Jackson's and Spark's errors for malformed input. */
+    private Row decodeBlocking(byte[] bytes, int offset, int length) throws BadRecordException {
         Compiled c = compiled;
         try (JsonParser p = c.factory.createParser(bytes, offset, length)) {
             JsonToken t = p.nextToken();
@@ -172,7 +284,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
         Compiled c = compiled;
         List<Row> rows = new ArrayList<>();
         JsonToken t;
-        while ((t = p.nextToken()) != END_ARRAY) {
+        while ((t = next(p)) != END_ARRAY) {
             if (t == START_OBJECT) {
                 PackedRow row = c.root.template.copy();
                 readObject(p, c.root, row);
@@ -209,7 +321,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 continue;
             }
             k = plan.nextExpected[pos];
-            JsonToken v = p.nextToken();
+            JsonToken v = next(p);
             try {
                 readField(p, v, plan.values[pos], row, pos);
             } catch (IOException | RuntimeException e) {
@@ -218,7 +330,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 }
                 row.setNull(pos);
                 while (p.getParsingContext() != rootContext) {
-                    if (p.nextToken() == null) {
+                    if (next(p) == null) {
                         throw e;
                     }
                 }
@@ -250,13 +362,16 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
         if (t == END_OBJECT) {
             return END;
         }
+        if (t == NOT_AVAILABLE) {
+            t = null;
+        }
         if (t != JsonToken.FIELD_NAME) {
             throw new IllegalArgumentException(t == null ? "the line ends inside an object" : "unexpected " + t + " in an object");
         }
         int pos = plan.index.getValue(p.currentName());
         if (pos == MISSING) {
-            p.nextToken();
-            p.skipChildren();
+            next(p);
+            skipValue(p);
             return -(k + 1);
         }
         return pos;
@@ -274,11 +389,40 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 continue;
             }
             k = plan.nextExpected[pos];
-            readField(p, p.nextToken(), plan.values[pos], row, pos);
+            readField(p, next(p), plan.values[pos], row, pos);
+        }
+    }
+
+    /** @return the next token; null at the end of the line, for the blocking and the non-blocking parser alike. */
+    private static JsonToken next(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        return t == NOT_AVAILABLE ? null : t;
+    }
+
+    /** Skips the current value, the whole of it when it is an object or an array. */
+    private static void skipValue(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != START_OBJECT && t != START_ARRAY) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            t = next(p);
+            if (t == null) {
+                throw new IllegalArgumentException("the line ends inside an object or array");
+            }
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            }
         }
     }
 
     private void readField(JsonParser p, JsonToken t, ValuePlan plan, PackedRow row, int pos) throws IOException {
+        if (t == null) {
+            throw new IllegalArgumentException("the line ends before the value of field '" + p.currentName() + "'");
+        }
         if (t == VALUE_NULL) {
             row.setNull(pos);
             return;
@@ -395,7 +539,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 }
                 List<Object> list = new ArrayList<>();
                 JsonToken e;
-                while ((e = p.nextToken()) != END_ARRAY) {
+                while ((e = next(p)) != END_ARRAY) {
                     if (e == null) {
                         throw new IllegalArgumentException("the line ends inside an array");
                     }
@@ -409,17 +553,21 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 }
                 Map<String, Object> map = new LinkedHashMap<>();
                 JsonToken e;
-                while ((e = p.nextToken()) != END_OBJECT) {
+                while ((e = next(p)) != END_OBJECT) {
                     if (e != JsonToken.FIELD_NAME) {
                         throw new IllegalArgumentException("the line ends inside an object");
                     }
                     String key = p.currentName();
-                    map.put(key, boxed(p, p.nextToken(), plan.element));
+                    JsonToken v = next(p);
+                    if (v == null) {
+                        throw new IllegalArgumentException("the line ends inside an object");
+                    }
+                    map.put(key, boxed(p, v, plan.element));
                 }
                 return map;
             }
             case K_NULL_TYPE -> {
-                p.skipChildren();
+                skipValue(p);
                 return null;
             }
             default -> throw new IllegalStateException("no JSON conversion for " + plan.type.simpleString());
@@ -488,6 +636,11 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
 
     /** Spark: a non-string value read into a string field is its JSON text (written back by a generator). */
     private String jsonText(JsonParser p) throws IOException {
+        if (nonBlocking) {
+            // Copying a value's structure through a generator is the blocking parser's job (rare: an object, array,
+            // number or boolean read into a string column).
+            throw RETRY_BLOCKING;
+        }
         StringWriter out = new StringWriter(32);
         try (JsonGenerator g = compiled.factory.createGenerator(out)) {
             g.copyCurrentStructure(p);

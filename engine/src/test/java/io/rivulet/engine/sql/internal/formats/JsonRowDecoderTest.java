@@ -303,4 +303,65 @@ class JsonRowDecoderTest {
         Row row = decode(StructType.fromDDL("b BINARY"), "{\"b\":\"AQID\"}");
         assertThat(row.getBinary(0)).containsExactly(1, 2, 3);
     }
+
+    /** A line's outcome as text: the row, or "bad:" and the row PERMISSIVE emits, with the first error's message. */
+    private static String outcome(JsonRowDecoder decoder, String line) {
+        byte[] bytes = pad(line);
+        try {
+            Row row = decoder.decode(bytes, 3, line.getBytes(StandardCharsets.UTF_8).length);
+            StringBuilder all = new StringBuilder(String.valueOf(row));
+            for (Row more = decoder.nextRowOfLine(); more != null; more = decoder.nextRowOfLine()) {
+                all.append(" + ").append(more);
+            }
+            return all.toString();
+        } catch (BadRecordException e) {
+            return "bad:" + e.corruptRow() + " " + e.getMessage();
+        }
+    }
+
+    @Test
+    void shouldDecodeEveryLineOfASequenceAsAFreshDecoderWouldWhateverCameBefore() {
+        // One decoder reuses one parser from line to line: a malformed, truncated or odd line must leave nothing
+        // behind, and must be reported exactly as the blocking parser reports it.
+        String[] lines = {
+            "{\"symbol\":\"A\",\"qty\":1,\"price\":1.5}",
+            "{\"symbol\":\"B\",\"qty\":2",
+            "{\"symbol\":\"C\",\"qty\":3}",
+            "42",
+            "tru",
+            "   ",
+            "{\"qty\":4} trailing",
+            "{\"qty\":5}",
+            "{\"symbol\":{\"x\":[1,true]},\"qty\":6}",
+            "[{\"symbol\":\"D\"},{\"symbol\":\"E\",\"qty\":7}]",
+            "[{\"symbol\":\"F\"},",
+            "{\"qty\":tru",
+            "{\"unknown\":{\"deep\":[1,{\"x\":2}]},\"qty\":8}",
+            "{\"qty\":\"nine\",\"price\":9.5}",
+            "{'symbol':'G','qty':10}",
+            "null",
+            "{\"qty\":11}",
+        };
+        JsonRowDecoder shared = decoder(TRADE_CORRUPT);
+        for (String line : lines) {
+            assertThat(outcome(shared, line)).as(line).isEqualTo(outcome(decoder(TRADE_CORRUPT), line));
+        }
+        assertThat(outcome(shared, "{\"qty\":11}")).isEqualTo("[null,11,null,null]");
+    }
+
+    @Test
+    void shouldDecodeLineAfterLineAcrossParserRenewals() throws Exception {
+        JsonRowDecoder decoder = decoder(TRADE);
+        long sum = 0;
+        long expected = 0;
+        for (int i = 0; i < JsonRowDecoder.LINES_PER_PARSER * 2 + 7; i++) {
+            String line = "{\"symbol\":\"S" + i + "\",\"qty\":" + i + ",\"unknown" + i + "\":" + i + "}";
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            Row row = decoder.decode(bytes, 0, bytes.length);
+            assertThat(row.getString(0)).isEqualTo("S" + i);
+            sum += row.getLong(1);
+            expected += i;
+        }
+        assertThat(sum).isEqualTo(expected);
+    }
 }

@@ -1,0 +1,122 @@
+package io.rivulet.kafka.internal;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The file layout of an epoch's staged Kafka records: per record the topic, the partition (-1: the
+ * producer's partitioner), the timestamp (-1: none), key and value (-1 length: null) and the headers.
+ * {@link Writer} appends and forces the file to disk; {@link #read} replays it. Stateless.
+ */
+final class StagedRecords {
+    private static final int MAGIC = 0x524b5331;
+
+    private StagedRecords() {
+    }
+
+    /** Appends records to one staging file. Not thread-safe; owned by a sink writer's thread. */
+    static final class Writer implements AutoCloseable {
+        private final FileChannel channel;
+        private final DataOutputStream out;
+
+        Writer(Path file) throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+            out.writeInt(MAGIC);
+        }
+
+        void append(ProducerRecord<byte[], byte[]> record) throws IOException {
+            out.writeUTF(record.topic());
+            out.writeInt(record.partition() == null ? -1 : record.partition());
+            out.writeLong(record.timestamp() == null ? -1 : record.timestamp());
+            writeBytes(out, record.key());
+            writeBytes(out, record.value());
+            Header[] headers = record.headers().toArray();
+            out.writeInt(headers.length);
+            for (Header header : headers) {
+                out.writeUTF(header.key());
+                writeBytes(out, header.value());
+            }
+        }
+
+        /** Flushes and forces the file to disk: after this the staged records survive a crash. */
+        void force() throws IOException {
+            out.flush();
+            channel.force(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+
+        private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+            if (bytes == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Replays a staging file.
+     *
+     * @param file a file a {@link Writer} forced
+     * @param sink receives each record in order
+     * @throws IOException if the file cannot be read or is not a staging file
+     */
+    static void read(Path file, Consumer<ProducerRecord<byte[], byte[]>> sink) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException(file + " is not a Kafka sink staging file");
+            }
+            while (true) {
+                String topic;
+                try {
+                    topic = in.readUTF();
+                } catch (EOFException end) {
+                    return;
+                }
+                int partition = in.readInt();
+                long timestamp = in.readLong();
+                byte[] key = readBytes(in);
+                byte[] value = readBytes(in);
+                int count = in.readInt();
+                List<Header> headers = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    headers.add(new RecordHeader(in.readUTF(), readBytes(in)));
+                }
+                sink.accept(new ProducerRecord<>(topic, partition < 0 ? null : partition, timestamp < 0 ? null : timestamp,
+                    key, value, headers));
+            }
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+}
