@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * A spec workload written with the structured API (issue 13), as a Spark user writes it: the trades as a
- * {@code Dataset<Row>} of {@link #TRADE_SCHEMA} (a new row per event, built in the source's task as a structured
- * source builds it), column expressions and {@code groupBy(window(..), ..)}. The sink reads each result row into the
+ * {@code Dataset<Row>} of {@link #TRADE_SCHEMA} (written into rows in the source's task by a refilling connector,
+ * {@code ConnectorSource.refilling}, as a structured source decodes its input: the engine refills one row while the
+ * query's operators only read rows, and the workloads' do), column expressions and {@code groupBy(window(..), ..)}. The sink reads each result row into the
  * spec's checksum; results are checked as the typed workload's. Not thread-safe; one instance per run.
  */
 abstract class StructuredScenario extends ChecksumScenario<Row>
@@ -61,7 +62,7 @@ abstract class StructuredScenario extends ChecksumScenario<Row>
         final MeasuredWindow window, final HarnessOptions options, final String queryName)
     {
         final Dataset<Row> trades = rivulet.readStream()
-            .source(ConnectorSource.of(source, TRADE_SCHEMA, StructuredScenario::toRow));
+            .source(ConnectorSource.refilling(source, TRADE_SCHEMA, StructuredScenario::fill));
         return start(trades, pacer, window, options, queryName);
     }
 
@@ -72,12 +73,21 @@ abstract class StructuredScenario extends ChecksumScenario<Row>
     static Row toRow(final Trade trade)
     {
         final MutableRow row = MutableRow.create(TRADE_SCHEMA);
+        fill(trade, row);
+        return row;
+    }
+
+    /**
+     * @param trade a trade.
+     * @param row   a row of {@link #TRADE_SCHEMA}; every field is written ({@code ts} in µs).
+     */
+    static void fill(final Trade trade, final MutableRow row)
+    {
         row.setLong(0, trade.seq());
         row.setTimestampMicros(1, trade.tsMs() * 1_000L);
         row.setInt(2, trade.symbol());
         row.setDouble(3, trade.price());
         row.setLong(4, trade.qty());
-        return row;
     }
 
     /**

@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * W1's shape through the structured API's expression evaluators: {@code filter("qty > 100")} then
- * {@code selectExpr("sym", "price * qty AS notional")}, per row, into a reused output row
- * ({@code structuredFilterProject}: tree of primitive nodes, no codegen); beside its baseline, the same written as
+ * {@code selectExpr("sym", "price * qty AS notional")}, per row, into a reused output row: compiled
+ * ({@code structuredFilterProject}: the generated classes of {@code sql.expressions.ExpressionCompiler}) and through
+ * the node tree ({@code structuredFilterProjectTree}, the interpreter); beside its baseline, the same written as
  * a hand-written lambda over a Java record into a reused mutable holder ({@code typedLambda}), and the same
  * hand-written against the same packed rows ({@code handWrittenRows}) to separate the row format's cost from the
  * evaluator's.
@@ -48,6 +49,8 @@ public class ExpressionBenchmark extends BenchmarkDefaults
     private final Notional holder = new Notional();
     private Predicate.Evaluator filter;
     private Projection.Evaluator project;
+    private Predicate.Evaluator filterTree;
+    private Projection.Evaluator projectTree;
     private MutableRow out;
     private int index;
 
@@ -58,6 +61,12 @@ public class ExpressionBenchmark extends BenchmarkDefaults
         Projection projection = Analyzer.projection(SCHEMA, List.of(SqlParsers.parseSelectItem("sym"),
             SqlParsers.parseSelectItem("price * qty AS notional")));
         project = projection.newEvaluator();
+        filterTree = Analyzer.predicate(SCHEMA, SqlParsers.parseExpression("qty > 100")).newInterpretingEvaluator();
+        projectTree = projection.newInterpretingEvaluator();
+        if (!filter.compiled() || !project.compiled())
+        {
+            throw new IllegalStateException("not compiled (-Drivulet.sql.codegen=false?)");
+        }
         out = MutableRow.create(projection.outputSchema());
         final SplittableRandom random = new SplittableRandom(42);
         final String[] symbols = {"ACME", "INIT", "GLOBX", "RIVL", "DSRP", "AGRN"};
@@ -71,9 +80,19 @@ public class ExpressionBenchmark extends BenchmarkDefaults
             {
                 throw new IllegalStateException("filter disagrees on " + trades[i]);
             }
+            if (passes != filterTree.test(rows[i]))
+            {
+                throw new IllegalStateException("compiled filter disagrees with the tree on " + trades[i]);
+            }
             if (passes)
             {
+                projectTree.apply(rows[i], out);
+                final double tree = out.getDouble(1);
                 project.apply(rows[i], out);
+                if (Double.doubleToRawLongBits(tree) != Double.doubleToRawLongBits(out.getDouble(1)))
+                {
+                    throw new IllegalStateException("compiled projection disagrees with the tree on " + trades[i]);
+                }
                 if (!out.getString(0).equals(trades[i].sym())
                     || out.getDouble(1) != trades[i].price() * trades[i].qty())
                 {
@@ -90,6 +109,18 @@ public class ExpressionBenchmark extends BenchmarkDefaults
         if (filter.test(row))
         {
             project.apply(row, out);
+            return out;
+        }
+        return null;
+    }
+
+    @Benchmark
+    public Object structuredFilterProjectTree()
+    {
+        final Row row = rows[index++ & MASK];
+        if (filterTree.test(row))
+        {
+            projectTree.apply(row, out);
             return out;
         }
         return null;

@@ -5,6 +5,8 @@ import io.rivulet.engine.Stream;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.sql.connector.ConnectorSource;
 import io.rivulet.engine.sql.connector.SourceProvider;
+import io.rivulet.engine.sql.internal.FillOperator;
+import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.connector.ProviderRegistry;
 import io.rivulet.engine.types.StructType;
 
@@ -12,6 +14,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -158,6 +161,13 @@ public final class DataStreamReader {
 
     private <T> Dataset<Row> dataset(ConnectorSource<T> source) {
         Stream<T> records = rivulet.readStream(source.source());
+        if (source.fill() != null) {
+            RowReuse reuse = new RowReuse();
+            StructType schema = source.schema();
+            BiConsumer<? super T, ? super MutableRow> fill = source.fill();
+            Stream<Row> rows = records.transform("toRow", () -> new FillOperator<T>(schema, fill, reuse.allowed()));
+            return new Dataset<>(rivulet, rows, Encoders.row(schema), reuse);
+        }
         Function<? super T, ? extends Row> toRow = source.toRow();
         @SuppressWarnings("unchecked")
         Stream<Row> rows = toRow == null ? (Stream<Row>) records : records.map(toRow);

@@ -16,7 +16,9 @@ import io.rivulet.engine.sql.expressions.Values;
 import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
+import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.internal.RowOperator;
+import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.SelectPlan;
 import io.rivulet.engine.sql.parser.SqlParsers;
 import io.rivulet.engine.types.DataType;
@@ -81,25 +83,46 @@ public final class Dataset<T> {
     private final String[] qualifiers;
     /** For a {@code limit} without {@code orderBy}: the plan that runs it in append mode (the first n rows ever). */
     private final Stream<T> appendLimit;
+    /**
+     * Whether the operator emitting these rows may reuse one row per task ({@link RowReuse}); {@code null} when
+     * the rows are new per record. Every consumer of {@link #stream} but those that only read each row while it is
+     * handed over escapes it ({@link #escapingStream()}).
+     */
+    private final RowReuse reuse;
+    /**
+     * The filter-only step ({@code where}/{@code filter} by a condition) that made this Dataset, which a projection
+     * right after it fuses with into one operator (Spark's filter-then-project in one whole-stage function); else
+     * {@code null}.
+     */
+    private final FilterStep filterStep;
+
+    /** A filter-only select plan, the rows it reads, their reuse decision and its description. */
+    private record FilterStep(SelectPlan plan, Stream<Row> input, RowReuse inputReuse, String description) {
+    }
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
         this(rivulet, stream, encoder, null, null, false, false);
     }
 
-    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
-                    boolean sorted, boolean unorderedLimit) {
-        this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
-            unorderedLimit, null, null);
+    Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, RowReuse reuse) {
+        this(rivulet, stream, encoder, null, null, false, false, reuse);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
-                    boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers) {
-        this(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows, qualifiers, null);
+                    boolean sorted, boolean unorderedLimit) {
+        this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
+            unorderedLimit, null, null, null, null, null);
+    }
+
+    private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
+                    boolean sorted, boolean unorderedLimit, RowReuse reuse) {
+        this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
+            unorderedLimit, null, null, null, reuse, null);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers,
-                    Stream<T> appendLimit) {
+                    Stream<T> appendLimit, RowReuse reuse, FilterStep filterStep) {
         this.appendLimit = appendLimit;
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = stream;
@@ -110,6 +133,8 @@ public final class Dataset<T> {
         this.unorderedLimit = unorderedLimit;
         this.staticRows = staticRows;
         this.qualifiers = qualifiers;
+        this.reuse = reuse;
+        this.filterStep = filterStep;
     }
 
     /**
@@ -124,7 +149,7 @@ public final class Dataset<T> {
      */
     static Dataset<Row> ofStatic(Rivulet rivulet, StaticSource<Row> rows, StructType schema) {
         return new Dataset<>(rivulet, null, Encoders.row(schema), null, null, false, false,
-            Objects.requireNonNull(rows, "rows"), null);
+            Objects.requireNonNull(rows, "rows"), null, null, null, null);
     }
 
     /** @return whether this is a static DataFrame (no stream: only a join side) */
@@ -142,11 +167,13 @@ public final class Dataset<T> {
         return qualifiers != null ? qualifiers.clone() : new String[schema().size()];
     }
 
-    /** @return this Dataset with these column qualifiers (same rows) */
-    @SuppressWarnings("unchecked")
+    /**
+     * @return this Dataset with these column qualifiers (same rows: the same reuse decision, so that a consumer of the
+     *     qualified Dataset, e.g. a join of {@code df.as("a")}, turns reuse off for the operator emitting them)
+     */
     Dataset<T> withQualifiers(String[] columnQualifiers) {
         return new Dataset<>(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows,
-            columnQualifiers);
+            columnQualifiers, null, reuse, filterStep);
     }
 
     private void requireStream(String operation) {
@@ -158,6 +185,15 @@ public final class Dataset<T> {
     }
 
     /**
+     * The stream, for a consumer that may keep rows or hand them to another thread: the operator emitting them
+     * then makes a new row per record.
+     */
+    private Stream<T> escapingStream() {
+        RowReuse.escape(reuse);
+        return stream;
+    }
+
+    /**
      * A Dataset downstream of this one that keeps what this one knows of its lineage: the watermark's event-time
      * column (while a column of {@code encoder}'s schema has its name) and an unordered {@code limit} upstream.
      */
@@ -166,7 +202,8 @@ public final class Dataset<T> {
         if (column != null && !hasColumn(nextEncoder.schema(), column)) {
             column = null;
         }
-        return new Dataset<>(rivulet, next, nextEncoder, column, column == null ? null : watermarkDelay, false, unorderedLimit);
+        return new Dataset<>(rivulet, next, nextEncoder, column, column == null ? null : watermarkDelay, false, unorderedLimit,
+            null);
     }
 
     private static boolean hasColumn(StructType schema, String name) {
@@ -267,7 +304,7 @@ public final class Dataset<T> {
         Stream<U> typed;
         if (target instanceof RowEncoder) {
             // The row is the element: a new one per record.
-            typed = rows.stream.map(row -> {
+            typed = rows.escapingStream().map(row -> {
                 MutableRow into = MutableRow.create(targetSchema);
                 projection.project(row, into);
                 @SuppressWarnings("unchecked") U element = (U) into;
@@ -275,7 +312,7 @@ public final class Dataset<T> {
             });
         } else {
             // The object is the element; the row it is read from is the task's own, reused.
-            typed = rows.stream.transform("as " + target.clazz().getSimpleName(), () -> new Operator<Row, U>() {
+            typed = rows.escapingStream().transform("as " + target.clazz().getSimpleName(), () -> new Operator<Row, U>() {
                 private final MutableRow into = MutableRow.create(targetSchema);
 
                 @Override
@@ -300,7 +337,7 @@ public final class Dataset<T> {
             return (Dataset<Row>) this;
         }
         Encoder<T> enc = encoder;
-        Stream<Row> rows = stream.map(enc::toRow);
+        Stream<Row> rows = escapingStream().map(enc::toRow);
         return derived(rows, Encoders.row(enc.schema()));
     }
 
@@ -340,7 +377,7 @@ public final class Dataset<T> {
         Objects.requireNonNull(fn, "fn");
         requireStream("map");
         Objects.requireNonNull(resultEncoder, "encoder");
-        return new Dataset<>(rivulet, stream.map(value -> call(fn, value)), resultEncoder);
+        return new Dataset<>(rivulet, escapingStream().map(value -> call(fn, value)), resultEncoder);
     }
 
     /**
@@ -355,7 +392,7 @@ public final class Dataset<T> {
         Objects.requireNonNull(fn, "fn");
         requireStream("flatMap");
         Objects.requireNonNull(resultEncoder, "encoder");
-        Stream<U> results = stream.flatMap((T value, Output<U> out) -> {
+        Stream<U> results = escapingStream().flatMap((T value, Output<U> out) -> {
             Iterator<? extends U> each = fn.call(value);
             while (each.hasNext()) {
                 out.emit(each.next());
@@ -373,7 +410,7 @@ public final class Dataset<T> {
     public Dataset<T> filter(FilterFunction<? super T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
         requireStream("filter(FilterFunction)");
-        return derived(stream.filter(value -> {
+        return derived(escapingStream().filter(value -> {
             try {
                 return predicate.call(value);
             } catch (RuntimeException e) {
@@ -419,7 +456,7 @@ public final class Dataset<T> {
         }
         StructType schema = new StructType(merged);
         Encoder<T> mergedEncoder = encoder instanceof RowEncoder ? castEncoder(Encoders.row(schema)) : encoder;
-        return new Dataset<>(rivulet, stream.union(other.stream), mergedEncoder);
+        return new Dataset<>(rivulet, escapingStream().union(other.escapingStream()), mergedEncoder);
     }
 
     /**
@@ -608,8 +645,10 @@ public final class Dataset<T> {
         Encoder<T> enc = encoder;
         Stream<T> watermarked = enc instanceof RowEncoder
             ? stream.withWatermark(value -> eventTimeMs((Row) value, column), delay)
-            : stream.withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
-        return new Dataset<>(rivulet, watermarked, encoder, schema.fields()[column].name(), delay, false, unorderedLimit);
+            : escapingStream().withWatermark(value -> eventTimeMs(enc.toRow(value), column), delay);
+        // The watermark reads each row's event time while it is handed over: the rows may stay reused.
+        return new Dataset<>(rivulet, watermarked, encoder, schema.fields()[column].name(), delay, false, unorderedLimit,
+            reuse);
     }
 
     private static long eventTimeMs(Row row, int column) {
@@ -881,7 +920,7 @@ public final class Dataset<T> {
         int time = watermarkColumn == null ? -1 : ColumnResolver.resolve(schema(), watermarkColumn);
         int[] rest = without(keys, time);
         ToLongFunction<T> rowTime = rest.length < keys.length ? eventTime(time) : null;
-        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicates(" + names(keys) + ")", key(rest));
+        KeyedStream<List<Object>, T> keyed = escapingStream().keyBy("dropDuplicates(" + names(keys) + ")", key(rest));
         return derived(rowTime == null ? keyed.dropDuplicates() : keyed.dropDuplicates(rowTime), encoder);
     }
 
@@ -907,7 +946,7 @@ public final class Dataset<T> {
                 + " first (the event-time column must still be a column here)");
         }
         ToLongFunction<T> rowTime = eventTime(ColumnResolver.resolve(schema(), watermarkColumn));
-        KeyedStream<List<Object>, T> keyed = stream.keyBy("dropDuplicatesWithinWatermark(" + names(keys) + ")", key(keys));
+        KeyedStream<List<Object>, T> keyed = escapingStream().keyBy("dropDuplicatesWithinWatermark(" + names(keys) + ")", key(keys));
         return derived(keyed.dropDuplicatesWithinWatermark(rowTime, watermarkDelay), encoder);
     }
 
@@ -987,8 +1026,9 @@ public final class Dataset<T> {
         Comparator<Row> rows = (a, b) -> compare(orders, a, b);
         Function<T, Row> toRow = rowOf();
         Comparator<T> order = (a, b) -> rows.compare(toRow.apply(a), toRow.apply(b));
-        Dataset<T> next = derived(stream.orderBy(order), encoder);
-        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, true, unorderedLimit);
+        Dataset<T> next = derived(escapingStream().orderBy(order), encoder);
+        return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, true, unorderedLimit,
+            null);
     }
 
     /**
@@ -1048,14 +1088,15 @@ public final class Dataset<T> {
         }
         requireStream("limit");
         if (sorted) {
-            return derived(n == 0 ? stream.filter(value -> false) : stream.limit(n), encoder);
+            return derived(n == 0 ? escapingStream().filter(value -> false) : escapingStream().limit(n), encoder);
         }
-        Stream<T> unordered = stream.orderBy((a, b) -> 0);
+        Stream<T> unordered = escapingStream().orderBy((a, b) -> 0);
         Dataset<T> next = derived(n == 0 ? unordered.filter(value -> false) : unordered.limit(n), encoder);
-        Stream<T> firstRows = stream.keyBy("limit", value -> 0L, 1).transformWithState("limit(" + n + ")",
+        // The first rows cross to one partition by reference: the rows must be new per record (escapingStream).
+        Stream<T> firstRows = escapingStream().keyBy("limit", value -> 0L, 1).transformWithState("limit(" + n + ")",
             () -> new FirstRows<>(n));
         return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true, null,
-            null, firstRows);
+            null, firstRows, null, null);
     }
 
     /**
@@ -1166,8 +1207,43 @@ public final class Dataset<T> {
     private Dataset<Row> runPlan(String description, SelectPlan plan) {
         EpochClock clock = plan.usesCurrentTimestamp()
             ? EngineAccess.bridge().epochClock(rivulet) : null;
-        return transformRows(description, plan.outputSchema(),
-            () -> new RowOperator(plan.filter(), plan.projection(), plan.outputSchema(), plan.generator(), clock));
+        if (staticRows != null) {
+            // A static DataFrame's rows are kept in the loaded table: a new row per record.
+            return transformRows(description, plan.outputSchema(), () -> new RowOperator(plan.filter(), plan.projection(),
+                plan.outputSchema(), plan.generator(), clock, false));
+        }
+        Dataset<Row> df = toDF();
+        if (plan.projection() == null) {
+            // A filter passes its input rows on: they stay reusable while its own consumers allow it.
+            RowReuse passOn = df.reuse;
+            Stream<Row> rows = df.readingStream().transform(description,
+                () -> new RowOperator(plan.filter(), null, plan.outputSchema(), -1, clock, false));
+            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), passOn,
+                new FilterStep(plan, df.readingStream(), passOn, description));
+        }
+        // A projection reads its input row and writes its own: one reused row unless a consumer keeps rows.
+        RowReuse out = plan.generator() < 0 ? new RowReuse() : null;
+        FilterStep before = df.filterStep;
+        if (before != null && plan.filter() == null) {
+            // where(..).select(..): one operator testing the condition, then projecting, on the filter's input
+            EpochClock both = clock != null || !before.plan().usesCurrentTimestamp() ? clock
+                : EngineAccess.bridge().epochClock(rivulet);
+            Predicate condition = before.plan().filter();
+            Stream<Row> rows = before.input().transform(before.description() + ", " + description,
+                () -> new RowOperator(condition, plan.projection(), plan.outputSchema(), plan.generator(), both,
+                    out != null && out.allowed()));
+            return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
+        }
+        Stream<Row> rows = df.readingStream().transform(description, () -> new RowOperator(plan.filter(),
+            plan.projection(), plan.outputSchema(), plan.generator(), clock, out != null && out.allowed()));
+        return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
+    }
+
+    /** {@link #derived} with the rows' reuse decision and the filter step that made them. */
+    private Dataset<Row> derivedRows(Stream<Row> next, Encoder<Row> nextEncoder, RowReuse nextReuse, FilterStep step) {
+        Dataset<Row> d = derived(next, nextEncoder);
+        return new Dataset<>(rivulet, d.stream, d.encoder, d.watermarkColumn, d.watermarkDelay, false, d.unorderedLimit,
+            null, null, null, nextReuse, step);
     }
 
     /**
@@ -1206,8 +1282,10 @@ public final class Dataset<T> {
 
     /**
      * The typed stream underneath, to finish a structured query with the typed API (a typed operator or a
-     * {@link io.rivulet.engine.sink.Sink} object, with the typed writer's settings). Rows on it may be reused by
-     * the operator that emits them only where the structured operations say so: copy a row to keep it.
+     * {@link io.rivulet.engine.sink.Sink} object, with the typed writer's settings). A row on it is valid while
+     * it is handed over: the operator that emits it may refill the same row for the next record (a projection
+     * does, see {@code docs/structured-api.md}, "Evaluation"), so copy a row ({@link Row#copy()}) to keep it or to
+     * hand it to another thread (a keyed stream with {@code copyingRecords} copies into its ring slots).
      *
      * @return the stream of this Dataset's elements
      */
@@ -1217,10 +1295,26 @@ public final class Dataset<T> {
     }
 
     /**
-     * @return the stream underneath, for the structured API's own operations
+     * @return the stream underneath, for the structured API's own operations that may keep rows (the operator
+     *     emitting them then makes a new row per record)
      */
     Stream<T> stream() {
+        return escapingStream();
+    }
+
+    /**
+     * @return the stream underneath, for a consumer that reads each row only while it is handed over (or copies
+     *     it), so the operator emitting them may keep reusing one row
+     */
+    Stream<T> readingStream() {
         return stream;
+    }
+
+    /**
+     * @return whether the rows may be reused ({@link RowReuse}), or {@code null} when they are new per record
+     */
+    RowReuse reuse() {
+        return reuse;
     }
 
     Rivulet rivulet() {
@@ -1259,7 +1353,7 @@ public final class Dataset<T> {
                 }
             }, schema);
         }
-        return toDF().derived(toDF().stream.transform(description, operators), Encoders.row(schema));
+        return toDF().derived(toDF().escapingStream().transform(description, operators), Encoders.row(schema));
     }
 
     /**

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.function.ToLongFunction;
 import io.rivulet.engine.sql.expressions.Aggregate;
 import io.rivulet.engine.sql.expressions.Analyzer;
+import io.rivulet.engine.sql.expressions.BoundReference;
+import io.rivulet.engine.sql.expressions.Literal;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.Columns;
@@ -15,6 +17,8 @@ import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.expressions.Projection;
 import io.rivulet.engine.sql.expressions.TimeFunctions;
 import io.rivulet.engine.sql.internal.GroupAggregation;
+import io.rivulet.engine.sql.internal.GroupKeys;
+import io.rivulet.engine.sql.internal.RowCopier;
 import io.rivulet.engine.sql.internal.RowOperator;
 import io.rivulet.engine.types.StructField;
 import io.rivulet.engine.types.StructType;
@@ -33,8 +37,11 @@ import java.util.Objects;
  * ({@link KeyedStream#aggregate}) or, with a {@code window(..)} among the grouping columns, onto its event-time
  * windows ({@link KeyedStream#window}), with a {@code session_window(..)} onto its session windows
  * ({@link KeyedStream#sessionWindow(java.time.Duration, ToLongFunction)}): it runs, emits per output mode and
- * checkpoints as the typed aggregation does, the accumulators with their own state codec. The key is the list of the
- * grouping values.
+ * checkpoints as the typed aggregation does, the accumulators with their own state codec. The key is the grouping
+ * column's value for one {@code INT} or {@code BIGINT} column, else the list of the grouping values
+ * ({@link GroupKeys}). When every key, the event time and every argument is a plain column, the keyed stage reads
+ * the input rows themselves (no pre-projection); the keyed exchange copies rows into its ring slots, so the input's
+ * operator may refill one row ({@code RowReuse}).
  *
  * <p>Output rows: the grouping columns in order (a window as Spark's struct {@code window{start, end}}, a session as
  * {@code session_window{start, end}}), then one column per aggregate. Output modes as Spark: {@code complete} (every group, each epoch), {@code update} (the
@@ -228,7 +235,21 @@ public final class RelationalGroupedDataset {
             pre.add(new ComplexAccess.Alias(aggregates.get(i).child(), "a" + i));
         }
         Projection projection = Analyzer.projection(input, pre);
-        GroupAggregation aggregation = new GroupAggregation(aggregates, aggNames, inputs, projection.outputSchema());
+        // Direct: every key, the event time and every argument a column of the input (count's a literal), so the
+        // keyed stage reads the input rows themselves and there is no pre-projection.
+        int[] direct = directColumns(projection, aggregates, inputs[0]);
+        StructType keyedSchema = direct != null ? input : projection.outputSchema();
+        int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
+        if (direct != null) {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = direct[keys[i]];
+            }
+            timeColumn = timeColumn >= 0 ? direct[timeColumn] : -1;
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = direct[inputs[i]];
+            }
+        }
+        GroupAggregation aggregation = new GroupAggregation(aggregates, aggNames, inputs, keyedSchema);
 
         StructField[] out = new StructField[grouping.size() + aggregates.size()];
         for (int i = 0; i < grouping.size(); i++) {
@@ -242,16 +263,28 @@ public final class RelationalGroupedDataset {
 
         Predicate hasTime = time == null ? null
             : Analyzer.predicate(input, Columns.expression(Columns.column(time).isNotNull()));
-        Dataset<Row> projected = df.transformRows("groupBy(" + String.join(", ", groupingNames) + ") project",
-            projection.outputSchema(), () -> new RowOperator(hasTime, projection, projection.outputSchema(), -1, null));
-        int[] keys = keyColumns.stream().mapToInt(Integer::intValue).toArray();
-        KeyedStream<List<Object>, Row> keyed = projected.stream()
-            .keyBy("groupBy(" + String.join(", ", groupingNames) + ")", row -> key(row, keys));
+        // The pre-projection (or the filter on the event time) reads the input rows while they are handed over, and
+        // refills one row of its own: the keyed exchange copies rows into its ring slots (the aggregation keeps none).
+        String description = "groupBy(" + String.join(", ", groupingNames) + ")";
+        Stream<Row> projected;
+        if (direct == null) {
+            StructType preSchema = projection.outputSchema();
+            projected = df.readingStream().transform(description + " project",
+                () -> new RowOperator(hasTime, projection, preSchema, -1, null, true));
+        } else if (hasTime != null) {
+            projected = df.readingStream().transform(description + " filter",
+                () -> new RowOperator(hasTime, null, input, -1, null, false));
+        } else {
+            projected = df.readingStream();
+        }
+        KeyedStream<Object, Row> keyed = projected
+            .keyBy(description, GroupKeys.of(keyedSchema, keys))
+            .copyingRecords(new RowCopier(keyedSchema));
         int groups = grouping.size();
         Stream<Row> rows;
         if (time == null) {
             rows = keyed.aggregate(aggregation, EmitPolicy.EVERY_RECORD, aggregation.codec())
-                .map((KeyValue<List<Object>, Row> kv) -> {
+                .map((KeyValue<Object, Row> kv) -> {
                 MutableRow row = MutableRow.create(outSchema);
                 fill(row, kv.key(), -1, null, kv.value(), groups);
                 return row;
@@ -260,7 +293,7 @@ public final class RelationalGroupedDataset {
             int t = timeColumn;
             int position = windowPosition;
             ToLongFunction<Row> timeMs = row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L);
-            WindowedStream<List<Object>, Row> windowed;
+            WindowedStream<Object, Row> windowed;
             if (window != null) {
                 long lengthMs = window.lengthMicros() / 1_000L;
                 long slideMs = window.slideMicros() / 1_000L;
@@ -272,7 +305,7 @@ public final class RelationalGroupedDataset {
                 windowed = keyed.sessionWindow(Duration.ofMillis(Math.max(1, session.gapMicros() / 1_000L)), timeMs);
             }
             rows = windowed.aggregate(aggregation, aggregation.codec())
-                .map((WindowedValue<List<Object>, Row> wv) -> {
+                .map((WindowedValue<Object, Row> wv) -> {
                     MutableRow w = MutableRow.create(TimeFunctions.WINDOW_TYPE);
                     w.setTimestampMicros(0, wv.window().startMs() * 1_000L);
                     w.setTimestampMicros(1, wv.window().endMs() * 1_000L);
@@ -284,18 +317,37 @@ public final class RelationalGroupedDataset {
         return new Dataset<>(df.rivulet(), rows, Encoders.row(outSchema));
     }
 
-    private static List<Object> key(Row row, int[] columns) {
-        Object[] values = new Object[columns.length];
+    /**
+     * @param projection the resolved pre-projection: keys, the event time, then one argument per aggregate
+     * @param aggregates the aggregates
+     * @param arguments  the position of the first argument in it
+     * @return each pre-projected column's input column (-1 for count's literal), or {@code null} when one is
+     *     computed (the pre-projection then runs)
+     */
+    private static int[] directColumns(Projection projection, List<Aggregate> aggregates, int arguments) {
+        List<Expression> items = projection.expressions();
+        int[] columns = new int[items.size()];
         for (int i = 0; i < columns.length; i++) {
-            values[i] = row.get(columns[i]);
+            Expression e = items.get(i);
+            while (e instanceof ComplexAccess.Alias a) {
+                e = a.children().get(0);
+            }
+            if (e instanceof BoundReference r) {
+                columns[i] = r.ordinal();
+            } else if (i >= arguments && e instanceof Literal l && l.value() != null
+                && aggregates.get(i - arguments).name().equals("count")) {
+                columns[i] = -1;
+            } else {
+                return null;
+            }
         }
-        return Arrays.asList(values);
+        return columns;
     }
 
-    private static void fill(MutableRow row, List<Object> key, int windowPosition, Row window, Row results, int groups) {
+    private static void fill(MutableRow row, Object key, int windowPosition, Row window, Row results, int groups) {
         int k = 0;
         for (int i = 0; i < groups; i++) {
-            row.set(i, i == windowPosition ? window : key.get(k++));
+            row.set(i, i == windowPosition ? window : GroupKeys.value(key, k++));
         }
         for (int j = 0; j < results.size(); j++) {
             row.set(groups + j, results.get(j));

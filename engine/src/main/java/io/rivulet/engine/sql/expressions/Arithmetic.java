@@ -52,6 +52,16 @@ public final class Arithmetic extends Expression {
         return List.of(left, right);
     }
 
+    /** @return the operator's code: {@code + - * / %}, {@code d} for {@code div}; for the compiler. */
+    char code() {
+        return code;
+    }
+
+    /** @return whether the operands are computed as decimals (the compiler leaves those to the tree). */
+    boolean decimal() {
+        return compute == DECIMAL;
+    }
+
     @Override
     public DataType dataType() {
         return type;

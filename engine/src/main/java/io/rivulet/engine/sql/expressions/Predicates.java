@@ -65,6 +65,11 @@ public final class Predicates {
             return code != 5 && super.nullable();
         }
 
+        /** @return the operator's code: 0 {@code =}, 1 {@code <}, 2 {@code <=}, 3 {@code >}, 4 {@code >=}, 5 {@code <=>}. */
+        byte code() {
+            return code;
+        }
+
         @Override
         public String sql() {
             return Sql.render(op, Sql.of(children()), null);
@@ -287,6 +292,11 @@ public final class Predicates {
         @Override
         public boolean nullable() {
             return false;
+        }
+
+        /** @return whether this is {@code isnotnull}. */
+        boolean negated() {
+            return negated;
         }
 
         @Override

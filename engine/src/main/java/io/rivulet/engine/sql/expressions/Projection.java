@@ -2,6 +2,7 @@ package io.rivulet.engine.sql.expressions;
 
 import io.rivulet.engine.sql.MutableRow;
 import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.sql.internal.PackedRow;
 import io.rivulet.engine.sql.internal.RowKind;
 import io.rivulet.engine.types.StructType;
 
@@ -16,6 +17,9 @@ public final class Projection {
     private final StructType inputSchema;
     private final StructType outputSchema;
     private final List<Expression> expressions;
+    /** The compiled class's instance, once compiled; racy: a second compilation gives an equal class. */
+    private volatile CompiledEval compiled;
+    private volatile boolean compiledTried;
 
     Projection(StructType inputSchema, StructType outputSchema, List<Expression> expressions) {
         this.inputSchema = inputSchema;
@@ -86,7 +90,26 @@ public final class Projection {
      * @return a new evaluator of this projection, for one thread.
      */
     public Evaluator newEvaluator() {
-        return new Evaluator(expressions, outputSchema);
+        Evaluator e = new Evaluator(expressions, outputSchema, null);
+        return compiledTried && compiled == null ? e : new Evaluator(e, compiled(e));
+    }
+
+    /**
+     * @return the interpreting evaluator (the node tree, whatever {@code rivulet.sql.codegen} says): the reference
+     *         the compiled one is tested against.
+     */
+    public Evaluator newInterpretingEvaluator() {
+        return new Evaluator(expressions, outputSchema, null);
+    }
+
+    private CompiledEval compiled(Evaluator e) {
+        CompiledEval c = compiled;
+        if (c == null && !compiledTried) {
+            c = ExpressionCompiler.projection(e.expressions, outputSchema);
+            compiled = c;
+            compiledTried = true;
+        }
+        return c;
     }
 
     /**
@@ -97,9 +120,18 @@ public final class Projection {
     public static final class Evaluator {
         private final Expression[] expressions;
         private final byte[] kinds;
+        /** The generated code, or {@code null}: the tree then evaluates every row. */
+        private final CompiledEval compiled;
         private final EvalContext ctx = new EvalContext();
 
-        Evaluator(List<Expression> expressions, StructType outputSchema) {
+        private Evaluator(Evaluator tree, CompiledEval compiled) {
+            this.expressions = tree.expressions;
+            this.kinds = tree.kinds;
+            this.compiled = compiled;
+        }
+
+        Evaluator(List<Expression> expressions, StructType outputSchema, CompiledEval compiled) {
+            this.compiled = compiled;
             this.expressions = expressions.toArray(new Expression[0]);
             for (int i = 0; i < this.expressions.length; i++) {
                 // An alias only names the output column (already in outputSchema): evaluate what it names.
@@ -121,12 +153,23 @@ public final class Projection {
         }
 
         /**
+         * @return whether this evaluator runs generated code for {@link PackedRow} rows.
+         */
+        public boolean compiled() {
+            return compiled != null;
+        }
+
+        /**
          * Writes every output column of {@code in} into {@code out}.
          *
          * @param in  a row of the input schema.
          * @param out a row of the output schema; every field is written.
          */
         public void apply(Row in, MutableRow out) {
+            if (compiled != null && in instanceof PackedRow p && out instanceof PackedRow o) {
+                compiled.project(p, o, ctx);
+                return;
+            }
             final Expression[] exprs = expressions;
             final EvalContext c = ctx;
             for (int i = 0; i < exprs.length; i++) {

@@ -7,6 +7,8 @@ import io.rivulet.engine.sql.expressions.Aggregate;
 import io.rivulet.engine.sql.expressions.AggregateFunction.Accumulator;
 import io.rivulet.engine.sql.expressions.BoundReference;
 import io.rivulet.engine.sql.expressions.EvalContext;
+import io.rivulet.engine.sql.expressions.Literal;
+import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StructField;
 import io.rivulet.engine.types.StructType;
 import io.rivulet.operators.function.AggregateFunction;
@@ -21,10 +23,12 @@ import java.util.List;
  * aggregation runs on the typed API's keyed, windowed and session operators (and checkpoints as they do). There is
  * one implementation of each aggregate: the expression's {@link Accumulator} ({@link Aggregate#newAccumulator()});
  * the typed accumulator is an array of them, one per aggregate, checkpointed by {@link #codec()} (each accumulator
- * writes and reads its own state). Input rows are pre-projected: aggregate {@code i}'s argument is column
- * {@code inputs[i]}. Every aggregate of {@code functions} runs (count, sum, avg of numbers and decimals, min, max,
- * first, last, collect_list, collect_set, approx_count_distinct); a distinct aggregate is refused as Spark refuses it
- * on a stream. The result is a new row of {@link #resultSchema()}.
+ * writes and reads its own state). Input rows are pre-projected, or the input rows themselves when every argument
+ * is a plain column: aggregate {@code i}'s argument is column {@code inputs[i]}, or {@code -1} for {@code count} of
+ * a non-null literal (every row counts). Every aggregate of {@code functions} runs (count, sum, avg of numbers and
+ * decimals, min, max, first, last, collect_list, collect_set, approx_count_distinct); a distinct aggregate is
+ * refused as Spark refuses it on a stream. The accumulators keep no reference to an input row (a keyed exchange
+ * may copy rows into its ring slots). The result is a new row of {@link #resultSchema()}.
  *
  * <p>Immutable and thread-safe (each thread evaluates with its own context); the accumulators are owned by the
  * partition's thread.
@@ -39,8 +43,9 @@ public final class GroupAggregation implements AggregateFunction<Row, Accumulato
     /**
      * @param aggregates the resolved aggregates, in output order
      * @param names their output column names
-     * @param inputs the column of each aggregate's argument in the pre-projected row
-     * @param inputSchema the pre-projected rows' schema
+     * @param inputs the column of each aggregate's argument in the input rows, or -1 for {@code count} of a non-null
+     *     literal
+     * @param inputSchema the input rows' schema (pre-projected, or the Dataset's own)
      * @throws AnalysisException for a distinct aggregate (Spark's streaming error)
      */
     public GroupAggregation(List<Aggregate> aggregates, List<String> names, int[] inputs, StructType inputSchema) {
@@ -53,8 +58,13 @@ public final class GroupAggregation implements AggregateFunction<Row, Accumulato
                 throw new AnalysisException(null, "Distinct aggregations are not supported on streaming"
                     + " DataFrames/Datasets. Consider using approx_count_distinct() instead.");
             }
-            StructField in = inputSchema.apply(inputs[i]);
-            this.aggregates[i] = a.withChild(new BoundReference(inputs[i], in.name(), in.dataType(), in.nullable()));
+            if (inputs[i] < 0) {
+                // count of a non-null literal: counts rows
+                this.aggregates[i] = a.withChild(Literal.of(1, DataTypes.IntegerType));
+            } else {
+                StructField in = inputSchema.apply(inputs[i]);
+                this.aggregates[i] = a.withChild(new BoundReference(inputs[i], in.name(), in.dataType(), in.nullable()));
+            }
             fields[i] = new StructField(names.get(i), a.dataType(), a.nullable());
         }
         this.resultSchema = new StructType(fields);

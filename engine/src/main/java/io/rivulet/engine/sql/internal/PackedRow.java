@@ -290,6 +290,29 @@ public final class PackedRow implements MutableRow {
         };
     }
 
+    /**
+     * Field {@code i}'s raw bits (see the class comment) without the kind or null check: for generated code
+     * ({@code sql.expressions.ExpressionCompiler}) whose field kinds were checked once when it was compiled.
+     *
+     * @param i a fixed-width field.
+     * @return its bits; meaningless while the field is null.
+     */
+    public long bits(int i) {
+        return fixed[i];
+    }
+
+    /**
+     * Sets field {@code i}'s raw bits and clears its null flag, without the kind check: for generated code whose
+     * field kinds were checked once when it was compiled.
+     *
+     * @param i    a fixed-width field.
+     * @param bits its value as the class comment stores it.
+     */
+    public void setBits(int i, long bits) {
+        fixed[i] = bits;
+        markSet(i);
+    }
+
     private long fixed(int i, byte kind, String getter) {
         if (kinds[i] != kind) {
             throw wrongType(i, getter);
@@ -576,6 +599,31 @@ public final class PackedRow implements MutableRow {
     @Override
     public PackedRow copy() {
         return new PackedRow(this);
+    }
+
+    /**
+     * Overwrites every field with {@code from}'s, as {@link #copy()} copies them (a nested struct is copied too),
+     * without allocating for fixed-width fields: for a row refilled from another, e.g. a ring slot's.
+     *
+     * @param from a row of the same schema (by field kinds).
+     * @throws IllegalArgumentException if its field kinds differ.
+     */
+    public void copyFrom(PackedRow from) {
+        if (from.kinds != kinds && !Arrays.equals(from.kinds, kinds)) {
+            throw new IllegalArgumentException("copyFrom: a row of schema " + from.schema.simpleString()
+                + " into a row of schema " + schema.simpleString());
+        }
+        System.arraycopy(from.fixed, 0, fixed, 0, fixed.length);
+        nulls = from.nulls;
+        if (moreNulls != null) {
+            System.arraycopy(from.moreNulls, 0, moreNulls, 0, moreNulls.length);
+        }
+        if (refs != null) {
+            for (int i = 0; i < refs.length; i++) {
+                Object v = from.refs[i];
+                refs[i] = kinds[i] == STRUCT && v instanceof Row nested ? nested.copy() : v;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import java.util.List;
 /**
  * The fused operator of the structured API's stateless operations ({@code select}, {@code selectExpr},
  * {@code where}/{@code filter}, {@code withColumn}, {@code drop}): an optional filter, then an optional projection,
- * with at most one generator ({@code explode}) among the projected columns. Each record that passes gives a new row
- * (one per array element with a generator; none for a NULL or empty array, as Spark's {@code explode}); a filter
- * alone passes the input row itself.
+ * with at most one generator ({@code explode}) among the projected columns. Each record that passes gives a row:
+ * one row of this operator refilled for every record when the Dataset's consumers only read rows while they are
+ * handed over ({@link RowReuse}), else a new row (one per array element with a generator; none for a NULL or empty
+ * array, as Spark's {@code explode}); a filter alone passes the input row itself.
  *
  * <p>{@code current_timestamp()} is the engine's wall clock read once per epoch (at the first record, then at
  * each epoch barrier), so every row of an epoch sees the same time, as every row of a Spark batch does.
@@ -29,6 +30,8 @@ public final class RowOperator implements Operator<Row, Row> {
     private final StructType outputSchema;
     private final int generator;
     private final MutableRow wide;
+    /** The row refilled for every record, or {@code null} for a new row per record. */
+    private final MutableRow reused;
     private final EpochClock clock;
     private boolean timeSet;
 
@@ -38,14 +41,18 @@ public final class RowOperator implements Operator<Row, Row> {
      * @param outputSchema the rows emitted (the generator column: the element type)
      * @param generator the generator's column, or -1
      * @param clock the engine's wall clock if an expression calls {@code current_timestamp()}, else {@code null}
+     * @param reuseOutput whether to refill one output row for every record (no generator; the Dataset's consumers
+     *     only read each row while it is handed over)
      */
-    public RowOperator(Predicate filter, Projection projection, StructType outputSchema, int generator, EpochClock clock) {
+    public RowOperator(Predicate filter, Projection projection, StructType outputSchema, int generator, EpochClock clock,
+                       boolean reuseOutput) {
         this.filter = filter == null ? null : filter.newEvaluator();
         this.projection = projection == null ? null : projection.newEvaluator();
         this.outputSchema = outputSchema;
         this.generator = generator;
         this.wide = generator >= 0 ? MutableRow.create(projection.outputSchema()) : null;
         this.clock = clock;
+        this.reused = reuseOutput && projection != null && generator < 0 ? MutableRow.create(outputSchema) : null;
     }
 
     @Override
@@ -59,7 +66,7 @@ public final class RowOperator implements Operator<Row, Row> {
         if (projection == null) {
             out.emit(record);
         } else if (generator < 0) {
-            MutableRow row = MutableRow.create(outputSchema);
+            MutableRow row = reused != null ? reused : MutableRow.create(outputSchema);
             projection.apply(record, row);
             out.emit(row);
         } else {
