@@ -75,8 +75,9 @@ class KafkaSinkTest {
         }
         TransactionalEpochs epochs = new TransactionalEpochs(staging, "rivulet-kafka-sink",
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()));
-        assertThat(epochs.committedEpoch(0)).as("writer 0's marker").isPositive();
-        assertThat(epochs.committedEpoch(1)).as("writer 1's marker").isPositive();
+        // -1 is no marker; the rows may all fall in epoch 0 on a fast machine, so 0 is a committed epoch too.
+        assertThat(epochs.committedEpoch(0)).as("writer 0's marker").isNotNegative();
+        assertThat(epochs.committedEpoch(1)).as("writer 1's marker").isNotNegative();
     }
 
     @Test
