@@ -26,6 +26,7 @@ import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.process.OutputTag;
 import io.rivulet.operators.process.SideOutputs;
+import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.topn.RankedValue;
 import io.rivulet.operators.window.WindowAssigner;
@@ -263,7 +264,7 @@ public final class KeyedStream<K, T> {
      * @return the stream of per-key results
      */
     public <A, R> Stream<KeyValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn, EmitPolicy emitPolicy,
-                                                   io.rivulet.operators.state.StateCodec<A> accumulatorCodec) {
+                                                   StateCodec<A> accumulatorCodec) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(emitPolicy, "emitPolicy");
         return keyed("aggregate", PlanNode.KeyedKind.AGGREGATION,

@@ -4,10 +4,12 @@ import io.rivulet.engine.internal.EngineAccess;
 import io.rivulet.engine.internal.PlanNode;
 import io.rivulet.engine.internal.dashboard.DashboardServer;
 import io.rivulet.engine.sink.MemorySink;
+import io.rivulet.engine.sql.DataFrameReader;
 import io.rivulet.engine.sql.DataStreamReader;
 import io.rivulet.engine.sql.Dataset;
 import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.source.Source;
+import io.rivulet.engine.types.StructType;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -132,8 +134,8 @@ public final class Rivulet implements AutoCloseable {
      *
      * @return a new reader; not thread-safe
      */
-    public io.rivulet.engine.sql.DataFrameReader read() {
-        return new io.rivulet.engine.sql.DataFrameReader(this);
+    public DataFrameReader read() {
+        return new DataFrameReader(this);
     }
 
     /**
@@ -144,7 +146,7 @@ public final class Rivulet implements AutoCloseable {
      * @return the static DataFrame
      * @throws IllegalArgumentException naming a row that does not fit the schema
      */
-    public Dataset<Row> createDataFrame(List<Row> rows, io.rivulet.engine.types.StructType schema) {
+    public Dataset<Row> createDataFrame(List<Row> rows, StructType schema) {
         return read().schema(schema).rows(rows);
     }
 

@@ -5,6 +5,8 @@ import io.rivulet.engine.sink.Sink;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.function.AggregateFunction;
 import io.rivulet.operators.function.Aggregates;
+import io.rivulet.operators.state.StateCodec;
+import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.window.SessionWindowOperator;
 import io.rivulet.operators.window.WindowAggregateOperator;
 import io.rivulet.operators.window.WindowAssigner;
@@ -90,10 +92,10 @@ public final class WindowedStream<K, T> {
      * @return one row per key and window, per the output mode
      */
     public <A, R> Stream<WindowedValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn,
-                                                        io.rivulet.operators.state.StateCodec<A> accumulatorCodec) {
+                                                        StateCodec<A> accumulatorCodec) {
         Objects.requireNonNull(fn, "fn");
         if (accumulatorCodec != null) {
-            io.rivulet.operators.state.StateCodec<K> keys = io.rivulet.operators.state.StateCodecs.dynamic();
+            StateCodec<K> keys = StateCodecs.dynamic();
             if (windows != null) {
                 return keyed.keyed("window(" + windows + ").aggregate", PlanNode.KeyedKind.WINDOW_AGGREGATION, lateSink,
                     context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),

@@ -1,23 +1,34 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.sink.CollectingSink;
+import io.rivulet.engine.sink.ForeachWriter;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.sink.SinkWriter;
 import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.Source;
+import io.rivulet.engine.source.SourceContext;
+import io.rivulet.engine.source.SourceReader;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.join.JoinType;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,7 +86,7 @@ class FusedKeyedStageTest {
         }
         assertThat(sink.received().stream().mapToLong(WindowedValue::value).sum()).isEqualTo(EVENTS);
         for (WindowedValue<Integer, Long> row : sink.received()) {
-            long expected = java.util.stream.LongStream.range(0, EVENTS).mapToObj(FusedKeyedStageTest::event)
+            long expected = LongStream.range(0, EVENTS).mapToObj(FusedKeyedStageTest::event)
                 .filter(e -> e.key() % 5 == row.key() && Math.floorDiv(e.tsMs(), 5000) * 5000 == row.window().startMs())
                 .count();
             assertThat(row.value()).as("%s", row).isEqualTo(expected);
@@ -83,12 +94,12 @@ class FusedKeyedStageTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(120)
+    @Timeout(120)
     void shouldRunAStageFedByTwoSourcesOnItsFirstSourcesThreadWithoutDeadlockOnAFullRing() throws Exception {
         for (boolean fuse : new boolean[] {true, false}) {
             Set<String> threads = ConcurrentHashMap.newKeySet();
-            java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+            AtomicLong count = new AtomicLong();
+            AtomicLong sum = new AtomicLong();
             try (Rivulet rivulet = Rivulet.create()) {
                 // A 64-slot ring: the first source fills the ring to the stage it hosts many times over, and
                 // must run the stage itself while it waits, since nothing else will.
@@ -96,7 +107,7 @@ class FusedKeyedStageTest {
                     .union(rivulet.readStream(Sources.generator(100_000, i -> -i - 1)))
                     .keyBy(i -> i % 7, 1)
                     .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
-                    .writeStream(Sinks.foreach(() -> new io.rivulet.engine.sink.ForeachWriter<Long>() {
+                    .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
                         @Override
                         public boolean open(long partitionId, long epochId) {
                             return true;
@@ -127,17 +138,17 @@ class FusedKeyedStageTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(120)
+    @Timeout(120)
     void shouldRunAOnePartitionJoinOnItsRightInputsThreadSoTheRowsThatCompleteMatchesSkipTheHop() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong count = new AtomicLong();
         try (Rivulet rivulet = Rivulet.create()) {
             // Left: source-0 (ids 0..9999); right: source-1 (each id once more). A 64-slot ring: the right source
             // fills the ring to the join it hosts many times over and must run the join itself meanwhile.
             rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i, 1)
                 .join(rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i),
-                    io.rivulet.operators.join.JoinType.INNER, (Long key, Long left, Long right) -> key)
-                .writeStream(Sinks.foreach(() -> new io.rivulet.engine.sink.ForeachWriter<Long>() {
+                    JoinType.INNER, (Long key, Long left, Long right) -> key)
+                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
                     @Override
                     public boolean open(long partitionId, long epochId) {
                         return true;
@@ -165,14 +176,14 @@ class FusedKeyedStageTest {
     @Test
     void shouldStartEverySourceOfAQueryOnOneScheduleSoTheirEpochBarriersCoincide() throws Exception {
         // Each clock read advances 1 ms: a source that took its own start time would be out of phase.
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong now = new AtomicLong();
+        List<Long> starts = Collections.synchronizedList(new ArrayList<>());
         try (Rivulet rivulet = Rivulet.builder().clocks(() -> now.addAndGet(1_000_000), System::currentTimeMillis).build()) {
             rivulet.readStream(recordingStart(starts)).union(rivulet.readStream(recordingStart(starts)))
                 .keyBy(i -> i, 1)
                 .reduce(Integer::sum)
                 .writeStream(Sinks.collecting())
-                .outputMode(io.rivulet.operators.OutputMode.UPDATE)
+                .outputMode(OutputMode.UPDATE)
                 .start()
                 .awaitTermination();
         }
@@ -181,8 +192,8 @@ class FusedKeyedStageTest {
     }
 
     /** A source with no records that notes the schedule start its task gives it. */
-    private static io.rivulet.engine.source.Source<Integer> recordingStart(List<Long> starts) {
-        return new io.rivulet.engine.source.Source<>() {
+    private static Source<Integer> recordingStart(List<Long> starts) {
+        return new Source<>() {
             @Override
             public String description() {
                 return "start-recording";
@@ -194,9 +205,9 @@ class FusedKeyedStageTest {
             }
 
             @Override
-            public io.rivulet.engine.source.SourceReader<Integer> open(io.rivulet.engine.source.SourceContext context) {
+            public SourceReader<Integer> open(SourceContext context) {
                 starts.add(context.nanoTime());
-                return (out, limit) -> io.rivulet.engine.source.SourceReader.END_OF_INPUT;
+                return (out, limit) -> SourceReader.END_OF_INPUT;
             }
         };
     }
@@ -244,7 +255,7 @@ class FusedKeyedStageTest {
 
     /** Sums a window's per-key counts and emits the total when the watermark passes the window. */
     static final class WindowTotals implements KeyedOperator<Long, WindowedValue<Integer, Long>, WindowTotal> {
-        private final java.util.TreeMap<Long, long[]> open = new java.util.TreeMap<>();
+        private final TreeMap<Long, long[]> open = new TreeMap<>();
 
         @Override
         public void process(Long windowEndMs, WindowedValue<Integer, Long> row, Output<WindowTotal> out) {

@@ -5,6 +5,8 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.sql.Dataset;
 import io.rivulet.engine.sql.Row;
 
+import java.time.Duration;
+
 import static io.rivulet.engine.sql.functions.col;
 import static io.rivulet.engine.sql.functions.explode;
 import static io.rivulet.engine.sql.functions.expr;
@@ -40,7 +42,7 @@ public final class StructuredWindowedWordCountMain {
                 .start();
             System.out.printf("structured-windowed-word-count: %s 10 s windows, watermark 10 s; the first windows close"
                 + " after ~20 s%n", sliding ? "sliding (every 5 s)" : "tumbling");
-            Run.until(query, java.time.Duration.ofSeconds(seconds));
+            Run.until(query, Duration.ofSeconds(seconds));
         }
     }
 

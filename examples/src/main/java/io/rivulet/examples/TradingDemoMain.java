@@ -11,6 +11,8 @@ import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.keyed.EmitPolicy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The main demo: a generated market-data stream of 200 000 trades per second, per-symbol running
@@ -34,7 +36,7 @@ public final class TradingDemoMain {
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        java.util.List<String> positional = new java.util.ArrayList<>();
+        List<String> positional = new ArrayList<>();
         int dashboardPort = -1;
         for (String arg : args) {
             if (arg.equals("--dashboard")) {

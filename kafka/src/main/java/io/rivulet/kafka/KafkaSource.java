@@ -17,11 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -173,7 +175,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         return new KafkaSource<>(settings, Objects.requireNonNull(keys, "keys"), Objects.requireNonNull(values, "values"));
     }
 
-    private KafkaSource<K, V> with(java.util.function.Consumer<Settings> change) {
+    private KafkaSource<K, V> with(Consumer<Settings> change) {
         Settings copy = settings.copy();
         change.accept(copy);
         return new KafkaSource<>(copy, keys, values);
@@ -475,7 +477,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     }
 
     private static List<TopicPartition> sorted(List<TopicPartition> partitions) {
-        List<TopicPartition> copy = new ArrayList<>(new java.util.LinkedHashSet<>(partitions));
+        List<TopicPartition> copy = new ArrayList<>(new LinkedHashSet<>(partitions));
         copy.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         return List.copyOf(copy);
     }

@@ -26,6 +26,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,7 +262,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops the broker and deletes its directory. */

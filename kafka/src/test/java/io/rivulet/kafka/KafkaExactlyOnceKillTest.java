@@ -1,8 +1,12 @@
 package io.rivulet.kafka;
 
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,10 +115,10 @@ class KafkaExactlyOnceKillTest {
     /** The broker's first transaction creates its transaction log: done here, so the kills land on the query's work. */
     private static void warmUpTransactions() {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-            org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up"),
-            new org.apache.kafka.common.serialization.ByteArraySerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
             // InitProducerId creates the transaction log; nothing is written (an aborted record in the input would be
             // read by the source, which reads uncommitted as Spark's does).
             producer.initTransactions();
@@ -128,9 +132,9 @@ class KafkaExactlyOnceKillTest {
     /** @return the sum of the output topic's end offsets: it grows with each transaction the query commits */
     private static long outputEnd() {
         try (var admin = BROKER.admin()) {
-            var partitions = Map.of(new org.apache.kafka.common.TopicPartition("kill-out", 0),
-                org.apache.kafka.clients.admin.OffsetSpec.latest(), new org.apache.kafka.common.TopicPartition("kill-out", 1),
-                org.apache.kafka.clients.admin.OffsetSpec.latest());
+            var partitions = Map.of(new TopicPartition("kill-out", 0),
+                OffsetSpec.latest(), new TopicPartition("kill-out", 1),
+                OffsetSpec.latest());
             return admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS).values().stream()
                 .mapToLong(info -> info.offset()).sum();
         } catch (Exception e) {

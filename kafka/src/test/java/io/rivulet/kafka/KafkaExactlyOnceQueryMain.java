@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -89,7 +90,7 @@ public final class KafkaExactlyOnceQueryMain {
                     if (++read[0] % 20 == 0) {
                         LockSupport.parkNanos(2_000_000);
                     }
-                    return record.key() + "=" + record.value().toUpperCase(java.util.Locale.ROOT);
+                    return record.key() + "=" + record.value().toUpperCase(Locale.ROOT);
                 })
                 .writeStream(new SlowCommits<>(KafkaSink.<String>of(bootstrap,
                     line -> new ProducerRecord<>(output, line.getBytes(StandardCharsets.UTF_8))).exactlyOnce(staging)))

@@ -3,10 +3,12 @@ package io.rivulet.kafka;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
+import io.rivulet.engine.Windows;
 import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.sql.Row;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -126,7 +128,7 @@ class KafkaSourceTest {
             StreamingQuery query = rivulet.readStream(strings().subscribe("idle").startingOffsets("earliest"))
                 .withWatermark(ConsumerRecord::timestamp, Duration.ZERO)
                 .keyBy(ConsumerRecord::key)
-                .window(io.rivulet.engine.Windows.tumbling(Duration.ofSeconds(10)), ConsumerRecord::timestamp)
+                .window(Windows.tumbling(Duration.ofSeconds(10)), ConsumerRecord::timestamp)
                 .count()
                 .map(w -> w.key() + "@" + w.window().startMs() + "=" + w.value())
                 .writeStream(sink).queryName("idle").idleInputTimeout(Duration.ofMillis(200))
@@ -161,7 +163,7 @@ class KafkaSourceTest {
         KafkaSource<String, String> source = strings().subscribe("grown").startingOffsets("earliest").endingOffsets("latest");
         assertThat(run(source, checkpoint)).containsExactly("grown/0/0=k:0");
         try (Admin admin = BROKER.admin()) {
-            admin.createPartitions(Map.of("grown", org.apache.kafka.clients.admin.NewPartitions.increaseTo(2))).all()
+            admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(2))).all()
                 .get(30, TimeUnit.SECONDS);
         }
         assertThatThrownBy(() -> run(strings().subscribe("grown").endingOffsets("latest").numPartitions(1), checkpoint))

@@ -7,6 +7,7 @@ import io.rivulet.engine.internal.PlanNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * What the dashboard reads of a running query beyond its progress: the plan it runs, the fill of
@@ -67,7 +68,7 @@ public final class QueryProbe {
      *
      * @return each plan node (by identity) and its stages
      */
-    public Map<PlanNode<?>, java.util.TreeSet<Integer>> stageNumbers() {
+    public Map<PlanNode<?>, TreeSet<Integer>> stageNumbers() {
         return PlanExplainer.stageNumbers(plan());
     }
 

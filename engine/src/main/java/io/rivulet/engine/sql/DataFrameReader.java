@@ -2,10 +2,20 @@ package io.rivulet.engine.sql;
 
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StaticSource;
+import io.rivulet.engine.sql.internal.formats.BadRecordException;
+import io.rivulet.engine.sql.internal.formats.JsonRowDecoder;
 import io.rivulet.engine.types.StructType;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Makes static DataFrames (Spark's {@code spark.read()} / {@code spark.createDataFrame}): rows that are not a
@@ -55,7 +65,7 @@ public final class DataFrameReader {
     public Dataset<Row> rows(List<Row> rows) {
         StructType s = requireSchema();
         Objects.requireNonNull(rows, "rows");
-        List<Row> checked = new java.util.ArrayList<>(rows.size());
+        List<Row> checked = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             Row row = Objects.requireNonNull(rows.get(i), "rows[" + i + "]");
             Object[] values = new Object[row.size()];
@@ -97,24 +107,24 @@ public final class DataFrameReader {
      */
     public Dataset<Row> json(String path) {
         StructType s = requireSchema();
-        java.nio.file.Path location = java.nio.file.Path.of(Objects.requireNonNull(path, "path"));
-        io.rivulet.engine.sql.internal.formats.JsonRowDecoder decoder =
-            io.rivulet.engine.sql.internal.formats.JsonRowDecoder.create(s, java.util.Map.of());
+        Path location = Path.of(Objects.requireNonNull(path, "path"));
+        JsonRowDecoder decoder =
+            JsonRowDecoder.create(s, Map.of());
         return source(new StaticSource<>() {
             @Override
-            public java.util.Collection<? extends Row> load() throws java.io.IOException {
-                List<Row> rows = new java.util.ArrayList<>();
-                io.rivulet.engine.sql.internal.formats.JsonRowDecoder reader = decoder.newReader();
-                for (java.nio.file.Path file : files(location)) {
-                    List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            public Collection<? extends Row> load() throws IOException {
+                List<Row> rows = new ArrayList<>();
+                JsonRowDecoder reader = decoder.newReader();
+                for (Path file : files(location)) {
+                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                     for (int i = 0; i < lines.size(); i++) {
-                        byte[] line = lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        byte[] line = lines.get(i).getBytes(StandardCharsets.UTF_8);
                         try {
                             for (Row row = reader.decode(line, 0, line.length); row != null; row = reader.nextRowOfLine()) {
                                 rows.add(row);
                             }
-                        } catch (io.rivulet.engine.sql.internal.formats.BadRecordException e) {
-                            throw new java.io.IOException(file + " line " + (i + 1) + ": malformed JSON for the schema "
+                        } catch (BadRecordException e) {
+                            throw new IOException(file + " line " + (i + 1) + ": malformed JSON for the schema "
                                 + s.simpleString() + ": " + e.getMessage(), e);
                         }
                     }
@@ -129,12 +139,12 @@ public final class DataFrameReader {
         });
     }
 
-    private static List<java.nio.file.Path> files(java.nio.file.Path location) throws java.io.IOException {
-        if (!java.nio.file.Files.isDirectory(location)) {
+    private static List<Path> files(Path location) throws IOException {
+        if (!Files.isDirectory(location)) {
             return List.of(location);
         }
-        try (java.util.stream.Stream<java.nio.file.Path> listing = java.nio.file.Files.list(location)) {
-            return listing.filter(java.nio.file.Files::isRegularFile)
+        try (Stream<Path> listing = Files.list(location)) {
+            return listing.filter(Files::isRegularFile)
                 .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().startsWith("_"))
                 .sorted().toList();
         }

@@ -27,13 +27,19 @@ import io.rivulet.engine.types.StructType;
 import io.rivulet.engine.types.TimestampType;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.groupstate.IntervalStrings;
+import io.rivulet.operators.process.KeyedProcessFunction;
+import io.rivulet.operators.state.KeyedStateStore;
+import io.rivulet.operators.state.LongValueState;
+import io.rivulet.operators.state.StateDescriptor;
 import org.agrona.concurrent.EpochClock;
 
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -1107,8 +1113,8 @@ public final class Dataset<T> {
      * @return the Dataset to write
      * @throws IllegalArgumentException for a limit without orderBy in append mode that is not the last operation
      */
-    Dataset<T> forOutputMode(io.rivulet.operators.OutputMode mode) {
-        if (mode != io.rivulet.operators.OutputMode.APPEND || !unorderedLimit) {
+    Dataset<T> forOutputMode(OutputMode mode) {
+        if (mode != OutputMode.APPEND || !unorderedLimit) {
             return this;
         }
         if (appendLimit == null) {
@@ -1123,17 +1129,17 @@ public final class Dataset<T> {
      * passed so far in keyed state (checkpointed with the query); the first {@code n} rows ever pass. Owned by the
      * partition's thread.
      */
-    private static final class FirstRows<T> extends io.rivulet.operators.process.KeyedProcessFunction<Long, T, T> {
+    private static final class FirstRows<T> extends KeyedProcessFunction<Long, T, T> {
         private final long n;
-        private io.rivulet.operators.state.LongValueState passed;
+        private LongValueState passed;
 
         FirstRows(long n) {
             this.n = n;
         }
 
         @Override
-        public void open(io.rivulet.operators.state.KeyedStateStore states) {
-            passed = states.state(io.rivulet.operators.state.StateDescriptor.longValue("passed", 0));
+        public void open(KeyedStateStore states) {
+            passed = states.state(StateDescriptor.longValue("passed", 0));
         }
 
         @Override
@@ -1337,7 +1343,7 @@ public final class Dataset<T> {
             StaticSource<Row> input = staticRows;
             return ofStatic(rivulet, new StaticSource<>() {
                 @Override
-                public java.util.Collection<? extends Row> load() throws Exception {
+                public Collection<? extends Row> load() throws Exception {
                     List<Row> out = new ArrayList<>();
                     Operator<Row, Row> operator = operators.get();
                     for (Row row : input.load()) {

@@ -9,6 +9,7 @@ import io.rivulet.engine.Stream;
 import io.rivulet.engine.sql.expressions.Analyzer;
 import io.rivulet.engine.sql.expressions.BoundReference;
 import io.rivulet.engine.sql.expressions.Coercion;
+import io.rivulet.engine.sql.expressions.Columns;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
 import io.rivulet.engine.sql.expressions.EvalContext;
 import io.rivulet.engine.sql.expressions.Expression;
@@ -397,7 +398,7 @@ final class DatasetJoins {
     /** The bridge to the Column of an expression. */
     private static final class Columns0 {
         static Column column(Expression e) {
-            return io.rivulet.engine.sql.expressions.Columns.column(e);
+            return Columns.column(e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,13 +178,13 @@ class DatasetJoinTest {
 
     @Test
     void shouldJoinAStreamWithAStaticJsonLinesFileAndFailTheBuildOnAMalformedLine() throws Exception {
-        java.nio.file.Path file = checkpoints.resolve("ads.json");
-        java.nio.file.Files.writeString(file, "{\"adId\": 1, \"campaign\": \"spring\"}\n\n[{\"adId\": 3, \"campaign\": \"summer\"}]\n");
+        Path file = checkpoints.resolve("ads.json");
+        Files.writeString(file, "{\"adId\": 1, \"campaign\": \"spring\"}\n\n[{\"adId\": 3, \"campaign\": \"summer\"}]\n");
         try (Rivulet rivulet = Rivulet.create()) {
             Dataset<Row> ads = rivulet.read().schema("adId INT, campaign STRING").json(file.toString());
             assertThat(run(rivulet, clicks(rivulet).join(ads, expr("clickAdId = adId")), "json")).containsExactlyInAnyOrder(
                 "[1,2024-01-01T10:30:00Z,1,spring]", "[3,2024-01-01T12:00:00Z,3,summer]");
-            java.nio.file.Files.writeString(file, "{\"adId\": \"one\"}\n");
+            Files.writeString(file, "{\"adId\": \"one\"}\n");
             assertThatThrownBy(() -> clicks(rivulet).join(rivulet.read().schema("adId INT, campaign STRING")
                 .json(file.toString()), expr("clickAdId = adId"))).hasMessageContaining("ads.json line 1: malformed JSON");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.TopicPartition;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class PartitionOffsets {
                 throw bad(option, json, example);
             }
             return root;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw bad(option, json, example);
         }
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,7 +135,7 @@ public final class TransactionalEpochs {
             file = null;
             Path done = directory.resolve(stagedName(epochId, index));
             Files.move(path, done, StandardCopyOption.ATOMIC_MOVE);
-            staged.computeIfAbsent(epochId, e -> java.util.Collections.synchronizedList(new ArrayList<>())).add(done);
+            staged.computeIfAbsent(epochId, e -> Collections.synchronizedList(new ArrayList<>())).add(done);
         }
 
         /** Drops an epoch never ended (the run fails or stops mid-epoch). */

@@ -22,11 +22,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -170,7 +172,7 @@ public final class DashboardServer implements AutoCloseable {
         http.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name, AtomicInteger counter) {
+    private static ThreadFactory daemon(String name, AtomicInteger counter) {
         return runnable -> {
             int n = counter.getAndIncrement();
             Thread thread = new Thread(runnable, n < 0 ? name : name + n);
@@ -256,7 +258,7 @@ public final class DashboardServer implements AutoCloseable {
         } else if (name.indexOf(':') >= 0) {
             name = name.substring(0, name.indexOf(':'));
         }
-        name = name.toLowerCase(java.util.Locale.ROOT);
+        name = name.toLowerCase(Locale.ROOT);
         return name.equals("localhost") || name.equals("::1") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 

@@ -14,6 +14,7 @@ import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -392,7 +393,7 @@ public final class Aggregate extends Expression implements AggregateFunction {
         @Override
         public void read(SnapshotInput in) {
             int scale = in.readInt();
-            sum = new BigDecimal(new java.math.BigInteger(in.readBytes()), scale);
+            sum = new BigDecimal(new BigInteger(in.readBytes()), scale);
             count = in.readLong();
         }
     }

@@ -2,6 +2,8 @@ package io.rivulet.engine.sql.expressions;
 
 import io.rivulet.engine.sql.MutableRow;
 import io.rivulet.engine.sql.Row;
+import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.SnapshotOutput;
 
 /**
  * The evaluation contract of an aggregate ({@code count}, {@code sum}, ...), for the planner of
@@ -64,7 +66,7 @@ public interface AggregateFunction {
          * @param out where to
          * @throws UnsupportedOperationException for an aggregate that cannot run on a stream ({@code count(DISTINCT)})
          */
-        void write(io.rivulet.operators.state.SnapshotOutput out);
+        void write(SnapshotOutput out);
 
         /**
          * Replaces this accumulator's state (a fresh one's, from {@link #newAccumulator()}) with what {@link #write}
@@ -72,6 +74,6 @@ public interface AggregateFunction {
          *
          * @param in where from
          */
-        void read(io.rivulet.operators.state.SnapshotInput in);
+        void read(SnapshotInput in);
     }
 }

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class RowStateCodecTest {
         map.put("k", 1);
         map.put("n", null);
         Row full = Row.of(ALL, 1, 2L, 3.5, 4.5f, true, (short) 6, (byte) 7, "x", Instant.parse("2024-01-01T10:00:00.123456Z"),
-            LocalDate.of(2024, 2, 29), new BigDecimal("-12.345"), new byte[] {1, 2}, java.util.Arrays.asList("a", null), map,
+            LocalDate.of(2024, 2, 29), new BigDecimal("-12.345"), new byte[] {1, 2}, Arrays.asList("a", null), map,
             Row.of(StructType.fromDDL("a INT, b STRING"), 9, null));
         Row nulls = Row.of(ALL, new Object[ALL.size()]);
         RowStateCodec codec = new RowStateCodec(ALL);
