@@ -144,7 +144,7 @@ public class JsonLinesBenchmark extends BenchmarkDefaults
     }
 
     /** Context and output of one read: a fixed clock, no checkpoint; sums what it is given. */
-    private static final class Summing implements SourceContext, SourceOutput<Trade>
+    private static final class Summing extends SingleReaderContext implements SourceOutput<Trade>
     {
         private final Blackhole blackhole;
         long qty;
@@ -165,36 +165,6 @@ public class JsonLinesBenchmark extends BenchmarkDefaults
         @Override
         public void emitWatermark(long watermarkMs)
         {
-        }
-
-        @Override
-        public int partition()
-        {
-            return 0;
-        }
-
-        @Override
-        public int numPartitions()
-        {
-            return 1;
-        }
-
-        @Override
-        public String queryName()
-        {
-            return "bench";
-        }
-
-        @Override
-        public long nanoTime()
-        {
-            return 0;
-        }
-
-        @Override
-        public long epochMillis()
-        {
-            return 1_700_000_000_000L;
         }
     }
 }

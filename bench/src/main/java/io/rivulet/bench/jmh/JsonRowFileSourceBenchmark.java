@@ -140,7 +140,7 @@ public class JsonRowFileSourceBenchmark extends BenchmarkDefaults
     }
 
     /** Context and output of one read: a fixed clock, no checkpoint; sums what it is given. */
-    private static final class Summing implements SourceContext, SourceOutput<Row>
+    private static final class Summing extends SingleReaderContext implements SourceOutput<Row>
     {
         private final Blackhole blackhole;
         long qty;
@@ -162,36 +162,6 @@ public class JsonRowFileSourceBenchmark extends BenchmarkDefaults
         @Override
         public void emitWatermark(long watermarkMs)
         {
-        }
-
-        @Override
-        public int partition()
-        {
-            return 0;
-        }
-
-        @Override
-        public int numPartitions()
-        {
-            return 1;
-        }
-
-        @Override
-        public String queryName()
-        {
-            return "bench";
-        }
-
-        @Override
-        public long nanoTime()
-        {
-            return 0;
-        }
-
-        @Override
-        public long epochMillis()
-        {
-            return 1_700_000_000_000L;
         }
     }
 }
