@@ -27,10 +27,13 @@ public final class HarnessRunner
     /**
      * {@code -Drivulet.bench.dashboard=PORT} serves the engine's dashboard while the workload runs (0: any free port), to
      * measure what it costs; with {@code -Drivulet.bench.dashboard.open=true} an event-stream reader is connected to it
-     * from the start, as an open page would be (the server then samples the query every 500 ms).
+     * from the start, as an open page would be (the server then samples the query every 500 ms); with
+     * {@code -Drivulet.bench.dashboard.waitMs=N} the run starts N ms after the dashboard, so that a reader in another
+     * process (a browser, {@code curl -N}) can open the page first without sharing the benchmark's JVM.
      */
     static final String DASHBOARD_PORT_PROPERTY = "rivulet.bench.dashboard";
     static final String DASHBOARD_OPEN_PROPERTY = "rivulet.bench.dashboard.open";
+    static final String DASHBOARD_WAIT_PROPERTY = "rivulet.bench.dashboard.waitMs";
     private static final long SAMPLE_PERIOD_MS = 1;
     private static final long END_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -81,6 +84,7 @@ public final class HarnessRunner
                 {
                     DashboardReader.open(rivulet.dashboardUrl().orElseThrow());
                 }
+                Thread.sleep(Long.getLong(DASHBOARD_WAIT_PROPERTY, 0));
             }
             final Pacer pacer = latencyMode ? Pacer.startingAfter(System.nanoTime(), options.rate()) : null;
             final MeasuredWindow window =

@@ -366,13 +366,13 @@ public final class DashboardServer implements AutoCloseable {
         if (probe != null) {
             client.event("plan", DashboardJson.plan(probe));
         }
-        QueryFigures figures = QueryFigures.of(query);
+        Sample sample = new Sample(query, clock.time());
         List<QueryProgress> recent = query.recentProgress();
-        client.event("history", DashboardJson.history(recent, figures));
+        client.event("history", DashboardJson.history(recent, sample.figures));
         if (!recent.isEmpty()) {
             client.seen(recent.get(recent.size() - 1));
         }
-        send(client, query, figures, clock.time());
+        send(client, sample);
     }
 
     /** Every tick: each open page gets its query's new progress and a ring sample. */
@@ -383,7 +383,8 @@ public final class DashboardServer implements AutoCloseable {
         long nowMs = clock.time();
         long version = tracker.version();
         String queriesJson = null;
-        Map<String, QueryFigures> read = new HashMap<>();
+        // One reading and one rendering per query and tick, however many pages watch it.
+        Map<String, Sample> read = new HashMap<>();
         for (EventStream client : clients) {
             if (!client.welcomed) {
                 continue;
@@ -401,8 +402,7 @@ public final class DashboardServer implements AutoCloseable {
                 }
                 StreamingQuery query = client.bound ? tracker.find(client.queryId) : null;
                 if (query != null) {
-                    QueryFigures figures = read.computeIfAbsent(client.queryId, id -> QueryFigures.of(query));
-                    send(client, query, figures, nowMs);
+                    send(client, read.computeIfAbsent(client.queryId, id -> new Sample(query, nowMs)));
                 }
                 if (nowMs - client.lastWriteMs >= KEEPALIVE_MS) {
                     client.comment();
@@ -418,15 +418,44 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    private static void send(EventStream client, StreamingQuery query, QueryFigures figures, long nowMs) throws IOException {
-        QueryProgress progress = figures.progress();
+    private static void send(EventStream client, Sample sample) throws IOException {
+        QueryProgress progress = sample.figures.progress();
         if (progress != null && client.isNew(progress)) {
             client.seen(progress);
-            client.event("progress", DashboardJson.progress(figures));
+            client.event("progress", sample.progressJson());
         }
-        if (!figures.ringStages().isEmpty() && (query.isActive() || !client.finalRings)) {
-            client.finalRings = !query.isActive();
-            client.event("rings", DashboardJson.rings(nowMs, figures));
+        if (!sample.figures.ringStages().isEmpty() && (sample.active || !client.finalRings)) {
+            client.finalRings = !sample.active;
+            client.event("rings", sample.ringsJson());
+        }
+    }
+
+    /** One query's figures at one tick, each event rendered at most once (on the sampler's thread). */
+    private static final class Sample {
+        private final QueryFigures figures;
+        private final boolean active;
+        private final long nowMs;
+        private String progressJson;
+        private String ringsJson;
+
+        Sample(StreamingQuery query, long nowMs) {
+            this.figures = QueryFigures.of(query);
+            this.active = query.isActive();
+            this.nowMs = nowMs;
+        }
+
+        String progressJson() {
+            if (progressJson == null) {
+                progressJson = DashboardJson.progress(figures);
+            }
+            return progressJson;
+        }
+
+        String ringsJson() {
+            if (ringsJson == null) {
+                ringsJson = DashboardJson.rings(nowMs, figures);
+            }
+            return ringsJson;
         }
     }
 
