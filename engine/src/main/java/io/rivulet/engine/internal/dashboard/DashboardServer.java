@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <p>Threads: two HTTP threads answer requests; one sampler thread ({@code rivulet-dashboard}) reads
- * the queries every {@code sampleIntervalMs} and writes every event to the open event streams, so
- * no two threads write to one stream. Sampling reads counters the runtime keeps (volatile reads) and
+ * the queries every {@code sampleIntervalMs} and renders each query's events once for all pages that
+ * show it; each open page has a writer thread that sends its events, so a slow page delays no other. Sampling reads counters the runtime keeps (volatile reads) and
  * runs only while a page is open; the data path neither allocates nor locks for it.
  *
  * <p>Bound to loopback unless the caller binds another address; on a loopback address, requests
@@ -63,6 +64,9 @@ public final class DashboardServer implements AutoCloseable {
     static final int MAX_STREAMS = 32;
     /** A stream that got no event for this long gets a comment, which detects a closed page. */
     private static final long KEEPALIVE_MS = 10_000;
+    /** Events a page's writer may have queued; at 500 ms ticks of up to two events each, ~30 s behind. */
+    static final int PENDING_EVENTS = 128;
+    private static final byte[] KEEPALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService http;
@@ -71,6 +75,7 @@ public final class DashboardServer implements AutoCloseable {
     private final QueryTracker tracker = new QueryTracker();
     private final EpochClock clock;
     private final CopyOnWriteArrayList<EventStream> clients = new CopyOnWriteArrayList<>();
+    private final ThreadFactory pageThreads = daemon("rivulet-dashboard-page-", new AtomicInteger());
     private final Map<String, byte[]> assets = new HashMap<>();
     private final boolean loopback;
     private final URI url;
@@ -166,6 +171,14 @@ public final class DashboardServer implements AutoCloseable {
         }
         for (EventStream client : clients) {
             client.close();
+        }
+        for (EventStream client : clients) {
+            try {
+                client.awaitClosed(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         clients.clear();
         server.stop(0);
@@ -304,6 +317,7 @@ public final class DashboardServer implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         EventStream client = new EventStream(exchange, queryId);
         clients.add(client);
+        client.start();
         // The sampler's thread writes every event, this first batch included.
         sampler.execute(() -> welcome(client));
     }
@@ -459,6 +473,11 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /** @return the pages whose event stream is open */
+    int openStreams() {
+        return clients.size();
+    }
+
     private void drop(EventStream client, Exception cause) {
         clients.remove(client);
         client.close();
@@ -467,10 +486,18 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    /** One page's open event stream. Written by the sampler's thread only. */
-    private static final class EventStream {
+    /**
+     * One page's open event stream. The sampler's thread renders its events into a bounded queue; the
+     * page's own writer thread ({@code rivulet-dashboard-page-N}) writes them to the socket, so a page
+     * that reads slowly (a stalled browser, a slow link) delays nobody else. A page whose queue fills
+     * ({@link #PENDING_EVENTS} events, about 30 s of samples behind) is dropped: its browser reconnects
+     * and gets the query's history again.
+     */
+    private final class EventStream {
         private final HttpExchange exchange;
         private final OutputStream out;
+        private final ArrayBlockingQueue<byte[]> pending = new ArrayBlockingQueue<>(PENDING_EVENTS);
+        private final Thread writer;
         private String queryId;
         private long queriesVersion = -1;
         private long lastBatchId = Long.MIN_VALUE;
@@ -479,6 +506,7 @@ public final class DashboardServer implements AutoCloseable {
         /** Whether the page got its query's plan and history. */
         private boolean bound;
         private volatile boolean welcomed;
+        private volatile boolean closed;
         private long lastWriteMs;
         private boolean wrote;
 
@@ -486,6 +514,11 @@ public final class DashboardServer implements AutoCloseable {
             this.exchange = exchange;
             this.out = exchange.getResponseBody();
             this.queryId = queryId;
+            this.writer = pageThreads.newThread(this::write);
+        }
+
+        void start() {
+            writer.start();
         }
 
         boolean isNew(QueryProgress progress) {
@@ -499,27 +532,66 @@ public final class DashboardServer implements AutoCloseable {
 
         void event(String name, String data) throws IOException {
             // One line of JSON: no newline inside, so one data: line carries it.
-            out.write(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-            wrote = true;
+            enqueue(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
 
         void comment() throws IOException {
-            out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            enqueue(KEEPALIVE);
+        }
+
+        private void enqueue(byte[] bytes) throws IOException {
+            if (closed) {
+                throw new IOException("the page closed its event stream");
+            }
+            if (!pending.offer(bytes)) {
+                throw new IOException("the page reads too slowly: " + PENDING_EVENTS + " events wait for it");
+            }
             wrote = true;
         }
 
-        void flush() throws IOException {
-            out.flush();
+        /** Marks the end of one tick's events: the writer flushes once it has written what is queued. */
+        void flush() {
             welcomed = true;
             wrote = false;
         }
 
-        void close() {
+        /** The writer thread: writes queued events, flushing whenever the queue runs dry. */
+        private void write() {
             try {
-                exchange.close();
-            } catch (RuntimeException e) {
-                // Already closed by the peer.
+                while (!closed) {
+                    byte[] bytes = pending.take();
+                    out.write(bytes);
+                    if (pending.isEmpty()) {
+                        out.flush();
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Closed: the socket write it may have interrupted closed the channel too.
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    drop(this, e instanceof IOException ? e : new IOException(e));
+                }
+            } finally {
+                closed = true;
+                try {
+                    exchange.close();
+                } catch (RuntimeException e) {
+                    // Already closed by the peer.
+                }
             }
+        }
+
+        /**
+         * Ends the writer. A writer blocked in a socket write on a stalled page is interrupted, which
+         * closes that socket (the exchange's channel is interruptible), so this never blocks on a page.
+         */
+        void close() {
+            closed = true;
+            writer.interrupt();
+        }
+
+        void awaitClosed(long millis) throws InterruptedException {
+            writer.join(millis);
         }
     }
 }

@@ -4,9 +4,11 @@ import io.rivulet.engine.NoLeakedThreads;
 import io.rivulet.engine.QueryProgress;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
+import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.OutputMode;
+import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -208,6 +211,61 @@ class DashboardServerTest {
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without per-page writers it blocks for good
+    void shouldKeepStreamingToOtherPagesAndDropAPageThatStopsReading() throws Exception {
+        try (Rivulet rivulet = Rivulet.create();
+             DashboardServer dashboard = DashboardServer.start("127.0.0.1", 0, rivulet.streams(),
+                 SystemEpochClock.INSTANCE, 10)) {
+            StreamingQuery query = rivulet.readStream(Sources.rate().rowsPerSecond(2_000))
+                .keyBy(row -> row.value() % 4, 2)
+                .count()
+                .writeStream(Sinks.collecting())
+                .outputMode(OutputMode.UPDATE)
+                .trigger(Trigger.continuous(10)) // a progress report (a few kB) every tick fills the stalled socket fast
+                .queryName("busy")
+                .start();
+            try (Socket stalled = new Socket()) {
+                // A page that asks for events and never reads them: its socket's buffers fill.
+                stalled.setReceiveBufferSize(1024);
+                stalled.connect(new InetSocketAddress(dashboard.url().getHost(), dashboard.url().getPort()));
+                OutputStream request = stalled.getOutputStream();
+                request.write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                request.flush();
+                while (dashboard.openStreams() == 0) {
+                    Thread.sleep(1); // the server registers the stalled page (a wait for a condition, not an assertion)
+                }
+
+                HttpResponse<Stream<String>> events = http.send(
+                    HttpRequest.newBuilder(dashboard.url().resolve("/events")).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+                try (Stream<String> lines = events.body()) {
+                    Iterator<String> it = lines.iterator();
+                    assertThat(it.next()).isEqualTo("event: queries");
+                    assertThat(dashboard.openStreams()).isEqualTo(2);
+                    // Both pages open; then the stalled one is dropped while the reading one keeps getting samples.
+                    int ringsBeforeDrop = 0;
+                    while (dashboard.openStreams() > 1) {
+                        if (it.next().equals("event: rings")) {
+                            ringsBeforeDrop++;
+                        }
+                    }
+                    int ringsAfterDrop = 0;
+                    while (ringsAfterDrop < 10) {
+                        if (it.next().equals("event: rings")) {
+                            ringsAfterDrop++;
+                        }
+                    }
+                    assertThat(ringsBeforeDrop).as("samples the reading page got while the other one stalled")
+                        .isGreaterThan(DashboardServer.PENDING_EVENTS);
+                    assertThat(dashboard.openStreams()).isEqualTo(1);
+                }
+            } finally {
+                query.stop();
+            }
         }
     }
 }
