@@ -3,6 +3,8 @@ package io.rivulet.engine.internal.dashboard;
 import io.rivulet.engine.QueryProgress;
 
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Writes the engine's queries as Prometheus text exposition (format 0.0.4), straight from each
@@ -17,6 +19,81 @@ final class PrometheusText {
     /** The {@code Content-Type} of the exposition. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /** The families in the order they are written: each with its samples from one query's figures. */
+    private static final List<Family> FAMILIES = List.of(
+        new Family("rivulet_query_active", "gauge", "1 while the query runs, 0 once it ended",
+            (q, out) -> out.sample(q.active() ? 1 : 0)),
+        progress("rivulet_batch_id", "gauge", "The last committed epoch (Spark's batchId)",
+            (p, out) -> out.sample(p.batchId())),
+        progress("rivulet_input_rows_per_second", "gauge",
+            "Rows read from all sources per second, over the last progress interval",
+            (p, out) -> out.sample(p.inputRowsPerSecond())),
+        progress("rivulet_processed_rows_per_second", "gauge",
+            "Rows that completed the last stage per second, over the last progress interval",
+            (p, out) -> out.sample(p.processedRowsPerSecond())),
+        progress("rivulet_input_rows_total", "counter", "Rows read from all sources since the run started",
+            (p, out) -> out.sample(p.totalInputRows())),
+        progress("rivulet_output_rows_total", "counter", "Rows written to the sink since the run started",
+            (p, out) -> out.sample(p.totalOutputRows())),
+        progress("rivulet_latency_seconds", "gauge",
+            "End-to-end latency (source time to sink) of the rows written in the last progress interval, by quantile (1 = max)",
+            (p, out) -> {
+                if (p.latency().count() > 0) {
+                    out.sample("quantile", "0.5", p.latency().p50Us() / 1e6);
+                    out.sample("quantile", "0.99", p.latency().p99Us() / 1e6);
+                    out.sample("quantile", "0.999", p.latency().p999Us() / 1e6);
+                    out.sample("quantile", "1", p.latency().maxUs() / 1e6);
+                }
+            }),
+        progress("rivulet_latency_rows", "gauge", "Rows whose latency the last progress interval measured",
+            (p, out) -> out.sample(p.latency().count())),
+        progress("rivulet_watermark_seconds", "gauge",
+            "The event-time watermark at the last commit, seconds since the epoch",
+            (p, out) -> {
+                if (p.eventTimeWatermark() != null) {
+                    out.sample(p.eventTimeWatermark().toEpochMilli() / 1e3);
+                }
+            }),
+        progress("rivulet_watermark_lag_seconds", "gauge", "How far the watermark is behind the last commit's wall time",
+            (p, out) -> {
+                if (p.eventTimeWatermark() != null) {
+                    out.sample(QueryFigures.watermarkLagMs(p) / 1e3);
+                }
+            }),
+        perOperator("rivulet_state_rows", "State rows a stateful operator holds, over its partitions",
+            QueryProgress.StateOperatorProgress::numRowsTotal),
+        perOperator("rivulet_state_memory_bytes", "Estimated bytes a stateful operator's state holds, over its partitions",
+            QueryProgress.StateOperatorProgress::memoryUsedBytes),
+        perOperator("rivulet_rows_dropped_by_watermark",
+            "Late input rows a stateful operator dropped in the last progress interval",
+            QueryProgress.StateOperatorProgress::numRowsDroppedByWatermark),
+        new Family("rivulet_epoch_commit_seconds", "gauge", "How long the last epoch commit to the sinks took",
+            (q, out) -> {
+                if (q.commitNs() >= 0) {
+                    out.sample(q.commitNs() / 1e9);
+                }
+            }),
+        new Family("rivulet_checkpoint_seconds", "gauge", "How long writing the last checkpoint took",
+            (q, out) -> {
+                if (q.checkpointNs() >= 0) {
+                    out.sample(q.checkpointNs() / 1e9);
+                }
+            }),
+        new Family("rivulet_checkpoint_written_bytes", "gauge",
+            "Bytes the last checkpoint wrote (blocks reused from earlier checkpoints not counted)",
+            (q, out) -> {
+                if (q.checkpointBytes() >= 0) {
+                    out.sample(q.checkpointBytes());
+                }
+            }),
+        new Family("rivulet_ring_fill_ratio", "gauge",
+            "Fill of the fullest ring into a keyed stage (0..1): back-pressure when near 1",
+            (q, out) -> {
+                for (int i = 0; i < q.ringStages().size(); i++) {
+                    out.sample("stage", q.ringStages().get(i), q.ringMaxFill()[i]);
+                }
+            }));
+
     private PrometheusText() {
     }
 
@@ -25,148 +102,76 @@ final class PrometheusText {
      * @return the exposition text, families in a fixed order, each with {@code # HELP} and {@code # TYPE}
      */
     static String write(List<QueryFigures> queries) {
-        StringBuilder out = new StringBuilder(1024 + 1024 * queries.size());
-        family(out, "rivulet_query_active", "gauge", "1 while the query runs, 0 once it ended");
-        for (QueryFigures q : queries) {
-            sample(out, "rivulet_query_active", q, null, null, q.active() ? 1 : 0);
-        }
-        family(out, "rivulet_batch_id", "gauge", "The last committed epoch (Spark's batchId)");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_batch_id", q, null, null, q.progress().batchId());
+        StringBuilder text = new StringBuilder(1024 + 1024 * queries.size());
+        for (Family family : FAMILIES) {
+            text.append("# HELP ").append(family.name).append(' ').append(family.help).append('\n');
+            text.append("# TYPE ").append(family.name).append(' ').append(family.type).append('\n');
+            for (QueryFigures q : queries) {
+                family.samples.write(q, new Samples(text, family.name, q.name()));
             }
         }
-        family(out, "rivulet_input_rows_per_second", "gauge", "Rows read from all sources per second, over the last progress interval");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_input_rows_per_second", q, null, null, q.progress().inputRowsPerSecond());
-            }
-        }
-        family(out, "rivulet_processed_rows_per_second", "gauge", "Rows that completed the last stage per second, over the last progress interval");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_processed_rows_per_second", q, null, null, q.progress().processedRowsPerSecond());
-            }
-        }
-        family(out, "rivulet_input_rows_total", "counter", "Rows read from all sources since the run started");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_input_rows_total", q, null, null, q.progress().totalInputRows());
-            }
-        }
-        family(out, "rivulet_output_rows_total", "counter", "Rows written to the sink since the run started");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_output_rows_total", q, null, null, q.progress().totalOutputRows());
-            }
-        }
-        family(out, "rivulet_latency_seconds", "gauge",
-            "End-to-end latency (source time to sink) of the rows written in the last progress interval, by quantile (1 = max)");
-        for (QueryFigures q : queries) {
-            QueryProgress p = q.progress();
-            if (p != null && p.latency().count() > 0) {
-                sample(out, "rivulet_latency_seconds", q, "quantile", "0.5", p.latency().p50Us() / 1e6);
-                sample(out, "rivulet_latency_seconds", q, "quantile", "0.99", p.latency().p99Us() / 1e6);
-                sample(out, "rivulet_latency_seconds", q, "quantile", "0.999", p.latency().p999Us() / 1e6);
-                sample(out, "rivulet_latency_seconds", q, "quantile", "1", p.latency().maxUs() / 1e6);
-            }
-        }
-        family(out, "rivulet_latency_rows", "gauge", "Rows whose latency the last progress interval measured");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                sample(out, "rivulet_latency_rows", q, null, null, q.progress().latency().count());
-            }
-        }
-        family(out, "rivulet_watermark_seconds", "gauge", "The event-time watermark at the last commit, seconds since the epoch");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null && q.progress().eventTimeWatermark() != null) {
-                sample(out, "rivulet_watermark_seconds", q, null, null, q.progress().eventTimeWatermark().toEpochMilli() / 1e3);
-            }
-        }
-        family(out, "rivulet_watermark_lag_seconds", "gauge", "How far the watermark is behind the last commit's wall time");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null && q.progress().eventTimeWatermark() != null) {
-                sample(out, "rivulet_watermark_lag_seconds", q, null, null, QueryFigures.watermarkLagMs(q.progress()) / 1e3);
-            }
-        }
-        family(out, "rivulet_state_rows", "gauge", "State rows a stateful operator holds, over its partitions");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                for (QueryProgress.StateOperatorProgress op : q.progress().stateOperators()) {
-                    sample(out, "rivulet_state_rows", q, "operator", op.operator(), op.numRowsTotal());
-                }
-            }
-        }
-        family(out, "rivulet_state_memory_bytes", "gauge", "Estimated bytes a stateful operator's state holds, over its partitions");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                for (QueryProgress.StateOperatorProgress op : q.progress().stateOperators()) {
-                    sample(out, "rivulet_state_memory_bytes", q, "operator", op.operator(), op.memoryUsedBytes());
-                }
-            }
-        }
-        family(out, "rivulet_rows_dropped_by_watermark", "gauge", "Late input rows a stateful operator dropped in the last progress interval");
-        for (QueryFigures q : queries) {
-            if (q.progress() != null) {
-                for (QueryProgress.StateOperatorProgress op : q.progress().stateOperators()) {
-                    sample(out, "rivulet_rows_dropped_by_watermark", q, "operator", op.operator(), op.numRowsDroppedByWatermark());
-                }
-            }
-        }
-        family(out, "rivulet_epoch_commit_seconds", "gauge", "How long the last epoch commit to the sinks took");
-        for (QueryFigures q : queries) {
-            if (q.commitNs() >= 0) {
-                sample(out, "rivulet_epoch_commit_seconds", q, null, null, q.commitNs() / 1e9);
-            }
-        }
-        family(out, "rivulet_checkpoint_seconds", "gauge", "How long writing the last checkpoint took");
-        for (QueryFigures q : queries) {
-            if (q.checkpointNs() >= 0) {
-                sample(out, "rivulet_checkpoint_seconds", q, null, null, q.checkpointNs() / 1e9);
-            }
-        }
-        family(out, "rivulet_checkpoint_written_bytes", "gauge", "Bytes the last checkpoint wrote (blocks reused from earlier checkpoints not counted)");
-        for (QueryFigures q : queries) {
-            if (q.checkpointBytes() >= 0) {
-                sample(out, "rivulet_checkpoint_written_bytes", q, null, null, q.checkpointBytes());
-            }
-        }
-        family(out, "rivulet_ring_fill_ratio", "gauge", "Fill of the fullest ring into a keyed stage (0..1): back-pressure when near 1");
-        for (QueryFigures q : queries) {
-            for (int i = 0; i < q.ringStages().size(); i++) {
-                sample(out, "rivulet_ring_fill_ratio", q, "stage", q.ringStages().get(i), q.ringMaxFill()[i]);
-            }
-        }
-        return out.toString();
+        return text.toString();
     }
 
-    private static void family(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    /** One metric family: its name, type, help, and how a query's figures give its samples. */
+    private record Family(String name, String type, String help, FamilySamples samples) {
     }
 
-    private static void sample(StringBuilder out, String name, QueryFigures q, String label, String labelValue, double value) {
-        out.append(name).append("{query=\"");
-        escape(q.name(), out);
-        out.append('"');
-        if (label != null) {
-            out.append(',').append(label).append("=\"");
-            escape(labelValue, out);
-            out.append('"');
-        }
-        out.append("} ").append(number(value)).append('\n');
+    /** Writes one query's samples of a family. */
+    @FunctionalInterface
+    private interface FamilySamples {
+        void write(QueryFigures query, Samples out);
     }
 
-    private static void sample(StringBuilder out, String name, QueryFigures q, String label, String labelValue, long value) {
-        out.append(name).append("{query=\"");
-        escape(q.name(), out);
-        out.append('"');
-        if (label != null) {
-            out.append(',').append(label).append("=\"");
-            escape(labelValue, out);
-            out.append('"');
+    /** A family read from the last progress; a query without one yet has no sample. */
+    private static Family progress(String name, String type, String help,
+                                   BiConsumer<QueryProgress, Samples> samples) {
+        return new Family(name, type, help, (q, out) -> {
+            if (q.progress() != null) {
+                samples.accept(q.progress(), out);
+            }
+        });
+    }
+
+    /** A gauge with one sample per stateful operator of the last progress. */
+    private static Family perOperator(String name, String help,
+                                      ToLongFunction<QueryProgress.StateOperatorProgress> figure) {
+        return progress(name, "gauge", help, (p, out) -> {
+            for (QueryProgress.StateOperatorProgress op : p.stateOperators()) {
+                out.sample("operator", op.operator(), figure.applyAsLong(op));
+            }
+        });
+    }
+
+    /** Writes the sample lines of one family and query: {@code name{query="..",label=".."} value}. */
+    private record Samples(StringBuilder text, String name, String query) {
+        void sample(double value) {
+            sample(null, null, number(value));
         }
-        out.append("} ").append(value).append('\n');
+
+        void sample(long value) {
+            sample(null, null, Long.toString(value));
+        }
+
+        void sample(String label, String labelValue, double value) {
+            sample(label, labelValue, number(value));
+        }
+
+        void sample(String label, String labelValue, long value) {
+            sample(label, labelValue, Long.toString(value));
+        }
+
+        private void sample(String label, String labelValue, String value) {
+            text.append(name).append("{query=\"");
+            escape(query, text);
+            text.append('"');
+            if (label != null) {
+                text.append(',').append(label).append("=\"");
+                escape(labelValue, text);
+                text.append('"');
+            }
+            text.append("} ").append(value).append('\n');
+        }
     }
 
     /**
