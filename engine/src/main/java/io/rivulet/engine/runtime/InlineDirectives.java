@@ -1,5 +1,7 @@
 package io.rivulet.engine.runtime;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +12,9 @@ import javax.management.ObjectName;
 /**
  * A HotSpot compiler directive, added once per JVM when the first stage clone is made, that makes the JIT
  * inline a fused chain's per-record methods ({@link SourceEmitter}, {@link OperatorLink} and
- * {@link SinkLink} {@code emit}, the stateless operators' {@code process}) into whatever calls them,
+ * {@link SinkLink} {@code emit}, the stateless operators' {@code process}; on a fused keyed stage
+ * {@link WatermarkLink} and {@link LocalExchange} {@code emit}, {@link KeyedHead} {@code onRecord}, the
+ * window aggregate's {@code process} and {@code add}) into whatever calls them,
  * whatever their size once compiled on their own.
  *
  * <p>Why: C2 does not inline a callee that already has compiled code larger than {@code InlineSmallCode}
@@ -26,8 +30,10 @@ import javax.management.ObjectName;
  * <p>The directive matches every compiled method ({@code *.*}) and lists only Rivulet's methods to
  * inline. It is added through the {@code DiagnosticCommand} MBean ({@code jcmd Compiler.directives_add})
  * only when the JVM has no directive of its own (a user's directives match first and would be shadowed
- * for every method by a {@code *.*} directive on top of them); {@code -XX:CompileCommand} options still
- * apply. Off with {@code -Drivulet.inlineDirectives=false}, or with stage clones off. On a JVM without
+ * for every method by a {@code *.*} directive on top of them) and no inlining command (a directive's
+ * inline list replaces {@code -XX:CompileCommand=inline/dontinline/exclude} for inlining: see
+ * {@link #userInlineCommands}); other compile commands still apply. Off with
+ * {@code -Drivulet.inlineDirectives=false}, or with stage clones off. On a JVM without
  * that MBean (not HotSpot) nothing is added and one line is logged. Thread-safe.
  */
 final class InlineDirectives {
@@ -43,7 +49,13 @@ final class InlineDirectives {
         + "\"+io/rivulet/engine/runtime/SinkLink*.emit\", "
         + "\"+io/rivulet/operators/stateless/FilterOperator*.process\", "
         + "\"+io/rivulet/operators/stateless/MapOperator*.process\", "
-        + "\"+io/rivulet/operators/stateless/FlatMapOperator*.process\"]}]";
+        + "\"+io/rivulet/operators/stateless/FlatMapOperator*.process\", "
+        // A fused keyed stage's per-record path (W2U): watermark link, local exchange, keyed head, window.
+        + "\"+io/rivulet/engine/runtime/WatermarkLink*.emit\", "
+        + "\"+io/rivulet/engine/runtime/LocalExchange*.emit\", "
+        + "\"+io/rivulet/engine/runtime/KeyedHead*.onRecord\", "
+        + "\"+io/rivulet/operators/window/WindowAggregateOperator*.process\", "
+        + "\"+io/rivulet/operators/window/WindowAggregateOperator*.add\"]}]";
 
     private static final System.Logger LOG = System.getLogger(InlineDirectives.class.getName());
     private static final String MBEAN = "com.sun.management:type=DiagnosticCommand";
@@ -51,6 +63,23 @@ final class InlineDirectives {
     private static boolean attempted;
 
     private InlineDirectives() {
+    }
+
+    /**
+     * A directive with an {@code inline} list answers every inlining question itself: HotSpot then no
+     * longer consults {@code -XX:CompileCommand=inline/dontinline} (nor a command file), so a user's commands
+     * would silently stop working.
+     *
+     * @return the user's inlining commands, or {@code null} if there are none
+     */
+    private static String userInlineCommands() {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String commands = hotspot.getVMOption("CompileCommand").getValue();
+        if (commands.contains("inline") || commands.contains("exclude")) {
+            return "-XX:CompileCommand=" + commands.strip().replace('\n', ' ');
+        }
+        String file = hotspot.getVMOption("CompileCommandFile").getValue();
+        return file.isEmpty() ? null : "-XX:CompileCommandFile=" + file;
     }
 
     /**
@@ -66,6 +95,12 @@ final class InlineDirectives {
         }
         attempted = true;
         try {
+            String commands = userInlineCommands();
+            if (commands != null) {
+                LOG.log(System.Logger.Level.INFO, "inline directives: the JVM has inlining commands of its own (" + commands
+                    + "), which a directive would override; Rivulet adds none");
+                return false;
+            }
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(MBEAN);
             String stack = String.valueOf(server.invoke(name, "compilerDirectivesPrint", new Object[] {new String[0]}, STRINGS));

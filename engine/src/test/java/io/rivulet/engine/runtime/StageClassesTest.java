@@ -143,7 +143,8 @@ class StageClassesTest {
 
         assertThat(InlineDirectives.installOnce()).as("once per JVM").isFalse();
         assertThat(stack).contains("+io/rivulet/engine/runtime/OperatorLink*.emit",
-            "+io/rivulet/engine/runtime/SourceEmitter*.emit", "+io/rivulet/operators/stateless/MapOperator*.process");
+            "+io/rivulet/engine/runtime/SourceEmitter*.emit", "+io/rivulet/operators/stateless/MapOperator*.process",
+            "+io/rivulet/engine/runtime/KeyedHead*.onRecord");
     }
 
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
