@@ -89,12 +89,18 @@ public final class Pacer
      */
     public int dueBatch(final long nextSeq, final long endSeq, final long nowNs, final int maxBatch)
     {
+        // One loop exit, decided by a sign bit. Which limit ends a batch varies (a full batch when behind schedule,
+        // the run's last event, else the first event not yet due); with a branch per limit, C2 compiles a limit that
+        // warm-up never reached as an uncommon trap, and the first full batch of the measured window deoptimised the
+        // source thread's whole compiled cycle (docs/benchmarks.md, "Issue 14", stalls). dueNs is arithmetic, so
+        // evaluating it one event past a limit is harmless.
+        final long remaining = endSeq - nextSeq;
+        final long over = maxBatch - remaining;
+        final long limit = remaining + (over & (over >> 63));
         int n = 0;
-        long seq = nextSeq;
-        while (n < maxBatch && seq < endSeq && dueNs(seq) - nowNs <= 0)
+        while (((n - limit) & (dueNs(nextSeq + n) - nowNs - 1)) < 0)
         {
             n++;
-            seq++;
         }
         return n;
     }

@@ -164,14 +164,14 @@ public abstract class ScheduledSource<T> implements Source<T>
                 // tasks sharing this thread (a fused join's stage hosted here) take the other inputs' records.
                 now = due - now <= Pacer.PARK_THRESHOLD_NS && !Pacer.YIELD ? context.awaitUntil(due, MAX_PARK_NS)
                     : Pacer.awaitDue(due, now, MAX_PARK_NS);
+                // Nothing due after the wait (it ended early: the epoch's end, or MAX_PARK_NS) is rare, so it is no
+                // branch of its own: warm-up seldom takes it, C2 would compile it as an uncommon trap, and each time it
+                // is taken in the measured window the source thread's compiled cycle was deoptimised (up to four times
+                // per run; docs/benchmarks.md, "Issue 14", stalls). n == 0 emits nothing and changes no statistic.
                 n = pacer.dueBatch(next, end, now, max);
-                if (n == 0)
-                {
-                    return 0;
-                }
             }
             emit(out, n);
-            source.stats.emitted(next, now, now - pacer.dueNs(next - 1));
+            source.stats.emitted(next, now, now - pacer.dueNs(next - 1), n);
             return n;
         }
     }
@@ -205,7 +205,7 @@ public abstract class ScheduledSource<T> implements Source<T>
             }
             final int n = (int)Math.min(limit, remaining);
             emit(out, n);
-            source.stats.emitted(next, now, 0);
+            source.stats.emitted(next, now, 0, n);
             return n;
         }
     }

@@ -17,14 +17,24 @@ public final class SourceStats
     private long behindNs;
     private boolean truncated;
 
-    void emitted(final long total, final long nowNs, final long lastLatenessNs)
+    /**
+     * A poll emitted {@code count} events (possibly none), without a branch on {@code count} after the first emission:
+     * a poll that emits nothing is rare and would otherwise be an uncommon trap in the source's compiled cycle.
+     *
+     * @param total          events emitted so far.
+     * @param nowNs          the poll's time.
+     * @param lastLatenessNs how late the poll's last event was; ignored when {@code count} is 0.
+     * @param count          events this poll emitted, {@code >= 0}.
+     */
+    void emitted(final long total, final long nowNs, final long lastLatenessNs, final int count)
     {
-        if (firstEmitNs == 0)
+        if (firstEmitNs == 0 && count > 0)
         {
             firstEmitNs = nowNs;
         }
-        lastEmitNs = nowNs;
-        behindNs = lastLatenessNs;
+        final long emittedNow = ((long)-count) >> 63; // all ones when count > 0, else 0
+        lastEmitNs = (nowNs & emittedNow) | (lastEmitNs & ~emittedNow);
+        behindNs = (lastLatenessNs & emittedNow) | (behindNs & ~emittedNow);
         emitted.lazySet(total);
     }
 

@@ -18,6 +18,10 @@ import java.lang.invoke.MethodHandles;
 class OperatorLink<I, O> extends Link<I> {
     /** The constructor's parameter types, for clones. */
     private static final Class<?>[] CONSTRUCTOR = {Operator.class, Link.class, String.class, TaskContext.class};
+    /** In a clone the exact class of its operator, else {@link Operator} ({@link StageClasses#target}). */
+    static final Class<?> OPERATOR = StageClasses.target(MethodHandles.lookup(), 1, Operator.class);
+    /** In a clone the exact class of its next link, else {@link Link}. */
+    static final Class<?> NEXT = StageClasses.target(MethodHandles.lookup(), 2, Link.class);
 
     final Operator<I, O> operator;
     final Link<O> next;
@@ -61,8 +65,10 @@ class OperatorLink<I, O> extends Link<I> {
 
 
     @Override
+    @SuppressWarnings("unchecked")
     public void emit(I record) {
-        operator.process(record, next);
+        // The casts are to this clone's exact targets: C2 binds both calls without a type profile.
+        ((Operator<I, O>) OPERATOR.cast(operator)).process(record, (Link<O>) NEXT.cast(next));
     }
 
     @Override
@@ -99,14 +105,20 @@ class OperatorLink<I, O> extends Link<I> {
 
     /** The operator's failure on a record goes to the task's error policy, and the chain goes on. */
     static final class Guarded<I, O> extends OperatorLink<I, O> {
+        /** In a clone the exact class of its operator, else {@link Operator}. */
+        static final Class<?> OPERATOR = StageClasses.target(MethodHandles.lookup(), 1, Operator.class);
+        /** In a clone the exact class of its next link, else {@link Link}. */
+        static final Class<?> NEXT = StageClasses.target(MethodHandles.lookup(), 2, Link.class);
+
         Guarded(Operator<I, O> operator, Link<O> next, String stage, TaskContext context) {
             super(operator, next, stage, context);
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void emit(I record) {
             try {
-                operator.process(record, next);
+                ((Operator<I, O>) OPERATOR.cast(operator)).process(record, (Link<O>) NEXT.cast(next));
             } catch (RuntimeException e) {
                 context.onRecordFailure(stage, record, e);
             }

@@ -127,15 +127,19 @@ abstract class SinkLink<T> extends Link<T> {
 
     /** The per-record path: writes, counts, samples the latency. The class a stage clone copies. */
     static final class Writing<T> extends SinkLink<T> {
+        /** In a clone the exact class of its writer, else {@link SinkWriter} ({@link StageClasses#target}). */
+        static final Class<?> WRITER = StageClasses.target(MethodHandles.lookup(), 1, SinkWriter.class);
+
         Writing(SinkWriter<T> writer, CheckpointCoordinator coordinator, CheckpointCoordinator.Participant participant,
                 TaskContext context, NanoClock clock, int latencySampling) {
             super(writer, coordinator, participant, context, clock, latencySampling);
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void emit(T record) {
             try {
-                writer.write(record);
+                ((SinkWriter<T>) WRITER.cast(writer)).write(record);
             } catch (RuntimeException e) {
                 // A sink's failure is no stage's bad record: no error policy upstream may take it for its own.
                 throw TaskContext.passThrough(e);

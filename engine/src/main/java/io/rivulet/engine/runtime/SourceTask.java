@@ -37,6 +37,8 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     private final EpochClock epochClock;
     private final long epochIntervalNs;
     private Link<T> chain;
+    /** What the reader emits into: the chain's entry, a stage clone per class of chain head. */
+    private SourceEmitter<T> output;
     /** The chain's {@code withWatermark} links in a watermark alignment group; checked once per poll. */
     private WatermarkLink<?>[] aligned = new WatermarkLink<?>[0];
     /** Polls skipped because this task read too far ahead of its alignment group, for progress. */
@@ -48,7 +50,6 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     /** Whether the task runs its own duty cycle (continuous mode), ending epochs at {@link #nextBarrierNs}. */
     private boolean cycling;
     private long watermarkMs = Long.MIN_VALUE;
-    private long recordsRead;
     private long committedSeen = -1;
     private long finalEpoch = Long.MAX_VALUE;
     private boolean finished;
@@ -83,6 +84,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
      */
     void chain(Link<T> chain) {
         this.chain = chain;
+        this.output = SourceEmitter.create(this, chain, context);
         this.aligned = context.watermarkLinks.stream().filter(link -> link.alignment != null).toArray(WatermarkLink<?>[]::new);
     }
 
@@ -201,7 +203,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             context.flushExchanges();
             return work;
         }
-        int polled = reader.poll(this, POLL_LIMIT);
+        int polled = reader.poll(output, POLL_LIMIT);
         if (polled == SourceReader.END_OF_INPUT) {
             finish(true);
             return work + 1;
@@ -211,7 +213,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
             link.alignment.publish(link.emittedMs());
         }
         context.flushExchanges();
-        context.recordsIn.lazySet(recordsRead);
+        context.recordsIn.lazySet(output.recordsRead);
         return work + polled;
     }
 
@@ -296,7 +298,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         if (coordinator != null) {
             coordinator.finished(participant);
         }
-        context.recordsIn.lazySet(recordsRead);
+        context.recordsIn.lazySet(output.recordsRead);
     }
 
     @Override
@@ -309,23 +311,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         return context.name;
     }
 
+    /** The reader is given the task's {@link SourceEmitter}; this is the same path, for code that holds the task. */
     @Override
     public void emit(T record) {
-        if (record == null) {
-            throw new NullPointerException("source reader emitted null in " + context.name);
-        }
-        recordsRead++;
-        chain.emit(record);
+        output.emit(record);
     }
 
-    /**
-     * The record with its source time: where the latency of what it leads to is measured from (the
-     * rate source's scheduled time). One store more than {@link #emit(Object)}.
-     */
+    /** As {@link SourceEmitter#emit(Object, long)}. */
     @Override
     public void emit(T record, long sourceNanoTime) {
-        context.ingestNs = sourceNanoTime;
-        emit(record);
+        output.emit(record, sourceNanoTime);
     }
 
     @Override
@@ -371,17 +366,25 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     public long awaitUntil(long deadlineNs, long maxWaitNs) {
         CoLocatedAgents coLocated = context.coLocated();
         long now = nanoClock.nanoTime();
-        long end = now + Math.max(0, maxWaitNs);
-        if (cycling && nextBarrierNs - end < 0) {
-            end = nextBarrierNs;
-        }
-        while (now - deadlineNs < 0 && now - end < 0) {
+        // One end, computed without branches: a wait cut short by the epoch's end happens once per epoch,
+        // after warm-up had compiled the caller without that path, and a branch taken that rarely is an
+        // uncommon trap in C2's code: the source's whole compiled cycle deoptimised and was recompiled
+        // during the measured run (docs/benchmarks.md, "Issue 14", stalls).
+        long end = earlier(deadlineNs, now + (maxWaitNs & ~(maxWaitNs >> 63)));
+        end = earlier(end, cycling ? nextBarrierNs : end);
+        while (now - end < 0) {
             if (coLocated == null || coLocated.helpOthers() == 0) {
                 Thread.onSpinWait();
             }
             now = nanoClock.nanoTime();
         }
         return now;
+    }
+
+    /** The earlier of two {@code nanoTime} instants (less than 2^63 ns apart), without a branch. */
+    static long earlier(long a, long b) {
+        long d = a - b;
+        return b + (d & (d >> 63));
     }
 
     @Override
@@ -457,7 +460,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         query.drainingSource = this;
         try {
             while (remaining > 0 && !query.isStopRequested()) {
-                int polled = reader.poll(this, (int) Math.min(POLL_LIMIT, remaining));
+                int polled = reader.poll(output, (int) Math.min(POLL_LIMIT, remaining));
                 if (polled == SourceReader.END_OF_INPUT) {
                     finished = true;
                     break;
@@ -473,7 +476,7 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
         } finally {
             query.drainingSource = null;
         }
-        context.recordsIn.lazySet(recordsRead);
+        context.recordsIn.lazySet(output.recordsRead);
         return total == 0 && finished ? SourceReader.END_OF_INPUT : total;
     }
 

@@ -7,6 +7,7 @@ import io.rivulet.operators.stateless.MapOperator;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -87,6 +88,8 @@ final class StageClasses {
      * @throws IllegalStateException if the class cannot be cloned (no class file, no access)
      */
     static Class<?> cloneOf(Class<?> template, MethodHandles.Lookup lookup, Class<?>... targets) {
+        // Before any clone runs, so that no chain method is compiled without it.
+        InlineDirectives.installOnce();
         List<Class<?>> shape = new ArrayList<>(targets.length + 1);
         shape.add(template);
         shape.addAll(Arrays.asList(targets));
@@ -107,6 +110,39 @@ final class StageClasses {
             CLONES.put(key, new WeakReference<>(clone));
             return clone;
         }
+    }
+
+    /**
+     * The class a clone's per-record call site calls, for a {@code static final} of the clone: in a clone,
+     * element {@code index} of its shape (its class data); in the template itself (not a clone), {@code
+     * fallback}. A clone casts the field it calls through with {@link Class#cast} on this constant, which
+     * C2 compiles to a check against the exact class: the call binds statically and inlines whatever the
+     * type profile holds (a site compiled before it was profiled, or from tier-2 code that profiles
+     * nothing, would otherwise stay a virtual call, and a record passed through it escapes).
+     *
+     * @param lookup the calling class's own lookup ({@code MethodHandles.lookup()} in its static
+     *     initialiser): full privilege, so that its class data can be read
+     * @param index the target's position in the shape ({@code 1} is the first target, as passed to
+     *     {@link #cloneOf})
+     * @param fallback what the template uses: the declared type of the field
+     * @return the target class, or {@code fallback}
+     * @throws IllegalStateException if the class data is not a shape with that index
+     */
+    static Class<?> target(MethodHandles.Lookup lookup, int index, Class<?> fallback) {
+        List<?> shape;
+        try {
+            shape = MethodHandles.classData(lookup, ConstantDescs.DEFAULT_NAME, List.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the class data of " + lookup.lookupClass().getName(), e);
+        }
+        if (shape == null) {
+            return fallback;
+        }
+        if (index < 1 || index >= shape.size()) {
+            throw new IllegalStateException("shape of " + lookup.lookupClass().getName() + " has no target " + index
+                + ": " + shape);
+        }
+        return (Class<?>) shape.get(index);
     }
 
     /**

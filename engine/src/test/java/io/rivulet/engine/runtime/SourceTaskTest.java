@@ -530,4 +530,13 @@ class SourceTaskTest {
             onCommitted.run();
         }
     }
+
+    @Test
+    void shouldTakeTheEarlierOfTwoInstantsAlsoAcrossTheNanoTimeWrap() {
+        assertThat(SourceTask.earlier(5, 9)).isEqualTo(5);
+        assertThat(SourceTask.earlier(9, 5)).isEqualTo(5);
+        assertThat(SourceTask.earlier(-3, -3)).isEqualTo(-3);
+        assertThat(SourceTask.earlier(Long.MAX_VALUE - 1, Long.MIN_VALUE + 1)).as("wrapped: later").isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(SourceTask.earlier(Long.MIN_VALUE + 1, Long.MAX_VALUE - 1)).isEqualTo(Long.MAX_VALUE - 1);
+    }
 }

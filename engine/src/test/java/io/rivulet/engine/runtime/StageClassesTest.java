@@ -7,9 +7,13 @@ import org.agrona.concurrent.NoOpIdleStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Field;
 import java.lang.ref.WeakReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,6 +100,57 @@ class StageClassesTest {
         }
 
         assertThat(clone.get()).as("a clone nothing refers to is collected").isNull();
+    }
+
+    @Test
+    void shouldGiveACloneItsShapesExactClassesToCastToAndTheTemplateItsDeclaredTypes() throws Exception {
+        RecordingLink<String> out = new RecordingLink<>();
+        Link<String> map = OperatorLink.create(new MapOperator<String, String>(String::trim), out, "map", context);
+
+        Object operator = field(map.getClass(), "operator").get(map);
+        assertThat(field(map.getClass(), "OPERATOR").get(null)).isEqualTo(operator.getClass());
+        assertThat(field(map.getClass(), "NEXT").get(null)).isEqualTo(RecordingLink.class);
+        assertThat(OperatorLink.OPERATOR).isEqualTo(Operator.class);
+        assertThat(OperatorLink.NEXT).isEqualTo(Link.class);
+        assertThat(StageClasses.target(MethodHandles.lookup(), 1, Link.class)).as("not a clone").isEqualTo(Link.class);
+    }
+
+    @Test
+    void shouldEmitASourcesRecordsIntoTheChainHeadThroughACloneOfTheEmitter() {
+        RecordingLink<String> head = new RecordingLink<>();
+        SourceEmitter<String> emitter = SourceEmitter.create(null, head, context);
+
+        emitter.emit("a");
+        emitter.emit("b", 42L);
+
+        assertThat(head.take()).containsExactly("r:a", "r:b");
+        assertThat(emitter.recordsRead).isEqualTo(2);
+        assertThat(context.ingestNs).isEqualTo(42L);
+        assertThat(emitter.getClass().isHidden()).isTrue();
+        assertThat(emitter.getClass()).isSameAs(SourceEmitter.create(null, new RecordingLink<String>(), context).getClass());
+        assertThatThrownBy(() -> emitter.emit(null))
+            .isInstanceOf(NullPointerException.class)
+            .hasMessage("source reader emitted null in " + context.name);
+    }
+
+    @Test
+    void shouldAddTheInlineDirectiveForTheChainsPerRecordMethodsToTheJvm() throws Exception {
+        StageClasses.cloneOf(RecordingLink.class, MethodHandles.lookup(), String.class);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+
+        String stack = String.valueOf(server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+            "compilerDirectivesPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+
+        assertThat(InlineDirectives.installOnce()).as("once per JVM").isFalse();
+        assertThat(stack).contains("+io/rivulet/engine/runtime/OperatorLink*.emit",
+            "+io/rivulet/engine/runtime/SourceEmitter*.emit", "+io/rivulet/operators/stateless/MapOperator*.process",
+            "+io/rivulet/engine/runtime/KeyedHead*.onRecord");
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
     }
 
     /** A shape no other test uses. */

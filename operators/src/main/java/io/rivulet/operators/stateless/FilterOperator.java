@@ -3,6 +3,7 @@ package io.rivulet.operators.stateless;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -15,6 +16,10 @@ import java.util.function.Predicate;
  */
 public final class FilterOperator<T> implements Operator<T, T> {
     private final Predicate<? super T> predicate;
+    /** In a stage clone the exact class of its function, else {@link Predicate}. */
+    private static final Class<?> FUNCTION = StageTargets.of(MethodHandles.lookup(), StageTargets.FUNCTION, Predicate.class);
+    /** In a stage clone the exact class of the link its output goes to, else {@link Output}. */
+    private static final Class<?> NEXT = StageTargets.of(MethodHandles.lookup(), StageTargets.NEXT, Output.class);
 
     /**
      * @param predicate which records to keep
@@ -24,9 +29,10 @@ public final class FilterOperator<T> implements Operator<T, T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(T record, Output<T> out) {
-        if (predicate.test(record)) {
-            out.emit(record);
+        if (((Predicate<? super T>) FUNCTION.cast(predicate)).test(record)) {
+            ((Output<T>) NEXT.cast(out)).emit(record);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.function.FlatMapFunction;
 import io.rivulet.operators.function.Sneaky;
 
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,10 @@ import java.util.Objects;
  */
 public final class FlatMapOperator<I, O> implements Operator<I, O> {
     private final FlatMapFunction<? super I, O> fn;
+    /** In a stage clone the exact class of its function, else {@link FlatMapFunction}. */
+    private static final Class<?> FUNCTION = StageTargets.of(MethodHandles.lookup(), StageTargets.FUNCTION, FlatMapFunction.class);
+    /** In a stage clone the exact class of the link its output goes to, else {@link Output}. */
+    private static final Class<?> NEXT = StageTargets.of(MethodHandles.lookup(), StageTargets.NEXT, Output.class);
 
     /**
      * @param fn the expanding function
@@ -26,9 +31,10 @@ public final class FlatMapOperator<I, O> implements Operator<I, O> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(I record, Output<O> out) {
         try {
-            fn.flatMap(record, out);
+            ((FlatMapFunction<? super I, O>) FUNCTION.cast(fn)).flatMap(record, (Output<O>) NEXT.cast(out));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.rivulet.operators.stateless;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -17,6 +18,10 @@ import java.util.function.Function;
  */
 public final class MapOperator<I, O> implements Operator<I, O> {
     private final Function<? super I, ? extends O> fn;
+    /** In a stage clone the exact class of its function, else {@link Function}. */
+    private static final Class<?> FUNCTION = StageTargets.of(MethodHandles.lookup(), StageTargets.FUNCTION, Function.class);
+    /** In a stage clone the exact class of the link its output goes to, else {@link Output}. */
+    private static final Class<?> NEXT = StageTargets.of(MethodHandles.lookup(), StageTargets.NEXT, Output.class);
 
     /**
      * @param fn the mapping function
@@ -26,11 +31,12 @@ public final class MapOperator<I, O> implements Operator<I, O> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(I record, Output<O> out) {
-        O result = fn.apply(record);
+        O result = ((Function<? super I, ? extends O>) FUNCTION.cast(fn)).apply(record);
         if (result == null) {
             throw new NullPointerException("map function returned null for record " + record);
         }
-        out.emit(result);
+        ((Output<O>) NEXT.cast(out)).emit(result);
     }
 }
