@@ -53,6 +53,18 @@ final class RowTimeIndex {
         }
     }
 
+    /**
+     * A row some places behind the next in arrival order, for a look-ahead touch of its state before it is
+     * polled (rows out of order, in the heap, are not looked at).
+     *
+     * @param ahead how many rows behind the ring's head, {@code >= 0}
+     * @return that row, or the ring's head if fewer are listed; any value if the ring is empty
+     */
+    long ringAhead(int ahead) {
+        int at = ahead < ringSize ? ahead : 0;
+        return ringRows[(ringHead + at) & (ringRows.length - 1)];
+    }
+
     /** @return the earliest event time listed, or {@code Long.MAX_VALUE} if none */
     long earliestMs() {
         long ring = ringSize == 0 ? Long.MAX_VALUE : ringTimesMs[ringHead];

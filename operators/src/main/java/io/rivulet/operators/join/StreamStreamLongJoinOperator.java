@@ -87,6 +87,12 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** ... and past this many times the state's own {@code long}s. */
     static final int LOG_STATE_FACTOR = 4;
     private static final int INITIAL_ROWS = 256;
+    /**
+     * Eviction touches the state of the row this many places behind the one it removes (its key's slot; for
+     * a slab row, first its line, twice as far ahead), so the misses of a burst of evictions overlap instead
+     * of coming one after another.
+     */
+    private static final int EVICT_AHEAD = 8;
 
     private final LongJoinFunction<L, R, O> function;
     private final JoinType type;
@@ -140,6 +146,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private boolean watermarkRestored;
     private long nextSeq;
     private boolean reindex;
+    /** The sum of look-ahead reads at eviction, kept so the reads are not optimised away. */
+    private long touched;
 
     private StreamStreamLongJoinOperator(LongJoinFunction<L, R, O> function, JoinSettings<Long, L, R> settings) {
         this.function = Objects.requireNonNull(function, "function");
@@ -579,8 +587,10 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         boolean outer = type.emitsUnmatchedLeft();
         RowTimeIndex index = leftIndex;
         JoinSlab slab = leftRows;
+        long touched = this.touched;
         while (index.earliestMs() <= thresholdMs) {
             if (inlineLeft) {
+                touched += table.touch(index.ringAhead(EVICT_AHEAD));
                 long key = index.poll();
                 int s = table.find(key);
                 L row = outer && !table.inlineMatched(s, true) ? readLeftInline(s) : null;
@@ -590,6 +600,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 }
                 continue;
             }
+            touched += slab.touch((int) index.ringAhead(2 * EVICT_AHEAD))
+                + table.touch(slab.key((int) index.ringAhead(EVICT_AHEAD)));
             int r = (int) index.poll();
             long key = slab.key(r);
             L row = outer && !slab.matched(r) ? readLeft(r) : null;
@@ -598,14 +610,17 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 emit(function.join(key, row, null), out);
             }
         }
+        this.touched = touched;
     }
 
     private void evictRight(long thresholdMs, Output<O> out) {
         boolean outer = type.emitsUnmatchedRight();
         RowTimeIndex index = rightIndex;
         JoinSlab slab = rightRows;
+        long touched = this.touched;
         while (index.earliestMs() <= thresholdMs) {
             if (inlineRight) {
+                touched += table.touch(index.ringAhead(EVICT_AHEAD));
                 long key = index.poll();
                 int s = table.find(key);
                 R row = outer && !table.inlineMatched(s, false) ? readRightInline(s) : null;
@@ -615,6 +630,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 }
                 continue;
             }
+            touched += slab.touch((int) index.ringAhead(2 * EVICT_AHEAD))
+                + table.touch(slab.key((int) index.ringAhead(EVICT_AHEAD)));
             int r = (int) index.poll();
             long key = slab.key(r);
             R row = outer && !slab.matched(r) ? readRight(r) : null;
@@ -623,6 +640,7 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 emit(function.join(key, null, row), out);
             }
         }
+        this.touched = touched;
     }
 
     private void removeInline(boolean isLeft, JoinSideFigures<?> side, long key, int slot) {
