@@ -306,7 +306,7 @@ public class LongJoinTableBenchmark extends BenchmarkDefaults
     {
         while (index.earliestMs() <= thresholdMs)
         {
-            table.removeRow(isLeft, index.poll());
+            table.removeRow(isLeft, (int) index.poll());
         }
     }
 }

@@ -3,8 +3,8 @@ package io.rivulet.operators.join;
 import java.util.Arrays;
 
 /**
- * One side's rows of the long-key join table ({@link JoinSlab} indexes) in (event time, arrival
- * sequence) order, so a state watermark pops exactly the rows it evicts, earliest first, without
+ * One side's rows of the long-key join table in (event time, arrival sequence) order, each named by a
+ * {@code long}: its {@link JoinSlab} index, or its key for an inline side ({@link LongJoinTable#inline}), so a state watermark pops exactly the rows it evicts, earliest first, without
  * scanning the state or naming a key. Rows that arrive in time order (the common case) go to a FIFO
  * ring, O(1) each; a row earlier than the ring's last goes to a binary min-heap; {@link #poll} takes the
  * smaller of the two heads. Each buffered row is listed once: the join removes rows only through this
@@ -14,13 +14,13 @@ import java.util.Arrays;
  * Not thread-safe; owned by the join operator's partition worker.
  */
 final class RowTimeIndex {
-    private int[] ringRows = new int[64];
+    private long[] ringRows = new long[64];
     private long[] ringTimesMs = new long[64];
     private long[] ringSeqs = new long[64];
     private int ringHead;
     private int ringSize;
     private long lastRingMs = Long.MIN_VALUE;
-    private int[] heapRows = new int[16];
+    private long[] heapRows = new long[16];
     private long[] heapTimesMs = new long[16];
     private long[] heapSeqs = new long[16];
     private int heapSize;
@@ -33,11 +33,11 @@ final class RowTimeIndex {
     /**
      * Lists a row. Sequence numbers must grow with each call (arrival order).
      *
-     * @param row the row's slab index
+     * @param row the row's slab index, or its key if the side is inline
      * @param timeMs its event time, epoch ms
      * @param seq its arrival sequence number
      */
-    void add(int row, long timeMs, long seq) {
+    void add(long row, long timeMs, long seq) {
         if (timeMs >= lastRingMs) {
             if (ringSize == ringRows.length) {
                 growRing();
@@ -53,6 +53,18 @@ final class RowTimeIndex {
         }
     }
 
+    /**
+     * A row some places behind the next in arrival order, for a look-ahead touch of its state before it is
+     * polled (rows out of order, in the heap, are not looked at).
+     *
+     * @param ahead how many rows behind the ring's head, {@code >= 0}
+     * @return that row, or the ring's head if fewer are listed; any value if the ring is empty
+     */
+    long ringAhead(int ahead) {
+        int at = ahead < ringSize ? ahead : 0;
+        return ringRows[(ringHead + at) & (ringRows.length - 1)];
+    }
+
     /** @return the earliest event time listed, or {@code Long.MAX_VALUE} if none */
     long earliestMs() {
         long ring = ringSize == 0 ? Long.MAX_VALUE : ringTimesMs[ringHead];
@@ -63,15 +75,15 @@ final class RowTimeIndex {
     /**
      * Takes the earliest row out: least event time, then least arrival sequence.
      *
-     * @return its slab index
+     * @return its slab index, or its key if the side is inline
      * @throws IllegalStateException if none is listed
      */
-    int poll() {
+    long poll() {
         if (heapSize == 0 || (ringSize != 0 && ringFirst())) {
             if (ringSize == 0) {
                 throw new IllegalStateException("poll: the time index lists no row");
             }
-            int row = ringRows[ringHead];
+            long row = ringRows[ringHead];
             ringHead = (ringHead + 1) & (ringRows.length - 1);
             if (--ringSize == 0) {
                 ringHead = 0;
@@ -97,7 +109,7 @@ final class RowTimeIndex {
 
     private void growRing() {
         int capacity = ringRows.length * 2;
-        int[] rows = new int[capacity];
+        long[] rows = new long[capacity];
         long[] times = new long[capacity];
         long[] seqs = new long[capacity];
         for (int i = 0; i < ringSize; i++) {
@@ -116,7 +128,7 @@ final class RowTimeIndex {
         return timeA < timeB || (timeA == timeB && seqA < seqB);
     }
 
-    private void push(int row, long timeMs, long seq) {
+    private void push(long row, long timeMs, long seq) {
         if (heapSize == heapRows.length) {
             int capacity = heapSize * 2;
             heapRows = Arrays.copyOf(heapRows, capacity);
@@ -137,10 +149,10 @@ final class RowTimeIndex {
         heapSeqs[i] = seq;
     }
 
-    private int pop() {
-        int top = heapRows[0];
+    private long pop() {
+        long top = heapRows[0];
         int last = --heapSize;
-        int row = heapRows[last];
+        long row = heapRows[last];
         long timeMs = heapTimesMs[last];
         long seq = heapSeqs[last];
         int i = 0;

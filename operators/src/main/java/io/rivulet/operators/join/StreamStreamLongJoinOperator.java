@@ -43,6 +43,9 @@ import java.util.function.ToLongFunction;
  * each row by reference (its {@link JoinSettings#leftCodec()} or {@link JoinSettings#rightCodec()}
  * writes it in checkpoints). With a time range each side's rows are also listed by (time, arrival) in a
  * {@code RowTimeIndex}, which the state watermark pops earliest first: one table probe per evicted row.
+ * A side with unique keys ({@link JoinSettings#withUniqueKeys}) and a row layout is <i>inline</i>: its one
+ * row per key lives in the key's table slot, not in its slab, so a row of the other side finds the row it
+ * matches in the line it probed (W5: a trade and its order), one cache miss fewer per probe.
  * Once the slabs, the table, the index and the change log have grown, a record allocates nothing.
  *
  * <p><b>Snapshots</b>: per key group blocks (each key, then each side's rows: time, sequence and matched
@@ -84,6 +87,12 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** ... and past this many times the state's own {@code long}s. */
     static final int LOG_STATE_FACTOR = 4;
     private static final int INITIAL_ROWS = 256;
+    /**
+     * Eviction touches the state of the row this many places behind the one it removes (its key's slot; for
+     * a slab row, first its line, twice as far ahead), so the misses of a burst of evictions overlap instead
+     * of coming one after another.
+     */
+    private static final int EVICT_AHEAD = 8;
 
     private final LongJoinFunction<L, R, O> function;
     private final JoinType type;
@@ -99,6 +108,9 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** Declared unique keys per side ({@link JoinSettings#withUniqueKeys}). */
     private final boolean uniqueLeft;
     private final boolean uniqueRight;
+    /** Whether each side keeps its one row per key in the table's slot (unique keys and a row layout). */
+    private final boolean inlineLeft;
+    private final boolean inlineRight;
     private final ToLongFunction<? super L> leftTimeMs;
     private final ToLongFunction<? super R> rightTimeMs;
     private final boolean microBatch;
@@ -134,6 +146,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     private boolean watermarkRestored;
     private long nextSeq;
     private boolean reindex;
+    /** The sum of look-ahead reads at eviction, kept so the reads are not optimised away. */
+    private long touched;
 
     private StreamStreamLongJoinOperator(LongJoinFunction<L, R, O> function, JoinSettings<Long, L, R> settings) {
         this.function = Objects.requireNonNull(function, "function");
@@ -162,9 +176,11 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         this.rightWidth = width(rightLayout, "rightLayout");
         this.maxParallelism = settings.maxParallelism();
         this.keyGroups = settings.keyGroups();
-        this.leftRows = new JoinSlab(leftWidth, leftLayout == null, INITIAL_ROWS);
-        this.rightRows = new JoinSlab(rightWidth, rightLayout == null, INITIAL_ROWS);
-        this.table = new LongJoinTable(leftRows, rightRows, INITIAL_ROWS);
+        this.inlineLeft = uniqueLeft && leftLayout != null;
+        this.inlineRight = uniqueRight && rightLayout != null;
+        this.leftRows = new JoinSlab(leftWidth, leftLayout == null, inlineLeft ? 1 : INITIAL_ROWS);
+        this.rightRows = new JoinSlab(rightWidth, rightLayout == null, inlineRight ? 1 : INITIAL_ROWS);
+        this.table = new LongJoinTable(leftRows, rightRows, inlineLeft, inlineRight, INITIAL_ROWS);
         this.image = new LongJoinSnapshotImage<>(leftWidth, rightWidth, leftCodec, rightCodec);
     }
 
@@ -218,8 +234,11 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     /** {@inheritDoc} The other side's first row for {@code key}, if the key is held. */
     @Override
     public int rowToTouch(long key, boolean rightInput) {
+        // A right record probes the left rows, a left one the right rows; an inline row is in the key's line.
+        if (rightInput ? inlineLeft : inlineRight) {
+            return JoinSlab.NONE;
+        }
         int slot = table.find(key);
-        // A right record probes the left rows, a left one the right rows.
         return slot == LongJoinTable.ABSENT ? JoinSlab.NONE : table.firstRow(slot, rightInput);
     }
 
@@ -254,7 +273,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
         boolean rightHeld = slot != LongJoinTable.ABSENT && table.rowCount(slot, false) != 0;
         if (rightHeld) {
-            matched = matchLeft(key, row, t, table.firstRow(slot, false), out);
+            matched = inlineRight ? matchLeftInline(key, row, t, slot, out)
+                : matchLeft(key, row, t, table.firstRow(slot, false), out);
         }
         if (matched && semi) {
             return;
@@ -272,13 +292,34 @@ public final class StreamStreamLongJoinOperator<L, R, O>
             left.keys++;
         }
         long seq = nextSeq++;
+        if (inlineLeft) {
+            int s = table.addInline(true, key, t, seq, matched);
+            int at = table.inlineColumnsAt(s, true);
+            leftLayout.write(row, table.slots(), at);
+            stored(true, leftRows, leftIndex, left, key, key, table.slots(), at, t, seq, matched);
+            return;
+        }
         int r = table.addRow(true, key, t, seq, matched);
         if (leftLayout != null) {
             leftLayout.write(row, leftRows.columns(), leftRows.columnsAt(r));
         } else {
             leftRows.value(r, row);
         }
-        stored(true, leftRows, leftIndex, left, key, r, t, seq, matched);
+        stored(true, leftRows, leftIndex, left, key, r, leftRows.columns(), leftRows.columnsAt(r), t, seq, matched);
+    }
+
+    /** A left row against the key's one inline right row (in {@code slot}). */
+    private boolean matchLeftInline(long key, L row, long t, int slot, Output<O> out) {
+        if (range != null && !range.matches(t, table.inlineTimeMs(slot, false))) {
+            return false;
+        }
+        if (semi) {
+            emit(function.join(key, row, null), out);
+            return true;
+        }
+        markInlineMatched(false, key, slot);
+        emit(function.join(key, row, readRightInline(slot)), out);
+        return true;
     }
 
     private boolean matchLeft(long key, L row, long t, int first, Output<O> out) {
@@ -320,7 +361,8 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
         boolean leftHeld = slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0;
         if (leftHeld) {
-            matched = matchRight(key, row, t, table.firstRow(slot, true), out);
+            matched = inlineLeft ? matchRightInline(key, row, t, slot, out)
+                : matchRight(key, row, t, table.firstRow(slot, true), out);
         }
         if (!JoinSettings.buffersRow(uniqueLeft, leftHeld, matched, type.emitsUnmatchedRight())) {
             return;
@@ -335,13 +377,38 @@ public final class StreamStreamLongJoinOperator<L, R, O>
             right.keys++;
         }
         long seq = nextSeq++;
+        if (inlineRight) {
+            int s = table.addInline(false, key, t, seq, matched);
+            int at = table.inlineColumnsAt(s, false);
+            rightLayout.write(row, table.slots(), at);
+            stored(false, rightRows, rightIndex, right, key, key, table.slots(), at, t, seq, matched);
+            return;
+        }
         int r = table.addRow(false, key, t, seq, matched);
         if (rightLayout != null) {
             rightLayout.write(row, rightRows.columns(), rightRows.columnsAt(r));
         } else {
             rightRows.value(r, row);
         }
-        stored(false, rightRows, rightIndex, right, key, r, t, seq, matched);
+        stored(false, rightRows, rightIndex, right, key, r, rightRows.columns(), rightRows.columnsAt(r), t, seq,
+            matched);
+    }
+
+    /** A right row against the key's one inline left row (in {@code slot}). */
+    private boolean matchRightInline(long key, R row, long t, int slot, Output<O> out) {
+        if (range != null && !range.matches(table.inlineTimeMs(slot, true), t)) {
+            return false;
+        }
+        if (semi) {
+            if (!table.inlineMatched(slot, true)) {
+                markInlineMatched(true, key, slot);
+                emit(function.join(key, readLeftInline(slot), null), out);
+            }
+        } else {
+            markInlineMatched(true, key, slot);
+            emit(function.join(key, readLeftInline(slot), row), out);
+        }
+        return true;
     }
 
     private boolean matchRight(long key, R row, long t, int first, Output<O> out) {
@@ -374,14 +441,29 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
     }
 
-    /** After a row's payload is written: index, log, count, budget. */
-    private void stored(boolean isLeft, JoinSlab slab, RowTimeIndex index, JoinSideFigures<?> side, long key, int r,
-                        long t, long seq, boolean matched) {
+    private void markInlineMatched(boolean isLeft, long key, int slot) {
+        if (!table.inlineMatched(slot, isLeft)) {
+            table.markInlineMatched(slot, isLeft);
+            if (logging) {
+                log.change(JoinChangeLog.MATCH, isLeft, key, table.inlineSeq(slot, isLeft));
+            }
+        }
+    }
+
+    /**
+     * After a row's payload is written: index, log, count, budget.
+     *
+     * @param id the row's name in the time index: its slab index, or its key if the side is inline
+     * @param columns the array holding its columns (unused for object rows)
+     * @param at the index of its first column there
+     */
+    private void stored(boolean isLeft, JoinSlab slab, RowTimeIndex index, JoinSideFigures<?> side, long key, long id,
+                        long[] columns, int at, long t, long seq, boolean matched) {
         if (isLeft ? evictLeft : evictRight) {
-            index.add(r, t, seq);
+            index.add(id, t, seq);
         }
         if (logging) {
-            logAdd(isLeft, slab, key, r, t, seq << 1 | (matched ? 1 : 0));
+            logAdd(isLeft, slab, key, (int) id, columns, at, t, seq << 1 | (matched ? 1 : 0));
             if (log.size() > LOG_MIN_LONGS) {
                 dropLogIfLarge();
             }
@@ -393,12 +475,13 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
     }
 
-    private void logAdd(boolean isLeft, JoinSlab slab, long key, int r, long t, long seqAndMatched) {
+    private void logAdd(boolean isLeft, JoinSlab slab, long key, int r, long[] columns, int at, long t,
+                        long seqAndMatched) {
         int width = slab.width();
         if (width == 0) {
             log.addObject(isLeft, key, t, seqAndMatched, slab.value(r));
         } else {
-            log.add(isLeft, key, t, seqAndMatched, slab.columns(), slab.columnsAt(r), width);
+            log.add(isLeft, key, t, seqAndMatched, columns, at, width);
         }
     }
 
@@ -418,6 +501,18 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         }
         L row = leftLayout.read(leftRows.columns(), leftRows.columnsAt(r), leftReuse);
         leftReuse = row;
+        return row;
+    }
+
+    private L readLeftInline(int slot) {
+        L row = leftLayout.read(table.slots(), table.inlineColumnsAt(slot, true), leftReuse);
+        leftReuse = row;
+        return row;
+    }
+
+    private R readRightInline(int slot) {
+        R row = rightLayout.read(table.slots(), table.inlineColumnsAt(slot, false), rightReuse);
+        rightReuse = row;
         return row;
     }
 
@@ -492,8 +587,22 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         boolean outer = type.emitsUnmatchedLeft();
         RowTimeIndex index = leftIndex;
         JoinSlab slab = leftRows;
+        long touched = this.touched;
         while (index.earliestMs() <= thresholdMs) {
-            int r = index.poll();
+            if (inlineLeft) {
+                touched += table.touch(index.ringAhead(EVICT_AHEAD));
+                long key = index.poll();
+                int s = table.find(key);
+                L row = outer && !table.inlineMatched(s, true) ? readLeftInline(s) : null;
+                removeInline(true, left, key, s);
+                if (row != null) {
+                    emit(function.join(key, row, null), out);
+                }
+                continue;
+            }
+            touched += slab.touch((int) index.ringAhead(2 * EVICT_AHEAD))
+                + table.touch(slab.key((int) index.ringAhead(EVICT_AHEAD)));
+            int r = (int) index.poll();
             long key = slab.key(r);
             L row = outer && !slab.matched(r) ? readLeft(r) : null;
             remove(true, slab, left, key, r);
@@ -501,14 +610,29 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 emit(function.join(key, row, null), out);
             }
         }
+        this.touched = touched;
     }
 
     private void evictRight(long thresholdMs, Output<O> out) {
         boolean outer = type.emitsUnmatchedRight();
         RowTimeIndex index = rightIndex;
         JoinSlab slab = rightRows;
+        long touched = this.touched;
         while (index.earliestMs() <= thresholdMs) {
-            int r = index.poll();
+            if (inlineRight) {
+                touched += table.touch(index.ringAhead(EVICT_AHEAD));
+                long key = index.poll();
+                int s = table.find(key);
+                R row = outer && !table.inlineMatched(s, false) ? readRightInline(s) : null;
+                removeInline(false, right, key, s);
+                if (row != null) {
+                    emit(function.join(key, null, row), out);
+                }
+                continue;
+            }
+            touched += slab.touch((int) index.ringAhead(2 * EVICT_AHEAD))
+                + table.touch(slab.key((int) index.ringAhead(EVICT_AHEAD)));
+            int r = (int) index.poll();
             long key = slab.key(r);
             R row = outer && !slab.matched(r) ? readRight(r) : null;
             remove(false, slab, right, key, r);
@@ -516,6 +640,17 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 emit(function.join(key, null, row), out);
             }
         }
+        this.touched = touched;
+    }
+
+    private void removeInline(boolean isLeft, JoinSideFigures<?> side, long key, int slot) {
+        if (logging) {
+            log.change(JoinChangeLog.REMOVE, isLeft, key, table.inlineSeq(slot, isLeft));
+        }
+        table.removeInline(slot, isLeft);
+        side.keys--;
+        side.rows--;
+        side.removed++;
     }
 
     private void remove(boolean isLeft, JoinSlab slab, JoinSideFigures<?> side, long key, int r) {
@@ -562,9 +697,19 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         for (int slot = 0, n = table.capacity(); slot < n; slot++) {
             if (table.used(slot)) {
                 long key = table.key(slot);
-                copyRows(into, true, leftRows, key, table.firstRow(slot, true));
-                copyRows(into, false, rightRows, key, table.firstRow(slot, false));
+                copySide(into, true, leftRows, key, slot);
+                copySide(into, false, rightRows, key, slot);
             }
+        }
+    }
+
+    private void copySide(JoinChangeLog into, boolean isLeft, JoinSlab slab, long key, int slot) {
+        if (!table.inline(isLeft)) {
+            copyRows(into, isLeft, slab, key, table.firstRow(slot, isLeft));
+        } else if (table.rowCount(slot, isLeft) != 0) {
+            long seqAndMatched = table.inlineSeq(slot, isLeft) << 1 | (table.inlineMatched(slot, isLeft) ? 1 : 0);
+            into.add(isLeft, key, table.inlineTimeMs(slot, isLeft), seqAndMatched, table.slots(),
+                table.inlineColumnsAt(slot, isLeft), slab.width());
         }
     }
 
@@ -625,9 +770,24 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 + " columns (0: objects) but this join stores " + slab.width()
                 + ": the checkpoint was written with another row layout");
         }
+        if (table.inline(isLeft) && rows > 1) {
+            throw new StateFormatException("long-key join state: key " + key + " of key group " + keyGroup
+                + " holds " + rows + " " + (isLeft ? "left" : "right") + " rows but this join declares that side's"
+                + " keys unique (withUniqueKeys): the checkpoint was written without that declaration");
+        }
         for (int i = 0; i < rows; i++) {
             long t = in.readLong();
             long seqAndMatched = in.readLong();
+            if (table.inline(isLeft)) {
+                int s = table.addInline(isLeft, key, t, seqAndMatched >>> 1, (seqAndMatched & 1) != 0);
+                long[] columns = table.slots();
+                int at = table.inlineColumnsAt(s, isLeft);
+                for (int c = 0; c < width; c++) {
+                    columns[at + c] = in.readLong();
+                }
+                restoring.add(isLeft, key, t, seqAndMatched, columns, at, width);
+                continue;
+            }
             int r = table.addRow(isLeft, key, t, seqAndMatched >>> 1, (seqAndMatched & 1) != 0);
             if (width == 0) {
                 slab.value(r, isLeft ? leftCodec.read(in) : rightCodec.read(in));
@@ -680,6 +840,13 @@ public final class StreamStreamLongJoinOperator<L, R, O>
                 right.keys += table.rowCount(slot, false) != 0 ? 1 : 0;
             }
         }
+        // An inline side's rows are its keys (one each), not in its slab.
+        if (inlineLeft) {
+            left.rows = left.keys;
+        }
+        if (inlineRight) {
+            right.rows = right.keys;
+        }
         rebuild(leftIndex, leftRows, true);
         rebuild(rightIndex, rightRows, false);
     }
@@ -689,20 +856,37 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         if (!(isLeft ? evictLeft : evictRight)) {
             return;
         }
-        long[] timeSeqs = new long[2 * slab.size()];
-        Integer[] rows = new Integer[slab.size()];
+        int rowCount = (int) (isLeft ? left.rows : right.rows);
+        long[] ids = new long[rowCount];
+        long[] times = new long[rowCount];
+        long[] seqs = new long[rowCount];
         int n = 0;
+        boolean inline = table.inline(isLeft);
         for (int slot = 0, capacity = table.capacity(); slot < capacity; slot++) {
-            if (table.used(slot)) {
+            if (!table.used(slot)) {
+                continue;
+            }
+            if (inline) {
+                if (table.rowCount(slot, isLeft) != 0) {
+                    ids[n] = table.key(slot);
+                    times[n] = table.inlineTimeMs(slot, isLeft);
+                    seqs[n++] = table.inlineSeq(slot, isLeft);
+                }
+            } else {
                 for (int r = table.firstRow(slot, isLeft); r != JoinSlab.NONE; r = slab.next(r)) {
-                    rows[n++] = r;
+                    ids[n] = r;
+                    times[n] = slab.timeMs(r);
+                    seqs[n++] = slab.seq(r);
                 }
             }
         }
-        Arrays.sort(rows, (a, b) -> slab.timeMs(a) != slab.timeMs(b) ? Long.compare(slab.timeMs(a), slab.timeMs(b))
-            : Long.compare(slab.seq(a), slab.seq(b)));
-        for (Integer r : rows) {
-            index.add(r, slab.timeMs(r), slab.seq(r));
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> times[a] != times[b] ? Long.compare(times[a], times[b]) : Long.compare(seqs[a], seqs[b]));
+        for (Integer i : order) {
+            index.add(ids[i], times[i], seqs[i]);
         }
     }
 
@@ -754,13 +938,26 @@ public final class StreamStreamLongJoinOperator<L, R, O>
         for (int slot = 0, n = table.capacity(); slot < n; slot++) {
             if (table.used(slot)) {
                 StringBuilder text = new StringBuilder("L[");
-                describe(leftRows, table.firstRow(slot, true), text);
+                describeSide(true, leftRows, slot, text);
                 text.append("] R[");
-                describe(rightRows, table.firstRow(slot, false), text);
+                describeSide(false, rightRows, slot, text);
                 rows.put(table.key(slot), text.append(']').toString());
             }
         }
         return rows;
+    }
+
+    private void describeSide(boolean isLeft, JoinSlab slab, int slot, StringBuilder into) {
+        if (!table.inline(isLeft)) {
+            describe(slab, table.firstRow(slot, isLeft), into);
+        } else if (table.rowCount(slot, isLeft) != 0) {
+            into.append(table.inlineTimeMs(slot, isLeft)).append('/').append(table.inlineSeq(slot, isLeft))
+                .append(table.inlineMatched(slot, isLeft) ? "/m" : "/u");
+            for (int c = 0, at = table.inlineColumnsAt(slot, isLeft); c < slab.width(); c++) {
+                into.append('/').append(table.slots()[at + c]);
+            }
+            into.append(' ');
+        }
     }
 
     private static void describe(JoinSlab slab, int first, StringBuilder into) {
@@ -811,8 +1008,19 @@ public final class StreamStreamLongJoinOperator<L, R, O>
     }
 
     private JoinBuffers<L, R> buffers(int slot) {
-        return new JoinBuffers<>(copies(leftRows, table.firstRow(slot, true), leftLayout, leftCodec),
-            copies(rightRows, table.firstRow(slot, false), rightLayout, rightCodec));
+        return new JoinBuffers<>(copiesOf(true, leftRows, slot, leftLayout, leftCodec),
+            copiesOf(false, rightRows, slot, rightLayout, rightCodec));
+    }
+
+    private <V> List<V> copiesOf(boolean isLeft, JoinSlab slab, int slot, JoinRowLayout<V> layout, StateCodec<V> codec) {
+        if (!table.inline(isLeft)) {
+            return copies(slab, table.firstRow(slot, isLeft), layout, codec);
+        }
+        ArrayList<V> list = new ArrayList<>();
+        if (table.rowCount(slot, isLeft) != 0) {
+            list.add(layout.read(table.slots(), table.inlineColumnsAt(slot, isLeft), null));
+        }
+        return list;
     }
 
     @SuppressWarnings("unchecked")

@@ -173,11 +173,50 @@ class LongJoinTableTest {
     }
 
     @Test
+    void shouldKeepAnInlineSidesRowInItsKeysSlotThroughGrowthAndDeletes() {
+        LongJoinTable table = new LongJoinTable(new JoinSlab(2, false, 1), new JoinSlab(1, false, 4), true, false, 8);
+        SplittableRandom random = new SplittableRandom(3);
+        Map<Long, long[]> held = new HashMap<>();
+        for (int step = 0; step < 5_000; step++) {
+            long key = random.nextInt(600);
+            int slot = table.find(key);
+            if (slot != LongJoinTable.ABSENT && table.rowCount(slot, true) != 0) {
+                long[] row = held.remove(key);
+                assertEquals(row[0], table.inlineTimeMs(slot, true), "time of key " + key);
+                assertEquals(row[1], table.inlineSeq(slot, true), "seq of key " + key);
+                int at = table.inlineColumnsAt(slot, true);
+                assertArrayEquals(new long[] {row[2], row[3]}, new long[] {table.slots()[at], table.slots()[at + 1]});
+                table.removeInline(slot, true);
+            } else {
+                int s = table.addInline(true, key, step, step, false);
+                int at = table.inlineColumnsAt(s, true);
+                table.slots()[at] = key * 3;
+                table.slots()[at + 1] = -step;
+                held.put(key, new long[] {step, step, key * 3, -step});
+            }
+            if (random.nextInt(4) == 0) {
+                table.addRow(false, random.nextInt(600), step, step, false);
+            }
+        }
+        int withLeft = 0;
+        for (int slot = 0; slot < table.capacity(); slot++) {
+            if (table.used(slot) && table.rowCount(slot, true) != 0) {
+                withLeft++;
+                assertEquals(true, held.containsKey(table.key(slot)));
+            }
+        }
+        assertEquals(held.size(), withLeft);
+        assertEquals(0, table.left().size(), "an inline side's slab holds nothing");
+    }
+
+    @Test
     void shouldRejectBadSizes() {
         assertThrows(IllegalArgumentException.class, () -> new JoinSlab(-1, false, 4));
         assertThrows(IllegalArgumentException.class, () -> new JoinSlab(2, true, 4));
         assertThrows(IllegalArgumentException.class, () -> new JoinSlab(0, false, 0));
         assertThrows(IllegalArgumentException.class, () -> new LongJoinTable(new JoinSlab(0, false, 1),
             new JoinSlab(0, false, 1), 0));
+        assertThrows(IllegalArgumentException.class, () -> new LongJoinTable(new JoinSlab(0, true, 1),
+            new JoinSlab(0, false, 1), true, false, 8));
     }
 }

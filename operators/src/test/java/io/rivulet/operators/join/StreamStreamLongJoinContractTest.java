@@ -112,6 +112,48 @@ class StreamStreamLongJoinContractTest {
         }
     }
 
+    /**
+     * Orders-and-trades shaped: the unique side's rows get keys 0, 1, 2... (bids if {@code uniqueBids}, else asks),
+     * the other side's refer to a recent key, 3 per unique row; some rows out of order (some late).
+     */
+    static OperatorContractHarness.Script uniqueScript(long seed, int records, boolean uniqueBids) {
+        SplittableRandom random = new SplittableRandom(seed);
+        OperatorContractHarness.Script script = OperatorContractHarness.script();
+        long clock = 10_000;
+        long nextKey = 0;
+        for (int i = 0; i < records; i++) {
+            clock += random.nextInt(800);
+            long ts = random.nextInt(6) == 0 ? clock - random.nextInt(6_000) : clock;
+            boolean unique = i % 4 == 0;
+            long key = unique ? nextKey++ : Math.max(0, nextKey - 1 - random.nextInt(6));
+            boolean bid = unique == uniqueBids;
+            script.record(key, bid ? new Bid(ts, random.nextInt(100)) : new Ask(ts, random.nextInt(100)));
+            if (random.nextInt(5) == 0) {
+                script.watermark(clock - 4_000);
+            }
+            if (random.nextInt(6) == 0) {
+                script.epoch();
+            }
+        }
+        return script.watermark(clock + 100_000).epoch().end();
+    }
+
+    @ParameterizedTest
+    @EnumSource(JoinType.class)
+    void shouldJoinTheSameWayWhenRestoredAtAnyStepOrRescaledWithAUniqueSideHeldInline(JoinType type) {
+        for (boolean microBatch : new boolean[] {false, true}) {
+            for (boolean uniqueBids : new boolean[] {true, false}) {
+                List<Object> output = OperatorContractHarness.<Long, Object, String>of(late -> {
+                    var join = StreamStreamLongJoinOperatorTest.bidsAndAsks(type, microBatch, true, 128,
+                        new KeyGroupRange(0, 128), late, uniqueBids, !uniqueBids);
+                    return new TwoInputs(join);
+                }, uniqueScript(5, 120, uniqueBids)).maxParallelism(128).run();
+                assertThat(output).as("joined rows")
+                    .anyMatch(r -> r instanceof String s && (type == JoinType.LEFT_SEMI || !s.contains("null")));
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(JoinType.class)
     void shouldJoinTheSameWayWhenRestoredAtAnyStepOrRescaledInMicroBatchMode(JoinType type) {

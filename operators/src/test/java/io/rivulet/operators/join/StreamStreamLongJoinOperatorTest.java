@@ -320,12 +320,20 @@ class StreamStreamLongJoinOperatorTest {
     static StreamStreamLongJoinOperator<Bid, Ask, String> bidsAndAsks(JoinType type, boolean microBatch,
                                                                         boolean layouts, int maxParallelism,
                                                                         KeyGroupRange keyGroups, Output<Object> late) {
+        return bidsAndAsks(type, microBatch, layouts, maxParallelism, keyGroups, late, false, false);
+    }
+
+    static StreamStreamLongJoinOperator<Bid, Ask, String> bidsAndAsks(JoinType type, boolean microBatch,
+                                                                        boolean layouts, int maxParallelism,
+                                                                        KeyGroupRange keyGroups, Output<Object> late,
+                                                                        boolean uniqueBids, boolean uniqueAsks) {
         JoinSettings<Long, Bid, Ask> settings = JoinSettings.<Long, Bid, Ask>of(type)
             .withEventTimes(Bid::ts, Ask::ts)
             .withTimeRange(JoinTimeRange.between(-2_000, 5_000))
             .withMicroBatch(microBatch)
             .withKeyGroups(maxParallelism, keyGroups)
-            .withLateOutputs(late == null ? null : late::emit, late == null ? null : late::emit);
+            .withLateOutputs(late == null ? null : late::emit, late == null ? null : late::emit)
+            .withUniqueKeys(uniqueBids, uniqueAsks);
         return StreamStreamLongJoinOperator.of((k, b, a) -> k + "|" + b + "|" + a,
             layouts ? settings.withRowLayouts(BIDS, ASKS) : settings);
     }

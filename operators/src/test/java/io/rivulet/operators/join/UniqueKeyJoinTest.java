@@ -73,10 +73,30 @@ class UniqueKeyJoinTest {
             .withLateOutputs(late::emit, late::emit);
     }
 
+    /** A row as two columns: with it, the long-key join holds a unique side's rows inline in its table. */
+    private static final JoinRowLayout<Row> COLUMNS = new JoinRowLayout<>() {
+        @Override
+        public int width() {
+            return 2;
+        }
+
+        @Override
+        public void write(Row row, long[] into, int at) {
+            into[at] = row.ts();
+            into[at + 1] = row.value();
+        }
+
+        @Override
+        public Row read(long[] from, int at, Row reuse) {
+            return new Row(from[at], from[at + 1]);
+        }
+    };
+
     private static final List<Function<JoinSettings<Long, Row, Row>, TwoInputKeyedOperator<Long, Row, Row, String>>>
         OPERATORS = List.of(
             s -> StreamStreamJoinOperator.of(UniqueKeyJoinTest::text, s),
-            s -> StreamStreamLongJoinOperator.of(UniqueKeyJoinTest::text, s));
+            s -> StreamStreamLongJoinOperator.of(UniqueKeyJoinTest::text, s),
+            s -> StreamStreamLongJoinOperator.of(UniqueKeyJoinTest::text, s.withRowLayouts(COLUMNS, COLUMNS)));
 
     @ParameterizedTest
     @EnumSource(JoinType.class)
