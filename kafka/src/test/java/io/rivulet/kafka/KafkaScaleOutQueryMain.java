@@ -21,29 +21,28 @@ import java.util.concurrent.locks.LockSupport;
  * state restarts a count at 1 (a duplicate), a replayed record repeats a count, a lost one leaves a gap.
  *
  * <p>As a {@code main} (child JVM of {@link KafkaScaleOutKillTest}) it runs until its standard input ends,
- * then leaves the group and exits 0. Arguments: bootstrap servers, input topic, output topic, checkpoint root,
- * and optionally a pause in microseconds every 20 records (so a kill lands mid-work).
+ * then leaves the group and exits 0. Arguments: name, bootstrap servers, input topic, output topic, checkpoint
+ * root, and optionally a pause in microseconds every 20 records (so a kill lands mid-work).
  */
 public final class KafkaScaleOutQueryMain {
-    static final String NAME = "counts";
-
     private KafkaScaleOutQueryMain() {
     }
 
     /**
      * @param rivulet the engine
+     * @param name the scale-out query's name (its group is {@code rivulet-<name>})
      * @param servers bootstrap servers
      * @param input the input topic
      * @param output the output topic
      * @param root the shared checkpoint root
      * @param pauseMicros a pause every 20 records per source thread, 0 for none
-     * @return the scale-out query, not started; session timeout 1 s so a dead instance's tasks move quickly
+     * @return the scale-out query, not started; session timeout 3 s so a dead instance's tasks move quickly (and a busy machine does not expire live members)
      */
-    static KafkaScaleOut<String, String> counts(Rivulet rivulet, String servers, String input, String output, Path root,
+    static KafkaScaleOut<String, String> counts(Rivulet rivulet, String name, String servers, String input, String output, Path root,
                                                 long pauseMicros) {
         KafkaSource<String, String> source = KafkaSource.of(servers, StringDeserializer::new, StringDeserializer::new)
             .subscribe(input).startingOffsets("earliest");
-        return KafkaScaleOut.of(rivulet, NAME, source, root, (records, task) -> {
+        return KafkaScaleOut.of(rivulet, name, source, root, (records, task) -> {
                 long[] read = new long[1];
                 return records
                     .map(record -> {
@@ -61,8 +60,8 @@ public final class KafkaScaleOutQueryMain {
                     .trigger(Trigger.continuous(Duration.ofMillis(20)));
             })
             .verifyKeyPartitioning(new StringSerializer())
-            .option("session.timeout.ms", "1000")
-            .option("heartbeat.interval.ms", "250")
+            .option("session.timeout.ms", "3000")
+            .option("heartbeat.interval.ms", "500")
             .startRetryInterval(Duration.ofMillis(50));
     }
 
@@ -71,9 +70,9 @@ public final class KafkaScaleOutQueryMain {
     }
 
     public static void main(String[] args) throws Exception {
-        long pauseMicros = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        long pauseMicros = args.length > 5 ? Long.parseLong(args[5]) : 0;
         try (Rivulet rivulet = Rivulet.create();
-             ScaleOutInstance instance = counts(rivulet, args[0], args[1], args[2], Path.of(args[3]), pauseMicros).start()) {
+             ScaleOutInstance instance = counts(rivulet, args[0], args[1], args[2], args[3], Path.of(args[4]), pauseMicros).start()) {
             while (System.in.read() >= 0) {
                 if (!instance.isActive()) {
                     break;

@@ -46,14 +46,14 @@ class KafkaScaleOutTest {
         Map<String, Integer> sent = new TreeMap<>();
         try (Rivulet first = Rivulet.create(); Rivulet second = Rivulet.create()) {
             produce("so-join-in", 0, 400, sent);
-            ScaleOutInstance a = KafkaScaleOutQueryMain.counts(first, BROKER.bootstrapServers(), "so-join-in", "so-join-out",
+            ScaleOutInstance a = KafkaScaleOutQueryMain.counts(first, "joins", BROKER.bootstrapServers(), "so-join-in", "so-join-out",
                 root, 0).start();
             ScaleOutInstance b = null;
             try {
                 awaitTrue("instance a runs every task", () -> a.runningTasks().size() == 4, a);
                 awaitOutput("so-join-out", 400, a);
 
-                b = KafkaScaleOutQueryMain.counts(second, BROKER.bootstrapServers(), "so-join-in", "so-join-out", root, 0).start();
+                b = KafkaScaleOutQueryMain.counts(second, "joins", BROKER.bootstrapServers(), "so-join-in", "so-join-out", root, 0).start();
                 ScaleOutInstance joined = b;
                 awaitTrue("the tasks are divided between a and b", () -> a.runningTasks().size() == 2
                     && joined.runningTasks().size() == 2, a, joined);
