@@ -93,7 +93,9 @@ public final class KafkaScaleOut<K, V> {
 
     /**
      * Builds the query of one task. Called on the instance's group thread each time the instance takes
-     * the task (first start, and after every move).
+     * the task (first start, and after every move). An exactly-once {@link KafkaSink} must get the task's
+     * own {@link ScaleOutTask#stagingDirectory()} and keep its default {@code transactionalIdPrefix} (or
+     * one that includes the task id): tasks sharing either would settle each other's epochs.
      *
      * @param <K> Kafka key type
      * @param <V> Kafka value type

@@ -22,6 +22,12 @@ public interface ScaleOutInstance extends AutoCloseable {
     /** @return the Kafka consumer group the instances of this query share: {@code rivulet-<name>} */
     String groupId();
 
+    /**
+     * @return the ids of the tasks the group assigned to this instance now (a snapshot): running, waiting
+     *     for their previous owner to release their checkpoint, or finished (their input ended)
+     */
+    Set<Integer> assignedTasks();
+
     /** @return the ids of the tasks this instance runs now (a snapshot) */
     Set<Integer> runningTasks();
 

@@ -2,6 +2,7 @@ package io.rivulet.kafka;
 
 import io.rivulet.engine.RestartStrategy;
 import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sinks;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,6 +76,34 @@ class KafkaScaleOutTest {
             }
         }
         assertRunningCountsExactlyOnce("so-join-out", sent);
+    }
+
+    @Test
+    void shouldStartATaskOnlyOnceItsPreviousOwnerReleasedItsCheckpoint() throws Exception {
+        BROKER.createTopic("so-lock", 1);
+        BROKER.produce("so-lock", 0, -1, "a", "1");
+        try (Rivulet rivulet = Rivulet.create()) {
+            KafkaSource<byte[], byte[]> source = KafkaSource.bytes(BROKER.bootstrapServers()).startingOffsets("earliest");
+            KafkaScaleOut<byte[], byte[]> scaleOut = KafkaScaleOut.of(rivulet, "locked", source.subscribe("so-lock"),
+                    dir.resolve("lock"), (records, task) -> records.writeStream(Sinks.collecting()))
+                .option("session.timeout.ms", "3000")
+                .option("heartbeat.interval.ms", "500")
+                .startRetryInterval(Duration.ofMillis(20));
+            // A previous owner of task 0 that has not let go: a query running on the task's checkpoint location.
+            StreamingQuery holder = rivulet.readStream(source.assign("{\"so-lock\":[0]}")).writeStream(Sinks.collecting())
+                .queryName("previous-owner").checkpointLocation(scaleOut.tasks().get(0).checkpointLocation()).start();
+            ScaleOutInstance instance = scaleOut.start();
+            try {
+                awaitTrue("task 0 assigned", () -> instance.assignedTasks().contains(0), instance);
+                assertThat(instance.runningTasks()).as("the task waits while its checkpoint is held").isEmpty();
+                holder.stop();
+                awaitTrue("task 0 runs once its checkpoint is free", () -> instance.runningTasks().contains(0), instance);
+            } finally {
+                holder.stop();
+                instance.close();
+            }
+            assertThat(instance.failure()).isEmpty();
+        }
     }
 
     @Test
@@ -203,7 +232,8 @@ class KafkaScaleOutTest {
         }
         Map<String, Long> duplicated = new TreeMap<>(seen);
         duplicated.values().removeIf(count -> count == 1);
-        assertThat(duplicated).as("rows seen more than once (a replay, or a count restarted without its state)").isEmpty();
+        assertThat(duplicated.size()).as("rows seen more than once (a replay, or a count restarted without its state); "
+            + "the first: %s", duplicated.entrySet().stream().limit(10).toList()).isZero();
         List<String> expected = new ArrayList<>();
         sent.forEach((key, n) -> {
             for (int c = 1; c <= n; c++) {

@@ -56,6 +56,8 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
     private final IntFunction<StreamingQuery> startTask;
     private final long retryIntervalNs;
     private final Map<Integer, StreamingQuery> running = new ConcurrentHashMap<>();
+    /** Every task the group assigned to this instance and did not take back. */
+    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
     /** Assigned tasks not running yet: task id to the {@link System#nanoTime()} of the next attempt (member thread). */
     private final TreeMap<Integer, Long> pending = new TreeMap<>();
     /** Assigned tasks whose query ended because its input did (bounded sources); not started again (member thread). */
@@ -134,6 +136,7 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
                 return;
             }
             finished.remove(task);
+            assigned.add(task);
             pending.put(task, System.nanoTime());
         }
         LOG.log(System.Logger.Level.INFO, () -> "scale-out group '" + name + "': assigned tasks " + ids(partitions));
@@ -157,6 +160,7 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
     private void release(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             int task = partition.partition();
+            assigned.remove(task);
             pending.remove(task);
             finished.remove(task);
             StreamingQuery query = running.remove(task);
@@ -213,8 +217,12 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
         }
     }
 
-    /** @return whether {@code e} says the task's checkpoint location is locked by another query or process */
-    static boolean checkpointInUse(Throwable e) {
+    /**
+     * @param e why a task's query could not start
+     * @return whether {@code e} says the task's checkpoint location is locked by another query or process
+     *     (the engine's message), the one failure a start retries
+     */
+    public static boolean checkpointInUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage();
             if (message != null && message.contains("checkpoint location") && message.contains("is in use by another")) {
@@ -226,6 +234,7 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
 
     private void stopAll() {
         pending.clear();
+        assigned.clear();
         for (Map.Entry<Integer, StreamingQuery> task : new TreeMap<>(running).entrySet()) {
             running.remove(task.getKey());
             stop(task.getKey(), task.getValue());
@@ -247,6 +256,11 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
     @Override
     public String groupId() {
         return groupId;
+    }
+
+    @Override
+    public Set<Integer> assignedTasks() {
+        return Set.copyOf(assigned);
     }
 
     @Override
