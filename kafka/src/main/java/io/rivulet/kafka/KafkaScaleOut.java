@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *             .writeStream(KafkaSink.<KeyValue<String, Long>>of(servers, kv -> new ProducerRecord<>("counts",
  *                     bytes(kv.key()), bytes(kv.key() + "=" + kv.value())))
  *                 .exactlyOnce(task.stagingDirectory()))
+ *             .outputMode("update")
  *             .trigger(Trigger.continuous(Duration.ofMillis(100))))
  *     .start();
  * }</pre>

@@ -139,7 +139,9 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
             assigned.add(task);
             pending.put(task, System.nanoTime());
         }
-        LOG.log(System.Logger.Level.INFO, () -> "scale-out group '" + name + "': assigned tasks " + ids(partitions));
+        if (!partitions.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, () -> "scale-out group '" + name + "': assigned tasks " + ids(partitions));
+        }
     }
 
     @Override
