@@ -376,6 +376,22 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         return with(s -> s.consumerConfigs.put(name, value));
     }
 
+    /**
+     * The source of one scale-out task: the same settings and deserializers, reading exactly
+     * {@code partitions} (one Rivulet source partition each) instead of the subscribed topics.
+     *
+     * @param partitions the task's partitions
+     * @return a copy assigned to them
+     */
+    KafkaSource<K, V> forTask(List<TopicPartition> partitions) {
+        return with(s -> {
+            s.subscribe = null;
+            s.subscribePattern = null;
+            s.assign = List.copyOf(partitions);
+            s.numPartitions = 0;
+        });
+    }
+
     /** @return the validated settings (read-only view for the runtime's reader) */
     public Settings settings() {
         return settings;

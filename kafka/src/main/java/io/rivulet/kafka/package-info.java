@@ -8,5 +8,12 @@
  * </pre>
  * The structured API finds both as {@code format("kafka")} through
  * {@code io.rivulet.engine.sql.connector}'s ServiceLoader registry. See {@code docs/kafka.md}.
+ *
+ * <p>{@link io.rivulet.kafka.KafkaScaleOut} runs one query on several instances (JVMs, machines):
+ * <pre>
+ *   consumer group rivulet-&lt;name&gt; ──assigns partition p──► instance ──runs──► task p: a query over
+ *   partition p of each topic, checkpoint &lt;root&gt;/task-p (shared filesystem), moved with its state
+ * </pre>
+ * See {@code docs/scale-out.md}.
  */
 package io.rivulet.kafka;

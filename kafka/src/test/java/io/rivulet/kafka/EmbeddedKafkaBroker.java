@@ -95,6 +95,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // Scale-out tests let a killed instance's session expire in about a second.
+        props.put("group.min.session.timeout.ms", "500");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("auto.create.topics.enable", "false");
         props.put("controller.quorum.election.timeout.ms", "1000");

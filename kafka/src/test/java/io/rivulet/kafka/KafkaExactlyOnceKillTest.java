@@ -113,7 +113,7 @@ class KafkaExactlyOnceKillTest {
     }
 
     /** The broker's first transaction creates its transaction log: done here, so the kills land on the query's work. */
-    private static void warmUpTransactions() {
+    static void warmUpTransactions() {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up"),

@@ -1,5 +1,6 @@
 /**
  * Mechanics of the Kafka connector, not public API: the source reader, the sink's epoch staging and
- * transactions, the {@code format("kafka")} providers, and Spark's offset JSON.
+ * transactions, the {@code format("kafka")} providers, Spark's offset JSON, and the scale-out group
+ * member ({@link io.rivulet.kafka.internal.GroupMember}) that runs the tasks the consumer group assigns.
  */
 package io.rivulet.kafka.internal;
