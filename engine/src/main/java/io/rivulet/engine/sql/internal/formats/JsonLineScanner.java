@@ -1,5 +1,6 @@
 package io.rivulet.engine.sql.internal.formats;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import io.rivulet.engine.sql.internal.PackedRow;
 import io.rivulet.engine.sql.internal.RowKind;
 import io.rivulet.engine.types.StructField;
@@ -25,8 +26,8 @@ import java.util.Arrays;
  * scanner does not read (float, smallint, tinyint, decimal, binary, arrays, maps, structs). Nothing the scanner
  * accepts is read differently: a repeated field's last value wins, a missing field is null, the corrupt-record column
  * is never read from the JSON, an integer read into a double is {@code (double) long} as Jackson converts it, and a
- * decimal fraction is rounded correctly (exact for up to 15 digits and powers of ten up to 22, the JDK's parser
- * otherwise), as Jackson's is. {@code JsonLineScannerTest} checks this against the Jackson path on random and mangled
+ * decimal fraction is rounded correctly (exact for up to 15 digits and powers of ten up to 22, Jackson's own fast
+ * double parser otherwise), as Jackson's is. {@code JsonLineScannerTest} checks this against the Jackson path on random and mangled
  * lines.
  * <p>
  * Not thread-safe: one per decoder (it keeps a char buffer); the {@link Plan} is shared.
@@ -421,7 +422,13 @@ final class JsonLineScanner {
             double value = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
             number = negative ? -value : value;
         } else {
-            number = Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
+            // Jackson's own parser of doubles (USE_FAST_DOUBLE_PARSER), over the number's chars: no String.
+            int n = i - start;
+            char[] out = chars.length >= n ? chars : (chars = new char[Math.max(n, chars.length * 2)]);
+            for (int j = 0; j < n; j++) {
+                out[j] = (char) b[start + j];
+            }
+            number = NumberInput.parseDouble(out, 0, n, true);
         }
         return i;
     }
