@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * One JSON line of a 6-column schema (string, bigint, double, int, timestamp, boolean) into a row: issue 13's target
@@ -36,8 +37,10 @@ import java.util.SplittableRandom;
  *       read as a long, every other value left unread: what any decoder on that parser costs at least;</li>
  *   <li>{@code databindRecord} (baseline): Jackson databind into a Java record, as the typed
  *       {@code FileSource.jsonLines(dir, Trade.class)} does; it leaves the timestamp a string (no parsing);</li>
- *   <li>{@code rowDecoder}: {@link JsonRowDecoder}, what {@code FileSource.json(dir, schema)} runs per line:
- *       Jackson's streaming parser into a fresh row, the timestamp parsed to microseconds.</li>
+ *   <li>{@code rowDecoder}: {@link JsonRowDecoder}, what {@code FileSource.json(dir, schema)} runs per line: its
+ *       byte scanner into a fresh row, the timestamp parsed to microseconds;</li>
+ *   <li>{@code rowDecoderJackson} (A/B): the same decoder with the byte scanner off
+ *       ({@value JsonRowDecoder#BYTE_SCANNER_PROPERTY}{@code =false}), its Jackson streaming path alone.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -58,6 +61,7 @@ public class JsonRowDecoderBenchmark extends BenchmarkDefaults
     private ObjectMapper tree;
     private JsonFactory factory;
     private JsonRowDecoder decoder;
+    private JsonRowDecoder jacksonDecoder;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -91,8 +95,31 @@ public class JsonRowDecoderBenchmark extends BenchmarkDefaults
             .readerFor(Trade.class);
         tree = new ObjectMapper();
         factory = new JsonFactory();
-        decoder = JsonRowDecoder.create(
-            StructType.fromDDL("symbol STRING, qty BIGINT, price DOUBLE, venue INT, ts TIMESTAMP, buy BOOLEAN"), Map.of());
+        StructType schema = StructType.fromDDL("symbol STRING, qty BIGINT, price DOUBLE, venue INT, ts TIMESTAMP, buy BOOLEAN");
+        decoder = JsonRowDecoder.create(schema, Map.of());
+        jacksonDecoder = withoutByteScanner(() -> JsonRowDecoder.create(schema, Map.of()));
+    }
+
+    /** @return what {@code make} builds with the JSON byte scanner off (the system property set only meanwhile). */
+    static <T> T withoutByteScanner(Supplier<T> make)
+    {
+        String before = System.getProperty(JsonRowDecoder.BYTE_SCANNER_PROPERTY);
+        System.setProperty(JsonRowDecoder.BYTE_SCANNER_PROPERTY, "false");
+        try
+        {
+            return make.get();
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(JsonRowDecoder.BYTE_SCANNER_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(JsonRowDecoder.BYTE_SCANNER_PROPERTY, before);
+            }
+        }
     }
 
     @Benchmark
@@ -153,6 +180,20 @@ public class JsonRowDecoderBenchmark extends BenchmarkDefaults
         for (int i = 0; i < LINES; i++)
         {
             Row row = decoder.decode(bytes, starts[i], starts[i + 1] - starts[i] - 1);
+            qty += row.getLong(1);
+            blackhole.consume(row);
+        }
+        return check(qty);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long rowDecoderJackson(Blackhole blackhole) throws Exception
+    {
+        long qty = 0;
+        for (int i = 0; i < LINES; i++)
+        {
+            Row row = jacksonDecoder.decode(bytes, starts[i], starts[i + 1] - starts[i] - 1);
             qty += row.getLong(1);
             blackhole.consume(row);
         }

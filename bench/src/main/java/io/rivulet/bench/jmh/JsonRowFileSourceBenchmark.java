@@ -39,7 +39,9 @@ import java.util.stream.Stream;
  *   <li>{@code decoderLoop} (baseline): the same {@link JsonRowDecoder} over an in-memory copy of the file, lines
  *       already split: the decoder alone;</li>
  *   <li>{@code fileSource}: the real source's reader opened fresh on the directory (one listing, one file), reading
- *       the file through its line splitter and the decoder into an output that sums the quantities.</li>
+ *       the file through its line splitter and the decoder into an output that sums the quantities;</li>
+ *   <li>{@code fileSourceJackson} (A/B): the same source built with the decoder's byte scanner off
+ *       ({@value JsonRowDecoder#BYTE_SCANNER_PROPERTY}{@code =false}).</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -57,6 +59,7 @@ public class JsonRowFileSourceBenchmark extends BenchmarkDefaults
     private long expectedQty;
     private JsonRowDecoder decoder;
     private FileSource<Row> source;
+    private FileSource<Row> jacksonSource;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException
@@ -89,6 +92,8 @@ public class JsonRowFileSourceBenchmark extends BenchmarkDefaults
         Files.setLastModifiedTime(dir.resolve("trades.json"), FileTime.fromMillis(0));
         decoder = JsonRowDecoder.create(SCHEMA, Map.of());
         source = FileSource.json(dir, SCHEMA).fileSettleTime(Duration.ZERO);
+        jacksonSource = JsonRowDecoderBenchmark.withoutByteScanner(
+            () -> FileSource.json(dir, SCHEMA).fileSettleTime(Duration.ZERO));
     }
 
     @TearDown(Level.Trial)
@@ -118,8 +123,20 @@ public class JsonRowFileSourceBenchmark extends BenchmarkDefaults
     @OperationsPerInvocation(LINES)
     public long fileSource(Blackhole blackhole) throws Exception
     {
+        return readWhole(source, blackhole);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long fileSourceJackson(Blackhole blackhole) throws Exception
+    {
+        return readWhole(jacksonSource, blackhole);
+    }
+
+    private long readWhole(FileSource<Row> from, Blackhole blackhole) throws Exception
+    {
         Summing out = new Summing(blackhole);
-        try (SourceReader<Row> rows = source.open(out))
+        try (SourceReader<Row> rows = from.open(out))
         {
             while (rows.poll(out, 4096) > 0)
             {

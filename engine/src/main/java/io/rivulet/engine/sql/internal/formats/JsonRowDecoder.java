@@ -81,11 +81,21 @@ import static com.fasterxml.jackson.core.JsonToken.VALUE_TRUE;
  * reference path, and the reused parser is dropped: malformed input gives exactly the rows and errors the blocking
  * parser gives, and a bad line cannot leave state behind for the next.
  * <p>
+ * <b>A byte scanner first.</b> Before any of that, {@link JsonLineScanner} reads the line's bytes directly against the
+ * schema (names compared as bytes, numbers read without a {@code String}, strings decoded only for the columns that
+ * hold them); it takes the common line (one strict-JSON object of string, integer, double, boolean, timestamp and
+ * date values) and declines everything else, which the Jackson path above then decodes: the rows and errors are the
+ * same either way ({@code JsonLineScannerTest}). The system property {@value #BYTE_SCANNER_PROPERTY}{@code =false},
+ * read when a decoder is created, turns the scanner off (A/B benchmarks).
+ * <p>
  * Not thread-safe: one per reader ({@link #newReader()} gives another sharing the compiled schema).
  */
 public final class JsonRowDecoder implements LineDecoder<Row> {
     private static final byte K_NULL_TYPE = RowKind.NULL;
     private static final int MISSING = -1;
+
+    /** The system property that turns the byte scanner off ({@code false}); on by default. */
+    public static final String BYTE_SCANNER_PROPERTY = "rivulet.json.byteScanner";
 
     /** Lines one reused parser decodes before it is renewed. */
     static final int LINES_PER_PARSER = 4096;
@@ -93,6 +103,10 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
     private static final RuntimeException RETRY_BLOCKING = new RetryBlocking();
 
     private final Compiled compiled;
+    /** The fast path, or null when the byte scanner is off. */
+    private final JsonLineScanner scanner;
+    /** Lines the scanner decoded (the others went to Jackson); for tests. */
+    private long linesScanned;
     private List<Row> pending;
     private int pendingNext;
     /** The reused non-blocking parser, or null until the next line needs one. */
@@ -104,6 +118,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
 
     private JsonRowDecoder(Compiled compiled) {
         this.compiled = compiled;
+        this.scanner = compiled.scanPlan == null ? null : new JsonLineScanner(compiled.scanPlan, compiled.dateTimes);
     }
 
     /**
@@ -117,7 +132,17 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
      *                                  string.
      */
     public static JsonRowDecoder create(StructType schema, Map<String, String> options) {
-        return new JsonRowDecoder(new Compiled(schema, options));
+        return create(schema, options, !"false".equalsIgnoreCase(System.getProperty(BYTE_SCANNER_PROPERTY)));
+    }
+
+    /** {@link #create(StructType, Map)} with the byte scanner on or off whatever the system property says. */
+    static JsonRowDecoder create(StructType schema, Map<String, String> options, boolean byteScanner) {
+        return new JsonRowDecoder(new Compiled(schema, options, byteScanner));
+    }
+
+    /** @return lines the byte scanner decoded so far (the others went to the Jackson path). */
+    long linesScanned() {
+        return linesScanned;
     }
 
     /** @return another decoder of the same schema and options, for another reader. */
@@ -140,6 +165,13 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
     @Override
     public Row decode(byte[] bytes, int offset, int length) throws BadRecordException {
         pending = null;
+        if (scanner != null) {
+            PackedRow scanned = scanner.scan(bytes, offset, length);
+            if (scanned != null) {
+                linesScanned++;
+                return scanned;
+            }
+        }
         Row row = decodeReused(bytes, offset, length);
         if (row != RETRY) {
             return row;
@@ -349,15 +381,20 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
      * @return the field's position; {@link #END} at the end of the object; {@code -(k + 1)} for a field the
      *     schema lacks (skipped), k being the next expected field.
      */
-    private static int nextField(JsonParser p, StructPlan plan, int k) throws IOException {
+    private int nextField(JsonParser p, StructPlan plan, int k) throws IOException {
         JsonToken t;
-        if (k < plan.parsedCount) {
+        if (k < plan.parsedCount && !nonBlocking) {
             if (p.nextFieldName(plan.names[k])) {
                 return plan.order[k];
             }
             t = p.currentToken();
         } else {
+            // The non-blocking parser's nextFieldName is nextToken and a compare, but it leaves currentToken() at the
+            // last name when the line ends after it: read the token it returns, or a truncated line loops forever.
             t = p.nextToken();
+            if (t == JsonToken.FIELD_NAME && k < plan.parsedCount && plan.names[k].getValue().equals(p.currentName())) {
+                return plan.order[k];
+            }
         }
         if (t == END_OBJECT) {
             return END;
@@ -370,7 +407,9 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
         }
         int pos = plan.index.getValue(p.currentName());
         if (pos == MISSING) {
-            next(p);
+            if (next(p) == null) {
+                throw new IllegalArgumentException("the line ends before the value of field '" + p.currentName() + "'");
+            }
             skipValue(p);
             return -(k + 1);
         }
@@ -676,8 +715,10 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
         final int corruptIndex;
         final boolean allowNonNumericNumbers;
         final DateTimes dateTimes;
+        /** The byte scanner's plan, or null when it is off. */
+        final JsonLineScanner.Plan scanPlan;
 
-        Compiled(StructType schema, Map<String, String> options) {
+        Compiled(StructType schema, Map<String, String> options, boolean byteScanner) {
             this.schema = schema;
             String corrupt = RowFormatOptions.corruptColumn(options);
             this.corruptIndex = corruptIndex(schema, corrupt);
@@ -696,6 +737,7 @@ public final class JsonRowDecoder implements LineDecoder<Row> {
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .build();
             this.root = new StructPlan(schema, corruptIndex);
+            this.scanPlan = byteScanner ? new JsonLineScanner.Plan(schema, corruptIndex) : null;
         }
     }
 

@@ -3,8 +3,10 @@
  * {@link io.rivulet.engine.types.StructType}, with Spark's conversions, options and corrupt-record rules.
  *
  * <pre>
- *   line bytes ──► JsonRowDecoder (one reused Jackson non-blocking parser per reader, a fresh blocking one
- *              │                  for a line it does not end cleanly; field name → position, no databind)
+ *   line bytes ──► JsonRowDecoder ── JsonLineScanner (bytes against the schema; declines what it cannot
+ *              │                  │                    decode exactly as Jackson)
+ *              │                  └─ declined: one reused Jackson non-blocking parser per reader, a fresh blocking
+ *              │                     one for a line it does not end cleanly; field name → position, no databind
  *              └─► CsvRowDecoder  (own single-line tokenizer, Spark's univocity settings)
  *                        │ ok: a fresh PackedRow          │ bad: BadRecordException carrying the
  *                        ▼                                ▼ corrupt row (partial values + raw line)

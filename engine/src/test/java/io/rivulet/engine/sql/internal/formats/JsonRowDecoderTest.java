@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Each case names the Spark rule (JacksonParser / FailureSafeParser, Spark 3.x+) it pins. */
 class JsonRowDecoderTest {
@@ -347,6 +349,17 @@ class JsonRowDecoderTest {
             assertThat(outcome(shared, line)).as(line).isEqualTo(outcome(decoder(TRADE_CORRUPT), line));
         }
         assertThat(outcome(shared, "{\"qty\":11}")).isEqualTo("[null,11,null,null]");
+    }
+
+    @Test
+    void shouldRejectALineThatEndsRightAfterAFieldNameInsteadOfLoopingForever() {
+        // The reused non-blocking parser leaves its current token at the last name when the line ends after it; the
+        // decoder looped on that name. Preemptive timeout: a regression hangs, it cannot fail otherwise.
+        for (String line : new String[] {"{\"x\"", "{\"qty\"", "{\"qty\":1,\"x\"", "{\"qty\":1,\"symbol\"", "{\"\""}) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                assertThat(bad(TRADE_CORRUPT, line).corruptRow().getString(3)).isEqualTo(line);
+            }, line);
+        }
     }
 
     @Test
