@@ -292,7 +292,7 @@ public final class RelationalGroupedDataset {
         } else {
             int t = timeColumn;
             int position = windowPosition;
-            ToLongFunction<Row> timeMs = row -> Math.floorDiv(row.getTimestampMicros(t), 1_000L);
+            ToLongFunction<Row> timeMs = GroupKeys.eventTimeMs(keyedSchema, t);
             WindowedStream<Object, Row> windowed;
             if (window != null) {
                 long lengthMs = window.lengthMicros() / 1_000L;

@@ -6,16 +6,19 @@ import io.rivulet.engine.types.StructType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The key of a structured {@code groupBy}'s keyed stage. Grouping by one {@code INT} or {@code BIGINT} column, the
- * key is the column's boxed value, for values 0 to 4095 taken from a cache indexed by the value (nothing is
- * allocated per row, and the box is not read), else boxed per row;
+ * key is the column's boxed value, for values 0 to 4095 one of 4096 boxes allocated together once per JVM (nothing
+ * is allocated per row, the box is not read, and the boxes a map probe reads sit on few cache lines), else boxed per
+ * row;
  * any other grouping (several columns, another type, a NULL value) has the list of the grouping values as its key.
- * Keys are immutable values (equal and hashed by value), as the keyed stage and its checkpoints need.
+ * Keys are immutable values (equal and hashed by value), as the keyed stage and its checkpoints need. A
+ * {@link PackedRow}'s key and event time are read as its raw bits (the column's kind is checked once, here).
  */
 public final class GroupKeys {
-    /** Slots of a single-column key's cache (a power of two); values are cached by their low bits. */
+    /** Values 0 to this - 1 of a single-column key have a shared box each (a power of two). */
     private static final int CACHE_SLOTS = 4096;
 
     private GroupKeys() {
@@ -24,7 +27,7 @@ public final class GroupKeys {
     /**
      * @param schema  the pre-projected rows' schema
      * @param columns the grouping columns in it
-     * @return the key function; thread-safe (its cache is a racy array of immutable boxes)
+     * @return the key function; stateless and thread-safe
      */
     public static Function<Row, Object> of(StructType schema, int[] columns) {
         if (columns.length == 1) {
@@ -37,6 +40,22 @@ public final class GroupKeys {
         }
         int[] c = columns.clone();
         return row -> list(row, c);
+    }
+
+    /**
+     * The event time of a structured window's rows: a {@code TIMESTAMP} column in milliseconds (floored).
+     *
+     * @param schema the keyed stage's rows' schema
+     * @param column the event-time column in it; its NULLs are filtered out before the keyed stage
+     * @return the function; stateless and thread-safe (on a column of another type it reads the column with
+     *     {@link Row#getTimestampMicros}, which throws)
+     */
+    public static ToLongFunction<Row> eventTimeMs(StructType schema, int column) {
+        if (RowKind.of(schema.apply(column).dataType()) != RowKind.TIMESTAMP) {
+            return row -> Math.floorDiv(row.getTimestampMicros(column), 1_000L);
+        }
+        return row -> Math.floorDiv(row instanceof PackedRow p && !p.isNullAt(column) ? p.bits(column)
+            : row.getTimestampMicros(column), 1_000L);
     }
 
     /**
@@ -58,8 +77,16 @@ public final class GroupKeys {
 
     /** A single {@code INT} grouping column. */
     private static final class IntKey implements Function<Row, Object> {
+        /** The boxes of 0 to {@link #CACHE_SLOTS} - 1, allocated together (adjacent in memory) once. */
+        private static final Integer[] BOXES = new Integer[CACHE_SLOTS];
+
+        static {
+            for (int v = 0; v < CACHE_SLOTS; v++) {
+                BOXES[v] = v;
+            }
+        }
+
         private final int column;
-        private final Integer[] cache = new Integer[CACHE_SLOTS];
 
         IntKey(int column) {
             this.column = column;
@@ -70,24 +97,25 @@ public final class GroupKeys {
             if (row.isNullAt(column)) {
                 return list(row, new int[] {column});
             }
-            int v = row.getInt(column);
-            if ((v & ~(CACHE_SLOTS - 1)) == 0) {
-                // small non-negative values: one slot each, the box is not read
-                Integer key = cache[v];
-                if (key == null) {
-                    key = v;
-                    cache[v] = key;
-                }
-                return key;
-            }
-            return v;
+            // a packed row's bits need no kind check: the column's kind was checked when this was made
+            int v = row instanceof PackedRow p ? (int) p.bits(column) : row.getInt(column);
+            // small non-negative values: a shared box, not read here
+            return (v & ~(CACHE_SLOTS - 1)) == 0 ? BOXES[v] : Integer.valueOf(v);
         }
     }
 
     /** A single {@code BIGINT} grouping column. */
     private static final class LongKey implements Function<Row, Object> {
+        /** The boxes of 0 to {@link #CACHE_SLOTS} - 1, allocated together (adjacent in memory) once. */
+        private static final Long[] BOXES = new Long[CACHE_SLOTS];
+
+        static {
+            for (int v = 0; v < CACHE_SLOTS; v++) {
+                BOXES[v] = (long) v;
+            }
+        }
+
         private final int column;
-        private final Long[] cache = new Long[CACHE_SLOTS];
 
         LongKey(int column) {
             this.column = column;
@@ -98,17 +126,8 @@ public final class GroupKeys {
             if (row.isNullAt(column)) {
                 return list(row, new int[] {column});
             }
-            long v = row.getLong(column);
-            if ((v & ~(long) (CACHE_SLOTS - 1)) == 0) {
-                // small non-negative values: one slot each, the box is not read
-                Long key = cache[(int) v];
-                if (key == null) {
-                    key = v;
-                    cache[(int) v] = key;
-                }
-                return key;
-            }
-            return v;
+            long v = row instanceof PackedRow p ? p.bits(column) : row.getLong(column);
+            return (v & ~(long) (CACHE_SLOTS - 1)) == 0 ? BOXES[(int) v] : Long.valueOf(v);
         }
     }
 }
