@@ -866,6 +866,26 @@ public final class Dataset<T> {
     }
 
     /**
+     * Groups the elements by a key a function computes (Spark's {@code groupByKey(func, encoder)}), for
+     * {@link KeyValueGroupedDataset#mapGroupsWithState} and {@link KeyValueGroupedDataset#flatMapGroupsWithState}:
+     * {@code trades.withWatermark("ts", "5 seconds").groupByKey(r -> r.getString(0), Encoders.STRING())}.
+     *
+     * @param func the key of an element; called in the task that reads the element (thread-safe if that stage has
+     *     several partitions); keys need {@code equals} and {@code hashCode}; a {@code null} key or a throw fails
+     *     the query
+     * @param encoder the key's encoder
+     * @param <K> key type
+     * @return the grouped Dataset
+     * @throws UnsupportedOperationException on a static DataFrame
+     */
+    public <K> KeyValueGroupedDataset<K, T> groupByKey(MapFunction<? super T, K> func, Encoder<K> encoder) {
+        Objects.requireNonNull(func, "func");
+        Objects.requireNonNull(encoder, "encoder");
+        requireStream("groupByKey");
+        return new KeyValueGroupedDataset<>(this, func, encoder);
+    }
+
+    /**
      * Aggregates over the whole stream without grouping (Spark's {@code df.agg(...)}, short for
      * {@code groupBy().agg(...)}): one row, e.g. {@code trades.agg(count("*"), sum("qty"))}.
      *
@@ -1325,6 +1345,14 @@ public final class Dataset<T> {
 
     Rivulet rivulet() {
         return rivulet;
+    }
+
+    /**
+     * @return the event time (epoch ms) of an element from the {@code withWatermark} column while it is still a
+     *     column here, or {@code null}: what a stateful operation judges late rows by
+     */
+    ToLongFunction<T> watermarkEventTime() {
+        return watermarkColumn == null ? null : eventTime(ColumnResolver.resolve(schema(), watermarkColumn));
     }
 
     /**
