@@ -72,7 +72,7 @@ public final class DataFrameReader {
      * Sets an option of the format (Spark's names: {@code header}, {@code sep}, {@code nullValue}, {@code mode},
      * {@code timestampFormat}, {@code pathGlobFilter}, ...). Checked when {@code csv}/{@code text}/{@code load} builds
      * the DataFrame: an option the format does not know is an error listing the known ones (Spark ignores it).
-     * Options apply to csv and text; {@code json} reads with Spark's defaults.
+     * Options apply to csv and text; {@code json} reads with Spark's defaults and refuses options.
      *
      * @param key the option's name, any case
      * @param value its value
@@ -310,9 +310,14 @@ public final class DataFrameReader {
      * @param path a file or a directory
      * @return the static DataFrame
      * @throws IllegalStateException without a schema
+     * @throws IllegalArgumentException when options are set (they apply to csv and text only)
      */
     public Dataset<Row> json(String path) {
         StructType s = requireSchema();
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("options " + options.keySet() + " are not applied to json by rivulet.read()"
+                + " (it reads with Spark's json defaults, FAILFAST): read without options");
+        }
         Path location = Path.of(Objects.requireNonNull(path, "path"));
         JsonRowDecoder decoder =
             JsonRowDecoder.create(s, Map.of());

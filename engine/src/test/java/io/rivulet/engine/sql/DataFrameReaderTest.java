@@ -110,6 +110,8 @@ class DataFrameReaderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heder").hasMessageContaining("header");
             assertThatThrownBy(() -> rivulet.read().csv(dir.resolve("missing").toString()))
                 .hasMessageStartingWith("[PATH_NOT_FOUND] Path does not exist: ");
+            assertThatThrownBy(() -> rivulet.read().schema("a STRING").option("mode", "PERMISSIVE").json(csv.toString()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("options [mode] are not applied to json");
             assertThatThrownBy(() -> rivulet.read().format("parquet").load(csv.toString()))
                 .hasMessage("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: parquet. Known static formats: csv,"
                     + " json, text");
