@@ -118,7 +118,7 @@ final class QueryValidator {
     /**
      * Spark's rules for {@code mapGroupsWithState} / {@code flatMapGroupsWithState}
      * ({@code UnsupportedOperationChecker}), in Spark's words: {@code mapGroupsWithState} only in
-     * update mode; {@code flatMapGroupsWithState} in a query without aggregation only with its own mode
+     * update mode and without an aggregation; {@code flatMapGroupsWithState} in a query without aggregation only with its own mode
      * equal to the query's, and with an aggregation only in append mode and not after the aggregation;
      * an event-time timeout only with a watermark upstream.
      */
@@ -126,6 +126,11 @@ final class QueryValidator {
         PlanNode.GroupStateInfo info = s.node().groupState();
         String queryMode = sparkName(mode);
         if (info.mapGroups()) {
+            if (aggregationInQuery) {
+                throw new IllegalArgumentException("mapGroupsWithState is not supported with aggregation on a streaming"
+                    + " DataFrame/Dataset: its rows are updates of a key's row, which an aggregation would count again"
+                    + " each time; use flatMapGroupsWithState(APPEND, ...) before the aggregation");
+            }
             if (mode != OutputMode.UPDATE) {
                 throw new IllegalArgumentException("mapGroupsWithState is not supported with " + queryMode + " output mode"
                     + " on a streaming DataFrame/Dataset: it emits one row per key and call, an update of that key's row;"

@@ -260,7 +260,10 @@ public final class DataStreamWriter<T> {
 
     /**
      * Spark's {@code foreachBatch}: a function gets each committed epoch's elements and its id. Spark hands a
-     * static Dataset; Rivulet hands the epoch's elements as a list (no static Datasets yet).
+     * static Dataset; Rivulet hands the epoch's elements as a list (no static Datasets yet). In micro-batch mode
+     * it is called for every batch the query runs, as Spark calls it, with an empty list for a batch without
+     * rows (a no-data batch run because the watermark moved for a stateful operator); no batch runs, and no call
+     * comes, when there is no new data and nothing to advance. In continuous mode only epochs with rows are passed.
      *
      * @param function the function
      * @return this

@@ -17,6 +17,8 @@ import io.rivulet.engine.sql.internal.AsProjection;
 import io.rivulet.engine.sql.internal.ColumnResolver;
 import io.rivulet.engine.sql.internal.RowEncoder;
 import io.rivulet.engine.sql.expressions.Predicate;
+import io.rivulet.engine.sql.expressions.Projection;
+import io.rivulet.engine.sql.expressions.Unresolved;
 import io.rivulet.engine.sql.internal.RowOperator;
 import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.SelectPlan;
@@ -43,6 +45,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -102,8 +105,29 @@ public final class Dataset<T> {
      */
     private final FilterStep filterStep;
 
+    /**
+     * The projection ({@code select}, {@code selectExpr}, {@code withColumn}, {@code drop}) that made this Dataset: a
+     * {@code where} or {@code orderBy} naming a column it dropped resolves it below it (Spark's
+     * {@code ResolveMissingReferences}); else {@code null}.
+     */
+    private final ProjectStep projectStep;
+    /**
+     * For an {@code orderBy} by a column below the projection that made its input: the sorted rows with that column
+     * still in (the first {@code columns} are this Dataset's), which a {@code limit} cuts before the column is dropped;
+     * else {@code null}.
+     */
+    private final SortedWide sortedWide;
+
     /** A filter-only select plan, the rows it reads, their reuse decision and its description. */
     private record FilterStep(SelectPlan plan, Stream<Row> input, RowReuse inputReuse, String description) {
+    }
+
+    /** A projection's input, its unresolved items and its description. */
+    private record ProjectStep(Dataset<?> input, List<Expression> items, String description) {
+    }
+
+    /** Sorted rows wider than the Dataset they make, how many columns it keeps, and the projection's description. */
+    private record SortedWide(Dataset<Row> sorted, int columns, String description) {
     }
 
     Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder) {
@@ -117,19 +141,22 @@ public final class Dataset<T> {
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit) {
         this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
-            unorderedLimit, null, null, null, null, null);
+            unorderedLimit, null, null, null, null, null, null, null);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, RowReuse reuse) {
         this(rivulet, Objects.requireNonNull(stream, "stream"), encoder, watermarkColumn, watermarkDelay, sorted,
-            unorderedLimit, null, null, null, reuse, null);
+            unorderedLimit, null, null, null, reuse, null, null, null);
     }
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers,
-                    Stream<T> appendLimit, RowReuse reuse, FilterStep filterStep) {
+                    Stream<T> appendLimit, RowReuse reuse, FilterStep filterStep, ProjectStep projectStep,
+                    SortedWide sortedWide) {
         this.appendLimit = appendLimit;
+        this.projectStep = projectStep;
+        this.sortedWide = sortedWide;
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = stream;
         this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -155,7 +182,7 @@ public final class Dataset<T> {
      */
     static Dataset<Row> ofStatic(Rivulet rivulet, StaticSource<Row> rows, StructType schema) {
         return new Dataset<>(rivulet, null, Encoders.row(schema), null, null, false, false,
-            Objects.requireNonNull(rows, "rows"), null, null, null, null);
+            Objects.requireNonNull(rows, "rows"), null, null, null, null, null, null);
     }
 
     /** @return whether this is a static DataFrame (no stream: only a join side) */
@@ -179,7 +206,7 @@ public final class Dataset<T> {
      */
     Dataset<T> withQualifiers(String[] columnQualifiers) {
         return new Dataset<>(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows,
-            columnQualifiers, null, reuse, filterStep);
+            columnQualifiers, null, reuse, filterStep, projectStep, null);
     }
 
     private void requireStream(String operation) {
@@ -866,6 +893,26 @@ public final class Dataset<T> {
     }
 
     /**
+     * Groups the elements by a key a function computes (Spark's {@code groupByKey(func, encoder)}), for
+     * {@link KeyValueGroupedDataset#mapGroupsWithState} and {@link KeyValueGroupedDataset#flatMapGroupsWithState}:
+     * {@code trades.withWatermark("ts", "5 seconds").groupByKey(r -> r.getString(0), Encoders.STRING())}.
+     *
+     * @param func the key of an element; called in the task that reads the element (thread-safe if that stage has
+     *     several partitions); keys need {@code equals} and {@code hashCode}; a {@code null} key or a throw fails
+     *     the query
+     * @param encoder the key's encoder
+     * @param <K> key type
+     * @return the grouped Dataset
+     * @throws UnsupportedOperationException on a static DataFrame
+     */
+    public <K> KeyValueGroupedDataset<K, T> groupByKey(MapFunction<? super T, K> func, Encoder<K> encoder) {
+        Objects.requireNonNull(func, "func");
+        Objects.requireNonNull(encoder, "encoder");
+        requireStream("groupByKey");
+        return new KeyValueGroupedDataset<>(this, func, encoder);
+    }
+
+    /**
      * Aggregates over the whole stream without grouping (Spark's {@code df.agg(...)}, short for
      * {@code groupBy().agg(...)}): one row, e.g. {@code trades.agg(count("*"), sum("qty"))}.
      *
@@ -1021,13 +1068,30 @@ public final class Dataset<T> {
             throw new IllegalArgumentException("orderBy needs at least one column");
         }
         requireStream("orderBy");
+        Column[] unqualified = sortExprs;
         sortExprs = qualify(sortExprs);
         StructType schema = schema();
         List<ComplexAccess.SortOrder> orders = new ArrayList<>();
+        List<Expression> keys = new ArrayList<>();
         for (int i = 0; i < sortExprs.length; i++) {
-            Expression e = Analyzer.resolve(Columns.expression(Objects.requireNonNull(sortExprs[i], "sortExprs[" + i + "]")),
-                schema);
-            orders.add(e instanceof ComplexAccess.SortOrder o ? o : new ComplexAccess.SortOrder(e, true, true));
+            keys.add(Columns.expression(Objects.requireNonNull(sortExprs[i], "sortExprs[" + i + "]")));
+        }
+        try {
+            for (Expression key : keys) {
+                Expression e = Analyzer.resolve(key, schema);
+                orders.add(e instanceof ComplexAccess.SortOrder o ? o : new ComplexAccess.SortOrder(e, true, true));
+            }
+        } catch (AnalysisException e) {
+            List<Expression> missing = missingBelow(e, keys);
+            if (missing.isEmpty()) {
+                throw e;
+            }
+            // Spark's ResolveMissingReferences for a sort: sort with the missing columns kept, then drop them.
+            Dataset<Row> sortedRows = widened(missing).orderBy(unqualified);
+            Dataset<Row> narrow = sortedRows.narrowed(schema.size(), projectStep.description());
+            return castDataset(new Dataset<>(rivulet, narrow.stream, narrow.encoder, narrow.watermarkColumn,
+                narrow.watermarkDelay, false, unorderedLimit, null, null, null, narrow.reuse, null, null,
+                new SortedWide(sortedRows, schema.size(), projectStep.description())));
         }
         Comparator<Row> rows = (a, b) -> compare(orders, a, b);
         Function<T, Row> toRow = rowOf();
@@ -1093,6 +1157,10 @@ public final class Dataset<T> {
             throw new IllegalArgumentException("The limit expression must be equal to or greater than 0, but got " + n);
         }
         requireStream("limit");
+        if (sortedWide != null) {
+            // orderBy by a column the projection dropped: limit the sorted rows, then drop it.
+            return castDataset(sortedWide.sorted().limit(n).narrowed(sortedWide.columns(), sortedWide.description()));
+        }
         if (sorted) {
             return derived(n == 0 ? escapingStream().filter(value -> false) : escapingStream().limit(n), encoder);
         }
@@ -1102,7 +1170,7 @@ public final class Dataset<T> {
         Stream<T> firstRows = escapingStream().keyBy("limit", value -> 0L, 1).transformWithState("limit(" + n + ")",
             () -> new FirstRows<>(n));
         return new Dataset<>(rivulet, next.stream, encoder, next.watermarkColumn, next.watermarkDelay, false, true, null,
-            null, firstRows, null, null);
+            null, firstRows, null, null, null, null);
     }
 
     /**
@@ -1183,13 +1251,93 @@ public final class Dataset<T> {
     }
 
     private Dataset<Row> selectItems(String description, List<Expression> items) {
+        List<Expression> bound = items;
         if (qualifiers != null) {
-            items = new DatasetJoins.Scope(schema(), qualifiers).bindItems(items);
+            bound = new DatasetJoins.Scope(schema(), qualifiers).bindItems(items);
         }
-        return runPlan(description, SelectPlan.select(schema(), items));
+        Dataset<Row> out = runPlan(description, SelectPlan.select(schema(), bound));
+        return new Dataset<>(rivulet, out.stream, out.encoder, out.watermarkColumn, out.watermarkDelay, false,
+            out.unorderedLimit, out.staticRows, null, null, out.reuse, null, new ProjectStep(this, items, description), null);
     }
 
+    /**
+     * A filter naming a column this Dataset's projection dropped (Spark's {@code ResolveMissingReferences}, as in
+     * {@code df.select("action").where("id > 10")}): the projection again with the missing columns kept, the
+     * filter, then the projection's columns only. Any other failure, a column unknown below too included, is the
+     * error of the condition against this Dataset's columns.
+     */
     private Dataset<Row> filterRows(String description, Expression condition) {
+        try {
+            return filterResolved(description, condition);
+        } catch (AnalysisException e) {
+            List<Expression> missing = missingBelow(e, List.of(condition));
+            if (missing.isEmpty()) {
+                throw e;
+            }
+            return widened(missing).filterRows(description, condition).narrowed(schema().size(), projectStep.description());
+        }
+    }
+
+    /**
+     * The columns of the projection's input that {@code expressions} name and this Dataset lacks, as references to
+     * that input; empty unless {@code failure} is an unresolved column and this Dataset is a projection.
+     */
+    private List<Expression> missingBelow(AnalysisException failure, List<Expression> expressions) {
+        if (projectStep == null || failure.errorClass() == null || !failure.errorClass().startsWith("UNRESOLVED_COLUMN")) {
+            return List.of();
+        }
+        StructType output = schema();
+        StructType input = projectStep.input().schema();
+        List<Unresolved.Attribute> names = new ArrayList<>();
+        for (Expression e : expressions) {
+            Projection.collect(e, Unresolved.Attribute.class, names);
+        }
+        List<Expression> missing = new ArrayList<>();
+        List<String> taken = new ArrayList<>();
+        for (Unresolved.Attribute name : names) {
+            String first = name.parts().get(0);
+            if (hasName(output, first) || taken.contains(first.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            StructField[] fields = input.fields();
+            for (int i = 0; i < fields.length; i++) {
+                if (fields[i].name().equalsIgnoreCase(first)) {
+                    missing.add(column(i, fields[i]));
+                    taken.add(first.toLowerCase(Locale.ROOT));
+                    break;
+                }
+            }
+        }
+        return missing;
+    }
+
+    private static boolean hasName(StructType schema, String name) {
+        for (StructField field : schema.fields()) {
+            if (field.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This Dataset's projection again, over its input, with {@code missing} columns of that input appended. */
+    private Dataset<Row> widened(List<Expression> missing) {
+        List<Expression> items = new ArrayList<>(projectStep.items());
+        items.addAll(missing);
+        return projectStep.input().selectItems(projectStep.description(), items);
+    }
+
+    /** The first {@code columns} columns of these rows: a projection dropping the ones {@link #widened} added. */
+    private Dataset<Row> narrowed(int columns, String description) {
+        StructField[] fields = schema().fields();
+        List<Expression> items = new ArrayList<>(columns);
+        for (int i = 0; i < columns; i++) {
+            items.add(column(i, fields[i]));
+        }
+        return selectItems(description, items);
+    }
+
+    private Dataset<Row> filterResolved(String description, Expression condition) {
         if (qualifiers != null) {
             condition = new DatasetJoins.Scope(schema(), qualifiers).bind(condition);
             return runPlan(description, SelectPlan.filter(schema(), condition)).withQualifiers(qualifiers);
@@ -1249,7 +1397,7 @@ public final class Dataset<T> {
     private Dataset<Row> derivedRows(Stream<Row> next, Encoder<Row> nextEncoder, RowReuse nextReuse, FilterStep step) {
         Dataset<Row> d = derived(next, nextEncoder);
         return new Dataset<>(rivulet, d.stream, d.encoder, d.watermarkColumn, d.watermarkDelay, false, d.unorderedLimit,
-            null, null, null, nextReuse, step);
+            null, null, null, nextReuse, step, null, null);
     }
 
     /**
@@ -1328,6 +1476,14 @@ public final class Dataset<T> {
     }
 
     /**
+     * @return the event time (epoch ms) of an element from the {@code withWatermark} column while it is still a
+     *     column here, or {@code null}: what a stateful operation judges late rows by
+     */
+    ToLongFunction<T> watermarkEventTime() {
+        return watermarkColumn == null ? null : eventTime(ColumnResolver.resolve(schema(), watermarkColumn));
+    }
+
+    /**
      * The hook the structured operations build on ({@code select}, {@code withColumn}, ...): a new
      * DataFrame of {@code schema} whose rows an operator makes from this Dataset's rows; one operator per
      * task, created by {@code operators}, fused into the task that produces the input. The operator may
@@ -1372,6 +1528,12 @@ public final class Dataset<T> {
      */
     Dataset<Row> mapRows(String description, StructType schema, Function<Row, Row> fn) {
         return transformRows(description, schema, () -> (record, out) -> out.emit(fn.apply(record)));
+    }
+
+    /** A Dataset of rows as this Dataset's element type: only where this Dataset is one of rows. */
+    @SuppressWarnings("unchecked")
+    private static <T> Dataset<T> castDataset(Dataset<Row> rows) {
+        return (Dataset<T>) (Dataset<?>) rows;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,14 @@
 package io.rivulet.engine.golden;
 
 import io.rivulet.engine.sql.Dataset;
+import io.rivulet.engine.sql.Encoders;
 import io.rivulet.engine.sql.Row;
+import io.rivulet.engine.types.StructType;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.groupstate.GroupState;
+import io.rivulet.operators.groupstate.GroupStateTimeout;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +31,8 @@ import static io.rivulet.engine.sql.functions.window;
  * stream-static case's static tables are static DataFrames by their names ({@code symbols}). Scala's
  * {@code Seq("symbol")} is Java's {@code List.of("symbol")}.
  *
- * <p>A case the structured API cannot express yet is listed in {@link #notExpressible} with the reason; its
- * query is written here all the same where it compiles, so that it runs as soon as the feature lands.
+ * <p>A case the structured API could not express would be listed in {@link #notExpressible} with the reason; since
+ * {@code groupByKey(..).flatMapGroupsWithState/mapGroupsWithState} (h1, l15) every case is expressed.
  */
 final class StructuredGoldenQueries {
     private StructuredGoldenQueries() {
@@ -42,11 +48,36 @@ final class StructuredGoldenQueries {
      * @return why the structured API cannot express the case yet, or {@code null} when it can
      */
     static String notExpressible(String caseName) {
-        return switch (caseName.substring(0, caseName.indexOf('_'))) {
-            case "h1", "l15" -> "needs Dataset.groupByKey(..).flatMapGroupsWithState/mapGroupsWithState (not in the"
-                + " structured API; the typed KeyedStream has them)";
-            default -> null;
-        };
+        return null;
+    }
+
+    /** h1's output rows. */
+    private static final StructType RUNNING_QTY = StructType.fromDDL("symbol STRING, total_qty BIGINT, trades BIGINT, status STRING");
+
+    /** h1's state: Spark's {@code (total, count, maxTsMs)} tuple as a record (Rivulet has no tuple encoder). */
+    record RunningQty(long total, long trades, long maxTsMs) {
+    }
+
+    /** h1's function: the running total per symbol; times out 10 s after the latest trade, then starts over. */
+    private static Iterator<Row> runningQty(String symbol, Iterator<Row> rows, GroupState<RunningQty> state) {
+        if (state.hasTimedOut()) {
+            RunningQty s = state.get();
+            state.remove();
+            return List.of(Row.of(RUNNING_QTY, symbol, s.total(), s.trades(), "expired")).iterator();
+        }
+        RunningQty s = state.exists() ? state.get() : new RunningQty(0, 0, Long.MIN_VALUE);
+        long total = s.total();
+        long trades = s.trades();
+        long maxTsMs = s.maxTsMs();
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            total += row.getLong(2);
+            trades++;
+            maxTsMs = Math.max(maxTsMs, row.getTimestamp(3).toEpochMilli());
+        }
+        state.update(new RunningQty(total, trades, maxTsMs));
+        state.setTimeoutTimestamp(maxTsMs + 10_000);
+        return List.of(Row.of(RUNNING_QTY, symbol, total, trades, "running")).iterator();
     }
 
     static Query of(String caseName) {
@@ -119,8 +150,21 @@ final class StructuredGoldenQueries {
             // words.dropDuplicatesWithinWatermark("word")
             case "l19_reject_drop_duplicates_within_watermark_without_watermark" -> in -> in.get("words")
                 .dropDuplicatesWithinWatermark("word");
-            default -> throw new IllegalArgumentException("no structured query for golden case " + caseName + ": "
-                + notExpressible(caseName));
+            // trades.withWatermark("ts", "5 seconds")
+            //   .groupByKey(r -> r.getString(0) /* symbol */, Encoders.STRING())
+            //   .flatMapGroupsWithState(fn, OutputMode.Update(), Encoders.tuple(LONG, LONG, LONG) /* (total, count, maxTsMs) */,
+            //       Encoders.row("symbol STRING, total_qty BIGINT, trades BIGINT, status STRING"), GroupStateTimeout.EventTimeTimeout())
+            case "h1_flat_map_groups_with_state_event_time_timeout_update" -> in -> in.get("trades")
+                .withWatermark("ts", "5 seconds")
+                .groupByKey(r -> r.getString(0), Encoders.STRING())
+                .flatMapGroupsWithState(StructuredGoldenQueries::runningQty, OutputMode.UPDATE,
+                    Encoders.record(RunningQty.class), Encoders.row(RUNNING_QTY), GroupStateTimeout.EVENT_TIME_TIMEOUT);
+            // words.groupByKey(r -> r.getString(0), Encoders.STRING()).mapGroupsWithState((k, rows, state) -> k,
+            //   Encoders.LONG(), Encoders.STRING())
+            case "l15_reject_map_groups_with_state_append" -> in -> in.get("words")
+                .groupByKey(r -> r.getString(0), Encoders.STRING())
+                .mapGroupsWithState((k, rows, state) -> k, Encoders.LONG(), Encoders.STRING());
+            default -> throw new IllegalArgumentException("no structured query for golden case " + caseName);
         };
     }
 }

@@ -8,6 +8,7 @@ import io.rivulet.engine.StreamingQueryException;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -48,6 +49,29 @@ class ForeachBatchSinkTest {
         sink.commit(2);
 
         assertThat(deliveries).containsExactly(new Delivery<>(0, List.of("a", "b")), new Delivery<>(2, List.of("c")));
+    }
+
+    @Test
+    void shouldPassAnEpochWithoutRowsInMicroBatchModeOnly() throws Exception {
+        for (boolean microBatch : new boolean[] {true, false}) {
+            List<Delivery<String>> deliveries = new ArrayList<>();
+            ForeachBatchSink<String> sink = Sinks.foreachBatch((List<String> rows, long epochId) ->
+                deliveries.add(new Delivery<>(epochId, List.copyOf(rows))));
+            sink.open("query", 1, OutputMode.APPEND, microBatch);
+            SinkWriter<String> writer = sink.createWriter(0);
+            writer.write("a");
+            writer.endEpoch(0);
+            sink.commit(0);
+            writer.endEpoch(1);
+            sink.commit(1);
+            sink.close();
+            if (microBatch) {
+                assertThat(deliveries).as("every micro-batch, as Spark's foreachBatch")
+                    .containsExactly(new Delivery<>(0, List.of("a")), new Delivery<>(1, List.of()));
+            } else {
+                assertThat(deliveries).as("continuous epochs with rows only").containsExactly(new Delivery<>(0, List.of("a")));
+            }
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import static io.rivulet.engine.sql.functions.col;
 import static io.rivulet.engine.sql.functions.count;
 import static io.rivulet.engine.sql.functions.countDistinct;
 import static io.rivulet.engine.sql.functions.current_timestamp;
+import static io.rivulet.engine.sql.functions.desc;
 import static io.rivulet.engine.sql.functions.explode;
 import static io.rivulet.engine.sql.functions.lit;
 import static io.rivulet.engine.sql.functions.max;
@@ -86,6 +87,47 @@ class DatasetOperationsTest {
             assertThat(run(rivulet, trades(rivulet).where(col("qty").gt(100)), "w")).containsExactly("[b,200,2.0]", "[a,300,0.5]");
             assertThat(run(rivulet, trades(rivulet).filter("qty > 100 AND sym = 'a'"), "f")).containsExactly("[a,300,0.5]");
             assertThat(run(rivulet, trades(rivulet).filter(col("sym").equalTo("b")), "g")).containsExactly("[b,200,2.0]");
+        }
+    }
+
+    @Test
+    void shouldResolveAWhereColumnTheSelectDroppedBelowTheSelectAsSparkDoes() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            // Spark's ResolveMissingReferences: df.select("action").where("id > 10")
+            Dataset<Row> syms = trades(rivulet).select("sym").where("qty > 100");
+            assertThat(syms.columns()).containsExactly("sym");
+            assertThat(run(rivulet, syms, "s")).containsExactly("[b]", "[a]");
+            Dataset<Row> both = trades(rivulet).select(col("sym"), col("price").multiply(2).as("p2"))
+                .filter(col("qty").gt(100).and(col("p2").gt(2)));
+            assertThat(both.columns()).containsExactly("sym", "p2");
+            assertThat(run(rivulet, both, "b")).containsExactly("[b,4.0]");
+            Dataset<Row> table = rivulet.createDataFrame(List.of(Row.of(TRADES, "a", 10, 1.5), Row.of(TRADES, "b", 200, 2.0)),
+                TRADES).select("sym").where(col("qty").gt(100));
+            assertThat(table.staticRows().load()).extracting(Row::toString).containsExactly("[b]");
+        }
+    }
+
+    @Test
+    void shouldStillListTheColumnsForAWhereColumnUnknownBelowTheSelectToo() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> trades(rivulet).select("sym", "qty").where("qtx > 100"))
+                .isInstanceOf(AnalysisException.class).hasMessage("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function"
+                    + " parameter with name `qtx` cannot be resolved. Did you mean one of the following? [`qty`, `sym`].");
+        }
+    }
+
+    @Test
+    void shouldOrderAnAggregationByAColumnTheSelectDroppedThenLimitAsSparkDoes() throws Exception {
+        try (Rivulet rivulet = Rivulet.create()) {
+            Dataset<Row> top = trades(rivulet).groupBy("sym").agg(sum("qty").as("total"), count("*").as("n"))
+                .select("sym", "n").orderBy(desc("total"));
+            assertThat(top.columns()).containsExactly("sym", "n");
+            top.writeStream().outputMode("complete").format("memory").queryName("top").start().awaitTermination();
+            assertThat(rivulet.table("top")).extracting(Row::toString).containsExactly("[a,2]", "[b,1]");
+            Dataset<Row> first = trades(rivulet).groupBy("sym").agg(sum("qty").as("total"), count("*").as("n"))
+                .select("sym", "n").orderBy(col("total").asc()).limit(1);
+            first.writeStream().outputMode("complete").format("memory").queryName("first").start().awaitTermination();
+            assertThat(rivulet.table("first")).extracting(Row::toString).containsExactly("[b,1]");
         }
     }
 

@@ -193,9 +193,8 @@ class SeedProgramsTest {
             // val ds: Dataset[Call] = df.as[Call]
             Dataset<Call> ds = df.as(Call.class);
             // df.select("action").where("id > 10")   // using untyped APIs
-            // Spark resolves `id` below the projection (its ResolveMissingReferences rule); Rivulet resolves a
-            // filter against its input's columns only, so the filter comes first here.
-            df.where("id > 10").select("action")
+            // `id` resolves below the projection, as Spark's ResolveMissingReferences resolves it.
+            df.select("action").where("id > 10")
                 .writeStream().format("memory").queryName("untyped").trigger(Trigger.availableNow()).start().awaitTermination();
             // ds.filter(_.id > 10).map(_.action)     // using typed APIs
             ds.filter((FilterFunction<Call>) c -> c.id() > 10).map(Call::action, Encoders.STRING())

@@ -22,12 +22,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.rivulet.engine.sql.functions.col;
+import static io.rivulet.engine.sql.functions.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(NoLeakedThreads.class)
 class StructuredStreamingTest {
     private static final StructType WORDS = StructType.fromDDL("word STRING, n INT");
+    private static final StructType EVENTS = StructType.fromDDL("ts TIMESTAMP, word STRING");
 
     /** A record with a wider field ({@code long n}) than the column ({@code int}): an up-cast. */
     public record Word(String word, long n) {
@@ -275,6 +281,31 @@ class StructuredStreamingTest {
                 }
             });
             assertThat(printed).contains("+----+---+\n|word|  n|\n+----+---+\n|   a|  1|\n+----+---+\n");
+        }
+    }
+
+    @Test
+    void shouldCallForeachBatchForEveryMicroBatchSparkRunsEmptyOnesIncludedAndForNoOtherTrigger() throws Exception {
+        MemoryStream<Row> input = Sources.memoryStream("events");
+        Map<Long, String> calls = new ConcurrentSkipListMap<>();
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream().memoryStream(input, Encoders.row(EVENTS))
+                .withWatermark("ts", "0 seconds").groupBy(window(col("ts"), "10 seconds"), col("word")).count()
+                .writeStream().outputMode("append").trigger(Trigger.processingTime(Duration.ofHours(1)))
+                .foreachBatch((rows, id) -> calls.put(id, rows.toString())).start();
+            query.processAllAvailable();
+            assertThat(calls).as("no data, no state to advance: no batch, no call").isEmpty();
+            input.addData(Row.of(EVENTS, Instant.ofEpochSecond(1), "a"));
+            query.processAllAvailable();
+            // Batch 0 reads the row (its window stays open); the watermark moved to 1 s: no-data batch 1 runs.
+            assertThat(calls).containsExactly(Map.entry(0L, "[]"), Map.entry(1L, "[]"));
+            input.addData(Row.of(EVENTS, Instant.ofEpochSecond(25), "b"));
+            query.processAllAvailable();
+            query.processAllAvailable();
+            query.stop();
+            assertThat(calls).as("batch 3 is the no-data batch that closes [0 s, 10 s)").containsExactly(
+                Map.entry(0L, "[]"), Map.entry(1L, "[]"), Map.entry(2L, "[]"),
+                Map.entry(3L, "[[[1970-01-01T00:00:00Z,1970-01-01T00:00:10Z],a,1]]"));
         }
     }
 

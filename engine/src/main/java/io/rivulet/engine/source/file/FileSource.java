@@ -6,11 +6,20 @@ import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceReader;
 import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.sql.internal.formats.BadRecordException;
+import io.rivulet.engine.sql.internal.formats.CsvRowDecoder;
+import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StructType;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -481,6 +490,147 @@ public final class FileSource<T> implements Source<T> {
                 + " DROPMALFORMED or FAILFAST");
         }
         return new FileSourceReader<>(this, context);
+    }
+
+    /**
+     * Reads every line of this source's files now, once, with its format, options and mode, as a query would: for a
+     * static DataFrame ({@code rivulet.read().csv(path)}, {@code .text(path)}: Spark's {@code spark.read}). The path
+     * may be one file or a directory, whose files (not hidden, matching {@code pathGlobFilter}, in subdirectories
+     * with {@code recursiveFileLookup}) are read in path order. A csv file's header is taken as a query takes it.
+     * A malformed line goes by {@link #mode()}: PERMISSIVE emits the corrupt record, DROPMALFORMED skips it, FAILFAST
+     * fails the read naming the file and line. Options that only pace or clean a stream ({@code maxFilesPerTrigger},
+     * {@code latestFirst}, {@code cleanSource}, ...) have no effect. Runs on the caller's thread; the source is not
+     * changed (it is immutable), so it may be read again (a static table's refresh).
+     *
+     * @return the records, file by file, line by line
+     * @throws IOException if a file cannot be read, or on a malformed line in FAILFAST mode ({@link MalformedLineException})
+     * @throws IllegalArgumentException for PERMISSIVE without a corrupt-record function
+     */
+    public List<T> readAll() throws IOException {
+        ParseMode parseMode = mode();
+        if (parseMode == ParseMode.PERMISSIVE && corruptRecord == null) {
+            throw new IllegalArgumentException("mode PERMISSIVE of the " + format.name() + " file source needs a"
+                + " corrupt-record function (corruptRecord(...)); or choose DROPMALFORMED or FAILFAST");
+        }
+        List<T> records = new ArrayList<>();
+        for (Path file : files(directory, options)) {
+            FileFormat.FileDecoder<T> decoder = format.forFile(options);
+            try (LineReader lines = new LineReader(file, 0, 0, Files.size(file), LineReader.INITIAL_BUFFER_BYTES)) {
+                if (decoder.wantsHeader() && lines.next()) {
+                    try {
+                        decoder.header(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    } catch (Exception e) {
+                        throw new MalformedLineException(file, lines.lineNumber(), e);
+                    }
+                }
+                while (lines.next()) {
+                    T record;
+                    try {
+                        record = decoder.decode(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    } catch (Exception e) {
+                        record = malformed(parseMode, file, lines, e);
+                    }
+                    for (T more = record; more != null; more = decoder.next()) {
+                        records.add(more);
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    private T malformed(ParseMode parseMode, Path file, LineReader lines, Exception error) throws MalformedLineException {
+        switch (parseMode) {
+            case FAILFAST:
+                throw new MalformedLineException(file, lines.lineNumber(), error);
+            case DROPMALFORMED:
+                return null;
+            default:
+                String line = new String(lines.buffer(), lines.lineStart(), lines.lineLength(), StandardCharsets.UTF_8);
+                return Objects.requireNonNull(corruptRecord.apply(new MalformedRecord(file, lines.lineNumber(), line, error)),
+                    "the corrupt-record function returned null");
+        }
+    }
+
+    /** The file at {@code path}, or the files of that directory a read takes, in path order. */
+    private static List<Path> files(Path path, FileSourceOptions options) throws IOException {
+        if (!Files.isDirectory(path)) {
+            if (!Files.isRegularFile(path)) {
+                throw new NoSuchFileException(path.toString(), null, "[PATH_NOT_FOUND] Path does not exist");
+            }
+            return List.of(path);
+        }
+        PathMatcher names = options.nameMatcher();
+        try (java.util.stream.Stream<Path> walk = Files.walk(path, options.recursiveFileLookup ? Integer.MAX_VALUE : 1)) {
+            return walk.filter(Files::isRegularFile)
+                .filter(f -> !hiddenBelow(path, f))
+                .filter(f -> names == null || names.matches(f.getFileName()))
+                .sorted().toList();
+        }
+    }
+
+    /** Whether a file or a directory between {@code root} and it is hidden ({@code .} or {@code _} first). */
+    private static boolean hiddenBelow(Path root, Path file) {
+        for (Path part : root.relativize(file)) {
+            String name = part.toString();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Spark's csv schema without inference ({@code inferSchema=false}, Spark's default) for a read without a schema:
+     * one nullable string column per token of the first line of the first file (in path order) that is not blank
+     * nor a comment, named by that line with {@code header=true} (an empty or duplicate name as Spark makes it unique:
+     * {@code _c<i>} for empty, the name with its index appended for duplicates, compared ignoring case), else
+     * {@code _c0}, {@code _c1}, ... The line is split by the csv options' {@code sep}, {@code quote},
+     * {@code escape}, {@code comment}, with the same tokenizer the rows are read with.
+     *
+     * @param path a csv file or a directory of them
+     * @param csvOptions the read's options (Spark's names, any case); validated as {@link #option} validates them
+     * @return the schema; empty (no column) when there is no such line
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException for an unknown option or a bad value, naming it
+     */
+    public static StructType csvStringSchema(Path path, Map<String, String> csvOptions) throws IOException {
+        FileSource<Row> probe = csv(path, new StructType().add("_c0", DataTypes.StringType));
+        for (Map.Entry<String, String> option : csvOptions.entrySet()) {
+            probe = probe.option(option.getKey(), option.getValue());
+        }
+        FileSourceOptions o = probe.options;
+        CsvRowDecoder tokens = CsvRowDecoder.create(new StructType().add("_c0", DataTypes.StringType), o.sep, o.quote,
+            o.escape, o.nullValue, o.comment, o.rowOptions);
+        for (Path file : files(probe.directory, o)) {
+            try (LineReader lines = new LineReader(file, 0, 0, Files.size(file), LineReader.INITIAL_BUFFER_BYTES)) {
+                while (lines.next()) {
+                    String[] names = tokens.headerNames(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    if (names.length > 0) {
+                        return stringColumns(names, o.header);
+                    }
+                }
+            }
+        }
+        return new StructType();
+    }
+
+    private static StructType stringColumns(String[] tokens, boolean header) {
+        StructType schema = new StructType();
+        for (int i = 0; i < tokens.length; i++) {
+            String name = header && !tokens[i].isEmpty() ? tokens[i] : "_c" + i;
+            if (header && !tokens[i].isEmpty()) {
+                int same = 0;
+                for (String other : tokens) {
+                    same += other.equalsIgnoreCase(tokens[i]) ? 1 : 0;
+                }
+                if (same > 1) {
+                    name = tokens[i] + i;
+                }
+            }
+            schema = schema.add(name, DataTypes.StringType);
+        }
+        return schema;
     }
 
     FileFormat<T> format() {
