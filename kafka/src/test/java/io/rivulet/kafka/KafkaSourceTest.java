@@ -156,7 +156,7 @@ class KafkaSourceTest {
     }
 
     @Test
-    void shouldRefuseARestartFromACheckpointTakenOverAnotherSetOfPartitions() throws Exception {
+    void shouldReadPartitionsAddedSinceTheCheckpointFromEarliestOnARestart() throws Exception {
         BROKER.createTopic("grown", 1);
         BROKER.produce("grown", 0, -1, "k", "0");
         Path checkpoint = dir.resolve("checkpoint");
@@ -166,8 +166,11 @@ class KafkaSourceTest {
             admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(2))).all()
                 .get(30, TimeUnit.SECONDS);
         }
-        assertThatThrownBy(() -> run(strings().subscribe("grown").endingOffsets("latest").numPartitions(1), checkpoint))
-            .hasStackTraceContaining("read 1 Kafka partitions when the checkpoint was taken and reads 2 now");
+        BROKER.produce("grown", 1, -1, "k", "new");
+        BROKER.produce("grown", 0, -1, "k", "1");
+        // Two source partitions now; grown-0 resumes from the checkpoint, grown-1 (unknown to it) from earliest.
+        assertThat(run(strings().subscribe("grown").startingOffsets("latest").endingOffsets("latest"), checkpoint))
+            .containsExactlyInAnyOrder("grown/0/1=k:1", "grown/1/0=k:new");
     }
 
     @Test
@@ -224,16 +227,13 @@ class KafkaSourceTest {
             assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
                 .option("subscribe", "t").option("startingOffsets", "{\"t\":{\"0\":\"x\"}}").load())
                 .hasMessageContaining("option 'startingOffsets' must be JSON");
+            assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
+                .option("subscribe", "t").option("minOffsetsPerTrigger", "5").option("maxTriggerDelay", "soon").load())
+                .hasMessageContaining("option 'maxTriggerDelay' must be a duration such as 15m");
+            assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
+                .option("subscribe", "t").option("minPartitions", "0").load())
+                .hasMessageContaining("minPartitions must be at least 1");
         }
-    }
-
-    @Test
-    void shouldCapEachPartitionOfAMicroBatchAtMaxOffsetsPerTrigger() {
-        KafkaSource<String, String> source = strings().assign(List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
-            new TopicPartition("t", 2))).maxOffsetsPerTrigger(10);
-        assertThat(source.numPartitions()).isEqualTo(3);
-        assertThat(source.maxRecordsPerTrigger()).isEqualTo(4);
-        assertThat(source.numPartitions(1).maxRecordsPerTrigger()).isEqualTo(10);
     }
 
     private static byte[] bytes(String s) {
