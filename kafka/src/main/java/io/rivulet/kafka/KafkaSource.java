@@ -71,6 +71,8 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     public static final long DEFAULT_MAX_TRIGGER_DELAY_MS = 15 * 60_000L;
     /** Spark's default {@code kafkaConsumer.pollTimeoutMs} (its {@code spark.network.timeout}): 120 s. */
     public static final long DEFAULT_POLL_TIMEOUT_MS = 120_000L;
+    /** How often a continuous reader looks for partitions added to its subscription by default: 10 s. */
+    public static final long DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS = 10_000L;
     /** Consumer configs the source sets itself; a {@code kafka.} option naming one is refused. */
     private static final Set<String> OWN_CONFIGS = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -98,6 +100,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         long maxTriggerDelayMs = DEFAULT_MAX_TRIGGER_DELAY_MS;
         int minPartitions;
         long pollTimeoutMs = DEFAULT_POLL_TIMEOUT_MS;
+        long partitionDiscoveryIntervalMs = DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS;
         boolean failOnDataLoss = true;
         boolean includeHeaders;
         int numPartitions;
@@ -181,6 +184,11 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         /** @return Spark's {@code kafkaConsumer.pollTimeoutMs} */
         public long pollTimeoutMs() {
             return pollTimeoutMs;
+        }
+
+        /** @return how often a continuous reader lists the subscription's partitions, ms */
+        public long partitionDiscoveryIntervalMs() {
+            return partitionDiscoveryIntervalMs;
         }
 
         /** @return the consumer configs: bootstrap servers and the {@code kafka.} pass-through */
@@ -436,6 +444,23 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
             throw new IllegalArgumentException("kafkaConsumer.pollTimeoutMs must be positive, got " + timeout);
         }
         return with(s -> s.pollTimeoutMs = timeout.toMillis());
+    }
+
+    /**
+     * How often, in continuous processing, each reader lists the partitions of its {@code subscribe} or
+     * {@code subscribePattern} subscription (a metadata request) to take partitions and topics added
+     * while the query runs; a reader takes those whose {@code floorMod(topic.hashCode() * 31 + partition,
+     * numPartitions)} is its own index and reads them from their earliest offset, as Spark does.
+     * Micro-batches list the partitions at every batch instead. Default 10 s.
+     *
+     * @param interval positive
+     * @return a copy with the interval
+     */
+    public KafkaSource<K, V> partitionDiscoveryInterval(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("partitionDiscoveryInterval must be positive, got " + interval);
+        }
+        return with(s -> s.partitionDiscoveryIntervalMs = interval.toMillis());
     }
 
     /**

@@ -174,6 +174,40 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldReadPartitionsAndTopicsAddedWhileAContinuousQueryRunsFromEarliest() throws Exception {
+        BROKER.createTopic("cgrow-a", 2);
+        BROKER.produce("cgrow-a", 0, -1, "k", "a0");
+        MemorySink<String> sink = Sinks.memory("cgrow");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(strings().subscribePattern("cgrow-.*").startingOffsets("earliest")
+                    .partitionDiscoveryInterval(Duration.ofMillis(100)))
+                .map(r -> r.topic() + "/" + r.partition() + "/" + r.offset() + "=" + r.value())
+                .writeStream(sink).queryName("cgrow").trigger(Trigger.continuous(Duration.ofMillis(20))).start();
+            awaitRows(sink, 1);
+            try (Admin admin = BROKER.admin()) {
+                admin.createPartitions(Map.of("cgrow-a", NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
+            }
+            BROKER.createTopic("cgrow-b", 1);
+            // Written before a reader may have seen the new partitions: they are read from earliest.
+            BROKER.produce("cgrow-a", 2, -1, "k", "new2");
+            BROKER.produce("cgrow-a", 3, -1, "k", "new3");
+            BROKER.produce("cgrow-b", 0, -1, "k", "b0");
+            awaitRows(sink, 4);
+            query.stop();
+        }
+        assertThat(sink.rows()).containsExactlyInAnyOrder("cgrow-a/0/0=a0", "cgrow-a/2/0=new2", "cgrow-a/3/0=new3",
+            "cgrow-b/0/0=b0");
+    }
+
+    private static void awaitRows(MemorySink<String> sink, int rows) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.rows().size() < rows) {
+            assertThat(System.nanoTime()).as("%d rows within 30 s", rows).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void shouldReadSparksRowShapeWithHeadersThroughFormatKafka() throws Exception {
         BROKER.createTopic("rows", 1);
         try (KafkaProducer<byte[], byte[]> producer = BROKER.producer()) {

@@ -19,14 +19,14 @@ import java.util.Set;
  * {@code subscribePattern}, {@code assign}; {@code startingOffsets}, {@code startingTimestamp},
  * {@code endingOffsets}, {@code maxOffsetsPerTrigger}, {@code minOffsetsPerTrigger}, {@code maxTriggerDelay},
  * {@code minPartitions}, {@code kafkaConsumer.pollTimeoutMs}, {@code failOnDataLoss}, {@code includeHeaders},
- * Rivulet's {@code numPartitions}, and {@code kafka.*} passed to the consumer. Anything else is refused,
+ * Rivulet's {@code numPartitions} and {@code partitionDiscoveryInterval}, and {@code kafka.*} passed to the consumer. Anything else is refused,
  * naming the known options. Stateless.
  */
 public final class KafkaSourceProvider implements SourceProvider {
     private static final Set<String> OPTIONS = Set.of("kafka.bootstrap.servers", "subscribe", "subscribePattern", "assign",
         "startingOffsets", "startingTimestamp", "endingOffsets", "maxOffsetsPerTrigger", "failOnDataLoss",
         "includeHeaders", "numPartitions", "minPartitions", "minOffsetsPerTrigger", "maxTriggerDelay",
-        "kafkaConsumer.pollTimeoutMs", "kafka.*");
+        "kafkaConsumer.pollTimeoutMs", "partitionDiscoveryInterval", "kafka.*");
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public KafkaSourceProvider() {
@@ -78,6 +78,8 @@ public final class KafkaSourceProvider implements SourceProvider {
                 case "minpartitions" -> source = source.minPartitions((int) KafkaOptions.parseLong(name, value));
                 case "kafkaconsumer.polltimeoutms" ->
                     source = source.pollTimeout(Duration.ofMillis(KafkaOptions.parseLong(name, value)));
+                case "partitiondiscoveryinterval" ->
+                    source = source.partitionDiscoveryInterval(KafkaOptions.parseDuration(name, value));
                 case "numpartitions" -> source = source.numPartitions((int) KafkaOptions.parseLong(name, value));
                 default -> source = source.option(name.substring("kafka.".length()), value);
             }

@@ -15,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +37,19 @@ import java.util.Map;
 final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>> {
     private final KafkaSourceRun run;
     private final KafkaSource.Settings settings;
-    private final TopicPartition[] partitions;
+    private final SourceContext context;
+    private TopicPartition[] partitions;
     private final Map<TopicPartition, Integer> indexOf = new HashMap<>();
     /** Per partition: the offset of the next record to emit. */
-    private final long[] next;
+    private long[] next;
     /** Per partition: the offset to stop before (exclusive); {@link Long#MAX_VALUE} when unbounded. */
-    private final long[] end;
-    private final boolean[] ended;
+    private long[] end;
+    private boolean[] ended;
     private final KafkaConsumer<K, V> consumer;
+    /** Whether partitions added to the subscription are looked for (unbounded subscribe/subscribePattern). */
+    private boolean discovers;
+    /** When to list the subscription's partitions next, on the engine's wall clock. */
+    private long discoverAtMs;
     private boolean resolved;
     private boolean closed;
     private int endedCount;
@@ -65,6 +72,7 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     KafkaSourceReader(KafkaSourceRun run, List<TopicPartition> partitions, Deserializer<K> keys, Deserializer<V> values,
                       SourceContext context) {
         this.run = run;
+        this.context = context;
         this.settings = run.settings();
         this.partitions = partitions.toArray(new TopicPartition[0]);
         this.next = new long[this.partitions.length];
@@ -90,6 +98,8 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
         consumer.assign(all);
         Map<TopicPartition, Long> starts = run.startOffsets(consumer, all);
         Map<TopicPartition, Long> ends = run.endOffsets(consumer, all);
+        discovers = ends == null && settings.assignment() == null;
+        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
         for (int i = 0; i < partitions.length; i++) {
             next[i] = starts.get(partitions[i]);
             end[i] = ends == null ? Long.MAX_VALUE : ends.get(partitions[i]);
@@ -98,6 +108,46 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
                 markEnded(i);
             }
         }
+    }
+
+    /**
+     * Lists the subscription's partitions and takes the new ones this reader owns (by the hash of the
+     * partition, as no reader knows what the others saw), from their earliest offsets as Spark reads
+     * new partitions. Slow path: a metadata request every {@code partitionDiscoveryInterval}.
+     */
+    private void discover() {
+        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
+        List<TopicPartition> added = new ArrayList<>();
+        for (TopicPartition tp : run.listPartitions(consumer)) {
+            if (!run.planned(tp) && !indexOf.containsKey(tp)
+                && Math.floorMod(tp.topic().hashCode() * 31 + tp.partition(), context.numPartitions()) == context.partition()) {
+                added.add(tp);
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> starts = run.addedPartitionStarts(consumer, added);
+        int old = partitions.length;
+        partitions = Arrays.copyOf(partitions, old + added.size());
+        next = Arrays.copyOf(next, partitions.length);
+        end = Arrays.copyOf(end, partitions.length);
+        ended = Arrays.copyOf(ended, partitions.length);
+        for (int i = old; i < partitions.length; i++) {
+            partitions[i] = added.get(i - old);
+            indexOf.put(partitions[i], i);
+            next[i] = starts.get(partitions[i]);
+            end[i] = Long.MAX_VALUE;
+        }
+        consumer.assign(List.of(partitions));
+        for (int i = old; i < partitions.length; i++) {
+            consumer.seek(partitions[i], next[i]);
+        }
+        // The fetched batch may hold records of partitions assign() just reset: fetch afresh.
+        batch = ConsumerRecords.empty();
+        current = List.of();
+        currentIndex = 0;
+        batchPartition = 0;
     }
 
     private void markEnded(int i) {
@@ -111,8 +161,11 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     @Override
     public int poll(SourceOutput<ConsumerRecord<K, V>> out, int limit) {
         resolve();
-        if (partitions.length == 0 || endedCount == partitions.length) {
-            return END_OF_INPUT;
+        if (discovers && context.epochMillis() >= discoverAtMs) {
+            discover();
+        }
+        if (endedCount == partitions.length) {
+            return discovers ? 0 : END_OF_INPUT;
         }
         int emitted = 0;
         while (emitted < limit) {

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -54,6 +55,7 @@ final class KafkaSourceRun {
     private final String queryName;
     private final KafkaSource.Settings settings;
     private final List<TopicPartition> planned;
+    private final Set<TopicPartition> plannedSet;
     private final int readers;
     private final ReadMode mode;
     private final Map<TopicPartition, Long> restored = new ConcurrentHashMap<>();
@@ -80,6 +82,7 @@ final class KafkaSourceRun {
         this.queryName = queryName;
         this.settings = settings;
         this.planned = planned;
+        this.plannedSet = Set.copyOf(planned);
         this.readers = readers;
         this.mode = mode;
     }
@@ -374,8 +377,35 @@ final class KafkaSourceRun {
         return metadata;
     }
 
-    /** The partitions the source reads now, listed from the cluster (the planned ones for {@code assign}). */
-    private List<TopicPartition> listPartitions(KafkaConsumer<byte[], byte[]> consumer) {
+    /** @return whether the partition was listed when the query planned the source */
+    boolean planned(TopicPartition tp) {
+        return plannedSet.contains(tp);
+    }
+
+    /**
+     * Where partitions added while the query runs start: their offset in the restored checkpoint if it
+     * has one (a run before the restart read them), else their earliest offset (Spark's rule).
+     */
+    Map<TopicPartition, Long> addedPartitionStarts(Consumer<?, ?> consumer, List<TopicPartition> added) {
+        Map<TopicPartition, Long> starts = new HashMap<>(consumer.beginningOffsets(added));
+        for (TopicPartition tp : added) {
+            Long restoredOffset = restored.get(tp);
+            if (restoredOffset != null) {
+                starts.put(tp, restoredOffset);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, description + ": new partitions " + added + ", reading from " + starts);
+        return starts;
+    }
+
+    /**
+     * The partitions the source reads now, listed from the cluster (the planned ones for {@code assign}),
+     * in topic and partition order.
+     *
+     * @param consumer asks the cluster (a metadata request for every topic)
+     * @return the partitions
+     */
+    List<TopicPartition> listPartitions(Consumer<?, ?> consumer) {
         if (settings.assignment() != null) {
             return planned;
         }
