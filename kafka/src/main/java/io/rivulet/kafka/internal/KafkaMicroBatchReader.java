@@ -1,5 +1,6 @@
 package io.rivulet.kafka.internal;
 
+import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
 import io.rivulet.operators.state.SnapshotOutput;
@@ -33,7 +34,7 @@ public final class KafkaMicroBatchReader<K, V> implements SourceReader<ConsumerR
 
     private final KafkaSourceRun run;
     private final int index;
-    private final io.rivulet.engine.source.SourceContext context;
+    private final SourceContext context;
     private final KafkaConsumer<K, V> consumer;
     private List<KafkaOffsetRange> share;
     private int rangeIndex;
@@ -52,7 +53,7 @@ public final class KafkaMicroBatchReader<K, V> implements SourceReader<ConsumerR
      * @param keys key deserializer
      * @param values value deserializer
      */
-    KafkaMicroBatchReader(KafkaSourceRun run, io.rivulet.engine.source.SourceContext context, Deserializer<K> keys,
+    KafkaMicroBatchReader(KafkaSourceRun run, SourceContext context, Deserializer<K> keys,
                           Deserializer<V> values) {
         this.run = run;
         this.index = context.partition();
