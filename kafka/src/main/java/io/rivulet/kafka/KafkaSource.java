@@ -3,7 +3,7 @@ package io.rivulet.kafka;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceReader;
-import io.rivulet.kafka.internal.KafkaSourceReader;
+import io.rivulet.kafka.internal.KafkaSourceRuns;
 import io.rivulet.kafka.internal.PartitionOffsets;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,10 +42,13 @@ import java.util.regex.Pattern;
  * <p><b>Partitions.</b> The Kafka partitions the source reads ({@link #subscribe}, {@link #subscribePattern}
  * or {@link #assign}, exactly one of them) are listed once, in topic and partition order, when a query
  * first plans the source; Rivulet source partition {@code p} of {@code n} reads the listed partitions
- * {@code p, p + n, ...}. By default {@code n} is the number of Kafka partitions: one Rivulet partition,
- * with its own task, watermark and position, per Kafka partition. Partitions added to a topic while a
- * query runs are not read, and a restart from a checkpoint taken over another set of partitions is
- * refused, naming both counts.
+ * {@code p, p + n, ...} in continuous mode. By default {@code n} is the number of Kafka partitions
+ * (or {@link #minPartitions}, if larger): one Rivulet partition, with its own task, watermark and position,
+ * per Kafka partition. In micro-batch modes the source plans each batch as Spark does (latest offsets,
+ * {@link #maxOffsetsPerTrigger}, {@link #minPartitions}) and hands each Rivulet partition its share of
+ * the batch's offset ranges; each batch lists the subscription's partitions again, and a partition
+ * added since the last batch is read from its earliest offset (Spark's rule). A restart from a
+ * checkpoint taken over fewer partitions reads the new ones from their earliest offsets too.
  *
  * <p><b>Positions.</b> A reader's position is the next offset of each Kafka partition it reads: it is
  * what goes into each checkpoint, so a query restarted from its checkpoint location goes on with the
@@ -64,6 +67,12 @@ import java.util.regex.Pattern;
  * @param <V> value type
  */
 public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
+    /** Spark's default {@code maxTriggerDelay}: 15 minutes. */
+    public static final long DEFAULT_MAX_TRIGGER_DELAY_MS = 15 * 60_000L;
+    /** Spark's default {@code kafkaConsumer.pollTimeoutMs} (its {@code spark.network.timeout}): 120 s. */
+    public static final long DEFAULT_POLL_TIMEOUT_MS = 120_000L;
+    /** How often a continuous reader looks for partitions added to its subscription by default: 10 s. */
+    public static final long DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS = 10_000L;
     /** Consumer configs the source sets itself; a {@code kafka.} option naming one is refused. */
     private static final Set<String> OWN_CONFIGS = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -73,6 +82,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     private final Supplier<? extends Deserializer<K>> keys;
     private final Supplier<? extends Deserializer<V>> values;
     private volatile List<TopicPartition> resolved;
+    private final KafkaSourceRuns runs = new KafkaSourceRuns();
 
     /** The validated settings; one object so copies stay cheap. */
     public static final class Settings implements Cloneable {
@@ -86,6 +96,11 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         String endingOffsets;
         Map<TopicPartition, Long> endingOffsetsJson;
         long maxOffsetsPerTrigger = Long.MAX_VALUE;
+        long minOffsetsPerTrigger;
+        long maxTriggerDelayMs = DEFAULT_MAX_TRIGGER_DELAY_MS;
+        int minPartitions;
+        long pollTimeoutMs = DEFAULT_POLL_TIMEOUT_MS;
+        long partitionDiscoveryIntervalMs = DEFAULT_PARTITION_DISCOVERY_INTERVAL_MS;
         boolean failOnDataLoss = true;
         boolean includeHeaders;
         int numPartitions;
@@ -129,6 +144,51 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         /** @return whether a lost offset range fails the query */
         public boolean failOnDataLoss() {
             return failOnDataLoss;
+        }
+
+        /** @return {@code assign}'s partitions, or {@code null} when the source subscribes */
+        public List<TopicPartition> assignment() {
+            return assign;
+        }
+
+        /** @return {@code subscribe}'s topics, or {@code null} */
+        public List<String> topics() {
+            return subscribe;
+        }
+
+        /** @return {@code subscribePattern} compiled, or {@code null} */
+        public Pattern pattern() {
+            return subscribePattern == null ? null : Pattern.compile(subscribePattern);
+        }
+
+        /** @return Spark's {@code maxOffsetsPerTrigger}; {@link Long#MAX_VALUE} for none */
+        public long maxOffsetsPerTrigger() {
+            return maxOffsetsPerTrigger;
+        }
+
+        /** @return Spark's {@code minOffsetsPerTrigger}; 0 for none */
+        public long minOffsetsPerTrigger() {
+            return minOffsetsPerTrigger;
+        }
+
+        /** @return Spark's {@code maxTriggerDelay}, ms */
+        public long maxTriggerDelayMs() {
+            return maxTriggerDelayMs;
+        }
+
+        /** @return Spark's {@code minPartitions}; 0 for none */
+        public int minPartitions() {
+            return minPartitions;
+        }
+
+        /** @return Spark's {@code kafkaConsumer.pollTimeoutMs} */
+        public long pollTimeoutMs() {
+            return pollTimeoutMs;
+        }
+
+        /** @return how often a continuous reader lists the subscription's partitions, ms */
+        public long partitionDiscoveryIntervalMs() {
+            return partitionDiscoveryIntervalMs;
         }
 
         /** @return the consumer configs: bootstrap servers and the {@code kafka.} pass-through */
@@ -303,9 +363,13 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     }
 
     /**
-     * Spark's {@code maxOffsetsPerTrigger}: the most records a micro-batch reads, across the source's
-     * partitions. Rivulet caps each partition at {@code ceil(max / numPartitions)}, so the batch's total
-     * stays within one record per partition of {@code max}. Ignored by continuous processing.
+     * Spark's {@code maxOffsetsPerTrigger}: the most offsets a micro-batch reads over all the source's
+     * Kafka partitions, shared out in proportion to what each partition has available, as Spark does:
+     * a partition's share {@code max * available / totalAvailable} is rounded down, or up to 1 when
+     * below 1 (a small partition is not starved), so the batch's total is at most {@code max} except
+     * when more partitions have records than that leaves room for. {@code Trigger.processingTime} and
+     * {@code Trigger.availableNow} obey it; {@code Trigger.once} ignores it, as in Spark, and so does
+     * continuous processing.
      *
      * @param max at least 1
      * @return a copy with the cap
@@ -315,6 +379,88 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
             throw new IllegalArgumentException("maxOffsetsPerTrigger must be at least 1, got " + max);
         }
         return with(s -> s.maxOffsetsPerTrigger = max);
+    }
+
+    /**
+     * Spark's {@code minOffsetsPerTrigger}: a {@code Trigger.processingTime} trigger with fewer new
+     * offsets than this over all partitions runs no batch, unless {@link #maxTriggerDelay} has passed
+     * since the last batch (the first trigger always runs). Ignored by {@code once}, {@code availableNow}
+     * and continuous processing.
+     *
+     * @param min at least 1
+     * @return a copy with the floor
+     */
+    public KafkaSource<K, V> minOffsetsPerTrigger(long min) {
+        if (min < 1) {
+            throw new IllegalArgumentException("minOffsetsPerTrigger must be at least 1, got " + min);
+        }
+        return with(s -> s.minOffsetsPerTrigger = min);
+    }
+
+    /**
+     * Spark's {@code maxTriggerDelay} (default 15 minutes): with {@link #minOffsetsPerTrigger}, the longest
+     * a trigger waits, on the engine's clock, before running a batch with fewer offsets.
+     *
+     * @param delay positive
+     * @return a copy with the delay
+     */
+    public KafkaSource<K, V> maxTriggerDelay(Duration delay) {
+        if (delay == null || delay.isNegative() || delay.isZero()) {
+            throw new IllegalArgumentException("maxTriggerDelay must be positive, got " + delay);
+        }
+        return with(s -> s.maxTriggerDelayMs = delay.toMillis());
+    }
+
+    /**
+     * Spark's {@code minPartitions}, for micro-batch triggers: when a batch has records in fewer Kafka
+     * partitions than this, its larger offset ranges are split into pieces (Spark's
+     * {@code KafkaOffsetRangeCalculator}: about {@code min} ranges in all, a range of {@code n} offsets
+     * of a {@code total} being cut into {@code round(n / total * min)} equal pieces unless that is 1),
+     * and the source has {@code max(min, Kafka partitions)} Rivulet partitions to read them (unless
+     * {@link #numPartitions} fixes the count). Rivulet runs a micro-batch's partitions on one thread: the
+     * split changes which source partition reads which records (their watermarks, their order), not the
+     * speed. Continuous processing reads each Kafka partition with one reader and refuses the option
+     * when the query starts.
+     *
+     * @param min at least 1
+     * @return a copy with the setting
+     */
+    public KafkaSource<K, V> minPartitions(int min) {
+        if (min < 1) {
+            throw new IllegalArgumentException("minPartitions must be at least 1, got " + min);
+        }
+        return with(s -> s.minPartitions = min);
+    }
+
+    /**
+     * Spark's {@code kafkaConsumer.pollTimeoutMs} (default 120 s): in micro-batch modes, how long a reader
+     * waits for records of its planned offset range without any arriving before the query fails.
+     *
+     * @param timeout positive
+     * @return a copy with the timeout
+     */
+    public KafkaSource<K, V> pollTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("kafkaConsumer.pollTimeoutMs must be positive, got " + timeout);
+        }
+        return with(s -> s.pollTimeoutMs = timeout.toMillis());
+    }
+
+    /**
+     * How often, in continuous processing, each reader lists the partitions of its {@code subscribe} or
+     * {@code subscribePattern} subscription (a metadata request) to take partitions and topics added
+     * while the query runs; a reader takes those whose {@code floorMod(topic.hashCode() * 31 + partition,
+     * numPartitions)} is its own index and reads them from their earliest offset, as Spark does.
+     * Micro-batches list the partitions at every batch instead. Default 10 s.
+     *
+     * @param interval positive
+     * @return a copy with the interval
+     */
+    public KafkaSource<K, V> partitionDiscoveryInterval(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("partitionDiscoveryInterval must be positive, got " + interval);
+        }
+        return with(s -> s.partitionDiscoveryIntervalMs = interval.toMillis());
     }
 
     /**
@@ -412,7 +558,8 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     @Override
     public int numPartitions() {
         List<TopicPartition> partitions = kafkaPartitions();
-        return settings.numPartitions > 0 ? settings.numPartitions : Math.max(1, partitions.size());
+        return settings.numPartitions > 0 ? settings.numPartitions
+            : Math.max(1, Math.max(partitions.size(), settings.minPartitions));
     }
 
     @Override
@@ -420,23 +567,18 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         return true;
     }
 
-    @Override
-    public long maxRecordsPerTrigger() {
-        if (settings.maxOffsetsPerTrigger == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        int n = numPartitions();
-        return Math.max(1, (settings.maxOffsetsPerTrigger + n - 1) / n);
-    }
-
+    /**
+     * Opens a partition's reader. Continuous processing: source partition {@code p} of {@code n} reads the
+     * listed Kafka partitions {@code p, p + n, ...}. Micro-batches: the source plans each batch's offset
+     * ranges (every partition of the subscription, including partitions added since the query started)
+     * and each source partition reads its share. Maximum records per trigger are the source's own
+     * business ({@link #maxOffsetsPerTrigger}), so {@link #maxRecordsPerTrigger()} stays unlimited.
+     *
+     * @throws IllegalArgumentException for {@link #minPartitions} in continuous mode
+     */
     @Override
     public SourceReader<ConsumerRecord<K, V>> open(SourceContext context) {
-        List<TopicPartition> all = kafkaPartitions();
-        List<TopicPartition> mine = new ArrayList<>();
-        for (int i = context.partition(); i < all.size(); i += context.numPartitions()) {
-            mine.add(all.get(i));
-        }
-        return new KafkaSourceReader<>(description(), settings, mine, all.size(), keys.get(), values.get(), context);
+        return runs.open(description(), settings, kafkaPartitions(), keys.get(), values.get(), context);
     }
 
     /**

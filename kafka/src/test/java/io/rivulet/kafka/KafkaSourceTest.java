@@ -156,7 +156,7 @@ class KafkaSourceTest {
     }
 
     @Test
-    void shouldRefuseARestartFromACheckpointTakenOverAnotherSetOfPartitions() throws Exception {
+    void shouldReadPartitionsAddedSinceTheCheckpointFromEarliestOnARestart() throws Exception {
         BROKER.createTopic("grown", 1);
         BROKER.produce("grown", 0, -1, "k", "0");
         Path checkpoint = dir.resolve("checkpoint");
@@ -166,8 +166,45 @@ class KafkaSourceTest {
             admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(2))).all()
                 .get(30, TimeUnit.SECONDS);
         }
-        assertThatThrownBy(() -> run(strings().subscribe("grown").endingOffsets("latest").numPartitions(1), checkpoint))
-            .hasStackTraceContaining("read 1 Kafka partitions when the checkpoint was taken and reads 2 now");
+        BROKER.produce("grown", 1, -1, "k", "new");
+        BROKER.produce("grown", 0, -1, "k", "1");
+        // Two source partitions now; grown-0 resumes from the checkpoint, grown-1 (unknown to it) from earliest.
+        assertThat(run(strings().subscribe("grown").startingOffsets("latest").endingOffsets("latest"), checkpoint))
+            .containsExactlyInAnyOrder("grown/0/1=k:1", "grown/1/0=k:new");
+    }
+
+    @Test
+    void shouldReadPartitionsAndTopicsAddedWhileAContinuousQueryRunsFromEarliest() throws Exception {
+        BROKER.createTopic("cgrow-a", 2);
+        BROKER.produce("cgrow-a", 0, -1, "k", "a0");
+        MemorySink<String> sink = Sinks.memory("cgrow");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(strings().subscribePattern("cgrow-.*").startingOffsets("earliest")
+                    .partitionDiscoveryInterval(Duration.ofMillis(100)))
+                .map(r -> r.topic() + "/" + r.partition() + "/" + r.offset() + "=" + r.value())
+                .writeStream(sink).queryName("cgrow").trigger(Trigger.continuous(Duration.ofMillis(20))).start();
+            awaitRows(sink, 1);
+            try (Admin admin = BROKER.admin()) {
+                admin.createPartitions(Map.of("cgrow-a", NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
+            }
+            BROKER.createTopic("cgrow-b", 1);
+            // Written before a reader may have seen the new partitions: they are read from earliest.
+            BROKER.produce("cgrow-a", 2, -1, "k", "new2");
+            BROKER.produce("cgrow-a", 3, -1, "k", "new3");
+            BROKER.produce("cgrow-b", 0, -1, "k", "b0");
+            awaitRows(sink, 4);
+            query.stop();
+        }
+        assertThat(sink.rows()).containsExactlyInAnyOrder("cgrow-a/0/0=a0", "cgrow-a/2/0=new2", "cgrow-a/3/0=new3",
+            "cgrow-b/0/0=b0");
+    }
+
+    private static void awaitRows(MemorySink<String> sink, int rows) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.rows().size() < rows) {
+            assertThat(System.nanoTime()).as("%d rows within 30 s", rows).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
@@ -224,16 +261,13 @@ class KafkaSourceTest {
             assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
                 .option("subscribe", "t").option("startingOffsets", "{\"t\":{\"0\":\"x\"}}").load())
                 .hasMessageContaining("option 'startingOffsets' must be JSON");
+            assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
+                .option("subscribe", "t").option("minOffsetsPerTrigger", "5").option("maxTriggerDelay", "soon").load())
+                .hasMessageContaining("option 'maxTriggerDelay' must be a duration such as 15m");
+            assertThatThrownBy(() -> rivulet.readStream().format("kafka").option("kafka.bootstrap.servers", "x:1")
+                .option("subscribe", "t").option("minPartitions", "0").load())
+                .hasMessageContaining("minPartitions must be at least 1");
         }
-    }
-
-    @Test
-    void shouldCapEachPartitionOfAMicroBatchAtMaxOffsetsPerTrigger() {
-        KafkaSource<String, String> source = strings().assign(List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
-            new TopicPartition("t", 2))).maxOffsetsPerTrigger(10);
-        assertThat(source.numPartitions()).isEqualTo(3);
-        assertThat(source.maxRecordsPerTrigger()).isEqualTo(4);
-        assertThat(source.numPartitions(1).maxRecordsPerTrigger()).isEqualTo(10);
     }
 
     private static byte[] bytes(String s) {

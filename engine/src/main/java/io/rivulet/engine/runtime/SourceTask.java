@@ -352,6 +352,16 @@ final class SourceTask<T> implements Agent, SourceOutput<T>, SourceContext {
     }
 
     @Override
+    public ReadMode readMode() {
+        return switch (context.query.options().execution()) {
+            case CONTINUOUS -> ReadMode.CONTINUOUS;
+            case PROCESSING_TIME -> ReadMode.MICRO_BATCH;
+            case ONCE -> ReadMode.ONCE;
+            case AVAILABLE_NOW -> ReadMode.AVAILABLE_NOW;
+        };
+    }
+
+    @Override
     public long epochMillis() {
         return nowMs;
     }

@@ -20,6 +20,34 @@ public interface SourceContext {
     int numPartitions();
 
     /**
+     * How the query reads its sources, as a source that plans its own batches needs to know (Spark's
+     * trigger kinds): continuous processing, or micro-batches of one of three kinds.
+     */
+    enum ReadMode {
+        /** Record at a time: each partition's reader is polled on its own thread, without batches. */
+        CONTINUOUS,
+        /**
+         * Micro-batches ({@code Trigger.processingTime}): the driver thread drains every partition's
+         * reader in turn, partition 0 first, until each returns 0; a batch obeys per-trigger limits.
+         */
+        MICRO_BATCH,
+        /** One micro-batch of everything available, without per-trigger limits ({@code Trigger.once}). */
+        ONCE,
+        /**
+         * Micro-batches within per-trigger limits until what was available at the start is read, then the
+         * query stops ({@code Trigger.availableNow}): a batch that reads nothing ends it.
+         */
+        AVAILABLE_NOW
+    }
+
+    /**
+     * @return how the query reads its sources; {@link ReadMode#CONTINUOUS} unless the runtime says otherwise
+     */
+    default ReadMode readMode() {
+        return ReadMode.CONTINUOUS;
+    }
+
+    /**
      * @return the name of the query reading the source
      */
     String queryName();

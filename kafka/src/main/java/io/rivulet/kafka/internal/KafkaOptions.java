@@ -1,10 +1,13 @@
 package io.rivulet.kafka.internal;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks the options of {@code format("kafka")}: names are matched without regard to case; a name
@@ -13,6 +16,8 @@ import java.util.TreeSet;
  * Stateless.
  */
 final class KafkaOptions {
+    private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(us|ms|s|m|min|h|d|)");
+
     private KafkaOptions() {
     }
 
@@ -45,6 +50,28 @@ final class KafkaOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option '" + name + "' must be an integer, got '" + value + "'");
         }
+    }
+
+    /**
+     * Spark's time strings: a number with a unit ({@code us}, {@code ms}, {@code s}, {@code m} or
+     * {@code min}, {@code h}, {@code d}); a bare number is milliseconds.
+     */
+    static Duration parseDuration(String name, String value) {
+        Matcher m = TIME.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("option '" + name + "' must be a duration such as 15m, 30s or 500ms, got '"
+                + value + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2);
+        return switch (unit) {
+            case "us" -> Duration.ofNanos(n * 1_000);
+            case "", "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m", "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     static boolean parseBoolean(String name, String value) {

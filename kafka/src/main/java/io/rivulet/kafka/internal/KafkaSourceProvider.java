@@ -7,6 +7,7 @@ import io.rivulet.kafka.KafkaRows;
 import io.rivulet.kafka.KafkaSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,14 +17,16 @@ import java.util.Set;
  * {@link KafkaRows#SCHEMA} (with {@code headers} when {@code includeHeaders} is true). Options as in
  * Spark: {@code kafka.bootstrap.servers} (required), exactly one of {@code subscribe},
  * {@code subscribePattern}, {@code assign}; {@code startingOffsets}, {@code startingTimestamp},
- * {@code endingOffsets}, {@code maxOffsetsPerTrigger}, {@code failOnDataLoss}, {@code includeHeaders},
- * Rivulet's {@code numPartitions}, and {@code kafka.*} passed to the consumer. Anything else is refused,
+ * {@code endingOffsets}, {@code maxOffsetsPerTrigger}, {@code minOffsetsPerTrigger}, {@code maxTriggerDelay},
+ * {@code minPartitions}, {@code kafkaConsumer.pollTimeoutMs}, {@code failOnDataLoss}, {@code includeHeaders},
+ * Rivulet's {@code numPartitions} and {@code partitionDiscoveryInterval}, and {@code kafka.*} passed to the consumer. Anything else is refused,
  * naming the known options. Stateless.
  */
 public final class KafkaSourceProvider implements SourceProvider {
     private static final Set<String> OPTIONS = Set.of("kafka.bootstrap.servers", "subscribe", "subscribePattern", "assign",
         "startingOffsets", "startingTimestamp", "endingOffsets", "maxOffsetsPerTrigger", "failOnDataLoss",
-        "includeHeaders", "numPartitions", "kafka.*");
+        "includeHeaders", "numPartitions", "minPartitions", "minOffsetsPerTrigger", "maxTriggerDelay",
+        "kafkaConsumer.pollTimeoutMs", "partitionDiscoveryInterval", "kafka.*");
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public KafkaSourceProvider() {
@@ -70,6 +73,13 @@ public final class KafkaSourceProvider implements SourceProvider {
                     headers = KafkaOptions.parseBoolean(name, value);
                     source = source.includeHeaders(headers);
                 }
+                case "minoffsetspertrigger" -> source = source.minOffsetsPerTrigger(KafkaOptions.parseLong(name, value));
+                case "maxtriggerdelay" -> source = source.maxTriggerDelay(KafkaOptions.parseDuration(name, value));
+                case "minpartitions" -> source = source.minPartitions((int) KafkaOptions.parseLong(name, value));
+                case "kafkaconsumer.polltimeoutms" ->
+                    source = source.pollTimeout(Duration.ofMillis(KafkaOptions.parseLong(name, value)));
+                case "partitiondiscoveryinterval" ->
+                    source = source.partitionDiscoveryInterval(KafkaOptions.parseDuration(name, value));
                 case "numpartitions" -> source = source.numPartitions((int) KafkaOptions.parseLong(name, value));
                 default -> source = source.option(name.substring("kafka.".length()), value);
             }

@@ -4,50 +4,54 @@ import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
 import io.rivulet.kafka.KafkaSource;
-import io.rivulet.operators.state.SnapshotInput;
 import io.rivulet.operators.state.SnapshotOutput;
-import io.rivulet.operators.state.StateFormatException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the Kafka partitions of one Rivulet source partition with a {@link KafkaConsumer} of its own
- * (assigned partitions, no group, nothing committed to Kafka). Its position is the next offset of each
- * partition, resolved to numbers when it opens, so every checkpoint holds concrete offsets.
+ * Continuous processing: reads the Kafka partitions of one Rivulet source partition with a
+ * {@link KafkaConsumer} of its own (assigned partitions, no group, nothing committed to Kafka). Its
+ * position is the next offset of each partition, resolved to numbers at the first poll (once every
+ * reader of the query has opened, so that a restart finds each partition's offset in whichever
+ * reader's position the checkpoint saved it, and a partition the checkpoint does not know starts at
+ * its earliest offset).
  *
  * <p>Not thread-safe; opened on the query's starting thread, then owned by the partition's source task.
  *
  * @param <K> key type
  * @param <V> value type
  */
-public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>> {
-    private static final int POSITION_VERSION = 1;
-    private static final System.Logger LOG = System.getLogger(KafkaSourceReader.class.getName());
-
-    private final String description;
+final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>> {
+    private final KafkaSourceRun run;
     private final KafkaSource.Settings settings;
-    private final TopicPartition[] partitions;
-    /** How many Kafka partitions the whole source reads (all its readers). */
-    private final int sourcePartitions;
+    private final SourceContext context;
+    private TopicPartition[] partitions;
     private final Map<TopicPartition, Integer> indexOf = new HashMap<>();
     /** Per partition: the offset of the next record to emit. */
-    private final long[] next;
+    private long[] next;
     /** Per partition: the offset to stop before (exclusive); {@link Long#MAX_VALUE} when unbounded. */
-    private final long[] end;
-    private final boolean[] ended;
+    private long[] end;
+    private boolean[] ended;
     private final KafkaConsumer<K, V> consumer;
+    /** Whether partitions added to the subscription are looked for (unbounded subscribe/subscribePattern). */
+    private boolean discovers;
+    /** When to list the subscription's partitions next, on the engine's wall clock. */
+    private long discoverAtMs;
+    private boolean resolved;
+    private boolean closed;
     private int endedCount;
     private ConsumerRecords<K, V> batch = ConsumerRecords.empty();
     private List<ConsumerRecord<K, V>> current = List.of();
@@ -57,22 +61,19 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
     private long lastOffset = -1;
 
     /**
-     * Opens the consumer and resolves every partition's start (from the restored position, or the
-     * starting offsets) and end.
+     * Opens the consumer; the partitions' starts and ends are resolved at the first poll.
      *
-     * @param description the source's description, for errors
-     * @param settings the source's settings
+     * @param run what the source's readers share in this run of the query
      * @param partitions the Kafka partitions this reader reads
-     * @param sourcePartitions how many Kafka partitions the whole source reads
      * @param keys key deserializer
      * @param values value deserializer
      * @param context the source partition's context
      */
-    public KafkaSourceReader(String description, KafkaSource.Settings settings, List<TopicPartition> partitions,
-                             int sourcePartitions, Deserializer<K> keys, Deserializer<V> values, SourceContext context) {
-        this.description = description;
-        this.sourcePartitions = sourcePartitions;
-        this.settings = settings;
+    KafkaSourceReader(KafkaSourceRun run, List<TopicPartition> partitions, Deserializer<K> keys, Deserializer<V> values,
+                      SourceContext context) {
+        this.run = run;
+        this.context = context;
+        this.settings = run.settings();
         this.partitions = partitions.toArray(new TopicPartition[0]);
         this.next = new long[this.partitions.length];
         this.end = new long[this.partitions.length];
@@ -85,95 +86,68 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         configs.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "rivulet-" + context.queryName() + "-source-" + context.partition());
         this.consumer = new KafkaConsumer<>(configs, keys, values);
-        try {
-            consumer.assign(partitions);
-            resolveStart(context.restoredPosition());
-            resolveEnd();
-            for (int i = 0; i < this.partitions.length; i++) {
-                consumer.seek(this.partitions[i], next[i]);
-                if (next[i] >= end[i]) {
-                    markEnded(i);
-                }
-            }
-        } catch (RuntimeException e) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
-            throw e;
-        }
     }
 
-    private void resolveStart(SnapshotInput restored) {
-        List<TopicPartition> all = List.of(partitions);
-        Map<TopicPartition, Long> earliest = consumer.beginningOffsets(all);
-        Map<TopicPartition, Long> latest = consumer.endOffsets(all);
-        if (restored != null) {
-            int version = restored.readByte();
-            if (version != POSITION_VERSION) {
-                throw new StateFormatException("the checkpoint holds a position of " + description + " in layout version "
-                    + version + "; this version of Rivulet reads version " + POSITION_VERSION);
-            }
-            int savedTotal = restored.readVarInt();
-            if (savedTotal != sourcePartitions) {
-                throw new IllegalStateException(description + " read " + savedTotal + " Kafka partitions when the "
-                    + "checkpoint was taken and reads " + sourcePartitions + " now: a restart cannot follow a changed "
-                    + "partition set (each reader's offsets would belong to other partitions)");
-            }
-            Map<TopicPartition, Long> saved = new HashMap<>();
-            int count = restored.readVarInt();
-            for (int i = 0; i < count; i++) {
-                String topic = restored.readString();
-                int partition = restored.readInt();
-                saved.put(new TopicPartition(topic, partition), restored.readLong());
-            }
-            for (int i = 0; i < partitions.length; i++) {
-                Long offset = saved.get(partitions[i]);
-                if (offset == null) {
-                    throw new IllegalStateException(description + ": the checkpoint has no offset for " + partitions[i]
-                        + ": the topics' partitions changed since it was taken");
-                }
-                next[i] = offset;
-            }
+    /** Resolves every partition's start and end, once, on the task's thread. */
+    private void resolve() {
+        if (resolved) {
             return;
         }
-        Map<TopicPartition, OffsetAndTimestamp> byTime = null;
-        if (settings.startingTimestampMs() >= 0) {
-            Map<TopicPartition, Long> query = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                query.put(tp, settings.startingTimestampMs());
-            }
-            byTime = consumer.offsetsForTimes(query);
-        }
-        Map<TopicPartition, Long> json = settings.startingOffsetsJson();
+        resolved = true;
+        List<TopicPartition> all = List.of(partitions);
+        consumer.assign(all);
+        Map<TopicPartition, Long> starts = run.startOffsets(consumer, all);
+        Map<TopicPartition, Long> ends = run.endOffsets(consumer, all);
+        discovers = ends == null && settings.assignment() == null;
+        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
         for (int i = 0; i < partitions.length; i++) {
-            TopicPartition tp = partitions[i];
-            long offset;
-            if (byTime != null) {
-                OffsetAndTimestamp found = byTime.get(tp);
-                offset = found != null ? found.offset() : latest.get(tp);
-            } else if (json != null) {
-                Long given = json.get(tp);
-                offset = given == null || given == PartitionOffsets.LATEST ? latest.get(tp)
-                    : given == PartitionOffsets.EARLIEST ? earliest.get(tp) : given;
-            } else {
-                offset = "earliest".equals(settings.startingOffsets()) ? earliest.get(tp) : latest.get(tp);
+            next[i] = starts.get(partitions[i]);
+            end[i] = ends == null ? Long.MAX_VALUE : ends.get(partitions[i]);
+            consumer.seek(partitions[i], next[i]);
+            if (next[i] >= end[i]) {
+                markEnded(i);
             }
-            next[i] = offset;
         }
     }
 
-    private void resolveEnd() {
-        boolean latestEnd = "latest".equals(settings.endingOffsets());
-        Map<TopicPartition, Long> json = settings.endingOffsetsJson();
-        Map<TopicPartition, Long> latest = latestEnd || json != null ? consumer.endOffsets(List.of(partitions)) : Map.of();
-        for (int i = 0; i < partitions.length; i++) {
-            if (latestEnd) {
-                end[i] = latest.get(partitions[i]);
-            } else if (json != null) {
-                Long given = json.get(partitions[i]);
-                end[i] = given == null || given == PartitionOffsets.LATEST ? latest.get(partitions[i]) : given;
-            } else {
-                end[i] = Long.MAX_VALUE;
+    /**
+     * Lists the subscription's partitions and takes the new ones this reader owns (by the hash of the
+     * partition, as no reader knows what the others saw), from their earliest offsets as Spark reads
+     * new partitions. Slow path: a metadata request every {@code partitionDiscoveryInterval}.
+     */
+    private void discover() {
+        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
+        List<TopicPartition> added = new ArrayList<>();
+        for (TopicPartition tp : run.listPartitions(consumer)) {
+            if (!run.planned(tp) && !indexOf.containsKey(tp)
+                && Math.floorMod(tp.topic().hashCode() * 31 + tp.partition(), context.numPartitions()) == context.partition()) {
+                added.add(tp);
             }
         }
+        if (added.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> starts = run.addedPartitionStarts(consumer, added);
+        int old = partitions.length;
+        partitions = Arrays.copyOf(partitions, old + added.size());
+        next = Arrays.copyOf(next, partitions.length);
+        end = Arrays.copyOf(end, partitions.length);
+        ended = Arrays.copyOf(ended, partitions.length);
+        for (int i = old; i < partitions.length; i++) {
+            partitions[i] = added.get(i - old);
+            indexOf.put(partitions[i], i);
+            next[i] = starts.get(partitions[i]);
+            end[i] = Long.MAX_VALUE;
+        }
+        consumer.assign(List.of(partitions));
+        for (int i = old; i < partitions.length; i++) {
+            consumer.seek(partitions[i], next[i]);
+        }
+        // The fetched batch may hold records of partitions assign() just reset: fetch afresh.
+        batch = ConsumerRecords.empty();
+        current = List.of();
+        currentIndex = 0;
+        batchPartition = 0;
     }
 
     private void markEnded(int i) {
@@ -186,8 +160,12 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
 
     @Override
     public int poll(SourceOutput<ConsumerRecord<K, V>> out, int limit) {
-        if (partitions.length == 0 || endedCount == partitions.length) {
-            return END_OF_INPUT;
+        resolve();
+        if (discovers && context.epochMillis() >= discoverAtMs) {
+            discover();
+        }
+        if (endedCount == partitions.length) {
+            return discovers ? 0 : END_OF_INPUT;
         }
         int emitted = 0;
         while (emitted < limit) {
@@ -257,26 +235,16 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
     private void dataLoss(Map<TopicPartition, Long> lost) {
         Map<TopicPartition, Long> earliest = consumer.beginningOffsets(lost.keySet());
         for (Map.Entry<TopicPartition, Long> partition : lost.entrySet()) {
-            String message = description + ": offset " + partition.getValue() + " of " + partition.getKey()
-                + " is no longer in Kafka (its earliest offset is now " + earliest.get(partition.getKey())
-                + "): records were lost, deleted by retention or with the topic";
-            if (settings.failOnDataLoss()) {
-                throw new IllegalStateException(message + ". Set failOnDataLoss to false to go on from the earliest "
-                    + "offset instead");
-            }
-            LOG.log(System.Logger.Level.WARNING, message + "; going on from the earliest offset (failOnDataLoss=false)");
             int i = indexOf.get(partition.getKey());
-            next[i] = earliest.get(partition.getKey());
+            next[i] = run.dataLoss(partition.getKey(), partition.getValue(), earliest.get(partition.getKey()));
             consumer.seek(partition.getKey(), next[i]);
         }
     }
 
     @Override
     public void writePosition(SnapshotOutput out) {
-        out.writeByte(POSITION_VERSION).writeVarInt(sourcePartitions).writeVarInt(partitions.length);
-        for (int i = 0; i < partitions.length; i++) {
-            out.writeString(partitions[i].topic()).writeInt(partitions[i].partition()).writeLong(next[i]);
-        }
+        resolve();
+        KafkaSourceRun.writePosition(out, partitions, next, partitions.length);
     }
 
     @Override
@@ -286,6 +254,10 @@ public final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecor
 
     @Override
     public void close() {
-        consumer.close(CloseOptions.timeout(Duration.ZERO));
+        if (!closed) {
+            closed = true;
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            run.readerClosed();
+        }
     }
 }
