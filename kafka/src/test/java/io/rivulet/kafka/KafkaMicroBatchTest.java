@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The Kafka source in micro-batch modes against a real broker: Spark's {@code maxOffsetsPerTrigger},
@@ -39,7 +40,7 @@ class KafkaMicroBatchTest {
         return KafkaSource.of(BROKER.bootstrapServers(), StringDeserializer::new, StringDeserializer::new);
     }
 
-    private static String text(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r) {
+    private static String text(ConsumerRecord<String, String> r) {
         return r.topic() + "/" + r.partition() + "/" + r.offset() + "=" + r.value();
     }
 

@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.TreeSet;
 
 /**
  * {@link KafkaScaleOut} in one JVM: instances join and leave a group (each with its own engine), the
@@ -244,7 +245,7 @@ class KafkaScaleOutTest {
     }
 
     private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
-        Set<Integer> all = new java.util.TreeSet<>(a);
+        Set<Integer> all = new TreeSet<>(a);
         all.addAll(b);
         return all;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Spark's file source: the new files of a directory as a stream of records, one per line, in
@@ -561,7 +562,7 @@ public final class FileSource<T> implements Source<T> {
             return List.of(path);
         }
         PathMatcher names = options.nameMatcher();
-        try (java.util.stream.Stream<Path> walk = Files.walk(path, options.recursiveFileLookup ? Integer.MAX_VALUE : 1)) {
+        try (Stream<Path> walk = Files.walk(path, options.recursiveFileLookup ? Integer.MAX_VALUE : 1)) {
             return walk.filter(Files::isRegularFile)
                 .filter(f -> !hiddenBelow(path, f))
                 .filter(f -> names == null || names.matches(f.getFileName()))
