@@ -47,6 +47,8 @@ public final class JournalReader<T> implements AutoCloseable {
     /** Returned by {@link #poll} once the reader reached the end-of-journal marker. */
     public static final int END_OF_JOURNAL = -1;
     private static final int METADATA_SKIP_BUDGET = 64;
+    /** Records one poll of {@link #pollAvailable} hands over at most. */
+    private static final int AVAILABLE_BATCH = 4096;
     /** Documents the scout reads per poll at most, looking for the marker that decides a record. */
     private static final int SCOUT_BUDGET = 16_384;
     private static final int COMMITTED = 1;
@@ -141,11 +143,37 @@ public final class JournalReader<T> implements AutoCloseable {
     }
 
     /**
+     * Hands every record available now to {@code handler}: polls until the reader has caught up
+     * ({@link #isCaughtUp()}) or reached the end of the journal.
+     *
+     * @param handler receives each record, on this thread, before the next is read
+     * @return the number read (0 if nothing was available)
+     * @throws JournalCorruptedException as {@link #poll} does
+     * @throws JournalException as {@link #poll} does
+     */
+    public long pollAvailable(JournalHandler<? super T> handler) {
+        long read = 0;
+        while (true) {
+            int n = poll(handler, AVAILABLE_BATCH);
+            if (n == END_OF_JOURNAL) {
+                return read;
+            }
+            read += n;
+            if (n == 0 && caughtUp) {
+                return read;
+            }
+        }
+    }
+
+    /**
      * Hands up to {@code limit} records available now to {@code handler}, in offset order.
      *
      * @param handler receives each record, on this thread, before the next is read
      * @param limit the most records to read, at least 1
-     * @return the number read (0: nothing now), or {@link #END_OF_JOURNAL}
+     * @return the number read, or {@link #END_OF_JOURNAL}. 0 does not always mean "nothing now": a poll
+     *     also stops after skipping a bounded number of control markers or aborted records (so one call
+     *     stays short), and then {@link #isCaughtUp()} is false and the next poll goes on from there. To
+     *     read everything available, use {@link #pollAvailable}
      * @throws JournalCorruptedException when a record fails its checksum or Chronicle cannot parse
      *     the file; the reader stays before that record
      * @throws JournalException when the codec cannot read a record (a journal written with another

@@ -29,10 +29,30 @@ class EpochCommittedJournalTest {
 
     private static List<String> drain(JournalReader<String> reader) {
         List<String> seen = new ArrayList<>();
-        while (reader.poll((r, o) -> seen.add(r), 1000) > 0) {
-            // until nothing more is committed
-        }
+        reader.pollAvailable((r, o) -> seen.add(r));
         return seen;
+    }
+
+    @Test
+    void shouldReadPastMoreCommitMarkersThanOnePollSkipsWhenPollingAllAvailable() {
+        try (Journal journal = Journal.open(options())) {
+            JournalAppender<String> appender = journal.epochAppender(Codecs.strings(), 0);
+            JournalReader<String> reader = journal.reader(Codecs.strings(), StartPosition.earliest());
+            // An idle stretch: 200 commit markers with no record between them, then one record.
+            for (long epoch = 0; epoch < 200; epoch++) {
+                journal.commitEpoch(epoch);
+            }
+            appender.beginEpoch(200);
+            appender.append("after-idle");
+            journal.commitEpoch(200);
+
+            List<String> seen = new ArrayList<>();
+            assertThat(reader.poll((r, o) -> seen.add(r), 1000)).as("one poll stops after its marker budget").isZero();
+            assertThat(reader.isCaughtUp()).as("a poll that stopped on its budget is not caught up").isFalse();
+            assertThat(reader.pollAvailable((r, o) -> seen.add(r))).isEqualTo(1);
+            assertThat(seen).containsExactly("after-idle");
+            assertThat(reader.isCaughtUp()).isTrue();
+        }
     }
 
     @Test

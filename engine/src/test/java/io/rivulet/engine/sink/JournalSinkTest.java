@@ -39,9 +39,7 @@ class JournalSinkTest {
 
     private static <T> List<T> readAll(JournalReader<T> reader) {
         List<T> records = new ArrayList<>();
-        while (reader.poll((r, o) -> records.add(r), 1000) > 0) {
-            // to the end
-        }
+        reader.pollAvailable((r, o) -> records.add(r));
         return records;
     }
 

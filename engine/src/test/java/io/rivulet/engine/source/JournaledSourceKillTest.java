@@ -133,9 +133,7 @@ class JournaledSourceKillTest {
             JournalReader<String> reader = journal.reader(Codecs.strings(),
                 committed == Journal.NO_OFFSET ? StartPosition.earliest() : StartPosition.after(committed));
             List<String> records = new ArrayList<>();
-            while (reader.poll((r, o) -> records.add(r), 1000) > 0) {
-                // to the end
-            }
+            reader.pollAvailable((r, o) -> records.add(r));
             return records;
         }
     }
