@@ -41,6 +41,11 @@ import java.util.function.ToLongFunction;
  * Rows at or behind the watermark never reach the function (Spark's late-data filter of the operator), counted in
  * progress as {@code numRowsDroppedByWatermark}.
  *
+ * <p>Also Spark's {@link #keys()}, {@link #count()}, {@link #reduceGroups} (streaming aggregations on the typed
+ * {@link KeyedStream#count()} / {@link KeyedStream#aggregate}: update and complete output modes, append rejected at start),
+ * {@link #mapValues} and the {@code initialState} overloads (a {@code Map} from key to state). {@link #mapGroups} and
+ * {@link #flatMapGroups} are rejected, as Spark rejects them on a stream.
+ *
  * <p>Immutable and thread-safe, as {@link Dataset}.
  *
  * @param <K> key type
