@@ -123,6 +123,31 @@ class KeyValueGroupedDatasetTest {
         }
     }
 
+    private StreamingQuery checkpointedSums(Rivulet rivulet, MemoryStream<Row> input) {
+        return bySymbol(rivulet, input).reduceGroups((a, b) -> Row.of(TRADES, a.getString(0), a.getLong(1) + b.getLong(1)))
+            .writeStream().outputMode("update").format("memory").queryName("sums")
+            .option("checkpointLocation", checkpoints.resolve("sums").toString())
+            .trigger(Trigger.processingTime(Duration.ofHours(1))).start();
+    }
+
+    @Test
+    void shouldRestoreTheReducedRowsThroughTheValueEncoderAfterARestart() throws Exception {
+        MemoryStream<Row> input = Sources.memoryStream("trades");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = checkpointedSums(rivulet, input);
+            input.addData(trade("a", 1), trade("a", 2));
+            query.processAllAvailable();
+            query.stop();
+        }
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = checkpointedSums(rivulet, input);
+            input.addData(trade("a", 10));
+            query.processAllAvailable();
+            query.stop();
+            assertThat(table(rivulet, "sums")).containsExactly("[a,a,13]");
+        }
+    }
+
     @Test
     void shouldPassMappedValuesToMapGroupsWithStateStartingFromTheInitialState() throws Exception {
         MemoryStream<Row> input = Sources.memoryStream("trades");
