@@ -232,7 +232,8 @@ public final class JournaledSource<T> implements Source<T> {
             if (ingested == 0) {
                 appender.pretouch();
             }
-            return emitted > 0 || !wrappedEnded ? emitted : END_OF_INPUT;
+            // A read-back poll may stop on its skip budget before the last appended record: not the end yet.
+            return emitted > 0 || !wrappedEnded || (readBack && !reader.isCaughtUp()) ? emitted : END_OF_INPUT;
         }
 
         private int readBack(int limit) {
