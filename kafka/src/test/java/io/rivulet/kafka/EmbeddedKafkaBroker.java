@@ -71,9 +71,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws Exception if it does not start
      */
     public static EmbeddedKafkaBroker start() throws Exception {
+        return start(0);
+    }
+
+    /**
+     * Formats a temporary log directory and starts the broker with its PLAINTEXT listener on the given
+     * loopback port (the controller listener on a free one); returns once it accepts clients.
+     *
+     * @param port the broker's port on 127.0.0.1, 1–65535, or 0 for a free port
+     * @return the running broker
+     * @throws IllegalArgumentException if {@code port} is outside 0–65535
+     * @throws Exception if it does not start (e.g. the port is taken)
+     */
+    public static EmbeddedKafkaBroker start(int port) throws Exception {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, was " + port);
+        }
         Path directory = Files.createTempDirectory("rivulet-kafka-");
         String logDir = directory.resolve("log").toString();
-        int brokerPort = freePort();
+        int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
