@@ -213,8 +213,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+            // createTopics completes on the controller; wait until the broker's metadata serves every partition
+            // with a leader, or a client that asks at once may be told the topic does not exist.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!served(admin, name, partitions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " not served by the broker within 30 s");
+                }
+                Thread.sleep(10);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
+        }
+    }
+
+    private static boolean served(Admin admin, String name, int partitions) {
+        try {
+            var description = admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name);
+            return description.partitions().size() == partitions
+                && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (Exception e) {
+            return false;
         }
     }
 
