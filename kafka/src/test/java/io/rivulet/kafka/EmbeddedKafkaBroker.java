@@ -71,9 +71,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws Exception if it does not start
      */
     public static EmbeddedKafkaBroker start() throws Exception {
+        return start(0);
+    }
+
+    /**
+     * Formats a temporary log directory and starts the broker with its PLAINTEXT listener on the given
+     * loopback port (the controller listener on a free one); returns once it accepts clients.
+     *
+     * @param port the broker's port on 127.0.0.1, 1–65535, or 0 for a free port
+     * @return the running broker
+     * @throws IllegalArgumentException if {@code port} is outside 0–65535
+     * @throws Exception if it does not start (e.g. the port is taken)
+     */
+    public static EmbeddedKafkaBroker start(int port) throws Exception {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, was " + port);
+        }
         Path directory = Files.createTempDirectory("rivulet-kafka-");
         String logDir = directory.resolve("log").toString();
-        int brokerPort = freePort();
+        int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -197,8 +213,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+            // createTopics completes on the controller; wait until the broker's metadata serves every partition
+            // with a leader, or a client that asks at once may be told the topic does not exist.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!served(admin, name, partitions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " not served by the broker within 30 s");
+                }
+                Thread.sleep(10);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
+        }
+    }
+
+    private static boolean served(Admin admin, String name, int partitions) {
+        try {
+            var description = admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name);
+            return description.partitions().size() == partitions
+                && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (Exception e) {
+            return false;
         }
     }
 

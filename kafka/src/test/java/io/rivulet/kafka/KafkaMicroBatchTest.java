@@ -63,6 +63,50 @@ class KafkaMicroBatchTest {
         return sizes;
     }
 
+    /** Runs an availableNow micro-batch query to its end (optionally from/with a checkpoint): its rows. */
+    private static List<String> runAvailableNow(KafkaSource<String, String> source, Path checkpoint) throws Exception {
+        MemorySink<String> sink = Sinks.memory("available");
+        try (Rivulet rivulet = Rivulet.create()) {
+            var writer = rivulet.readStream(source).map(KafkaMicroBatchTest::text)
+                .writeStream(sink).queryName("available-now").trigger(Trigger.availableNow());
+            StreamingQuery query = (checkpoint == null ? writer : writer.checkpointLocation(checkpoint)).start();
+            assertThat(query.awaitTermination(60_000)).as("availableNow stops by itself").isTrue();
+            query.exception().ifPresent(e -> {
+                throw new AssertionError("query failed", e);
+            });
+        }
+        return new ArrayList<>(sink.rows());
+    }
+
+    @Test
+    void shouldFailOnDataLossInAMicroBatchRestartWhoseCheckpointedOffsetWasDeletedAndGoOnFromEarliestWithoutIt()
+            throws Exception {
+        BROKER.createTopic("mb-lossy", 1);
+        produce("mb-lossy", 0, 2, "v");
+        Path checkpoint = dir.resolve("checkpoint");
+        KafkaSource<String, String> source = strings().subscribe("mb-lossy").startingOffsets("earliest");
+        assertThat(runAvailableNow(source, checkpoint)).containsExactly("mb-lossy/0/0=v0", "mb-lossy/0/1=v1");
+        produce("mb-lossy", 0, 3, "w"); // offsets 2, 3, 4
+        KafkaSourceTest.deleteBefore("mb-lossy", 4);
+        assertThatThrownBy(() -> runAvailableNow(source, checkpoint))
+            .hasStackTraceContaining("offsets [2, 4) of topic-partition mb-lossy-0 were lost")
+            .hasStackTraceContaining("set the option failOnDataLoss to false");
+        assertThat(runAvailableNow(source.failOnDataLoss(false), checkpoint)).containsExactly("mb-lossy/0/4=w2");
+    }
+
+    @Test
+    void shouldFailOnDataLossInAMicroBatchWhoseStartingOffsetWasDeletedAndGoOnFromEarliestWithoutIt() throws Exception {
+        BROKER.createTopic("mb-lossy-start", 1);
+        produce("mb-lossy-start", 0, 4, "v");
+        KafkaSourceTest.deleteBefore("mb-lossy-start", 3);
+        KafkaSource<String, String> source = strings().subscribe("mb-lossy-start")
+            .startingOffsets("{\"mb-lossy-start\":{\"0\":1}}");
+        assertThatThrownBy(() -> runAvailableNow(source, null))
+            .hasStackTraceContaining("offsets [1, 3) of topic-partition mb-lossy-start-0 were lost")
+            .hasStackTraceContaining("failOnDataLoss");
+        assertThat(runAvailableNow(source.failOnDataLoss(false), null)).containsExactly("mb-lossy-start/0/3=v3");
+    }
+
     @Test
     void shouldReadWhatWasAvailableAtStartInBatchesOfSparksProportionalMaxOffsetsThenStop() throws Exception {
         BROKER.createTopic("capped", 3);

@@ -113,9 +113,31 @@ class KafkaSourceTest {
             admin.deleteRecords(Map.of(new TopicPartition("lossy", 0), RecordsToDelete.beforeOffset(4))).all()
                 .get(30, TimeUnit.SECONDS);
         }
-        assertThatThrownBy(() -> run(source, checkpoint)).hasStackTraceContaining("offset 2 of lossy-0 is no longer in Kafka")
-            .hasStackTraceContaining("failOnDataLoss");
+        assertThatThrownBy(() -> run(source, checkpoint))
+            .hasStackTraceContaining("offsets [2, 4) of topic-partition lossy-0 were lost")
+            .hasStackTraceContaining("set the option failOnDataLoss to false");
         assertThat(run(source.failOnDataLoss(false), checkpoint)).containsExactly("lossy/0/4=k:4");
+    }
+
+    @Test
+    void shouldFailOnDataLossWhenTheStartingOffsetWasDeletedAndGoOnFromEarliestWithoutIt() throws Exception {
+        BROKER.createTopic("lossy-start", 1);
+        BROKER.produce("lossy-start", 0, -1, "k", "0", "k", "1", "k", "2", "k", "3");
+        deleteBefore("lossy-start", 3);
+        KafkaSource<String, String> source = strings().assign("{\"lossy-start\":[0]}")
+            .startingOffsets("{\"lossy-start\":{\"0\":1}}").endingOffsets("latest");
+        assertThatThrownBy(() -> run(source, null))
+            .hasStackTraceContaining("offsets [1, 3) of topic-partition lossy-start-0 were lost")
+            .hasStackTraceContaining("failOnDataLoss");
+        assertThat(run(source.failOnDataLoss(false), null)).containsExactly("lossy-start/0/3=k:3");
+    }
+
+    /** Moves the partition's log start offset to {@code offset} at once (no retention wait). */
+    static void deleteBefore(String topic, long offset) throws Exception {
+        try (Admin admin = BROKER.admin()) {
+            admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(offset))).all()
+                .get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

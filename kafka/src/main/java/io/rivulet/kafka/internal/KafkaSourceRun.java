@@ -225,21 +225,28 @@ final class KafkaSourceRun {
     }
 
     /**
-     * A lost offset ({@code failOnDataLoss}): fails, or logs and returns where to go on from.
+     * A lost offset ({@code failOnDataLoss}, Spark's rule): the offsets from {@code offset} up to the
+     * partition's earliest are gone (retention, {@code deleteRecords}, a re-created topic). Fails with
+     * an error naming the topic-partition, the lost range and the option, or logs a warning and returns
+     * the earliest available offset to go on from. Called on the reader's thread (continuous) or the
+     * planning thread (micro-batch); slow path.
      *
      * @param tp the partition
-     * @param offset the offset that is gone
-     * @param earliest the partition's earliest offset now
+     * @param offset the offset the query wanted to read next (its checkpointed or starting offset)
+     * @param earliest the partition's earliest (log start) offset now, above {@code offset}
      * @return {@code earliest}, with {@code failOnDataLoss=false}
      * @throws IllegalStateException with {@code failOnDataLoss=true}
      */
     long dataLoss(TopicPartition tp, long offset, long earliest) {
-        String message = description + ": offset " + offset + " of " + tp + " is no longer in Kafka (its earliest offset is "
-            + "now " + earliest + "): records were lost, deleted by retention or with the topic";
+        String message = description + ": offsets [" + offset + ", " + earliest + ") of topic-partition " + tp
+            + " were lost: the query wanted offset " + offset + " next but the partition's earliest offset is now "
+            + earliest + " (records deleted by retention, deleteRecords or with the topic)";
         if (settings.failOnDataLoss()) {
-            throw new IllegalStateException(message + ". Set failOnDataLoss to false to go on from the earliest offset instead");
+            throw new IllegalStateException(message + ". The query fails as failOnDataLoss is true; set the option "
+                + "failOnDataLoss to false to go on from the earliest available offset instead");
         }
-        LOG.log(System.Logger.Level.WARNING, message + "; going on from the earliest offset (failOnDataLoss=false)");
+        LOG.log(System.Logger.Level.WARNING, message + "; going on from the earliest available offset " + earliest
+            + " (failOnDataLoss=false)");
         return earliest;
     }
 
