@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,25 +153,8 @@ class KafkaExactlyOnceKillTest {
     }
 
     private static Process startChild(Path checkpoints, Path staging) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle") || argument.startsWith("--sun-misc")
-                || argument.startsWith("--enable-native-access")) {
-                command.add(argument);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(KafkaExactlyOnceQueryMain.class.getName());
-        command.add(BROKER.bootstrapServers());
-        command.add("kill-in");
-        command.add("kill-out");
-        command.add(checkpoints.toString());
-        command.add(staging.toString());
+        List<String> command = ChildJvm.command(KafkaExactlyOnceQueryMain.class, BROKER.bootstrapServers(), "kill-in",
+            "kill-out", checkpoints.toString(), staging.toString());
         return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }

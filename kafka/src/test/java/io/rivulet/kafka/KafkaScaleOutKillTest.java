@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,27 +104,9 @@ class KafkaScaleOutKillTest {
 
     /** Starts an instance; its log goes to {@code target/scale-out-<role>.log}. */
     private static Process startChild(Path root, String role) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle") || argument.startsWith("--sun-misc")
-                || argument.startsWith("--enable-native-access")) {
-                command.add(argument);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(KafkaScaleOutQueryMain.class.getName());
-        command.add(NAME);
-        command.add(BROKER.bootstrapServers());
-        command.add("sok-in");
-        command.add("sok-out");
-        command.add(root.toString());
-        // A pause of 2 ms every 20 records per task: the kill lands while the tasks work.
-        command.add("2000");
+        // A pause of 2 ms every 20 records per task (last argument): the kill lands while the tasks work.
+        List<String> command = ChildJvm.command(KafkaScaleOutQueryMain.class, NAME, BROKER.bootstrapServers(), "sok-in",
+            "sok-out", root.toString(), "2000");
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(Path.of("target", "scale-out-" + role + ".log").toFile()).start();
     }
