@@ -11,6 +11,12 @@ import java.util.SplittableRandom;
  */
 public final class OrderGenerator
 {
+
+    static
+    {
+        BoundedIntProfile.ensure();
+    }
+
     private final SplittableRandom rng = new SplittableRandom(43);
     private final long rate;
     private long orderId;

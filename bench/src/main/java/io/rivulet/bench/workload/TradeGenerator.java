@@ -16,6 +16,11 @@ public final class TradeGenerator
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int MAX_JOIN_LAG_MS = 6000;
 
+    static
+    {
+        BoundedIntProfile.ensure();
+    }
+
     private final SplittableRandom rng = new SplittableRandom(42);
     private final SplittableRandom joinRng = new SplittableRandom(7);
     private final double[] px = new double[WorkloadSpec.SYMBOLS];
