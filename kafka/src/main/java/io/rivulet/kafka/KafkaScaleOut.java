@@ -5,10 +5,14 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.Stream;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.kafka.internal.GroupMember;
+import io.rivulet.kafka.internal.TaskAssignor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -25,7 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +55,13 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p><b>Tasks.</b> The unit of work is a {@link ScaleOutTask}: partition {@code p} of every subscribed
- * topic (the topics must have the same partition count: co-partitioned). Each task runs as a Rivulet query
+ * topic. With {@link KafkaSource#subscribe} the topics must have the same partition count
+ * (co-partitioned). With {@link KafkaSource#subscribePattern} the topics the pattern matches may differ:
+ * there are as many tasks as the largest has partitions, task {@code p} reads partition {@code p} of
+ * each topic that has one, and a matching topic created while the group runs is picked up without a
+ * restart (its partitions join the tasks of their numbers, or become new tasks), as Kafka's pattern
+ * subscription does. {@link KafkaSource#assign} is refused: there is no group to divide or move fixed
+ * partitions. Each task runs as a Rivulet query
  * of its own, built by the given {@link TaskQuery} over a source that reads just the task's partitions,
  * named {@code <name>-task-<p>}, with its checkpoint under {@code <root>/task-<p>/checkpoint}: its source
  * offsets, its keyed state, its commit log. An instance joins consumer group {@code rivulet-<name>} on the
@@ -67,6 +80,11 @@ import java.util.regex.Pattern;
  * topic. State keyed by anything else (a field of the value) must first be repartitioned through a topic
  * keyed by it, read by a second scale-out query. {@link #verifyKeyPartitioning} checks the first half of
  * the rule at run time; see {@code docs/scale-out.md}.
+ *
+ * <p><b>Topics of a pattern with different partition counts</b> are co-partitioned only up to the smaller
+ * count: a key's records land in partition {@code murmur2(key) % count} of each topic, so the same key in
+ * two topics of different counts reaches two tasks. Keyed state keyed by the Kafka key is then complete
+ * per (key, topic), not per key: keep state that must see a key across topics on topics of one count.
  *
  * <p>Immutable: setters return copies. {@link #start()} may be called once per JVM per name.
  *
@@ -130,8 +148,9 @@ public final class KafkaScaleOut<K, V> {
      * @param name the query's name, the same on every instance: letters, digits, {@code .}, {@code _}, {@code -};
      *     the consumer group is {@code rivulet-<name>} and task {@code p}'s query {@code <name>-task-<p>}
      * @param source what to read: {@link KafkaSource#subscribe} to one or more co-partitioned topics (same
-     *     partition count); its other settings (starting offsets, deserializers, {@code kafka.} configs)
-     *     apply to every task
+     *     partition count), or {@link KafkaSource#subscribePattern} (every matching topic, now and later;
+     *     tasks = the largest partition count); its other settings (starting offsets, deserializers,
+     *     {@code kafka.} configs, {@code partitionDiscoveryInterval}) apply to every task
      * @param checkpointRoot the directory holding every task's checkpoint, the same on every instance (a
      *     filesystem they all see, with working file locks); created if missing
      * @param query builds a task's query
@@ -139,7 +158,7 @@ public final class KafkaScaleOut<K, V> {
      * @param <V> Kafka value type
      * @return the configuration; {@link #start()} joins the group
      * @throws IllegalArgumentException if the name is not of that form, or the source uses {@code assign}
-     *     or {@code subscribePattern}
+     *     (or sets none of the three)
      */
     public static <K, V> KafkaScaleOut<K, V> of(Rivulet rivulet, String name, KafkaSource<K, V> source, Path checkpointRoot,
                                                 TaskQuery<K, V> query) {
@@ -151,9 +170,12 @@ public final class KafkaScaleOut<K, V> {
             throw new IllegalArgumentException("scale-out name must be letters, digits, '.', '_' or '-' (it names the "
                 + "consumer group, the task queries and their transactional ids), got '" + name + "'");
         }
-        if (source.settings().subscribe == null) {
-            throw new IllegalArgumentException("scale-out source " + source.description() + " must subscribe to topics "
-                + "(subscribe(...)): the group divides their partitions; assign and subscribePattern cannot be divided");
+        if (source.settings().subscribe == null && source.settings().subscribePattern == null) {
+            throw new IllegalArgumentException("scale-out source " + source.description() + " must subscribe(topics...) or "
+                + "subscribePattern(regex): the instances divide the subscribed partitions through the consumer group and "
+                + "take over a dead instance's. 'assign' names fixed partitions with no group to divide them or to move "
+                + "them on failure: subscribe to their topics instead, or run the assigned source in one query of its own "
+                + "(rivulet.readStream(source) with a checkpointLocation)");
         }
         return new KafkaScaleOut<>(rivulet, name, source, checkpointRoot.toAbsolutePath().normalize(), query, Map.of(), null,
             DEFAULT_START_RETRY_INTERVAL);
@@ -165,6 +187,11 @@ public final class KafkaScaleOut<K, V> {
      * {@code heartbeat.interval.ms}, {@code group.instance.id} (static membership), {@code group.protocol},
      * {@code partition.assignment.strategy}. Defaults: {@code group.protocol=classic} with the cooperative
      * sticky assignor (only moved tasks stop). Security configs given to the source apply here too.
+     * Over a {@code subscribePattern} the group needs its own task assignor (every partition numbered
+     * {@code p} to the owner of task {@code p}), hence the classic protocol: {@link #start()} refuses
+     * {@code group.protocol=consumer} and another {@code partition.assignment.strategy}; its
+     * {@code metadata.max.age.ms}, how soon it sees a new matching topic, defaults to the source's
+     * {@code partitionDiscoveryInterval}.
      *
      * @param config the consumer config
      * @param value its value
@@ -215,12 +242,23 @@ public final class KafkaScaleOut<K, V> {
     }
 
     /**
-     * Lists the tasks (a metadata request): one per partition number of the subscribed topics.
+     * Lists the tasks (a metadata request): one per partition number of the subscribed topics. Over a
+     * pattern, the tasks of the topics that match now (a snapshot: topics created later add tasks, and
+     * partitions to the tasks of their numbers); empty if none matches yet.
      *
      * @return the tasks, by id
-     * @throws IllegalStateException if a topic is missing or the topics' partition counts differ
+     * @throws IllegalStateException if a subscribed topic is missing or the topics' partition counts differ
      */
     public List<ScaleOutTask> tasks() {
+        if (source.settings().subscribePattern != null) {
+            Map<Integer, List<TopicPartition>> byTask = new TreeMap<>();
+            for (TopicPartition partition : source.listMatchingPartitions()) {
+                byTask.computeIfAbsent(partition.partition(), p -> new ArrayList<>()).add(partition);
+            }
+            List<ScaleOutTask> tasks = new ArrayList<>(byTask.size());
+            byTask.forEach((p, partitions) -> tasks.add(task(p, partitions)));
+            return List.copyOf(tasks);
+        }
         List<String> topics = source.settings().subscribe;
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String topic : topics) {
@@ -243,28 +281,42 @@ public final class KafkaScaleOut<K, V> {
             for (String topic : topics) {
                 partitions.add(new TopicPartition(topic, p));
             }
-            Path dir = checkpointRoot.resolve("task-" + p);
-            tasks.add(new ScaleOutTask(p, partitions, name + "-task-" + p, dir.resolve("checkpoint"), dir.resolve("staging")));
+            tasks.add(task(p, partitions));
         }
         return List.copyOf(tasks);
     }
 
+    private ScaleOutTask task(int id, List<TopicPartition> partitions) {
+        Path dir = checkpointRoot.resolve("task-" + id);
+        return new ScaleOutTask(id, partitions, name + "-task-" + id, dir.resolve("checkpoint"), dir.resolve("staging"));
+    }
+
     /**
      * Joins the group: lists the tasks, checks them against the checkpoint root (a root written for another
-     * query name, other topics or another partition count is refused), and starts the member thread, which
-     * runs the tasks the group assigns to this instance.
+     * query name or another subscription, other topics, another partition count or another pattern, is
+     * refused), and starts the member thread, which runs the tasks the group assigns to this instance.
+     * Over a pattern that matches no topic yet, the instance joins and waits for one.
      *
      * @return this JVM's instance, active
      * @throws IllegalStateException if the topics are missing or not co-partitioned, or the root belongs to
-     *     another query or partition count
+     *     another query or subscription
+     * @throws IllegalArgumentException over a pattern, for {@code group.protocol=consumer} or another
+     *     {@code partition.assignment.strategy} (the group needs its task assignor)
      */
     public ScaleOutInstance start() {
+        String pattern = source.settings().subscribePattern;
         List<ScaleOutTask> tasks = tasks();
-        checkRoot(tasks.size());
+        checkRoot(pattern != null ? "subscribePattern=" + pattern
+            : "topics=" + String.join(",", source.settings().subscribe) + "\ntasks=" + tasks.size());
         Map<String, Object> configs = new LinkedHashMap<>(source.settings().consumerConfigs());
         configs.keySet().removeIf(key -> key.equals(ConsumerConfig.ISOLATION_LEVEL_CONFIG)
             || key.equals(ConsumerConfig.CLIENT_ID_CONFIG) || key.equals(ConsumerConfig.GROUP_ID_CONFIG));
         configs.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        if (pattern != null) {
+            configs.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(source.settings().partitionDiscoveryIntervalMs()));
+            checkPatternGroupConfigs();
+            configs.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
+        }
         configs.putAll(groupConfigs);
         if ("classic".equalsIgnoreCase(String.valueOf(configs.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
             configs.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
@@ -272,17 +324,67 @@ public final class KafkaScaleOut<K, V> {
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         configs.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId() + "-member-" + UUID.randomUUID().toString().substring(0, 8));
-        GroupMember member = new GroupMember(name, groupId(), tasks.get(0).partitions().get(0).topic(), tasks.size(), configs,
-            id -> startTask(tasks.get(id), tasks.size()), startRetryInterval.toNanos());
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ScaleOutTask task : tasks) {
+            for (TopicPartition partition : task.partitions()) {
+                counts.merge(partition.topic(), 1, Integer::sum);
+            }
+        }
+        GroupMember member;
+        if (pattern != null) {
+            Map<String, Integer> verifyCounts = new ConcurrentHashMap<>(counts);
+            member = new GroupMember(name, groupId(), null, Pattern.compile(pattern), counts, configs,
+                (id, partitions) -> startPatternTask(id, partitions, verifyCounts), startRetryInterval.toNanos());
+        } else {
+            String lead = tasks.get(0).partitions().get(0).topic();
+            member = new GroupMember(name, groupId(), List.of(lead), null, Map.of(lead, tasks.size()), configs,
+                (id, partitions) -> startTask(tasks.get(id), rivulet.readStream(source.forTask(tasks.get(id).partitions())),
+                    topic -> tasks.size()), startRetryInterval.toNanos());
+        }
         member.start();
         return member;
     }
 
-    private StreamingQuery startTask(ScaleOutTask task, int partitionCount) {
-        Stream<ConsumerRecord<K, V>> records = rivulet.readStream(source.forTask(task.partitions()));
+    private void checkPatternGroupConfigs() {
+        Object protocol = groupConfigs.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        if (protocol != null && !"classic".equalsIgnoreCase(protocol.toString())) {
+            throw new IllegalArgumentException("scale-out query '" + name + "': option group.protocol=" + protocol + " is not "
+                + "supported with subscribePattern: the group assigns whole tasks (partition p of every matching topic to one "
+                + "instance) with its own assignor, which only the classic protocol runs; leave group.protocol unset");
+        }
+        Object strategy = groupConfigs.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        if (strategy != null && !TaskAssignor.class.getName().equals(strategy.toString())) {
+            throw new IllegalArgumentException("scale-out query '" + name + "': option partition.assignment.strategy=" + strategy
+                + " is not supported with subscribePattern: the group's own assignor gives partition p of every matching "
+                + "topic to the one instance running task p; leave partition.assignment.strategy unset");
+        }
+    }
+
+    private StreamingQuery startPatternTask(int id, List<TopicPartition> assigned, Map<String, Integer> counts) {
+        ScaleOutTask task = task(id, assigned);
+        return startTask(task, rivulet.readStream(source.forPatternTask(id, assigned)),
+            topic -> counts.computeIfAbsent(topic, this::partitionCount));
+    }
+
+    /** Slow path of {@link #verifyKeyPartitioning} over a pattern: the partition count of a topic first seen. */
+    private int partitionCount(String topic) {
+        Map<String, Object> configs = source.settings().consumerConfigs();
+        configs.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId() + "-metadata-" + UUID.randomUUID().toString().substring(0, 8));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("scale-out query '" + name + "': topic '" + topic + "' has no partitions");
+            }
+            return infos.size();
+        }
+    }
+
+    private StreamingQuery startTask(ScaleOutTask task, Stream<ConsumerRecord<K, V>> input, ToIntFunction<String> partitionCount) {
+        Stream<ConsumerRecord<K, V>> records = input;
         Serializer<K> keys = keyCheck;
         if (keys != null) {
-            records = records.map(record -> checkPartition(keys, record, partitionCount));
+            records = records.map(record -> checkPartition(keys, record, partitionCount.applyAsInt(record.topic())));
         }
         DataStreamWriter<?> writer = Objects.requireNonNull(query.build(records, task), "the task query returned null");
         return writer.queryName(task.queryName()).checkpointLocation(task.checkpointLocation()).start();
@@ -304,10 +406,12 @@ public final class KafkaScaleOut<K, V> {
         return record;
     }
 
-    /** Records the root's query on first start; refuses a root written for another query, topics or partition count. */
-    private void checkRoot(int taskCount) {
-        String expected = "name=" + name + "\ntopics=" + String.join(",", source.settings().subscribe) + "\ntasks=" + taskCount
-            + "\n";
+    /**
+     * Records the root's query on first start; refuses a root written for another query or subscription
+     * (other topics or partition count, another pattern, a pattern instead of topics or the reverse).
+     */
+    private void checkRoot(String subscription) {
+        String expected = "name=" + name + "\n" + subscription + "\n";
         Path file = checkpointRoot.resolve(GROUP_FILE);
         try {
             Files.createDirectories(checkpointRoot);
@@ -320,8 +424,9 @@ public final class KafkaScaleOut<K, V> {
             if (!stored.equals(expected)) {
                 throw new IllegalStateException("scale-out query '" + name + "': checkpoint root " + checkpointRoot
                     + " was written for [" + stored.strip().replace('\n', ' ') + "], not for [" + expected.strip().replace('\n', ' ')
-                    + "]: one root serves one query, and a changed partition count moves keys between partitions, so the "
-                    + "tasks' state cannot follow; use a new checkpoint root");
+                    + "]: one root serves one query and one subscription (its tasks' state and offsets belong to those topics "
+                    + "and partitions, and a changed partition count moves keys between partitions, so the state cannot "
+                    + "follow); use a new checkpoint root");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use scale-out checkpoint root " + checkpointRoot, e);

@@ -104,6 +104,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         boolean failOnDataLoss = true;
         boolean includeHeaders;
         int numPartitions;
+        int taskPartition = -1;
         Map<String, Object> consumerConfigs = new LinkedHashMap<>();
 
         Settings copy() {
@@ -159,6 +160,14 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         /** @return {@code subscribePattern} compiled, or {@code null} */
         public Pattern pattern() {
             return subscribePattern == null ? null : Pattern.compile(subscribePattern);
+        }
+
+        /**
+         * @return for the source of a {@link KafkaScaleOut} task over a {@code subscribePattern}: the only
+         *     partition number it reads in every matching topic (present and future); {@code -1} otherwise
+         */
+        public int taskPartition() {
+            return taskPartition;
         }
 
         /** @return Spark's {@code maxOffsetsPerTrigger}; {@link Long#MAX_VALUE} for none */
@@ -538,6 +547,24 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         });
     }
 
+    /**
+     * The source of one scale-out task over a {@code subscribePattern}: the same settings and
+     * deserializers, reading partition {@code partition} of every topic the pattern matches, now and
+     * later (the readers' partition discovery takes a matching topic created while the task runs).
+     *
+     * @param partition the task's partition number
+     * @param assigned the partitions the group assigned to the task: the plan (one source partition each)
+     * @return a copy reading them
+     */
+    KafkaSource<K, V> forPatternTask(int partition, List<TopicPartition> assigned) {
+        KafkaSource<K, V> task = with(s -> {
+            s.taskPartition = partition;
+            s.numPartitions = 0;
+        });
+        task.resolved = sorted(assigned);
+        return task;
+    }
+
     /** @return the validated settings (read-only view for the runtime's reader) */
     public Settings settings() {
         return settings;
@@ -547,6 +574,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     public String description() {
         String what = settings.subscribe != null ? "subscribe=" + String.join(",", settings.subscribe)
             : settings.subscribePattern != null ? "subscribePattern=" + settings.subscribePattern
+                + (settings.taskPartition >= 0 ? ", partition " + settings.taskPartition : "")
             : settings.assign != null ? "assign=" + settings.assign : "no topics";
         return "kafka[" + what + "]";
     }
@@ -590,7 +618,7 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         if (partitions == null) {
             synchronized (this) {
                 if (resolved == null) {
-                    resolved = listPartitions();
+                    resolved = listPartitions(false);
                 }
                 partitions = resolved;
             }
@@ -598,7 +626,16 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
         return partitions;
     }
 
-    private List<TopicPartition> listPartitions() {
+    /**
+     * Lists the partitions from the cluster now (not cached), for a scale-out group over a pattern.
+     *
+     * @return the partitions of every matching topic, in topic and partition order; empty if none matches yet
+     */
+    List<TopicPartition> listMatchingPartitions() {
+        return listPartitions(true);
+    }
+
+    private List<TopicPartition> listPartitions(boolean allowNoMatch) {
         if (settings.assign != null) {
             return sorted(settings.assign);
         }
@@ -623,10 +660,14 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
                 Pattern pattern = Pattern.compile(settings.subscribePattern);
                 for (Map.Entry<String, List<PartitionInfo>> topic : consumer.listTopics(Duration.ofSeconds(30)).entrySet()) {
                     if (pattern.matcher(topic.getKey()).matches()) {
-                        topic.getValue().forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                        for (PartitionInfo p : topic.getValue()) {
+                            if (settings.taskPartition < 0 || p.partition() == settings.taskPartition) {
+                                partitions.add(new TopicPartition(p.topic(), p.partition()));
+                            }
+                        }
                     }
                 }
-                if (partitions.isEmpty()) {
+                if (partitions.isEmpty() && !allowNoMatch) {
                     throw new IllegalStateException(description() + ": no topic matches the pattern");
                 }
             }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * One unit of work of a {@link KafkaScaleOut} group: partition {@code id} of every subscribed topic
- * (co-partitioned topics), run as one Rivulet query on whichever instance of the group owns it. A task
+ * (co-partitioned topics), or of every topic a {@code subscribePattern} matches that has such a
+ * partition (now and later), run as one Rivulet query on whichever instance of the group owns it. A task
  * has everything that must follow it from instance to instance in directories of its own under the
  * shared checkpoint root:
  *
@@ -23,7 +24,9 @@ import java.util.List;
  * <p>Immutable and thread-safe.
  *
  * @param id the task's id: the partition number it reads in every subscribed topic
- * @param partitions the Kafka partitions the task reads, one per subscribed topic
+ * @param partitions the Kafka partitions the task reads, one per subscribed topic; over a pattern, those
+ *     the group assigned when the task started (a matching topic created later adds its partition
+ *     {@code id}, which the task's source discovers)
  * @param queryName the name the task's query runs under (set by the group; do not set another)
  * @param checkpointLocation the task's checkpoint location (set by the group; do not set another)
  * @param stagingDirectory where an exactly-once Kafka sink of the task stages its epochs

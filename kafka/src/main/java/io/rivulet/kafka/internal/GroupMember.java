@@ -4,6 +4,7 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.kafka.ScaleOutInstance;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -11,7 +12,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +24,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 
 /**
- * One instance's membership of a scale-out group: a {@link KafkaConsumer} that joins the group on the
- * lead topic only to be assigned partitions (it pauses them and never reads a record), and the task
- * queries it runs for them. Partition {@code p} of the lead topic assigned means task {@code p} is this
- * instance's to run.
+ * One instance's membership of a scale-out group: a {@link KafkaConsumer} that joins the group only to
+ * be assigned partitions (it pauses them and never reads a record), and the task queries it runs for
+ * them. A partition numbered {@code p} assigned means task {@code p} is this instance's to run. With
+ * {@code subscribe} the consumer subscribes to the lead topic (any assignor will do: one partition per
+ * task); with {@code subscribePattern} it subscribes to the pattern and the group uses the
+ * {@link TaskAssignor}, which hands every partition numbered {@code p} to the one owner of task
+ * {@code p}; a matching topic created later is seen at the consumer's next metadata refresh
+ * ({@code metadata.max.age.ms}), rebalances the group, and adds tasks if it has more partitions.
  *
  * <pre>
  *   poll ─► onPartitionsAssigned(p…)  task p pending ─► started (retried while its checkpoint is locked)
@@ -50,14 +57,18 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
 
     private final String name;
     private final String groupId;
-    private final String leadTopic;
-    private final int taskCount;
+    private final List<String> topics;
+    private final Pattern pattern;
+    /** Partition count of each topic seen: a partition beyond it means the topic grew (member thread). */
+    private final Map<String, Integer> partitionCounts;
     private final Map<String, Object> consumerConfigs;
-    private final IntFunction<StreamingQuery> startTask;
+    private final TaskStarter startTask;
     private final long retryIntervalNs;
     private final Map<Integer, StreamingQuery> running = new ConcurrentHashMap<>();
     /** Every task the group assigned to this instance and did not take back. */
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    /** The partitions assigned to each assigned task (member thread). */
+    private final Map<Integer, Set<TopicPartition>> taskPartitions = new HashMap<>();
     /** Assigned tasks not running yet: task id to the {@link System#nanoTime()} of the next attempt (member thread). */
     private final TreeMap<Integer, Long> pending = new TreeMap<>();
     /** Assigned tasks whose query ended because its input did (bounded sources); not started again (member thread). */
@@ -69,22 +80,43 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
     private volatile Throwable failure;
 
     /**
+     * Starts a task's query. Called on the member's thread.
+     */
+    @FunctionalInterface
+    public interface TaskStarter {
+        /**
+         * @param task the task id
+         * @param partitions the partitions the group assigned to it (for a pattern, those of the topics this
+         *     member's subscription knows now)
+         * @return the task's query, started
+         * @throws RuntimeException if it cannot start (retried only if its checkpoint is locked, see {@link #checkpointInUse})
+         */
+        StreamingQuery start(int task, List<TopicPartition> partitions);
+    }
+
+    /**
      * Creates the member; {@link #start()} joins the group.
      *
      * @param name the group's name, for thread names and messages
      * @param groupId the consumer group
-     * @param leadTopic the topic whose partitions the group assigns (task {@code p} = its partition {@code p})
-     * @param taskCount the number of tasks (partitions of each subscribed topic)
+     * @param topics the topics the consumer subscribes to (the lead topic of a {@code subscribe}), or {@code null}
+     * @param pattern the pattern it subscribes to instead, or {@code null}
+     * @param partitionCounts the partition count of each topic listed at start; a partition assigned beyond its
+     *     topic's count fails the member (the topic grew: keys moved between partitions)
      * @param consumerConfigs the membership consumer's configs, {@code group.id} included
-     * @param startTask starts task {@code p}'s query, or throws
+     * @param startTask starts a task's query, or throws
      * @param retryIntervalNs how long to wait before starting a task again whose checkpoint is locked
      */
-    public GroupMember(String name, String groupId, String leadTopic, int taskCount, Map<String, Object> consumerConfigs,
-                       IntFunction<StreamingQuery> startTask, long retryIntervalNs) {
+    public GroupMember(String name, String groupId, List<String> topics, Pattern pattern, Map<String, Integer> partitionCounts,
+                       Map<String, Object> consumerConfigs, TaskStarter startTask, long retryIntervalNs) {
+        if ((topics == null) == (pattern == null)) {
+            throw new IllegalArgumentException("exactly one of topics and pattern must be given");
+        }
         this.name = name;
         this.groupId = groupId;
-        this.leadTopic = leadTopic;
-        this.taskCount = taskCount;
+        this.topics = topics == null ? null : List.copyOf(topics);
+        this.pattern = pattern;
+        this.partitionCounts = new HashMap<>(partitionCounts);
         this.consumerConfigs = new HashMap<>(consumerConfigs);
         this.startTask = startTask;
         this.retryIntervalNs = retryIntervalNs;
@@ -101,7 +133,11 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
         try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
             consumer = member;
-            member.subscribe(List.of(leadTopic), this);
+            if (pattern != null) {
+                member.subscribe(pattern, this);
+            } else {
+                member.subscribe(topics, this);
+            }
             while (!closing) {
                 try {
                     member.poll(POLL);
@@ -129,15 +165,23 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
         }
         for (TopicPartition partition : partitions) {
             int task = partition.partition();
-            if (task >= taskCount) {
-                fail(new IllegalStateException("scale-out group '" + name + "': topic " + leadTopic + " has grown to more than "
-                    + taskCount + " partitions (task " + task + " was assigned). Records of a key now go to another partition "
-                    + "than the one holding its state: start the query anew on a new checkpoint root (or repartition)"));
+            int count = partitionCount(member, partition.topic());
+            if (task >= count) {
+                fail(new IllegalStateException("scale-out group '" + name + "': topic " + partition.topic() + " has grown to "
+                    + "more than the " + count + " partitions this instance started with (" + partition + " was assigned). "
+                    + "Records of a key now go to another partition than the one holding its state: start the query anew on "
+                    + "a new checkpoint root (or repartition)"));
                 return;
             }
-            finished.remove(task);
-            assigned.add(task);
-            pending.put(task, System.nanoTime());
+            Set<TopicPartition> own = taskPartitions.computeIfAbsent(task, t -> new HashSet<>());
+            boolean added = own.isEmpty();
+            own.add(partition);
+            if (added) {
+                // A task already running takes a partition of a new matching topic through its source's discovery.
+                finished.remove(task);
+                assigned.add(task);
+                pending.put(task, System.nanoTime());
+            }
         }
         if (!partitions.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, () -> "scale-out group '" + name + "': assigned tasks " + ids(partitions));
@@ -159,9 +203,29 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
         release(partitions);
     }
 
+    /** @return the partition count of a topic, asked of the cluster the first time the topic is assigned */
+    private int partitionCount(KafkaConsumer<byte[], byte[]> member, String topic) {
+        Integer known = partitionCounts.get(topic);
+        if (known == null) {
+            List<PartitionInfo> infos = member == null ? null : member.partitionsFor(topic);
+            known = infos == null || infos.isEmpty() ? Integer.MAX_VALUE : infos.size();
+            partitionCounts.put(topic, known);
+        }
+        return known;
+    }
+
     private void release(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             int task = partition.partition();
+            Set<TopicPartition> own = taskPartitions.get(task);
+            if (own != null) {
+                own.remove(partition);
+                if (!own.isEmpty()) {
+                    // A topic of the pattern's went away (deleted, or the pattern no longer matches): the task goes on.
+                    continue;
+                }
+                taskPartitions.remove(task);
+            }
             assigned.remove(task);
             pending.remove(task);
             finished.remove(task);
@@ -203,7 +267,7 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
                 return;
             }
             try {
-                running.put(task, startTask.apply(task));
+                running.put(task, startTask.start(task, sorted(taskPartitions.getOrDefault(task, Set.of()))));
                 pending.remove(task);
             } catch (RuntimeException e) {
                 if (!checkpointInUse(e)) {
@@ -234,9 +298,16 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
         return false;
     }
 
+    private static List<TopicPartition> sorted(Set<TopicPartition> partitions) {
+        List<TopicPartition> list = new ArrayList<>(partitions);
+        list.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        return list;
+    }
+
     private void stopAll() {
         pending.clear();
         assigned.clear();
+        taskPartitions.clear();
         for (Map.Entry<Integer, StreamingQuery> task : new TreeMap<>(running).entrySet()) {
             running.remove(task.getKey());
             stop(task.getKey(), task.getValue());
@@ -252,7 +323,7 @@ public final class GroupMember implements ScaleOutInstance, ConsumerRebalanceLis
     }
 
     private static String ids(Collection<TopicPartition> partitions) {
-        return partitions.stream().map(TopicPartition::partition).sorted().toList().toString();
+        return partitions.stream().map(TopicPartition::partition).distinct().sorted().toList().toString();
     }
 
     @Override

@@ -422,7 +422,12 @@ final class KafkaSourceRun {
         for (Map.Entry<String, List<PartitionInfo>> topic : topics.entrySet()) {
             boolean wanted = pattern != null ? pattern.matcher(topic.getKey()).matches() : settings.topics().contains(topic.getKey());
             if (wanted) {
-                topic.getValue().forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                for (PartitionInfo p : topic.getValue()) {
+                    // A scale-out task over a pattern reads one partition number of every matching topic.
+                    if (settings.taskPartition() < 0 || p.partition() == settings.taskPartition()) {
+                        partitions.add(new TopicPartition(p.topic(), p.partition()));
+                    }
+                }
             }
         }
         for (TopicPartition tp : planned) {
