@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,6 +97,7 @@ public final class KafkaScaleOut<K, V> {
     public static final Duration DEFAULT_START_RETRY_INTERVAL = Duration.ofMillis(200);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final String GROUP_FILE = "scale-out.properties";
+    private static final String INITIAL_TASKS_FILE = "pattern-tasks-at-creation";
     /** Group-consumer configs the group sets itself. */
     private static final Set<String> OWN_CONFIGS = Set.of(ConsumerConfig.GROUP_ID_CONFIG,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
@@ -333,8 +335,10 @@ public final class KafkaScaleOut<K, V> {
         GroupMember member;
         if (pattern != null) {
             Map<String, Integer> verifyCounts = new ConcurrentHashMap<>(counts);
+            int initialTasks = initialTasks(tasks.size());
             member = new GroupMember(name, groupId(), null, Pattern.compile(pattern), counts, configs,
-                (id, partitions) -> startPatternTask(id, partitions, verifyCounts), startRetryInterval.toNanos());
+                (id, partitions) -> startPatternTask(id, partitions, id >= initialTasks, verifyCounts),
+                startRetryInterval.toNanos());
         } else {
             String lead = tasks.get(0).partitions().get(0).topic();
             member = new GroupMember(name, groupId(), List.of(lead), null, Map.of(lead, tasks.size()), configs,
@@ -360,9 +364,9 @@ public final class KafkaScaleOut<K, V> {
         }
     }
 
-    private StreamingQuery startPatternTask(int id, List<TopicPartition> assigned, Map<String, Integer> counts) {
+    private StreamingQuery startPatternTask(int id, List<TopicPartition> assigned, boolean added, Map<String, Integer> counts) {
         ScaleOutTask task = task(id, assigned);
-        return startTask(task, rivulet.readStream(source.forPatternTask(id, assigned)),
+        return startTask(task, rivulet.readStream(source.forPatternTask(id, assigned, added)),
             topic -> counts.computeIfAbsent(topic, this::partitionCount));
     }
 
@@ -404,6 +408,31 @@ public final class KafkaScaleOut<K, V> {
                 + "partitioner (or repartition through a topic); see docs/scale-out.md");
         }
         return record;
+    }
+
+    /**
+     * Over a pattern: how many tasks there were when the root was created (recorded then). A task beyond
+     * them appeared with a topic created later, and its first start reads from the earliest offsets, as a
+     * running task reads the partitions of a new topic: {@code startingOffsets} is for the input that
+     * existed when the query was first started, and a topic created later is read whole.
+     */
+    private int initialTasks(int listed) {
+        Path file = checkpointRoot.resolve(INITIAL_TASKS_FILE);
+        try {
+            if (!Files.exists(file)) {
+                Path temporary = checkpointRoot.resolve(INITIAL_TASKS_FILE + "." + UUID.randomUUID() + ".tmp");
+                Files.writeString(temporary, listed + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.move(temporary, file);
+                } catch (FileAlreadyExistsException e) {
+                    Files.delete(temporary);
+                }
+            }
+            return Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot use scale-out checkpoint root " + checkpointRoot + ": " + file
+                + " must hold the task count the root was created with", e);
+        }
     }
 
     /**

@@ -554,12 +554,19 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
      *
      * @param partition the task's partition number
      * @param assigned the partitions the group assigned to the task: the plan (one source partition each)
+     * @param fromEarliest whether a first start reads from the earliest offsets whatever the start options
+     *     say (a task that appeared after the group was created: its topic is new, as Spark reads new partitions)
      * @return a copy reading them
      */
-    KafkaSource<K, V> forPatternTask(int partition, List<TopicPartition> assigned) {
+    KafkaSource<K, V> forPatternTask(int partition, List<TopicPartition> assigned, boolean fromEarliest) {
         KafkaSource<K, V> task = with(s -> {
             s.taskPartition = partition;
             s.numPartitions = 0;
+            if (fromEarliest) {
+                s.startingOffsets = "earliest";
+                s.startingOffsetsJson = null;
+                s.startingTimestampMs = -1;
+            }
         });
         task.resolved = sorted(assigned);
         return task;

@@ -42,6 +42,23 @@ public final class KafkaScaleOutQueryMain {
                                                 long pauseMicros) {
         KafkaSource<String, String> source = KafkaSource.of(servers, StringDeserializer::new, StringDeserializer::new)
             .subscribe(input).startingOffsets("earliest");
+        return counts(rivulet, name, servers, source, output, root, pauseMicros);
+    }
+
+    /**
+     * The same query over any subscription (a pattern).
+     *
+     * @param rivulet the engine
+     * @param name the scale-out query's name
+     * @param servers bootstrap servers of the output
+     * @param source the input, subscribed
+     * @param output the output topic
+     * @param root the shared checkpoint root
+     * @param pauseMicros a pause every 20 records per source thread, 0 for none
+     * @return the scale-out query, not started
+     */
+    static KafkaScaleOut<String, String> counts(Rivulet rivulet, String name, String servers, KafkaSource<String, String> source,
+                                                String output, Path root, long pauseMicros) {
         return KafkaScaleOut.of(rivulet, name, source, root, (records, task) -> {
                 long[] read = new long[1];
                 return records
