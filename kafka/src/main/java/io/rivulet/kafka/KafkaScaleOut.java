@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,8 +367,23 @@ public final class KafkaScaleOut<K, V> {
     }
 
     private StreamingQuery startPatternTask(int id, List<TopicPartition> assigned, boolean added, Map<String, Integer> counts) {
-        ScaleOutTask task = task(id, assigned);
-        return startTask(task, rivulet.readStream(source.forPatternTask(id, assigned, added)),
+        // The group hands a member only the topics its own subscription lists, which may lag the cluster's;
+        // plan every matching topic's partition too, so that a task restarted elsewhere plans no fewer
+        // source partitions than its checkpoint holds.
+        Set<TopicPartition> plan = new LinkedHashSet<>(assigned);
+        try {
+            for (TopicPartition partition : source.listMatchingPartitions()) {
+                if (partition.partition() == id) {
+                    plan.add(partition);
+                }
+            }
+        } catch (RuntimeException e) {
+            // A metadata hiccup: the assigned partitions are a plan, and the source's discovery adds the rest.
+        }
+        List<TopicPartition> partitions = new ArrayList<>(plan);
+        partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        ScaleOutTask task = task(id, partitions);
+        return startTask(task, rivulet.readStream(source.forPatternTask(id, partitions, added)),
             topic -> counts.computeIfAbsent(topic, this::partitionCount));
     }
 

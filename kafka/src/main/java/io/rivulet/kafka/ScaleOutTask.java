@@ -24,9 +24,9 @@ import java.util.List;
  * <p>Immutable and thread-safe.
  *
  * @param id the task's id: the partition number it reads in every subscribed topic
- * @param partitions the Kafka partitions the task reads, one per subscribed topic; over a pattern, those
- *     the group assigned when the task started (a matching topic created later adds its partition
- *     {@code id}, which the task's source discovers)
+ * @param partitions the Kafka partitions the task reads, one per subscribed topic; over a pattern, the
+ *     partition {@code id} of each topic that matched when the task started (a matching topic created
+ *     later adds its partition {@code id}, which the task's source discovers)
  * @param queryName the name the task's query runs under (set by the group; do not set another)
  * @param checkpointLocation the task's checkpoint location (set by the group; do not set another)
  * @param stagingDirectory where an exactly-once Kafka sink of the task stages its epochs
