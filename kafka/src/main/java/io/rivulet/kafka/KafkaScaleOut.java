@@ -68,8 +68,9 @@ import java.util.regex.Pattern;
  * of its own, built by the given {@link TaskQuery} over a source that reads just the task's partitions,
  * named {@code <name>-task-<p>}, with its checkpoint under {@code <root>/task-<p>/checkpoint}: its source
  * offsets, its keyed state, its commit log. An instance joins consumer group {@code rivulet-<name>} on the
- * first subscribed topic (it reads no record through it); the group assigns partition {@code p} to one
- * instance, which starts task {@code p} from its checkpoint. On a rebalance (an instance joins, leaves, or
+ * first subscribed topic, or on the pattern with a task assignor (it reads no record through it); the
+ * group assigns partition {@code p} (every partition numbered {@code p}) to one instance, which starts
+ * task {@code p} from its checkpoint. On a rebalance (an instance joins, leaves, or
  * dies and its session times out) a revoked task is stopped before the partition moves (its epoch
  * commits, its checkpoint lock is released) and its new owner restores it from the same checkpoint. An
  * exactly-once {@link KafkaSink} given {@link ScaleOutTask#stagingDirectory()} keeps exactly-once across
