@@ -652,8 +652,16 @@ public final class KeyedStream<K, T> {
 
     <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
                         Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
-        return new Stream<>(rivulet, new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, copier,
-            Map.of(), keyName, factory));
+        return keyed(name, kind, lateSink, null, factory);
+    }
+
+    /** As {@link #keyed(String, PlanNode.KeyedKind, Sink, Function)}, pre-aggregable before the exchange if given. */
+    <R> Stream<R> keyed(String name, PlanNode.KeyedKind kind, Sink<? super T> lateSink,
+                        PlanNode.PreAggregation<T, ?> preAggregation,
+                        Function<OperatorContext, ? extends KeyedOperator<K, T, R>> factory) {
+        PlanNode.KeyedNode<K, T, R> node = new PlanNode.KeyedNode<>(name, kind, input, keyFunction, partitions, lateSink, copier,
+            Map.of(), keyName, factory);
+        return new Stream<>(rivulet, preAggregation == null ? node : node.withPreAggregation(preAggregation));
     }
 
     /**

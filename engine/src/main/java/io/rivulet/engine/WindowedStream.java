@@ -94,11 +94,14 @@ public final class WindowedStream<K, T> {
     public <A, R> Stream<WindowedValue<K, R>> aggregate(AggregateFunction<? super T, A, R> fn,
                                                         StateCodec<A> accumulatorCodec) {
         Objects.requireNonNull(fn, "fn");
+        // Tumbling windows may be pre-aggregated before the exchange; the planner decides where its rules allow.
+        PlanNode.PreAggregation<T, A> preAggregation = windows != null && windows.isTumbling()
+            ? new PlanNode.PreAggregation<>(windows, eventTimeMs, fn) : null;
         if (accumulatorCodec != null) {
             StateCodec<K> keys = StateCodecs.dynamic();
             if (windows != null) {
                 return keyed.keyed("window(" + windows + ").aggregate", PlanNode.KeyedKind.WINDOW_AGGREGATION, lateSink,
-                    context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),
+                    preAggregation, context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),
                         late(context.lateOutput()), keys, accumulatorCodec));
             }
             return keyed.keyed("sessionWindow.aggregate", PlanNode.KeyedKind.SESSION_AGGREGATION, lateSink,
@@ -107,8 +110,8 @@ public final class WindowedStream<K, T> {
         }
         if (windows != null) {
             return keyed.keyed("window(" + windows + ").aggregate", PlanNode.KeyedKind.WINDOW_AGGREGATION, lateSink,
-                context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn, context.outputMode(),
-                    late(context.lateOutput())));
+                preAggregation, context -> new WindowAggregateOperator<K, T, A, R>(windows, eventTimeMs, fn,
+                    context.outputMode(), late(context.lateOutput())));
         }
         return keyed.keyed("sessionWindow.aggregate", PlanNode.KeyedKind.SESSION_AGGREGATION, lateSink,
             context -> new SessionWindowOperator<K, T, A, R>(sessionGapMs, eventTimeMs, fn, context.outputMode(),

@@ -6,6 +6,8 @@ import io.rivulet.operators.KeyedOperator;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.function.AggregateFunction;
+import io.rivulet.operators.window.WindowAssigner;
 import io.rivulet.operators.groupstate.GroupStateTimeout;
 import io.rivulet.operators.join.JoinType;
 
@@ -249,6 +251,8 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         private final GroupStateInfo groupState;
         /** The name its state is read by while the query runs ({@code Stream.queryableAs}), or {@code null}. */
         private final String queryableName;
+        /** A tumbling-window aggregation's parts for pre-aggregation before the exchange, or {@code null}. */
+        private final PreAggregation<I, ?> preAggregation;
 
         /**
          * @param description what the operator does
@@ -299,15 +303,16 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
                          String keyName, GroupStateInfo groupState,
                          Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             this(description, kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName, groupState, null,
-                factory);
+                null, factory);
         }
 
         private KeyedNode(String description, KeyedKind kind, PlanNode<I> input, Function<? super I, ? extends K> keyFunction,
                           int partitions, Sink<? super I> lateSink, RecordCopier<I> copier, Map<String, Sink<?>> sideSinks,
-                          String keyName, GroupStateInfo groupState, String queryableName,
+                          String keyName, GroupStateInfo groupState, String queryableName, PreAggregation<I, ?> preAggregation,
                           Function<OperatorContext, ? extends KeyedOperator<K, I, O>> factory) {
             super(description);
             this.queryableName = queryableName;
+            this.preAggregation = preAggregation;
             if ((kind == KeyedKind.GROUP_STATE) != (groupState != null)) {
                 throw new IllegalArgumentException("groupState is given with, and only with, kind GROUP_STATE; kind is " + kind);
             }
@@ -335,7 +340,31 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         public KeyedNode<K, I, O> withQueryableName(String name) {
             requireQueryableName(name);
             return new KeyedNode<>(description(), kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName,
-                groupState, name, factory);
+                groupState, name, preAggregation, factory);
+        }
+
+        /**
+         * A copy of this {@link KeyedKind#WINDOW_AGGREGATION} node whose records may be pre-aggregated before
+         * the exchange (the planner decides where the rules allow it; see {@link PreAggregation}).
+         *
+         * @param preAggregation the window aggregation's parts
+         * @return the copy (the plan must use it instead of this node)
+         * @throws IllegalArgumentException if this node is not a window aggregation
+         */
+        public KeyedNode<K, I, O> withPreAggregation(PreAggregation<I, ?> preAggregation) {
+            Objects.requireNonNull(preAggregation, "preAggregation");
+            if (kind != KeyedKind.WINDOW_AGGREGATION) {
+                throw new IllegalArgumentException("only a window aggregation can be pre-aggregated, this node is " + kind);
+            }
+            return new KeyedNode<>(description(), kind, input, keyFunction, partitions, lateSink, copier, sideSinks, keyName,
+                groupState, queryableName, preAggregation, factory);
+        }
+
+        /**
+         * @return the window aggregation's parts for pre-aggregation before the exchange, or {@code null}
+         */
+        public PreAggregation<I, ?> preAggregation() {
+            return preAggregation;
         }
 
         static void requireQueryableName(String name) {
@@ -425,6 +454,31 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
         @Override
         public List<PlanNode<?>> inputs() {
             return List.of(input);
+        }
+    }
+
+    /**
+     * What a producer needs to pre-aggregate a tumbling-window aggregation before the exchange: the windows,
+     * the event time and the aggregate (whose {@code merge} combines the partials at the keyed stage).
+     *
+     * @param windows the windows; tumbling
+     * @param eventTimeMs a record's event time, epoch ms
+     * @param fn the aggregate
+     * @param <I> record type
+     * @param <A> accumulator type
+     */
+    public record PreAggregation<I, A>(WindowAssigner windows, ToLongFunction<? super I> eventTimeMs,
+                                       AggregateFunction<? super I, A, ?> fn) {
+        /**
+         * @throws IllegalArgumentException if the windows are not tumbling
+         */
+        public PreAggregation {
+            Objects.requireNonNull(windows, "windows");
+            Objects.requireNonNull(eventTimeMs, "eventTimeMs");
+            Objects.requireNonNull(fn, "fn");
+            if (!windows.isTumbling()) {
+                throw new IllegalArgumentException("pre-aggregation needs tumbling windows, got " + windows);
+            }
         }
     }
 
@@ -537,7 +591,7 @@ public abstract sealed class PlanNode<T> permits PlanNode.SourceNode, PlanNode.O
                             RecordCopier<R> rightCopier, String leftKeyName, String rightKeyName, String queryableName,
                             JoinInfo join, Function<OperatorContext, ? extends TwoInputKeyedOperator<K, L, R, O>> factory) {
             super(description, kind, left, leftKeyFunction, partitions, leftLateSink, leftCopier, Map.of(), leftKeyName,
-                null, queryableName, factory);
+                null, queryableName, null, factory);
             if ((kind == KeyedKind.JOIN) != (join != null)) {
                 throw new IllegalArgumentException("join is given with, and only with, kind JOIN; kind is " + kind);
             }

@@ -137,6 +137,17 @@ final class ExchangeLink<K, T> extends Link<T> {
             onNullKey(context, record);
             return;
         }
+        emitKeyed(key, record);
+    }
+
+    /**
+     * A record whose key the caller computed ({@link PreAggregatingLink}): routed and written as {@link #emit}
+     * writes it.
+     *
+     * @param key the record's key, not {@code null}
+     * @param record the record
+     */
+    void emitKeyed(K key, T record) {
         int partition = partitionOf(key, partitionByKeyGroup, rings.length);
         RingBuffer<Slot> ring = rings[partition];
         long sequence = claim(ring);
@@ -151,6 +162,37 @@ final class ExchangeLink<K, T> extends Link<T> {
         slot.ingestNs = context.ingestNs;
         unpublished[partition] = sequence;
         pending = true;
+    }
+
+    /**
+     * A partial accumulator of a (key, window) ({@link PreAggregatingLink}), to the key's partition; published
+     * with the cycle's records, so ahead of any watermark or barrier that follows it.
+     *
+     * @param key the key, not {@code null}
+     * @param windowStartMs the window's start, epoch ms
+     * @param partial the accumulator; the keyed stage owns it from now on
+     * @param records how many records it holds
+     */
+    void emitPartial(K key, long windowStartMs, Object partial, int records) {
+        int partition = partitionOf(key, partitionByKeyGroup, rings.length);
+        RingBuffer<Slot> ring = rings[partition];
+        long sequence = claim(ring);
+        Slot slot = ring.get(sequence);
+        slot.kind = Slot.PARTIAL;
+        slot.key = key;
+        slot.partial = partial;
+        slot.value = windowStartMs;
+        slot.longKey = records;
+        slot.ingestNs = context.ingestNs;
+        unpublished[partition] = sequence;
+        pending = true;
+    }
+
+    /**
+     * @return whether the stage's key function is a {@code long} one (keys travel unboxed)
+     */
+    boolean longKeyed() {
+        return longKeyFunction != null;
     }
 
     /** A record of a {@code long}-keyed stage: the key goes into the slot unboxed ({@link Slot#longKey}). */

@@ -14,7 +14,8 @@ import javax.management.ObjectName;
  * inline a fused chain's per-record methods ({@link SourceEmitter}, {@link OperatorLink} and
  * {@link SinkLink} {@code emit}, the stateless operators' {@code process}; on a fused keyed stage
  * {@link WatermarkLink} and {@link LocalExchange} {@code emit}, {@link KeyedHead} {@code onRecord}, the
- * window aggregate's {@code process} and {@code add}) into whatever calls them,
+ * window aggregate's {@code process} and {@code add}; before a keyed exchange, {@link PreAggregatingLink}
+ * {@code emit} and the pre-aggregator's {@code add}) into whatever calls them,
  * whatever their size once compiled on their own.
  *
  * <p>Why: C2 does not inline a callee that already has compiled code larger than {@code InlineSmallCode}
@@ -55,7 +56,10 @@ final class InlineDirectives {
         + "\"+io/rivulet/engine/runtime/LocalExchange*.emit\", "
         + "\"+io/rivulet/engine/runtime/KeyedHead*.onRecord\", "
         + "\"+io/rivulet/operators/window/WindowAggregateOperator*.process\", "
-        + "\"+io/rivulet/operators/window/WindowAggregateOperator*.add\"]}]";
+        + "\"+io/rivulet/operators/window/WindowAggregateOperator*.add\", "
+        // Pre-aggregation before a keyed exchange (W2U over rings): the record is consumed in the producer's add.
+        + "\"+io/rivulet/engine/runtime/PreAggregatingLink*.emit\", "
+        + "\"+io/rivulet/operators/window/WindowPreAggregator*.add\"]}]";
 
     private static final System.Logger LOG = System.getLogger(InlineDirectives.class.getName());
     private static final String MBEAN = "com.sun.management:type=DiagnosticCommand";

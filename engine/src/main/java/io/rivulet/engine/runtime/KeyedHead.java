@@ -6,6 +6,8 @@ import io.rivulet.operators.LongKeyedOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.state.CheckpointedOperator;
+import io.rivulet.operators.window.WindowAggregateOperator;
+import io.rivulet.operators.window.WindowedValue;
 
 import java.util.List;
 
@@ -77,6 +79,29 @@ class KeyedHead<K, I, O> {
     @SuppressWarnings("unchecked")
     void onRecord(Object key, Object record) {
         operator.process((K) key, (I) record, next);
+    }
+
+    /**
+     * A partial accumulator of a (key, tumbling window) built on the producer's side of the exchange
+     * ({@link PreAggregatingLink}): merged into the window operator's row. Its failures fail the query
+     * (pre-aggregation runs only under the default error policy).
+     *
+     * @param key the key
+     * @param windowStartMs the window's start, epoch ms
+     * @param partial the accumulator
+     * @throws IllegalStateException if the stage's operator is not a window aggregation
+     */
+    @SuppressWarnings("unchecked")
+    void onPartial(Object key, long windowStartMs, Object partial) {
+        if (!(operator instanceof WindowAggregateOperator<?, ?, ?, ?> windows)) {
+            throw new IllegalStateException("'" + stage + "' got a partial aggregate but is not a window aggregation");
+        }
+        try {
+            ((WindowAggregateOperator<Object, Object, Object, Object>) windows).processPartial(key, windowStartMs, partial,
+                (Link<WindowedValue<Object, Object>>) (Link<?>) next);
+        } catch (RuntimeException e) {
+            throw TaskContext.passThrough(e);
+        }
     }
 
     /**

@@ -195,6 +195,18 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
                 }
                 return budget > 0;
             }
+            case Slot.PARTIAL -> {
+                activeThisCycle[currentInput] = true;
+                Object key = slot.key;
+                Object partial = slot.partial;
+                slot.key = null;
+                slot.partial = null;
+                context.ingestNs = slot.ingestNs;
+                // The records folded into it, so the stage's input count means what it meant without pre-aggregation.
+                recordsTaken += slot.longKey;
+                head.onPartial(key, slot.value, partial);
+                return budget > 0;
+            }
             case Slot.WATERMARK -> {
                 // Barriers keep flowing from a silent source; only data and watermarks count as activity.
                 activeThisCycle[currentInput] = true;

@@ -21,6 +21,9 @@ import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupRange;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.SnapshotInput;
+import io.rivulet.operators.state.StateFormatException;
+import io.rivulet.operators.window.WindowAggregateOperator;
+import io.rivulet.operators.window.WindowPreAggregator;
 import org.agrona.concurrent.Agent;
 
 import java.util.ArrayList;
@@ -255,8 +258,10 @@ final class Planner {
         List<TaskContext> producerContexts = new ArrayList<>();
         // Both inputs of a two-input stage are producers alike: one ring per producer and partition, the
         // same key-group table, and the side written into the ring's slots.
+        List<PreAggregatingLink<?, ?, ?>> preAggregating = new ArrayList<>();
         planExchangeInput(node.input(), node.keyFunction(), node.copier(), Slot.LEFT, keyStage(node.keyName()), partitions,
-            table, producers, producerContexts);
+            table, producers, producerContexts, node instanceof PlanNode.CoKeyedNode ? null : node.preAggregation(),
+            preAggregating);
         int hostProducer = 0;
         if (node instanceof PlanNode.CoKeyedNode<K, I, ?, O> co) {
             hostProducer = producerContexts.size();
@@ -264,6 +269,7 @@ final class Planner {
         }
         int stage = ++keyedStages;
         String operatorId = ids.idOf(node);
+        enablePreAggregation(node, operatorId, producerContexts, preAggregating);
         List<RingBuffer<Slot>> stageRingList = new ArrayList<>();
         for (RingBuffer<Slot>[] producer : producers) {
             stageRingList.addAll(List.of(producer));
@@ -311,19 +317,93 @@ final class Planner {
     private <K, R> void planRightExchangeInput(PlanNode.CoKeyedNode<K, ?, R, ?> co, int partitions, int[] table,
                                                List<RingBuffer<Slot>[]> producers, List<TaskContext> producerContexts) {
         planExchangeInput(co.right(), co.rightKeyFunction(), co.rightCopier(), Slot.RIGHT, keyStage(co.rightKeyName()),
-            partitions, table, producers, producerContexts);
+            partitions, table, producers, producerContexts, null, null);
     }
 
-    /** Plans one input of a keyed stage: each of its tasks ends in an exchange link with its own rings. */
+    /**
+     * Plans one input of a keyed stage: each of its tasks ends in an exchange link with its own rings, behind a
+     * (still disabled) {@link PreAggregatingLink} if the stage can be pre-aggregated.
+     */
     private <K, T> void planExchangeInput(PlanNode<T> input, Function<? super T, ? extends K> keyFunction, RecordCopier<T> copier,
                                           int side, String keyStage, int partitions, int[] table,
-                                          List<RingBuffer<Slot>[]> producers, List<TaskContext> producerContexts) {
+                                          List<RingBuffer<Slot>[]> producers, List<TaskContext> producerContexts,
+                                          PlanNode.PreAggregation<T, ?> preAggregation,
+                                          List<PreAggregatingLink<?, ?, ?>> preAggregating) {
         planNode(input, context -> {
             RingBuffer<Slot>[] rings = newRings(partitions, copier, side);
             producers.add(rings);
             producerContexts.add(context);
-            return new ExchangeLink<>(keyFunction, rings, table, context, copier, keyStage);
+            ExchangeLink<K, T> exchange = new ExchangeLink<>(keyFunction, rings, table, context, copier, keyStage);
+            if (preAggregation == null || !preAggregationSwitchedOn()) {
+                return exchange;
+            }
+            PreAggregatingLink<K, T, ?> link = preAggregatingLink(keyFunction, preAggregation, exchange, context);
+            preAggregating.add(link);
+            return link;
         });
+    }
+
+    private static <K, T, A> PreAggregatingLink<K, T, A> preAggregatingLink(Function<? super T, ? extends K> keyFunction,
+                                                                            PlanNode.PreAggregation<T, A> preAggregation,
+                                                                            ExchangeLink<K, T> exchange, TaskContext context) {
+        return new PreAggregatingLink<>(keyFunction,
+            new WindowPreAggregator<K, T, A>(preAggregation.windows(), preAggregation.eventTimeMs(), preAggregation.fn()),
+            exchange, context);
+    }
+
+    /**
+     * @return whether pre-aggregation before the exchange may be used: system property {@value #PRE_AGGREGATION_PROPERTY}
+     *     is not {@code false} (read when a query is planned)
+     */
+    static boolean preAggregationSwitchedOn() {
+        return !"false".equalsIgnoreCase(System.getProperty(PRE_AGGREGATION_PROPERTY, "true"));
+    }
+
+    /** System property that turns pre-aggregation before the exchange off ({@code false}); on by default. */
+    static final String PRE_AGGREGATION_PROPERTY = "rivulet.preAggregation";
+
+    /**
+     * Turns on a stage's pre-aggregating links where the rules keep its output identical to shipping every
+     * record (docs/architecture.md, "Pre-aggregation before the exchange"): APPEND output (continuous mode
+     * plans here); every producer carries a watermark and, with several producers, they combine by minimum
+     * and never go idle, so the stage's watermark never passes a producer's own (a partial, flushed before
+     * its producer forwards its window's end, then always reaches the stage while the window is open there);
+     * the default error policy (a record's failure is the query's, on either thread); a key that is not a
+     * {@code long} (those travel unboxed as records); the stage not queryable (a read between barriers would
+     * miss the partials in flight). After a restore, the stage's restored watermark closes the windows it
+     * closed, so their records still go on as records.
+     */
+    private void enablePreAggregation(PlanNode.KeyedNode<?, ?, ?> node, String operatorId, List<TaskContext> producerContexts,
+                                      List<PreAggregatingLink<?, ?, ?>> links) {
+        if (links.isEmpty() || options.outputMode() != OutputMode.APPEND || options.microBatch()
+            || node.queryableName() != null || ExchangeLink.longKeys(node.keyFunction()) != null) {
+            return;
+        }
+        for (TaskContext producer : producerContexts) {
+            if (!producer.producesWatermarks || producer.failures != null) {
+                return;
+            }
+        }
+        if (producerContexts.size() > 1 && (options.maxWatermarkPolicy() || options.idleInputTimeoutNs() > 0)) {
+            return;
+        }
+        long restoredWatermarkMs = Long.MIN_VALUE;
+        if (restored != null) {
+            boolean first = true;
+            try {
+                for (byte[] state : restored.operatorStates(operatorId)) {
+                    long watermarkMs = WindowAggregateOperator.watermarkMsOf(new SnapshotInput(state));
+                    restoredWatermarkMs = first ? watermarkMs : Math.min(restoredWatermarkMs, watermarkMs);
+                    first = false;
+                }
+            } catch (StateFormatException e) {
+                // Not this operator's state: the restore reports it, naming the stage; stay off meanwhile.
+                return;
+            }
+        }
+        for (PreAggregatingLink<?, ?, ?> link : links) {
+            link.enable(restoredWatermarkMs);
+        }
     }
 
     /**

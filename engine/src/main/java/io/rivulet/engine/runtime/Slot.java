@@ -11,6 +11,12 @@ final class Slot {
     static final int WATERMARK = 1;
     static final int BARRIER = 2;
     static final int END = 3;
+    /**
+     * A partial accumulator of a (key, window) built on the producer's side ({@link PreAggregatingLink}):
+     * {@link #key}, {@link #partial}, the window start in {@link #value}, the records folded into it in
+     * {@link #longKey}.
+     */
+    static final int PARTIAL = 4;
     /** {@link #value} of an {@link #END}: the input ended, open state is flushed. */
     static final long END_FLUSH = 1;
     /** {@link #value} of an {@link #END}: the query stops, open state is kept for a restart. */
@@ -35,6 +41,8 @@ final class Slot {
     Object record;
     /** Whether {@link #record} belongs to the slot (a record copier is in use): never cleared. */
     boolean ownsRecord;
+    /** A {@link #PARTIAL}'s accumulator; {@code null} otherwise (cleared by the worker). */
+    Object partial;
     /** Monotonic time the record entered the query, for end-to-end latency. */
     long ingestNs;
     /** The watermark (epoch ms) or the epoch id, for control signals. */

@@ -28,6 +28,10 @@
  * ({@link io.rivulet.engine.runtime.CoLocatedAgents}): a two-input stage's right input's, else the first's. Exchanges publish once per duty cycle. The
  * links and stateless operators of a chain are stage clones ({@link io.rivulet.engine.runtime.StageClasses}:
  * a hidden class per shape of stage), so the JIT profiles, inlines and scalar-replaces each stage on its own.
+ * A tumbling-window aggregation behind rings is pre-aggregated on the producer's side
+ * ({@link io.rivulet.engine.runtime.PreAggregatingLink} in front of the exchange): the rings carry partial
+ * accumulators per key and window, which the keyed stage merges (docs/architecture.md, "Pre-aggregation
+ * before the exchange").
  *
  * <p>Watermarks, epoch barriers and end-of-input travel in the same rings as records. A worker
  * merges its inputs' watermarks by the one rule every stage uses

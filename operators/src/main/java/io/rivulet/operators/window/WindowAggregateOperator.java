@@ -295,6 +295,71 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
     }
 
+    /**
+     * Merges a partial accumulator built on the producer's side of the exchange ({@link WindowPreAggregator})
+     * into the (key, window) row: the row is created as for a record ({@link AggregateFunction#createAccumulator})
+     * and the partial merged into it ({@link AggregateFunction#merge}), so the row ends as if the partial's
+     * records had arrived one by one. A partial whose window the watermark has closed is late: counted as a
+     * late group once per epoch, as its records would have been (a producer that keeps the pre-aggregation
+     * rules never sends one). Tumbling windows only; the partial is not kept.
+     *
+     * @param key the key
+     * @param windowStartMs the start of the partial's window, epoch ms
+     * @param partial the partial accumulator; left unchanged
+     * @param out where rows go (nothing is emitted here)
+     * @throws IllegalStateException if the windows are not tumbling
+     */
+    public void processPartial(K key, long windowStartMs, A partial, Output<WindowedValue<K, R>> out) {
+        if (sliceMs != sizeMs || slideMs != sizeMs) {
+            throw new IllegalStateException("partials are merged only into tumbling windows, this operator's are "
+                + assigner);
+        }
+        if (dropsLate && windowStartMs + sizeMs <= watermarkMs) {
+            onLate(key, windowStartMs);
+            return;
+        }
+        Slice<K, A> slice = slice(windowStartMs);
+        Entry<K, A> entry = slice.byKey.get(key);
+        if (entry == null) {
+            entry = newEntry(slice, key);
+        } else if (!entry.isChangedIn(image.seq())) {
+            markDirty(entry);
+        }
+        A current = entry.value();
+        A updated = fn.merge(current, partial);
+        if (updated == null) {
+            throw new NullPointerException("aggregate merge returned a null accumulator for key " + key + " in window "
+                + slice.window);
+        }
+        if (updated != current) {
+            entry.value(updated);
+        }
+        entry.generation = counters.touch(entry.generation);
+        if (tracksChanges && !entry.changed) {
+            entry.changed = true;
+            changed.add(entry);
+        }
+    }
+
+    /**
+     * Reads the watermark from one partition's operator state, as {@link #snapshotState} wrote it: what a
+     * restored operator judges late records by (the smallest over the old partitions').
+     *
+     * @param operatorState the operator state's bytes
+     * @return the watermark, epoch ms; {@link Long#MIN_VALUE} if none had arrived
+     * @throws StateFormatException if the bytes are not this operator's
+     */
+    public static long watermarkMsOf(SnapshotInput operatorState) {
+        byte tag = operatorState.readByte();
+        if (tag != WindowSnapshot.OPERATOR_STATE) {
+            throw new StateFormatException("expected window operator state (tag " + WindowSnapshot.OPERATOR_STATE
+                + "), found tag " + tag);
+        }
+        operatorState.readLong();
+        operatorState.readBoolean();
+        return operatorState.readLong();
+    }
+
     /** Panes: some of the record's windows are late; it goes into its pane if any is not. */
     private void processPartlyLate(K key, T record, long timestampMs) {
         int count = assigner.assignWindows(timestampMs, starts);

@@ -19,5 +19,9 @@
  * {@link io.rivulet.operators.StateMetrics} and are
  * {@link io.rivulet.operators.state.CheckpointedOperator}s: a barrier snapshot copies their entries
  * and writes them per key group later; restore rebuilds slices, heaps and emit order exactly.
+ *
+ * <p>{@link io.rivulet.operators.window.WindowPreAggregator} is the producer's half of a local-global
+ * tumbling-window aggregation: it folds records into partial accumulators per (key, window) before a keyed
+ * exchange, and {@link io.rivulet.operators.window.WindowAggregateOperator#processPartial} merges them.
  */
 package io.rivulet.operators.window;
