@@ -313,6 +313,26 @@ public final class PackedRow implements MutableRow {
         markSet(i);
     }
 
+    /** @return the fixed-width slots themselves, for {@link FillWriter}: index {@code i} is field {@code i}'s. */
+    long[] fixedSlots() {
+        return fixed;
+    }
+
+    /** @return the reference slots themselves, or {@code null} when the schema has no reference field. */
+    Object[] refSlots() {
+        return refs;
+    }
+
+    /**
+     * Sets the null flags of fields 0-63 written since the last call, for {@link FillWriter}: one write for them all.
+     *
+     * @param touched  the fields written
+     * @param nullBits those of them now NULL (a subset of {@code touched})
+     */
+    void mergeNulls(long touched, long nullBits) {
+        nulls = nulls & ~touched | nullBits;
+    }
+
     private long fixed(int i, byte kind, String getter) {
         if (kinds[i] != kind) {
             throw wrongType(i, getter);
