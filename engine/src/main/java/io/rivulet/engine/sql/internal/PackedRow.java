@@ -324,13 +324,25 @@ public final class PackedRow implements MutableRow {
     }
 
     /**
-     * Sets the null flags of fields 0-63 written since the last call, for {@link FillWriter}: one write for them all.
+     * Sets the null flags of some of fields 0-63 at once, for generated code ({@link FillWriter}, a compiled
+     * projection) that wrote their values with {@link #setSlot}: one write for them all.
      *
-     * @param touched  the fields written
-     * @param nullBits those of them now NULL (a subset of {@code touched})
+     * @param touched  the fields whose flags are set (bit {@code i}: field {@code i})
+     * @param nullBits those of them now NULL (a subset of {@code touched}); the others are now set
      */
-    void mergeNulls(long touched, long nullBits) {
+    public void mergeNulls(long touched, long nullBits) {
         nulls = nulls & ~touched | nullBits;
+    }
+
+    /**
+     * Writes field {@code i}'s raw bits without the kind check and without its null flag, for generated code that
+     * writes the flags of all its fields at once ({@link #mergeNulls}).
+     *
+     * @param i    a fixed-width field.
+     * @param bits its value as the class comment stores it.
+     */
+    public void setSlot(int i, long bits) {
+        fixed[i] = bits;
     }
 
     private long fixed(int i, byte kind, String getter) {
