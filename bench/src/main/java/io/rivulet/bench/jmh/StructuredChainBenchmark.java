@@ -30,7 +30,10 @@ import java.util.SplittableRandom;
  * at both (what it does when a consumer keeps rows, and what W1S did before). Operations are one trade each, so
  * {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes per event: expect 0 with reuse, two rows without.
  *
- * <p>Setup runs every pre-generated trade through the chain and checks the notional against the hand computation.
+ * <p>{@link #chain()} runs the where and the select as two operators; {@link #w1s()} runs them as W1S's planner
+ * fuses {@code where(..).selectExpr(..)}: one {@link RowOperator} testing the condition, then projecting.
+ *
+ * <p>Setup runs every pre-generated trade through both chains and checks the notional against the hand computation.
  */
 @State(Scope.Thread)
 public class StructuredChainBenchmark extends BenchmarkDefaults
@@ -44,6 +47,7 @@ public class StructuredChainBenchmark extends BenchmarkDefaults
     private final Trade[] trades = new Trade[RECORDS];
     private FillOperator<Trade> source;
     private Output<Trade> chain;
+    private Output<Trade> fused;
     private Consumer consumer;
     private int index;
 
@@ -79,21 +83,30 @@ public class StructuredChainBenchmark extends BenchmarkDefaults
         final Output<Row> projected = row -> project.process(row, consumer);
         final Output<Row> filtered = row -> filter.process(row, projected);
         chain = trade -> source.process(trade, filtered);
+        final RowOperator whereSelect = new RowOperator(where, select, select.outputSchema(), -1, null, reuse);
+        final FillOperator<Trade> fusedSource = new FillOperator<>(TRADES, StructuredChainBenchmark::fill, reuse);
+        final Output<Row> fusedOut = row -> whereSelect.process(row, consumer);
+        fused = trade -> fusedSource.process(trade, fusedOut);
         final SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < RECORDS; i++)
         {
             trades[i] = new Trade().set(i, 1_700_000_000_000L + i, random.nextInt(1000), random.nextDouble(1, 500),
                 random.nextLong(1, 200), i);
-            final long before = consumer.count;
-            chain.emit(trades[i]);
-            final boolean passed = consumer.count != before;
-            if (passed != trades[i].qty() > 100
-                || passed && consumer.last != trades[i].price() * trades[i].qty())
-            {
-                throw new IllegalStateException("chain disagrees on trade " + i + ": " + consumer.last);
-            }
+            check(chain, trades[i], i);
+            check(fused, trades[i], i);
         }
         consumer.blackhole = blackhole;
+    }
+
+    private void check(final Output<Trade> through, final Trade trade, final int i)
+    {
+        final long before = consumer.count;
+        through.emit(trade);
+        final boolean passed = consumer.count != before;
+        if (passed != trade.qty() > 100 || passed && consumer.last != trade.price() * trade.qty())
+        {
+            throw new IllegalStateException("chain disagrees on trade " + i + ": " + consumer.last);
+        }
     }
 
     private static void fill(final Trade trade, final MutableRow row)
@@ -109,5 +122,11 @@ public class StructuredChainBenchmark extends BenchmarkDefaults
     public void chain()
     {
         chain.emit(trades[index++ & MASK]);
+    }
+
+    @Benchmark
+    public void w1s()
+    {
+        fused.emit(trades[index++ & MASK]);
     }
 }

@@ -12,7 +12,8 @@ import javax.management.ObjectName;
 /**
  * A HotSpot compiler directive, added once per JVM when the first stage clone is made, that makes the JIT
  * inline a fused chain's per-record methods ({@link SourceEmitter}, {@link OperatorLink} and
- * {@link SinkLink} {@code emit}, the stateless operators' {@code process}; on a fused keyed stage
+ * {@link SinkLink} {@code emit}, the stateless operators' {@code process}, the structured API's
+ * {@code FillOperator} and {@code RowOperator} {@code process}; on a fused keyed stage
  * {@link WatermarkLink} and {@link LocalExchange} {@code emit}, {@link KeyedHead} {@code onRecord}, the
  * window aggregate's {@code process} and {@code add}; before a keyed exchange, {@link PreAggregatingLink}
  * {@code emit} and the pre-aggregator's {@code add}) into whatever calls them,
@@ -51,6 +52,9 @@ final class InlineDirectives {
         + "\"+io/rivulet/operators/stateless/FilterOperator*.process\", "
         + "\"+io/rivulet/operators/stateless/MapOperator*.process\", "
         + "\"+io/rivulet/operators/stateless/FlatMapOperator*.process\", "
+        // The structured API's fused operators (W1S): a refilling source's fill, a where/select.
+        + "\"+io/rivulet/engine/sql/internal/FillOperator*.process\", "
+        + "\"+io/rivulet/engine/sql/internal/RowOperator*.process\", "
         // A fused keyed stage's per-record path (W2U): watermark link, local exchange, keyed head, window.
         + "\"+io/rivulet/engine/runtime/WatermarkLink*.emit\", "
         + "\"+io/rivulet/engine/runtime/LocalExchange*.emit\", "

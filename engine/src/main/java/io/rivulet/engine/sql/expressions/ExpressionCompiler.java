@@ -127,11 +127,24 @@ final class ExpressionCompiler {
                     columns[i] = c.node(expressions[i], columnClass(kinds[i]));
                 }
             }
-            // project(PackedRow in [1], PackedRow out [2], EvalContext ctx [3])
+            // project(PackedRow in [1], PackedRow out [2], EvalContext ctx [3]); value [4-5], null flags [6-7]
             MethodVisitor mv = c.cw.visitMethod(0, "project", "(L" + ROW + ";L" + ROW + ";L" + CTX + ";)V", null, null);
             mv.visitCode();
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, NULL_FLAGS);
+            long flagged = 0;
             for (int i = 0; i < expressions.length; i++) {
                 c.writeColumn(mv, i, kinds[i], columns[i]);
+                if (flagged(i, kinds[i])) {
+                    flagged |= 1L << i;
+                }
+            }
+            if (flagged != 0) {
+                // the null flags of the fixed-width columns 0-63, written once
+                mv.visitVarInsn(Opcodes.ALOAD, 2);
+                mv.visitLdcInsn(flagged);
+                mv.visitVarInsn(Opcodes.LLOAD, NULL_FLAGS);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ROW, "mergeNulls", "(JJ)V", false);
             }
             mv.visitInsn(Opcodes.RETURN);
             mv.visitMaxs(0, 0);
@@ -165,7 +178,18 @@ final class ExpressionCompiler {
         };
     }
 
-    /** One output column, as {@code Projection.Evaluator.apply} writes it. Locals: in 1, out 2, ctx 3, value 4. */
+    /** Local slot of {@code project}'s null flags of the fixed-width columns 0-63 (a long). */
+    private static final int NULL_FLAGS = 6;
+
+    /** @return whether column {@code i}'s null flag goes through {@link #NULL_FLAGS} (its value through setSlot). */
+    private static boolean flagged(int i, byte kind) {
+        return i < 64 && kind != RowKind.NULL && columnClass(kind) != Expression.EVAL_OBJECT;
+    }
+
+    /**
+     * One output column, as {@code Projection.Evaluator.apply} writes it. Locals: in 1, out 2, ctx 3, value 4; a
+     * fixed-width column below 64 writes its slot alone and its null flag into local {@link #NULL_FLAGS}.
+     */
     private void writeColumn(MethodVisitor mv, int i, byte kind, String method) {
         if (kind == RowKind.NULL) {
             mv.visitVarInsn(Opcodes.ALOAD, 2);
@@ -191,11 +215,19 @@ final class ExpressionCompiler {
         mv.visitVarInsn(store(cls), 4);
         Label set = new Label();
         Label done = new Label();
+        boolean flagged = flagged(i, kind);
         isNull(mv, 3);
         mv.visitJumpInsn(Opcodes.IFEQ, set);
-        mv.visitVarInsn(Opcodes.ALOAD, 2);
-        push(mv, i);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ROW, "setNull", "(I)V", false);
+        if (flagged) {
+            mv.visitVarInsn(Opcodes.LLOAD, NULL_FLAGS);
+            mv.visitLdcInsn(1L << i);
+            mv.visitInsn(Opcodes.LOR);
+            mv.visitVarInsn(Opcodes.LSTORE, NULL_FLAGS);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, 2);
+            push(mv, i);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ROW, "setNull", "(I)V", false);
+        }
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(set);
         mv.visitVarInsn(Opcodes.ALOAD, 2);
@@ -221,7 +253,7 @@ final class ExpressionCompiler {
             default -> {
             }
         }
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ROW, "setBits", "(IJ)V", false);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ROW, flagged ? "setSlot" : "setBits", "(IJ)V", false);
         mv.visitLabel(done);
     }
 

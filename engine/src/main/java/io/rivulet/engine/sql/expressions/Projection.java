@@ -166,10 +166,15 @@ public final class Projection {
          * @param out a row of the output schema; every field is written.
          */
         public void apply(Row in, MutableRow out) {
+            // Small on purpose: the JIT inlines this method into the operator only below FreqInlineSize bytecodes.
             if (compiled != null && in instanceof PackedRow p && out instanceof PackedRow o) {
                 compiled.project(p, o, ctx);
-                return;
+            } else {
+                interpret(in, out);
             }
+        }
+
+        private void interpret(Row in, MutableRow out) {
             final Expression[] exprs = expressions;
             final EvalContext c = ctx;
             for (int i = 0; i < exprs.length; i++) {

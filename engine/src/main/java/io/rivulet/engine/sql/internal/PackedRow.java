@@ -313,6 +313,38 @@ public final class PackedRow implements MutableRow {
         markSet(i);
     }
 
+    /** @return the fixed-width slots themselves, for {@link FillWriter}: index {@code i} is field {@code i}'s. */
+    long[] fixedSlots() {
+        return fixed;
+    }
+
+    /** @return the reference slots themselves, or {@code null} when the schema has no reference field. */
+    Object[] refSlots() {
+        return refs;
+    }
+
+    /**
+     * Sets the null flags of some of fields 0-63 at once, for generated code ({@link FillWriter}, a compiled
+     * projection) that wrote their values with {@link #setSlot}: one write for them all.
+     *
+     * @param touched  the fields whose flags are set (bit {@code i}: field {@code i})
+     * @param nullBits those of them now NULL (a subset of {@code touched}); the others are now set
+     */
+    public void mergeNulls(long touched, long nullBits) {
+        nulls = nulls & ~touched | nullBits;
+    }
+
+    /**
+     * Writes field {@code i}'s raw bits without the kind check and without its null flag, for generated code that
+     * writes the flags of all its fields at once ({@link #mergeNulls}).
+     *
+     * @param i    a fixed-width field.
+     * @param bits its value as the class comment stores it.
+     */
+    public void setSlot(int i, long bits) {
+        fixed[i] = bits;
+    }
+
     private long fixed(int i, byte kind, String getter) {
         if (kinds[i] != kind) {
             throw wrongType(i, getter);
