@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -96,7 +98,7 @@ public final class KafkaWindowMain {
 
     /**
      * @param args {@code throughput [--trades 10M]} or {@code latency [--rates 100k,500k] [--warmup 10s]
-     *     [--measure 20s]}, then {@code [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
+     *     [--measure 20s]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
      * @throws Exception if the broker does not start, an engine fails or a result is wrong
      */
     public static void main(String[] args) throws Exception {
@@ -157,8 +159,18 @@ public final class KafkaWindowMain {
         System.out.printf("input: %,d trades + %d end-of-input records in %s, produced in %.1f s; expected %,d results, checksum %d%n",
             trades, partitions, in, loadNs / 1e9, reference.count(), reference.sum());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (String engine : engines) {
-            String out = "w2-out-" + engine;
+        int passes = Integer.parseInt(option("passes", "1"));
+        for (int pass = 1; pass <= passes; pass++) {
+            for (String engine : engines) {
+                throughputRun(os, in, engine, pass, trades, reference);
+            }
+        }
+    }
+
+    private void throughputRun(com.sun.management.OperatingSystemMXBean os, String in, String engine, int pass, long trades,
+                               ChecksumAccumulator reference) throws Exception {
+        {
+            String out = "w2-out-" + engine + "-" + pass;
             createTopic(out);
             ResultObserver observer = new ResultObserver(broker.bootstrapServers(), out, partitions, reference.count());
             observer.start();
@@ -184,9 +196,9 @@ public final class KafkaWindowMain {
             }
             long firstNs = TradeRecords.TradeDeserializer.firstReadNs();
             double seconds = (endNs - firstNs) / 1e9;
-            System.out.printf("%-13s %,11.0f events/s  (%,d in %.2f s from the first read to the last result committed; "
+            System.out.printf("pass %d %-13s %,11.0f events/s  (%,d in %.2f s from the first read to the last result committed; "
                     + "%.2f s from start)  CPU: engine JVM %,.0f ns/event, broker %,.0f ns/event  results checked%n",
-                engine, trades / seconds, trades, seconds, (endNs - startNs) / 1e9, (double) cpuNs / trades,
+                pass, engine, trades / seconds, trades, seconds, (endNs - startNs) / 1e9, (double) cpuNs / trades,
                 (double) brokerNs / trades);
         }
     }
@@ -247,9 +259,16 @@ public final class KafkaWindowMain {
         admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() - deadline < 0) {
-            var description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-            if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                return;
+            try {
+                var description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // The metadata lags the creation: ask again.
             }
             Thread.sleep(20);
         }

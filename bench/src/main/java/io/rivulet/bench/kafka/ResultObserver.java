@@ -102,7 +102,7 @@ final class ResultObserver implements Runnable {
         } catch (RuntimeException e) {
             failure = e;
         } finally {
-            consumer.close(Duration.ZERO);
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         }
     }
 
