@@ -100,6 +100,31 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the CPU time of this JVM's JIT compiler threads so far, ns (from {@code /proc/self/task}; threads the JVM
+     *     retired are not counted); -1 where {@code /proc} is unavailable
+     */
+    static long compilerCpuNs() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException e) {
+                    // The thread ended while listed.
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L;
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -3,6 +3,7 @@ package io.rivulet.bench.kafka;
 import io.rivulet.bench.harness.CountSumQty;
 import io.rivulet.bench.harness.ReferenceResults;
 import io.rivulet.bench.workload.BaselineW2;
+import io.rivulet.bench.workload.Checksum;
 import io.rivulet.bench.workload.ChecksumAccumulator;
 import io.rivulet.bench.workload.Trade;
 import io.rivulet.bench.workload.TradeGenerator;
@@ -175,14 +176,14 @@ public final class KafkaWindowMain {
             long cpu0 = os.getProcessCpuTime();
             long observerCpu0 = observer.threadCpuNs();
             long broker0 = broker.cpuNs();
-            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long jit0 = BrokerProcess.compilerCpuNs();
             long startNs = System.nanoTime();
             AutoCloseable running = startEngine(engine, in, out, true);
             boolean done = observer.awaitDone(300_000);
             long endNs = System.nanoTime();
             long cpuNs = os.getProcessCpuTime() - cpu0 - (observer.threadCpuNs() - observerCpu0);
             long brokerNs = broker.cpuNs() - broker0;
-            long jitNs = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) * 1_000_000L;
+            long jitNs = BrokerProcess.compilerCpuNs() - jit0;
             running.close();
             observer.stop();
             if (!done) {
@@ -361,6 +362,8 @@ public final class KafkaWindowMain {
         long measureS = seconds(option("measure", "20s"));
         for (String rateText : option("rates", "100k,500k").split(",")) {
             long rate = count(rateText);
+            long events = rate * (warmupS + measureS + 2);
+            ChecksumAccumulator expected = measuredWindows(rate, events, warmupS, measureS);
             for (String engine : engines) {
                 String in = "lat-" + rate + "-" + engine + "-in";
                 String out = "lat-" + rate + "-" + engine + "-out";
@@ -373,19 +376,56 @@ public final class KafkaWindowMain {
                 long toNs = fromNs + measureS * 1_000_000_000L;
                 observer.measure(rate, startNs, fromNs, toNs);
                 observer.start();
-                long events = rate * (warmupS + measureS + 2);
                 long lateNs = produce(in, rate, startNs, events);
-                Thread.sleep(1000);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (observer.measured() < expected.count() && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(10);
+                }
                 running.close();
                 observer.stop();
                 Histogram h = observer.latency();
+                boolean complete = observer.measured() == expected.count();
+                if (complete && observer.measuredChecksum() != expected.sum()) {
+                    throw new IllegalStateException(engine + ": wrong results in the measured windows: checksum "
+                        + observer.measuredChecksum() + ", expected " + expected.sum());
+                }
                 System.out.printf("%-13s %,9d events/s  committed-output latency ms: p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  "
-                        + "(%,d results measured, %,d seen; producer behind schedule at most %.1f ms)%n",
+                        + "(%,d of %,d results of the measured windows%s; producer behind schedule at most %.1f ms)%n",
                     engine, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                    h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount(), observer.results(),
-                    lateNs / 1e6);
+                    h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, observer.measured(), expected.count(),
+                    complete ? ", checked" : ": INCOMPLETE 60 s after the last event, the engine fell behind", lateNs / 1e6);
             }
         }
+    }
+
+    /**
+     * The W2 results of the windows a latency run measures, computed directly: window {@code k} (ending {@code k} s
+     * after T0) closes with the event scheduled {@code k + 0.5} s after the start, so the windows closing in the
+     * measured period are {@code k = warmup .. warmup + measure - 1}.
+     */
+    private static ChecksumAccumulator measuredWindows(long rate, long events, long warmupS, long measureS) {
+        long[][] count = new long[(int) measureS][WorkloadSpec.SYMBOLS];
+        long[][] sum = new long[(int) measureS][WorkloadSpec.SYMBOLS];
+        TradeGenerator generator = new TradeGenerator(rate, false);
+        Trade trade = new Trade();
+        for (long i = 0; i < events; i++) {
+            generator.next(trade);
+            long k = Math.floorDiv(trade.tsMs() - WorkloadSpec.T0_MS, WorkloadSpec.WINDOW_MS) + 1 - warmupS;
+            if (k >= 0 && k < measureS) {
+                count[(int) k][trade.symbol()]++;
+                sum[(int) k][trade.symbol()] += trade.qty();
+            }
+        }
+        ChecksumAccumulator expected = new ChecksumAccumulator();
+        for (int k = 0; k < measureS; k++) {
+            long windowEndMs = WorkloadSpec.T0_MS + (k + warmupS) * WorkloadSpec.WINDOW_MS;
+            for (int symbol = 0; symbol < WorkloadSpec.SYMBOLS; symbol++) {
+                if (count[k][symbol] > 0) {
+                    expected.add(Checksum.w2(symbol, windowEndMs, count[k][symbol], sum[k][symbol]));
+                }
+            }
+        }
+        return expected;
     }
 
     /** Writes {@code events} trades, each at its scheduled time; returns how far behind schedule a send ever was, ns. */

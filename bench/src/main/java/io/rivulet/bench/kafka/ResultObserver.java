@@ -41,6 +41,8 @@ final class ResultObserver implements Runnable {
     private volatile long results;
     private volatile long doneNs;
     private long checksum;
+    private volatile long measured;
+    private long measuredChecksum;
     private long endResults;
     private long rate;
     private long startNs;
@@ -125,6 +127,8 @@ final class ResultObserver implements Runnable {
             long dueNs = startNs + TradeGenerator.dueNanosOffset(dueSeq, rate);
             if (dueNs - fromNs >= 0 && dueNs - toNs < 0) {
                 latency.recordValue(Math.min(Math.max(nowNs - dueNs, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
+                measuredChecksum += Checksum.w2(symbol, windowEndMs, count, sumQty);
+                measured++;
             }
         }
         long n = results + 1;
@@ -137,6 +141,16 @@ final class ResultObserver implements Runnable {
     /** @return W2 results seen so far (end-of-input results excluded) */
     long results() {
         return results;
+    }
+
+    /** @return results of the measured windows seen so far */
+    long measured() {
+        return measured;
+    }
+
+    /** @return the wrapping sum of the measured windows' checksum terms (read after {@link #stop()}) */
+    long measuredChecksum() {
+        return measuredChecksum;
     }
 
     /** @return when the expected count was reached, {@link System#nanoTime()}; 0 until then */
