@@ -370,13 +370,14 @@ public final class KafkaWindowMain {
                 createTopic(in);
                 createTopic(out);
                 ResultObserver observer = new ResultObserver(broker.bootstrapServers(), out, partitions, Long.MAX_VALUE);
+                KafkaProducer<byte[], byte[]> producer = scheduledProducer(in);
                 AutoCloseable running = startEngine(engine, in, out, false);
                 long startNs = System.nanoTime() + 1_000_000_000L;
                 long fromNs = startNs + warmupS * 1_000_000_000L;
                 long toNs = fromNs + measureS * 1_000_000_000L;
                 observer.measure(rate, startNs, fromNs, toNs);
                 observer.start();
-                long lateNs = produce(in, rate, startNs, events);
+                long lateNs = produce(producer, in, rate, startNs, events);
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (observer.measured() < expected.count() && System.nanoTime() - deadline < 0) {
                     Thread.sleep(10);
@@ -428,14 +429,26 @@ public final class KafkaWindowMain {
         return expected;
     }
 
-    /** Writes {@code events} trades, each at its scheduled time; returns how far behind schedule a send ever was, ns. */
-    private long produce(String topic, long rate, long startNs, long events) {
+    /**
+     * The latency run's producer, made and given the input topic's metadata before the engine starts, so that the
+     * schedule's first sends do not wait for either.
+     */
+    private KafkaProducer<byte[], byte[]> scheduledProducer(String topic) {
         Map<String, Object> configs = producerTuning(broker.bootstrapServers());
         configs.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(), new ByteArraySerializer());
+        producer.partitionsFor(topic);
+        return producer;
+    }
+
+    /**
+     * Writes {@code events} trades, each at its scheduled time, then closes the producer; returns how far behind
+     * schedule a send ever was, ns.
+     */
+    private static long produce(KafkaProducer<byte[], byte[]> scheduled, String topic, long rate, long startNs, long events) {
         byte[][] keys = keys();
         long worstNs = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = scheduled) {
             TradeGenerator generator = new TradeGenerator(rate, false);
             Trade trade = new Trade();
             for (long seq = 0; seq < events; seq++) {
