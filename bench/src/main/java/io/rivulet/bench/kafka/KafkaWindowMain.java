@@ -165,43 +165,42 @@ public final class KafkaWindowMain {
         }
     }
 
+    /** One engine's timed run over the pre-produced input, checked; prints its line. */
     private void throughputRun(com.sun.management.OperatingSystemMXBean os, String in, String engine, int pass, long trades,
                                ChecksumAccumulator reference) throws Exception {
-        {
-            String out = "w2-out-" + engine + "-" + pass;
-            createTopic(out);
-            ResultObserver observer = new ResultObserver(broker.bootstrapServers(), out, partitions, reference.count());
-            observer.start();
-            TradeRecords.TradeDeserializer.resetFirstRead();
-            long cpu0 = os.getProcessCpuTime();
-            long observerCpu0 = observer.threadCpuNs();
-            long broker0 = broker.cpuNs();
-            long jit0 = BrokerProcess.compilerCpuNs();
-            long startNs = System.nanoTime();
-            AutoCloseable running = startEngine(engine, in, out, true);
-            boolean done = observer.awaitDone(300_000);
-            long endNs = System.nanoTime();
-            long cpuNs = os.getProcessCpuTime() - cpu0 - (observer.threadCpuNs() - observerCpu0);
-            long brokerNs = broker.cpuNs() - broker0;
-            long jitNs = BrokerProcess.compilerCpuNs() - jit0;
-            running.close();
-            observer.stop();
-            if (!done) {
-                throw new IllegalStateException(engine + ": " + observer.results() + " of " + reference.count()
-                    + " results committed within 5 minutes");
-            }
-            if (observer.checksum() != reference.sum()) {
-                throw new IllegalStateException(engine + ": wrong results: checksum " + observer.checksum() + ", expected "
-                    + reference.sum());
-            }
-            long firstNs = TradeRecords.TradeDeserializer.firstReadNs();
-            double seconds = (endNs - firstNs) / 1e9;
-            System.out.printf("pass %d %-13s %,11.0f events/s  (%,d in %.2f s from the first read to the last result committed; "
-                    + "%.2f s from start)  CPU: engine JVM %,.0f ns/event (of which JIT compiling %,.0f), broker JVM %,.0f ns/event; "
-                    + "results checked%n",
-                pass, engine, trades / seconds, trades, seconds, (endNs - startNs) / 1e9, (double) cpuNs / trades, (double) jitNs / trades,
-                (double) brokerNs / trades);
+        String out = "w2-out-" + engine + "-" + pass;
+        createTopic(out);
+        ResultObserver observer = new ResultObserver(broker.bootstrapServers(), out, partitions, reference.count());
+        observer.start();
+        TradeRecords.TradeDeserializer.resetFirstRead();
+        long cpu0 = os.getProcessCpuTime();
+        long observerCpu0 = observer.threadCpuNs();
+        long broker0 = broker.cpuNs();
+        long jit0 = BrokerProcess.compilerCpuNs();
+        long startNs = System.nanoTime();
+        AutoCloseable running = startEngine(engine, in, out, true);
+        boolean done = observer.awaitDone(300_000);
+        long endNs = System.nanoTime();
+        long cpuNs = os.getProcessCpuTime() - cpu0 - (observer.threadCpuNs() - observerCpu0);
+        long brokerNs = broker.cpuNs() - broker0;
+        long jitNs = BrokerProcess.compilerCpuNs() - jit0;
+        running.close();
+        observer.stop();
+        if (!done) {
+            throw new IllegalStateException(engine + ": " + observer.results() + " of " + reference.count()
+                + " results committed within 5 minutes");
         }
+        if (observer.checksum() != reference.sum()) {
+            throw new IllegalStateException(engine + ": wrong results: checksum " + observer.checksum() + ", expected "
+                + reference.sum());
+        }
+        long firstNs = TradeRecords.TradeDeserializer.firstReadNs();
+        double seconds = (endNs - firstNs) / 1e9;
+        System.out.printf("pass %d %-13s %,11.0f events/s  (%,d in %.2f s from the first read to the last result committed; "
+                + "%.2f s from start)  CPU: engine JVM %,.0f ns/event (of which JIT compiling %,.0f), broker JVM %,.0f ns/event; "
+                + "results checked%n",
+            pass, engine, trades / seconds, trades, seconds, (endNs - startNs) / 1e9, (double) cpuNs / trades, (double) jitNs / trades,
+            (double) brokerNs / trades);
     }
 
     /** Runs the direct W2 computation over the first {@code trades}; returns the largest event time. */
