@@ -98,7 +98,7 @@ public final class KafkaWindowMain {
 
     /**
      * @param args {@code throughput [--trades 10M]} or {@code latency [--rates 100k,500k] [--warmup 10s]
-     *     [--measure 20s]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
+     *     [--measure 20s] [--prewarm 10s]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
      * @throws Exception if the broker does not start, an engine fails or a result is wrong
      */
     public static void main(String[] args) throws Exception {
@@ -359,8 +359,18 @@ public final class KafkaWindowMain {
     private void latency() throws Exception {
         long warmupS = seconds(option("warmup", "10s"));
         long measureS = seconds(option("measure", "20s"));
+        long prewarmS = seconds(option("prewarm", "10s"));
+        boolean prewarmed = false;
         for (String rateText : option("rates", "100k,500k").split(",")) {
             long rate = count(rateText);
+            if (!prewarmed && prewarmS > 0) {
+                // The JVM's first schedule ran seconds late (its code cold): warm the producer's path before any engine.
+                createTopic("lat-prewarm");
+                long lateNs = produce(scheduledProducer("lat-prewarm"), "lat-prewarm", rate, System.nanoTime(), rate * prewarmS);
+                System.out.printf("producer pre-warmed: %d s at %,d events/s, at most %.1f ms behind schedule%n", prewarmS, rate,
+                    lateNs / 1e6);
+                prewarmed = true;
+            }
             long events = rate * (warmupS + measureS + 2);
             ChecksumAccumulator expected = measuredWindows(rate, events, warmupS, measureS);
             for (String engine : engines) {
