@@ -6,6 +6,7 @@ import io.rivulet.engine.source.file.FileSource;
 import io.rivulet.engine.sql.internal.formats.BadRecordException;
 import io.rivulet.engine.sql.internal.formats.CsvSchemaInference;
 import io.rivulet.engine.sql.internal.formats.JsonRowDecoder;
+import io.rivulet.engine.sql.internal.formats.JsonSchemaInference;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StringType;
 import io.rivulet.engine.types.StructType;
@@ -292,25 +293,28 @@ public final class DataFrameReader {
     /**
      * A DataFrame of a JSON-lines file, or of every file of a directory (not hidden, by name), read with the schema
      * by Spark's json conversions (as the streaming {@code json} format) each time a join's table is loaded or
-     * refreshed. Unlike Spark's default (PERMISSIVE), a malformed line fails the load, naming the file and line
-     * (FAILFAST): a static table is not half loaded. Blank lines hold no row; a line that is an array holds a row per
-     * element.
+     * refreshed. Without {@link #schema}: the schema Spark infers from every line, read now (Spark infers a static
+     * json read's schema always; see {@code JsonSchemaInference}: whole numbers {@code bigint}, fractions
+     * {@code double}, strings {@code string}, objects structs of their fields sorted by name, ...). Unlike Spark's
+     * default (PERMISSIVE), a malformed line fails the load (and the inference), naming the file and line (FAILFAST):
+     * a static table is not half loaded. Blank lines hold no row; a line that is an array holds a row per element.
      *
      * @param path a file or a directory
      * @return the static DataFrame
-     * @throws IllegalStateException without a schema
-     * @throws IllegalArgumentException when options are set (they apply to csv and text only)
+     * @throws IllegalArgumentException when options are set (they apply to csv and text only); without a schema,
+     *     Spark's {@code PATH_NOT_FOUND} when nothing is at {@code path}, {@code UNABLE_TO_INFER_SCHEMA} for a directory
+     *     without files
+     * @throws UncheckedIOException without a schema, if a file cannot be read or a line is malformed
      */
     public Dataset<Row> json(String path) {
-        StructType s = requireSchema();
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("options " + options.keySet() + " are not applied to json by rivulet.read()"
                 + " (it reads with Spark's json defaults, FAILFAST): read without options");
         }
         Path location = Path.of(Objects.requireNonNull(path, "path"));
-        JsonRowDecoder decoder =
-            JsonRowDecoder.create(s, Map.of());
-        return source(new StaticSource<>() {
+        StructType s = schema != null ? schema : inferredJson(location);
+        JsonRowDecoder decoder = JsonRowDecoder.create(s, Map.of());
+        return Dataset.ofStatic(rivulet, new StaticSource<>() {
             @Override
             public Collection<? extends Row> load() throws IOException {
                 List<Row> rows = new ArrayList<>();
@@ -336,7 +340,24 @@ public final class DataFrameReader {
             public String description() {
                 return "JSON lines " + location;
             }
-        });
+        }, s);
+    }
+
+    /** Spark's json schema inference over the files at {@code location} now (Spark infers a static json read's). */
+    private static StructType inferredJson(Path location) {
+        if (!Files.exists(location)) {
+            throw new AnalysisException("PATH_NOT_FOUND", "Path does not exist: " + location + ".");
+        }
+        try {
+            List<Path> all = files(location);
+            if (all.isEmpty()) {
+                throw new AnalysisException("UNABLE_TO_INFER_SCHEMA", "Unable to infer schema for JSON. It must be"
+                    + " specified manually.");
+            }
+            return JsonSchemaInference.infer(all, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("inferring the json schema of " + location + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<Path> files(Path location) throws IOException {

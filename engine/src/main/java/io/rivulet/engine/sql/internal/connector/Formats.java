@@ -50,18 +50,7 @@ final class Formats {
     /** The reader option that turns it on or off for one read, over {@link #SCHEMA_INFERENCE_PROPERTY}. */
     static final String SCHEMA_INFERENCE_OPTION = "schemaInference";
 
-    /**
-     * @param userSchema the schema given to the reader, or {@code null}
-     * @return it
-     * @throws IllegalArgumentException Spark's error if it is {@code null}
-     */
-    static StructType requireSchema(StructType userSchema) {
-        if (userSchema == null) {
-            throw new IllegalArgumentException(NO_SCHEMA);
-        }
-        return userSchema;
-    }
-
+    /** Spark's error for a streaming file source without a schema. */
     private static final String NO_SCHEMA = "Schema must be specified when creating a streaming source DataFrame. If"
         + " some files already exist in the directory, then depending on the file format you may be able to"
         + " create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.";
