@@ -4,7 +4,9 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StaticSource;
 import io.rivulet.engine.source.file.FileSource;
 import io.rivulet.engine.sql.internal.formats.BadRecordException;
+import io.rivulet.engine.sql.internal.formats.CsvSchemaInference;
 import io.rivulet.engine.sql.internal.formats.JsonRowDecoder;
+import io.rivulet.engine.sql.internal.formats.JsonSchemaInference;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StringType;
 import io.rivulet.engine.types.StructType;
@@ -29,10 +31,11 @@ import java.util.stream.Stream;
  * stream, for the static side of a stream-static {@link Dataset#join}. Obtained from {@code rivulet.read()};
  * {@code rivulet.createDataFrame(rows, schema)} is {@code read().schema(schema).rows(rows)};
  * {@code rivulet.read().schema(s).json(path)} reads a JSON-lines file or directory,
- * {@code rivulet.read().option("header", true).csv(path)} a csv file or directory (string columns without a schema,
- * Spark's {@code inferSchema=false}), {@code rivulet.read().text(path)} its lines as one {@code value} column;
- * {@code format(name).load(path)} is the same by name. csv and text are read by the file source's own decoders
- * ({@link FileSource#readAll()}), with its options: a static and a streaming read of one file give the same rows.
+ * {@code rivulet.read().option("header", true).csv(path)} a csv file or directory (without a schema: string columns,
+ * Spark's {@code inferSchema=false}, or the types Spark infers with {@code inferSchema=true}),
+ * {@code rivulet.read().text(path)} its lines as one {@code value} column; {@code format(name).load(path)} is the
+ * same by name. csv and text are read by the file source's own decoders ({@link FileSource#readAll()}), with its
+ * options: a static and a streaming read of one file give the same rows.
  *
  * <p>Not thread-safe: one reader per DataFrame.
  */
@@ -154,15 +157,17 @@ public final class DataFrameReader {
      * csv source's decoder with Spark's conversions and options ({@code header}, {@code sep}, {@code quote},
      * {@code escape}, {@code nullValue}, {@code comment}, {@code mode}, {@code timestampFormat}, ...;
      * {@code docs/sources.md}), each time a join's table is loaded or refreshed. With {@link #schema}: its columns,
-     * by position. Without: Spark's {@code inferSchema=false} (its default), a string column per token of the
-     * first line, named by it with {@code header=true}, else {@code _c0}, {@code _c1}, ... (read now, as Spark reads
-     * it now). The mode is Spark's default PERMISSIVE: a malformed line gives its partial row (missing columns
+     * by position. Without: a column per token of the first line, named by it with {@code header=true}, else
+     * {@code _c0}, {@code _c1}, ... (read now, as Spark reads it now); each a string (Spark's {@code inferSchema=false},
+     * its default) or, with {@code inferSchema=true}, of the type Spark infers over all the rows (or a
+     * {@code samplingRatio} of them: {@code int}, {@code bigint}, {@code decimal(p,0)}, {@code double}, {@code date},
+     * {@code timestamp} in Spark's default format or {@code timestampFormat}, {@code boolean}, else {@code string};
+     * NULL and empty values do not decide; see {@code CsvSchemaInference}), all read once more now. The mode is Spark's default PERMISSIVE: a malformed line gives its partial row (missing columns
      * NULL, extra tokens dropped, the line in {@code _corrupt_record} if the schema has it); DROPMALFORMED skips it;
      * FAILFAST fails the load naming file and line.
      *
      * @param path a file or a directory
      * @return the static DataFrame
-     * @throws UnsupportedOperationException for {@code inferSchema=true} without a schema
      * @throws IllegalArgumentException for an unknown option or a bad value, naming it; Spark's {@code PATH_NOT_FOUND}
      *     when there is no schema and nothing at {@code path}
      */
@@ -170,17 +175,12 @@ public final class DataFrameReader {
         Path location = Path.of(Objects.requireNonNull(path, "path"));
         StructType s = schema;
         if (s == null) {
-            String infer = optionValue("inferSchema");
-            if (infer != null && Boolean.parseBoolean(infer.trim())) {
-                throw new UnsupportedOperationException("inferSchema=true is not supported by Rivulet: give a schema"
-                    + " (schema(..)), or read string columns (inferSchema=false, Spark's default) and cast them");
-            }
             try {
-                s = FileSource.csvStringSchema(location, options);
+                s = CsvSchemaInference.infer(location, options);
             } catch (NoSuchFileException e) {
                 throw new AnalysisException("PATH_NOT_FOUND", "Path does not exist: " + location + ".");
             } catch (IOException e) {
-                throw new UncheckedIOException("reading the csv header of " + location + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("inferring the csv schema of " + location + ": " + e.getMessage(), e);
             }
         }
         FileSource<Row> csv = FileSource.csv(location, s);
@@ -234,16 +234,6 @@ public final class DataFrameReader {
                 return "text " + location;
             }
         }, rowSchema);
-    }
-
-    /** The option's value by name, ignoring case, or null. */
-    private String optionValue(String name) {
-        for (Map.Entry<String, String> option : options.entrySet()) {
-            if (option.getKey().equalsIgnoreCase(name)) {
-                return option.getValue();
-            }
-        }
-        return null;
     }
 
     private static StaticSource<Row> files(FileSource<Row> source, String description) {
@@ -303,25 +293,28 @@ public final class DataFrameReader {
     /**
      * A DataFrame of a JSON-lines file, or of every file of a directory (not hidden, by name), read with the schema
      * by Spark's json conversions (as the streaming {@code json} format) each time a join's table is loaded or
-     * refreshed. Unlike Spark's default (PERMISSIVE), a malformed line fails the load, naming the file and line
-     * (FAILFAST): a static table is not half loaded. Blank lines hold no row; a line that is an array holds a row per
-     * element.
+     * refreshed. Without {@link #schema}: the schema Spark infers from every line, read now (Spark infers a static
+     * json read's schema always; see {@code JsonSchemaInference}: whole numbers {@code bigint}, fractions
+     * {@code double}, strings {@code string}, objects structs of their fields sorted by name, ...). Unlike Spark's
+     * default (PERMISSIVE), a malformed line fails the load (and the inference), naming the file and line (FAILFAST):
+     * a static table is not half loaded. Blank lines hold no row; a line that is an array holds a row per element.
      *
      * @param path a file or a directory
      * @return the static DataFrame
-     * @throws IllegalStateException without a schema
-     * @throws IllegalArgumentException when options are set (they apply to csv and text only)
+     * @throws IllegalArgumentException when options are set (they apply to csv and text only); without a schema,
+     *     Spark's {@code PATH_NOT_FOUND} when nothing is at {@code path}, {@code UNABLE_TO_INFER_SCHEMA} for a directory
+     *     without files
+     * @throws UncheckedIOException without a schema, if a file cannot be read or a line is malformed
      */
     public Dataset<Row> json(String path) {
-        StructType s = requireSchema();
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("options " + options.keySet() + " are not applied to json by rivulet.read()"
                 + " (it reads with Spark's json defaults, FAILFAST): read without options");
         }
         Path location = Path.of(Objects.requireNonNull(path, "path"));
-        JsonRowDecoder decoder =
-            JsonRowDecoder.create(s, Map.of());
-        return source(new StaticSource<>() {
+        StructType s = schema != null ? schema : inferredJson(location);
+        JsonRowDecoder decoder = JsonRowDecoder.create(s, Map.of());
+        return Dataset.ofStatic(rivulet, new StaticSource<>() {
             @Override
             public Collection<? extends Row> load() throws IOException {
                 List<Row> rows = new ArrayList<>();
@@ -347,7 +340,24 @@ public final class DataFrameReader {
             public String description() {
                 return "JSON lines " + location;
             }
-        });
+        }, s);
+    }
+
+    /** Spark's json schema inference over the files at {@code location} now (Spark infers a static json read's). */
+    private static StructType inferredJson(Path location) {
+        if (!Files.exists(location)) {
+            throw new AnalysisException("PATH_NOT_FOUND", "Path does not exist: " + location + ".");
+        }
+        try {
+            List<Path> all = files(location);
+            if (all.isEmpty()) {
+                throw new AnalysisException("UNABLE_TO_INFER_SCHEMA", "Unable to infer schema for JSON. It must be"
+                    + " specified manually.");
+            }
+            return JsonSchemaInference.infer(all, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("inferring the json schema of " + location + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<Path> files(Path location) throws IOException {

@@ -106,11 +106,13 @@ public final class Dataset<T> {
     private final FilterStep filterStep;
 
     /**
-     * The projection ({@code select}, {@code selectExpr}, {@code withColumn}, {@code drop}) that made this Dataset: a
-     * {@code where} or {@code orderBy} naming a column it dropped resolves it below it (Spark's
-     * {@code ResolveMissingReferences}); else {@code null}.
+     * The row operation that made this Dataset from its input: a projection ({@code select}, {@code selectExpr},
+     * {@code withColumn}, {@code drop}, {@code withColumnRenamed}, {@code toDF(names)}) or a {@code where}. A
+     * {@code where} or {@code orderBy} naming a column missing here finds it below, through any chain of them (Spark's
+     * {@code ResolveMissingReferences}); {@code null} where that search stops: a source, an aggregation, a
+     * {@code dropDuplicates}, a join, a typed operation, an alias ({@code as("t")}, Spark's {@code SubqueryAlias}).
      */
-    private final ProjectStep projectStep;
+    private final RowStep rowStep;
     /**
      * For an {@code orderBy} by a column below the projection that made its input: the sorted rows with that column
      * still in (the first {@code columns} are this Dataset's), which a {@code limit} cuts before the column is dropped;
@@ -122,8 +124,21 @@ public final class Dataset<T> {
     private record FilterStep(SelectPlan plan, Stream<Row> input, RowReuse inputReuse, String description) {
     }
 
+    /** A row operation's input and description: {@link ProjectStep} or {@link WhereStep}. */
+    private sealed interface RowStep permits ProjectStep, WhereStep {
+        /** @return the Dataset the operation read */
+        Dataset<?> input();
+
+        /** @return the operation's description */
+        String description();
+    }
+
     /** A projection's input, its unresolved items and its description. */
-    private record ProjectStep(Dataset<?> input, List<Expression> items, String description) {
+    private record ProjectStep(Dataset<?> input, List<Expression> items, String description) implements RowStep {
+    }
+
+    /** A filter's input, its unresolved condition and its description: its rows have its input's columns. */
+    private record WhereStep(Dataset<?> input, Expression condition, String description) implements RowStep {
     }
 
     /** Sorted rows wider than the Dataset they make, how many columns it keeps, and the projection's description. */
@@ -152,10 +167,10 @@ public final class Dataset<T> {
 
     private Dataset(Rivulet rivulet, Stream<T> stream, Encoder<T> encoder, String watermarkColumn, Duration watermarkDelay,
                     boolean sorted, boolean unorderedLimit, StaticSource<Row> staticRows, String[] qualifiers,
-                    Stream<T> appendLimit, RowReuse reuse, FilterStep filterStep, ProjectStep projectStep,
+                    Stream<T> appendLimit, RowReuse reuse, FilterStep filterStep, RowStep rowStep,
                     SortedWide sortedWide) {
         this.appendLimit = appendLimit;
-        this.projectStep = projectStep;
+        this.rowStep = rowStep;
         this.sortedWide = sortedWide;
         this.rivulet = Objects.requireNonNull(rivulet, "rivulet");
         this.stream = stream;
@@ -206,7 +221,13 @@ public final class Dataset<T> {
      */
     Dataset<T> withQualifiers(String[] columnQualifiers) {
         return new Dataset<>(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows,
-            columnQualifiers, null, reuse, filterStep, projectStep, null);
+            columnQualifiers, null, reuse, filterStep, null, null);
+    }
+
+    /** @return this Dataset, made by {@code step} from the step's input (same rows, same reuse decision) */
+    private Dataset<T> withRowStep(RowStep step) {
+        return new Dataset<>(rivulet, stream, encoder, watermarkColumn, watermarkDelay, sorted, unorderedLimit, staticRows,
+            qualifiers, appendLimit, reuse, filterStep, step, sortedWide);
     }
 
     private void requireStream(String operation) {
@@ -395,7 +416,13 @@ public final class Dataset<T> {
         }
         StructType schema = new StructType(renamed);
         Encoder<Row> rows = Encoders.row(schema);
-        return toDF().mapRows("toDF " + String.join(", ", names), schema, row -> rows.toRow(row));
+        List<Expression> items = new ArrayList<>(fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            items.add(new ComplexAccess.Alias(column(i, fields[i]), names[i]));
+        }
+        String description = "toDF " + String.join(", ", names);
+        // A projection for a where/orderBy above that names a column only a Dataset below has (see rowStep).
+        return toDF().mapRows(description, schema, row -> rows.toRow(row)).withRowStep(new ProjectStep(this, items, description));
     }
 
     /**
@@ -1082,16 +1109,16 @@ public final class Dataset<T> {
                 orders.add(e instanceof ComplexAccess.SortOrder o ? o : new ComplexAccess.SortOrder(e, true, true));
             }
         } catch (AnalysisException e) {
-            List<Expression> missing = missingBelow(e, keys);
-            if (missing.isEmpty()) {
+            Dataset<Row> wide = widenedFor(e, keys);
+            if (wide == null) {
                 throw e;
             }
             // Spark's ResolveMissingReferences for a sort: sort with the missing columns kept, then drop them.
-            Dataset<Row> sortedRows = widened(missing).orderBy(unqualified);
-            Dataset<Row> narrow = sortedRows.narrowed(schema.size(), projectStep.description());
+            Dataset<Row> sortedRows = wide.orderBy(unqualified);
+            Dataset<Row> narrow = sortedRows.narrowed(schema.size(), rowStep.description());
             return castDataset(new Dataset<>(rivulet, narrow.stream, narrow.encoder, narrow.watermarkColumn,
                 narrow.watermarkDelay, false, unorderedLimit, null, null, null, narrow.reuse, null, null,
-                new SortedWide(sortedRows, schema.size(), projectStep.description())));
+                new SortedWide(sortedRows, schema.size(), rowStep.description())));
         }
         Comparator<Row> rows = (a, b) -> compare(orders, a, b);
         Function<T, Row> toRow = rowOf();
@@ -1261,73 +1288,126 @@ public final class Dataset<T> {
     }
 
     /**
-     * A filter naming a column this Dataset's projection dropped (Spark's {@code ResolveMissingReferences}, as in
-     * {@code df.select("action").where("id > 10")}): the projection again with the missing columns kept, the
-     * filter, then the projection's columns only. Any other failure, a column unknown below too included, is the
+     * A filter naming a column this Dataset lacks but a Dataset below it has, through any chain of projections and
+     * filters (Spark's {@code ResolveMissingReferences}, as in {@code df.select("action").where("id > 10")} or
+     * {@code df.select("a", "b").select("a").where("b > 1")}): those operations again with the missing columns kept,
+     * the filter, then this Dataset's columns only. Any other failure, a column unknown below too included, is the
      * error of the condition against this Dataset's columns.
      */
     private Dataset<Row> filterRows(String description, Expression condition) {
+        Dataset<Row> filtered;
         try {
-            return filterResolved(description, condition);
+            filtered = filterResolved(description, condition);
         } catch (AnalysisException e) {
-            List<Expression> missing = missingBelow(e, List.of(condition));
-            if (missing.isEmpty()) {
+            Dataset<Row> wide = widenedFor(e, List.of(condition));
+            if (wide == null) {
                 throw e;
             }
-            return widened(missing).filterRows(description, condition).narrowed(schema().size(), projectStep.description());
+            return wide.filterRows(description, condition).narrowed(schema().size(), rowStep.description());
         }
+        return qualifiers == null ? filtered.withRowStep(new WhereStep(this, condition, description)) : filtered;
     }
 
     /**
-     * The columns of the projection's input that {@code expressions} name and this Dataset lacks, as references to
-     * that input; empty unless {@code failure} is an unresolved column and this Dataset is a projection.
+     * This Dataset with the columns {@code expressions} name that it lacks but a Dataset below it has, appended (its
+     * own columns first, in order); {@code null} unless {@code failure} is an unresolved column and some such column
+     * is found.
      */
-    private List<Expression> missingBelow(AnalysisException failure, List<Expression> expressions) {
-        if (projectStep == null || failure.errorClass() == null || !failure.errorClass().startsWith("UNRESOLVED_COLUMN")) {
-            return List.of();
+    private Dataset<Row> widenedFor(AnalysisException failure, List<Expression> expressions) {
+        if (rowStep == null || failure.errorClass() == null || !failure.errorClass().startsWith("UNRESOLVED_COLUMN")) {
+            return null;
         }
-        StructType output = schema();
-        StructType input = projectStep.input().schema();
-        List<Unresolved.Attribute> names = new ArrayList<>();
+        List<Unresolved.Attribute> attributes = new ArrayList<>();
         for (Expression e : expressions) {
-            Projection.collect(e, Unresolved.Attribute.class, names);
+            Projection.collect(e, Unresolved.Attribute.class, attributes);
         }
-        List<Expression> missing = new ArrayList<>();
-        List<String> taken = new ArrayList<>();
-        for (Unresolved.Attribute name : names) {
-            String first = name.parts().get(0);
-            if (hasName(output, first) || taken.contains(first.toLowerCase(Locale.ROOT))) {
-                continue;
+        List<String> names = new ArrayList<>();
+        for (Unresolved.Attribute attribute : attributes) {
+            String first = attribute.parts().get(0);
+            if (ordinalOf(names, first) < 0) {
+                names.add(first);
             }
-            StructField[] fields = input.fields();
-            for (int i = 0; i < fields.length; i++) {
-                if (fields[i].name().equalsIgnoreCase(first)) {
-                    missing.add(column(i, fields[i]));
-                    taken.add(first.toLowerCase(Locale.ROOT));
-                    break;
+        }
+        return widenedFor(names);
+    }
+
+    /**
+     * This Dataset's row operations again, from the deepest one whose input has one of {@code names} up, each keeping
+     * the columns of those names that the Dataset above it lacks (Spark's {@code resolveExprsAndAddMissingAttrs}: a
+     * name resolves at the nearest Dataset below that has it, so a renamed column by its new name above the rename
+     * and by its old name below it). The search stops where {@link #rowStep} is {@code null}.
+     *
+     * @param names column names, compared ignoring case
+     * @return this Dataset's columns then the found ones, or {@code null} if none is found
+     */
+    private Dataset<Row> widenedFor(List<String> names) {
+        if (rowStep == null) {
+            return null;
+        }
+        List<String> wanted = new ArrayList<>();
+        for (String name : names) {
+            if (!hasName(schema(), name)) {
+                wanted.add(name);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return null;
+        }
+        Dataset<?> input = rowStep.input();
+        if (rowStep instanceof WhereStep where) {
+            Dataset<Row> wideInput = input.widenedFor(wanted);
+            return wideInput == null ? null : wideInput.filterRows(where.description(), where.condition());
+        }
+        ProjectStep project = (ProjectStep) rowStep;
+        List<String> deeper = new ArrayList<>();
+        for (String name : wanted) {
+            if (!hasName(input.schema(), name)) {
+                deeper.add(name);
+            }
+        }
+        Dataset<Row> wideInput = deeper.isEmpty() ? null : input.widenedFor(deeper);
+        Dataset<?> source = wideInput != null ? wideInput : input;
+        List<Expression> items = new ArrayList<>(project.items().size() + wanted.size());
+        for (Expression item : project.items()) {
+            if (wideInput != null && item instanceof Unresolved.Star star && star.target().isEmpty()) {
+                // `*` is the input's columns, not the ones added below
+                StructField[] fields = input.schema().fields();
+                for (int i = 0; i < fields.length; i++) {
+                    items.add(column(i, fields[i]));
                 }
+            } else {
+                items.add(item);
             }
         }
-        return missing;
+        int before = items.size();
+        StructField[] fields = source.schema().fields();
+        for (String name : wanted) {
+            int i = ordinalOf(source.schema().fieldNames(), name);
+            if (i >= 0) {
+                items.add(column(i, fields[i]));
+            }
+        }
+        return items.size() == before ? null : source.selectItems(project.description(), items);
+    }
+
+    private static int ordinalOf(List<String> names, String name) {
+        return ordinalOf(names.toArray(new String[0]), name);
+    }
+
+    private static int ordinalOf(String[] names, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean hasName(StructType schema, String name) {
-        for (StructField field : schema.fields()) {
-            if (field.name().equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+        return ordinalOf(schema.fieldNames(), name) >= 0;
     }
 
-    /** This Dataset's projection again, over its input, with {@code missing} columns of that input appended. */
-    private Dataset<Row> widened(List<Expression> missing) {
-        List<Expression> items = new ArrayList<>(projectStep.items());
-        items.addAll(missing);
-        return projectStep.input().selectItems(projectStep.description(), items);
-    }
-
-    /** The first {@code columns} columns of these rows: a projection dropping the ones {@link #widened} added. */
+    /** The first {@code columns} columns of these rows: a projection dropping the ones {@link #widenedFor} added. */
     private Dataset<Row> narrowed(int columns, String description) {
         StructField[] fields = schema().fields();
         List<Expression> items = new ArrayList<>(columns);

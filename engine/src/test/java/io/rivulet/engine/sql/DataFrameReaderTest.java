@@ -104,8 +104,6 @@ class DataFrameReaderTest {
                 .hasMessage("Text data source supports only a single column, and you have 2 columns.");
             assertThatThrownBy(() -> rivulet.read().schema("a INT").text(csv.toString()))
                 .hasMessage("Text data source does not support int data type.");
-            assertThatThrownBy(() -> rivulet.read().option("inferSchema", true).csv(csv.toString()))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageStartingWith("inferSchema=true is not supported");
             assertThatThrownBy(() -> rivulet.read().option("heder", true).csv(csv.toString()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heder").hasMessageContaining("header");
             assertThatThrownBy(() -> rivulet.read().csv(dir.resolve("missing").toString()))

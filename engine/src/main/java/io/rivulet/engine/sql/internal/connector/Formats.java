@@ -43,17 +43,35 @@ final class Formats {
     }
 
     /**
-     * @param userSchema the schema given to the reader, or {@code null}
-     * @return it
-     * @throws IllegalArgumentException Spark's error if it is {@code null}
+     * The system property that turns on schema inference for streaming file sources by default (Spark's session
+     * setting {@code spark.sql.streaming.schemaInference}, default false): {@code -Drivulet.sql.streaming.schemaInference=true}.
      */
-    static StructType requireSchema(StructType userSchema) {
-        if (userSchema == null) {
-            throw new IllegalArgumentException("Schema must be specified when creating a streaming source DataFrame. If"
-                + " some files already exist in the directory, then depending on the file format you may be able to"
-                + " create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.");
+    static final String SCHEMA_INFERENCE_PROPERTY = "rivulet.sql.streaming.schemaInference";
+    /** The reader option that turns it on or off for one read, over {@link #SCHEMA_INFERENCE_PROPERTY}. */
+    static final String SCHEMA_INFERENCE_OPTION = "schemaInference";
+
+    /** Spark's error for a streaming file source without a schema. */
+    private static final String NO_SCHEMA = "Schema must be specified when creating a streaming source DataFrame. If"
+        + " some files already exist in the directory, then depending on the file format you may be able to"
+        + " create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.";
+
+    /**
+     * Whether a streaming file source without a schema infers one from the files present when it is built: the
+     * {@link #SCHEMA_INFERENCE_OPTION} option if set, else the {@link #SCHEMA_INFERENCE_PROPERTY} system property.
+     *
+     * @param options the read's options, keys case-insensitive
+     * @return whether to infer
+     * @throws IllegalArgumentException Spark's error, naming both settings, if neither turns it on
+     */
+    static boolean requireSchemaInference(Map<String, String> options) {
+        String option = options.get(SCHEMA_INFERENCE_OPTION);
+        String setting = option != null ? option : System.getProperty(SCHEMA_INFERENCE_PROPERTY, "false");
+        if (!Boolean.parseBoolean(setting.trim())) {
+            throw new IllegalArgumentException(NO_SCHEMA + " (Rivulet: or infer it from the files present when the"
+                + " DataFrame is built, Spark's spark.sql.streaming.schemaInference=true, with option(\"schemaInference\","
+                + " true) on the reader or -D" + SCHEMA_INFERENCE_PROPERTY + "=true)");
         }
-        return userSchema;
+        return true;
     }
 
     /**

@@ -14,6 +14,10 @@
  *                                                FAILFAST fails naming file and line
  * </pre>
  *
+ * {@link io.rivulet.engine.sql.internal.formats.CsvSchemaInference} and
+ * {@link io.rivulet.engine.sql.internal.formats.JsonSchemaInference} infer a schema from files as Spark does, for a
+ * read without one.
+ *
  * Internal: users reach these through {@code FileSource.json(dir, schema)} / {@code FileSource.csv(dir, schema)}
  * and {@code option(name, value)}; {@link io.rivulet.engine.sql.internal.formats.RowFormatOptions} is the one
  * table of the row options.
