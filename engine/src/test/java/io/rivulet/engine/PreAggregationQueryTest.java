@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.rivulet.operators.function.Aggregates;
 
 /**
  * A tumbling-window aggregation over two partitions, with late records going to a late-data sink, checkpointed,
@@ -72,7 +73,7 @@ class PreAggregationQueryTest {
                     .keyBy("symbol", Trade::symbol, 2)
                     .window(Windows.tumbling(Duration.ofSeconds(1)), Trade::tsMs)
                     .lateData(late)
-                    .aggregate(io.rivulet.operators.function.Aggregates.sumLong(Trade::qty))
+                    .aggregate(Aggregates.sumLong(Trade::qty))
                     .writeStream(sink)
                     .queryName("sums")
                     .trigger(Trigger.continuous(Duration.ofMillis(10)))

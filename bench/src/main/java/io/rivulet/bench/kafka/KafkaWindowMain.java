@@ -42,6 +42,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import com.sun.management.OperatingSystemMXBean;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
  * Kafka -> W2 -> Kafka, exactly-once, Rivulet beside Kafka Streams in one run ({@code bin/bench kafka-window}).
@@ -156,7 +158,7 @@ public final class KafkaWindowMain {
         long loadNs = load(in, trades, maxTsMs);
         System.out.printf("input: %,d trades + %d end-of-input records in %s, produced in %.1f s; expected %,d results, checksum %d%n",
             trades, partitions, in, loadNs / 1e9, reference.count(), reference.sum());
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         int passes = Integer.parseInt(option("passes", "1"));
         for (int pass = 1; pass <= passes; pass++) {
             for (String engine : engines) {
@@ -166,7 +168,7 @@ public final class KafkaWindowMain {
     }
 
     /** One engine's timed run over the pre-produced input, checked; prints its line. */
-    private void throughputRun(com.sun.management.OperatingSystemMXBean os, String in, String engine, int pass, long trades,
+    private void throughputRun(OperatingSystemMXBean os, String in, String engine, int pass, long trades,
                                ChecksumAccumulator reference) throws Exception {
         String out = "w2-out-" + engine + "-" + pass;
         createTopic(out);
@@ -295,7 +297,7 @@ public final class KafkaWindowMain {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
         return () -> {

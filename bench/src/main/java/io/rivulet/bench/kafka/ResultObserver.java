@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import java.lang.management.ManagementFactory;
 
 /**
  * What a downstream application sees: a {@code read_committed} consumer of the output topic, from its beginning, on a
@@ -104,7 +106,7 @@ final class ResultObserver implements Runnable {
         } catch (RuntimeException e) {
             failure = e;
         } finally {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 
@@ -187,7 +189,7 @@ final class ResultObserver implements Runnable {
 
     /** @return the observer thread's CPU time so far, ns (call while it runs) */
     long threadCpuNs() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
+        return ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
     }
 
     /** @return the wrapping sum of the W2 checksum terms seen */
