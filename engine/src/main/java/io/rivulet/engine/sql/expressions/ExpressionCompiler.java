@@ -5,6 +5,7 @@ import io.rivulet.engine.sql.internal.RowKind;
 import io.rivulet.engine.types.DataType;
 import io.rivulet.engine.types.DataTypes;
 import io.rivulet.engine.types.StructType;
+import io.rivulet.engine.sql.internal.GeneratedClass;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -60,21 +61,7 @@ final class ExpressionCompiler {
 
     private ExpressionCompiler() {
         this.name = "io/rivulet/engine/sql/expressions/CompiledEval$" + SEQUENCE.incrementAndGet();
-        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String type1, String type2) {
-                return "java/lang/Object";
-            }
-        };
-        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, SUPER, null);
-        MethodVisitor init = cw.visitMethod(0, "<init>", "([L" + EXPRESSION + ";)V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitVarInsn(Opcodes.ALOAD, 1);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SUPER, "<init>", "([L" + EXPRESSION + ";)V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        this.cw = GeneratedClass.start(name, SUPER, "([L" + EXPRESSION + ";)V");
     }
 
     /**

@@ -70,20 +70,7 @@ final class AggregationCompiler {
         }
         try {
             String name = "io/rivulet/engine/sql/internal/CompiledAggregation$" + SEQUENCE.incrementAndGet();
-            ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-                @Override
-                protected String getCommonSuperClass(String type1, String type2) {
-                    return "java/lang/Object";
-                }
-            };
-            cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, SUPER, null);
-            MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
-            init.visitCode();
-            init.visitVarInsn(Opcodes.ALOAD, 0);
-            init.visitMethodInsn(Opcodes.INVOKESPECIAL, SUPER, "<init>", "()V", false);
-            init.visitInsn(Opcodes.RETURN);
-            init.visitMaxs(0, 0);
-            init.visitEnd();
+            ClassWriter cw = GeneratedClass.start(name, SUPER, "()V");
             MethodVisitor mv = cw.visitMethod(0, "update", UPDATE, null, null);
             mv.visitCode();
             for (int i = 0; i < ops.length; i++) {
