@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * {@code format("csv")}. As a sink: {@link FileSinks#csv}, rows as Spark's csv writer writes them. As a
@@ -52,15 +51,8 @@ public final class CsvProvider implements SourceProvider, SinkProvider {
     @Override
     public ConnectorSource<?> createSource(Map<String, String> options, StructType userSchema) {
         Path directory = Formats.path(options);
-        Map<String, String> fileOptions = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        fileOptions.putAll(options);
-        fileOptions.remove("path");
-        fileOptions.remove(Formats.SCHEMA_INFERENCE_OPTION);
-        StructType schema = userSchema;
-        if (schema == null) {
-            Formats.requireSchemaInference(options);
-            schema = inferred(directory, fileOptions);
-        }
+        Map<String, String> fileOptions = Formats.fileOptions(options);
+        StructType schema = Formats.schemaOrInferred(userSchema, options, () -> inferred(directory, fileOptions));
         return rows(directory, schema, fileOptions);
     }
 

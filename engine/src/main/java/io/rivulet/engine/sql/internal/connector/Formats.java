@@ -5,7 +5,9 @@ import io.rivulet.engine.types.StructType;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What several built-in formats share: the {@code path} option, the schema rules of file formats, and
@@ -72,6 +74,37 @@ final class Formats {
                 + " true) on the reader or -D" + SCHEMA_INFERENCE_PROPERTY + "=true)");
         }
         return true;
+    }
+
+    /**
+     * @param options the read's options, keys case-insensitive
+     * @return the options a file format's rows read: all but {@code path} and {@link #SCHEMA_INFERENCE_OPTION},
+     *     keys case-insensitive
+     */
+    static Map<String, String> fileOptions(Map<String, String> options) {
+        Map<String, String> fileOptions = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        fileOptions.putAll(options);
+        fileOptions.remove("path");
+        fileOptions.remove(SCHEMA_INFERENCE_OPTION);
+        return fileOptions;
+    }
+
+    /**
+     * The schema of a streaming file source: the one given, else one inferred from the files present now.
+     *
+     * @param userSchema the schema given, or {@code null}
+     * @param options    the read's options, keys case-insensitive
+     * @param infer      infers the schema from the files present
+     * @return the schema
+     * @throws IllegalArgumentException Spark's error ({@link #requireSchemaInference}) if no schema was given and
+     *     inference is off
+     */
+    static StructType schemaOrInferred(StructType userSchema, Map<String, String> options, Supplier<StructType> infer) {
+        if (userSchema != null) {
+            return userSchema;
+        }
+        requireSchemaInference(options);
+        return infer.get();
     }
 
     /**
