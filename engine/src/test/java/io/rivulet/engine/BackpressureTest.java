@@ -4,11 +4,13 @@ import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.sink.ForeachWriter;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyedOperator;
+import io.rivulet.operators.Output;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +62,7 @@ class BackpressureTest {
         AtomicLong sum = new AtomicLong();
         try (Rivulet rivulet = Rivulet.create()) {
             StreamingQuery query = rivulet.readStream(Sources.generator(inputs, i -> i))
-                .flatMap((Long i, io.rivulet.operators.Output<Long> out) -> {
+                .flatMap((Long i, Output<Long> out) -> {
                     for (int j = 0; j < fanOut; j++) {
                         out.emit(i * fanOut + j);
                     }
@@ -82,7 +84,7 @@ class BackpressureTest {
     }
 
     /** A foreach writer that hands every row to {@code onRow}, on the writer's thread. */
-    private static ForeachWriter<Long> rowWriter(java.util.function.LongConsumer onRow) {
+    private static ForeachWriter<Long> rowWriter(LongConsumer onRow) {
         return new ForeachWriter<>() {
             @Override
             public boolean open(long partitionId, long epochId) {

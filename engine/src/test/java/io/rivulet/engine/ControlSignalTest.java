@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,8 +148,8 @@ class ControlSignalTest {
 
     @Test
     void shouldTellReaderEachEpochEndAndEveryCommitOnItsOwnThreadIncludingTheLast() throws Exception {
-        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
         Source<Integer> source = new Source<>() {
             @Override
             public String description() {

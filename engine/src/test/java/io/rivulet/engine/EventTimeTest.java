@@ -1,8 +1,10 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.sink.CollectingSink;
+import io.rivulet.engine.sink.MemorySink;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.MemoryStream;
+import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.window.WindowedValue;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +33,7 @@ class EventTimeTest {
     /** 200 000 events over 200 s of event time, out of order by up to 400 ms; none late for a 500 ms delay. */
     static List<Event> orderlyEvents() {
         SplittableRandom random = new SplittableRandom(11);
-        return java.util.stream.LongStream.range(0, 200_000)
+        return LongStream.range(0, 200_000)
             .mapToObj(i -> new Event("k" + random.nextInt(50), T0 + i - (random.nextDouble() < 0.05 ? random.nextInt(401) : 0)))
             .toList();
     }
@@ -71,7 +74,7 @@ class EventTimeTest {
         assertThat(continuous.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(events.size());
     }
 
-    private static Stream<WindowedValue<String, Long>> windowedCounts(Rivulet rivulet, io.rivulet.engine.source.Source<Event> source) {
+    private static Stream<WindowedValue<String, Long>> windowedCounts(Rivulet rivulet, Source<Event> source) {
         return rivulet.readStream(source)
             .withWatermark(Event::tsMs, Duration.ofMillis(500))
             .keyBy(Event::key, 2)
@@ -257,7 +260,7 @@ class EventTimeTest {
     void shouldCommitWindowsFlushedAtEndOfInputToBufferingSinks() throws Exception {
         List<Event> events = orderlyEvents();
         try (Rivulet rivulet = Rivulet.create()) {
-            io.rivulet.engine.sink.MemorySink<WindowedValue<String, Long>> table = Sinks.memory("windows");
+            MemorySink<WindowedValue<String, Long>> table = Sinks.memory("windows");
             StreamingQuery query = windowedCounts(rivulet, Sources.fromIterable(events)).writeStream(table).start();
             query.awaitTermination();
             // Windows still open at the end are flushed after the last barrier: they must commit too.

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -150,7 +151,7 @@ class QueryLifecycleTest {
 
     @Test
     void shouldPublishProgressOffTheDataThreadsSoABlockedListenerStallsNoRecordOrCommit() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         List<String> listenerThreads = Collections.synchronizedList(new ArrayList<>());
         List<QueryProgress> progress = Collections.synchronizedList(new ArrayList<>());
         try (Rivulet rivulet = Rivulet.create()) {

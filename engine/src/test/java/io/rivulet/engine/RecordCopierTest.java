@@ -6,9 +6,12 @@ import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.window.WindowedValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,14 +63,14 @@ class RecordCopierTest {
         // 300 000 events over 3 000 ms: 3 windows of 100 000, split over 7 keys.
         assertThat(sink.received()).hasSize(21);
         for (WindowedValue<Integer, Long> row : sink.received()) {
-            long expected = java.util.stream.LongStream.range(0, 300_000)
+            long expected = LongStream.range(0, 300_000)
                 .filter(i -> i % 7 == row.key() && (T0 + i / 100) / 1000 * 1000 == row.window().startMs()).count();
             assertThat(row.value()).as("%s", row).isEqualTo(expected);
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "fused keyed stage: {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ParameterizedTest(name = "fused keyed stage: {0}")
+    @ValueSource(booleans = {true, false})
     void shouldSendLateRecordsAsCopiesWhenRecordsLiveInRingSlotsOrInTheSourcesRecord(boolean fuse) throws Exception {
         MutableEvent shared = new MutableEvent();
         long[] times = {T0 + 20_000, T0 + 1_000, T0 + 2_000, T0 + 25_000};

@@ -1,6 +1,7 @@
 package io.rivulet.examples;
 
 import io.rivulet.engine.Rivulet;
+import io.rivulet.engine.Stream;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Sinks;
@@ -49,7 +50,7 @@ public final class SocketWordCountMain {
      * @param port server port
      * @return the stream of (word, count)
      */
-    public static io.rivulet.engine.Stream<KeyValue<String, Long>> wordCounts(Rivulet rivulet, String host, int port) {
+    public static Stream<KeyValue<String, Long>> wordCounts(Rivulet rivulet, String host, int port) {
         return rivulet.readStream(Sources.socket(host, port))
             .flatMap((String line, Output<String> out) -> {
                 for (String word : line.split("\\s+")) {

@@ -1,5 +1,7 @@
 package io.rivulet.journal;
 
+import java.util.Locale;
+
 /**
  * Where a reader starts: the earliest record still in the journal, the end (records appended from
  * now on), at a record's offset, or just after it.
@@ -71,7 +73,7 @@ public record StartPosition(Kind kind, long offset) {
 
     @Override
     public String toString() {
-        return offset == Journal.NO_OFFSET ? kind.name().toLowerCase(java.util.Locale.ROOT)
-            : kind.name().toLowerCase(java.util.Locale.ROOT) + "(" + Journal.formatOffset(offset) + ")";
+        return offset == Journal.NO_OFFSET ? kind.name().toLowerCase(Locale.ROOT)
+            : kind.name().toLowerCase(Locale.ROOT) + "(" + Journal.formatOffset(offset) + ")";
     }
 }

@@ -3,6 +3,7 @@ package io.rivulet.journal;
 import io.rivulet.journal.codec.Codec;
 import io.rivulet.journal.codec.Codecs;
 import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,7 +231,7 @@ class JournalTest {
     void shouldNameTheDirectoryWhenItIsNotWritable() {
         // /proc refuses new entries even to root, which chmod-based tests cannot count on here
         Path unwritable = Path.of("/proc/self/rivulet-journal");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
         assertThatThrownBy(() -> Journal.open(JournalOptions.of(unwritable)))
             .isInstanceOf(JournalException.class)
             .hasMessageContaining(unwritable.toString());

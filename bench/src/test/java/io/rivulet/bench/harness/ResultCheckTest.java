@@ -3,6 +3,7 @@ package io.rivulet.bench.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rivulet.bench.workload.WorkloadSpec;
+import io.rivulet.operators.KeyValue;
 import org.junit.jupiter.api.Test;
 
 /** A fast wrong answer must fail. */
@@ -41,8 +42,8 @@ class ResultCheckTest
     void shouldFailK1WhenCountsArriveOutOfSequence()
     {
         final K1Scenario.K1Probe probe = new K1Scenario.K1Probe();
-        probe.onResult(new io.rivulet.operators.KeyValue<>(7, new long[] {1, 10, 0}));
-        probe.onResult(new io.rivulet.operators.KeyValue<>(7, new long[] {3, 30, 1}));
+        probe.onResult(new KeyValue<>(7, new long[] {1, 10, 0}));
+        probe.onResult(new KeyValue<>(7, new long[] {3, 30, 1}));
         final K1Scenario.Totals got = new K1Scenario.Totals();
         got.merge(probe);
         assertThat(got.check(new K1Scenario.Totals(), 2).ok()).isFalse();

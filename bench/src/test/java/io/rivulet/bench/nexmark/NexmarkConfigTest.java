@@ -3,6 +3,7 @@ package io.rivulet.bench.nexmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class NexmarkConfigTest {
         assertThat(config.numInFlightAuctions()).isEqualTo(100);
         assertThat(config.outOfOrderGroupSize()).isEqualTo(1);
         assertThat(config.auctionSkip()).isEqualTo(123);
-        assertThat(config.baseTimeMs()).isEqualTo(java.time.Instant.parse("2015-07-15T00:00:00Z").toEpochMilli());
+        assertThat(config.baseTimeMs()).isEqualTo(Instant.parse("2015-07-15T00:00:00Z").toEpochMilli());
         assertThat(config.firstEventId()).isZero();
         assertThat(config.firstEventNumber()).isZero();
         assertThat(config.interEventDelaysUs()).containsExactly(100L);

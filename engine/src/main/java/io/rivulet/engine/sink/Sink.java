@@ -1,5 +1,7 @@
 package io.rivulet.engine.sink;
 
+import io.rivulet.operators.OutputMode;
+
 /**
  * A destination for a query's records.
  *
@@ -38,7 +40,7 @@ public interface Sink<T> {
      * @param outputMode the query's output mode
      * @throws Exception when the sink cannot be used
      */
-    default void open(String queryName, int numWriters, io.rivulet.operators.OutputMode outputMode) throws Exception {
+    default void open(String queryName, int numWriters, OutputMode outputMode) throws Exception {
         open(queryName, numWriters);
     }
 
@@ -54,7 +56,7 @@ public interface Sink<T> {
      * @param microBatch whether each epoch is a micro-batch (one Spark would run), not a continuous epoch
      * @throws Exception when the sink cannot be used
      */
-    default void open(String queryName, int numWriters, io.rivulet.operators.OutputMode outputMode, boolean microBatch)
+    default void open(String queryName, int numWriters, OutputMode outputMode, boolean microBatch)
         throws Exception {
         open(queryName, numWriters, outputMode);
     }

@@ -1,5 +1,7 @@
 package io.rivulet.engine.source;
 
+import java.time.Instant;
+
 /**
  * A row of the {@code rate} source, with Spark's two columns.
  *
@@ -9,6 +11,6 @@ package io.rivulet.engine.source;
 public record RateRow(long timestampMs, long value) {
     @Override
     public String toString() {
-        return "[" + java.time.Instant.ofEpochMilli(timestampMs) + ", " + value + "]";
+        return "[" + Instant.ofEpochMilli(timestampMs) + ", " + value + "]";
     }
 }

@@ -1,5 +1,7 @@
 package io.rivulet.engine.runtime;
 
+import org.agrona.concurrent.NoOpIdleStrategy;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +41,7 @@ final class RecordingLink<T> extends Link<T> {
 
     /** A keyed head that passes every record on unchanged, ending in {@code link}. */
     static <T> KeyedHead<Object, T, T> passThrough(RecordingLink<T> link) {
-        return new KeyedHead<>((key, record, out) -> out.emit(record), link, java.util.List.of(),
-            new TaskContext(null, "rivulet-test-keyed", new org.agrona.concurrent.NoOpIdleStrategy()), "keyed", null);
+        return new KeyedHead<>((key, record, out) -> out.emit(record), link, List.of(),
+            new TaskContext(null, "rivulet-test-keyed", new NoOpIdleStrategy()), "keyed", null);
     }
 }

@@ -2,6 +2,11 @@ package io.rivulet.engine.runtime;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WatermarkMergeTest {
@@ -165,7 +170,7 @@ class WatermarkMergeTest {
         }
         WatermarkMerge merge = new WatermarkMerge(maxPolicy, participates);
         long[] wm = new long[inputs];
-        java.util.Arrays.fill(wm, Long.MIN_VALUE);
+        Arrays.fill(wm, Long.MIN_VALUE);
         boolean[] ended = new boolean[inputs];
         boolean[] idle = new boolean[inputs];
         boolean[] joined = participates.clone();
@@ -209,8 +214,8 @@ class WatermarkMergeTest {
     }
 
     private static long fromScratch(boolean maxPolicy, boolean[] participates, long[] wm, boolean[] ended, boolean[] idle) {
-        java.util.List<Long> active = new java.util.ArrayList<>();
-        java.util.List<Long> all = new java.util.ArrayList<>();
+        List<Long> active = new ArrayList<>();
+        List<Long> all = new ArrayList<>();
         for (int i = 0; i < wm.length; i++) {
             if (participates[i]) {
                 all.add(wm[i]);
@@ -223,8 +228,8 @@ class WatermarkMergeTest {
             return Long.MIN_VALUE;
         }
         if (active.isEmpty()) {
-            return java.util.Collections.max(all);
+            return Collections.max(all);
         }
-        return maxPolicy ? java.util.Collections.max(active) : java.util.Collections.min(active);
+        return maxPolicy ? Collections.max(active) : Collections.min(active);
     }
 }

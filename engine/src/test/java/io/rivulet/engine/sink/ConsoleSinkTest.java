@@ -6,6 +6,7 @@ import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.window.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -419,8 +421,8 @@ class ConsoleSinkTest {
 
     @Test
     void shouldShowWindowsAndInstantsAsSparkShowsTimestamps() {
-        assertThat(TableFormat.display(new io.rivulet.operators.window.Window(1_704_067_200_000L, 1_704_067_210_000L)))
+        assertThat(TableFormat.display(new Window(1_704_067_200_000L, 1_704_067_210_000L)))
             .isEqualTo("{2024-01-01 00:00:00, 2024-01-01 00:00:10}");
-        assertThat(TableFormat.display(java.time.Instant.ofEpochMilli(1_704_067_200_123L))).isEqualTo("2024-01-01 00:00:00.123");
+        assertThat(TableFormat.display(Instant.ofEpochMilli(1_704_067_200_123L))).isEqualTo("2024-01-01 00:00:00.123");
     }
 }

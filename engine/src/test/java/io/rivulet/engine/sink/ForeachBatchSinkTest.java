@@ -9,6 +9,7 @@ import io.rivulet.engine.Trigger;
 import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.OutputMode;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -151,7 +152,7 @@ class ForeachBatchSinkTest {
 
     @Test
     void shouldCallTheFunctionWithTheSameEpochIdAndRowsWhenRecoveringAnUncommittedEpoch() throws Exception {
-        java.util.List<String> calls = new java.util.ArrayList<>();
+        List<String> calls = new ArrayList<>();
         ForeachBatchSink<String> sink = Sinks.foreachBatch((rows, epochId) -> calls.add(epochId + ":" + rows));
         sink.open("q", 1);
         SinkWriter<String> writer = sink.createWriter(0);
@@ -162,7 +163,7 @@ class ForeachBatchSinkTest {
         sink.close();
         sink.open("q", 1);
         sink.recover(3, 2);
-        org.assertj.core.api.Assertions.assertThat(calls).containsExactly("3:[a]");
+        Assertions.assertThat(calls).containsExactly("3:[a]");
         sink.close();
     }
 }

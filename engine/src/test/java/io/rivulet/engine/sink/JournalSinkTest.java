@@ -14,6 +14,7 @@ import io.rivulet.journal.JournalReader;
 import io.rivulet.journal.StartPosition;
 import io.rivulet.journal.codec.Codecs;
 import io.rivulet.operators.KeyValue;
+import io.rivulet.operators.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,7 +92,7 @@ class JournalSinkTest {
                 .count()
                 .map(kv -> new Count(kv.key(), kv.value()))
                 .writeStream(Sinks.journal(JournalOptions.of(dir), Codecs.record(Count.class)))
-                .outputMode(io.rivulet.operators.OutputMode.UPDATE)
+                .outputMode(OutputMode.UPDATE)
                 .start();
             query.awaitTermination();
         }

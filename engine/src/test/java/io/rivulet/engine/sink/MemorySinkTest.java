@@ -8,9 +8,11 @@ import io.rivulet.engine.source.MemoryStream;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyValue;
 import io.rivulet.operators.OutputMode;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -49,7 +51,7 @@ class MemorySinkTest {
     void shouldKeepEachKeysLastValueOncePerEpochInUpdateModeWhileForeachBatchSeesEveryChange() throws Exception {
         MemorySink<Object> sink = Sinks.memory("updates");
         sink.open("query", 1, OutputMode.UPDATE, false);
-        List<List<Object>> batches = new java.util.ArrayList<>();
+        List<List<Object>> batches = new ArrayList<>();
         ForeachBatchSink<Object> everyChange = Sinks.foreachBatch((rows, epochId) -> batches.add(List.copyOf(rows)));
         everyChange.open("other", 1, OutputMode.UPDATE, false);
         List<Object> changes = List.of(new KeyValue<>("a", 1L), new KeyValue<>("a", 2L), "free-form", "free-form",
@@ -157,7 +159,7 @@ class MemorySinkTest {
     @Test
     void shouldPublishTheCheckpointedButUncommittedEpochOfAFailedRunWhenRecovering() throws Exception {
         MemorySink<String> sink = Sinks.memory("recovered");
-        sink.open("q", 1, io.rivulet.operators.OutputMode.APPEND);
+        sink.open("q", 1, OutputMode.APPEND);
         SinkWriter<String> writer = sink.createWriter(0);
         writer.write("a");
         writer.endEpoch(0);
@@ -168,9 +170,9 @@ class MemorySinkTest {
         writer.endEpoch(2);
         sink.close();
         // The run failed after checkpoint 1, before committing it; epoch 2 will be produced again.
-        sink.open("q", 1, io.rivulet.operators.OutputMode.APPEND);
+        sink.open("q", 1, OutputMode.APPEND);
         sink.recover(1, 0);
-        org.assertj.core.api.Assertions.assertThat(sink.rows()).containsExactly("a", "b");
+        Assertions.assertThat(sink.rows()).containsExactly("a", "b");
         sink.close();
     }
 }

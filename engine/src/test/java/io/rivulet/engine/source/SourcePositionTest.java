@@ -227,8 +227,8 @@ class SourcePositionTest {
         }
     }
 
-    private static <T> io.rivulet.engine.source.SourceOutput<T> recordInto(List<T> list) {
-        return new io.rivulet.engine.source.SourceOutput<>() {
+    private static <T> SourceOutput<T> recordInto(List<T> list) {
+        return new SourceOutput<>() {
             @Override
             public void emit(T record) {
                 list.add(record);

@@ -1,11 +1,13 @@
 package io.rivulet.journal.codec;
 
+import com.sun.management.ThreadMXBean;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -105,7 +107,7 @@ class CodecTest {
                 bytes.clear();
                 codec.write(order, bytes);
             }
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 100_000; i++) {
                 bytes.clear();
@@ -135,7 +137,7 @@ class CodecTest {
     @Test
     void shouldRoundTripManyRecordsThroughOneCodecFromSeveralThreads() throws Exception {
         Codec<Price> codec = Codecs.record(Price.class);
-        Map<Integer, Boolean> ok = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Boolean> ok = new ConcurrentHashMap<>();
         Thread[] threads = new Thread[4];
         for (int t = 0; t < threads.length; t++) {
             int id = t;

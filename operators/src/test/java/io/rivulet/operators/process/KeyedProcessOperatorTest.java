@@ -4,6 +4,7 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.state.KeyGroupBuffers;
 import io.rivulet.operators.state.KeyGroupRange;
+import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.KeyGroups;
 import io.rivulet.operators.state.KeyedStateStore;
 import io.rivulet.operators.state.ListState;
@@ -260,7 +261,7 @@ class KeyedProcessOperatorTest {
      * each partition's operator state is one long (the watermark), kept as the minimum like a restore
      * over old partitions would.
      */
-    private static final class KeyGroupBuffersOperatorStateAppender implements io.rivulet.operators.state.KeyGroupWriter {
+    private static final class KeyGroupBuffersOperatorStateAppender implements KeyGroupWriter {
         private final KeyGroupBuffers buffers;
         private final SnapshotOutput scratch = new SnapshotOutput();
 

@@ -2,6 +2,7 @@ package io.rivulet.operators.state;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,7 +87,7 @@ class KeyGroupsTest {
         assertThat(in.readByte()).isEqualTo((byte) -1);
         assertThat(in.hasRemaining()).isFalse();
 
-        byte[] truncated = java.util.Arrays.copyOf(out.toByteArray(), 6);
+        byte[] truncated = Arrays.copyOf(out.toByteArray(), 6);
         assertThatThrownBy(() -> new SnapshotInput(truncated).readLong()).isInstanceOf(StateFormatException.class)
             .hasMessageContaining("snapshot ends early");
     }

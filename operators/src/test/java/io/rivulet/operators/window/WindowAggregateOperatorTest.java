@@ -1,5 +1,6 @@
 package io.rivulet.operators.window;
 
+import com.sun.management.ThreadMXBean;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.StateMetrics;
@@ -255,7 +256,7 @@ class WindowAggregateOperatorTest {
                 op.process(keys[i], events[i], output);
             }
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(thread);
         for (int round = 0; round < 2_000; round++) {
