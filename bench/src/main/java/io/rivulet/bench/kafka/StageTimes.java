@@ -42,7 +42,6 @@ final class StageTimes {
     private final AtomicLongArray observed;
     private final AtomicLongArray commitStart;
     private final AtomicLongArray commitEnd;
-    private final AtomicLongArray epochEnded;
     /** Per source partition: the next window whose closing event time it has not reached. Owned by its task. */
     private final int[] sourceNext;
     private final int sources;
@@ -68,7 +67,6 @@ final class StageTimes {
         observed = new AtomicLongArray(windows);
         commitStart = new AtomicLongArray(epochs);
         commitEnd = new AtomicLongArray(epochs);
-        epochEnded = new AtomicLongArray(epochs);
         sourceNext = new int[sources];
     }
 
@@ -133,9 +131,6 @@ final class StageTimes {
 
     /** A writer ended epoch {@code epochId}, which held results of windows {@code fromK .. toK}. */
     void staged(long epochId, int fromK, int toK, long nowNs) {
-        if (epochId < epochEnded.length()) {
-            epochEnded.accumulateAndGet((int) epochId, nowNs, Math::max);
-        }
         for (int k = Math.max(fromK, 0); k <= toK && k < windows; k++) {
             staged.accumulateAndGet(k, nowNs, Math::max);
             epochOf.accumulateAndGet(k, epochId, Math::max);
@@ -167,7 +162,7 @@ final class StageTimes {
         String[] names = {"due -> sent (producer lag)", "sent -> read by every source", "read -> fired (window result at writer)",
             "fired -> staged (epoch end at writer)", "staged -> commit start (all ended, checkpoint)",
             "commit start -> end (transaction)", "committed -> seen (observer)", "due -> seen (total)",
-            "  of which sent -> acked (broker append)", "  epoch end -> commit start, same epoch"};
+            "  of which sent -> acked (broker append)"};
         int n = Math.max(0, Math.min(toK, windows) - fromK);
         double[][] values = new double[names.length][n];
         int complete = 0;
@@ -194,7 +189,6 @@ final class StageTimes {
             values[6][i] = ms(observed.get(k) - end);
             values[7][i] = ms(observed.get(k) - due);
             values[8][i] = ms(acked.get(k) - sent.get(k));
-            values[9][i] = ms(start - epochEnded.get((int) epoch));
         }
         System.out.printf("  stages of the %d measured windows with every stamp (ms, median / max over windows):%n", complete);
         for (int s = 0; s < names.length; s++) {
