@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  * record of each committed epoch once.
  *
  * <p><b>Transactions begin ahead of their commit.</b> Each writer has a publisher thread of its own
- * ({@code rivulet-<prefix>-publisher-<writer>}) that, as soon as the writer has staged an epoch, begins
+ * ({@code <prefix>-publisher-<writer>}) that, as soon as the writer has staged an epoch, begins
  * the writer's transaction, sends the epoch's records and the marker into it, and then waits: only when
  * the query commits the epoch (after its checkpoint is durable) does it commit the transaction. Nothing
  * of a transaction is visible before that commit, and a run that dies leaves it open, to be aborted by
@@ -236,7 +236,7 @@ public final class TransactionalEpochs {
 
         Publisher(int writer) {
             this.writer = writer;
-            this.thread = new Thread(this, "rivulet-" + prefix + "-publisher-" + writer);
+            this.thread = new Thread(this, prefix + "-publisher-" + writer);
             thread.setDaemon(true);
         }
 
