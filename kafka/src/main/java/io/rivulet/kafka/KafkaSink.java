@@ -29,14 +29,15 @@ import java.util.function.Function;
  * checkpoint is written again.
  *
  * <p><b>Exactly once</b> ({@link #exactlyOnce(Path)}): each writer stages an epoch's records in a file
- * forced to disk when the epoch ends, before the checkpoint; when the epoch commits, each writer's file is
- * published in one Kafka transaction of that writer's producer, whose {@code transactional.id} is
+ * forced to disk when the epoch ends, before the checkpoint; each writer's file is published in one Kafka
+ * transaction of that writer's producer, begun and filled by a publisher thread of the writer's as soon as
+ * the file is staged and committed when the epoch commits, whose {@code transactional.id} is
  * {@code <prefix>-<writer>} (prefix {@code rivulet-<queryName>} unless set): stable across restarts, so a
  * restarted query fences the dead run's producer. The transaction also commits a marker (the epoch, as a
  * consumer-group offset of group {@code <prefix>-<writer>}), so a restart tells published epochs from pending ones:
  * it publishes the staged epochs the checkpoint covers that Kafka has not committed and drops the rest.
- * Consumers with {@code isolation.level=read_committed} see every record once. Records leave at the
- * epoch's commit: the visible latency is the epoch interval plus the checkpoint and the transaction.
+ * Consumers with {@code isolation.level=read_committed} see every record once. Records become visible at
+ * the epoch's commit: the visible latency is the epoch interval plus the checkpoint and the transaction's end.
  * Needs a checkpoint location; the staging directory belongs to one query (put it beside the checkpoint).
  *
  * <p>Immutable configuration: setters return copies; each run of a query gets its own producers in

@@ -6,6 +6,10 @@ import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Delivery;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.kafka.internal.TransactionalEpochs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +129,71 @@ class KafkaSinkTest {
         assertThat(values(BROKER.readCommitted("recover"))).containsExactly("e1", "e2", "e3");
         restarted.close();
         dead.close();
+    }
+
+    /** Waits (at most 30 s) until Kafka reports transactional id {@code id}'s transaction ongoing with a partition of {@code topic}. */
+    private static void awaitOngoingTransaction(String id, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                TransactionDescription description = admin.describeTransactions(List.of(id)).all().get(30, TimeUnit.SECONDS).get(id);
+                if (description.state() == TransactionState.ONGOING
+                    && description.topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topic))) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("transaction of " + id + " ongoing within 30 s").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
+    void shouldBeginAStagedEpochsTransactionBeforeItsCommitAndShowItsRecordsOnlyAtTheCommit() throws Exception {
+        BROKER.createTopic("ahead", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-ahead", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        for (long epoch = 1; epoch <= 3; epoch++) {
+            writer.write(record("ahead", "e" + epoch));
+            writer.endEpoch(epoch);
+        }
+        awaitOngoingTransaction(epochs.transactionalId(0), "ahead");
+        assertThat(values(BROKER.readCommitted("ahead"))).as("begun, sent, not committed").isEmpty();
+        epochs.commit(1);
+        assertThat(values(BROKER.readCommitted("ahead"))).containsExactly("e1");
+        epochs.commit(3);
+        assertThat(values(BROKER.readCommitted("ahead"))).containsExactly("e1", "e2", "e3");
+        assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
+        try (var files = Files.list(dir.resolve("staging"))) {
+            assertThat(files.toList()).isEmpty();
+        }
+        epochs.close();
+    }
+
+    @Test
+    void shouldFailTheCommitAndKeepTheStagedEpochWhenItsBegunTransactionWasFenced() throws Exception {
+        BROKER.createTopic("fenced", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        Path staging = dir.resolve("staging");
+        TransactionalEpochs epochs = new TransactionalEpochs(staging, "rivulet-fenced", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        writer.write(record("fenced", "e1"));
+        writer.endEpoch(1);
+        awaitOngoingTransaction(epochs.transactionalId(0), "fenced");
+        try (KafkaProducer<byte[], byte[]> other = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            BROKER.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, epochs.transactionalId(0)),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+            other.initTransactions();
+        }
+        assertThatThrownBy(() -> epochs.commit(1)).isInstanceOf(ProducerFencedException.class);
+        assertThat(values(BROKER.readCommitted("fenced"))).isEmpty();
+        try (var files = Files.list(staging)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("left for the next run's recovery")
+                .containsExactly("epoch-00000000000000000001-w00000.stage");
+        }
+        epochs.close();
     }
 
     @Test

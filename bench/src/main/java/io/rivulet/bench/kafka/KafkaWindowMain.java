@@ -1,6 +1,7 @@
 package io.rivulet.bench.kafka;
 
 import io.rivulet.bench.harness.CountSumQty;
+import io.rivulet.bench.harness.MeasuringSink;
 import io.rivulet.bench.harness.ReferenceResults;
 import io.rivulet.bench.workload.BaselineW2;
 import io.rivulet.bench.workload.Checksum;
@@ -13,6 +14,7 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.Windows;
+import io.rivulet.engine.sink.Sink;
 import io.rivulet.kafka.KafkaSink;
 import io.rivulet.kafka.KafkaSource;
 import io.rivulet.operators.OutputMode;
@@ -30,6 +32,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import com.sun.management.OperatingSystemMXBean;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
@@ -180,7 +184,7 @@ public final class KafkaWindowMain {
         long broker0 = broker.cpuNs();
         long jit0 = BrokerProcess.compilerCpuNs();
         long startNs = System.nanoTime();
-        AutoCloseable running = startEngine(engine, in, out, true);
+        AutoCloseable running = startEngine(engine, in, out, true, null);
         boolean done = observer.awaitDone(300_000);
         long endNs = System.nanoTime();
         long cpuNs = os.getProcessCpuTime() - cpu0 - (observer.threadCpuNs() - observerCpu0);
@@ -287,9 +291,9 @@ public final class KafkaWindowMain {
 
     // ---------------------------------------------------------------- engines
 
-    private AutoCloseable startEngine(String engine, String in, String out, boolean bounded) throws Exception {
+    private AutoCloseable startEngine(String engine, String in, String out, boolean bounded, StageTimes times) throws Exception {
         if (engine.equals("rivulet")) {
-            return startRivulet(in, out, bounded);
+            return startRivulet(in, out, bounded, times);
         }
         long commitMs = engine.equals("kstreams-10") ? 10 : 100;
         KafkaStreams streams = KafkaStreamsW2.create(broker.bootstrapServers(), "w2-" + out, in, out, partitions, commitMs,
@@ -308,7 +312,7 @@ public final class KafkaWindowMain {
         };
     }
 
-    private AutoCloseable startRivulet(String in, String out, boolean bounded) throws Exception {
+    private AutoCloseable startRivulet(String in, String out, boolean bounded, StageTimes times) throws Exception {
         int keyed = Integer.parseInt(option("keyed", Integer.toString(partitions)));
         Path state = Files.createTempDirectory(work, "rivulet");
         KafkaSource<Integer, Trade> source = KafkaSource.of(broker.bootstrapServers(), TradeRecords.SymbolDeserializer::new,
@@ -321,13 +325,26 @@ public final class KafkaWindowMain {
             source = source.endingOffsets("latest");
         }
         byte[][] keys = keys();
-        KafkaSink<WindowedValue<Integer, long[]>> sink = KafkaSink.<WindowedValue<Integer, long[]>>of(broker.bootstrapServers(),
-                r -> new ProducerRecord<>(out, keys[r.key()], TradeRecords.result(r.window().endMs(), r.value()[0], r.value()[1])))
+        Sink<WindowedValue<Integer, long[]>> sink = KafkaSink.<WindowedValue<Integer, long[]>>of(broker.bootstrapServers(),
+                r -> {
+                    if (times != null) {
+                        times.fired(StageTimes.window(r.window().endMs()), System.nanoTime());
+                    }
+                    return new ProducerRecord<>(out, keys[r.key()], TradeRecords.result(r.window().endMs(), r.value()[0], r.value()[1]));
+                })
             .option(ProducerConfig.LINGER_MS_CONFIG, "0")
             .exactlyOnce(state.resolve("staging"));
+        Function<ConsumerRecord<Integer, Trade>, Trade> toTrade = KafkaWindowMain::trade;
+        if (times != null) {
+            sink = new TimedSink(sink, times);
+            toTrade = record -> {
+                times.read(record.partition(), record.value().tsMs());
+                return trade(record);
+            };
+        }
         Rivulet rivulet = Rivulet.create();
         StreamingQuery query = rivulet.readStream(source)
-            .map(KafkaWindowMain::trade)
+            .map(toTrade)
             .withWatermark(Trade::tsMs, Duration.ofMillis(WorkloadSpec.WATERMARK_LAG_MS))
             .keyBy("symbol", (Trade t) -> TradeRecords.symbolKey(t.symbol()), keyed)
             .window(Windows.tumbling(Duration.ofMillis(WorkloadSpec.WINDOW_MS)), Trade::tsMs)
@@ -368,9 +385,9 @@ public final class KafkaWindowMain {
             if (!prewarmed && prewarmS > 0) {
                 // The JVM's first schedule ran seconds late (its code cold): warm the producer's path before any engine.
                 createTopic("lat-prewarm");
-                long lateNs = produce(scheduledProducer("lat-prewarm"), "lat-prewarm", rate, System.nanoTime(), rate * prewarmS);
-                System.out.printf("producer pre-warmed: %d s at %,d events/s, at most %.1f ms behind schedule%n", prewarmS, rate,
-                    lateNs / 1e6);
+                Produced produced = produce(scheduledProducer("lat-prewarm"), "lat-prewarm", rate, System.nanoTime(),
+                    rate * prewarmS, null);
+                System.out.printf("producer pre-warmed: %d s at %,d events/s, %s%n", prewarmS, rate, produced.describe());
                 prewarmed = true;
             }
             long events = rate * (warmupS + measureS + 2);
@@ -382,13 +399,18 @@ public final class KafkaWindowMain {
                 createTopic(out);
                 ResultObserver observer = new ResultObserver(broker.bootstrapServers(), out, partitions, Long.MAX_VALUE);
                 KafkaProducer<byte[], byte[]> producer = scheduledProducer(in);
-                AutoCloseable running = startEngine(engine, in, out, false);
                 long startNs = System.nanoTime() + 1_000_000_000L;
+                StageTimes times = new StageTimes(rate, startNs, (int) (warmupS + measureS + 4),
+                    (int) ((warmupS + measureS + 70) * 1000 / epochMs), partitions);
+                observer.stages(times);
+                AutoCloseable running = startEngine(engine, in, out, false, times);
                 long fromNs = startNs + warmupS * 1_000_000_000L;
                 long toNs = fromNs + measureS * 1_000_000_000L;
                 observer.measure(rate, startNs, fromNs, toNs);
                 observer.start();
-                long lateNs = produce(producer, in, rate, startNs, events);
+                long[] gc0 = gcCountAndMs();
+                Produced produced = produce(producer, in, rate, startNs, events, times);
+                long[] gc1 = gcCountAndMs();
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (observer.measured() < expected.count() && System.nanoTime() - deadline < 0) {
                     Thread.sleep(10);
@@ -402,12 +424,27 @@ public final class KafkaWindowMain {
                         + observer.measuredChecksum() + ", expected " + expected.sum());
                 }
                 System.out.printf("%-13s %,9d events/s  committed-output latency ms: p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  "
-                        + "(%,d of %,d results of the measured windows%s; producer behind schedule at most %.1f ms)%n",
+                        + "(%,d of %,d results of the measured windows%s)%n  producer %s%n",
                     engine, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                     h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, observer.measured(), expected.count(),
-                    complete ? ", checked" : ": INCOMPLETE 60 s after the last event, the engine fell behind", lateNs / 1e6);
+                    complete ? ", checked" : ": INCOMPLETE 60 s after the last event, the engine fell behind", produced.describe());
+                System.out.printf("  this JVM's GC while producing: %d collections, %d ms in all%n", gc1[0] - gc0[0], gc1[1] - gc0[1]);
+                times.print((int) warmupS, (int) (warmupS + measureS));
             }
         }
+    }
+
+    /** @return this JVM's stop-the-world collections so far and their total time, ms (concurrent cycles left out) */
+    private static long[] gcCountAndMs() {
+        long count = 0;
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!gc.getName().contains("Concurrent")) {
+                count += gc.getCollectionCount();
+                ms += gc.getCollectionTime();
+            }
+        }
+        return new long[] {count, ms};
     }
 
     /**
@@ -452,33 +489,55 @@ public final class KafkaWindowMain {
         return producer;
     }
 
+    /** How a scheduled producer kept its schedule: each send's lag behind its due time, and how long send() took, ns. */
+    record Produced(Histogram lag, Histogram send) {
+        String describe() {
+            return String.format(Locale.ROOT, "behind schedule p50 %.2f p99 %.2f p99.9 %.2f max %.1f ms; send() p99 %.3f max %.1f ms",
+                lag.getValueAtPercentile(50) / 1e6, lag.getValueAtPercentile(99) / 1e6, lag.getValueAtPercentile(99.9) / 1e6,
+                lag.getMaxValue() / 1e6, send.getValueAtPercentile(99) / 1e6, send.getMaxValue() / 1e6);
+        }
+    }
+
     /**
      * Writes {@code events} trades, each at its scheduled time, then closes the producer; returns how far behind
-     * schedule a send ever was, ns.
+     * schedule each send was and how long it took. With {@code times}, stamps each window's closing event's send and
+     * acknowledgement.
      */
-    private static long produce(KafkaProducer<byte[], byte[]> scheduled, String topic, long rate, long startNs, long events) {
+    private static Produced produce(KafkaProducer<byte[], byte[]> scheduled, String topic, long rate, long startNs, long events,
+                                    StageTimes times) {
         byte[][] keys = keys();
-        long worstNs = 0;
+        Histogram lag = new Histogram(1, MeasuringSink.HIGHEST_TRACKABLE_NS, 3);
+        Histogram send = new Histogram(1, MeasuringSink.HIGHEST_TRACKABLE_NS, 3);
         try (KafkaProducer<byte[], byte[]> producer = scheduled) {
             TradeGenerator generator = new TradeGenerator(rate, false);
             Trade trade = new Trade();
+            int nextK = 0;
+            long nextClosingSeq = StageTimes.closingSeq(0, rate);
             for (long seq = 0; seq < events; seq++) {
                 long dueNs = startNs + TradeGenerator.dueNanosOffset(seq, rate);
                 long now = System.nanoTime();
                 while (dueNs - now > 0) {
-                    if (dueNs - now > 100_000) {
-                        LockSupport.parkNanos(dueNs - now - 60_000);
-                    } else {
-                        Thread.onSpinWait();
-                    }
+                    // Parks even for the 10 us gaps of 100 k/s (a park lasts ~60 us): the events due meanwhile then
+                    // leave back to back, each one's lag recorded; a spin would hold one of the 2 cores.
+                    LockSupport.parkNanos(dueNs - now);
                     now = System.nanoTime();
                 }
-                worstNs = Math.max(worstNs, now - dueNs);
+                lag.recordValue(Math.min(Math.max(now - dueNs, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
                 generator.next(trade);
-                producer.send(new ProducerRecord<>(topic, null, trade.tsMs(), keys[trade.symbol()], TradeRecords.value(trade)));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, trade.tsMs(), keys[trade.symbol()],
+                    TradeRecords.value(trade));
+                if (times != null && seq == nextClosingSeq) {
+                    int k = nextK;
+                    times.sent(k, now);
+                    producer.send(record, (metadata, e) -> times.acked(k, System.nanoTime()));
+                    nextClosingSeq = StageTimes.closingSeq(++nextK, rate);
+                } else {
+                    producer.send(record);
+                }
+                send.recordValue(Math.min(Math.max(System.nanoTime() - now, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
             }
             producer.flush();
         }
-        return worstNs;
+        return new Produced(lag, send);
     }
 }

@@ -51,6 +51,7 @@ final class ResultObserver implements Runnable {
     private long fromNs;
     private long toNs;
     private Thread thread;
+    private StageTimes stages;
     private volatile RuntimeException failure;
 
     /**
@@ -86,6 +87,11 @@ final class ResultObserver implements Runnable {
         this.startNs = startNs;
         this.fromNs = fromNs;
         this.toNs = toNs;
+    }
+
+    /** Stamps each result's receipt into {@code stages} (call before the observer starts). */
+    void stages(StageTimes stages) {
+        this.stages = stages;
     }
 
     /** Starts the observer's thread. */
@@ -124,6 +130,9 @@ final class ResultObserver implements Runnable {
             throw new IllegalStateException("a duplicate result: symbol " + symbol + ", window ending " + windowEndMs);
         }
         checksum += Checksum.w2(symbol, windowEndMs, count, sumQty);
+        if (stages != null) {
+            stages.observed(StageTimes.window(windowEndMs), nowNs);
+        }
         if (rate > 0) {
             long dueSeq = (windowEndMs + WorkloadSpec.WATERMARK_LAG_MS - WorkloadSpec.T0_MS) * rate / 1000;
             long dueNs = startNs + TradeGenerator.dueNanosOffset(dueSeq, rate);

@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +50,25 @@ import java.util.regex.Pattern;
  * transaction, and every other file is deleted. A {@code read_committed} consumer therefore sees each
  * record of each committed epoch once.
  *
- * <p>Writers ({@link #writer}) are owned by their task threads; {@link #commit}, {@link #recover} and
- * {@link #close} run on the query's commit thread, which owns the producers.
+ * <p><b>Transactions begin ahead of their commit.</b> Each writer has a publisher thread of its own
+ * ({@code <prefix>-publisher-<writer>}) that, as soon as the writer has staged an epoch, begins
+ * the writer's transaction, sends the epoch's records and the marker into it, and then waits: only when
+ * the query commits the epoch (after its checkpoint is durable) does it commit the transaction. Nothing
+ * of a transaction is visible before that commit, and a run that dies leaves it open, to be aborted by
+ * the next run's fencing; so what the commit waits for is the transaction's end alone, not its records'
+ * round trips, and the writers' transactions end in parallel. A producer holds one transaction at a
+ * time: an epoch staged while the writer's previous one awaits its commit waits behind it; epochs the
+ * query already asked to commit when their transaction begins go into one transaction together, marked
+ * with the newest of them.
+ *
+ * <pre>
+ *   writer w: endEpoch(e) ─ force, rename ─► publisher w: begin, send e's records, marker e ─┐ (open, invisible)
+ *   commit thread: checkpoint e ─► commit(e) ─ ask every publisher ─────────────────────────┴► commitTransaction ─► return
+ * </pre>
+ *
+ * <p>Writers ({@link #writer}) are owned by their task threads; each writer's producer by its
+ * publisher thread once the run is open, and by the query's commit thread during {@link #recover},
+ * which runs before any writer stages; {@link #commit} and {@link #close} run on the commit thread.
  */
 public final class TransactionalEpochs {
     private static final Pattern STAGED = Pattern.compile("epoch-(\\d{20})-w(\\d{5})\\.stage");
@@ -60,8 +77,9 @@ public final class TransactionalEpochs {
     private final String prefix;
     private final Map<String, Object> producerConfigs;
     private final String run = Long.toString(System.nanoTime(), 36);
-    private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new HashMap<>();
-    private final ConcurrentHashMap<Long, List<Path>> staged = new ConcurrentHashMap<>();
+    private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
+    /** By writer index; each made with its writer. */
+    private final Map<Integer, Publisher> publishers = new ConcurrentHashMap<>();
 
     /**
      * @param directory where epochs are staged; created if missing; one query at a time
@@ -100,11 +118,17 @@ public final class TransactionalEpochs {
     /** Stages one writer's records. Not thread-safe; owned by the writer's task thread. */
     public final class Writer {
         private final int index;
+        private final Publisher publisher;
         private StagedRecords.Writer file;
         private Path path;
 
         private Writer(int index) {
             this.index = index;
+            this.publisher = publishers.computeIfAbsent(index, w -> {
+                Publisher made = new Publisher(w);
+                made.thread.start();
+                return made;
+            });
         }
 
         /**
@@ -135,7 +159,7 @@ public final class TransactionalEpochs {
             file = null;
             Path done = directory.resolve(stagedName(epochId, index));
             Files.move(path, done, StandardCopyOption.ATOMIC_MOVE);
-            staged.computeIfAbsent(epochId, e -> Collections.synchronizedList(new ArrayList<>())).add(done);
+            publisher.staged(epochId, done);
         }
 
         /** Drops an epoch never ended (the run fails or stops mid-epoch). */
@@ -150,7 +174,7 @@ public final class TransactionalEpochs {
 
     /**
      * @param index the writer's index
-     * @return a new writer staging into this run
+     * @return a new writer staging into this run, with its publisher thread started
      */
     public Writer writer(int index) {
         return new Writer(index);
@@ -161,57 +185,217 @@ public final class TransactionalEpochs {
     }
 
     /**
-     * Publishes epoch {@code epochId}: one transaction per writer that staged records in it.
+     * Commits epoch {@code epochId} and any earlier one still open: every writer's transaction holding a
+     * staged epoch up to it, in parallel, each begun ahead by the writer's publisher. Returns when they
+     * are committed.
      *
-     * @param epochId the epoch, every writer having ended it
-     * @throws IOException if a staged file cannot be read or deleted
+     * @param epochId the epoch, every writer having ended it and its checkpoint durable
+     * @throws IOException if a staged file could not be read or deleted
+     * @throws InterruptedException if interrupted while waiting
      */
-    public void commit(long epochId) throws IOException {
-        List<Path> files = staged.remove(epochId);
-        if (files == null) {
-            return;
+    public void commit(long epochId) throws IOException, InterruptedException {
+        for (Publisher publisher : publishers.values()) {
+            publisher.request(epochId);
         }
-        List<Path> sorted = new ArrayList<>(files);
-        sorted.sort(null);
-        publish(epochId, sorted);
+        for (Publisher publisher : publishers.values()) {
+            publisher.await(epochId);
+        }
     }
 
+    /** An open or opening transaction of one writer: its staged epochs, oldest first. */
+    private record Batch(List<Long> epochs, List<Path> files) {
+        long first() {
+            return epochs.get(0);
+        }
+
+        long last() {
+            return epochs.get(epochs.size() - 1);
+        }
+    }
+
+    /**
+     * One writer's transactions: begins each staged epoch's transaction as soon as it is staged and
+     * commits it when the query commits the epoch. Its thread owns the writer's producer; the writer's
+     * task thread hands it epochs ({@link #staged}), the commit thread asks for commits ({@link #request},
+     * {@link #await}), both under the publisher's monitor.
+     */
+    private final class Publisher implements Runnable {
+        private final int writer;
+        private final Thread thread;
+        /** Staged epochs whose transaction has not begun, oldest first. Guarded by this. */
+        private final ArrayDeque<Long> epochs = new ArrayDeque<>();
+        private final ArrayDeque<Path> files = new ArrayDeque<>();
+        /** The transaction begun or beginning, or {@code null}. Guarded by this. */
+        private Batch current;
+        /** Whether {@link #current}'s records and marker are sent. Guarded by this. */
+        private boolean currentSent;
+        /** The newest epoch the query asked to commit. Guarded by this. */
+        private long commitUpTo = -1;
+        private boolean closing;
+        private Throwable failure;
+
+        Publisher(int writer) {
+            this.writer = writer;
+            this.thread = new Thread(this, prefix + "-publisher-" + writer);
+            thread.setDaemon(true);
+        }
+
+        /** Writer's task thread: epoch {@code epochId} is staged in {@code file}. */
+        synchronized void staged(long epochId, Path file) {
+            epochs.addLast(epochId);
+            files.addLast(file);
+            notifyAll();
+        }
+
+        /** Commit thread: every staged epoch up to {@code epochId} may commit. */
+        synchronized void request(long epochId) {
+            if (epochId > commitUpTo) {
+                commitUpTo = epochId;
+                notifyAll();
+            }
+        }
+
+        /** Commit thread: waits until no staged epoch up to {@code epochId} is uncommitted. */
+        synchronized void await(long epochId) throws IOException, InterruptedException {
+            while (failure == null && ((current != null && current.first() <= epochId)
+                || (!epochs.isEmpty() && epochs.peekFirst() <= epochId))) {
+                wait();
+            }
+            if (failure != null) {
+                if (failure instanceof IOException e) {
+                    throw e;
+                }
+                if (failure instanceof RuntimeException e) {
+                    throw e;
+                }
+                throw new IllegalStateException("the Kafka sink's publisher of writer " + writer + " failed", failure);
+            }
+        }
+
+        synchronized void close() {
+            closing = true;
+            notifyAll();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Batch begin = null;
+                    Batch end = null;
+                    synchronized (this) {
+                        while (!closing && !(current == null && !epochs.isEmpty())
+                            && !(current != null && currentSent && current.last() <= commitUpTo)) {
+                            wait();
+                        }
+                        if (closing) {
+                            return;
+                        }
+                        if (current == null) {
+                            begin = take();
+                            current = begin;
+                            currentSent = false;
+                        } else {
+                            end = current;
+                        }
+                    }
+                    if (begin != null) {
+                        send(writer, begin.last(), begin.files());
+                        synchronized (this) {
+                            currentSent = true;
+                        }
+                    } else {
+                        // Flushes the records; throws if one could not be written, and the query then fails and recovers.
+                        producer(writer).commitTransaction();
+                        for (Path file : end.files()) {
+                            Files.deleteIfExists(file);
+                        }
+                        synchronized (this) {
+                            current = null;
+                            notifyAll();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                synchronized (this) {
+                    failure = t;
+                    notifyAll();
+                }
+            }
+        }
+
+        /**
+         * The next transaction's epochs: the oldest staged one, with every later one the query already
+         * asked to commit (they would commit one right after the other anyway). Under the monitor.
+         */
+        private Batch take() {
+            List<Long> batchEpochs = new ArrayList<>();
+            List<Path> batchFiles = new ArrayList<>();
+            do {
+                batchEpochs.add(epochs.pollFirst());
+                batchFiles.add(files.pollFirst());
+            } while (!epochs.isEmpty() && epochs.peekFirst() <= commitUpTo && batchEpochs.get(0) <= commitUpTo);
+            return new Batch(batchEpochs, batchFiles);
+        }
+
+        /** Commit thread, at close: aborts a transaction begun for epochs that were never committed. */
+        void abortOpen() {
+            Batch open;
+            synchronized (this) {
+                open = current;
+            }
+            if (open != null) {
+                try {
+                    producer(writer).abortTransaction();
+                } catch (RuntimeException e) {
+                    // Fenced or failed: the next run's fencing aborts it.
+                }
+            }
+        }
+    }
+
+    private void publish(long epochId, List<Path> files) throws IOException {
+        for (Path file : files) {
+            int w = writerOf(file);
+            send(w, epochId, List.of(file));
+            // Flushes the records; throws if one could not be written, and the query then fails and recovers.
+            producer(w).commitTransaction();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static int writerOf(Path file) {
+        Matcher m = STAGED.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalStateException("not a staged epoch file: " + file);
+        }
+        return Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * Begins writer {@code w}'s transaction and sends the staged files' records and the marker
+     * {@code markerEpoch} (the newest epoch among them) into it, uncommitted.
+     */
     // A group this sink never joins has no consumer to take ConsumerGroupMetadata from: the id-only form is
     // the one that fits (generation and member unchecked), deprecated in kafka-clients 4.x but served.
     @SuppressWarnings("removal")
-    private void publish(long epochId, List<Path> files) throws IOException {
-        List<Integer> writers = new ArrayList<>();
-        List<String> markerTopics = new ArrayList<>();
+    private void send(int w, long markerEpoch, List<Path> files) throws IOException {
+        KafkaProducer<byte[], byte[]> producer = producer(w);
+        producer.beginTransaction();
+        String[] firstTopic = new String[1];
         for (Path file : files) {
-            Matcher m = STAGED.matcher(file.getFileName().toString());
-            if (!m.matches()) {
-                throw new IllegalStateException("not a staged epoch file: " + file);
-            }
-            int w = Integer.parseInt(m.group(2));
-            KafkaProducer<byte[], byte[]> producer = producer(w);
-            producer.beginTransaction();
-            String[] firstTopic = new String[1];
             StagedRecords.read(file, record -> {
                 if (firstTopic[0] == null) {
                     firstTopic[0] = record.topic();
                 }
                 producer.send(record);
             });
-            writers.add(w);
-            markerTopics.add(firstTopic[0]);
         }
-        for (int i = 0; i < writers.size(); i++) {
-            int w = writers.get(i);
-            KafkaProducer<byte[], byte[]> producer = producer(w);
-            if (markerTopics.get(i) != null) {
-                producer.sendOffsetsToTransaction(Map.of(new TopicPartition(markerTopics.get(i), 0),
-                    new OffsetAndMetadata(epochId)), new ConsumerGroupMetadata(transactionalId(w)));
-            }
-            // Flushes the records; throws if one could not be written, and the query then fails and recovers.
-            producer.commitTransaction();
-        }
-        for (Path file : files) {
-            Files.deleteIfExists(file);
+        if (firstTopic[0] != null) {
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(firstTopic[0], 0),
+                new OffsetAndMetadata(markerEpoch)), new ConsumerGroupMetadata(transactionalId(w)));
         }
     }
 
@@ -304,8 +488,28 @@ public final class TransactionalEpochs {
         return producer;
     }
 
-    /** Closes the producers; a transaction left open (a failed commit) is aborted by the broker or the next run. */
+    /**
+     * Stops the publishers, aborts the transactions they began for epochs never committed, and closes the
+     * producers; a transaction left open (a failed commit) is aborted by the broker or the next run.
+     */
     public void close() {
+        for (Publisher publisher : publishers.values()) {
+            publisher.close();
+        }
+        for (Publisher publisher : publishers.values()) {
+            try {
+                publisher.thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Publisher publisher : publishers.values()) {
+            if (!publisher.thread.isAlive()) {
+                publisher.abortOpen();
+            }
+        }
+        publishers.clear();
         for (KafkaProducer<byte[], byte[]> producer : producers.values()) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -1,0 +1,89 @@
+package io.rivulet.bench.kafka;
+
+import io.rivulet.engine.sink.Delivery;
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.engine.sink.SinkWriter;
+import io.rivulet.operators.OutputMode;
+import io.rivulet.operators.window.WindowedValue;
+
+/**
+ * A sink of W2 results that stamps, into {@link StageTimes}, when each epoch's writers end it (after the inner sink's
+ * writer has, e.g. forced its staging file) and when its commit starts and returns; everything else is the inner
+ * sink's. Writers are owned by their task threads, commits run on the query's commit thread, as the inner sink's.
+ */
+final class TimedSink implements Sink<WindowedValue<Integer, long[]>> {
+    private final Sink<WindowedValue<Integer, long[]>> inner;
+    private final StageTimes times;
+
+    TimedSink(Sink<WindowedValue<Integer, long[]>> inner, StageTimes times) {
+        this.inner = inner;
+        this.times = times;
+    }
+
+    @Override
+    public String description() {
+        return inner.description();
+    }
+
+    @Override
+    public void open(String queryName, int numWriters, OutputMode outputMode, boolean microBatch) throws Exception {
+        inner.open(queryName, numWriters, outputMode, microBatch);
+    }
+
+    @Override
+    public SinkWriter<WindowedValue<Integer, long[]>> createWriter(int writerIndex) {
+        SinkWriter<WindowedValue<Integer, long[]>> writer = inner.createWriter(writerIndex);
+        return new SinkWriter<>() {
+            private int fromK = Integer.MAX_VALUE;
+            private int toK = -1;
+
+            @Override
+            public void write(WindowedValue<Integer, long[]> record) throws Exception {
+                writer.write(record);
+                int k = StageTimes.window(record.window().endMs());
+                fromK = Math.min(fromK, k);
+                toK = Math.max(toK, k);
+            }
+
+            @Override
+            public void endEpoch(long epochId) throws Exception {
+                writer.endEpoch(epochId);
+                times.staged(epochId, fromK, toK, System.nanoTime());
+                fromK = Integer.MAX_VALUE;
+                toK = -1;
+            }
+
+            @Override
+            public void close() throws Exception {
+                writer.close();
+            }
+        };
+    }
+
+    @Override
+    public void commit(long epochId) throws Exception {
+        long startNs = System.nanoTime();
+        inner.commit(epochId);
+        times.committed(epochId, startNs, System.nanoTime());
+    }
+
+    @Override
+    public void close() throws Exception {
+        inner.close();
+    }
+
+    @Override
+    public Delivery delivery() {
+        return inner.delivery();
+    }
+
+    @Override
+    public boolean requiresCheckpointLocation() {
+        return inner.requiresCheckpointLocation();
+    }
+
+    @Override
+    public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
+        inner.recover(checkpointedEpoch, lastCommittedEpoch);
+    }
+}
