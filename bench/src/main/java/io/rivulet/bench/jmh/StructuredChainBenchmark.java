@@ -76,14 +76,14 @@ public class StructuredChainBenchmark extends BenchmarkDefaults
         final Predicate where = Analyzer.predicate(TRADES, SqlParsers.parseExpression("qty > 100"));
         final Projection select = Analyzer.projection(TRADES, List.of(SqlParsers.parseSelectItem("seq"),
             SqlParsers.parseSelectItem("symbol"), SqlParsers.parseSelectItem("price * qty AS notional")));
-        final RowOperator filter = new RowOperator(where, null, TRADES, -1, null, false);
-        final RowOperator project = new RowOperator(null, select, select.outputSchema(), -1, null, reuse);
+        final RowOperator<Row> filter = new RowOperator<>(where, null, TRADES, -1, null, false);
+        final RowOperator<Row> project = new RowOperator<>(null, select, select.outputSchema(), -1, null, reuse);
         source = new FillOperator<>(TRADES, StructuredChainBenchmark::fill, reuse);
         consumer = new Consumer();
         final Output<Row> projected = row -> project.process(row, consumer);
         final Output<Row> filtered = row -> filter.process(row, projected);
         chain = trade -> source.process(trade, filtered);
-        final RowOperator whereSelect = new RowOperator(where, select, select.outputSchema(), -1, null, reuse);
+        final RowOperator<Row> whereSelect = new RowOperator<>(where, select, select.outputSchema(), -1, null, reuse);
         final FillOperator<Trade> fusedSource = new FillOperator<>(TRADES, StructuredChainBenchmark::fill, reuse);
         final Output<Row> fusedOut = row -> whereSelect.process(row, consumer);
         fused = trade -> fusedSource.process(trade, fusedOut);

@@ -17,7 +17,8 @@ import javax.management.ObjectName;
  * {@link WatermarkLink} and {@link LocalExchange} {@code emit}, {@link KeyedHead} {@code onRecord}, the
  * window aggregate's {@code process} and {@code add}; before a keyed exchange, {@link PreAggregatingLink}
  * {@code emit} and the pre-aggregator's {@code add}) into whatever calls them,
- * whatever their size once compiled on their own.
+ * whatever their size once compiled on their own; and that keeps the window aggregate's {@code sliceSlowPath}
+ * (the slice lookup when a record's window is not the last one's) a call of its own.
  *
  * <p>Why: C2 does not inline a callee that already has compiled code larger than {@code InlineSmallCode}
  * (2500 bytes on x86-64: "already compiled into a big method"). Each link of a chain is hot, so each is
@@ -29,8 +30,16 @@ import javax.management.ObjectName;
  * (docs/benchmarks.md, "Issue 14": one run in three or four allocated 25-48 B/event). A forced inline
  * skips that heuristic (and "call site not reached"); depth limits ({@code MaxInlineLevel}) still apply.
  *
- * <p>The directive matches every compiled method ({@code *.*}) and lists only Rivulet's methods to
- * inline. It is added through the {@code DiagnosticCommand} MBean ({@code jcmd Compiler.directives_add})
+ * <p>Why the exception: the lookup's map probe has branches a run takes first only after the chain was compiled
+ * (the first record for an earlier window, the first collision in the map of slices). Inlined, each of them was an
+ * uncommon trap in every compiled copy of the chain (the reader's, and each link's own): in W2 and W2S runs two
+ * traps threw away one to seven chain compilations each, early in the measured run, and C2 compiled them all again
+ * (docs/benchmarks.md, "Issue 13, session 11"). Out of line, the trap recompiles that method alone. The call
+ * is made once per change of window only (a record out of order into an earlier window, and the record after it:
+ * 1.9 % of W2's records).
+ *
+ * <p>The directive matches every compiled method ({@code *.*}) and lists only Rivulet's methods (to
+ * inline, and the one not to). It is added through the {@code DiagnosticCommand} MBean ({@code jcmd Compiler.directives_add})
  * only when the JVM has no directive of its own (a user's directives match first and would be shadowed
  * for every method by a {@code *.*} directive on top of them) and no inlining command (a directive's
  * inline list replaces {@code -XX:CompileCommand=inline/dontinline/exclude} for inlining: see
@@ -61,6 +70,10 @@ final class InlineDirectives {
         + "\"+io/rivulet/engine/runtime/KeyedHead*.onRecord\", "
         + "\"+io/rivulet/operators/window/WindowAggregateOperator*.process\", "
         + "\"+io/rivulet/operators/window/WindowAggregateOperator*.add\", "
+        // ... but not the window's slice lookup on a change of window: its map probe's branches are settled late in a
+        // run (the first record for an earlier window, the first probe collision), and each first time is an uncommon
+        // trap that would throw away every compiled copy of the chain it is inlined into.
+        + "\"-io/rivulet/operators/window/WindowAggregateOperator*.sliceSlowPath\", "
         // Pre-aggregation before a keyed exchange (W2U over rings): the record is consumed in the producer's add.
         + "\"+io/rivulet/engine/runtime/PreAggregatingLink*.emit\", "
         + "\"+io/rivulet/operators/window/WindowPreAggregator*.add\"]}]";

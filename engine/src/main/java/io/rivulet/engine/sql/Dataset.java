@@ -19,6 +19,7 @@ import io.rivulet.engine.sql.internal.RowEncoder;
 import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.expressions.Projection;
 import io.rivulet.engine.sql.expressions.Unresolved;
+import io.rivulet.engine.sql.internal.PackedRow;
 import io.rivulet.engine.sql.internal.RowOperator;
 import io.rivulet.engine.sql.internal.RowReuse;
 import io.rivulet.engine.sql.internal.SelectPlan;
@@ -712,6 +713,10 @@ public final class Dataset<T> {
     }
 
     private static long eventTimeMs(Row row, int column) {
+        if (row instanceof PackedRow p) {
+            // the column is a timestamp (checked when the watermark was declared): its raw bits are the micros
+            return p.isNullAt(column) ? 0 : Math.floorDiv(p.bits(column), 1_000L);
+        }
         return row.isNullAt(column) ? 0 : Math.floorDiv(row.getTimestampMicros(column), 1_000L);
     }
 
@@ -1443,7 +1448,7 @@ public final class Dataset<T> {
             ? EngineAccess.bridge().epochClock(rivulet) : null;
         if (staticRows != null) {
             // A static DataFrame's rows are kept in the loaded table: a new row per record.
-            return transformRows(description, plan.outputSchema(), () -> new RowOperator(plan.filter(), plan.projection(),
+            return transformRows(description, plan.outputSchema(), () -> new RowOperator<>(plan.filter(), plan.projection(),
                 plan.outputSchema(), plan.generator(), clock, false));
         }
         Dataset<Row> df = toDF();
@@ -1451,7 +1456,7 @@ public final class Dataset<T> {
             // A filter passes its input rows on: they stay reusable while its own consumers allow it.
             RowReuse passOn = df.reuse;
             Stream<Row> rows = df.readingStream().transform(description,
-                () -> new RowOperator(plan.filter(), null, plan.outputSchema(), -1, clock, false));
+                () -> new RowOperator<>(plan.filter(), null, plan.outputSchema(), -1, clock, false));
             return df.derivedRows(rows, Encoders.row(plan.outputSchema()), passOn,
                 new FilterStep(plan, df.readingStream(), passOn, description));
         }
@@ -1464,11 +1469,11 @@ public final class Dataset<T> {
                 : EngineAccess.bridge().epochClock(rivulet);
             Predicate condition = before.plan().filter();
             Stream<Row> rows = before.input().transform(before.description() + ", " + description,
-                () -> new RowOperator(condition, plan.projection(), plan.outputSchema(), plan.generator(), both,
+                () -> new RowOperator<>(condition, plan.projection(), plan.outputSchema(), plan.generator(), both,
                     out != null && out.allowed()));
             return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
         }
-        Stream<Row> rows = df.readingStream().transform(description, () -> new RowOperator(plan.filter(),
+        Stream<Row> rows = df.readingStream().transform(description, () -> new RowOperator<>(plan.filter(),
             plan.projection(), plan.outputSchema(), plan.generator(), clock, out != null && out.allowed()));
         return df.derivedRows(rows, Encoders.row(plan.outputSchema()), out, null);
     }

@@ -270,10 +270,10 @@ public final class RelationalGroupedDataset {
         if (direct == null) {
             StructType preSchema = projection.outputSchema();
             projected = df.readingStream().transform(description + " project",
-                () -> new RowOperator(hasTime, projection, preSchema, -1, null, true));
+                () -> new RowOperator<>(hasTime, projection, preSchema, -1, null, true));
         } else if (hasTime != null) {
             projected = df.readingStream().transform(description + " filter",
-                () -> new RowOperator(hasTime, null, input, -1, null, false));
+                () -> new RowOperator<>(hasTime, null, input, -1, null, false));
         } else {
             projected = df.readingStream();
         }

@@ -46,7 +46,8 @@ public final class GroupKeys {
      * The event time of a structured window's rows: a {@code TIMESTAMP} column in milliseconds (floored).
      *
      * @param schema the keyed stage's rows' schema
-     * @param column the event-time column in it; its NULLs are filtered out before the keyed stage
+     * @param column the event-time column in it; its NULLs are filtered out before the keyed stage (a
+     *     {@link PackedRow}'s raw bits are read without a null test: a NULL there reads as whatever the slot holds)
      * @return the function; stateless and thread-safe (on a column of another type it reads the column with
      *     {@link Row#getTimestampMicros}, which throws)
      */
@@ -54,8 +55,8 @@ public final class GroupKeys {
         if (RowKind.of(schema.apply(column).dataType()) != RowKind.TIMESTAMP) {
             return row -> Math.floorDiv(row.getTimestampMicros(column), 1_000L);
         }
-        return row -> Math.floorDiv(row instanceof PackedRow p && !p.isNullAt(column) ? p.bits(column)
-            : row.getTimestampMicros(column), 1_000L);
+        // No null test: the keyed stage's rows have a non-null event time (a NULL one is filtered out before it)
+        return row -> Math.floorDiv(row instanceof PackedRow p ? p.bits(column) : row.getTimestampMicros(column), 1_000L);
     }
 
     /**

@@ -22,9 +22,16 @@ import java.util.List;
  * <p>{@code current_timestamp()} is the engine's wall clock read once per epoch (at the first record, then at
  * each epoch barrier), so every row of an epoch sees the same time, as every row of a Spark batch does.
  *
+ * <p>The input type is a type variable (always {@link Row} in use) so that {@link #process} erases to the interface's
+ * own method: with {@code Operator<Row, Row>} the compiler adds a bridge method, one more inlining level on every
+ * record's path, which put the window's map probe and aggregation update past C2's inline depth in
+ * {@code groupBy(window(..), ..)} (docs/benchmarks.md, "Issue 13, session 11").
+ *
  * <p>Not thread-safe; one per task, owned by the task's thread.
+ *
+ * @param <T> the input's static type: {@link Row}
  */
-public final class RowOperator implements Operator<Row, Row> {
+public final class RowOperator<T> implements Operator<T, Row> {
     private final Predicate.Evaluator filter;
     private final Projection.Evaluator projection;
     private final StructType outputSchema;
@@ -56,7 +63,8 @@ public final class RowOperator implements Operator<Row, Row> {
     }
 
     @Override
-    public void process(Row record, Output<Row> out) {
+    public void process(T input, Output<Row> out) {
+        Row record = (Row) input;
         if (clock != null && !timeSet) {
             readClock();
         }
