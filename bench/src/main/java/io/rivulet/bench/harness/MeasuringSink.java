@@ -7,10 +7,12 @@ import org.HdrHistogram.Histogram;
 import io.rivulet.engine.sink.Delivery;
 import org.agrona.collections.LongArrayList;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -30,6 +32,13 @@ public final class MeasuringSink<T> implements Sink<T>
 {
     /** Longest latency tracked: one hour. */
     public static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
+
+    /**
+     * Diagnostic, {@code -Drivulet.bench.trace=true}: each writer keeps every result's due sequence and receipt time
+     * and prints, as it closes, one {@code TRACE} line per due time (for window workloads, per window) to stderr.
+     */
+    static final String TRACE_PROPERTY = "rivulet.bench.trace";
+    static final boolean TRACE = Boolean.getBoolean(TRACE_PROPERTY);
 
     private final String name;
     private final Pacer pacer;
@@ -200,6 +209,8 @@ public final class MeasuringSink<T> implements Sink<T>
         /** Set when measuring at commit: the sink the ended epochs' due times go to. */
         private final MeasuringSink<T> committing;
         private final LongArrayList dues = new LongArrayList();
+        /** With {@link #TRACE}: per result, its due sequence and receipt time. */
+        private final LongArrayList trace = TRACE ? new LongArrayList() : null;
 
         Writer(final Probe<T> probe, final Pacer pacer, final MeasuredWindow window, final MeasuringSink<T> committing)
         {
@@ -229,6 +240,11 @@ public final class MeasuringSink<T> implements Sink<T>
                 final long nowNs = System.nanoTime();
                 lastResultNs = nowNs;
                 final long dueNs = pacer.dueNs(seq);
+                if (trace != null)
+                {
+                    trace.addLong(seq);
+                    trace.addLong(nowNs);
+                }
                 if (committing != null)
                 {
                     dues.addLong(dueNs);
@@ -251,6 +267,42 @@ public final class MeasuringSink<T> implements Sink<T>
             {
                 lastResultNs = System.nanoTime();
             }
+            if (trace != null && pacer != null)
+            {
+                printTrace();
+            }
+        }
+
+        /**
+         * Prints, per run of results with one due time (a window's results on this writer), the count and the first
+         * and last result's latency; then the schedule's start as JVM uptime, to line the due times up with
+         * {@code -XX:+LogCompilation} stamps.
+         */
+        private void printTrace()
+        {
+            final StringBuilder out = new StringBuilder();
+            final String thread = Thread.currentThread().getName();
+            int i = 0;
+            while (i < trace.size())
+            {
+                final long seq = trace.getLong(i);
+                final long firstNs = trace.getLong(i + 1);
+                long lastNs = firstNs;
+                int count = 0;
+                for (; i < trace.size() && trace.getLong(i) == seq; i += 2)
+                {
+                    lastNs = trace.getLong(i + 1);
+                    count++;
+                }
+                final long dueNs = pacer.dueNs(seq);
+                out.append(String.format(Locale.ROOT, "TRACE writer=%s due=%.3fs measured=%d n=%d first=%.1fus last=%.1fus%n",
+                    thread, (dueNs - pacer.startNs()) / 1e9, window.index(dueNs), count, (firstNs - dueNs) / 1e3,
+                    (lastNs - dueNs) / 1e3));
+            }
+            final double uptimeS = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            out.append(String.format(Locale.ROOT, "TRACE pacer start at JVM uptime %.3fs%n",
+                uptimeS - (System.nanoTime() - pacer.startNs()) / 1e9));
+            System.err.print(out);
         }
 
         /** @return this writer's probe. */

@@ -38,7 +38,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
     static final int LOOKAHEAD_GROUP = Integer.getInteger("rivulet.lookaheadGroup", 8);
 
     private final TaskContext context;
-    private final EventPoller<Slot>[] inputs;
+    private final SingleProducerPoller[] inputs;
     private final WatermarkMerge watermarks;
     private final boolean[] blocked;
     private final boolean[] ended;
@@ -78,7 +78,7 @@ final class PartitionWorker implements Agent, EventPoller.Handler<Slot> {
      * @param idleTimeoutNs an input silent for longer stops holding the watermark back; 0 = never
      * @param clock read once per cycle, only when an idle timeout is set
      */
-    PartitionWorker(TaskContext context, EventPoller<Slot>[] inputs, RingBuffer<Slot>[] rings, boolean[] carriesWatermark,
+    PartitionWorker(TaskContext context, SingleProducerPoller[] inputs, RingBuffer<Slot>[] rings, boolean[] carriesWatermark,
                     boolean maxPolicy, long idleTimeoutNs, NanoClock clock) {
         this.context = context;
         this.inputs = inputs;

@@ -1,7 +1,6 @@
 package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.rivulet.engine.ErrorPolicy;
 import io.rivulet.engine.RecordCopier;
@@ -276,16 +275,13 @@ final class Planner {
         }
         stageRings.put(node, List.copyOf(stageRingList));
         for (int p = 0; p < partitions; p++) {
-            @SuppressWarnings("unchecked")
-            EventPoller<Slot>[] inputs = new EventPoller[producers.size()];
+            SingleProducerPoller[] inputs = new SingleProducerPoller[producers.size()];
             @SuppressWarnings("unchecked")
             RingBuffer<Slot>[] partitionRings = new RingBuffer[producers.size()];
             for (int i = 0; i < inputs.length; i++) {
                 RingBuffer<Slot> ring = producers.get(i)[p];
                 partitionRings[i] = ring;
-                EventPoller<Slot> poller = ring.newPoller();
-                ring.addGatingSequences(poller.getSequence());
-                inputs[i] = poller;
+                inputs[i] = new SingleProducerPoller(ring);
             }
             boolean[] carriesWatermark = new boolean[inputs.length];
             for (int i = 0; i < inputs.length; i++) {

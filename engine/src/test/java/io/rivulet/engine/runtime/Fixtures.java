@@ -1,7 +1,6 @@
 package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.rivulet.engine.RestartStrategy;
 import io.rivulet.engine.internal.QueryOptions;
@@ -34,7 +33,7 @@ final class Fixtures {
      */
     static final class Input {
         final RingBuffer<Slot> ring;
-        final EventPoller<Slot> poller;
+        final SingleProducerPoller poller;
 
         /** An input of a one-input stage, or of the left side of a two-input stage. */
         Input() {
@@ -50,8 +49,7 @@ final class Fixtures {
                 slot.input = side;
                 return slot;
             }, 1024, new BusySpinWaitStrategy());
-            poller = ring.newPoller();
-            ring.addGatingSequences(poller.getSequence());
+            poller = new SingleProducerPoller(ring);
         }
 
         Input record(String key, Object record) {

@@ -1,6 +1,5 @@
 package io.rivulet.engine.runtime;
 
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.rivulet.operators.LongKeyLookahead;
 import io.rivulet.operators.Output;
@@ -58,8 +57,7 @@ class LongKeyLookaheadTest {
     private final Recording operator = new Recording();
 
     private PartitionWorker worker(Fixtures.Input... inputs) {
-        @SuppressWarnings("unchecked")
-        EventPoller<Slot>[] pollers = new EventPoller[inputs.length];
+        SingleProducerPoller[] pollers = new SingleProducerPoller[inputs.length];
         @SuppressWarnings("unchecked")
         RingBuffer<Slot>[] rings = new RingBuffer[inputs.length];
         for (int i = 0; i < inputs.length; i++) {

@@ -1,6 +1,5 @@
 package io.rivulet.engine.runtime;
 
-import com.lmax.disruptor.EventPoller;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ class PartitionWorkerTest {
     private final NanoClock clock = () -> nowNs;
 
     private PartitionWorker worker(boolean maxPolicy, long idleTimeoutNs, boolean[] carriesWatermark, Fixtures.Input... inputs) {
-        @SuppressWarnings("unchecked")
-        EventPoller<Slot>[] pollers = new EventPoller[inputs.length];
+        SingleProducerPoller[] pollers = new SingleProducerPoller[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             pollers[i] = inputs[i].poller;
         }

@@ -1,7 +1,6 @@
 package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.AggregateFunction;
@@ -76,13 +75,12 @@ class PreAggregatingLinkTest {
             }
             ended = new boolean[partitions];
             for (int p = 0; p < partitions; p++) {
-                EventPoller<Slot>[] pollers = new EventPoller[producers];
+                SingleProducerPoller[] pollers = new SingleProducerPoller[producers];
                 RingBuffer<Slot>[] partitionRings = new RingBuffer[producers];
                 boolean[] carriesWatermark = new boolean[producers];
                 for (int i = 0; i < producers; i++) {
                     partitionRings[i] = rings[i][p];
-                    pollers[i] = rings[i][p].newPoller();
-                    rings[i][p].addGatingSequences(pollers[i].getSequence());
+                    pollers[i] = new SingleProducerPoller(rings[i][p]);
                     carriesWatermark[i] = true;
                 }
                 TaskContext context = Fixtures.context(query, "keyed1-" + p);

@@ -1,6 +1,5 @@
 package io.rivulet.engine.runtime;
 
-import com.lmax.disruptor.EventPoller;
 import io.rivulet.engine.WatermarkStrategy;
 import io.rivulet.engine.source.Source;
 import io.rivulet.engine.source.SourceContext;
@@ -120,8 +119,7 @@ class SourceTaskTest {
         Fixtures.Input lateRing = new Fixtures.Input();
         SourceTask<String> onTime = newTask(onTimeReader, new RingLink(onTimeRing), "source-1");
         SourceTask<String> late = newTask(lateReader, new RingLink(lateRing), "source-2");
-        @SuppressWarnings("unchecked")
-        EventPoller<Slot>[] rings = new EventPoller[] {onTimeRing.poller, lateRing.poller};
+        SingleProducerPoller[] rings = {onTimeRing.poller, lateRing.poller};
         PartitionWorker worker = new PartitionWorker(Fixtures.context(query, "keyed1-0"), rings, null, new boolean[2], false, 0,
             nanoClock);
         worker.head(RecordingLink.passThrough(out));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-import com.lmax.disruptor.EventPoller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +35,7 @@ class StateReadInboxTest {
     private PartitionWorker worker() {
         TaskContext context = Fixtures.context(query, "keyed1-0");
         context.addStateInbox(inbox);
-        PartitionWorker worker = new PartitionWorker(context, new EventPoller[] {input.poller}, null, new boolean[1], false, 0,
+        PartitionWorker worker = new PartitionWorker(context, new SingleProducerPoller[] {input.poller}, null, new boolean[1], false, 0,
             clock);
         @SuppressWarnings({"rawtypes"})
         KeyedHead head = KeyedHead.create((KeyedOperator) counts, out, List.of(), context, "count", null);

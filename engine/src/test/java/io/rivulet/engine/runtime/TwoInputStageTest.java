@@ -1,6 +1,5 @@
 package io.rivulet.engine.runtime;
 
-import com.lmax.disruptor.EventPoller;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputKeyedOperator;
 import io.rivulet.operators.state.KeyGroups;
@@ -80,8 +79,7 @@ class TwoInputStageTest {
     }
 
     private PartitionWorker worker(boolean maxPolicy, long idleTimeoutNs, boolean[] carriesWatermark, Fixtures.Input... inputs) {
-        @SuppressWarnings("unchecked")
-        EventPoller<Slot>[] pollers = new EventPoller[inputs.length];
+        SingleProducerPoller[] pollers = new SingleProducerPoller[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             pollers[i] = inputs[i].poller;
         }

@@ -93,9 +93,9 @@ import java.util.function.ToLongFunction;
  * writer and the owner mutates the copy. So the barrier costs O(1) (plus the dropped slices), the
  * writer O(entries changed), and the data path one accumulator copy only for an entry changed again
  * before the writer got to it. The changed list is kept from the start (one list slot per new
- * entry), so the first snapshot is O(1) too; without checkpoints it is trimmed of dropped slices'
- * entries when it outgrows the state. A restored operator puts what it restores into the image, so
- * its next snapshot is incremental too.
+ * entry), so the first snapshot is O(1) too; until that first barrier a dropped slice's entries
+ * leave it as the slice is dropped (O(1) each), so without checkpoints it holds the state. A
+ * restored operator puts what it restores into the image, so its next snapshot is incremental too.
  *
  * <p>Each key group holds {@code (slice start, arrival sequence, key, accumulator)} entries written
  * with the key and accumulator codecs, then, mid-epoch in UPDATE mode, the rows of the changed list
@@ -169,7 +169,10 @@ public final class WindowAggregateOperator<K, T, A, R>
     private final SnapshotImage<K, Frozen<A>> image;
     /** Reads a handed-over entry as of its barrier, on the writer thread. */
     private final SnapshotImage.Freezer<Entry<K, A>, K, Frozen<A>> freezer;
-    /** Entries changed (or created) in the epoch: handed to the barrier's delta as is. */
+    /**
+     * Entries changed (or created) in the epoch: handed to the barrier's delta as is. Until the image
+     * tracks, each entry is on it once, at its {@link Entry#dirtyIndex}.
+     */
     private ArrayList<Entry<K, A>> dirtyEntries = new ArrayList<>();
     /** Slices dropped in the epoch. */
     private final LongArrayList removedSlices = new LongArrayList();
@@ -399,7 +402,6 @@ public final class WindowAggregateOperator<K, T, A, R>
                 evict(window, out);
             }
         }
-        trimUntrackedChanges();
     }
 
     @Override
@@ -802,6 +804,11 @@ public final class WindowAggregateOperator<K, T, A, R>
     /** The entry's first change in the epoch: copy-on-write if the writer has not copied it yet. */
     private void markDirty(Entry<K, A> entry) {
         entry.markChanged(image.seq(), image.consumedSeq(), accumulatorCodec);
+        addDirty(entry);
+    }
+
+    private void addDirty(Entry<K, A> entry) {
+        entry.dirtyIndex = dirtyEntries.size();
         dirtyEntries.add(entry);
     }
 
@@ -815,7 +822,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         slice.byKey.put(key, entry);
         slice.entries.add(entry);
         counters.added();
-        dirtyEntries.add(entry);
+        addDirty(entry);
         return entry;
     }
 
@@ -888,22 +895,37 @@ public final class WindowAggregateOperator<K, T, A, R>
         if (lastSlice == slice) {
             lastSlice = null;
         }
-        removedSlices.addLong(slice.startMs);
+        if (image.isTracking()) {
+            removedSlices.addLong(slice.startMs);
+        } else {
+            forgetUntracked(slice.entries);
+        }
     }
 
     /**
-     * Without checkpoints no barrier ever empties the changed lists: before the first barrier (and
-     * with nothing restored) the image is empty, so entries of dropped slices and the dropped starts
-     * can be forgotten. Called after evictions; O(list) when a list outgrew twice the state, so O(1)
-     * amortised.
+     * Before the first barrier (and with nothing restored) the image is empty, so a dropped slice's
+     * entries and start need not reach it; without checkpoints no barrier ever comes to empty the
+     * changed list. So each entry of the dropped slice leaves the list here, in O(1): the list's last
+     * entry takes its place (the order of that first, whole-state list does not matter, as each entry
+     * is on it once). Done with every eviction, this code is as warm as the eviction's; an O(list)
+     * pass now and then would be compiled late, at some window's close, while the query runs.
      */
-    private void trimUntrackedChanges() {
-        if (image.isTracking()
-            || (dirtyEntries.size() <= 2 * counters.total + 1024 && removedSlices.size() <= 2 * slices.size() + 1024)) {
-            return;
+    private void forgetUntracked(ArrayList<Entry<K, A>> entries) {
+        ArrayList<Entry<K, A>> list = dirtyEntries;
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            Entry<K, A> entry = entries.get(i);
+            Entry<K, A> last = list.remove(list.size() - 1);
+            if (last != entry) {
+                int at = entry.dirtyIndex;
+                list.set(at, last);
+                last.dirtyIndex = at;
+            }
         }
-        dirtyEntries.removeIf(entry -> entry.slice.removed);
-        removedSlices.clear();
+    }
+
+    /** @return entries on the changed list (for tests) */
+    int changedListSize() {
+        return dirtyEntries.size();
     }
 
     private void emitChanged(Output<WindowedValue<K, R>> out) {
@@ -1046,6 +1068,8 @@ public final class WindowAggregateOperator<K, T, A, R>
         final int seq;
         long generation;
         boolean changed;
+        /** Its place on the changed list until the image tracks ({@code forgetUntracked}). */
+        int dirtyIndex;
         /** The key as snapshots hold it ({@link StateCodec#copy}), taken once; the writer thread's after a restore. */
         K savedKey;
 

@@ -163,6 +163,28 @@ class BarrierHandOverTest {
     }
 
     @Test
+    void shouldHoldOnlyTheHeldEntriesOnTheChangedListWithoutCheckpointsAndSnapshotThemAtALateFirstBarrier() {
+        var op = windows(Aggregates.count(), StateCodecs.dynamic());
+        var twin = windows(Aggregates.count(), StateCodecs.dynamic());
+        for (int t = 0; t < 3_000; t++) {
+            // Out of order by up to 8 ms: two slices' entries interleave on the changed list.
+            Event event = new Event(t % 7 + 10 * (t % 3), t - (t % 3) * 4);
+            op.process(event.key(), event, r -> { });
+            twin.process(event.key(), event, r -> { });
+            if (t % 10 == 9) {
+                op.onWatermark(t - 10, r -> { });
+                twin.onWatermark(t - 10, r -> { });
+            }
+            // At most three windows are open (the watermark trails by 10-19 ms), of 21 keys each.
+            assertThat(op.changedListSize()).as("entries on the changed list at t=%d", t).isLessThanOrEqualTo(3 * 21);
+        }
+        Map<String, Long> held = new TreeMap<>();
+        twin.onEnd(row -> held.put(row.window().startMs() + "/" + row.key(), row.value()));
+        assertThat(op.changedListSize()).isEqualTo(held.size());
+        assertThat(windowRows(op.snapshotState(0))).isEqualTo(held).isNotEmpty();
+    }
+
+    @Test
     void shouldWriteEverySnapshotAsOfItsBarrierWhileTheOwnerKeepsChangingMutableWindowState() throws Exception {
         CountingCodec<long[]> codec = new CountingCodec<>();
         runConcurrently(windows(Aggregates.count(), codec), true, BarrierHandOverTest::windowRows);
