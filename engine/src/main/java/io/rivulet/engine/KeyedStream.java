@@ -29,6 +29,7 @@ import io.rivulet.operators.process.SideOutputs;
 import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import io.rivulet.operators.topn.RankedValue;
+import io.rivulet.operators.window.Window;
 import io.rivulet.operators.window.WindowAssigner;
 
 import java.time.Duration;
@@ -669,7 +670,8 @@ public final class KeyedStream<K, T> {
      * {@code groupBy(window(col("ts"), ..), key)}).
      *
      * @param windows the windows, from {@link Windows}
-     * @param eventTimeMs the event time of a record, epoch ms (the column Spark's {@code window} names)
+     * @param eventTimeMs the event time of a record, epoch ms (the column Spark's {@code window} names); {@link Window#NO_EVENT_TIME}
+     *     for a record without one, which is dropped (as Spark drops a NULL time)
      * @return the windowed stream; aggregate it
      */
     public WindowedStream<K, T> window(WindowAssigner windows, ToLongFunction<? super T> eventTimeMs) {
@@ -683,7 +685,8 @@ public final class KeyedStream<K, T> {
      * a key that overlap merge.
      *
      * @param gap the inactivity gap, positive
-     * @param eventTimeMs the event time of a record, epoch ms
+     * @param eventTimeMs the event time of a record, epoch ms; {@link Window#NO_EVENT_TIME}
+     *     for a record without one, which is dropped (as Spark drops a NULL time)
      * @return the windowed stream; aggregate it
      */
     public WindowedStream<K, T> sessionWindow(Duration gap, ToLongFunction<? super T> eventTimeMs) {
@@ -699,7 +702,8 @@ public final class KeyedStream<K, T> {
      * records whose gap is zero or negative are dropped.
      *
      * @param gapMs the gap a record opens, in ms
-     * @param eventTimeMs the event time of a record, epoch ms
+     * @param eventTimeMs the event time of a record, epoch ms; {@link Window#NO_EVENT_TIME}
+     *     for a record without one, which is dropped (as Spark drops a NULL time)
      * @return the windowed stream; aggregate it
      */
     public WindowedStream<K, T> sessionWindow(ToLongFunction<? super T> gapMs, ToLongFunction<? super T> eventTimeMs) {

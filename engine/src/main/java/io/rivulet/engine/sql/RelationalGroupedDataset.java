@@ -13,7 +13,6 @@ import io.rivulet.engine.sql.expressions.Literal;
 import io.rivulet.engine.sql.expressions.ComplexAccess;
 import io.rivulet.engine.sql.expressions.Expression;
 import io.rivulet.engine.sql.expressions.Columns;
-import io.rivulet.engine.sql.expressions.Predicate;
 import io.rivulet.engine.sql.expressions.Projection;
 import io.rivulet.engine.sql.expressions.TimeFunctions;
 import io.rivulet.engine.sql.internal.GroupAggregation;
@@ -261,19 +260,15 @@ public final class RelationalGroupedDataset {
         System.arraycopy(results, 0, out, grouping.size(), results.length);
         StructType outSchema = new StructType(out);
 
-        Predicate hasTime = time == null ? null
-            : Analyzer.predicate(input, Columns.expression(Columns.column(time).isNotNull()));
-        // The pre-projection (or the filter on the event time) reads the input rows while they are handed over, and
-        // refills one row of its own: the keyed exchange copies rows into its ring slots (the aggregation keeps none).
+        // The pre-projection reads the input rows while they are handed over, and refills one row of its own: the keyed
+        // exchange copies rows into its ring slots (the aggregation keeps none). Rows whose event time is NULL are
+        // dropped by the window stage itself (GroupKeys.eventTimeMs), not by a filter of their own before the exchange.
         String description = "groupBy(" + String.join(", ", groupingNames) + ")";
         Stream<Row> projected;
         if (direct == null) {
             StructType preSchema = projection.outputSchema();
             projected = df.readingStream().transform(description + " project",
-                () -> new RowOperator<>(hasTime, projection, preSchema, -1, null, true));
-        } else if (hasTime != null) {
-            projected = df.readingStream().transform(description + " filter",
-                () -> new RowOperator<>(hasTime, null, input, -1, null, false));
+                () -> new RowOperator<>(null, projection, preSchema, -1, null, true));
         } else {
             projected = df.readingStream();
         }

@@ -25,10 +25,12 @@ import static io.rivulet.engine.sql.functions.collect_list;
 import static io.rivulet.engine.sql.functions.collect_set;
 import static io.rivulet.engine.sql.functions.count;
 import static io.rivulet.engine.sql.functions.countDistinct;
+import static io.rivulet.engine.sql.functions.expr;
 import static io.rivulet.engine.sql.functions.first;
 import static io.rivulet.engine.sql.functions.last;
 import static io.rivulet.engine.sql.functions.session_window;
 import static io.rivulet.engine.sql.functions.sum;
+import static io.rivulet.engine.sql.functions.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,6 +93,25 @@ class DatasetAggregateTest {
             query.stop();
             assertThat(rivulet.table("users")).extracting(Row::toString).containsExactly(
                 "[u1,home,home,[home, cart, pay, home],[home, cart, pay],3,5.00]");
+        }
+    }
+
+    @ParameterizedTest(name = "key={0}")
+    @ValueSource(strings = {"user", "upper(user)"})
+    void shouldDropRowsWithANullEventTimeFromAWindowedGroupByAsSparksWindowDoes(String key) throws Exception {
+        MemoryStream<Row> clicks = Sources.memoryStream("clicks");
+        try (Rivulet rivulet = Rivulet.create()) {
+            // "user": the keyed stage reads the input rows themselves; "upper(user)": through a pre-projection
+            StreamingQuery query = rivulet.readStream().memoryStream(clicks, Encoders.row(CLICKS))
+                .groupBy(window(col("ts"), "10 minutes"), expr(key).as("u")).agg(count("*").as("n"))
+                .writeStream().outputMode("complete").format("memory").queryName("windows").start();
+            clicks.addData(click("10:01", "u1", "a"), Row.of(CLICKS, null, "u1", "b"), click("10:02", "u1", "c"),
+                Row.of(CLICKS, null, "u2", "d"));
+            query.processAllAvailable();
+            query.stop();
+            String u1 = key.equals("user") ? "u1" : "U1";
+            assertThat(rivulet.table("windows")).extracting(Row::toString)
+                .containsExactly("[[2024-01-01T10:00:00Z,2024-01-01T10:10:00Z]," + u1 + ",2]");
         }
     }
 

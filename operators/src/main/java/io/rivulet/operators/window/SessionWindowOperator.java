@@ -172,7 +172,7 @@ public final class SessionWindowOperator<K, T, A, R>
      * {@link StateCodecs#dynamic()}.
      *
      * @param gapMs session gap in ms; &gt; 0
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per session
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each late record; {@code null} drops them
@@ -188,7 +188,7 @@ public final class SessionWindowOperator<K, T, A, R>
      * Creates the operator with a static gap and explicit codecs for its snapshots.
      *
      * @param gapMs session gap in ms; &gt; 0
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per session
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each late record; {@code null} drops them
@@ -209,7 +209,7 @@ public final class SessionWindowOperator<K, T, A, R>
      * snapshotted with {@link StateCodecs#dynamic()}.
      *
      * @param gapMs reads a record's session gap in ms
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per session
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each late record; {@code null} drops them
@@ -224,7 +224,7 @@ public final class SessionWindowOperator<K, T, A, R>
      * Creates the operator with a gap per record and explicit codecs for its snapshots.
      *
      * @param gapMs reads a record's session gap in ms
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per session
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each late record; {@code null} drops them
@@ -298,6 +298,9 @@ public final class SessionWindowOperator<K, T, A, R>
             return;
         }
         long start = eventTimeMs.applyAsLong(record);
+        if (start == Window.NO_EVENT_TIME) {
+            return;
+        }
         long end = start + gap;
         if (end <= watermarkMs) {
             onLate(key, record, start, end);

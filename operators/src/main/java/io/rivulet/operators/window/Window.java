@@ -11,6 +11,13 @@ import java.time.Instant;
  */
 public record Window(long startMs, long endMs) {
     /**
+     * The event time a record without one reads as ({@code Long.MIN_VALUE}): the window operators and the
+     * pre-aggregator drop such a record, as Spark's {@code window}/{@code session_window} drop rows whose time column
+     * is NULL; it is neither counted as late nor sent to a late output.
+     */
+    public static final long NO_EVENT_TIME = Long.MIN_VALUE;
+
+    /**
      * Creates a window.
      *
      * @param startMs first millisecond in the window

@@ -181,7 +181,7 @@ public final class WindowAggregateOperator<K, T, A, R>
      * Creates the operator, with explicit codecs for its snapshots.
      *
      * @param assigner which windows a record belongs to
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per key and window
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each record that was late for all its windows, once; {@code null}
@@ -245,7 +245,7 @@ public final class WindowAggregateOperator<K, T, A, R>
      * Creates the operator; keys and accumulators are snapshotted with {@link StateCodecs#dynamic()}.
      *
      * @param assigner which windows a record belongs to
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per key and window
      * @param outputMode when rows are emitted and whether state is evicted
      * @param lateOutput receives each record that was late for all its windows, once; {@code null}
@@ -262,7 +262,7 @@ public final class WindowAggregateOperator<K, T, A, R>
      * snapshotted with {@link StateCodecs#dynamic()}.
      *
      * @param assigner which windows a record belongs to
-     * @param eventTimeMs reads a record's event time, epoch ms
+     * @param eventTimeMs reads a record's event time, epoch ms; {@link Window#NO_EVENT_TIME} drops the record
      * @param fn the aggregate computed per key and window
      * @param outputMode when rows are emitted and whether state is evicted
      */
@@ -274,6 +274,9 @@ public final class WindowAggregateOperator<K, T, A, R>
     @Override
     public void process(K key, T record, Output<WindowedValue<K, R>> out) {
         long timestampMs = eventTimeMs.applyAsLong(record);
+        if (timestampMs == Window.NO_EVENT_TIME) {
+            return;
+        }
         if (panes) {
             if (firstWindowStartContaining(timestampMs) + sizeMs > watermarkMs) {
                 add(slice(alignDown(timestampMs, sliceMs)), key, record);

@@ -101,11 +101,16 @@ public final class WindowPreAggregator<K, T, A> {
      *
      * @param key the record's key, not {@code null}
      * @param record the record; not kept
-     * @return {@code true} if folded; {@code false} if its window ends at or before {@link #closedMs()}:
+     * @return {@code true} if folded, or dropped for having no event time ({@link Window#NO_EVENT_TIME}, as the
+     *     window operator would drop it); {@code false} if its window ends at or before {@link #closedMs()}:
      *     the caller must send the record on itself
      */
     public boolean add(K key, T record) {
-        long start = startOf(eventTimeMs.applyAsLong(record));
+        long timestampMs = eventTimeMs.applyAsLong(record);
+        if (timestampMs == Window.NO_EVENT_TIME) {
+            return true;
+        }
+        long start = startOf(timestampMs);
         if (start + sizeMs <= closedMs) {
             return false;
         }

@@ -55,6 +55,17 @@ class SessionWindowOperatorTest {
     }
 
     @Test
+    void shouldDropRecordWithoutEventTimeNeitherCountedNorSentAsLate() {
+        var op = sessions(5, OutputMode.COMPLETE);
+        send(op, "a", Window.NO_EVENT_TIME);
+        send(op, "a", 1);
+        op.onEpoch(0, output);
+        assertThat(out).containsExactly(row(1, 6, "a", 1));
+        assertThat(late).isEmpty();
+        assertThat(metrics(op).numRowsDroppedByWatermark()).isZero();
+    }
+
+    @Test
     void shouldKeepSessionsApartWhenGapSeparatesThem() {
         var op = sessions(5, OutputMode.COMPLETE);
         send(op, "a", 1);

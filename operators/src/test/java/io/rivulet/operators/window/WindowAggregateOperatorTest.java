@@ -62,6 +62,18 @@ class WindowAggregateOperatorTest {
     }
 
     @Test
+    void shouldDropRecordWithoutEventTimeNeitherCountedNorSentAsLate() {
+        var op = count(WindowAssigner.tumbling(10), OutputMode.COMPLETE);
+        op.onWatermark(10, output);
+        send(op, "a", Window.NO_EVENT_TIME);
+        send(op, "a", 12);
+        op.onEpoch(0, output);
+        assertThat(out).containsExactly(row(10, 20, "a", 1));
+        assertThat(late).isEmpty();
+        assertThat(dropped(op)).isZero();
+    }
+
+    @Test
     void shouldCountRowOlderThanWatermarkWhenItsWindowEndsAfterIt() {
         var op = count(WindowAssigner.tumbling(10), OutputMode.APPEND);
         op.onWatermark(15, output);

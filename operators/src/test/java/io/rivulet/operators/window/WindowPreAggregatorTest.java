@@ -65,6 +65,16 @@ class WindowPreAggregatorTest {
     }
 
     @Test
+    void shouldDropRecordWithoutEventTimeAsTheWindowOperatorWould() {
+        WindowPreAggregator<String, Event, long[]> pre = preAggregator();
+        assertThat(pre.add("a", new Event("a", Window.NO_EVENT_TIME, 7))).as("consumed, not handed back").isTrue();
+        pre.add("a", new Event("a", 2, 1));
+        assertThat(pre.heldRecords()).isEqualTo(1);
+        pre.flushAll(out);
+        assertThat(partials).containsExactly("a@0=1/1");
+    }
+
+    @Test
     void shouldFlushOnlyWindowsEndingAtOrBeforeTheWatermark() {
         WindowPreAggregator<String, Event, long[]> pre = preAggregator();
         pre.add("a", new Event("a", 5, 1));

@@ -2,6 +2,7 @@ package io.rivulet.engine.sql.internal;
 
 import io.rivulet.engine.sql.Row;
 import io.rivulet.engine.types.StructType;
+import io.rivulet.operators.window.Window;
 
 import java.util.Arrays;
 import java.util.List;
@@ -43,20 +44,26 @@ public final class GroupKeys {
     }
 
     /**
-     * The event time of a structured window's rows: a {@code TIMESTAMP} column in milliseconds (floored).
+     * The event time of a structured window's rows: a {@code TIMESTAMP} column in milliseconds (floored), or
+     * {@link Window#NO_EVENT_TIME} where it is NULL, which the window stage drops (Spark's {@code window} and
+     * {@code session_window} filter out rows with a NULL time): the null test and the drop are part of the window
+     * stage's own event-time read, not an operator of their own before it.
      *
      * @param schema the keyed stage's rows' schema
-     * @param column the event-time column in it; its NULLs are filtered out before the keyed stage (a
-     *     {@link PackedRow}'s raw bits are read without a null test: a NULL there reads as whatever the slot holds)
+     * @param column the event-time column in it
      * @return the function; stateless and thread-safe (on a column of another type it reads the column with
      *     {@link Row#getTimestampMicros}, which throws)
      */
     public static ToLongFunction<Row> eventTimeMs(StructType schema, int column) {
         if (RowKind.of(schema.apply(column).dataType()) != RowKind.TIMESTAMP) {
-            return row -> Math.floorDiv(row.getTimestampMicros(column), 1_000L);
+            return row -> row.isNullAt(column) ? Window.NO_EVENT_TIME : Math.floorDiv(row.getTimestampMicros(column), 1_000L);
         }
-        // No null test: the keyed stage's rows have a non-null event time (a NULL one is filtered out before it)
-        return row -> Math.floorDiv(row instanceof PackedRow p ? p.bits(column) : row.getTimestampMicros(column), 1_000L);
+        return row -> {
+            if (row instanceof PackedRow p) {
+                return p.isNullAt(column) ? Window.NO_EVENT_TIME : Math.floorDiv(p.bits(column), 1_000L);
+            }
+            return row.isNullAt(column) ? Window.NO_EVENT_TIME : Math.floorDiv(row.getTimestampMicros(column), 1_000L);
+        };
     }
 
     /**
