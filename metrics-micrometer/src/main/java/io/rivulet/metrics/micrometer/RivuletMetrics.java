@@ -41,7 +41,14 @@ public final class RivuletMetrics implements StreamingQueryListener, AutoCloseab
     private final Rivulet rivulet;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<UUID, QueryMeters> queries = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    /**
+     * Orders the listener's calls with {@link #close()}: a progress report in flight when the binder closes must
+     * not register (or re-register) meters after close removed them. Held only while meters are registered,
+     * updated or removed (per epoch, never on the data path).
+     */
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
 
     private RivuletMetrics(Rivulet rivulet, MeterRegistry registry) {
         this.rivulet = rivulet;
@@ -83,8 +90,10 @@ public final class RivuletMetrics implements StreamingQueryListener, AutoCloseab
      */
     @Override
     public void onQueryStarted(StreamingQuery query) {
-        if (!closed) {
-            queries.computeIfAbsent(query.id(), id -> new QueryMeters(registry, query.name(), query.runId()));
+        synchronized (lock) {
+            if (!closed) {
+                queries.computeIfAbsent(query.id(), id -> new QueryMeters(registry, query.name(), query.runId()));
+            }
         }
     }
 
@@ -98,19 +107,21 @@ public final class RivuletMetrics implements StreamingQueryListener, AutoCloseab
      */
     @Override
     public void onQueryProgress(StreamingQuery query, QueryProgress progress) {
-        if (closed) {
-            return;
-        }
-        QueryMeters meters = queries.computeIfAbsent(query.id(),
-            id -> new QueryMeters(registry, progress.name(), progress.runId()));
-        if (!meters.runId().equals(progress.runId())) {
-            QueryMeters next = new QueryMeters(registry, progress.name(), progress.runId());
-            if (queries.replace(query.id(), meters, next)) {
-                meters.remove();
+        synchronized (lock) {
+            if (closed) {
+                return;
             }
-            meters = next;
+            QueryMeters meters = queries.computeIfAbsent(query.id(),
+                id -> new QueryMeters(registry, progress.name(), progress.runId()));
+            if (!meters.runId().equals(progress.runId())) {
+                QueryMeters next = new QueryMeters(registry, progress.name(), progress.runId());
+                if (queries.replace(query.id(), meters, next)) {
+                    meters.remove();
+                }
+                meters = next;
+            }
+            meters.update(progress);
         }
-        meters.update(progress);
     }
 
     /**
@@ -141,17 +152,22 @@ public final class RivuletMetrics implements StreamingQueryListener, AutoCloseab
      */
     @Override
     public void close() {
-        closed = true;
+        // Outside the lock: the engine may be calling this listener while it holds its own.
         rivulet.streams().removeListener(this);
-        for (UUID id : List.copyOf(queries.keySet())) {
-            remove(id);
+        synchronized (lock) {
+            closed = true;
+            for (UUID id : List.copyOf(queries.keySet())) {
+                remove(id);
+            }
         }
     }
 
     private void remove(UUID queryId) {
-        QueryMeters meters = queries.remove(queryId);
-        if (meters != null) {
-            meters.remove();
+        synchronized (lock) {
+            QueryMeters meters = queries.remove(queryId);
+            if (meters != null) {
+                meters.remove();
+            }
         }
     }
 }
