@@ -81,6 +81,8 @@ public final class KafkaWindowMain {
 
     private final Map<String, String> options;
     private final int partitions;
+    /** The scheduled producer's shortest park: it wakes at most ~1 000 times a second (events then leave ≤ ~1 ms late). */
+    private static final long PARK_QUANTUM_NS = 1_000_000L;
     private final long epochMs;
     private final List<String> engines;
     private BrokerProcess broker;
@@ -517,9 +519,11 @@ public final class KafkaWindowMain {
                 long dueNs = startNs + TradeGenerator.dueNanosOffset(seq, rate);
                 long now = System.nanoTime();
                 while (dueNs - now > 0) {
-                    // Parks even for the 10 us gaps of 100 k/s (a park lasts ~60 us): the events due meanwhile then
-                    // leave back to back, each one's lag recorded; a spin would hold one of the 2 cores.
-                    LockSupport.parkNanos(dueNs - now);
+                    // Parks at least PARK_QUANTUM_NS, then sends every event due meanwhile back to back, each one's lag
+                    // from its own scheduled time recorded (a spin would hold one of the 2 cores). Parking for each 10 us
+                    // gap of 100 k/s instead woke the thread ~16 000 times a second: 21 % of a core against 16 % (per-thread
+                    // /proc stat over 3 s, session 11).
+                    LockSupport.parkNanos(Math.max(dueNs - now, PARK_QUANTUM_NS));
                     now = System.nanoTime();
                 }
                 lag.recordValue(Math.min(Math.max(now - dueNs, 0), MeasuringSink.HIGHEST_TRACKABLE_NS));
