@@ -63,6 +63,11 @@ final class BrokerProcess implements AutoCloseable {
         throw new IOException("the broker JVM exited before it served (exit code " + waitFor(process) + ")");
     }
 
+    /** @return the broker JVM's process id */
+    long pid() {
+        return process.pid();
+    }
+
     private static void drain(BufferedReader lines) {
         try {
             while (lines.readLine() != null) {

@@ -106,7 +106,7 @@ public final class KafkaWindowMain {
 
     /**
      * @param args {@code throughput [--trades 10M]} or {@code latency [--rates 100k,500k] [--warmup 10s]
-     *     [--measure 20s] [--prewarm 10s]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
+     *     [--measure 20s] [--prewarm 10s] [--broker-metrics false]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
      * @throws Exception if the broker does not start, an engine fails or a result is wrong
      */
     public static void main(String[] args) throws Exception {
@@ -381,6 +381,7 @@ public final class KafkaWindowMain {
         long warmupS = seconds(option("warmup", "10s"));
         long measureS = seconds(option("measure", "20s"));
         long prewarmS = seconds(option("prewarm", "10s"));
+        boolean brokerMetrics = Boolean.parseBoolean(option("broker-metrics", "false"));
         boolean prewarmed = false;
         for (String rateText : option("rates", "100k,500k").split(",")) {
             long rate = count(rateText);
@@ -432,6 +433,9 @@ public final class KafkaWindowMain {
                     complete ? ", checked" : ": INCOMPLETE 60 s after the last event, the engine fell behind", produced.describe());
                 System.out.printf("  this JVM's GC while producing: %d collections, %d ms in all%n", gc1[0] - gc0[0], gc1[1] - gc0[1]);
                 times.print((int) warmupS, (int) (warmupS + measureS));
+                if (brokerMetrics) {
+                    System.out.print(BrokerRequestMetrics.read(broker.pid()));
+                }
             }
         }
     }
