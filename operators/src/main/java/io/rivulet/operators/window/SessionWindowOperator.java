@@ -7,7 +7,6 @@ import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
-import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
@@ -313,7 +312,7 @@ public final class SessionWindowOperator<K, T, A, R>
             markChanged(sessions);
         }
         Session<K, A> session = sessions.mergeInto(this, key, start, end);
-        A updated = addChecked(session.accumulator, record);
+        A updated = UserAggregates.add(fn, session.accumulator, record);
         if (updated == null) {
             throw new NullPointerException("aggregate returned a null accumulator for key " + key);
         }
@@ -705,16 +704,6 @@ public final class SessionWindowOperator<K, T, A, R>
             throw new NullPointerException("aggregate merge returned a null accumulator for key " + key);
         }
         return merged;
-    }
-
-    private A addChecked(A accumulator, T record) {
-        try {
-            return fn.add(accumulator, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw Sneaky.rethrow(e);
-        }
     }
 
     private void onLate(K key, T record, long start, long end) {

@@ -7,7 +7,6 @@ import io.rivulet.operators.QueryableOperator;
 import io.rivulet.operators.StateMetrics;
 import io.rivulet.operators.StatefulOperator;
 import io.rivulet.operators.function.AggregateFunction;
-import io.rivulet.operators.function.Sneaky;
 import io.rivulet.operators.state.CheckpointedOperator;
 import io.rivulet.operators.state.KeyGroupWriter;
 import io.rivulet.operators.state.OperatorSnapshot;
@@ -790,7 +789,7 @@ public final class WindowAggregateOperator<K, T, A, R>
             markDirty(entry);
         }
         A current = entry.value();
-        A updated = addChecked(current, record);
+        A updated = UserAggregates.add(fn, current, record);
         if (updated == null) {
             throw new NullPointerException("aggregate returned a null accumulator for key " + key + " in window " + slice.window);
         }
@@ -827,16 +826,6 @@ public final class WindowAggregateOperator<K, T, A, R>
         counters.added();
         addDirty(entry);
         return entry;
-    }
-
-    private A addChecked(A accumulator, T record) {
-        try {
-            return fn.add(accumulator, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw Sneaky.rethrow(e);
-        }
     }
 
     private void onLate(K key, long start) {

@@ -1,7 +1,6 @@
 package io.rivulet.operators.window;
 
 import io.rivulet.operators.function.AggregateFunction;
-import io.rivulet.operators.function.Sneaky;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2IntHashMap;
 
@@ -124,7 +123,7 @@ public final class WindowPreAggregator<K, T, A> {
             index = pending.newPartial(key, createAccumulator());
         }
         A current = pending.partials.get(index);
-        A updated = addChecked(current, record);
+        A updated = UserAggregates.add(fn, current, record);
         if (updated == null) {
             throw new NullPointerException("aggregate returned a null accumulator for key " + key);
         }
@@ -241,16 +240,6 @@ public final class WindowPreAggregator<K, T, A> {
             throw new NullPointerException("aggregate created a null accumulator");
         }
         return accumulator;
-    }
-
-    private A addChecked(A accumulator, T record) {
-        try {
-            return fn.add(accumulator, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw Sneaky.rethrow(e);
-        }
     }
 
     /** The largest {@code s <= timestampMs} with {@code s ≡ offset mod size}. */
