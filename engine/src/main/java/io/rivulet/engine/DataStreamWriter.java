@@ -43,6 +43,7 @@ public final class DataStreamWriter<T> {
     private Duration idleInputTimeout = Duration.ZERO;
     private WaitStrategy waitStrategy;
     private int ringCapacity;
+    private int workerThreads;
     private int maxParallelism;
     private int latencySampling = 1;
     private boolean fuseKeyedStages = true;
@@ -174,6 +175,20 @@ public final class DataStreamWriter<T> {
     }
 
     /**
+     * Overrides the engine's {@link Rivulet.Builder#workerThreads(int) workerThreads} for this query:
+     * how many threads run the keyed partitions that no source task hosts (default: as many as the
+     * processors the sources leave, at least one). Continuous mode; a micro-batch query runs on one thread.
+     *
+     * @param threads {@code >= 1}
+     * @return this
+     * @throws IllegalArgumentException unless {@code threads >= 1}
+     */
+    public DataStreamWriter<T> workerThreads(int threads) {
+        this.workerThreads = Options.positive("workerThreads", threads);
+        return this;
+    }
+
+    /**
      * Overrides the engine's {@link Rivulet.Builder#maxParallelism(int) maxParallelism} for this
      * query: the number of key groups keys are routed and state is saved by, and so the most
      * partitions a keyed stage may have. {@link #start()} rejects a keyed stage with more partitions.
@@ -194,11 +209,12 @@ public final class DataStreamWriter<T> {
      * hand-off between cores, and a window fires on the thread that saw the watermark pass. A
      * one-partition stage fed by several tasks (a union) keeps its rings but shares the first
      * producer's thread, one thread fewer. Not fused,
-     * the stage gets its own thread behind a ring, which pipelines the work over two cores at the
-     * cost of a cross-core hand-off per record; that pays only when both sides are expensive.
+     * the stage runs behind a ring on one of the query's worker threads ({@link #workerThreads(int)}),
+     * which pipelines the work over two cores, if the machine has a core for it, at the cost of a
+     * cross-core hand-off per record; that pays only when both sides are expensive.
      * Results are the same either way. Micro-batch queries run every stage on the driver thread.
      *
-     * @param fuse {@code false} to give every keyed partition its own thread
+     * @param fuse {@code false} to run every keyed partition behind a ring on a worker thread
      * @return this
      */
     public DataStreamWriter<T> fuseKeyedStages(boolean fuse) {
@@ -374,7 +390,8 @@ public final class DataStreamWriter<T> {
             (stopTimeout != null ? stopTimeout : config.stopTimeout()).toNanos(), checkpointLocation, minBatchesToRetain,
             restartStrategy != null ? restartStrategy
                 : checkpointLocation != null ? RestartStrategy.DEFAULT : RestartStrategy.none(),
-            config.nanoClock(), config.epochClock(), errorPolicy, numRecentProgressUpdates);
+            config.nanoClock(), config.epochClock(), errorPolicy, numRecentProgressUpdates,
+            workerThreads != 0 ? workerThreads : config.workerThreads());
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

@@ -212,7 +212,7 @@ public final class Rivulet implements AutoCloseable {
 
     /** Engine-wide defaults, each overridable per query. */
     record Config(WaitStrategy waitStrategy, int defaultParallelism, int maxParallelism, int ringCapacity,
-                  Duration stopTimeout, NanoClock nanoClock, EpochClock epochClock, String dashboardHost,
+                  int workerThreads, Duration stopTimeout, NanoClock nanoClock, EpochClock epochClock, String dashboardHost,
                   int dashboardPort) {
     }
 
@@ -226,6 +226,8 @@ public final class Rivulet implements AutoCloseable {
             Math.min(Runtime.getRuntime().availableProcessors(), KeyGroups.DEFAULT_MAX_PARALLELISM));
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private int ringCapacity = 16_384;
+        /** 0: as many as the processors the sources leave. */
+        private int workerThreads;
         private Duration stopTimeout = Duration.ofSeconds(30);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
@@ -280,6 +282,24 @@ public final class Rivulet implements AutoCloseable {
          */
         public Builder ringCapacity(int slots) {
             this.ringCapacity = Options.powerOfTwo("ringCapacity", slots);
+            return this;
+        }
+
+        /**
+         * Continuous mode: how many threads run the keyed partitions that no source task hosts. By default,
+         * as many as the processors the query's source tasks leave (each source task has a thread of its
+         * own), at least one and at most one per partition: a thread runs its partitions in turn, so on a
+         * machine with fewer cores than tasks no thread of the query waits for a core that another holds,
+         * which would make it late by a scheduler time slice. Set more when partitions run user code that
+         * blocks (a partition that blocks holds back the others on its thread), fewer to leave cores to
+         * other work. A query can override it ({@link DataStreamWriter#workerThreads(int)}).
+         *
+         * @param threads {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException unless {@code threads >= 1}
+         */
+        public Builder workerThreads(int threads) {
+            this.workerThreads = Options.positive("workerThreads", threads);
             return this;
         }
 
@@ -348,7 +368,7 @@ public final class Rivulet implements AutoCloseable {
          * @throws IllegalStateException if the dashboard's address cannot be bound (the message says why)
          */
         public Rivulet build() {
-            return new Rivulet(new Config(waitStrategy, defaultParallelism, maxParallelism, ringCapacity, stopTimeout,
+            return new Rivulet(new Config(waitStrategy, defaultParallelism, maxParallelism, ringCapacity, workerThreads, stopTimeout,
                 nanoClock, epochClock, dashboardHost, dashboardPort));
         }
     }

@@ -127,6 +127,7 @@ class FusedKeyedStageTest {
                     .queryName("two-sources")
                     .ringCapacity(64)
                     .fuseKeyedStages(fuse)
+                    .workerThreads(1)
                     .start()
                     .awaitTermination();
             }
@@ -245,6 +246,7 @@ class FusedKeyedStageTest {
                 .process("window-total", WindowTotals::new)
                 .writeStream(sink)
                 .fuseKeyedStages(fuse)
+                .workerThreads(2)
                 .start();
             query.awaitTermination();
             watermark = query.lastProgress().eventTimeWatermark();

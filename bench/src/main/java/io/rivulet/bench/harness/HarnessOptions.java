@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * idle strategy), {@code --ring 16384} (ring slots), {@code --epoch-ms 100} (epoch interval), {@code --checkpoint DIR}
  * (a checkpoint location per query under DIR; W2-W4 then report committed-output latency), {@code --fuse true|false}
  * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true), {@code --keys
- * uniform|zipf} (K1L's key distribution, see {@link KeyDistribution}). Durations take a unit
+ * uniform|zipf} (K1L's key distribution, see {@link KeyDistribution}), {@code --worker-threads N} (the query's
+ * worker threads; 0, the default, leaves the engine's: as many as the cores the sources leave). Durations take a unit
  * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
  *
  * @param mode           latency (paced) or throughput (flat out).
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  * @param checkpointDir  where each query takes its checkpoints (a fresh directory per query inside it), or
  *                       {@code null} for none; window workloads then measure committed-output latency.
  * @param keys           K1L's key distribution over its 2^20 keys.
+ * @param workerThreads  the query's worker threads, or 0 for the engine's default.
  */
 public record HarnessOptions(
     Mode mode,
@@ -56,7 +58,8 @@ public record HarnessOptions(
     long epochIntervalMs,
     boolean fuse,
     String checkpointDir,
-    KeyDistribution keys)
+    KeyDistribution keys,
+    int workerThreads)
 {
     /**
      * The harness measures every result's latency itself (from its scheduled time), so the engine's own latency
@@ -131,6 +134,10 @@ public record HarnessOptions(
                 throw new UncheckedIOException("cannot create a checkpoint directory in " + checkpointDir, e);
             }
         }
+        if (workerThreads > 0)
+        {
+            writer.workerThreads(workerThreads);
+        }
         return writer
             .queryName(queryName)
             .latencySampling(ENGINE_LATENCY_SAMPLING)
@@ -154,6 +161,11 @@ public record HarnessOptions(
             positive("--measure", measureNs);
         }
         positive("--partitions", partitions);
+        if (workerThreads < 0)
+        {
+            throw new IllegalArgumentException("--worker-threads must be >= 1 (or 0 for the engine's default), got " +
+                workerThreads);
+        }
         WaitStrategy.named(waitStrategy);
         if (ringCapacity < 2 || Integer.bitCount(ringCapacity) != 1)
         {
@@ -233,6 +245,7 @@ public record HarnessOptions(
         boolean fuse = true;
         String checkpoint = null;
         KeyDistribution keys = KeyDistribution.UNIFORM;
+        int workerThreads = 0;
         for (int i = 2; i < args.length; i += 2)
         {
             final String name = args[i];
@@ -252,8 +265,10 @@ public record HarnessOptions(
                 case "--fuse" -> fuse = parseBoolean(name, value);
                 case "--checkpoint" -> checkpoint = value;
                 case "--keys" -> keys = KeyDistribution.named(value);
+                case "--worker-threads" -> workerThreads = (int)parseCount(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name +
-                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse --checkpoint --keys");
+                    "'; known: --warmup --measure --partitions --wait --ring --epoch-ms --fuse --checkpoint --keys" +
+                    " --worker-threads");
             }
         }
         final long rate = mode.paced() ? second : WorkloadSpec.THROUGHPUT_RATE;
@@ -265,7 +280,7 @@ public record HarnessOptions(
                 * WorkloadSpec.TRADES_PER_ORDER;
         }
         return new HarnessOptions(mode, workload.toUpperCase(Locale.ROOT), rate, trades, warmupNs, measureNs,
-            partitions, wait, ring, epochMs, fuse, checkpoint, keys);
+            partitions, wait, ring, epochMs, fuse, checkpoint, keys, workerThreads);
     }
 
     private static boolean parseBoolean(final String name, final String value)

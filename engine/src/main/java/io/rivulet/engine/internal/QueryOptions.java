@@ -44,6 +44,8 @@ import java.util.function.Supplier;
  * @param errorPolicy what a record a user function throws on does: fail the query, skip, or dead-letter
  * @param numRecentProgressUpdates progress reports {@code recentProgress()} keeps, >= 1 (Spark's
  *     {@code spark.sql.streaming.numRecentProgressUpdates})
+ * @param workerThreads continuous: threads for the keyed partitions no source task hosts; 0 = as many as
+ *     the processors the source tasks leave (at least one)
  */
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
@@ -52,7 +54,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            long stopTimeoutNs, Path checkpointLocation, int minBatchesToRetain,
                            RestartStrategy restartStrategy,
                            NanoClock nanoClock, EpochClock epochClock, ErrorPolicy errorPolicy,
-                           int numRecentProgressUpdates) {
+                           int numRecentProgressUpdates, int workerThreads) {
     /** Progress reports kept by default, as Spark's {@code spark.sql.streaming.numRecentProgressUpdates}. */
     public static final int DEFAULT_RECENT_PROGRESS_UPDATES = 100;
 
@@ -103,10 +105,13 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }
         checkRecentProgressUpdates(numRecentProgressUpdates);
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("workerThreads must be >= 1 (or 0 for the default), got " + workerThreads);
+        }
     }
 
     /**
-     * The settings with the default number of progress reports kept.
+     * The settings with the default number of progress reports kept and worker threads.
      */
     public QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                         boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
@@ -118,7 +123,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         this(name, outputMode, execution, intervalNs, noDataMicroBatches, maxWatermarkPolicy, idleInputTimeoutNs,
             idleStrategies, latencySampling, ringCapacity, defaultParallelism, maxParallelism, fuseKeyedStages,
             stopTimeoutNs, checkpointLocation, minBatchesToRetain, restartStrategy, nanoClock, epochClock, errorPolicy,
-            DEFAULT_RECENT_PROGRESS_UPDATES);
+            DEFAULT_RECENT_PROGRESS_UPDATES, 0);
     }
 
     /**

@@ -7,13 +7,14 @@ import org.agrona.concurrent.AgentTerminationException;
 import java.util.Arrays;
 
 /**
- * Several tasks on one thread: a producer and the one-partition keyed stage it hosts (a stage fed by
- * several tasks, run on its first producer's thread). Each duty cycle runs every live task once, in
- * order, so the host's records, published at the end of its cycle, are taken by the stage in the same
- * cycle. A task that terminates is closed and dropped; the thread ends when the last one has.
+ * Several tasks on one thread ({@link ThreadPlan}): a producer and the one-partition keyed stage it hosts
+ * (a stage fed by several tasks, run on its first producer's thread), or keyed partitions sharing one of
+ * the query's worker threads. Each duty cycle runs every live task once, in order (upstream first), so
+ * the records a task publishes at the end of its cycle are taken by a downstream task on the same thread
+ * in the same cycle. A task that terminates is closed and dropped; the thread ends when the last one has.
  *
- * <p>A host whose ring to the stage is full must not wait for a consumer that only its own thread can
- * run: its exchange calls {@link #helpOthers()} instead of idling, which runs every other live task
+ * <p>A task whose ring to a downstream task is full must not wait for a consumer that only its own thread
+ * can run: its exchange calls {@link #helpOthers()} instead of idling, which runs every other live task
  * that is not already on the stack (re-entry would corrupt a task's state).
  *
  * <p>Not thread-safe; owned by its thread.
@@ -26,7 +27,7 @@ final class CoLocatedAgents implements Agent {
     private int liveCount;
 
     /**
-     * @param agents the tasks, host first
+     * @param agents the tasks, host (or upstream) first
      * @param roleName the thread's name
      */
     CoLocatedAgents(Agent[] agents, String roleName) {

@@ -29,7 +29,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * users see it as a {@link StreamingQuery}.
  *
  * <p>Thread-safe. Lifecycle: {@link #start} plans the query, opens the sink and the sources (any
- * failure there fails the start, nothing runs) and starts one thread per task. The query ends when
+ * failure there fails the start, nothing runs) and starts the threads of its {@link ThreadPlan}. The query ends when
  * every task has ended: because the input ended, because {@link #stop} asked the sources to finish
  * (what was read is drained and committed), or because a task failed (every task aborts). The last
  * task to end closes the sink and reports termination.
@@ -248,30 +247,20 @@ final class QueryRuntime implements StreamingQuery {
     }
 
     /**
-     * One thread per task, except that a task hosting a keyed stage (see {@link Planner#hostOf}) shares
-     * its thread with it. Workers start before the sources that feed them.
+     * Starts the threads of the {@link ThreadPlan}: a thread per source task, with the keyed stages it
+     * hosts (see {@link Planner#hostOf}), and the query's worker threads, which run the other keyed
+     * partitions. Workers start before the sources that feed them.
      */
     private void startThreads() {
-        Map<Agent, List<Agent>> groups = new LinkedHashMap<>();
-        List<Agent> all = new ArrayList<>(planner.workers);
-        all.addAll(planner.sourceTasks);
-        for (Agent agent : all) {
-            Agent root = agent;
-            while (planner.hostOf.containsKey(root)) {
-                root = planner.hostOf.get(root);
-            }
-            List<Agent> members = groups.computeIfAbsent(root, r -> new ArrayList<>(List.of(r)));
-            if (agent != root) {
-                members.add(agent);
-            }
-        }
+        List<List<Agent>> plan = ThreadPlan.plan(planner.sourceTasks, planner.workers, planner.hostOf,
+            options.workerThreads(), Runtime.getRuntime().availableProcessors());
         String prefix = "rivulet-" + options.name() + "-";
-        for (List<Agent> members : groups.values()) {
+        for (List<Agent> members : plan) {
             if (members.size() == 1) {
                 startAgent(members.get(0));
                 continue;
             }
-            // Thread names: the host's, then each hosted task's role, e.g. rivulet-q-source-0+keyed1-0.
+            // Thread names: the first task's, then each other task's role, e.g. rivulet-q-source-0+keyed1-0.
             StringBuilder name = new StringBuilder(members.get(0).roleName());
             for (Agent member : members.subList(1, members.size())) {
                 name.append('+').append(member.roleName().substring(prefix.length()));

@@ -1,0 +1,108 @@
+package io.rivulet.engine;
+
+import io.rivulet.engine.sink.ForeachWriter;
+import io.rivulet.engine.sink.Sinks;
+import io.rivulet.engine.source.Sources;
+import io.rivulet.operators.KeyedOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Keyed partitions share the query's worker threads ({@code workerThreads}): a thread runs its partitions
+ * in turn, upstream first, and a partition whose ring to a partition on its own thread is full runs that
+ * partition instead of waiting for it.
+ */
+@ExtendWith(NoLeakedThreads.class)
+class WorkerThreadsTest {
+    private static final int EVENTS = 200_000;
+
+    @Test
+    @Timeout(120)
+    void shouldRunTwoChainedTwoPartitionStagesOnOneThreadWithoutDeadlockOnFullRings() throws Exception {
+        Run run = run(1);
+
+        assertThat(run.count).isEqualTo(3L * EVENTS);
+        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
+        assertThat(run.writerThreads).containsExactly("rivulet-workers-keyed1-0+keyed1-1+keyed2-0+keyed2-1");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldPutPartitionPOfEachStageOnThreadPModThreads() throws Exception {
+        Run run = run(2);
+
+        assertThat(run.count).isEqualTo(3L * EVENTS);
+        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
+        assertThat(run.writerThreads).containsExactlyInAnyOrder("rivulet-workers-keyed1-0+keyed2-0",
+            "rivulet-workers-keyed1-1+keyed2-1");
+    }
+
+    @Test
+    void shouldRejectAWorkerThreadCountBelowOne() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> rivulet.readStream(Sources.generator(1, i -> i)).writeStream(Sinks.collecting())
+                .workerThreads(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 1, got 0");
+        }
+        assertThatThrownBy(() -> Rivulet.builder().workerThreads(-1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 1, got -1");
+    }
+
+    private record Run(long count, long sum, Set<String> writerThreads) {
+    }
+
+    /**
+     * Two keyed stages of two partitions, the second keyed differently, so every partition feeds both of the next;
+     * the first emits each record three times.
+     */
+    private static Run run(int workerThreads) throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        AtomicLong count = new AtomicLong();
+        AtomicLong sum = new AtomicLong();
+        try (Rivulet rivulet = Rivulet.create()) {
+            // 64-slot rings, and the first stage emits each record three times: a cycle of the first stage
+            // (up to a ring of input) overfills its rings to the second, which on one thread only runs if
+            // the first runs it.
+            rivulet.readStream(Sources.generator(EVENTS, i -> i))
+                .keyBy(i -> i % 7, 2)
+                .process("triple", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> {
+                    out.emit(v);
+                    out.emit(v);
+                    out.emit(v);
+                })
+                .keyBy(i -> i % 11, 2)
+                .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
+                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
+                    @Override
+                    public boolean open(long partitionId, long epochId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void process(Long value) {
+                        threads.add(Thread.currentThread().getName());
+                        count.incrementAndGet();
+                        sum.addAndGet(value);
+                    }
+
+                    @Override
+                    public void close(Throwable errorOrNull) {
+                    }
+                }))
+                .queryName("workers")
+                .ringCapacity(64)
+                .workerThreads(workerThreads)
+                .start()
+                .awaitTermination();
+        }
+        return new Run(count.get(), sum.get(), threads);
+    }
+}
