@@ -147,8 +147,10 @@ class ErrorPolicyTest {
                 .hasCauseInstanceOf(NumberFormatException.class);
             Throwable cause = query.exception().orElseThrow().getCause();
             assertThat(cause.getSuppressed()).hasSize(1);
+            // The epoch is the one the source read the record in: 0 unless the machine was slow to get there.
             assertThat(cause.getSuppressed()[0].getMessage())
-                .contains("task rivulet-", "source-0", "epoch 0", "source memory[in] partition 0");
+                .contains("task rivulet-", "source-0", "source memory[in] partition 0")
+                .containsPattern("epoch \\d+,");
             // The operator's frames are stage clones, hidden classes, which stack traces leave out
             // (-XX:+UnlockDiagnosticVMOptions -XX:+ShowHiddenFrames shows them); the user's function is there.
             assertThat(cause.getStackTrace()).as("the stack names the user's function")

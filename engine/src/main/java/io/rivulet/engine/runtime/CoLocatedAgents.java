@@ -71,8 +71,6 @@ final class CoLocatedAgents implements Agent {
             if (live[i] && !running[i]) {
                 try {
                     work += run(i);
-                } catch (RuntimeException | Error e) {
-                    throw e;
                 } catch (Exception e) {
                     throw Sneaky.rethrow(e);
                 }

@@ -92,8 +92,6 @@ abstract class SinkLink<T> extends Link<T> {
         wroteSinceEpochEnd = false;
         try {
             writer.endEpoch(epochId);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

@@ -253,8 +253,6 @@ public final class BatchWindowOperator<K, V, O> extends BatchStateOperator<K, V,
         V result;
         try {
             result = fn.reduce(accumulated, value);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

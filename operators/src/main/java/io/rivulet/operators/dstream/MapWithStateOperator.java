@@ -134,8 +134,6 @@ public final class MapWithStateOperator<K, V, S, R, O> extends BatchStateOperato
     private R call(K key, Optional<V> value) {
         try {
             return function.call(key, value, state);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

@@ -98,8 +98,6 @@ public final class UpdateStateByKeyOperator<K, V, S> extends BatchStateOperator<
         Optional<S> newState;
         try {
             newState = function.call(values, Optional.ofNullable((S) entry.state));
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

@@ -2,7 +2,9 @@ package io.rivulet.operators.function;
 
 /**
  * Rethrows a user function's checked exception unchanged, so that the query fails with the
- * user's own exception as its cause rather than a wrapper.
+ * user's own exception as its cause rather than a wrapper. The one idiom around a user call whose
+ * caller declares no checked exception: {@code catch (Exception e) { throw Sneaky.rethrow(e); }}; a
+ * {@link RuntimeException} passes through it unchanged, and an {@link Error} is not caught.
  */
 public final class Sneaky {
     private Sneaky() {

@@ -403,8 +403,6 @@ public final class GroupStateOperator<K, V, S, R>
                     out.emit(result);
                 }
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         } finally {

@@ -228,8 +228,6 @@ public final class LongKeyedAggregateOperator<T>
     private long fold(long state, T record) {
         try {
             return fn.update(state, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

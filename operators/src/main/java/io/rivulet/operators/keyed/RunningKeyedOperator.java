@@ -307,8 +307,6 @@ public abstract class RunningKeyedOperator<K, T, S, O>
     private S updateChecked(S current, T record) {
         try {
             return update(current, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

@@ -123,8 +123,6 @@ public final class KeyedProcessOperator<K, I, O>
         context.domain = null;
         try {
             function.processElement(record, context, out);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }
@@ -173,8 +171,6 @@ public final class KeyedProcessOperator<K, I, O>
         context.domain = domain;
         try {
             function.onTimer(timestampMs, context, timerOut);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         } finally {
@@ -211,8 +207,6 @@ public final class KeyedProcessOperator<K, I, O>
         if (!open) {
             try {
                 function.open(backend);
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Exception e) {
                 throw Sneaky.rethrow(e);
             }

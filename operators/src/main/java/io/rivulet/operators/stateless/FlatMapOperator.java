@@ -35,8 +35,6 @@ public final class FlatMapOperator<I, O> implements Operator<I, O> {
     public void process(I record, Output<O> out) {
         try {
             ((FlatMapFunction<? super I, O>) FUNCTION.cast(fn)).flatMap(record, (Output<O>) NEXT.cast(out));
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }

@@ -15,8 +15,6 @@ final class UserAggregates {
     static <T, A> A add(AggregateFunction<? super T, A, ?> fn, A accumulator, T record) {
         try {
             return fn.add(accumulator, record);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         }
