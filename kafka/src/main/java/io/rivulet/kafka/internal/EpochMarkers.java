@@ -180,7 +180,8 @@ final class EpochMarkers implements AutoCloseable {
                     .get(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
+                    throw new IllegalStateException("the Kafka sink cannot describe its epoch marker topic '" + topic + "': "
+                        + e.getCause().getMessage(), e.getCause());
                 }
                 if (!created || System.nanoTime() > deadline) {
                     return null;

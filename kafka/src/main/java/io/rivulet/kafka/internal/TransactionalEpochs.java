@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * disk when the epoch ends (before its checkpoint), and the commit of the epoch publishes each writer's
  * file in one Kafka transaction of that writer's transactional producer ({@code <prefix>-<writer>}),
  * together with a marker: one record in the same transaction, key the transactional id and value the epoch,
- * to partition 0 of the compacted marker topic ({@code <prefix>-epochs} unless named; {@link EpochMarkers}).
+ * to partition 0 of the compacted marker topic ({@code <prefix>-epochs} unless named; {@code EpochMarkers}).
  * Epochs only grow, so a writer's newest committed marker is its last committed epoch.
  *
  * <pre>
