@@ -33,9 +33,10 @@ import java.util.function.Function;
  * transaction of that writer's producer, begun and filled by a publisher thread of the writer's as soon as
  * the file is staged and committed when the epoch commits, whose {@code transactional.id} is
  * {@code <prefix>-<writer>} (prefix {@code rivulet-<queryName>} unless set): stable across restarts, so a
- * restarted query fences the dead run's producer. The transaction also commits a marker (the epoch, as a
- * consumer-group offset of group {@code <prefix>-<writer>}), so a restart tells published epochs from pending ones:
- * it publishes the staged epochs the checkpoint covers that Kafka has not committed and drops the rest.
+ * restarted query fences the dead run's producer. The transaction also holds a marker, a record of the epoch
+ * keyed by the transactional id in a compacted topic the sink owns ({@link #epochMarkerTopic}), so a restart
+ * tells published epochs from pending ones: it publishes the staged epochs the checkpoint covers that Kafka has
+ * not committed and drops the rest.
  * Consumers with {@code isolation.level=read_committed} see every record once. Records become visible at
  * the epoch's commit: the visible latency is the epoch interval plus the checkpoint and the transaction's end.
  * Needs a checkpoint location; the staging directory belongs to one query (put it beside the checkpoint).
@@ -54,17 +55,20 @@ public final class KafkaSink<T> implements Sink<T> {
     private final Map<String, Object> configs;
     private final Path stagingDirectory;
     private final String transactionalIdPrefix;
+    private final String epochMarkerTopic;
 
     private volatile String queryName;
     private volatile TransactionalEpochs epochs;
 
     private KafkaSink(String bootstrapServers, Function<? super T, ProducerRecord<byte[], byte[]>> toRecord,
-                      Map<String, Object> configs, Path stagingDirectory, String transactionalIdPrefix) {
+                      Map<String, Object> configs, Path stagingDirectory, String transactionalIdPrefix,
+                      String epochMarkerTopic) {
         this.bootstrapServers = bootstrapServers;
         this.toRecord = toRecord;
         this.configs = configs;
         this.stagingDirectory = stagingDirectory;
         this.transactionalIdPrefix = transactionalIdPrefix;
+        this.epochMarkerTopic = epochMarkerTopic;
     }
 
     /**
@@ -80,7 +84,7 @@ public final class KafkaSink<T> implements Sink<T> {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("kafka.bootstrap.servers must be set (host:port[,host:port...])");
         }
-        return new KafkaSink<>(bootstrapServers, Objects.requireNonNull(toRecord, "toRecord"), Map.of(), null, null);
+        return new KafkaSink<>(bootstrapServers, Objects.requireNonNull(toRecord, "toRecord"), Map.of(), null, null, null);
     }
 
     /**
@@ -104,12 +108,12 @@ public final class KafkaSink<T> implements Sink<T> {
      */
     public KafkaSink<T> exactlyOnce(Path stagingDirectory) {
         Path dir = Objects.requireNonNull(stagingDirectory, "stagingDirectory").toAbsolutePath().normalize();
-        return new KafkaSink<>(bootstrapServers, toRecord, configs, dir, transactionalIdPrefix);
+        return new KafkaSink<>(bootstrapServers, toRecord, configs, dir, transactionalIdPrefix, epochMarkerTopic);
     }
 
     /**
      * @param prefix the exactly-once producers' {@code transactional.id} prefix (writer {@code w} uses
-     *     {@code prefix-w}) and the marker's consumer group; default {@code rivulet-<queryName>}. Two queries
+     *     {@code prefix-w}, also its epoch markers' key); default {@code rivulet-<queryName>}. Two queries
      *     must not share one.
      * @return a copy with the prefix
      */
@@ -117,7 +121,24 @@ public final class KafkaSink<T> implements Sink<T> {
         if (prefix == null || prefix.isBlank()) {
             throw new IllegalArgumentException("transactionalIdPrefix must not be blank");
         }
-        return new KafkaSink<>(bootstrapServers, toRecord, configs, stagingDirectory, prefix);
+        return new KafkaSink<>(bootstrapServers, toRecord, configs, stagingDirectory, prefix, epochMarkerTopic);
+    }
+
+    /**
+     * Names the topic the exactly-once sink marks its committed epochs in (default {@code <prefix>-epochs}, with
+     * the {@link #transactionalIdPrefix prefix}). Whichever it is, the sink creates it when the query starts if
+     * it is absent ({@code cleanup.policy=compact}, one partition, the cluster's default replication factor), and
+     * refuses to start, naming the topic, if it cannot be created or is not compacted. Name an existing topic
+     * where the sink may not create topics; queries (and scale-out tasks) may share one.
+     *
+     * @param topic an existing or creatable topic, {@code cleanup.policy=compact}; markers go to its partition 0
+     * @return a copy with the marker topic
+     */
+    public KafkaSink<T> epochMarkerTopic(String topic) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("epochMarkerTopic must not be blank");
+        }
+        return new KafkaSink<>(bootstrapServers, toRecord, configs, stagingDirectory, transactionalIdPrefix, topic);
     }
 
     /**
@@ -136,11 +157,12 @@ public final class KafkaSink<T> implements Sink<T> {
                 + (name.equals(ProducerConfig.TRANSACTIONAL_ID_CONFIG) ? " (use transactionalIdPrefix)" : ""));
         }
         if (name.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            return new KafkaSink<>(value, toRecord, configs, stagingDirectory, transactionalIdPrefix);
+            return new KafkaSink<>(value, toRecord, configs, stagingDirectory, transactionalIdPrefix, epochMarkerTopic);
         }
         Map<String, Object> copy = new LinkedHashMap<>(configs);
         copy.put(name, value);
-        return new KafkaSink<>(bootstrapServers, toRecord, Map.copyOf(copy), stagingDirectory, transactionalIdPrefix);
+        return new KafkaSink<>(bootstrapServers, toRecord, Map.copyOf(copy), stagingDirectory, transactionalIdPrefix,
+            epochMarkerTopic);
     }
 
     @Override
@@ -165,14 +187,14 @@ public final class KafkaSink<T> implements Sink<T> {
     }
 
     @Override
-    public void open(String queryName, int numWriters) {
+    public void open(String queryName, int numWriters) throws Exception {
         this.queryName = queryName;
         if (stagingDirectory != null) {
             String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "rivulet-" + queryName;
-            TransactionalEpochs run = new TransactionalEpochs(stagingDirectory, prefix, producerConfigs());
+            TransactionalEpochs run = new TransactionalEpochs(stagingDirectory, prefix, epochMarkerTopic, producerConfigs());
             try {
                 run.prepare(numWriters);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 run.close();
                 throw e;
             }
@@ -225,7 +247,13 @@ public final class KafkaSink<T> implements Sink<T> {
     public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
         TransactionalEpochs run = epochs;
         if (run != null) {
-            run.recover(checkpointedEpoch);
+            try {
+                run.recover(checkpointedEpoch, lastCommittedEpoch);
+            } catch (Exception e) {
+                // The query does not start: nothing else closes this run's producers.
+                close();
+                throw e;
+            }
         }
     }
 

@@ -11,9 +11,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KafkaSinkTest {
     private static final EmbeddedKafkaBroker BROKER = EmbeddedKafkaBroker.shared();
 
+    private static final String MARKER_TOPIC_FILE = "epoch-marker-topic.properties";
+
     @TempDir
     Path dir;
 
@@ -44,6 +50,13 @@ class KafkaSinkTest {
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
         return new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return the staging directory's files but the marker topic's record */
+    private static List<String> stagedFiles(Path staging) throws Exception {
+        try (var files = Files.list(staging)) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> !name.equals(MARKER_TOPIC_FILE)).sorted().toList();
+        }
     }
 
     private void runQuery(KafkaSink<String> sink, int rows, Path checkpoint) throws Exception {
@@ -75,14 +88,13 @@ class KafkaSinkTest {
         runQuery(sink, 2_000, dir.resolve("checkpoint"));
         assertThat(values(BROKER.readCommitted("eos")))
             .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 2_000).mapToObj(i -> "row-" + i).toList());
-        try (var files = Files.list(staging)) {
-            assertThat(files.toList()).isEmpty();
-        }
+        assertThat(stagedFiles(staging)).isEmpty();
         TransactionalEpochs epochs = new TransactionalEpochs(staging, "rivulet-kafka-sink",
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()));
         // -1 is no marker; the rows may all fall in epoch 0 on a fast machine, so 0 is a committed epoch too.
         assertThat(epochs.committedEpoch(0)).as("writer 0's marker").isNotNegative();
         assertThat(epochs.committedEpoch(1)).as("writer 1's marker").isNotNegative();
+        epochs.close();
     }
 
     @Test
@@ -100,6 +112,7 @@ class KafkaSinkTest {
         Path staging = dir.resolve("staging");
         Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
         TransactionalEpochs dead = new TransactionalEpochs(staging, "rivulet-recover", configs);
+        dead.prepare(1);
         TransactionalEpochs.Writer writer = dead.writer(0);
         for (long epoch = 1; epoch <= 4; epoch++) {
             writer.write(record("recover", "e" + epoch));
@@ -116,16 +129,16 @@ class KafkaSinkTest {
         zombie.send(record("recover", "e2-half")).get();
         // The restart: the checkpoint covers epoch 3, the commit log says 1.
         TransactionalEpochs restarted = new TransactionalEpochs(staging, "rivulet-recover", configs);
-        restarted.recover(3);
+        restarted.recover(3, 1);
         assertThat(values(BROKER.readCommitted("recover"))).containsExactly("e1", "e2", "e3");
         assertThat(restarted.committedEpoch(0)).isEqualTo(3L);
         assertThatThrownBy(zombie::commitTransaction).isInstanceOf(ProducerFencedException.class);
         zombie.close(Duration.ZERO);
-        try (var files = Files.list(staging)) {
-            assertThat(files.toList()).as("epoch 4 and the open file are dropped").isEmpty();
-        }
+        assertThat(stagedFiles(staging)).as("epoch 4 and the open file are dropped").isEmpty();
         // A second recovery from the same checkpoint publishes nothing again: Kafka's marker says 3.
-        new TransactionalEpochs(staging, "rivulet-recover", configs).recover(3);
+        TransactionalEpochs again = new TransactionalEpochs(staging, "rivulet-recover", configs);
+        again.recover(3, 1);
+        again.close();
         assertThat(values(BROKER.readCommitted("recover"))).containsExactly("e1", "e2", "e3");
         restarted.close();
         dead.close();
@@ -165,9 +178,7 @@ class KafkaSinkTest {
         epochs.commit(3);
         assertThat(values(BROKER.readCommitted("ahead"))).containsExactly("e1", "e2", "e3");
         assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
-        try (var files = Files.list(dir.resolve("staging"))) {
-            assertThat(files.toList()).isEmpty();
-        }
+        assertThat(stagedFiles(dir.resolve("staging"))).isEmpty();
         epochs.close();
     }
 
@@ -189,11 +200,140 @@ class KafkaSinkTest {
         }
         assertThatThrownBy(() -> epochs.commit(1)).isInstanceOf(ProducerFencedException.class);
         assertThat(values(BROKER.readCommitted("fenced"))).isEmpty();
-        try (var files = Files.list(staging)) {
-            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("left for the next run's recovery")
-                .containsExactly("epoch-00000000000000000001-w00000.stage");
-        }
+        assertThat(stagedFiles(staging)).as("left for the next run's recovery")
+            .containsExactly("epoch-00000000000000000001-w00000.stage");
         epochs.close();
+    }
+
+    @Test
+    void shouldPublishExactlyTheCheckpointedEpochsThatTheMarkerTopicDoesNotShowCommittedWhenRecovering() throws Exception {
+        BROKER.createTopic("marked", 1);
+        Path staging = dir.resolve("staging");
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs dead = new TransactionalEpochs(staging, "rivulet-marked", configs);
+        dead.prepare(2);
+        TransactionalEpochs.Writer w0 = dead.writer(0);
+        TransactionalEpochs.Writer w1 = dead.writer(1);
+        Path kept = dir.resolve("kept");
+        Files.createDirectories(kept);
+        for (long epoch = 1; epoch <= 4; epoch++) {
+            w0.write(record("marked", "w0-e" + epoch));
+            w0.endEpoch(epoch);
+            if (epoch % 2 == 1) {
+                w1.write(record("marked", "w1-e" + epoch));
+                w1.endEpoch(epoch);
+            }
+        }
+        // Copies of files the commit deletes: put back, they are a crash between commitTransaction and the delete.
+        Path w0e2 = staging.resolve("epoch-00000000000000000002-w00000.stage");
+        Path w1e1 = staging.resolve("epoch-00000000000000000001-w00001.stage");
+        Files.copy(w0e2, kept.resolve(w0e2.getFileName()));
+        Files.copy(w1e1, kept.resolve(w1e1.getFileName()));
+        dead.commit(2);
+        Files.copy(kept.resolve(w0e2.getFileName()), w0e2);
+        Files.copy(kept.resolve(w1e1.getFileName()), w1e1);
+        awaitOngoingTransaction(dead.transactionalId(0), "marked");
+        // The run is abandoned here (killed), epoch 3's transaction open; its checkpoint covers 3 and the commit
+        // log is empty, so only the markers tell that w0's epochs 1-2 and w1's epoch 1 are in Kafka.
+        TransactionalEpochs restarted = new TransactionalEpochs(staging, "rivulet-marked", configs);
+        restarted.prepare(2);
+        restarted.recover(3, -1);
+        assertThat(values(BROKER.readCommitted("marked")))
+            .containsExactlyInAnyOrder("w0-e1", "w0-e2", "w0-e3", "w1-e1", "w1-e3");
+        assertThat(stagedFiles(staging)).isEmpty();
+        assertThat(restarted.committedEpoch(0)).isEqualTo(3L);
+        assertThat(restarted.committedEpoch(1)).isEqualTo(3L);
+        assertThat(BROKER.readCommitted("rivulet-marked-epochs"))
+            .extracting(r -> r.partition() + ":" + new String(r.key(), StandardCharsets.UTF_8) + "="
+                + new String(r.value(), StandardCharsets.UTF_8))
+            .as("one committed marker per committed transaction, in partition 0; the killed run's epoch 3 aborted")
+            .containsExactlyInAnyOrder("0:rivulet-marked-0=1", "0:rivulet-marked-0=2", "0:rivulet-marked-1=1",
+                "0:rivulet-marked-0=3", "0:rivulet-marked-1=3");
+        try (Admin admin = BROKER.admin()) {
+            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "rivulet-marked-epochs")))
+                .all().get(30, TimeUnit.SECONDS).values().iterator().next();
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        restarted.close();
+        dead.close();
+    }
+
+    @Test
+    void shouldRecoverFromTheConsumerGroupMarkerOfTheEarlierVersionWhenTheMarkerTopicHasNone() throws Exception {
+        BROKER.createTopic("legacy", 1);
+        Path staging = dir.resolve("staging");
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs dead = new TransactionalEpochs(staging, "rivulet-legacy", configs);
+        dead.prepare(1);
+        TransactionalEpochs.Writer writer = dead.writer(0);
+        for (long epoch = 2; epoch <= 3; epoch++) {
+            writer.write(record("legacy", "e" + epoch));
+            writer.endEpoch(epoch);
+        }
+        // The earlier version marked epoch 2 committed as the offset of group <prefix>-0.
+        try (Admin admin = BROKER.admin()) {
+            admin.alterConsumerGroupOffsets(dead.transactionalId(0), Map.of(new TopicPartition("legacy", 0),
+                new OffsetAndMetadata(2))).all().get(30, TimeUnit.SECONDS);
+        }
+        TransactionalEpochs restarted = new TransactionalEpochs(staging, "rivulet-legacy", configs);
+        restarted.recover(3, -1);
+        assertThat(values(BROKER.readCommitted("legacy"))).containsExactly("e3");
+        assertThat(restarted.committedEpoch(0)).as("now a marker record").isEqualTo(3L);
+        restarted.close();
+        dead.close();
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheEpochMarkerTopicIsAbsentAndCannotBeCreated() {
+        // The broker refuses a topic whose name differs from an existing one's only in '.' and '_'.
+        BROKER.createTopic("markers_taken", 1);
+        KafkaSink<String> sink = KafkaSink.strings(BROKER.bootstrapServers(), "x").exactlyOnce(dir.resolve("staging"))
+            .epochMarkerTopic("markers.taken");
+        try (Rivulet rivulet = Rivulet.create()) {
+            assertThatThrownBy(() -> rivulet.readStream(Sources.of("a")).writeStream(sink)
+                .checkpointLocation(dir.resolve("checkpoint")).start())
+                .hasMessageContaining("epoch marker topic 'markers.taken' does not exist and cannot be created")
+                .hasMessageContaining("epochMarkerTopic");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnEpochMarkerTopicThatIsNotCompacted() {
+        BROKER.createTopic("markers-deleting", 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-deleting", "markers-deleting",
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()));
+        assertThatThrownBy(() -> epochs.prepare(1)).hasMessageContaining("'markers-deleting' has cleanup.policy=delete")
+            .hasMessageContaining("must include compact");
+        epochs.close();
+    }
+
+    @Test
+    void shouldRefuseToGuessWhenTheMarkerTopicWasRecreatedWhileAnEpochIsInDoubt() throws Exception {
+        BROKER.createTopic("recreated", 1);
+        Path staging = dir.resolve("staging");
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs dead = new TransactionalEpochs(staging, "rivulet-recreated", configs);
+        dead.prepare(1);
+        TransactionalEpochs.Writer writer = dead.writer(0);
+        writer.write(record("recreated", "e1"));
+        writer.endEpoch(1);
+        dead.close();
+        try (Admin admin = BROKER.admin()) {
+            admin.deleteTopics(List.of("rivulet-recreated-epochs")).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("rivulet-recreated-epochs")) {
+                assertThat(System.nanoTime()).as("topic deleted within 30 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        TransactionalEpochs restarted = new TransactionalEpochs(staging, "rivulet-recreated", configs);
+        restarted.prepare(1);
+        assertThatThrownBy(() -> restarted.recover(1, -1))
+            .hasMessageContaining("'rivulet-recreated-epochs' was deleted and re-created")
+            .hasMessageContaining("epoch-00000000000000000001-w00000.stage");
+        assertThat(stagedFiles(staging)).containsExactly("epoch-00000000000000000001-w00000.stage");
+        assertThat(values(BROKER.readCommitted("recreated"))).isEmpty();
+        restarted.close();
     }
 
     @Test
@@ -209,12 +349,14 @@ class KafkaSinkTest {
                 .selectExpr("CAST(key AS STRING) AS key", "upper(CAST(value AS STRING)) AS value", "'fmt-out' AS topic")
                 .writeStream().format("kafka").option("kafka.bootstrap.servers", BROKER.bootstrapServers())
                 .option("stagingLocation", dir.resolve("staging").toString()).option("kafka.linger.ms", "0")
+                .option("epochMarkerTopic", "fmt-markers")
                 .option("checkpointLocation", dir.resolve("checkpoint").toString()).queryName("fmt").start();
             assertThat(query.awaitTermination(60_000)).isTrue();
         }
         List<ConsumerRecord<byte[], byte[]>> out = BROKER.readCommitted("fmt-out");
         assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8) + "=" + new String(r.value(),
             StandardCharsets.UTF_8)).containsExactlyInAnyOrder("a=ONE", "b=TWO", "c=THREE");
+        assertThat(BROKER.readCommitted("fmt-markers")).as("the named marker topic, created by the sink").isNotEmpty();
     }
 
     @Test

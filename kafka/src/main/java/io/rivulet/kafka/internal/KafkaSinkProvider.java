@@ -29,11 +29,11 @@ import java.util.Set;
  * {@code headers} (array of struct key string, value binary); other columns are ignored. Options:
  * {@code kafka.bootstrap.servers} (required), {@code topic}, {@code kafka.*} passed to the producer, and
  * Rivulet's {@code stagingLocation} (makes the sink exactly-once, staging epochs there) and
- * {@code transactionalIdPrefix}. Unknown options are refused, naming the known ones. Stateless.
+ * {@code transactionalIdPrefix} and {@code epochMarkerTopic}. Unknown options are refused, naming the known ones. Stateless.
  */
 public final class KafkaSinkProvider implements SinkProvider {
     private static final Set<String> OPTIONS = Set.of("kafka.bootstrap.servers", "topic", "stagingLocation",
-        "transactionalIdPrefix", "kafka.*");
+        "transactionalIdPrefix", "epochMarkerTopic", "kafka.*");
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public KafkaSinkProvider() {
@@ -56,12 +56,14 @@ public final class KafkaSinkProvider implements SinkProvider {
         String topic = null;
         String staging = null;
         String prefix = null;
+        String markerTopic = null;
         for (Map.Entry<String, String> option : given.entrySet()) {
             switch (option.getKey().toLowerCase(Locale.ROOT)) {
                 case "kafka.bootstrap.servers" -> bootstrap = option.getValue();
                 case "topic" -> topic = option.getValue();
                 case "staginglocation" -> staging = option.getValue();
                 case "transactionalidprefix" -> prefix = option.getValue();
+                case "epochmarkertopic" -> markerTopic = option.getValue();
                 default -> { }
             }
         }
@@ -98,6 +100,9 @@ public final class KafkaSinkProvider implements SinkProvider {
         }
         if (prefix != null) {
             sink = sink.transactionalIdPrefix(prefix);
+        }
+        if (markerTopic != null) {
+            sink = sink.epochMarkerTopic(markerTopic);
         }
         if (staging != null) {
             sink = sink.exactlyOnce(Path.of(staging));

@@ -1,13 +1,8 @@
 package io.rivulet.kafka.internal;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -19,12 +14,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,23 +28,25 @@ import java.util.regex.Pattern;
  * One run of an exactly-once Kafka sink: the writers stage each epoch's records in a file forced to
  * disk when the epoch ends (before its checkpoint), and the commit of the epoch publishes each writer's
  * file in one Kafka transaction of that writer's transactional producer ({@code <prefix>-<writer>}),
- * together with a marker: the epoch, stored as the consumer-group offset of group
- * {@code <prefix>-<writer>} (the transactional id) for partition 0 of a topic the epoch wrote to,
- * committed atomically with the records ({@code sendOffsetsToTransaction}). Epochs only grow, so the
- * highest offset of the group is the writer's last committed epoch. (The broker accepts transactional
- * offsets for existing topics only, hence a topic the epoch wrote to.)
+ * together with a marker: one record in the same transaction, key the transactional id and value the epoch,
+ * to partition 0 of the compacted marker topic ({@code <prefix>-epochs} unless named; {@code EpochMarkers}).
+ * Epochs only grow, so a writer's newest committed marker is its last committed epoch.
  *
  * <pre>
  *   stage/.w00003-&lt;run&gt;.open                  records of the epoch being written
  *   stage/epoch-00000000000000000042-w00003.stage  epoch 42 of writer 3, forced, awaiting its commit
+ *   stage/epoch-marker-topic.properties            the marker topic's name and id the staged epochs are marked in
  * </pre>
  *
  * <p>Recovery after a crash ({@link #recover}): for every writer with staged files, a new producer
  * with the same transactional id is initialised first, which fences the dead run's producer and
- * completes or aborts its pending transaction; then the marker says which epoch Kafka last committed
- * for that writer; files of later epochs the checkpoint covers are published, each in its own
- * transaction, and every other file is deleted. A {@code read_committed} consumer therefore sees each
- * record of each committed epoch once.
+ * completes or aborts its pending transaction. Staged epochs up to the engine's commit log were committed;
+ * for the writers holding later ones the checkpoint covers (in doubt: the crash came between the checkpoint
+ * and the commit log), the newest committed marker, read backward from the end of the marker partition
+ * with a {@code read_committed} consumer, says which epoch Kafka last committed (a writer without one falls
+ * back to the consumer-group offset that versions before the marker topic committed). In-doubt files after
+ * it are published, each in its own transaction, and every other file is deleted. A {@code read_committed}
+ * consumer therefore sees each record of each committed epoch once.
  *
  * <p><b>Transactions begin ahead of their commit.</b> Each writer has a publisher thread of its own
  * ({@code <prefix>-publisher-<writer>}) that, as soon as the writer has staged an epoch, begins
@@ -76,20 +74,36 @@ public final class TransactionalEpochs {
     private final Path directory;
     private final String prefix;
     private final Map<String, Object> producerConfigs;
+    private final EpochMarkers markers;
     private final String run = Long.toString(System.nanoTime(), 36);
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
     /** By writer index; each made with its writer. */
     private final Map<Integer, Publisher> publishers = new ConcurrentHashMap<>();
 
     /**
+     * A run marking its epochs in the default marker topic, {@code <prefix>-epochs}.
+     *
      * @param directory where epochs are staged; created if missing; one query at a time
-     * @param prefix the transactional-id prefix, also the marker's consumer group
+     * @param prefix the transactional-id prefix
      * @param producerConfigs bootstrap servers and pass-through configs
      */
     public TransactionalEpochs(Path directory, String prefix, Map<String, Object> producerConfigs) {
+        this(directory, prefix, null, producerConfigs);
+    }
+
+    /**
+     * @param directory where epochs are staged; created if missing; one query at a time
+     * @param prefix the transactional-id prefix
+     * @param markerTopic the epoch marker topic, or {@code null} for {@code <prefix>-epochs}
+     * @param producerConfigs bootstrap servers and pass-through configs
+     * @throws IllegalArgumentException if the marker topic's name is not a legal topic name
+     */
+    public TransactionalEpochs(Path directory, String prefix, String markerTopic, Map<String, Object> producerConfigs) {
         this.directory = directory;
         this.prefix = prefix;
         this.producerConfigs = producerConfigs;
+        this.markers = new EpochMarkers(directory, markerTopic != null ? markerTopic : prefix + "-epochs",
+            markerTopic != null, producerConfigs);
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -102,16 +116,31 @@ public final class TransactionalEpochs {
         return prefix + "-" + w;
     }
 
+    /** @return the epoch marker topic */
+    public String markerTopic() {
+        return markers.topic();
+    }
+
     /**
-     * Creates and initialises the producers of writers {@code 0..numWriters-1} now, when the query opens the
-     * sink, rather than at their first commit: initialising fences any producer a dead run left with the same
-     * transactional id and settles its pending transaction, and the first epoch's commit is not delayed by it.
+     * Checks the marker topic (creating it if absent), then creates and initialises the producers of writers
+     * {@code 0..numWriters-1} now, when the query opens the sink, rather than at their first commit:
+     * initialising fences any producer a dead run left with the same transactional id and settles its pending
+     * transaction, and the first epoch's commit is not delayed by it. Call before {@link #writer}.
      *
      * @param numWriters the query's writer count
+     * @throws IllegalStateException if the marker topic is missing and cannot be created, or is not compacted
+     * @throws Exception if Kafka or the staging directory fails
      */
-    public void prepare(int numWriters) {
+    public void prepare(int numWriters) throws Exception {
+        markers.open(anythingStaged());
         for (int w = 0; w < numWriters; w++) {
             producer(w);
+        }
+    }
+
+    private boolean anythingStaged() throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.anyMatch(f -> STAGED.matcher(f.getFileName().toString()).matches());
         }
     }
 
@@ -175,8 +204,12 @@ public final class TransactionalEpochs {
     /**
      * @param index the writer's index
      * @return a new writer staging into this run, with its publisher thread started
+     * @throws IllegalStateException if the run was not {@linkplain #prepare prepared}
      */
     public Writer writer(int index) {
+        if (!markers.isOpen()) {
+            throw new IllegalStateException("prepare the Kafka sink's run before creating its writers");
+        }
         return new Writer(index);
     }
 
@@ -378,25 +411,13 @@ public final class TransactionalEpochs {
      * Begins writer {@code w}'s transaction and sends the staged files' records and the marker
      * {@code markerEpoch} (the newest epoch among them) into it, uncommitted.
      */
-    // A group this sink never joins has no consumer to take ConsumerGroupMetadata from: the id-only form is
-    // the one that fits (generation and member unchecked), deprecated in kafka-clients 4.x but served.
-    @SuppressWarnings("removal")
     private void send(int w, long markerEpoch, List<Path> files) throws IOException {
         KafkaProducer<byte[], byte[]> producer = producer(w);
         producer.beginTransaction();
-        String[] firstTopic = new String[1];
         for (Path file : files) {
-            StagedRecords.read(file, record -> {
-                if (firstTopic[0] == null) {
-                    firstTopic[0] = record.topic();
-                }
-                producer.send(record);
-            });
+            StagedRecords.read(file, producer::send);
         }
-        if (firstTopic[0] != null) {
-            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(firstTopic[0], 0),
-                new OffsetAndMetadata(markerEpoch)), new ConsumerGroupMetadata(transactionalId(w)));
-        }
+        producer.send(markers.marker(transactionalId(w), markerEpoch));
     }
 
     /**
@@ -404,9 +425,12 @@ public final class TransactionalEpochs {
      * covers that Kafka has not committed, deletes the rest.
      *
      * @param checkpointedEpoch the epoch of the checkpoint the query restarts from
+     * @param lastCommittedEpoch the newest epoch of the engine's commit log (committed for sure), or -1
+     * @throws IllegalStateException if epochs are in doubt and the marker topic lost their markers
      * @throws Exception if Kafka or the staging directory fails
      */
-    public void recover(long checkpointedEpoch) throws Exception {
+    public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
+        markers.open(true);
         Map<Integer, TreeMap<Long, Path>> byWriter = new TreeMap<>();
         try (var files = Files.list(directory)) {
             for (Path file : files.toList()) {
@@ -421,15 +445,29 @@ public final class TransactionalEpochs {
                 }
             }
         }
-        if (byWriter.isEmpty()) {
-            return;
-        }
         for (int w : byWriter.keySet()) {
             // initTransactions fences the dead run's producer and settles its pending transaction first.
             producer(w);
         }
+        List<Path> inDoubt = new ArrayList<>();
+        Set<String> doubting = new HashSet<>();
         for (Map.Entry<Integer, TreeMap<Long, Path>> writer : byWriter.entrySet()) {
-            long done = committedEpoch(writer.getKey());
+            for (Map.Entry<Long, Path> epoch : writer.getValue().entrySet()) {
+                if (epoch.getKey() > lastCommittedEpoch && epoch.getKey() <= checkpointedEpoch) {
+                    inDoubt.add(epoch.getValue());
+                    doubting.add(transactionalId(writer.getKey()));
+                }
+            }
+        }
+        markers.checkNotLost(inDoubt);
+        Map<String, Long> marked = doubting.isEmpty() ? Map.of() : markers.newest(doubting);
+        for (Map.Entry<Integer, TreeMap<Long, Path>> writer : byWriter.entrySet()) {
+            String id = transactionalId(writer.getKey());
+            long done = lastCommittedEpoch;
+            if (doubting.contains(id)) {
+                Long marker = marked.get(id);
+                done = Math.max(done, marker != null ? marker : markers.legacyGroupMarker(id));
+            }
             for (Map.Entry<Long, Path> epoch : writer.getValue().entrySet()) {
                 if (epoch.getKey() > done && epoch.getKey() <= checkpointedEpoch) {
                     publish(epoch.getKey(), List.of(epoch.getValue()));
@@ -438,35 +476,19 @@ public final class TransactionalEpochs {
                 }
             }
         }
+        markers.record();
     }
 
     /**
      * @param w a writer index
-     * @return the newest epoch Kafka committed for writer {@code w} (its marker), or -1
-     * @throws Exception if the group's offsets cannot be read
+     * @return the newest epoch Kafka committed for writer {@code w}: its newest marker, else the consumer-group
+     *     offset an earlier version marked it with, else -1
+     * @throws Exception if Kafka fails
      */
     public long committedEpoch(int w) throws Exception {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producerConfigs.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (Map.Entry<String, Object> config : producerConfigs.entrySet()) {
-            if (config.getKey().startsWith("security.") || config.getKey().startsWith("sasl.")
-                || config.getKey().startsWith("ssl.")) {
-                configs.put(config.getKey(), config.getValue());
-            }
-        }
-        long epoch = -1;
-        try (Admin admin = Admin.create(configs)) {
-            // requireStable: a marker whose transaction is still completing is waited for, never read as absent.
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(transactionalId(w),
-                    new ListConsumerGroupOffsetsOptions().requireStable(true))
-                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
-            for (OffsetAndMetadata offset : offsets.values()) {
-                if (offset != null) {
-                    epoch = Math.max(epoch, offset.offset());
-                }
-            }
-        }
-        return epoch;
+        markers.open(true);
+        Long marker = markers.newest(Set.of(transactionalId(w))).get(transactionalId(w));
+        return marker != null ? marker : markers.legacyGroupMarker(transactionalId(w));
     }
 
     private KafkaProducer<byte[], byte[]> producer(int w) {
@@ -514,5 +536,6 @@ public final class TransactionalEpochs {
             producer.close(Duration.ofSeconds(5));
         }
         producers.clear();
+        markers.close();
     }
 }
