@@ -43,7 +43,7 @@ public final class DataStreamWriter<T> {
     private Duration idleInputTimeout = Duration.ZERO;
     private WaitStrategy waitStrategy;
     private int ringCapacity;
-    private int workerThreads;
+    private int workerThreads = QueryOptions.AUTO_WORKER_THREADS;
     private int maxParallelism;
     private int latencySampling = 1;
     private boolean fuseKeyedStages = true;
@@ -176,15 +176,17 @@ public final class DataStreamWriter<T> {
 
     /**
      * Overrides the engine's {@link Rivulet.Builder#workerThreads(int) workerThreads} for this query:
-     * how many threads run the keyed partitions that no source task hosts (default: as many as the
-     * processors the sources leave, at least one). Continuous mode; a micro-batch query runs on one thread.
+     * how many threads run the keyed partitions that no source task hosts; 0 runs them on the source
+     * tasks' threads (default: the processors left after one per source task and one for the JVM's own
+     * work; if that leaves none, none with one source task and one with several). Continuous mode; a
+     * micro-batch query runs on one thread.
      *
-     * @param threads {@code >= 1}
+     * @param threads {@code >= 0}
      * @return this
-     * @throws IllegalArgumentException unless {@code threads >= 1}
+     * @throws IllegalArgumentException unless {@code threads >= 0}
      */
     public DataStreamWriter<T> workerThreads(int threads) {
-        this.workerThreads = Options.positive("workerThreads", threads);
+        this.workerThreads = Options.nonNegative("workerThreads", threads);
         return this;
     }
 
@@ -391,7 +393,7 @@ public final class DataStreamWriter<T> {
             restartStrategy != null ? restartStrategy
                 : checkpointLocation != null ? RestartStrategy.DEFAULT : RestartStrategy.none(),
             config.nanoClock(), config.epochClock(), errorPolicy, numRecentProgressUpdates,
-            workerThreads != 0 ? workerThreads : config.workerThreads());
+            workerThreads != QueryOptions.AUTO_WORKER_THREADS ? workerThreads : config.workerThreads());
         return rivulet.streams().start(name, () -> QueryLauncher.start(node, (Sink<T>) sink, options, rivulet.streams().events()));
     }
 }

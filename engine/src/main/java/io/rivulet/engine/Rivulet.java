@@ -16,6 +16,7 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import io.rivulet.engine.internal.Options;
+import io.rivulet.engine.internal.QueryOptions;
 import io.rivulet.operators.state.KeyGroups;
 import java.net.URI;
 import java.time.Duration;
@@ -226,8 +227,7 @@ public final class Rivulet implements AutoCloseable {
             Math.min(Runtime.getRuntime().availableProcessors(), KeyGroups.DEFAULT_MAX_PARALLELISM));
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private int ringCapacity = 16_384;
-        /** 0: as many as the processors the sources leave. */
-        private int workerThreads;
+        private int workerThreads = QueryOptions.AUTO_WORKER_THREADS;
         private Duration stopTimeout = Duration.ofSeconds(30);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
@@ -286,20 +286,23 @@ public final class Rivulet implements AutoCloseable {
         }
 
         /**
-         * Continuous mode: how many threads run the keyed partitions that no source task hosts. By default,
-         * as many as the processors the query's source tasks leave (each source task has a thread of its
-         * own), at least one and at most one per partition: a thread runs its partitions in turn, so on a
-         * machine with fewer cores than tasks no thread of the query waits for a core that another holds,
-         * which would make it late by a scheduler time slice. Set more when partitions run user code that
-         * blocks (a partition that blocks holds back the others on its thread), fewer to leave cores to
-         * other work. A query can override it ({@link DataStreamWriter#workerThreads(int)}).
+         * Continuous mode: how many threads run the keyed partitions that no source task hosts (each source
+         * task has a thread of its own); 0 runs them on the source tasks' threads. By default, as many as the
+         * processors left after one per source task and one for the JVM's own work (the JIT compiler, the
+         * garbage collector, the query's checkpoint and progress threads), at most one per partition; when
+         * that leaves none, none for a query with one source task (it runs on that task's thread, as on two
+         * cores with one source) and one for a query with several. A thread runs its partitions in turn, so no
+         * thread of the query waits for a core another of its threads holds, which would make it late by a
+         * scheduler time slice. Set more when partitions run user code that blocks (a partition that blocks
+         * holds back the others on its thread). A query can override it
+         * ({@link DataStreamWriter#workerThreads(int)}).
          *
-         * @param threads {@code >= 1}
+         * @param threads {@code >= 0}
          * @return this
-         * @throws IllegalArgumentException unless {@code threads >= 1}
+         * @throws IllegalArgumentException unless {@code threads >= 0}
          */
         public Builder workerThreads(int threads) {
-            this.workerThreads = Options.positive("workerThreads", threads);
+            this.workerThreads = Options.nonNegative("workerThreads", threads);
             return this;
         }
 

@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keyed partitions share the query's worker threads ({@code workerThreads}): a thread runs its partitions
- * in turn, upstream first, and a partition whose ring to a partition on its own thread is full runs that
- * partition instead of waiting for it.
+ * Keyed partitions share the query's worker threads ({@code workerThreads}), or the source's thread with
+ * none: a thread runs its tasks in turn, upstream first, and a task whose ring to a partition on its own
+ * thread is full runs that partition instead of waiting for it.
  */
 @ExtendWith(NoLeakedThreads.class)
 class WorkerThreadsTest {
@@ -46,14 +46,24 @@ class WorkerThreadsTest {
     }
 
     @Test
-    void shouldRejectAWorkerThreadCountBelowOne() {
+    @Timeout(120)
+    void shouldRunThePartitionsOnTheSourcesThreadWithNoWorkerThread() throws Exception {
+        Run run = run(0);
+
+        assertThat(run.count).isEqualTo(3L * EVENTS);
+        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
+        assertThat(run.writerThreads).containsExactly("rivulet-workers-source-0+keyed1-0+keyed1-1+keyed2-0+keyed2-1");
+    }
+
+    @Test
+    void shouldRejectANegativeWorkerThreadCount() {
         try (Rivulet rivulet = Rivulet.create()) {
             assertThatThrownBy(() -> rivulet.readStream(Sources.generator(1, i -> i)).writeStream(Sinks.collecting())
-                .workerThreads(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 1, got 0");
+                .workerThreads(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 0, got -1");
         }
-        assertThatThrownBy(() -> Rivulet.builder().workerThreads(-1))
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 1, got -1");
+        assertThatThrownBy(() -> Rivulet.builder().workerThreads(-2))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 0, got -2");
     }
 
     private record Run(long count, long sum, Set<String> writerThreads) {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * (a checkpoint location per query under DIR; W2-W4 then report committed-output latency), {@code --fuse true|false}
  * (whether a one-partition keyed stage runs on the source's thread: the engine's default, true), {@code --keys
  * uniform|zipf} (K1L's key distribution, see {@link KeyDistribution}), {@code --worker-threads N} (the query's
- * worker threads; 0, the default, leaves the engine's: as many as the cores the sources leave). Durations take a unit
+ * worker threads, 0 for none: the partitions on the source threads; by default the engine's choice). Durations take a unit
  * ({@code ns us ms s m}; none means seconds); counts and rates take {@code k} or {@code M} and underscores.
  *
  * @param mode           latency (paced) or throughput (flat out).
@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * @param checkpointDir  where each query takes its checkpoints (a fresh directory per query inside it), or
  *                       {@code null} for none; window workloads then measure committed-output latency.
  * @param keys           K1L's key distribution over its 2^20 keys.
- * @param workerThreads  the query's worker threads, or 0 for the engine's default.
+ * @param workerThreads  the query's worker threads (0: the partitions on the source threads), or -1 for the
+ *                       engine's default.
  */
 public record HarnessOptions(
     Mode mode,
@@ -134,7 +135,7 @@ public record HarnessOptions(
                 throw new UncheckedIOException("cannot create a checkpoint directory in " + checkpointDir, e);
             }
         }
-        if (workerThreads > 0)
+        if (workerThreads >= 0)
         {
             writer.workerThreads(workerThreads);
         }
@@ -161,9 +162,9 @@ public record HarnessOptions(
             positive("--measure", measureNs);
         }
         positive("--partitions", partitions);
-        if (workerThreads < 0)
+        if (workerThreads < -1)
         {
-            throw new IllegalArgumentException("--worker-threads must be >= 1 (or 0 for the engine's default), got " +
+            throw new IllegalArgumentException("--worker-threads must be >= 0 (or -1 for the engine's default), got " +
                 workerThreads);
         }
         WaitStrategy.named(waitStrategy);
@@ -245,7 +246,7 @@ public record HarnessOptions(
         boolean fuse = true;
         String checkpoint = null;
         KeyDistribution keys = KeyDistribution.UNIFORM;
-        int workerThreads = 0;
+        int workerThreads = -1;
         for (int i = 2; i < args.length; i += 2)
         {
             final String name = args[i];

@@ -163,6 +163,19 @@ public final class Options {
      * @param name the setting
      * @param value its value
      * @return {@code value}
+     * @throws IllegalArgumentException unless {@code value >= 0}
+     */
+    public static int nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * @param name the setting
+     * @param value its value
+     * @return {@code value}
      * @throws IllegalArgumentException unless {@code value >= 1}
      */
     public static long positive(String name, long value) {

@@ -44,8 +44,9 @@ import java.util.function.Supplier;
  * @param errorPolicy what a record a user function throws on does: fail the query, skip, or dead-letter
  * @param numRecentProgressUpdates progress reports {@code recentProgress()} keeps, >= 1 (Spark's
  *     {@code spark.sql.streaming.numRecentProgressUpdates})
- * @param workerThreads continuous: threads for the keyed partitions no source task hosts; 0 = as many as
- *     the processors the source tasks leave (at least one)
+ * @param workerThreads continuous: threads for the keyed partitions no source task hosts; 0 = none, they
+ *     run on the source tasks' threads; {@link #AUTO_WORKER_THREADS} = derived from the processors
+ *     ({@code io.rivulet.engine.runtime.ThreadPlan})
  */
 public record QueryOptions(String name, OutputMode outputMode, Execution execution, long intervalNs,
                            boolean noDataMicroBatches, boolean maxWatermarkPolicy, long idleInputTimeoutNs,
@@ -55,6 +56,8 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
                            RestartStrategy restartStrategy,
                            NanoClock nanoClock, EpochClock epochClock, ErrorPolicy errorPolicy,
                            int numRecentProgressUpdates, int workerThreads) {
+    /** {@code workerThreads}: as many as the processors allow. */
+    public static final int AUTO_WORKER_THREADS = -1;
     /** Progress reports kept by default, as Spark's {@code spark.sql.streaming.numRecentProgressUpdates}. */
     public static final int DEFAULT_RECENT_PROGRESS_UPDATES = 100;
 
@@ -105,8 +108,8 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
             throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeoutNs + " ns");
         }
         checkRecentProgressUpdates(numRecentProgressUpdates);
-        if (workerThreads < 0) {
-            throw new IllegalArgumentException("workerThreads must be >= 1 (or 0 for the default), got " + workerThreads);
+        if (workerThreads < AUTO_WORKER_THREADS) {
+            throw new IllegalArgumentException("workerThreads must be >= 0, got " + workerThreads);
         }
     }
 
@@ -123,7 +126,7 @@ public record QueryOptions(String name, OutputMode outputMode, Execution executi
         this(name, outputMode, execution, intervalNs, noDataMicroBatches, maxWatermarkPolicy, idleInputTimeoutNs,
             idleStrategies, latencySampling, ringCapacity, defaultParallelism, maxParallelism, fuseKeyedStages,
             stopTimeoutNs, checkpointLocation, minBatchesToRetain, restartStrategy, nanoClock, epochClock, errorPolicy,
-            DEFAULT_RECENT_PROGRESS_UPDATES, 0);
+            DEFAULT_RECENT_PROGRESS_UPDATES, AUTO_WORKER_THREADS);
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.QueryOptions;
 import org.agrona.concurrent.Agent;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +13,24 @@ import java.util.Map;
  * Which of a continuous query's tasks share a thread. Every source task has a thread of its own, with the
  * keyed stages it hosts ({@link Planner#hostOf}). The keyed partitions that no source hosts run on the
  * query's worker threads: as many as asked ({@code workerThreads}), or by default as many as the
- * processors the sources leave, at least one; never more than there are such partitions. Partitions go
- * to worker threads round-robin in plan order (upstream stages first), so partition {@code p} of each
- * stage of equal width lands on thread {@code p mod threads}, and a thread runs its upstream partitions
- * before the downstream ones they feed.
+ * processors left after one per source task and one for the JVM's own threads (the JIT compiler, the
+ * garbage collector, the query's checkpoint and progress threads); never more than there are such
+ * partitions. When that leaves none, a query with one source task runs on that task's thread alone (as
+ * on two cores with one source), and one with several gets one worker thread: a partition fed by several
+ * sources is then not tied to one source's thread, whose reader may block in a call (a Kafka consumer's
+ * metadata request) while the others wait for the partition. With no worker thread (asked for, or
+ * chosen) the partitions run on the source tasks' threads, round-robin. Partitions go to threads round-robin in plan order
+ * (upstream stages first), so partition {@code p} of each stage of equal width lands on thread
+ * {@code p mod threads}. Each thread lists its tasks upstream first (sources, then partitions in plan order,
+ * which is topological), the order {@link CoLocatedAgents} runs them in and the direction it helps in.
  *
  * <p>Why not a thread per partition: a thread that waits runnable for a core is late by the scheduler's
- * time slice, not by its work. On two cores, a paced source spinning on one core and two keyed
- * partitions on the other made every window close wait for the other partition's turn (issue 14: each
- * keyed thread waited 1.7 s per 10 s for a core, window results p99 2.3–6 ms); one thread running both
- * partitions does the same work without the wait.
+ * time slice, not by its work. On two cores, a paced source spinning on one core and two keyed partitions
+ * on the other made window closes wait for the other partition's turn (issue 14: each keyed thread waited
+ * 1.7 s per 10 s for a core, window results p99 2.3–7 ms); one worker thread for both still left the
+ * closes waiting whenever the JIT compiled the code they had just made hot, since the compiler had no core
+ * of its own (p99 2.2–4.1 ms). With the partitions on the source's thread, as with one partition, the
+ * other core is the JVM's (docs/benchmarks.md, "Thread plan").
  *
  * <p>Stateless; {@link #plan} is a pure function of its arguments.
  */
@@ -32,10 +42,11 @@ final class ThreadPlan {
      * @param sources the source tasks, in plan order
      * @param workers the keyed partitions, in plan order (upstream stages first)
      * @param hostOf the task whose thread runs a task (chains of hosts end at the thread's first task)
-     * @param workerThreads threads for the partitions no source hosts, 0 to derive them from {@code processors}
+     * @param workerThreads threads for the partitions no source hosts, 0 to run them on the sources' threads,
+     *     {@link QueryOptions#AUTO_WORKER_THREADS} to derive them from {@code processors}
      * @param processors the processors available to the JVM
-     * @return the threads, each the tasks it runs in order (the first is its host): the worker threads first, so
-     *     they start before the sources that feed them
+     * @return the threads, each the tasks it runs, upstream first: the worker threads first, so they start before
+     *     the sources that feed them
      */
     static List<List<Agent>> plan(List<? extends Agent> sources, List<? extends Agent> workers,
                                   Map<Agent, Agent> hostOf, int workerThreads, int processors) {
@@ -64,18 +75,42 @@ final class ThreadPlan {
                 groups.get(root).add(worker);
             }
         }
+        int count = workerThreads;
+        if (count == QueryOptions.AUTO_WORKER_THREADS) {
+            count = processors - sourceThreads.size() - 1;
+            if (count <= 0) {
+                // No core left: the whole query on its one source's thread, or one worker thread beside several.
+                count = sourceThreads.size() == 1 ? 0 : 1;
+            }
+        }
+        count = Math.min(count, unhosted.size());
+        if (sourceThreads.isEmpty()) {
+            count = Math.max(1, count);
+        }
         List<List<Agent>> threads = new ArrayList<>();
-        if (!unhosted.isEmpty()) {
-            int count = workerThreads > 0 ? workerThreads : processors - sourceThreads.size();
-            count = Math.max(1, Math.min(count, unhosted.size()));
+        List<List<Agent>> hosts = sourceThreads;
+        if (count > 0) {
             for (int t = 0; t < count; t++) {
                 threads.add(new ArrayList<>());
             }
-            for (int i = 0; i < unhosted.size(); i++) {
-                threads.get(i % count).addAll(unhosted.get(i));
-            }
+            hosts = threads;
+        }
+        for (int i = 0; i < unhosted.size(); i++) {
+            hosts.get(i % hosts.size()).addAll(unhosted.get(i));
         }
         threads.addAll(sourceThreads);
+        // Upstream first on every thread: the order CoLocatedAgents runs and helps tasks in. The sources come
+        // first, then the partitions in plan order, which is topological (a stage's inputs are planned first).
+        Map<Agent, Integer> rank = new IdentityHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            rank.put(sources.get(i), i - sources.size());
+        }
+        for (int i = 0; i < workers.size(); i++) {
+            rank.put(workers.get(i), i);
+        }
+        for (List<Agent> thread : threads) {
+            thread.sort(Comparator.comparingInt(rank::get));
+        }
         return threads;
     }
 }

@@ -27,8 +27,9 @@
  * fed by several tasks keeps its rings but runs on one producer's thread
  * ({@link io.rivulet.engine.runtime.CoLocatedAgents}): a two-input stage's right input's, else the first's.
  * The other partitions run on the query's worker threads ({@link io.rivulet.engine.runtime.ThreadPlan}): by
- * default as many as the processors the sources leave, each running its partitions in turn, so no thread
- * waits for a core while another of the query's threads holds it. Exchanges publish once per duty cycle. The
+ * default as many as the processors left after the sources and one for the JVM, each running its partitions
+ * in turn; on a machine without such a core, a query with one source runs on the source's thread alone.
+ * Exchanges publish once per duty cycle. The
  * links and stateless operators of a chain are stage clones ({@link io.rivulet.engine.runtime.StageClasses}:
  * a hidden class per shape of stage), so the JIT profiles, inlines and scalar-replaces each stage on its own.
  * A tumbling-window aggregation behind rings is pre-aggregated on the producer's side

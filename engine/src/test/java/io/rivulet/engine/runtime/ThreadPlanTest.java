@@ -1,5 +1,6 @@
 package io.rivulet.engine.runtime;
 
+import io.rivulet.engine.internal.QueryOptions;
 import org.agrona.concurrent.Agent;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ThreadPlanTest {
+    private static final int AUTO = QueryOptions.AUTO_WORKER_THREADS;
     private final Agent source0 = task("source-0");
     private final Agent source1 = task("source-1");
     private final Agent a0 = task("keyed1-0");
@@ -19,24 +21,34 @@ class ThreadPlanTest {
     private final Map<Agent, Agent> noHosts = new IdentityHashMap<>();
 
     @Test
-    void shouldRunBothPartitionsOnTheOneCoreASourceLeavesOnTwoProcessors() {
-        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, 0, 2);
+    void shouldRunThePartitionsOnTheSourcesThreadOnTwoProcessorsLeavingTheOtherToTheJvm() {
+        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, AUTO, 2);
 
-        assertThat(plan).containsExactly(List.of(a0, a1), List.of(source0));
+        assertThat(plan).containsExactly(List.of(source0, a0, a1));
     }
 
     @Test
-    void shouldGiveEachPartitionAThreadWhenTheProcessorsAllowIt() {
-        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, 0, 4);
-
-        assertThat(plan).containsExactly(List.of(a0), List.of(a1), List.of(source0));
+    void shouldGiveThePartitionsTheProcessorsLeftAfterTheSourcesAndOneForTheJvm() {
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, AUTO, 3))
+            .containsExactly(List.of(a0, a1), List.of(source0));
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, AUTO, 4))
+            .containsExactly(List.of(a0), List.of(a1), List.of(source0));
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, AUTO, 64))
+            .containsExactly(List.of(a0), List.of(a1), List.of(source0));
     }
 
     @Test
-    void shouldKeepOneWorkerThreadWhenTheSourcesTakeEveryProcessor() {
-        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0, source1), List.of(a0, a1), noHosts, 0, 2);
+    void shouldKeepOneWorkerThreadBesideSeveralSourcesThatTakeEveryProcessor() {
+        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0, source1), List.of(a0, a1), noHosts, AUTO, 2);
 
         assertThat(plan).containsExactly(List.of(a0, a1), List.of(source0), List.of(source1));
+    }
+
+    @Test
+    void shouldSpreadThePartitionsOverTheSourcesThreadsWhenAskedForNoWorkerThread() {
+        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0, source1), List.of(a0, a1), noHosts, 0, 8);
+
+        assertThat(plan).containsExactly(List.of(source0, a0), List.of(source1, a1));
     }
 
     @Test
@@ -47,6 +59,8 @@ class ThreadPlanTest {
             .containsExactly(List.of(a0, a1), List.of(source0));
         assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, 8, 2))
             .containsExactly(List.of(a0), List.of(a1), List.of(source0));
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1), noHosts, 0, 64))
+            .containsExactly(List.of(source0, a0, a1));
     }
 
     @Test
@@ -63,9 +77,20 @@ class ThreadPlanTest {
         hostOf.put(a0, source0);
         hostOf.put(b0, a1);
 
-        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, a1, b0, b1), hostOf, 0, 2);
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1, b0, b1), hostOf, AUTO, 3))
+            .containsExactly(List.of(a1, b0, b1), List.of(source0, a0));
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1, b0, b1), hostOf, AUTO, 2))
+            .containsExactly(List.of(source0, a0, a1, b0, b1));
+    }
 
-        assertThat(plan).containsExactly(List.of(a1, b0, b1), List.of(source0, a0));
+    @Test
+    void shouldListEachThreadsTasksUpstreamFirst() {
+        // b0, one partition fed by a0 and a1, runs on a0's thread; sharing one thread with a1, it must come after a1.
+        Map<Agent, Agent> hostOf = new IdentityHashMap<>();
+        hostOf.put(b0, a0);
+
+        assertThat(ThreadPlan.plan(List.of(source0), List.of(a0, a1, b0), hostOf, 1, 2))
+            .containsExactly(List.of(a0, a1, b0), List.of(source0));
     }
 
     @Test
@@ -74,7 +99,7 @@ class ThreadPlanTest {
         hostOf.put(a0, source0);
         hostOf.put(b0, a0);
 
-        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, b0), hostOf, 0, 2);
+        List<List<Agent>> plan = ThreadPlan.plan(List.of(source0), List.of(a0, b0), hostOf, AUTO, 64);
 
         assertThat(plan).containsExactly(List.of(source0, a0, b0));
     }
