@@ -1,7 +1,6 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.sink.CollectingSink;
-import io.rivulet.engine.sink.ForeachWriter;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.sink.SinkWriter;
 import io.rivulet.engine.sink.Sinks;
@@ -97,9 +96,7 @@ class FusedKeyedStageTest {
     @Timeout(120)
     void shouldRunAStageFedByTwoSourcesOnItsFirstSourcesThreadWithoutDeadlockOnAFullRing() throws Exception {
         for (boolean fuse : new boolean[] {true, false}) {
-            Set<String> threads = ConcurrentHashMap.newKeySet();
-            AtomicLong count = new AtomicLong();
-            AtomicLong sum = new AtomicLong();
+            ThreadRecordingSink recorder = new ThreadRecordingSink();
             try (Rivulet rivulet = Rivulet.create()) {
                 // A 64-slot ring: the first source fills the ring to the stage it hosts many times over, and
                 // must run the stage itself while it waits, since nothing else will.
@@ -107,23 +104,7 @@ class FusedKeyedStageTest {
                     .union(rivulet.readStream(Sources.generator(100_000, i -> -i - 1)))
                     .keyBy(i -> i % 7, 1)
                     .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
-                    .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
-                        @Override
-                        public boolean open(long partitionId, long epochId) {
-                            return true;
-                        }
-
-                        @Override
-                        public void process(Long value) {
-                            threads.add(Thread.currentThread().getName());
-                            count.incrementAndGet();
-                            sum.addAndGet(value);
-                        }
-
-                        @Override
-                        public void close(Throwable errorOrNull) {
-                        }
-                    }))
+                    .writeStream(recorder.sink())
                     .queryName("two-sources")
                     .ringCapacity(64)
                     .fuseKeyedStages(fuse)
@@ -131,9 +112,9 @@ class FusedKeyedStageTest {
                     .start()
                     .awaitTermination();
             }
-            assertThat(count.get()).as("fused %s", fuse).isEqualTo(200_000);
-            assertThat(sum.get()).as("fused %s", fuse).isEqualTo(-100_000L);
-            assertThat(threads).singleElement().isEqualTo(fuse ? "rivulet-two-sources-source-0+keyed1-0"
+            assertThat(recorder.count.get()).as("fused %s", fuse).isEqualTo(200_000);
+            assertThat(recorder.sum.get()).as("fused %s", fuse).isEqualTo(-100_000L);
+            assertThat(recorder.threads).singleElement().isEqualTo(fuse ? "rivulet-two-sources-source-0+keyed1-0"
                 : "rivulet-two-sources-keyed1-0");
         }
     }
@@ -141,37 +122,21 @@ class FusedKeyedStageTest {
     @Test
     @Timeout(120)
     void shouldRunAOnePartitionJoinOnItsRightInputsThreadSoTheRowsThatCompleteMatchesSkipTheHop() throws Exception {
-        Set<String> threads = ConcurrentHashMap.newKeySet();
-        AtomicLong count = new AtomicLong();
+        ThreadRecordingSink recorder = new ThreadRecordingSink();
         try (Rivulet rivulet = Rivulet.create()) {
             // Left: source-0 (ids 0..9999); right: source-1 (each id once more). A 64-slot ring: the right source
             // fills the ring to the join it hosts many times over and must run the join itself meanwhile.
             rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i, 1)
                 .join(rivulet.readStream(Sources.generator(10_000, i -> i)).keyBy(i -> i),
                     JoinType.INNER, (Long key, Long left, Long right) -> key)
-                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
-                    @Override
-                    public boolean open(long partitionId, long epochId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void process(Long value) {
-                        threads.add(Thread.currentThread().getName());
-                        count.incrementAndGet();
-                    }
-
-                    @Override
-                    public void close(Throwable errorOrNull) {
-                    }
-                }))
+                .writeStream(recorder.sink())
                 .queryName("join-host")
                 .ringCapacity(64)
                 .start()
                 .awaitTermination();
         }
-        assertThat(count.get()).isEqualTo(10_000);
-        assertThat(threads).singleElement().isEqualTo("rivulet-join-host-source-1+keyed1-0");
+        assertThat(recorder.count.get()).isEqualTo(10_000);
+        assertThat(recorder.threads).singleElement().isEqualTo("rivulet-join-host-source-1+keyed1-0");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.rivulet.engine;
 
-import io.rivulet.engine.sink.ForeachWriter;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.KeyedOperator;
@@ -9,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,32 +24,20 @@ class WorkerThreadsTest {
     @Test
     @Timeout(120)
     void shouldRunTwoChainedTwoPartitionStagesOnOneThreadWithoutDeadlockOnFullRings() throws Exception {
-        Run run = run(1);
-
-        assertThat(run.count).isEqualTo(3L * EVENTS);
-        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
-        assertThat(run.writerThreads).containsExactly("rivulet-workers-keyed1-0+keyed1-1+keyed2-0+keyed2-1");
+        assertThat(writtenOnce(run(1))).containsExactly("rivulet-workers-keyed1-0+keyed1-1+keyed2-0+keyed2-1");
     }
 
     @Test
     @Timeout(120)
     void shouldPutPartitionPOfEachStageOnThreadPModThreads() throws Exception {
-        Run run = run(2);
-
-        assertThat(run.count).isEqualTo(3L * EVENTS);
-        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
-        assertThat(run.writerThreads).containsExactlyInAnyOrder("rivulet-workers-keyed1-0+keyed2-0",
+        assertThat(writtenOnce(run(2))).containsExactlyInAnyOrder("rivulet-workers-keyed1-0+keyed2-0",
             "rivulet-workers-keyed1-1+keyed2-1");
     }
 
     @Test
     @Timeout(120)
     void shouldRunThePartitionsOnTheSourcesThreadWithNoWorkerThread() throws Exception {
-        Run run = run(0);
-
-        assertThat(run.count).isEqualTo(3L * EVENTS);
-        assertThat(run.sum).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
-        assertThat(run.writerThreads).containsExactly("rivulet-workers-source-0+keyed1-0+keyed1-1+keyed2-0+keyed2-1");
+        assertThat(writtenOnce(run(0))).containsExactly("rivulet-workers-source-0+keyed1-0+keyed1-1+keyed2-0+keyed2-1");
     }
 
     @Test
@@ -66,17 +51,19 @@ class WorkerThreadsTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessage("workerThreads must be >= 0, got -2");
     }
 
-    private record Run(long count, long sum, Set<String> writerThreads) {
+    /** Checks that every row was written once (three per event) and returns the names of the threads that wrote them. */
+    private static Set<String> writtenOnce(ThreadRecordingSink run) {
+        assertThat(run.count.get()).isEqualTo(3L * EVENTS);
+        assertThat(run.sum.get()).isEqualTo(3L * EVENTS * (EVENTS - 1) / 2);
+        return run.threads;
     }
 
     /**
      * Two keyed stages of two partitions, the second keyed differently, so every partition feeds both of the next;
      * the first emits each record three times.
      */
-    private static Run run(int workerThreads) throws Exception {
-        Set<String> threads = ConcurrentHashMap.newKeySet();
-        AtomicLong count = new AtomicLong();
-        AtomicLong sum = new AtomicLong();
+    private static ThreadRecordingSink run(int workerThreads) throws Exception {
+        ThreadRecordingSink recorder = new ThreadRecordingSink();
         try (Rivulet rivulet = Rivulet.create()) {
             // 64-slot rings, and the first stage emits each record three times: a cycle of the first stage
             // (up to a ring of input) overfills its rings to the second, which on one thread only runs if
@@ -90,29 +77,13 @@ class WorkerThreadsTest {
                 })
                 .keyBy(i -> i % 11, 2)
                 .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
-                .writeStream(Sinks.foreach(() -> new ForeachWriter<Long>() {
-                    @Override
-                    public boolean open(long partitionId, long epochId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void process(Long value) {
-                        threads.add(Thread.currentThread().getName());
-                        count.incrementAndGet();
-                        sum.addAndGet(value);
-                    }
-
-                    @Override
-                    public void close(Throwable errorOrNull) {
-                    }
-                }))
+                .writeStream(recorder.sink())
                 .queryName("workers")
                 .ringCapacity(64)
                 .workerThreads(workerThreads)
                 .start()
                 .awaitTermination();
         }
-        return new Run(count.get(), sum.get(), threads);
+        return recorder;
     }
 }
