@@ -177,9 +177,10 @@ public final class DataStreamWriter<T> {
     /**
      * Overrides the engine's {@link Rivulet.Builder#workerThreads(int) workerThreads} for this query:
      * how many threads run the keyed partitions that no source task hosts; 0 runs them on the source
-     * tasks' threads (default: the processors left after one per source task and one for the JVM's own
-     * work; if that leaves none, none with one source task and one with several). Continuous mode; a
-     * micro-batch query runs on one thread.
+     * task's thread, for a query with one source task ({@link #start()} refuses it with several).
+     * Default: the processors left after one per source task and one for the JVM's own work; if that
+     * leaves none, none with one source task and one with several. Continuous mode; a micro-batch query
+     * runs on one thread.
      *
      * @param threads {@code >= 0}
      * @return this

@@ -287,11 +287,12 @@ public final class Rivulet implements AutoCloseable {
 
         /**
          * Continuous mode: how many threads run the keyed partitions that no source task hosts (each source
-         * task has a thread of its own); 0 runs them on the source tasks' threads. By default, as many as the
-         * processors left after one per source task and one for the JVM's own work (the JIT compiler, the
-         * garbage collector, the query's checkpoint and progress threads), at most one per partition; when
-         * that leaves none, none for a query with one source task (it runs on that task's thread, as on two
-         * cores with one source) and one for a query with several. A thread runs its partitions in turn, so no
+         * task has a thread of its own); 0 runs them on the source task's thread, for queries with one source
+         * task ({@code start()} refuses 0 for a query whose partitions several source tasks feed). By
+         * default, as many as the processors left after one per source task and one for the JVM's own work
+         * (the JIT compiler, the garbage collector, the query's checkpoint and progress threads), at most
+         * one per partition; when that leaves none, none for a query with one source task (it runs on that
+         * task's thread, as on two cores with one source) and one for a query with several. A thread runs its partitions in turn, so no
          * thread of the query waits for a core another of its threads holds, which would make it late by a
          * scheduler time slice. Set more when partitions run user code that blocks (a partition that blocks
          * holds back the others on its thread). A query can override it

@@ -41,6 +41,22 @@ class WorkerThreadsTest {
     }
 
     @Test
+    void shouldRefuseToHostPartitionsFedBySeveralSourcesOnTheSourcesThreads() {
+        try (Rivulet rivulet = Rivulet.create()) {
+            DataStreamWriter<Long> writer = rivulet.readStream(Sources.generator(10, i -> i))
+                .union(rivulet.readStream(Sources.generator(10, i -> i)))
+                .keyBy(i -> i % 7, 2)
+                .process("pass-through", () -> (KeyedOperator<Long, Long, Long>) (k, v, out) -> out.emit(v))
+                .writeStream(Sinks.collecting())
+                .workerThreads(0);
+
+            assertThatThrownBy(writer::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("workerThreads(0)").hasMessageContaining("needs a query with one source task")
+                .hasMessageContaining("this one has 2");
+        }
+    }
+
+    @Test
     void shouldRejectANegativeWorkerThreadCount() {
         try (Rivulet rivulet = Rivulet.create()) {
             assertThatThrownBy(() -> rivulet.readStream(Sources.generator(1, i -> i)).writeStream(Sinks.collecting())

@@ -205,6 +205,9 @@ final class QueryRuntime implements StreamingQuery {
         try {
             this.restored = restored;
             planner.plan(root, typedSink);
+            if (!options.microBatch()) {
+                ThreadPlan.check(planner.sourceTasks.size(), planner.workers.size(), options.workerThreads());
+            }
             planner.openSources();
             openResources(root);
         } catch (Exception | Error e) {

@@ -39,6 +39,25 @@ final class ThreadPlan {
     }
 
     /**
+     * Rejects a plan this class will not make: no worker thread ({@code workerThreads(0)}) for a query whose
+     * keyed partitions are fed by several source tasks. Each would be hosted by one source's thread while
+     * the others feed it too; with Kafka scale-out that stalled a task's output (docs/architecture.md), and
+     * until that is understood such a query gets at least one worker thread or is refused.
+     *
+     * @param sourceTasks the query's source tasks
+     * @param workers the query's keyed partitions
+     * @param workerThreads the setting
+     * @throws IllegalArgumentException naming the rule
+     */
+    static void check(int sourceTasks, int workers, int workerThreads) {
+        if (workerThreads == 0 && sourceTasks > 1 && workers > 0) {
+            throw new IllegalArgumentException("workerThreads(0) runs the keyed partitions on the source tasks' "
+                + "threads, which needs a query with one source task; this one has " + sourceTasks
+                + " (give it one worker thread or more, or leave workerThreads unset)");
+        }
+    }
+
+    /**
      * @param sources the source tasks, in plan order
      * @param workers the keyed partitions, in plan order (upstream stages first)
      * @param hostOf the task whose thread runs a task (chains of hosts end at the thread's first task)
