@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Each keyed workload (K1, W2-W4 with {@code --k1-n} trades; W5 with {@code --w5-n} trades and N/10 orders) runs
  * once per engine configuration in {@code --k1-engines} ({@code partitions:wait[:threaded]}): by default the engine's defaults with one partition
  * ({@code 1:backoff}: the keyed stage fused into the source's thread) and with two partitions ({@code 2:backoff}:
- * two workers behind rings); {@code :threaded} gives a one-partition stage its own thread
+ * two partitions behind rings, on the threads of the engine's thread plan); {@code :threaded} gives a one-partition stage its own thread
  * ({@code fuseKeyedStages(false)}). W1 has one thread (source, operators
  * and sink fused), so it has no engine variants. Throughput and baseline runs are repeated {@code --passes} times and
  * reported as the median pass by events/s, with the range.
