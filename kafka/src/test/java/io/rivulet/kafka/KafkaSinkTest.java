@@ -190,17 +190,19 @@ class KafkaSinkTest {
         TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-live", configs);
         epochs.prepare(1);
         TransactionalEpochs.Writer writer = epochs.writer(0);
+        // An empty epoch 1: the transaction begun at "a" is marked early with epoch 2 at least, and its end with 3.
+        writer.endEpoch(1);
         writer.write(record("live", "a"));
         writer.write(record("live", "b"));
         assertThat(values(BROKER.readUncommitted("live", 2))).as("in Kafka before the epoch ends").containsExactly("a", "b");
         assertThat(values(BROKER.readCommitted("live"))).as("in an open transaction").isEmpty();
         writer.write(record("live", "c"));
-        writer.endEpoch(1);
+        writer.endEpoch(3);
         assertThat(values(BROKER.readUncommitted("live", 3))).containsExactly("a", "b", "c");
         assertThat(values(BROKER.readCommitted("live"))).as("ended, not committed").isEmpty();
-        epochs.commit(1);
+        epochs.commit(3);
         assertThat(values(BROKER.readCommitted("live"))).containsExactly("a", "b", "c");
-        assertThat(epochs.committedEpoch(0)).isEqualTo(1L);
+        assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
         assertThat(stagedFiles(dir.resolve("staging"))).isEmpty();
         epochs.close();
     }

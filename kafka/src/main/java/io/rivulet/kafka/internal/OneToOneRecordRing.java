@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bounded single-producer single-consumer ring of Kafka records, each tagged with the ordinal of the epoch it
- * belongs to: a sink writer's task thread offers, its publisher thread peeks and polls. Slots are pre-allocated;
+ * belongs to and a floor of that epoch's id: a sink writer's task thread offers, its publisher thread peeks and polls. Slots are pre-allocated;
  * {@link #offer} never blocks and returns {@code false} when the ring is full. One thread offers, one thread
  * peeks and polls.
  */
 final class OneToOneRecordRing {
     private final ProducerRecord<byte[], byte[]>[] records;
     private final long[] ordinals;
+    private final long[] epochFloors;
     private final int mask;
     /** The next slot to offer into; written by the producer only. */
     private final AtomicLong tail = new AtomicLong();
@@ -32,6 +33,7 @@ final class OneToOneRecordRing {
         }
         records = (ProducerRecord<byte[], byte[]>[]) new ProducerRecord[capacity];
         ordinals = new long[capacity];
+        epochFloors = new long[capacity];
         mask = capacity - 1;
     }
 
@@ -39,9 +41,11 @@ final class OneToOneRecordRing {
      * Producer: appends a record. The append is a volatile write, so a consumer's flag read after it (see the
      * publisher's idle protocol) cannot be reordered before it.
      *
+     * @param ordinal the ordinal of the record's epoch among the writer's epochs
+     * @param epochFloor a lower bound of the record's epoch id, or -1
      * @return {@code false} if the ring is full (nothing appended)
      */
-    boolean offer(ProducerRecord<byte[], byte[]> record, long ordinal) {
+    boolean offer(ProducerRecord<byte[], byte[]> record, long ordinal, long epochFloor) {
         long t = tail.get();
         if (t - headCache > mask) {
             headCache = head.get();
@@ -52,6 +56,7 @@ final class OneToOneRecordRing {
         int slot = (int) t & mask;
         records[slot] = record;
         ordinals[slot] = ordinal;
+        epochFloors[slot] = epochFloor;
         tail.set(t + 1);
         return true;
     }
@@ -64,6 +69,11 @@ final class OneToOneRecordRing {
     /** Consumer: @return the epoch ordinal of the oldest record; only when not {@linkplain #isEmpty empty} */
     long peekOrdinal() {
         return ordinals[(int) head.get() & mask];
+    }
+
+    /** Consumer: @return the epoch floor of the oldest record; only when not {@linkplain #isEmpty empty} */
+    long peekEpochFloor() {
+        return epochFloors[(int) head.get() & mask];
     }
 
     /** Consumer: removes the oldest record; only when not {@linkplain #isEmpty empty}. @return it */

@@ -55,8 +55,10 @@ import java.util.regex.Pattern;
  * the publisher through a bounded ring ({@link OneToOneRecordRing}, {@value #RING_CAPACITY} records); the offer
  * never waits: once the ring refuses one of an epoch's records, the epoch's later records stay in the file only.
  * When the writer's producer is free, the publisher begins the writer's transaction at the epoch's first
- * record and sends its records as they come; when the writer ends the epoch, it sends the records the ring
- * did not take from the forced file, and the marker, and then waits: only when the query commits the epoch
+ * record, with a marker of the epoch after the writer's last ended one (a floor of the epoch's id, so that the
+ * marker partition joins the transaction early), and sends its records as they come; when the writer ends the
+ * epoch, it sends the records the ring did not take from the forced file, and the epoch's own marker unless
+ * the floor was it (the newest marker of a transaction is its largest), and then waits: only when the query commits the epoch
  * (after its checkpoint is durable) does it commit the transaction, which by then has mostly nothing left
  * to wait for but its own end. Nothing of a transaction is visible before that commit, and a run that dies
  * leaves it open, to be aborted by the next run's fencing; the staging file is the same whether or not
@@ -168,6 +170,8 @@ public final class TransactionalEpochs {
         private int handedOff;
         /** Whether the ring refused one of the current epoch's records: its later ones stay in the file only. */
         private boolean spilled;
+        /** The epoch this writer last ended, with or without records, or -1. */
+        private long lastEnded = -1;
 
         private Writer(int index) {
             this.index = index;
@@ -193,7 +197,7 @@ public final class TransactionalEpochs {
             }
             file.append(record);
             if (!spilled) {
-                if (publisher.offer(record)) {
+                if (publisher.offer(record, lastEnded < 0 ? -1 : lastEnded + 1)) {
                     handedOff++;
                 } else {
                     spilled = true;
@@ -208,6 +212,7 @@ public final class TransactionalEpochs {
          * @throws IOException if the file cannot be forced or renamed
          */
         public void endEpoch(long epochId) throws IOException {
+            lastEnded = epochId;
             if (file == null) {
                 return;
             }
@@ -284,6 +289,8 @@ public final class TransactionalEpochs {
         int liveSent;
         /** Whether every epoch's records and the marker are sent: it may commit. */
         boolean sent;
+        /** The epoch of the marker sent at the live epoch's first record, or -1. */
+        long markedEarly = -1;
 
         long first() {
             return epochs.isEmpty() ? Long.MAX_VALUE : epochs.get(0).epoch();
@@ -336,9 +343,14 @@ public final class TransactionalEpochs {
             thread.setDaemon(true);
         }
 
-        /** Writer's task thread: hands on the current epoch's next record. @return false if the ring is full */
-        boolean offer(ProducerRecord<byte[], byte[]> record) {
-            if (!ring.offer(record, writerOrdinal)) {
+        /**
+         * Writer's task thread: hands on the current epoch's next record.
+         *
+         * @param epochFloor a lower bound of the current epoch's id (epochs only grow), or -1
+         * @return false if the ring is full
+         */
+        boolean offer(ProducerRecord<byte[], byte[]> record, long epochFloor) {
+            if (!ring.offer(record, writerOrdinal, epochFloor)) {
                 return false;
             }
             if (idle) {
@@ -453,7 +465,9 @@ public final class TransactionalEpochs {
                         }
                         case END_LIVE -> {
                             sendRest(producer, epoch, tx.liveSent);
-                            producer.send(markers.marker(transactionalId(writer), epoch.epoch()));
+                            if (tx.markedEarly != epoch.epoch()) {
+                                producer.send(markers.marker(transactionalId(writer), epoch.epoch()));
+                            }
                             synchronized (this) {
                                 tx.live = false;
                                 tx.sent = true;
@@ -499,6 +513,13 @@ public final class TransactionalEpochs {
                 producer.beginTransaction();
                 tx = new Transaction();
                 tx.live = true;
+                long floor = ring.peekEpochFloor();
+                if (floor >= 0) {
+                    // The marker partition joins the transaction now rather than at the commit; a floor below the
+                    // epoch is corrected by the epoch's own marker, sent after it (the newest marker is the larger).
+                    producer.send(markers.marker(transactionalId(writer), floor));
+                    tx.markedEarly = floor;
+                }
                 synchronized (this) {
                     current = tx;
                 }
