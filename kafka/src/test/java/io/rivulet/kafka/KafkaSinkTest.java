@@ -35,6 +35,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The Kafka sink against a real broker: both deliveries, and the exactly-once recovery protocol driven by hand. */
 class KafkaSinkTest {
@@ -249,6 +250,26 @@ class KafkaSinkTest {
         next.endEpoch(1);
         epochs.commit(1);
         assertThat(values(BROKER.readCommitted("dropped"))).containsExactly("e1");
+        epochs.close();
+    }
+
+    @Test
+    void shouldCommitAnEarlierEpochWhileAnEpochDroppedMidWayWaitsBehindAnUncommittedTransaction() throws Exception {
+        BROKER.createTopic("dropped-behind", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-dropped-behind", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        writer.write(record("dropped-behind", "e7"));
+        writer.endEpoch(7);
+        awaitOngoingTransaction(epochs.transactionalId(0), "dropped-behind");
+        writer.write(record("dropped-behind", "dropped"));
+        writer.close();
+        // Epoch 7's transaction holds the producer, the dropped epoch waits behind it: committing epoch 5 (none of
+        // this writer's) must not wait for either.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> epochs.commit(5));
+        epochs.commit(7);
+        assertThat(values(BROKER.readCommitted("dropped-behind"))).containsExactly("e7");
         epochs.close();
     }
 

@@ -382,8 +382,7 @@ public final class TransactionalEpochs {
 
         /** Commit thread: waits until no ended epoch up to {@code epochId} is uncommitted. */
         synchronized void await(long epochId) throws IOException, InterruptedException {
-            while (failure == null && (current != null && current.first() <= epochId
-                || !ended.isEmpty() && ended.peekFirst().epoch() <= epochId)) {
+            while (failure == null && (current != null && current.first() <= epochId || endedUpTo(epochId))) {
                 wait();
             }
             if (failure != null) {
@@ -395,6 +394,19 @@ public final class TransactionalEpochs {
                 }
                 throw new IllegalStateException("the Kafka sink's publisher of writer " + writer + " failed", failure);
             }
+        }
+
+        /**
+         * Whether an ended epoch up to {@code epochId} awaits its transaction; dropped ones do not count (one may
+         * wait behind a transaction the query has not asked to commit yet). Under the monitor.
+         */
+        private boolean endedUpTo(long epochId) {
+            for (Ended epoch : ended) {
+                if (epoch.file() != null && epoch.epoch() <= epochId) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void close() {
