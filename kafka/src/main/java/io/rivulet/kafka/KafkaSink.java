@@ -29,9 +29,10 @@ import java.util.function.Function;
  * checkpoint is written again.
  *
  * <p><b>Exactly once</b> ({@link #exactlyOnce(Path)}): each writer stages an epoch's records in a file
- * forced to disk when the epoch ends, before the checkpoint; each writer's file is published in one Kafka
- * transaction of that writer's producer, begun and filled by a publisher thread of the writer's as soon as
- * the file is staged and committed when the epoch commits, whose {@code transactional.id} is
+ * forced to disk when the epoch ends, before the checkpoint; each writer's records of the epoch go in one Kafka
+ * transaction of that writer's producer, sent by a publisher thread of the writer's as they are staged (the
+ * writer never waits for it: what it cannot take goes from the file at the epoch's end) and committed when the
+ * epoch commits, whose {@code transactional.id} is
  * {@code <prefix>-<writer>} (prefix {@code rivulet-<queryName>} unless set): stable across restarts, so a
  * restarted query fences the dead run's producer. The transaction also holds a marker, a record of the epoch
  * keyed by the transactional id in a compacted topic the sink owns ({@link #epochMarkerTopic}), so a restart
@@ -100,8 +101,8 @@ public final class KafkaSink<T> implements Sink<T> {
     }
 
     /**
-     * Makes the sink exactly-once: epochs are staged in {@code stagingDirectory} and published in one
-     * Kafka transaction per writer when they commit (see the class comment).
+     * Makes the sink exactly-once: epochs are staged in {@code stagingDirectory} and sent in one Kafka
+     * transaction per writer, committed when they commit (see the class comment).
      *
      * @param stagingDirectory a directory for this query alone; created if missing
      * @return an exactly-once copy

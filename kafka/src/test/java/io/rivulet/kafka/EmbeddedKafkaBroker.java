@@ -4,7 +4,9 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +37,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -264,14 +268,71 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    private void awaitNoTransactionEnding() {
+        try (Admin admin = admin()) {
+            ListTransactionsOptions ending = new ListTransactionsOptions()
+                .filterStates(List.of(TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTransactions(ending).all().get(30, TimeUnit.SECONDS).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("transactions still ending after 30 s");
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for ending transactions", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the broker's transactions", e);
+        }
+    }
+
+    /**
+     * Waits (at most 30 s) until a {@code read_uncommitted} consumer, which also sees the records of open
+     * transactions, has read {@code count} records of a topic from its start.
+     *
+     * @param topic the topic
+     * @param count how many records to wait for
+     * @return the first {@code count} records read, partition by partition in offset order
+     * @throws IllegalStateException if fewer arrived within 30 s
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic, int count) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (records.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("read " + records.size() + " records of " + topic + " uncommitted, not "
+                        + count + ", within 30 s");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+            records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+            return records.subList(0, count);
+        }
+    }
+
     /**
      * Reads every record of a topic from its start to its current end, as a {@code read_committed}
-     * consumer does (aborted and open transactions are not visible).
+     * consumer does (aborted and open transactions are not visible). A producer's {@code commitTransaction}
+     * returns once its coordinator has logged the commit, before the commit markers reach the partitions;
+     * so the read first waits (at most 30 s) until no transaction is between those two points.
      *
      * @param topic the topic
      * @return the records, partition by partition in offset order
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        awaitNoTransactionEnding();
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The Kafka sink against a real broker: both deliveries, and the exactly-once recovery protocol driven by hand. */
 class KafkaSinkTest {
@@ -180,6 +182,126 @@ class KafkaSinkTest {
         assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
         assertThat(stagedFiles(dir.resolve("staging"))).isEmpty();
         epochs.close();
+    }
+
+    @Test
+    void shouldSendAnEpochsRecordsIntoItsTransactionBeforeTheEpochEndsAndShowThemOnlyAtItsCommit() throws Exception {
+        BROKER.createTopic("live", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-live", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        // An empty epoch 1: the transaction begun at "a" is marked early with epoch 2 at least, and its end with 3.
+        writer.endEpoch(1);
+        writer.write(record("live", "a"));
+        writer.write(record("live", "b"));
+        assertThat(values(BROKER.readUncommitted("live", 2))).as("in Kafka before the epoch ends").containsExactly("a", "b");
+        assertThat(values(BROKER.readCommitted("live"))).as("in an open transaction").isEmpty();
+        writer.write(record("live", "c"));
+        writer.endEpoch(3);
+        assertThat(values(BROKER.readUncommitted("live", 3))).containsExactly("a", "b", "c");
+        assertThat(values(BROKER.readCommitted("live"))).as("ended, not committed").isEmpty();
+        epochs.commit(3);
+        assertThat(values(BROKER.readCommitted("live"))).containsExactly("a", "b", "c");
+        assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
+        assertThat(stagedFiles(dir.resolve("staging"))).isEmpty();
+        epochs.close();
+    }
+
+    @Test
+    void shouldSendTheRecordsAFullRingRefusedFromTheStagingFileOnceEachInOrder() throws Exception {
+        BROKER.createTopic("spill", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-spill", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        writer.write(record("spill", "first"));
+        writer.endEpoch(1);
+        awaitOngoingTransaction(epochs.transactionalId(0), "spill");
+        // Epoch 1's transaction holds the producer until its commit: epoch 2's records wait in the ring, which
+        // takes 8192 of them; the rest go from epoch 2's staging file.
+        List<String> second = IntStream.range(0, 20_000).mapToObj(i -> "r" + i).toList();
+        for (String value : second) {
+            writer.write(record("spill", value));
+        }
+        writer.endEpoch(2);
+        epochs.commit(1);
+        assertThat(values(BROKER.readCommitted("spill"))).containsExactly("first");
+        epochs.commit(2);
+        List<String> all = new ArrayList<>(List.of("first"));
+        all.addAll(second);
+        assertThat(values(BROKER.readCommitted("spill"))).containsExactlyElementsOf(all);
+        assertThat(epochs.committedEpoch(0)).isEqualTo(2L);
+        epochs.close();
+    }
+
+    @Test
+    void shouldAbortTheRecordsSentOfAnEpochItsWriterDroppedAndCommitTheNextWritersEpoch() throws Exception {
+        BROKER.createTopic("dropped", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-dropped", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        writer.write(record("dropped", "never-ended"));
+        assertThat(values(BROKER.readUncommitted("dropped", 1))).containsExactly("never-ended");
+        writer.close();
+        TransactionalEpochs.Writer next = epochs.writer(0);
+        next.write(record("dropped", "e1"));
+        next.endEpoch(1);
+        epochs.commit(1);
+        assertThat(values(BROKER.readCommitted("dropped"))).containsExactly("e1");
+        epochs.close();
+    }
+
+    @Test
+    void shouldCommitAnEarlierEpochWhileAnEpochDroppedMidWayWaitsBehindAnUncommittedTransaction() throws Exception {
+        BROKER.createTopic("dropped-behind", 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-dropped-behind", configs);
+        epochs.prepare(1);
+        TransactionalEpochs.Writer writer = epochs.writer(0);
+        writer.write(record("dropped-behind", "e7"));
+        writer.endEpoch(7);
+        awaitOngoingTransaction(epochs.transactionalId(0), "dropped-behind");
+        writer.write(record("dropped-behind", "dropped"));
+        writer.close();
+        // Epoch 7's transaction holds the producer, the dropped epoch waits behind it: committing epoch 5 (none of
+        // this writer's) must not wait for either.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> epochs.commit(5));
+        epochs.commit(7);
+        assertThat(values(BROKER.readCommitted("dropped-behind"))).containsExactly("e7");
+        epochs.close();
+    }
+
+    @Test
+    void shouldLeaveNothingOfAnEpochSentBeforeTheRunDiedVisibleAndPublishTheRerunEpochOnce() throws Exception {
+        BROKER.createTopic("midepoch", 1);
+        Path staging = dir.resolve("staging");
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs dead = new TransactionalEpochs(staging, "rivulet-midepoch", configs);
+        dead.prepare(1);
+        TransactionalEpochs.Writer writer = dead.writer(0);
+        writer.write(record("midepoch", "e1"));
+        writer.endEpoch(1);
+        dead.commit(1);
+        writer.write(record("midepoch", "e2-a"));
+        writer.write(record("midepoch", "e2-b"));
+        assertThat(values(BROKER.readUncommitted("midepoch", 3))).as("epoch 2 sent, its transaction open")
+            .containsExactly("e1", "e2-a", "e2-b");
+        // The run dies mid-epoch 2 (its threads stay, as a zombie's would); the restart from checkpoint 1 fences it.
+        TransactionalEpochs restarted = new TransactionalEpochs(staging, "rivulet-midepoch", configs);
+        restarted.recover(1, 1);
+        assertThat(values(BROKER.readCommitted("midepoch"))).as("the dead run's open transaction aborted")
+            .containsExactly("e1");
+        restarted.prepare(1);
+        TransactionalEpochs.Writer rerun = restarted.writer(0);
+        rerun.write(record("midepoch", "e2-a"));
+        rerun.write(record("midepoch", "e2-b"));
+        rerun.endEpoch(2);
+        restarted.commit(2);
+        assertThat(values(BROKER.readCommitted("midepoch"))).containsExactly("e1", "e2-a", "e2-b");
+        restarted.close();
+        dead.close();
     }
 
     @Test

@@ -77,22 +77,26 @@ final class StagedRecords {
     }
 
     /**
-     * Replays a staging file.
+     * Replays a staging file from its {@code skip}-th record on.
      *
      * @param file a file a {@link Writer} forced
-     * @param sink receives each record in order
-     * @throws IOException if the file cannot be read or is not a staging file
+     * @param skip how many records from the start not to replay (sent already)
+     * @param sink receives each record after the skipped ones, in order
+     * @throws IOException if the file cannot be read, is not a staging file, or holds fewer than {@code skip} records
      */
-    static void read(Path file, Consumer<ProducerRecord<byte[], byte[]>> sink) throws IOException {
+    static void read(Path file, int skip, Consumer<ProducerRecord<byte[], byte[]>> sink) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException(file + " is not a Kafka sink staging file");
             }
-            while (true) {
+            for (int index = 0; ; index++) {
                 String topic;
                 try {
                     topic = in.readUTF();
                 } catch (EOFException end) {
+                    if (index < skip) {
+                        throw new IOException(file + " holds " + index + " records, fewer than the " + skip + " sent already");
+                    }
                     return;
                 }
                 int partition = in.readInt();
@@ -103,6 +107,9 @@ final class StagedRecords {
                 List<Header> headers = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     headers.add(new RecordHeader(in.readUTF(), readBytes(in)));
+                }
+                if (index < skip) {
+                    continue;
                 }
                 sink.accept(new ProducerRecord<>(topic, partition < 0 ? null : partition, timestamp < 0 ? null : timestamp,
                     key, value, headers));

@@ -21,13 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One run of an exactly-once Kafka sink: the writers stage each epoch's records in a file forced to
- * disk when the epoch ends (before its checkpoint), and the commit of the epoch publishes each writer's
- * file in one Kafka transaction of that writer's transactional producer ({@code <prefix>-<writer>}),
+ * disk when the epoch ends (before its checkpoint), and each writer's records of the epoch go in one Kafka
+ * transaction of that writer's transactional producer ({@code <prefix>-<writer>}), committed when the
+ * query commits the epoch,
  * together with a marker: one record in the same transaction, key the transactional id and value the epoch,
  * to partition 0 of the compacted marker topic ({@code <prefix>-epochs} unless named; {@code EpochMarkers}).
  * Epochs only grow, so a writer's newest committed marker is its last committed epoch.
@@ -48,20 +50,28 @@ import java.util.regex.Pattern;
  * it are published, each in its own transaction, and every other file is deleted. A {@code read_committed}
  * consumer therefore sees each record of each committed epoch once.
  *
- * <p><b>Transactions begin ahead of their commit.</b> Each writer has a publisher thread of its own
- * ({@code <prefix>-publisher-<writer>}) that, as soon as the writer has staged an epoch, begins
- * the writer's transaction, sends the epoch's records and the marker into it, and then waits: only when
- * the query commits the epoch (after its checkpoint is durable) does it commit the transaction. Nothing
- * of a transaction is visible before that commit, and a run that dies leaves it open, to be aborted by
- * the next run's fencing; so what the commit waits for is the transaction's end alone, not its records'
- * round trips, and the writers' transactions end in parallel. A producer holds one transaction at a
- * time: an epoch staged while the writer's previous one awaits its commit waits behind it; epochs the
- * query already asked to commit when their transaction begins go into one transaction together, marked
- * with the newest of them.
+ * <p><b>Records go to Kafka during their epoch.</b> Each writer has a publisher thread of its own
+ * ({@code <prefix>-publisher-<writer>}). The writer appends each record to the staging file and offers it to
+ * the publisher through a bounded ring ({@link OneToOneRecordRing}, {@value #RING_CAPACITY} records); the offer
+ * never waits: once the ring refuses one of an epoch's records, the epoch's later records stay in the file only.
+ * When the writer's producer is free, the publisher begins the writer's transaction at the epoch's first
+ * record, with a marker of the epoch after the writer's last ended one (a floor of the epoch's id, so that the
+ * marker partition joins the transaction early), and sends its records as they come; when the writer ends the
+ * epoch, it sends the records the ring did not take from the forced file, and the epoch's own marker unless
+ * the floor was it (the newest marker of a transaction is its largest), and then waits: only when the query commits the epoch
+ * (after its checkpoint is durable) does it commit the transaction, which by then has mostly nothing left
+ * to wait for but its own end. Nothing of a transaction is visible before that commit, and a run that dies
+ * leaves it open, to be aborted by the next run's fencing; the staging file is the same whether or not
+ * its records went early, so recovery does not depend on it. A producer holds one transaction at a time: the
+ * records of an epoch written while the writer's previous transaction awaits its commit wait in the ring
+ * (and, past its capacity, in the file), and the epoch goes once the producer is free; epochs the query
+ * already asked to commit when their transaction begins go into one transaction together, marked with the
+ * newest of them. A writer closed mid-epoch (the run failing or stopping) aborts what of that epoch was sent.
  *
  * <pre>
- *   writer w: endEpoch(e) ─ force, rename ─► publisher w: begin, send e's records, marker e ─┐ (open, invisible)
- *   commit thread: checkpoint e ─► commit(e) ─ ask every publisher ─────────────────────────┴► commitTransaction ─► return
+ *   writer w: write ─ append, offer ─► publisher w: begin at the first record, send each (open, invisible)
+ *   writer w: endEpoch(e) ─ force, rename ─► publisher w: send the records the ring refused, marker e ─┐
+ *   commit thread: checkpoint e ─► commit(e) ─ ask every publisher ───────────────────────────────────┴► commitTransaction ─► return
  * </pre>
  *
  * <p>Writers ({@link #writer}) are owned by their task threads; each writer's producer by its
@@ -69,6 +79,8 @@ import java.util.regex.Pattern;
  * which runs before any writer stages; {@link #commit} and {@link #close} run on the commit thread.
  */
 public final class TransactionalEpochs {
+    /** Records a writer's publisher holds before the writer leaves the rest of the epoch to its file. */
+    private static final int RING_CAPACITY = 8192;
     private static final Pattern STAGED = Pattern.compile("epoch-(\\d{20})-w(\\d{5})\\.stage");
 
     private final Path directory;
@@ -144,12 +156,22 @@ public final class TransactionalEpochs {
         }
     }
 
-    /** Stages one writer's records. Not thread-safe; owned by the writer's task thread. */
+    /**
+     * Stages one writer's records and hands each to the writer's publisher as it stages it (never waiting:
+     * when the publisher's ring is full, the rest of the epoch goes from the staging file at the epoch's end).
+     * Not thread-safe; owned by the writer's task thread.
+     */
     public final class Writer {
         private final int index;
         private final Publisher publisher;
         private StagedRecords.Writer file;
         private Path path;
+        /** Records of the current epoch handed to the publisher: the epoch's first ones. */
+        private int handedOff;
+        /** Whether the ring refused one of the current epoch's records: its later ones stay in the file only. */
+        private boolean spilled;
+        /** The epoch this writer last ended, with or without records, or -1. */
+        private long lastEnded = -1;
 
         private Writer(int index) {
             this.index = index;
@@ -161,6 +183,9 @@ public final class TransactionalEpochs {
         }
 
         /**
+         * Stages a record in the current epoch and offers it to the publisher, which sends it into the
+         * epoch's transaction if the writer's producer is free.
+         *
          * @param record the record to stage in the current epoch
          * @throws IOException if the staging file cannot be written
          */
@@ -171,6 +196,13 @@ public final class TransactionalEpochs {
                 file = new StagedRecords.Writer(path);
             }
             file.append(record);
+            if (!spilled) {
+                if (publisher.offer(record, lastEnded < 0 ? -1 : lastEnded + 1)) {
+                    handedOff++;
+                } else {
+                    spilled = true;
+                }
+            }
         }
 
         /**
@@ -180,6 +212,7 @@ public final class TransactionalEpochs {
          * @throws IOException if the file cannot be forced or renamed
          */
         public void endEpoch(long epochId) throws IOException {
+            lastEnded = epochId;
             if (file == null) {
                 return;
             }
@@ -188,15 +221,20 @@ public final class TransactionalEpochs {
             file = null;
             Path done = directory.resolve(stagedName(epochId, index));
             Files.move(path, done, StandardCopyOption.ATOMIC_MOVE);
-            publisher.staged(epochId, done);
+            publisher.ended(epochId, done, handedOff);
+            handedOff = 0;
+            spilled = false;
         }
 
-        /** Drops an epoch never ended (the run fails or stops mid-epoch). */
+        /** Drops an epoch never ended (the run fails or stops mid-epoch), and the records of it already sent. */
         public void close() throws IOException {
             if (file != null) {
                 file.close();
                 file = null;
                 Files.deleteIfExists(path);
+                publisher.ended(-1, null, handedOff);
+                handedOff = 0;
+                spilled = false;
             }
         }
     }
@@ -235,33 +273,65 @@ public final class TransactionalEpochs {
         }
     }
 
-    /** An open or opening transaction of one writer: its staged epochs, oldest first. */
-    private record Batch(List<Long> epochs, List<Path> files) {
+    /**
+     * An epoch a writer ended ({@code file} its staged records) or dropped ({@code file} null, {@code epoch} -1),
+     * {@code handedOff} of its first records in the publisher's ring.
+     */
+    private record Ended(long epoch, Path file, int handedOff) {
+    }
+
+    /** A begun transaction of one writer: the ended epochs in it, oldest first. */
+    private static final class Transaction {
+        final List<Ended> epochs = new ArrayList<>();
+        /** Whether it holds the epoch being written, whose records go into it as they come. */
+        boolean live;
+        /** Records of the live epoch sent. */
+        int liveSent;
+        /** Whether every epoch's records and the marker are sent: it may commit. */
+        boolean sent;
+        /** The epoch of the marker sent at the live epoch's first record, or -1. */
+        long markedEarly = -1;
+
         long first() {
-            return epochs.get(0);
+            return epochs.isEmpty() ? Long.MAX_VALUE : epochs.get(0).epoch();
         }
 
         long last() {
-            return epochs.get(epochs.size() - 1);
+            return epochs.get(epochs.size() - 1).epoch();
         }
     }
 
+    /** What the publisher does next; decided under its monitor, done outside it. */
+    private enum Step { COMMIT, BEGIN_ENDED, END_LIVE, ABORT_LIVE, DROP, SEND_LIVE }
+
     /**
-     * One writer's transactions: begins each staged epoch's transaction as soon as it is staged and
-     * commits it when the query commits the epoch. Its thread owns the writer's producer; the writer's
-     * task thread hands it epochs ({@link #staged}), the commit thread asks for commits ({@link #request},
-     * {@link #await}), both under the publisher's monitor.
+     * One writer's transactions. Its thread owns the writer's producer. When the producer is free and the
+     * writer hands it the first record of an epoch ({@link #offer}, through a {@link OneToOneRecordRing}),
+     * it begins the writer's transaction and sends the epoch's records as they come; when the writer ends
+     * the epoch ({@link #ended}) it sends the records the ring did not take from the staging file, and the
+     * marker. An epoch ended while the producer still held the previous transaction goes from its ring
+     * prefix and file once the producer is free. The transaction commits when the query commits its epochs
+     * ({@link #request}, {@link #await}, on the commit thread). The writer's task thread only offers to the
+     * ring and appends to {@link #ended} under the monitor; the publisher parks when it has nothing to do
+     * and is unparked by those calls (by {@link #offer} only when it waits for records it could send).
      */
     private final class Publisher implements Runnable {
         private final int writer;
         private final Thread thread;
-        /** Staged epochs whose transaction has not begun, oldest first. Guarded by this. */
-        private final ArrayDeque<Long> epochs = new ArrayDeque<>();
-        private final ArrayDeque<Path> files = new ArrayDeque<>();
-        /** The transaction begun or beginning, or {@code null}. Guarded by this. */
-        private Batch current;
-        /** Whether {@link #current}'s records and marker are sent. Guarded by this. */
-        private boolean currentSent;
+        private final OneToOneRecordRing ring = new OneToOneRecordRing(RING_CAPACITY);
+        /** Whether the publisher is about to park waiting for ring records it could send. */
+        private volatile boolean idle;
+        /**
+         * The ordinal of the epoch the writer is writing: how many epochs it ended or dropped. Owned by the
+         * writer's task thread.
+         */
+        private long writerOrdinal;
+        /** The ordinal of the oldest epoch whose ring records the publisher has not finished. Publisher's. */
+        private long ordinal;
+        /** Ended epochs not yet in a transaction, oldest first. Guarded by this. */
+        private final ArrayDeque<Ended> ended = new ArrayDeque<>();
+        /** The begun transaction, or {@code null}. Guarded by this. */
+        private Transaction current;
         /** The newest epoch the query asked to commit. Guarded by this. */
         private long commitUpTo = -1;
         private boolean closing;
@@ -273,25 +343,46 @@ public final class TransactionalEpochs {
             thread.setDaemon(true);
         }
 
-        /** Writer's task thread: epoch {@code epochId} is staged in {@code file}. */
-        synchronized void staged(long epochId, Path file) {
-            epochs.addLast(epochId);
-            files.addLast(file);
-            notifyAll();
-        }
-
-        /** Commit thread: every staged epoch up to {@code epochId} may commit. */
-        synchronized void request(long epochId) {
-            if (epochId > commitUpTo) {
-                commitUpTo = epochId;
-                notifyAll();
+        /**
+         * Writer's task thread: hands on the current epoch's next record.
+         *
+         * @param epochFloor a lower bound of the current epoch's id (epochs only grow), or -1
+         * @return false if the ring is full
+         */
+        boolean offer(ProducerRecord<byte[], byte[]> record, long epochFloor) {
+            if (!ring.offer(record, writerOrdinal, epochFloor)) {
+                return false;
             }
+            if (idle) {
+                idle = false;
+                LockSupport.unpark(thread);
+            }
+            return true;
         }
 
-        /** Commit thread: waits until no staged epoch up to {@code epochId} is uncommitted. */
+        /** Writer's task thread: the current epoch ended (staged in {@code file}) or was dropped ({@code file} null). */
+        void ended(long epochId, Path file, int handedOff) {
+            synchronized (this) {
+                ended.addLast(new Ended(epochId, file, handedOff));
+            }
+            writerOrdinal++;
+            LockSupport.unpark(thread);
+        }
+
+        /** Commit thread: every ended epoch up to {@code epochId} may commit. */
+        void request(long epochId) {
+            synchronized (this) {
+                if (epochId <= commitUpTo) {
+                    return;
+                }
+                commitUpTo = epochId;
+            }
+            LockSupport.unpark(thread);
+        }
+
+        /** Commit thread: waits until no ended epoch up to {@code epochId} is uncommitted. */
         synchronized void await(long epochId) throws IOException, InterruptedException {
-            while (failure == null && ((current != null && current.first() <= epochId)
-                || (!epochs.isEmpty() && epochs.peekFirst() <= epochId))) {
+            while (failure == null && (current != null && current.first() <= epochId || endedUpTo(epochId))) {
                 wait();
             }
             if (failure != null) {
@@ -305,52 +396,104 @@ public final class TransactionalEpochs {
             }
         }
 
-        synchronized void close() {
-            closing = true;
-            notifyAll();
+        /**
+         * Whether an ended epoch up to {@code epochId} awaits its transaction; dropped ones do not count (one may
+         * wait behind a transaction the query has not asked to commit yet). Under the monitor.
+         */
+        private boolean endedUpTo(long epochId) {
+            for (Ended epoch : ended) {
+                if (epoch.file() != null && epoch.epoch() <= epochId) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void close() {
+            synchronized (this) {
+                closing = true;
+            }
+            LockSupport.unpark(thread);
         }
 
         @Override
         public void run() {
             try {
                 while (true) {
-                    Batch begin = null;
-                    Batch end = null;
+                    Step step;
+                    Transaction tx;
+                    Ended epoch = null;
                     synchronized (this) {
-                        while (!closing && !(current == null && !epochs.isEmpty())
-                            && !(current != null && currentSent && current.last() <= commitUpTo)) {
-                            wait();
-                        }
                         if (closing) {
                             return;
                         }
-                        if (current == null) {
-                            begin = take();
-                            current = begin;
-                            currentSent = false;
+                        tx = current;
+                        if (tx != null && tx.sent && tx.last() <= commitUpTo) {
+                            step = Step.COMMIT;
+                        } else if (tx == null && !ended.isEmpty()) {
+                            if (ended.peekFirst().file() == null) {
+                                epoch = ended.pollFirst();
+                                step = Step.DROP;
+                            } else {
+                                tx = take();
+                                current = tx;
+                                step = Step.BEGIN_ENDED;
+                            }
+                        } else if (tx != null && tx.live && !ended.isEmpty()) {
+                            epoch = ended.pollFirst();
+                            if (epoch.file() != null) {
+                                tx.epochs.add(epoch);
+                                step = Step.END_LIVE;
+                            } else {
+                                step = Step.ABORT_LIVE;
+                            }
                         } else {
-                            end = current;
+                            step = tx == null || tx.live ? Step.SEND_LIVE : null;
                         }
                     }
-                    if (begin != null) {
-                        send(writer, begin.last(), begin.files());
-                        synchronized (this) {
-                            currentSent = true;
+                    if (step == null) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    KafkaProducer<byte[], byte[]> producer = producer(writer);
+                    switch (step) {
+                        case COMMIT -> {
+                            // Flushes the records; throws if one could not be written, and the query then fails and recovers.
+                            producer.commitTransaction();
+                            for (Ended committed : tx.epochs) {
+                                Files.deleteIfExists(committed.file());
+                            }
+                            finish();
                         }
-                    } else {
-                        // Flushes the records; throws if one could not be written, and the query then fails and recovers.
-                        producer(writer).commitTransaction();
-                        for (Path file : end.files()) {
-                            Files.deleteIfExists(file);
+                        case BEGIN_ENDED -> {
+                            producer.beginTransaction();
+                            for (Ended staged : tx.epochs) {
+                                sendRest(producer, staged, 0);
+                            }
+                            producer.send(markers.marker(transactionalId(writer), tx.last()));
+                            synchronized (this) {
+                                tx.sent = true;
+                            }
                         }
-                        synchronized (this) {
-                            current = null;
-                            notifyAll();
+                        case END_LIVE -> {
+                            sendRest(producer, epoch, tx.liveSent);
+                            if (tx.markedEarly != epoch.epoch()) {
+                                producer.send(markers.marker(transactionalId(writer), epoch.epoch()));
+                            }
+                            synchronized (this) {
+                                tx.live = false;
+                                tx.sent = true;
+                            }
                         }
+                        case ABORT_LIVE -> {
+                            drain(epoch.handedOff() - tx.liveSent, null);
+                            producer.abortTransaction();
+                            finish();
+                        }
+                        case DROP -> drain(epoch.handedOff(), null);
+                        case SEND_LIVE -> sendLive(producer, tx);
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } catch (Throwable t) {
                 synchronized (this) {
                     failure = t;
@@ -359,23 +502,88 @@ public final class TransactionalEpochs {
             }
         }
 
+        private synchronized void finish() {
+            current = null;
+            notifyAll();
+        }
+
         /**
-         * The next transaction's epochs: the oldest staged one, with every later one the query already
-         * asked to commit (they would commit one right after the other anyway). Under the monitor.
+         * Sends the ring's records of the epoch being written, beginning the transaction at its first one
+         * ({@code tx} null: the producer is free); parks if there are none.
          */
-        private Batch take() {
-            List<Long> batchEpochs = new ArrayList<>();
-            List<Path> batchFiles = new ArrayList<>();
+        private void sendLive(KafkaProducer<byte[], byte[]> producer, Transaction tx) {
+            if (ring.isEmpty() || ring.peekOrdinal() != ordinal) {
+                idle = true;
+                // Re-read after announcing: a record offered before it is seen here, one after it unparks.
+                if (ring.isEmpty() || ring.peekOrdinal() != ordinal) {
+                    LockSupport.park(this);
+                }
+                idle = false;
+                return;
+            }
+            if (tx == null) {
+                producer.beginTransaction();
+                tx = new Transaction();
+                tx.live = true;
+                long floor = ring.peekEpochFloor();
+                if (floor >= 0) {
+                    // The marker partition joins the transaction now rather than at the commit; a floor below the
+                    // epoch is corrected by the epoch's own marker, sent after it (the newest marker is the larger).
+                    producer.send(markers.marker(transactionalId(writer), floor));
+                    tx.markedEarly = floor;
+                }
+                synchronized (this) {
+                    current = tx;
+                }
+            }
+            while (!ring.isEmpty() && ring.peekOrdinal() == ordinal) {
+                producer.send(ring.poll());
+                tx.liveSent++;
+            }
+        }
+
+        /**
+         * Sends an ended epoch's records from the {@code sent}-th on: its ring records, then those only in its file.
+         */
+        private void sendRest(KafkaProducer<byte[], byte[]> producer, Ended epoch, int sent) throws IOException {
+            drain(epoch.handedOff() - sent, producer);
+            StagedRecords.read(epoch.file(), epoch.handedOff(), producer::send);
+        }
+
+        /**
+         * Takes the current epoch's {@code count} remaining ring records (all there: the writer offered them before
+         * ending the epoch), sending them if {@code producer} is not null, and moves on to the next epoch.
+         */
+        private void drain(int count, KafkaProducer<byte[], byte[]> producer) {
+            for (int i = 0; i < count; i++) {
+                if (ring.isEmpty() || ring.peekOrdinal() != ordinal) {
+                    throw new IllegalStateException("the Kafka sink's writer " + writer + " ended epoch ordinal " + ordinal
+                        + " with " + (count - i) + " of its handed-off records missing from the ring");
+                }
+                ProducerRecord<byte[], byte[]> record = ring.poll();
+                if (producer != null) {
+                    producer.send(record);
+                }
+            }
+            ordinal++;
+        }
+
+        /**
+         * The next transaction's epochs: the oldest ended one, with every later one the query already asked to
+         * commit (they would commit one right after the other anyway). Under the monitor.
+         */
+        private Transaction take() {
+            Transaction tx = new Transaction();
             do {
-                batchEpochs.add(epochs.pollFirst());
-                batchFiles.add(files.pollFirst());
-            } while (!epochs.isEmpty() && epochs.peekFirst() <= commitUpTo && batchEpochs.get(0) <= commitUpTo);
-            return new Batch(batchEpochs, batchFiles);
+                tx.epochs.add(ended.pollFirst());
+            } while (!ended.isEmpty() && ended.peekFirst().file() != null && ended.peekFirst().epoch() <= commitUpTo
+                && tx.first() <= commitUpTo);
+            return tx;
         }
 
         /** Commit thread, at close: aborts a transaction begun for epochs that were never committed. */
         void abortOpen() {
-            Batch open;
+            Transaction open;
             synchronized (this) {
                 open = current;
             }
@@ -389,14 +597,14 @@ public final class TransactionalEpochs {
         }
     }
 
-    private void publish(long epochId, List<Path> files) throws IOException {
-        for (Path file : files) {
-            int w = writerOf(file);
-            send(w, epochId, List.of(file));
-            // Flushes the records; throws if one could not be written, and the query then fails and recovers.
-            producer(w).commitTransaction();
-            Files.deleteIfExists(file);
-        }
+    private void publish(long epochId, Path file) throws IOException {
+        KafkaProducer<byte[], byte[]> producer = producer(writerOf(file));
+        producer.beginTransaction();
+        StagedRecords.read(file, 0, producer::send);
+        producer.send(markers.marker(transactionalId(writerOf(file)), epochId));
+        // Flushes the records; throws if one could not be written, and the query then fails and recovers.
+        producer.commitTransaction();
+        Files.deleteIfExists(file);
     }
 
     private static int writerOf(Path file) {
@@ -405,19 +613,6 @@ public final class TransactionalEpochs {
             throw new IllegalStateException("not a staged epoch file: " + file);
         }
         return Integer.parseInt(m.group(2));
-    }
-
-    /**
-     * Begins writer {@code w}'s transaction and sends the staged files' records and the marker
-     * {@code markerEpoch} (the newest epoch among them) into it, uncommitted.
-     */
-    private void send(int w, long markerEpoch, List<Path> files) throws IOException {
-        KafkaProducer<byte[], byte[]> producer = producer(w);
-        producer.beginTransaction();
-        for (Path file : files) {
-            StagedRecords.read(file, producer::send);
-        }
-        producer.send(markers.marker(transactionalId(w), markerEpoch));
     }
 
     /**
@@ -470,7 +665,7 @@ public final class TransactionalEpochs {
             }
             for (Map.Entry<Long, Path> epoch : writer.getValue().entrySet()) {
                 if (epoch.getKey() > done && epoch.getKey() <= checkpointedEpoch) {
-                    publish(epoch.getKey(), List.of(epoch.getValue()));
+                    publish(epoch.getKey(), epoch.getValue());
                 } else {
                     Files.deleteIfExists(epoch.getValue());
                 }
