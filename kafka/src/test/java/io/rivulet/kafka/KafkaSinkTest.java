@@ -164,10 +164,7 @@ class KafkaSinkTest {
 
     @Test
     void shouldBeginAStagedEpochsTransactionBeforeItsCommitAndShowItsRecordsOnlyAtTheCommit() throws Exception {
-        BROKER.createTopic("ahead", 1);
-        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
-        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-ahead", configs);
-        epochs.prepare(1);
+        TransactionalEpochs epochs = preparedEpochs("ahead", "rivulet-ahead");
         TransactionalEpochs.Writer writer = epochs.writer(0);
         for (long epoch = 1; epoch <= 3; epoch++) {
             writer.write(record("ahead", "e" + epoch));
@@ -186,10 +183,7 @@ class KafkaSinkTest {
 
     @Test
     void shouldSendAnEpochsRecordsIntoItsTransactionBeforeTheEpochEndsAndShowThemOnlyAtItsCommit() throws Exception {
-        BROKER.createTopic("live", 1);
-        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
-        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-live", configs);
-        epochs.prepare(1);
+        TransactionalEpochs epochs = preparedEpochs("live", "rivulet-live");
         TransactionalEpochs.Writer writer = epochs.writer(0);
         // An empty epoch 1: the transaction begun at "a" is marked early with epoch 2 at least, and its end with 3.
         writer.endEpoch(1);
@@ -210,10 +204,7 @@ class KafkaSinkTest {
 
     @Test
     void shouldSendTheRecordsAFullRingRefusedFromTheStagingFileOnceEachInOrder() throws Exception {
-        BROKER.createTopic("spill", 1);
-        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
-        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-spill", configs);
-        epochs.prepare(1);
+        TransactionalEpochs epochs = preparedEpochs("spill", "rivulet-spill");
         TransactionalEpochs.Writer writer = epochs.writer(0);
         writer.write(record("spill", "first"));
         writer.endEpoch(1);
@@ -237,10 +228,7 @@ class KafkaSinkTest {
 
     @Test
     void shouldAbortTheRecordsSentOfAnEpochItsWriterDroppedAndCommitTheNextWritersEpoch() throws Exception {
-        BROKER.createTopic("dropped", 1);
-        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
-        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-dropped", configs);
-        epochs.prepare(1);
+        TransactionalEpochs epochs = preparedEpochs("dropped", "rivulet-dropped");
         TransactionalEpochs.Writer writer = epochs.writer(0);
         writer.write(record("dropped", "never-ended"));
         assertThat(values(BROKER.readUncommitted("dropped", 1))).containsExactly("never-ended");
@@ -255,10 +243,7 @@ class KafkaSinkTest {
 
     @Test
     void shouldCommitAnEarlierEpochWhileAnEpochDroppedMidWayWaitsBehindAnUncommittedTransaction() throws Exception {
-        BROKER.createTopic("dropped-behind", 1);
-        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
-        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), "rivulet-dropped-behind", configs);
-        epochs.prepare(1);
+        TransactionalEpochs epochs = preparedEpochs("dropped-behind", "rivulet-dropped-behind");
         TransactionalEpochs.Writer writer = epochs.writer(0);
         writer.write(record("dropped-behind", "e7"));
         writer.endEpoch(7);
@@ -498,5 +483,14 @@ class KafkaSinkTest {
                 .option("kafka.bootstrap.servers", "x:1").option("topic", "t").option("stagingDir", "/tmp/x").start())
                 .hasMessageContaining("unknown option 'stagingDir'").hasMessageContaining("stagingLocation");
         }
+    }
+
+    /** A one-partition topic and one writer's exactly-once epochs, prepared, staging under {@code dir}. */
+    private TransactionalEpochs preparedEpochs(String topic, String transactionalIdPrefix) throws Exception {
+        BROKER.createTopic(topic, 1);
+        Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        TransactionalEpochs epochs = new TransactionalEpochs(dir.resolve("staging"), transactionalIdPrefix, configs);
+        epochs.prepare(1);
+        return epochs;
     }
 }
