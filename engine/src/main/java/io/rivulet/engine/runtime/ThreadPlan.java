@@ -103,8 +103,9 @@ final class ThreadPlan {
             }
         }
         count = Math.min(count, unhosted.size());
-        if (sourceThreads.isEmpty()) {
-            count = Math.max(1, count);
+        if (count == 0 && sourceThreads.isEmpty()) {
+            // Nothing to host them on (no plan has partitions without sources, but never plan an empty thread).
+            count = Math.min(1, unhosted.size());
         }
         List<List<Agent>> threads = new ArrayList<>();
         List<List<Agent>> hosts = sourceThreads;

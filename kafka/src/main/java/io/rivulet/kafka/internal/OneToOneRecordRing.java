@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bounded single-producer single-consumer ring of Kafka records, each tagged with the ordinal of the epoch it
- * belongs to and a floor of that epoch's id: a sink writer's task thread offers, its publisher thread peeks and polls. Slots are pre-allocated;
- * {@link #offer} never blocks and returns {@code false} when the ring is full. One thread offers, one thread
- * peeks and polls.
+ * belongs to and a floor of that epoch's id: a sink writer's task thread offers, its publisher thread peeks and
+ * polls. Slots are pre-allocated (a queue of objects would allocate a holder per record for the two tags);
+ * {@link #offer} never blocks and returns {@code false} when the ring is full.
  */
 final class OneToOneRecordRing {
     private final ProducerRecord<byte[], byte[]>[] records;
