@@ -1,6 +1,6 @@
 /**
  * JMH micro-benchmarks of the engine's building blocks, each with a hand-written baseline in the same class:
- * {@link io.rivulet.bench.jmh.RingHopBenchmark} (one Disruptor ring hop between two threads),
+ * {@link io.rivulet.engine.runtime.RingHopBenchmark} (one ring hop between two threads, with the runtime's slots and poller; in the runtime's package),
  * {@link io.rivulet.bench.jmh.FusedChainBenchmark} (filter and map operators chained, W1's shape),
  * {@link io.rivulet.bench.jmh.KeyedAggregationBenchmark} (running per-key aggregate and reduce, K1's shape),
  * {@link io.rivulet.bench.jmh.KeyedStateBenchmark} (keyed state updates through the state backend, and its snapshot stall)

@@ -1,8 +1,9 @@
-package io.rivulet.bench.jmh;
+package io.rivulet.engine.runtime;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import io.rivulet.bench.jmh.BenchmarkDefaults;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Group;
@@ -20,9 +21,11 @@ import org.openjdk.jmh.infra.Control;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One ring hop, as the engine's keyed exchange does it: a single-producer Disruptor {@link RingBuffer} of
- * pre-allocated slots, the producer claims a slot, fills it and publishes; the consumer thread takes it through an
- * {@link EventPoller} (the engine's partition workers poll, they never block on the ring's wait strategy).
+ * One ring hop, as the engine's keyed exchange does it, with the engine's own classes: a single-producer Disruptor
+ * {@link RingBuffer} of the runtime's pre-allocated {@link Slot}s, the producer claims a slot, fills it and
+ * publishes; the consumer thread takes it through the runtime's {@link SingleProducerPoller}, as a
+ * {@link PartitionWorker} does (it polls, it never blocks on the ring's wait strategy). In the runtime's package to
+ * reach those package-private classes.
  *
  * <p>{@code hop} runs the producer and the consumer on two threads (group {@code hop}: {@code publish} and
  * {@code take}; the {@code take} score is hops per µs). {@code sameThread} is the baseline: publish then take on one
@@ -38,21 +41,18 @@ public class RingHopBenchmark extends BenchmarkDefaults
     /** Records per published batch in {@code hopBatched}: a quarter of the default source duty cycle (256). */
     static final int BATCH = 64;
 
-    /** A pre-allocated ring slot. Written by the producer before publish, read by the consumer after. */
-    public static final class Slot
-    {
-        long value;
-    }
-
     /** Takes exactly one slot per poll. Owned by the consumer thread. */
     static final class TakeOne implements EventPoller.Handler<Slot>
     {
         long taken;
+        /** Slots taken since the consumer last looked. */
+        int count;
 
         @Override
         public boolean onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
         {
             taken = slot.value;
+            count++;
             return false;
         }
     }
@@ -85,14 +85,13 @@ public class RingHopBenchmark extends BenchmarkDefaults
         @Param({"1024"})
         int capacity;
         RingBuffer<Slot> ring;
-        EventPoller<Slot> poller;
+        SingleProducerPoller poller;
 
         @Setup
         public void setUp()
         {
             ring = RingBuffer.createSingleProducer(Slot::new, capacity, new BusySpinWaitStrategy());
-            poller = ring.newPoller();
-            ring.addGatingSequences(poller.getSequence());
+            poller = new SingleProducerPoller(ring);
         }
     }
 
@@ -117,7 +116,7 @@ public class RingHopBenchmark extends BenchmarkDefaults
         @Param({"1024"})
         int capacity;
         RingBuffer<Slot> ring;
-        EventPoller<Slot> poller;
+        SingleProducerPoller poller;
         final TakeOne handler = new TakeOne();
         long next;
 
@@ -125,8 +124,7 @@ public class RingHopBenchmark extends BenchmarkDefaults
         public void setUp()
         {
             ring = RingBuffer.createSingleProducer(Slot::new, capacity, new BusySpinWaitStrategy());
-            poller = ring.newPoller();
-            ring.addGatingSequences(poller.getSequence());
+            poller = new SingleProducerPoller(ring);
         }
     }
 
@@ -163,7 +161,7 @@ public class RingHopBenchmark extends BenchmarkDefaults
      * @param consumer the handler.
      * @param control  JMH's iteration control.
      * @param bh       consumes the slot's value.
-     * @throws Exception never; {@link EventPoller#poll} declares it.
+     * @throws Exception never; {@link SingleProducerPoller#poll} declares it.
      */
     @Benchmark
     @Group("hop")
@@ -171,16 +169,20 @@ public class RingHopBenchmark extends BenchmarkDefaults
     public void take(final SharedRing shared, final Consumer consumer, final Control control, final Blackhole bh)
         throws Exception
     {
-        final EventPoller<Slot> poller = shared.poller;
-        while (poller.poll(consumer.handler) != EventPoller.PollState.PROCESSING)
+        final SingleProducerPoller poller = shared.poller;
+        final TakeOne handler = consumer.handler;
+        handler.count = 0;
+        poller.poll(handler);
+        while (handler.count == 0)
         {
             if (control.stopMeasurement)
             {
                 return;
             }
             Thread.onSpinWait();
+            poller.poll(handler);
         }
-        bh.consume(consumer.handler.taken);
+        bh.consume(handler.taken);
     }
 
     /**
@@ -188,7 +190,7 @@ public class RingHopBenchmark extends BenchmarkDefaults
      *
      * @param local the thread's own ring.
      * @param bh    consumes the slot's value.
-     * @throws Exception never; {@link EventPoller#poll} declares it.
+     * @throws Exception never; {@link SingleProducerPoller#poll} declares it.
      */
     @Benchmark
     public void sameThread(final LocalRing local, final Blackhole bh) throws Exception
@@ -238,7 +240,7 @@ public class RingHopBenchmark extends BenchmarkDefaults
      * @param consumer the handler.
      * @param control  JMH's iteration control.
      * @param bh       consumes the last slot's value.
-     * @throws Exception never; {@link EventPoller#poll} declares it.
+     * @throws Exception never; {@link SingleProducerPoller#poll} declares it.
      */
     @Benchmark
     @Group("hopBatched")
@@ -247,12 +249,14 @@ public class RingHopBenchmark extends BenchmarkDefaults
     public void takeBatch(final SharedRing shared, final BatchConsumer consumer, final Control control,
         final Blackhole bh) throws Exception
     {
-        final EventPoller<Slot> poller = shared.poller;
+        final SingleProducerPoller poller = shared.poller;
         final TakeUpTo handler = consumer.handler;
         handler.owed = BATCH;
         while (handler.owed > 0)
         {
-            if (poller.poll(handler) != EventPoller.PollState.PROCESSING)
+            final int owed = handler.owed;
+            poller.poll(handler);
+            if (handler.owed == owed)
             {
                 if (control.stopMeasurement)
                 {
