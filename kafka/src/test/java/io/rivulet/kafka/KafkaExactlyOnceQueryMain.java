@@ -3,7 +3,7 @@ package io.rivulet.kafka;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
-import io.rivulet.engine.sink.Delivery;
+import io.rivulet.engine.sink.ForwardingSink;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.sink.SinkWriter;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,47 +32,21 @@ public final class KafkaExactlyOnceQueryMain {
     }
 
     /** Delegates to a sink, widening the commit's window for the kills. */
-    private record SlowCommits<T>(Sink<T> sink) implements Sink<T> {
-        @Override
-        public String description() {
-            return sink.description();
-        }
-
-        @Override
-        public void open(String queryName, int numWriters) throws Exception {
-            sink.open(queryName, numWriters);
+    private static final class SlowCommits<T> extends ForwardingSink<T, T> {
+        SlowCommits(Sink<T> sink) {
+            super(sink);
         }
 
         @Override
         public SinkWriter<T> createWriter(int writerIndex) {
-            return sink.createWriter(writerIndex);
+            return delegate.createWriter(writerIndex);
         }
 
         @Override
         public void commit(long epochId) throws Exception {
             LockSupport.parkNanos(20_000_000);
-            sink.commit(epochId);
+            delegate.commit(epochId);
             LockSupport.parkNanos(20_000_000);
-        }
-
-        @Override
-        public void close() throws Exception {
-            sink.close();
-        }
-
-        @Override
-        public Delivery delivery() {
-            return sink.delivery();
-        }
-
-        @Override
-        public boolean requiresCheckpointLocation() {
-            return sink.requiresCheckpointLocation();
-        }
-
-        @Override
-        public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
-            sink.recover(checkpointedEpoch, lastCommittedEpoch);
         }
     }
 

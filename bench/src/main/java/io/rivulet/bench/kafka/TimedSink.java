@@ -1,9 +1,8 @@
 package io.rivulet.bench.kafka;
 
-import io.rivulet.engine.sink.Delivery;
+import io.rivulet.engine.sink.ForwardingSink;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.engine.sink.SinkWriter;
-import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.window.WindowedValue;
 
 /**
@@ -11,28 +10,17 @@ import io.rivulet.operators.window.WindowedValue;
  * writer has, e.g. forced its staging file) and when its commit starts and returns; everything else is the inner
  * sink's. Writers are owned by their task threads, commits run on the query's commit thread, as the inner sink's.
  */
-final class TimedSink implements Sink<WindowedValue<Integer, long[]>> {
-    private final Sink<WindowedValue<Integer, long[]>> inner;
+final class TimedSink extends ForwardingSink<WindowedValue<Integer, long[]>, WindowedValue<Integer, long[]>> {
     private final StageTimes times;
 
     TimedSink(Sink<WindowedValue<Integer, long[]>> inner, StageTimes times) {
-        this.inner = inner;
+        super(inner);
         this.times = times;
     }
 
     @Override
-    public String description() {
-        return inner.description();
-    }
-
-    @Override
-    public void open(String queryName, int numWriters, OutputMode outputMode, boolean microBatch) throws Exception {
-        inner.open(queryName, numWriters, outputMode, microBatch);
-    }
-
-    @Override
     public SinkWriter<WindowedValue<Integer, long[]>> createWriter(int writerIndex) {
-        SinkWriter<WindowedValue<Integer, long[]>> writer = inner.createWriter(writerIndex);
+        SinkWriter<WindowedValue<Integer, long[]>> writer = delegate.createWriter(writerIndex);
         return new SinkWriter<>() {
             private int fromK = Integer.MAX_VALUE;
             private int toK = -1;
@@ -63,27 +51,7 @@ final class TimedSink implements Sink<WindowedValue<Integer, long[]>> {
     @Override
     public void commit(long epochId) throws Exception {
         long startNs = System.nanoTime();
-        inner.commit(epochId);
+        delegate.commit(epochId);
         times.committed(epochId, startNs, System.nanoTime());
-    }
-
-    @Override
-    public void close() throws Exception {
-        inner.close();
-    }
-
-    @Override
-    public Delivery delivery() {
-        return inner.delivery();
-    }
-
-    @Override
-    public boolean requiresCheckpointLocation() {
-        return inner.requiresCheckpointLocation();
-    }
-
-    @Override
-    public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws Exception {
-        inner.recover(checkpointedEpoch, lastCommittedEpoch);
     }
 }
