@@ -456,10 +456,12 @@ public final class KafkaSource<K, V> implements Source<ConsumerRecord<K, V>> {
     }
 
     /**
-     * How often, in continuous processing, each reader lists the partitions of its {@code subscribe} or
+     * How often, in continuous processing, the query lists the partitions of its {@code subscribe} or
      * {@code subscribePattern} subscription (a metadata request) to take partitions and topics added
-     * while the query runs; a reader takes those whose {@code floorMod(topic.hashCode() * 31 + partition,
-     * numPartitions)} is its own index and reads them from their earliest offset, as Spark does.
+     * while it runs. The listing and the new partitions' offset look-ups run on one thread per query run,
+     * with a consumer of its own, never on a source task's thread; the reader whose index is
+     * {@code floorMod(topic.hashCode() * 31 + partition, numPartitions)} takes a new partition at its next
+     * poll and reads it from its earliest offset, as Spark does. A failed listing fails the query.
      * Micro-batches list the partitions at every batch instead. Default 10 s.
      *
      * @param interval positive

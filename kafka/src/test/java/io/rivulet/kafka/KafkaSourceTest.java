@@ -18,6 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,6 +221,70 @@ class KafkaSourceTest {
         }
         assertThat(sink.rows()).containsExactlyInAnyOrder("cgrow-a/0/0=a0", "cgrow-a/2/0=new2", "cgrow-a/3/0=new3",
             "cgrow-b/0/0=b0");
+    }
+
+    @Test
+    void shouldEndTheDiscoveryThreadAndCloseItsConsumerWhenTheQueryStops() throws Exception {
+        BROKER.createTopic("dstop", 1);
+        BROKER.produce("dstop", 0, -1, "k", "a");
+        MemorySink<String> sink = Sinks.memory("dstop");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(strings().subscribePattern("dstop").startingOffsets("earliest")
+                    .partitionDiscoveryInterval(Duration.ofMillis(50)))
+                .map(ConsumerRecord::value)
+                .writeStream(sink).queryName("dstop").trigger(Trigger.continuous(Duration.ofMillis(20))).start();
+            awaitRows(sink, 1);
+            awaitDiscovery("dstop");
+            query.stop();
+            assertThat(discoveryLeftovers("dstop")).as("discovery thread and consumer after stop()").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldEndTheDiscoveryThreadAndCloseItsConsumerWhenTheQueryFails() throws Exception {
+        BROKER.createTopic("dfails", 1);
+        BROKER.produce("dfails", 0, -1, "k", "a");
+        MemorySink<String> sink = Sinks.memory("dfails");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(strings().subscribePattern("dfails").startingOffsets("earliest")
+                    .partitionDiscoveryInterval(Duration.ofMillis(50)))
+                .map(r -> {
+                    if (r.value().equals("boom")) {
+                        throw new IllegalArgumentException("boom");
+                    }
+                    return r.value();
+                })
+                .writeStream(sink).queryName("dfails").trigger(Trigger.continuous(Duration.ofMillis(20))).start();
+            awaitRows(sink, 1);
+            awaitDiscovery("dfails");
+            BROKER.produce("dfails", 0, -1, "k", "boom");
+            assertThatThrownBy(() -> query.awaitTermination(60_000)).hasStackTraceContaining("boom");
+            assertThat(discoveryLeftovers("dfails")).as("discovery thread and consumer after the failure").isEmpty();
+        }
+    }
+
+    /** Waits until the query's discovery thread and its consumer exist. */
+    private static void awaitDiscovery(String query) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (discoveryLeftovers(query).size() < 2) {
+            assertThat(System.nanoTime()).as("discovery of %s within 30 s", query).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The query's live discovery threads and registered discovery consumers (Kafka's app-info MBean of its client id). */
+    private static List<String> discoveryLeftovers(String query) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.isAlive() && thread.getName().equals("rivulet-" + query + "-kafka-discovery")) {
+                found.add("thread " + thread.getName());
+            }
+        }
+        ObjectName client = new ObjectName("kafka.consumer:type=app-info,id=rivulet-" + query + "-source-discovery");
+        for (ObjectName name : ManagementFactory.getPlatformMBeanServer().queryNames(client, null)) {
+            found.add("consumer " + name);
+        }
+        return found;
     }
 
     private static void awaitRows(MemorySink<String> sink, int rows) throws InterruptedException {

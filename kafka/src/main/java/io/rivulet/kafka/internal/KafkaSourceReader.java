@@ -3,7 +3,8 @@ package io.rivulet.kafka.internal;
 import io.rivulet.engine.source.SourceContext;
 import io.rivulet.engine.source.SourceOutput;
 import io.rivulet.engine.source.SourceReader;
-import io.rivulet.kafka.KafkaSource;
+import io.rivulet.kafka.internal.PartitionDiscovery.Found;
+import io.rivulet.kafka.internal.PartitionDiscovery.Inbox;
 import io.rivulet.operators.state.SnapshotOutput;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +27,9 @@ import java.util.Map;
  * position is the next offset of each partition, resolved to numbers at the first poll (once every
  * reader of the query has opened, so that a restart finds each partition's offset in whichever
  * reader's position the checkpoint saved it, and a partition the checkpoint does not know starts at
- * its earliest offset).
+ * its earliest offset). Partitions added to an unbounded subscription while the query runs come from
+ * the run's {@link PartitionDiscovery}, which lists them on its own thread: a poll only checks its
+ * inbox (one volatile read), so no metadata request holds up the source task after the first poll.
  *
  * <p>Not thread-safe; opened on the query's starting thread, then owned by the partition's source task.
  *
@@ -36,8 +38,6 @@ import java.util.Map;
  */
 final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>> {
     private final KafkaSourceRun run;
-    private final KafkaSource.Settings settings;
-    private final SourceContext context;
     private TopicPartition[] partitions;
     private final Map<TopicPartition, Integer> indexOf = new HashMap<>();
     /** Per partition: the offset of the next record to emit. */
@@ -46,10 +46,10 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     private long[] end;
     private boolean[] ended;
     private final KafkaConsumer<K, V> consumer;
-    /** Whether partitions added to the subscription are looked for (unbounded subscribe/subscribePattern). */
-    private boolean discovers;
-    /** When to list the subscription's partitions next, on the engine's wall clock. */
-    private long discoverAtMs;
+    /** Where the run's discovery leaves this reader's added partitions; {@code null} when the partitions are fixed. */
+    private final Inbox inbox;
+    /** The inbox's content this reader took last. */
+    private Found taken = Found.NONE;
     private boolean resolved;
     private boolean closed;
     private int endedCount;
@@ -72,8 +72,6 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     KafkaSourceReader(KafkaSourceRun run, List<TopicPartition> partitions, Deserializer<K> keys, Deserializer<V> values,
                       SourceContext context) {
         this.run = run;
-        this.context = context;
-        this.settings = run.settings();
         this.partitions = partitions.toArray(new TopicPartition[0]);
         this.next = new long[this.partitions.length];
         this.end = new long[this.partitions.length];
@@ -81,14 +79,20 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
         for (int i = 0; i < this.partitions.length; i++) {
             indexOf.put(this.partitions[i], i);
         }
-        Map<String, Object> configs = settings.consumerConfigs();
+        Map<String, Object> configs = run.settings().consumerConfigs();
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         configs.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "rivulet-" + context.queryName() + "-source-" + context.partition());
         this.consumer = new KafkaConsumer<>(configs, keys, values);
+        PartitionDiscovery discovery = run.discovery();
+        this.inbox = discovery == null ? null : discovery.inbox(context.partition());
     }
 
-    /** Resolves every partition's start and end, once, on the task's thread. */
+    /**
+     * Resolves every partition's start and end, once, on the task's thread (the one time its metadata
+     * requests block it: a checkpoint needs the positions as numbers from the first epoch on), and
+     * starts the run's discovery.
+     */
     private void resolve() {
         if (resolved) {
             return;
@@ -98,8 +102,9 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
         consumer.assign(all);
         Map<TopicPartition, Long> starts = run.startOffsets(consumer, all);
         Map<TopicPartition, Long> ends = run.endOffsets(consumer, all);
-        discovers = ends == null && settings.assignment() == null;
-        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
+        if (inbox != null) {
+            run.discovery().start();
+        }
         for (int i = 0; i < partitions.length; i++) {
             next[i] = starts.get(partitions[i]);
             end[i] = ends == null ? Long.MAX_VALUE : ends.get(partitions[i]);
@@ -111,32 +116,30 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     }
 
     /**
-     * Lists the subscription's partitions and takes the new ones this reader owns (by the hash of the
-     * partition, as no reader knows what the others saw), from their earliest offsets as Spark reads
-     * new partitions. Slow path: a metadata request every {@code partitionDiscoveryInterval}.
+     * Takes the partitions the run's discovery added for this reader since the last take, from the
+     * starts it looked up (earliest, as Spark reads new partitions, or the restored checkpoint's), or
+     * fails with the discovery's failure. Slow path: at most once per {@code partitionDiscoveryInterval}.
      */
-    private void discover() {
-        discoverAtMs = context.epochMillis() + settings.partitionDiscoveryIntervalMs();
-        List<TopicPartition> added = new ArrayList<>();
-        for (TopicPartition tp : run.listPartitions(consumer)) {
-            if (!run.planned(tp) && !indexOf.containsKey(tp)
-                && Math.floorMod(tp.topic().hashCode() * 31 + tp.partition(), context.numPartitions()) == context.partition()) {
-                added.add(tp);
-            }
+    private void take(Found found) {
+        if (found.failure != null) {
+            throw new IllegalStateException(run.description() + ": partition discovery (listing the partitions of the "
+                + "subscription and the earliest offsets of added ones) failed: " + found.failure, found.failure);
         }
-        if (added.isEmpty()) {
+        int from = taken.partitions.length;
+        taken = found;
+        int added = found.partitions.length - from;
+        if (added == 0) {
             return;
         }
-        Map<TopicPartition, Long> starts = run.addedPartitionStarts(consumer, added);
         int old = partitions.length;
-        partitions = Arrays.copyOf(partitions, old + added.size());
+        partitions = Arrays.copyOf(partitions, old + added);
         next = Arrays.copyOf(next, partitions.length);
         end = Arrays.copyOf(end, partitions.length);
         ended = Arrays.copyOf(ended, partitions.length);
         for (int i = old; i < partitions.length; i++) {
-            partitions[i] = added.get(i - old);
+            partitions[i] = found.partitions[from + i - old];
             indexOf.put(partitions[i], i);
-            next[i] = starts.get(partitions[i]);
+            next[i] = found.starts[from + i - old];
             end[i] = Long.MAX_VALUE;
         }
         consumer.assign(List.of(partitions));
@@ -161,11 +164,16 @@ final class KafkaSourceReader<K, V> implements SourceReader<ConsumerRecord<K, V>
     @Override
     public int poll(SourceOutput<ConsumerRecord<K, V>> out, int limit) {
         resolve();
-        if (discovers && context.epochMillis() >= discoverAtMs) {
-            discover();
-        }
-        if (endedCount == partitions.length) {
-            return discovers ? 0 : END_OF_INPUT;
+        if (inbox != null) {
+            Found found = inbox.found;
+            if (found != taken) {
+                take(found);
+            }
+            if (endedCount == partitions.length) {
+                return 0;
+            }
+        } else if (endedCount == partitions.length) {
+            return END_OF_INPUT;
         }
         int emitted = 0;
         while (emitted < limit) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -38,10 +39,12 @@ import java.util.regex.Pattern;
  * cut by {@code minOffsetsPerTrigger}/{@code maxTriggerDelay} and {@code maxOffsetsPerTrigger}
  * ({@link OffsetRanges#rateLimit}), {@code Trigger.availableNow} bounded by the latest offsets of its
  * first batch, and the ranges split by {@code minPartitions} and handed to the source partitions.
+ * In continuous processing over an unbounded subscription, the run's {@link PartitionDiscovery} finds
+ * the partitions added while the query runs, on a thread of its own.
  *
  * <p>Thread-safety: the restored pool is filled on the query's starting thread while the readers open
- * and only read afterwards (concurrently, by continuous readers); everything else is used by the
- * micro-batch driver's thread only.
+ * and only read afterwards (concurrently, by continuous readers and the discovery thread); the
+ * discovery is thread-safe; everything else is used by the micro-batch driver's thread only.
  */
 final class KafkaSourceRun {
     private static final System.Logger LOG = System.getLogger(KafkaSourceRun.class.getName());
@@ -62,6 +65,8 @@ final class KafkaSourceRun {
     private volatile boolean restoring;
     private int open;
     private final Runnable onDone;
+    /** Continuous processing over an unbounded subscription: finds added partitions; {@code null} otherwise. */
+    private final PartitionDiscovery discovery;
 
     // Micro-batch planning, on the driver's thread.
     private KafkaConsumer<byte[], byte[]> metadata;
@@ -77,6 +82,15 @@ final class KafkaSourceRun {
 
     KafkaSourceRun(String description, String queryName, KafkaSource.Settings settings, List<TopicPartition> planned,
                    int readers, ReadMode mode, Runnable onDone) {
+        this(description, queryName, settings, planned, readers, mode, onDone, null);
+    }
+
+    /**
+     * @param discoveryClients makes the partition discovery's metadata consumer (on the discovery thread);
+     *     {@code null} for a {@link KafkaConsumer} of the source's settings
+     */
+    KafkaSourceRun(String description, String queryName, KafkaSource.Settings settings, List<TopicPartition> planned,
+                   int readers, ReadMode mode, Runnable onDone, Supplier<? extends Consumer<?, ?>> discoveryClients) {
         this.onDone = onDone;
         this.description = description;
         this.queryName = queryName;
@@ -85,6 +99,11 @@ final class KafkaSourceRun {
         this.plannedSet = Set.copyOf(planned);
         this.readers = readers;
         this.mode = mode;
+        this.discovery = mode == ReadMode.CONTINUOUS && settings.assignment() == null && !bounded()
+            ? new PartitionDiscovery(this, readers, settings.partitionDiscoveryIntervalMs(),
+                "rivulet-" + queryName + "-kafka-discovery",
+                discoveryClients != null ? discoveryClients : () -> metadataConsumer("discovery"))
+            : null;
     }
 
     ReadMode mode() {
@@ -103,7 +122,19 @@ final class KafkaSourceRun {
         open++;
     }
 
-    /** One of the run's readers closed; the last one ends the run (its planner's consumer closes). */
+    /**
+     * The partition discovery of continuous readers over an unbounded {@code subscribe}/{@code subscribePattern}.
+     *
+     * @return the discovery, or {@code null} when the run's partitions are fixed
+     */
+    PartitionDiscovery discovery() {
+        return discovery;
+    }
+
+    /**
+     * One of the run's readers closed; the last one ends the run (its planner's consumer closes, its
+     * discovery thread ends).
+     */
     void readerClosed() {
         synchronized (this) {
             if (--open > 0) {
@@ -113,6 +144,9 @@ final class KafkaSourceRun {
                 metadata.close(CloseOptions.timeout(Duration.ZERO));
                 metadata = null;
             }
+        }
+        if (discovery != null) {
+            discovery.close();
         }
         onDone.run();
     }
@@ -210,11 +244,10 @@ final class KafkaSourceRun {
      * is unbounded.
      */
     Map<TopicPartition, Long> endOffsets(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        boolean latestEnd = "latest".equals(settings.endingOffsets());
-        Map<TopicPartition, Long> json = settings.endingOffsetsJson();
-        if (!latestEnd && json == null) {
+        if (!bounded()) {
             return null;
         }
+        Map<TopicPartition, Long> json = settings.endingOffsetsJson();
         Map<TopicPartition, Long> latest = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (TopicPartition tp : partitions) {
@@ -222,6 +255,11 @@ final class KafkaSourceRun {
             ends.put(tp, given == null || given == PartitionOffsets.LATEST ? latest.get(tp) : given);
         }
         return ends;
+    }
+
+    /** @return whether the source has {@code endingOffsets} (a bounded run) */
+    private boolean bounded() {
+        return "latest".equals(settings.endingOffsets()) || settings.endingOffsetsJson() != null;
     }
 
     /**
@@ -294,7 +332,7 @@ final class KafkaSourceRun {
 
     private void plan(long nowMs) {
         foldProgress();
-        KafkaConsumer<byte[], byte[]> consumer = metadataConsumer();
+        KafkaConsumer<byte[], byte[]> consumer = plannerConsumer();
         boolean first = shares == null;
         List<TopicPartition> partitions = first || discovers() ? listPartitions(consumer) : List.copyOf(next.keySet());
         if (first) {
@@ -374,14 +412,19 @@ final class KafkaSourceRun {
         return settings.assignment() == null && stops == null;
     }
 
-    private KafkaConsumer<byte[], byte[]> metadataConsumer() {
+    private KafkaConsumer<byte[], byte[]> plannerConsumer() {
         if (metadata == null) {
-            Map<String, Object> configs = settings.consumerConfigs();
-            configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            configs.put(ConsumerConfig.CLIENT_ID_CONFIG, "rivulet-" + queryName + "-source-planner");
-            metadata = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            metadata = metadataConsumer("planner");
         }
         return metadata;
+    }
+
+    /** A consumer for metadata and offset look-ups only (assigns nothing, commits nothing). */
+    private KafkaConsumer<byte[], byte[]> metadataConsumer(String role) {
+        Map<String, Object> configs = settings.consumerConfigs();
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        configs.put(ConsumerConfig.CLIENT_ID_CONFIG, "rivulet-" + queryName + "-source-" + role);
+        return new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** @return whether the partition was listed when the query planned the source */
@@ -391,7 +434,8 @@ final class KafkaSourceRun {
 
     /**
      * Where partitions added while the query runs start: their offset in the restored checkpoint if it
-     * has one (a run before the restart read them), else their earliest offset (Spark's rule).
+     * has one (a run before the restart read them), else their earliest offset (Spark's rule). Called
+     * on the discovery thread.
      */
     Map<TopicPartition, Long> addedPartitionStarts(Consumer<?, ?> consumer, List<TopicPartition> added) {
         Map<TopicPartition, Long> starts = new HashMap<>(consumer.beginningOffsets(added));
