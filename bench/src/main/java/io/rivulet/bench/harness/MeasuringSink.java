@@ -8,6 +8,10 @@ import io.rivulet.engine.sink.Delivery;
 import org.agrona.collections.LongArrayList;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,10 +39,15 @@ public final class MeasuringSink<T> implements Sink<T>
 
     /**
      * Diagnostic, {@code -Drivulet.bench.trace=true}: each writer keeps every result's due sequence and receipt time
-     * and prints, as it closes, one {@code TRACE} line per due time (for window workloads, per window) to stderr.
+     * and prints, as it closes, one {@code TRACE} line per due time (for window workloads, per window) to stderr: the
+     * first and last result's latency and, from the thread's CPU time read at every 16th result, the CPU time and the
+     * thread's minor page faults between those reads and the wall time beyond it (off its core: descheduled or stopped, not slow code), total and longest.
      */
     static final String TRACE_PROPERTY = "rivulet.bench.trace";
     static final boolean TRACE = Boolean.getBoolean(TRACE_PROPERTY);
+    /** With {@link #TRACE}: reads each result's thread CPU time, to tell a slow close from a thread off its core. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final Path THREAD_STAT = Path.of("/proc/thread-self/stat");
 
     private final String name;
     private final Pacer pacer;
@@ -244,6 +253,10 @@ public final class MeasuringSink<T> implements Sink<T>
                 {
                     trace.addLong(seq);
                     trace.addLong(nowNs);
+                    // A thread CPU time read costs ~2 µs here: one in 16 results, else 0.
+                    final boolean sample = (results & 15) == 0;
+                    trace.addLong(sample ? THREADS.getCurrentThreadCpuTime() : 0);
+                    trace.addLong(sample ? minorFaults() : 0);
                 }
                 if (committing != null)
                 {
@@ -288,21 +301,60 @@ public final class MeasuringSink<T> implements Sink<T>
                 final long seq = trace.getLong(i);
                 final long firstNs = trace.getLong(i + 1);
                 long lastNs = firstNs;
+                long sampleNs = 0;
+                long sampleCpuNs = 0;
+                long cpuNs = 0;
+                long offCpuNs = 0;
+                long offCpuMaxNs = 0;
+                long sampleFaults = 0;
+                long faults = 0;
                 int count = 0;
-                for (; i < trace.size() && trace.getLong(i) == seq; i += 2)
+                for (; i < trace.size() && trace.getLong(i) == seq; i += 4)
                 {
                     lastNs = trace.getLong(i + 1);
+                    final long cpu = trace.getLong(i + 2);
+                    if (cpu != 0)
+                    {
+                        if (sampleNs != 0)
+                        {
+                            final long off = Math.max(0, (lastNs - sampleNs) - (cpu - sampleCpuNs));
+                            cpuNs += cpu - sampleCpuNs;
+                            faults += trace.getLong(i + 3) - sampleFaults;
+                            offCpuNs += off;
+                            offCpuMaxNs = Math.max(offCpuMaxNs, off);
+                        }
+                        sampleNs = lastNs;
+                        sampleCpuNs = cpu;
+                        sampleFaults = trace.getLong(i + 3);
+                    }
                     count++;
                 }
                 final long dueNs = pacer.dueNs(seq);
-                out.append(String.format(Locale.ROOT, "TRACE writer=%s due=%.3fs measured=%d n=%d first=%.1fus last=%.1fus%n",
+                out.append(String.format(Locale.ROOT, "TRACE writer=%s due=%.3fs measured=%d n=%d first=%.1fus last=%.1fus "
+                        + "cpu=%.1fus faults=%d offCpu=%.1fus offCpuMax=%.1fus%n",
                     thread, (dueNs - pacer.startNs()) / 1e9, window.index(dueNs), count, (firstNs - dueNs) / 1e3,
-                    (lastNs - dueNs) / 1e3));
+                    (lastNs - dueNs) / 1e3, cpuNs / 1e3, faults, offCpuNs / 1e3, offCpuMaxNs / 1e3));
             }
             final double uptimeS = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
             out.append(String.format(Locale.ROOT, "TRACE pacer start at JVM uptime %.3fs%n",
                 uptimeS - (System.nanoTime() - pacer.startNs()) / 1e9));
             System.err.print(out);
+        }
+
+        /** @return the calling thread's minor page faults so far (Linux), or -1 where unreadable. */
+        private static long minorFaults()
+        {
+            try
+            {
+                final String stat = Files.readString(THREAD_STAT);
+                // Fields after the command's closing parenthesis: state ppid pgrp session tty tpgid flags minflt ...
+                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[7]);
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                return -1;
+            }
         }
 
         /** @return this writer's probe. */

@@ -1,8 +1,11 @@
 package io.rivulet.bench.kafka;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,8 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the broker JVM with this JVM's class path and waits until it serves.
+     * Starts the broker JVM with this JVM's class path (and its heap pre-touched if this JVM's is) and waits until it
+     * serves.
      *
      * @param heap the broker's heap, e.g. {@code 1g}
      * @return the running broker
@@ -42,6 +46,11 @@ final class BrokerProcess implements AutoCloseable {
         command.add("-Xms" + heap);
         command.add("-Xmx" + heap);
         command.add("-XX:+UseG1GC");
+        // As this JVM (bin/bench pre-touches by default): first touches of fresh heap fault for milliseconds on a VM.
+        if (Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+            .getVMOption("AlwaysPreTouch").getValue())) {
+            command.add("-XX:+AlwaysPreTouch");
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(KafkaLocalMain.class.getName());
