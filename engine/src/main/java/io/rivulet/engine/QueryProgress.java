@@ -104,13 +104,14 @@ public record QueryProgress(UUID id, UUID runId, String name, Instant timestamp,
 
     /**
      * The last epoch commit before the report: how long committing the epoch to the sink (and the commit
-     * log) took, and, for a query with a checkpoint location, how long writing its checkpoint took and the
-     * bytes it wrote. Measured once per commit by the thread that completes the epoch (two clock readings
+     * log) took, the sink's preparing of it before the checkpoint ({@code Sink.prepareCommit}) included, and,
+     * for a query with a checkpoint location, how long writing its checkpoint took and the bytes it wrote. Measured once per commit by the thread that completes the epoch (two clock readings
      * and a running byte count), off the record path. A report that covers several coalesced commits shows
      * the last one. A value not measured is {@code -1}: before the first commit, and the checkpoint figures
      * of a query without a checkpoint location.
      *
-     * @param commitNs nanoseconds committing the epoch to every sink (and the commit log) took, or -1
+     * @param commitNs nanoseconds preparing the epoch in every sink (before the checkpoint) and committing it
+     *     (after it, with the commit log) took together, or -1
      * @param checkpointNs nanoseconds writing the epoch's checkpoint took, or -1
      * @param checkpointBytes bytes the checkpoint wrote (new key-group blocks and operator state; blocks
      *     it reused from an earlier checkpoint not counted), or -1

@@ -1,17 +1,25 @@
 package io.rivulet.engine;
 
 import io.rivulet.engine.sink.CollectingSink;
+import io.rivulet.engine.sink.Sink;
+import io.rivulet.engine.sink.SinkWriter;
 import io.rivulet.engine.sink.Sinks;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.operators.OutputMode;
 import io.rivulet.operators.function.ReduceFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +140,49 @@ class FailureTest {
                 }))
                 .start();
             assertThatThrownBy(query::awaitTermination).hasCauseInstanceOf(Boom.class);
+        }
+    }
+
+    @Test
+    void shouldFailQueryNamingTheSinkAndEpochAndWriteNoCheckpointOfItWhenTheSinkFailsToPrepareTheEpoch(@TempDir Path dir)
+        throws Exception {
+        AtomicLong failedEpoch = new AtomicLong(-1);
+        AtomicBoolean committed = new AtomicBoolean();
+        Sink<Long> sink = new Sink<>() {
+            @Override
+            public String description() {
+                return "staging-sink";
+            }
+
+            @Override
+            public SinkWriter<Long> createWriter(int writerIndex) {
+                return record -> { };
+            }
+
+            @Override
+            public void prepareCommit(long epochId) throws IOException {
+                failedEpoch.compareAndSet(-1, epochId);
+                throw new IOException("cannot force the staged files");
+            }
+
+            @Override
+            public void commit(long epochId) {
+                committed.set(true);
+            }
+        };
+        Path checkpoint = dir.resolve("checkpoint");
+        try (Rivulet rivulet = Rivulet.create()) {
+            StreamingQuery query = rivulet.readStream(Sources.generator(Long.MAX_VALUE, i -> i))
+                .writeStream(sink).checkpointLocation(checkpoint).trigger(Trigger.continuous(Duration.ofMillis(10)))
+                .start();
+            assertThatThrownBy(() -> query.awaitTermination(30_000)).isInstanceOf(StreamingQueryException.class)
+                .hasMessageContaining("sink staging-sink failed to prepare epoch " + failedEpoch.get() + " for its commit")
+                .hasMessageContaining("cannot force the staged files");
+        }
+        assertThat(failedEpoch).as("the first epoch's prepare failed").hasValue(0);
+        assertThat(committed).as("no epoch committed").isFalse();
+        try (var manifests = Files.list(checkpoint.resolve("offsets"))) {
+            assertThat(manifests.toList()).as("no checkpoint written").isEmpty();
         }
     }
 

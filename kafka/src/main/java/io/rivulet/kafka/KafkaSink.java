@@ -28,8 +28,9 @@ import java.util.function.Function;
  * so an epoch's records are in Kafka before it commits. After a failure, what came after the last
  * checkpoint is written again.
  *
- * <p><b>Exactly once</b> ({@link #exactlyOnce(Path)}): each writer stages an epoch's records in a file
- * forced to disk when the epoch ends, before the checkpoint; each writer's records of the epoch go in one Kafka
+ * <p><b>Exactly once</b> ({@link #exactlyOnce(Path)}): each writer stages an epoch's records in a file,
+ * forced to disk by {@link #prepareCommit} on the query's commit thread (not by the writer's task thread) before
+ * the epoch's checkpoint; each writer's records of the epoch go in one Kafka
  * transaction of that writer's producer, sent by a publisher thread of the writer's as they are staged (the
  * writer never waits for it: what it cannot take goes from the file at the epoch's end) and committed when the
  * epoch commits, whose {@code transactional.id} is
@@ -234,6 +235,15 @@ public final class KafkaSink<T> implements Sink<T> {
             throw new NullPointerException("the Kafka sink's record function returned null for " + record);
         }
         return out;
+    }
+
+    /** Exactly once: forces the writers' staging files of the epoch (and those before it) and their directory. */
+    @Override
+    public void prepareCommit(long epochId) throws Exception {
+        TransactionalEpochs run = epochs;
+        if (run != null) {
+            run.prepareCommit(epochId);
+        }
     }
 
     @Override

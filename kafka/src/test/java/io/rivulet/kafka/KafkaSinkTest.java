@@ -121,7 +121,10 @@ class KafkaSinkTest {
             writer.endEpoch(epoch);
         }
         writer.write(record("recover", "never-ended"));
+        dead.prepareCommit(1);
         dead.commit(1);
+        // Epochs 2 and 3 prepared, the checkpoint of 3 written: the run dies before committing them.
+        dead.prepareCommit(3);
         // The dead run was in the middle of publishing epoch 2: its transaction is open, with records sent.
         KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             BROKER.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, dead.transactionalId(0)),
@@ -172,8 +175,10 @@ class KafkaSinkTest {
         }
         awaitOngoingTransaction(epochs.transactionalId(0), "ahead");
         assertThat(values(BROKER.readCommitted("ahead"))).as("begun, sent, not committed").isEmpty();
+        epochs.prepareCommit(1);
         epochs.commit(1);
         assertThat(values(BROKER.readCommitted("ahead"))).containsExactly("e1");
+        epochs.prepareCommit(3);
         epochs.commit(3);
         assertThat(values(BROKER.readCommitted("ahead"))).containsExactly("e1", "e2", "e3");
         assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
@@ -195,6 +200,7 @@ class KafkaSinkTest {
         writer.endEpoch(3);
         assertThat(values(BROKER.readUncommitted("live", 3))).containsExactly("a", "b", "c");
         assertThat(values(BROKER.readCommitted("live"))).as("ended, not committed").isEmpty();
+        epochs.prepareCommit(3);
         epochs.commit(3);
         assertThat(values(BROKER.readCommitted("live"))).containsExactly("a", "b", "c");
         assertThat(epochs.committedEpoch(0)).isEqualTo(3L);
@@ -216,8 +222,10 @@ class KafkaSinkTest {
             writer.write(record("spill", value));
         }
         writer.endEpoch(2);
+        epochs.prepareCommit(1);
         epochs.commit(1);
         assertThat(values(BROKER.readCommitted("spill"))).containsExactly("first");
+        epochs.prepareCommit(2);
         epochs.commit(2);
         List<String> all = new ArrayList<>(List.of("first"));
         all.addAll(second);
@@ -236,6 +244,7 @@ class KafkaSinkTest {
         TransactionalEpochs.Writer next = epochs.writer(0);
         next.write(record("dropped", "e1"));
         next.endEpoch(1);
+        epochs.prepareCommit(1);
         epochs.commit(1);
         assertThat(values(BROKER.readCommitted("dropped"))).containsExactly("e1");
         epochs.close();
@@ -252,7 +261,9 @@ class KafkaSinkTest {
         writer.close();
         // Epoch 7's transaction holds the producer, the dropped epoch waits behind it: committing epoch 5 (none of
         // this writer's) must not wait for either.
+        epochs.prepareCommit(5);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> epochs.commit(5));
+        epochs.prepareCommit(7);
         epochs.commit(7);
         assertThat(values(BROKER.readCommitted("dropped-behind"))).containsExactly("e7");
         epochs.close();
@@ -268,6 +279,7 @@ class KafkaSinkTest {
         TransactionalEpochs.Writer writer = dead.writer(0);
         writer.write(record("midepoch", "e1"));
         writer.endEpoch(1);
+        dead.prepareCommit(1);
         dead.commit(1);
         writer.write(record("midepoch", "e2-a"));
         writer.write(record("midepoch", "e2-b"));
@@ -283,6 +295,7 @@ class KafkaSinkTest {
         rerun.write(record("midepoch", "e2-a"));
         rerun.write(record("midepoch", "e2-b"));
         rerun.endEpoch(2);
+        restarted.prepareCommit(2);
         restarted.commit(2);
         assertThat(values(BROKER.readCommitted("midepoch"))).containsExactly("e1", "e2-a", "e2-b");
         restarted.close();
@@ -305,6 +318,7 @@ class KafkaSinkTest {
             new ByteArraySerializer(), new ByteArraySerializer())) {
             other.initTransactions();
         }
+        epochs.prepareCommit(1);
         assertThatThrownBy(() -> epochs.commit(1)).isInstanceOf(ProducerFencedException.class);
         assertThat(values(BROKER.readCommitted("fenced"))).isEmpty();
         assertThat(stagedFiles(staging)).as("left for the next run's recovery")
@@ -336,9 +350,11 @@ class KafkaSinkTest {
         Path w1e1 = staging.resolve("epoch-00000000000000000001-w00001.stage");
         Files.copy(w0e2, kept.resolve(w0e2.getFileName()));
         Files.copy(w1e1, kept.resolve(w1e1.getFileName()));
+        dead.prepareCommit(2);
         dead.commit(2);
         Files.copy(kept.resolve(w0e2.getFileName()), w0e2);
         Files.copy(kept.resolve(w1e1.getFileName()), w1e1);
+        dead.prepareCommit(3);
         awaitOngoingTransaction(dead.transactionalId(0), "marked");
         // The run is abandoned here (killed), epoch 3's transaction open; its checkpoint covers 3 and the commit
         // log is empty, so only the markers tell that w0's epochs 1-2 and w1's epoch 1 are in Kafka.
@@ -377,6 +393,7 @@ class KafkaSinkTest {
             writer.write(record("legacy", "e" + epoch));
             writer.endEpoch(epoch);
         }
+        dead.prepareCommit(3);
         // The earlier version marked epoch 2 committed as the offset of group <prefix>-0.
         try (Admin admin = BROKER.admin()) {
             admin.alterConsumerGroupOffsets(dead.transactionalId(0), Map.of(new TopicPartition("legacy", 0),
@@ -424,6 +441,7 @@ class KafkaSinkTest {
         TransactionalEpochs.Writer writer = dead.writer(0);
         writer.write(record("recreated", "e1"));
         writer.endEpoch(1);
+        dead.prepareCommit(1);
         dead.close();
         try (Admin admin = BROKER.admin()) {
             admin.deleteTopics(List.of("rivulet-recreated-epochs")).all().get(30, TimeUnit.SECONDS);

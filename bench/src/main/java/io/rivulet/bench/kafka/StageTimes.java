@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *              the closing event time (the watermark can pass the end)  (source task threads, the map function)
  *   fired      the window's last result reached a sink writer          (keyed stage threads, the sink's record function)
  *   staged     the epoch holding the window's last result ended at its
- *              writer (staging file forced)                           (keyed stage threads, {@link TimedSink})
+ *              writer (staging file written and renamed; it is forced
+ *              later, by the sink's prepareCommit)                    (keyed stage threads, {@link TimedSink})
  *   committed  that epoch's commit returned: transaction committed      (checkpoint coordinator, {@link TimedSink})
  *   seen       the read_committed observer polled the window's last result  (observer thread)
  * </pre>
@@ -160,7 +161,7 @@ final class StageTimes {
      */
     void print(int fromK, int toK) {
         String[] names = {"due -> sent (producer lag)", "sent -> read by every source", "read -> fired (window result at writer)",
-            "fired -> staged (epoch end at writer)", "staged -> commit start (all ended, checkpoint)",
+            "fired -> staged (epoch end at writer)", "staged -> commit start (force, checkpoint)",
             "commit start -> end (transaction)", "committed -> seen (observer)", "due -> seen (total)",
             "  of which sent -> acked (broker append)"};
         int n = Math.max(0, Math.min(toK, windows) - fromK);

@@ -7,7 +7,7 @@ import io.rivulet.operators.window.WindowedValue;
 
 /**
  * A sink of W2 results that stamps, into {@link StageTimes}, when each epoch's writers end it (after the inner sink's
- * writer has, e.g. forced its staging file) and when its commit starts and returns; everything else is the inner
+ * writer has, e.g. written and renamed its staging file) and when its commit starts and returns; everything else is the inner
  * sink's. Writers are owned by their task threads, commits run on the query's commit thread, as the inner sink's.
  */
 final class TimedSink extends ForwardingSink<WindowedValue<Integer, long[]>, WindowedValue<Integer, long[]>> {

@@ -21,20 +21,23 @@ import java.util.zip.CRC32C;
 
 /**
  * Completes epochs: gathers the end of each epoch from every participant (source partitions,
- * checkpointed operator partitions, sink writers), then, in epoch order, writes the epoch's
- * checkpoint (with a checkpoint location), commits every sink, records the commit, and tells the
- * query.
+ * checkpointed operator partitions, sink writers), then, in epoch order, has every sink make the
+ * epoch's output durable ({@link Sink#prepareCommit}), writes the epoch's checkpoint (with a
+ * checkpoint location), commits every sink, records the commit, and tells the query.
  *
  * <pre>
  *  data threads                       coordinator (own thread, or the micro-batch driver)
  *  source p: onEpochEnd(e) ─ position ─┐
- *  operator p: onEpoch(e) ─ snapshot ──┼─► all ended e? ─► checkpoint e ─► sink.commit(..e) ─► commit log ─► committed = e
- *  writer w: endEpoch(e) ──────────────┘     (newest ready epoch only, when several are ready at once)
+ *  operator p: onEpoch(e) ─ snapshot ──┼─► all ended e? ─► sink.prepareCommit(..e) ─► checkpoint e ─► sink.commit(..e) ─► commit log ─► committed = e
+ *  writer w: endEpoch(e) ──────────────┘     (checkpoint of the newest ready epoch only, when several are ready at once)
  * </pre>
  *
  * <p>A participant that finished (its input ended) counts as having ended every later epoch; its last
  * position or snapshot stands for it. When several epochs become ready together, one checkpoint, of
- * the newest, covers them: it is written before any of them is committed.
+ * the newest, covers them: every sink prepares each of them, in epoch order, before it is written,
+ * and it is written before any of them is committed. A sink's failure to prepare fails the query
+ * before the checkpoint: no checkpoint covers an epoch whose output is not durable. Sinks prepare
+ * here, not in their writers' {@code endEpoch}, so that their disk forces stay off the data threads.
  *
  * <p>Snapshots are written here, off the data threads: an operator hands over an
  * {@link OperatorSnapshot} at its barrier and goes on. A key group the operator keeps
@@ -146,8 +149,9 @@ final class CheckpointCoordinator {
     }
 
     /**
-     * @return how long the last completion took to commit its epochs to every sink (and the commit
-     *     log), in nanoseconds, or -1 before the first; any thread
+     * @return how long the last completion spent in the sinks and the commit log: preparing its epochs
+     *     (before the checkpoint) and committing them to every sink, then the commit log (after it),
+     *     in nanoseconds, the checkpoint's own time not included; -1 before the first; any thread
      */
     long lastCommitNs() {
         return lastCommitNs;
@@ -372,8 +376,18 @@ final class CheckpointCoordinator {
         }
     }
 
-    /** Writes the checkpoint of {@code epochId}, then commits every epoch up to it. */
+    /**
+     * Prepares every epoch up to {@code epochId} in every sink, writes the checkpoint of {@code epochId},
+     * then commits every epoch up to it.
+     */
     private void complete(long epochId) {
+        long prepareStartNs = System.nanoTime();
+        for (long epoch = committed + 1; epoch <= epochId; epoch++) {
+            for (Sink<?> sink : sinks) {
+                prepareCommit(sink, epoch);
+            }
+        }
+        long prepareNs = System.nanoTime() - prepareStartNs;
         if (storage != null) {
             long startNs = System.nanoTime();
             checkpointBytes = 0;
@@ -395,7 +409,7 @@ final class CheckpointCoordinator {
             }
             if (epoch == epochId) {
                 // Before the listener runs, so whoever reads it on this commit's report sees this commit's time.
-                lastCommitNs = System.nanoTime() - commitStartNs;
+                lastCommitNs = prepareNs + System.nanoTime() - commitStartNs;
             }
             synchronized (lock) {
                 committed = epoch;
@@ -405,6 +419,16 @@ final class CheckpointCoordinator {
         if (storage != null && ++checkpointsSinceRetain >= RETAIN_EVERY) {
             checkpointsSinceRetain = 0;
             storage.retain(minBatchesToRetain);
+        }
+    }
+
+    private static void prepareCommit(Sink<?> sink, long epochId) {
+        try {
+            sink.prepareCommit(epochId);
+        } catch (Exception e) {
+            // Unchecked ones too: the message says which sink and epoch the query failed at, before the checkpoint.
+            throw new IllegalStateException("sink " + sink.description() + " failed to prepare epoch " + epochId
+                + " for its commit: " + e.getMessage(), e);
         }
     }
 

@@ -134,7 +134,10 @@ public final class QueryProbe {
         return coordinator != null && coordinator.checkpointing();
     }
 
-    /** @return nanoseconds the last completion took to commit its epochs to the sinks, or -1 before the first */
+    /**
+     * @return nanoseconds the last completion took to prepare and commit its epochs in the sinks (the
+     *     checkpoint between the two not included), or -1 before the first
+     */
     public long lastCommitNs() {
         CheckpointCoordinator coordinator = run().coordinator();
         return coordinator == null ? -1 : coordinator.lastCommitNs();

@@ -42,8 +42,9 @@
  * ({@link io.rivulet.engine.runtime.WatermarkMerge}: minimum or maximum, ended and idle inputs not
  * holding it back) and aligns barriers: after an input's barrier for
  * epoch {@code e} it reads no more from that input until every input has delivered it. A full ring
- * stalls its producer; nothing is dropped and no queue is unbounded. Epoch commits run on the data
- * thread that completes an epoch; progress reports and listeners on the query's
+ * stalls its producer; nothing is dropped and no queue is unbounded. Epochs complete (sinks
+ * prepared, checkpoint, sinks committed) on the {@code CheckpointCoordinator}'s
+ * thread, or the micro-batch driver's, never on a data thread; progress reports and listeners on the query's
  * {@link io.rivulet.engine.runtime.ProgressPublisher} thread.
  */
 package io.rivulet.engine.runtime;

@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  *  dir/_rivulet_sink                         the newest committed epoch (replaced atomically)
  * </pre>
  * A writer writes an epoch's records into a hidden {@code .pending} file, created with the epoch's
- * first record (an epoch without records writes no file), and forces it to disk when the epoch ends.
- * When the epoch commits (after its checkpoint is durable), the sink renames the epoch's files to
+ * first record (an epoch without records writes no file), and closes it when the epoch ends; the
+ * query's commit thread forces the epoch's files and the directory ({@link #prepareCommit}) before the
+ * epoch's checkpoint is written, so the writers' task threads never wait for the disk. When the epoch commits (after its checkpoint is durable), the sink renames the epoch's files to
  * their visible names and then replaces {@code _rivulet_sink}. Commits come in epoch order, so a
  * file is committed exactly when its epoch is at or below the one {@code _rivulet_sink} names:
  * {@link #committedFiles(Path)} lists them, and any reader of {@code part-*} files sees only whole
@@ -166,6 +167,24 @@ public final class FileSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(int writerIndex) {
         return new Writer(writerIndex, runId);
+    }
+
+    /**
+     * Forces the epoch's pending files to disk, then the directory (their names), before the epoch's
+     * checkpoint: recovery commits the pending files of the epochs a checkpoint covers.
+     */
+    @Override
+    public void prepareCommit(long epochId) throws IOException {
+        List<Path> files = pending.get(epochId);
+        if (files == null) {
+            return;
+        }
+        for (Path file : List.copyOf(files)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
+        syncDirectory(directory);
     }
 
     @Override
@@ -320,7 +339,6 @@ public final class FileSink<T> implements Sink<T> {
     private final class Writer implements SinkWriter<T> {
         private final int index;
         private final String run;
-        private FileChannel channel;
         private BufferedWriter out;
         private Path file;
         private long epochOfFile = -1;
@@ -345,7 +363,7 @@ public final class FileSink<T> implements Sink<T> {
             epochOfFile = nextEpoch;
             file = directory.resolve(String.format(Locale.ROOT, ".part-%020d-%05d-%s.%s%s", epochOfFile, index, run,
                 extension, PENDING_SUFFIX));
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
                 1 << 16);
         }
@@ -356,23 +374,17 @@ public final class FileSink<T> implements Sink<T> {
             if (out == null) {
                 return;
             }
+            // Written to the operating system, not forced: prepareCommit forces it on the commit thread.
+            out.close();
             if (epochOfFile != epochId) {
                 // The file was named before the epoch's id was known: rename it to the epoch it belongs to.
-                out.flush();
                 Path renamed = directory.resolve(String.format(Locale.ROOT, ".part-%020d-%05d-%s.%s%s", epochId, index,
                     run, extension, PENDING_SUFFIX));
-                channel.force(true);
-                out.close();
                 Files.move(file, renamed, StandardCopyOption.ATOMIC_MOVE);
                 file = renamed;
-            } else {
-                out.flush();
-                channel.force(true);
-                out.close();
             }
             pending.computeIfAbsent(epochId, e -> Collections.synchronizedList(new ArrayList<>())).add(file);
             out = null;
-            channel = null;
             file = null;
         }
 

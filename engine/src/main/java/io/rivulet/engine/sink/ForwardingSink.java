@@ -48,6 +48,11 @@ public abstract class ForwardingSink<T, U> implements Sink<T>, OutputModeAware {
     }
 
     @Override
+    public void prepareCommit(long epochId) throws Exception {
+        delegate.prepareCommit(epochId);
+    }
+
+    @Override
     public void commit(long epochId) throws Exception {
         delegate.commit(epochId);
     }

@@ -6,10 +6,11 @@ import io.rivulet.operators.OutputMode;
  * A destination for a query's records.
  *
  * <p>The runtime calls {@link #open} once when the query starts, {@link #createWriter} once per
- * writer, {@link #commit} once per epoch after every writer has ended it (in epoch order, never
- * concurrently), and {@link #close} once when the query ends. Those calls may come from different
- * threads; the runtime orders them with happens-before edges, so a sink needs no locking of its
- * own for state it touches only in these callbacks.
+ * writer, {@link #prepareCommit} and then {@link #commit} once per epoch after every writer has ended
+ * it (in epoch order, never concurrently; the epoch's checkpoint is written between the two), and
+ * {@link #close} once when the query ends. Those calls may come from different threads; the runtime
+ * orders them with happens-before edges, so a sink needs no locking of its own for state it touches
+ * only in these callbacks.
  *
  * @param <T> record type
  */
@@ -70,7 +71,29 @@ public interface Sink<T> {
     SinkWriter<T> createWriter(int writerIndex);
 
     /**
-     * Makes epoch {@code epochId} final: every writer has ended it. Called in epoch order.
+     * Makes durable what the writers handed over for epoch {@code epochId} (the first phase of the
+     * epoch's commit; Flink calls it pre-commit). Called on the thread that completes epochs (the
+     * query's checkpoint thread, or the micro-batch driver), once every writer of this sink has ended
+     * {@code epochId}, and before the checkpoint that covers the epoch is written: a checkpoint never
+     * covers an epoch whose output this call did not make durable, which is what lets {@link #recover}
+     * commit the output of the epochs a checkpoint covers. When several epochs complete together (one
+     * checkpoint, of the newest, covers them all), it is called for each of them in epoch order before
+     * that checkpoint is written, and before any of them is {@linkplain #commit committed}. Called
+     * without a checkpoint location too, before each commit.
+     *
+     * <p>A sink that stages output for {@link #commit} forces it to disk here, so that its writers'
+     * {@code endEpoch} only hands it over (written to the operating system, not forced) and no data
+     * thread waits for the disk. Does nothing by default.
+     *
+     * @param epochId the epoch every writer has ended
+     * @throws Exception fails the query: no checkpoint covering the epoch is written, nothing commits
+     */
+    default void prepareCommit(long epochId) throws Exception {
+    }
+
+    /**
+     * Makes epoch {@code epochId} final: every writer has ended it, {@link #prepareCommit} has returned
+     * for it and its checkpoint (with a checkpoint location) is durable. Called in epoch order.
      *
      * @param epochId the epoch to commit
      * @throws Exception fails the query

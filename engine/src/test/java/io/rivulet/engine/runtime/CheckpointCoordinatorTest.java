@@ -39,7 +39,7 @@ class CheckpointCoordinatorTest {
     private final List<Long> committed = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private boolean sinksFinished;
-    /** When set, each sink commit records the checkpoints and commits the storage holds at that moment. */
+    /** When set, each sink call records the checkpoints and commits the storage holds at that moment. */
     private CheckpointStorage observed;
 
     @Test
@@ -58,7 +58,7 @@ class CheckpointCoordinatorTest {
         coordinator.epochEnded(source, 1, null, null);
         coordinator.completeReady();
         assertThat(committed).containsExactly(0L);
-        assertThat(events).containsExactly("sink.commit 0");
+        assertThat(events).containsExactly("sink.prepareCommit 0", "sink.commit 0");
     }
 
     @Test
@@ -92,7 +92,8 @@ class CheckpointCoordinatorTest {
             coordinator.epochEnded(writer, 0, null, null);
             coordinator.completeReady();
             assertThat(committed).containsExactly(0L);
-            assertThat(events).containsExactly("sink.commit 0", "complete [0], committed -1");
+            assertThat(events).containsExactly("sink.prepareCommit 0: complete [], committed -1",
+                "sink.commit 0: complete [0], committed -1");
             assertThat(storage.lastCommittedEpoch()).isEqualTo(0);
         }
         try (CheckpointStorage reopened = CheckpointStorage.open(dir, 8, "plan")) {
@@ -123,6 +124,50 @@ class CheckpointCoordinatorTest {
             Checkpoint checkpoint = storage.latestComplete().orElseThrow();
             assertThat(checkpoint.sourcePosition("source-0", 0)).containsExactly(2);
             assertThat(readAll(checkpoint, "keyed-1", 8)).containsExactly(Map.entry("k", 2L));
+        }
+    }
+
+    @Test
+    void shouldPrepareEveryReadyEpochInEverySinkInEpochOrderBeforeTheCheckpointCoveringThemIsWritten() {
+        try (CheckpointStorage storage = CheckpointStorage.open(dir, 8, "plan")) {
+            observed = storage;
+            CheckpointCoordinator coordinator = coordinator(storage);
+            coordinator.addSink(sink("late", -1));
+            CheckpointCoordinator.Participant writer = coordinator.writer("sink", 0);
+            coordinator.epochEnded(writer, 0, null, null);
+            coordinator.completeReady();
+            events.clear();
+            for (long e = 1; e <= 3; e++) {
+                coordinator.epochEnded(writer, e, null, null);
+            }
+            coordinator.completeReady();
+            assertThat(events).containsExactly(
+                "sink.prepareCommit 1: complete [0], committed 0", "late.prepareCommit 1: complete [0], committed 0",
+                "sink.prepareCommit 2: complete [0], committed 0", "late.prepareCommit 2: complete [0], committed 0",
+                "sink.prepareCommit 3: complete [0], committed 0", "late.prepareCommit 3: complete [0], committed 0",
+                "sink.commit 1: complete [0, 3], committed 0", "late.commit 1: complete [0, 3], committed 0",
+                "sink.commit 2: complete [0, 3], committed 0", "late.commit 2: complete [0, 3], committed 0",
+                "sink.commit 3: complete [0, 3], committed 0", "late.commit 3: complete [0, 3], committed 0");
+            assertThat(storage.lastCommittedEpoch()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldFailNamingTheSinkAndTheEpochAndWriteNoCheckpointCoveringItWhenASinkFailsToPrepareIt() {
+        try (CheckpointStorage storage = CheckpointStorage.open(dir, 8, "plan")) {
+            CheckpointCoordinator coordinator = coordinator(storage);
+            coordinator.addSink(sink("disk-full", 2));
+            CheckpointCoordinator.Participant writer = coordinator.writer("sink", 0);
+            coordinator.epochEnded(writer, 0, null, null);
+            coordinator.completeReady();
+            coordinator.epochEnded(writer, 1, null, null);
+            coordinator.epochEnded(writer, 2, null, null);
+            assertThatThrownBy(coordinator::completeReady).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sink disk-full failed to prepare epoch 2 for its commit")
+                .hasMessageContaining("no space left on the staging disk").hasCauseInstanceOf(IOException.class);
+            assertThat(storage.completeEpochs()).as("no checkpoint covers epochs 1 and 2").containsExactly(0L);
+            assertThat(committed).containsExactly(0L);
+            assertThat(events).doesNotContain("sink.commit 1", "disk-full.commit 1", "sink.commit 2", "disk-full.commit 2");
         }
     }
 
@@ -367,10 +412,20 @@ class CheckpointCoordinatorTest {
     }
 
     private Sink<Object> sink() {
+        return sink("sink", -1);
+    }
+
+    /**
+     * A sink recording its prepares and commits in {@link #events}, each with what the storage holds then if
+     * {@link #observed} is set.
+     *
+     * @param failPrepareOf the epoch whose prepareCommit throws, or -1
+     */
+    private Sink<Object> sink(String name, long failPrepareOf) {
         return new Sink<>() {
             @Override
             public String description() {
-                return "sink";
+                return name;
             }
 
             @Override
@@ -379,11 +434,21 @@ class CheckpointCoordinatorTest {
             }
 
             @Override
-            public void commit(long epochId) {
-                events.add("sink.commit " + epochId);
-                if (observed != null) {
-                    events.add("complete " + observed.completeEpochs() + ", committed " + observed.lastCommittedEpoch());
+            public void prepareCommit(long epochId) throws IOException {
+                if (epochId == failPrepareOf) {
+                    throw new IOException("no space left on the staging disk");
                 }
+                record("prepareCommit", epochId);
+            }
+
+            @Override
+            public void commit(long epochId) {
+                record("commit", epochId);
+            }
+
+            private void record(String call, long epochId) {
+                events.add(name + "." + call + " " + epochId + (observed == null ? ""
+                    : ": complete " + observed.completeEpochs() + ", committed " + observed.lastCommittedEpoch()));
             }
         };
     }

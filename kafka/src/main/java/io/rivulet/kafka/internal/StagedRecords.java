@@ -17,26 +17,61 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * The file layout of an epoch's staged Kafka records: per record the topic, the partition (-1: the
  * producer's partitioner), the timestamp (-1: none), key and value (-1 length: null) and the headers.
- * {@link Writer} appends and forces the file to disk; {@link #read} replays it. Stateless.
+ * {@link Writer} appends and closes the file (its bytes then in the operating system's page cache, readable
+ * by {@link #read} at once); {@link #force} makes a closed file, or the directory holding its name, durable.
+ * Stateless.
  */
 final class StagedRecords {
     private static final int MAGIC = 0x524b5331;
 
+    /** Makes a staged file or the staging directory durable; a seam so that tests can count the forces. */
+    @FunctionalInterface
+    interface Force {
+        /** {@link StagedRecords#force}. */
+        Force DISK = StagedRecords::force;
+
+        /**
+         * @param path a closed staged file, or the staging directory
+         * @throws IOException if it cannot be forced to disk
+         */
+        void force(Path path) throws IOException;
+    }
+
     private StagedRecords() {
+    }
+
+    /**
+     * Forces a closed staged file's bytes, or a directory's entries (its files' names: their creation and
+     * renames), to disk, through a descriptor of its own: an fsync writes back every dirty page of the file,
+     * whichever descriptor wrote it. A directory that cannot be opened on Windows is skipped (its renames are
+     * still atomic there), as the file sink's.
+     *
+     * @param path a file or a directory
+     * @throws IOException if it cannot be opened or forced
+     */
+    static void force(Path path) throws IOException {
+        boolean directory = Files.isDirectory(path);
+        try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!directory || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
     }
 
     /** Appends records to one staging file. Not thread-safe; owned by a sink writer's thread. */
     static final class Writer implements AutoCloseable {
-        private final FileChannel channel;
         private final DataOutputStream out;
 
         Writer(Path file) throws IOException {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
             out.writeInt(MAGIC);
         }
@@ -55,12 +90,11 @@ final class StagedRecords {
             }
         }
 
-        /** Flushes and forces the file to disk: after this the staged records survive a crash. */
-        void force() throws IOException {
-            out.flush();
-            channel.force(true);
-        }
-
+        /**
+         * Writes the buffered records to the file and closes it: they are in the operating system's page
+         * cache, readable and surviving this process's death, but not an operating-system crash until the file
+         * is {@linkplain StagedRecords#force forced}.
+         */
         @Override
         public void close() throws IOException {
             out.close();
@@ -79,7 +113,7 @@ final class StagedRecords {
     /**
      * Replays a staging file from its {@code skip}-th record on.
      *
-     * @param file a file a {@link Writer} forced
+     * @param file a file a {@link Writer} closed
      * @param skip how many records from the start not to replay (sent already)
      * @param sink receives each record after the skipped ones, in order
      * @throws IOException if the file cannot be read, is not a staging file, or holds fewer than {@code skip} records

@@ -18,16 +18,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One run of an exactly-once Kafka sink: the writers stage each epoch's records in a file forced to
- * disk when the epoch ends (before its checkpoint), and each writer's records of the epoch go in one Kafka
+ * One run of an exactly-once Kafka sink: the writers stage each epoch's records in a file, closed and named
+ * for the epoch when the epoch ends and forced to disk, with the staging directory, by {@link #prepareCommit}
+ * on the query's commit thread before the epoch's checkpoint, and each writer's records of the epoch go in one Kafka
  * transaction of that writer's transactional producer ({@code <prefix>-<writer>}), committed when the
  * query commits the epoch,
  * together with a marker: one record in the same transaction, key the transactional id and value the epoch,
@@ -36,7 +39,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   stage/.w00003-&lt;run&gt;.open                  records of the epoch being written
- *   stage/epoch-00000000000000000042-w00003.stage  epoch 42 of writer 3, forced, awaiting its commit
+ *   stage/epoch-00000000000000000042-w00003.stage  epoch 42 of writer 3, ended (forced once prepared), awaiting its commit
  *   stage/epoch-marker-topic.properties            the marker topic's name and id the staged epochs are marked in
  * </pre>
  *
@@ -48,7 +51,9 @@ import java.util.regex.Pattern;
  * with a {@code read_committed} consumer, says which epoch Kafka last committed (a writer without one falls
  * back to the consumer-group offset that versions before the marker topic committed). In-doubt files after
  * it are published, each in its own transaction, and every other file is deleted. A {@code read_committed}
- * consumer therefore sees each record of each committed epoch once.
+ * consumer therefore sees each record of each committed epoch once. Recovery reads only files a checkpoint
+ * covers, which {@link #prepareCommit} forced (with their names) before that checkpoint was written; a later
+ * epoch's file, never forced, may have been cut short by an operating-system crash, and is deleted unread.
  *
  * <p><b>Records go to Kafka during their epoch.</b> Each writer has a publisher thread of its own
  * ({@code <prefix>-publisher-<writer>}). The writer appends each record to the staging file and offers it to
@@ -57,7 +62,8 @@ import java.util.regex.Pattern;
  * When the writer's producer is free, the publisher begins the writer's transaction at the epoch's first
  * record, with a marker of the epoch after the writer's last ended one (a floor of the epoch's id, so that the
  * marker partition joins the transaction early), and sends its records as they come; when the writer ends the
- * epoch, it sends the records the ring did not take from the forced file, and the epoch's own marker unless
+ * epoch, it sends the records the ring did not take from the file (closed: its bytes are in the page cache,
+ * forced or not), and the epoch's own marker unless
  * the floor was it (the newest marker of a transaction is its largest), and then waits: only when the query commits the epoch
  * (after its checkpoint is durable) does it commit the transaction, which by then has mostly nothing left
  * to wait for but its own end. Nothing of a transaction is visible before that commit, and a run that dies
@@ -70,13 +76,15 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   writer w: write ─ append, offer ─► publisher w: begin at the first record, send each (open, invisible)
- *   writer w: endEpoch(e) ─ force, rename ─► publisher w: send the records the ring refused, marker e ─┐
- *   commit thread: checkpoint e ─► commit(e) ─ ask every publisher ───────────────────────────────────┴► commitTransaction ─► return
+ *   writer w: endEpoch(e) ─ close, rename ─► publisher w: send the records the ring refused, marker e ─┐
+ *   commit thread: prepareCommit(e) ─ force ..e's files, the directory ─► checkpoint e ─► commit(e) ─ ask every publisher ─┴► commitTransaction ─► return
  * </pre>
  *
  * <p>Writers ({@link #writer}) are owned by their task threads; each writer's producer by its
  * publisher thread once the run is open, and by the query's commit thread during {@link #recover},
- * which runs before any writer stages; {@link #commit} and {@link #close} run on the commit thread.
+ * which runs before any writer stages; {@link #prepareCommit}, {@link #commit} and {@link #close} run on the
+ * commit thread. A writer hands each ended epoch's file to the commit thread for its force through a queue
+ * of its own ({@code unforced}), before it reports the epoch ended to the query.
  */
 public final class TransactionalEpochs {
     /** Records a writer's publisher holds before the writer leaves the rest of the epoch to its file. */
@@ -86,11 +94,17 @@ public final class TransactionalEpochs {
     private final Path directory;
     private final String prefix;
     private final Map<String, Object> producerConfigs;
+    private final StagedRecords.Force force;
     private final EpochMarkers markers;
     private final String run = Long.toString(System.nanoTime(), 36);
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
     /** By writer index; each made with its writer. */
     private final Map<Integer, Publisher> publishers = new ConcurrentHashMap<>();
+    /**
+     * By writer index, made with its writer: the epochs it ended whose files {@link #prepareCommit} has not
+     * forced, oldest first. The writer's task thread adds, the commit thread forces and removes.
+     */
+    private final Map<Integer, Queue<Staged>> unforced = new ConcurrentHashMap<>();
 
     /**
      * A run marking its epochs in the default marker topic, {@code <prefix>-epochs}.
@@ -111,9 +125,19 @@ public final class TransactionalEpochs {
      * @throws IllegalArgumentException if the marker topic's name is not a legal topic name
      */
     public TransactionalEpochs(Path directory, String prefix, String markerTopic, Map<String, Object> producerConfigs) {
+        this(directory, prefix, markerTopic, producerConfigs, StagedRecords.Force.DISK);
+    }
+
+    /**
+     * @param force forces each staged file and the staging directory ({@link StagedRecords.Force#DISK} but in
+     *     tests)
+     */
+    TransactionalEpochs(Path directory, String prefix, String markerTopic, Map<String, Object> producerConfigs,
+                        StagedRecords.Force force) {
         this.directory = directory;
         this.prefix = prefix;
         this.producerConfigs = producerConfigs;
+        this.force = force;
         this.markers = new EpochMarkers(directory, markerTopic != null ? markerTopic : prefix + "-epochs",
             markerTopic != null, producerConfigs);
         try {
@@ -164,6 +188,7 @@ public final class TransactionalEpochs {
     public final class Writer {
         private final int index;
         private final Publisher publisher;
+        private final Queue<Staged> unforced;
         private StagedRecords.Writer file;
         private Path path;
         /** Records of the current epoch handed to the publisher: the epoch's first ones. */
@@ -180,6 +205,7 @@ public final class TransactionalEpochs {
                 made.thread.start();
                 return made;
             });
+            this.unforced = TransactionalEpochs.this.unforced.computeIfAbsent(index, w -> new ConcurrentLinkedQueue<>());
         }
 
         /**
@@ -206,21 +232,23 @@ public final class TransactionalEpochs {
         }
 
         /**
-         * Forces the epoch's records to disk and hands the file to the epoch's commit.
+         * Writes the epoch's records to its file, closes it and names it for the epoch, and hands it to the
+         * publisher and to {@link #prepareCommit}, which forces it on the commit thread: this thread never
+         * waits for the disk.
          *
          * @param epochId the epoch that ends
-         * @throws IOException if the file cannot be forced or renamed
+         * @throws IOException if the file cannot be written or renamed
          */
         public void endEpoch(long epochId) throws IOException {
             lastEnded = epochId;
             if (file == null) {
                 return;
             }
-            file.force();
             file.close();
             file = null;
             Path done = directory.resolve(stagedName(epochId, index));
             Files.move(path, done, StandardCopyOption.ATOMIC_MOVE);
+            unforced.add(new Staged(epochId, done));
             publisher.ended(epochId, done, handedOff);
             handedOff = 0;
             spilled = false;
@@ -256,21 +284,58 @@ public final class TransactionalEpochs {
     }
 
     /**
+     * Makes every writer's staged epochs up to {@code epochId} durable: forces each of their files not forced
+     * yet, then, if there was one, the staging directory, once (the files' names come from renames, which must
+     * survive too). On the commit thread, every writer having ended {@code epochId}, before the checkpoint that
+     * covers it is written: recovery publishes the staged epochs a checkpoint covers.
+     *
+     * @param epochId the epoch every writer has ended
+     * @throws IOException if a file or the directory cannot be forced; the query fails before the checkpoint
+     */
+    public void prepareCommit(long epochId) throws IOException {
+        boolean forced = false;
+        for (Queue<Staged> writer : unforced.values()) {
+            for (Staged staged = writer.peek(); staged != null && staged.epoch() <= epochId; staged = writer.peek()) {
+                force.force(staged.file());
+                writer.poll();
+                forced = true;
+            }
+        }
+        if (forced) {
+            force.force(directory);
+        }
+    }
+
+    /**
      * Commits epoch {@code epochId} and any earlier one still open: every writer's transaction holding a
      * staged epoch up to it, in parallel, each begun ahead by the writer's publisher. Returns when they
      * are committed.
      *
-     * @param epochId the epoch, every writer having ended it and its checkpoint durable
+     * @param epochId the epoch, every writer having ended it, {@link #prepareCommit} done and its checkpoint durable
+     * @throws IllegalStateException if a staged epoch up to {@code epochId} was not prepared (a sink wrapping the
+     *     Kafka sink did not pass {@code prepareCommit} on): nothing is committed
      * @throws IOException if a staged file could not be read or deleted
      * @throws InterruptedException if interrupted while waiting
      */
     public void commit(long epochId) throws IOException, InterruptedException {
+        for (Map.Entry<Integer, Queue<Staged>> writer : unforced.entrySet()) {
+            Staged oldest = writer.getValue().peek();
+            if (oldest != null && oldest.epoch() <= epochId) {
+                throw new IllegalStateException("the Kafka sink was asked to commit epoch " + epochId + " before its"
+                    + " prepareCommit forced writer " + writer.getKey() + "'s staged epoch " + oldest.epoch()
+                    + " (a sink wrapping the Kafka sink must pass prepareCommit on)");
+            }
+        }
         for (Publisher publisher : publishers.values()) {
             publisher.request(epochId);
         }
         for (Publisher publisher : publishers.values()) {
             publisher.await(epochId);
         }
+    }
+
+    /** An epoch a writer ended, {@code file} its staged records, not forced yet. */
+    private record Staged(long epoch, Path file) {
     }
 
     /**
@@ -707,7 +772,8 @@ public final class TransactionalEpochs {
 
     /**
      * Stops the publishers, aborts the transactions they began for epochs never committed, and closes the
-     * producers; a transaction left open (a failed commit) is aborted by the broker or the next run.
+     * producers; a transaction left open (a failed commit) is aborted by the broker or the next run. Staged
+     * files never prepared stay, unforced, for the next run's recovery to delete.
      */
     public void close() {
         for (Publisher publisher : publishers.values()) {
@@ -727,6 +793,8 @@ public final class TransactionalEpochs {
             }
         }
         publishers.clear();
+        // Files never forced: no checkpoint covers their epochs, and the next run's recovery deletes them.
+        unforced.clear();
         for (KafkaProducer<byte[], byte[]> producer : producers.values()) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -43,7 +43,7 @@ public final class MeterNames {
     public static final String STATE_MEMORY = "rivulet.state.memory";
     /** Function counter, rows: late input rows one stateful operator dropped since the binder saw the run. */
     public static final String ROWS_DROPPED_BY_WATERMARK = "rivulet.rows.dropped.by.watermark";
-    /** Time gauge: how long committing the last epoch to the sink (and the commit log) took. */
+    /** Time gauge: how long committing the last epoch to the sink (its prepareCommit and the commit log included) took. */
     public static final String EPOCH_COMMIT = "rivulet.epoch.commit";
     /** Time gauge: how long writing the last checkpoint took (queries with a checkpoint location). */
     public static final String CHECKPOINT = "rivulet.checkpoint";
