@@ -157,6 +157,11 @@ final class DStreamOperators {
         }
 
         @Override
+        public void withoutSnapshots() {
+            checkpointed.withoutSnapshots();
+        }
+
+        @Override
         public void stateMetrics(StateMetrics into) {
             stateful.stateMetrics(into);
         }

@@ -40,11 +40,14 @@ public final class MeasuringSink<T> implements Sink<T>
     /**
      * Diagnostic, {@code -Drivulet.bench.trace=true}: each writer keeps every result's due sequence and receipt time
      * and prints, as it closes, one {@code TRACE} line per due time (for window workloads, per window) to stderr: the
-     * first and last result's latency and, from the thread's CPU time read at every 16th result, the CPU time and the
-     * thread's minor page faults between those reads and the wall time beyond it (off its core: descheduled or stopped, not slow code), total and longest.
+     * first and last result's latency. With {@code -Drivulet.bench.trace=cpu} it also reads, at every 16th result, the
+     * thread's CPU time and minor page faults, and prints per window the CPU time and faults between those reads and
+     * the wall time beyond the CPU time (off its core: descheduled or stopped, not slow code), total and longest.
      */
     static final String TRACE_PROPERTY = "rivulet.bench.trace";
-    static final boolean TRACE = Boolean.getBoolean(TRACE_PROPERTY);
+    static final boolean TRACE = Boolean.getBoolean(TRACE_PROPERTY) || "cpu".equals(System.getProperty(TRACE_PROPERTY));
+    /** {@code -Drivulet.bench.trace=cpu}: the trace also samples the thread's CPU time and page faults (~1 µs/result). */
+    static final boolean TRACE_CPU = "cpu".equals(System.getProperty(TRACE_PROPERTY));
     /** With {@link #TRACE}: reads each result's thread CPU time, to tell a slow close from a thread off its core. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Path THREAD_STAT = Path.of("/proc/thread-self/stat");
@@ -254,7 +257,7 @@ public final class MeasuringSink<T> implements Sink<T>
                     trace.addLong(seq);
                     trace.addLong(nowNs);
                     // A thread CPU time read costs ~2 µs here: one in 16 results, else 0.
-                    final boolean sample = (results & 15) == 0;
+                    final boolean sample = TRACE_CPU && (results & 15) == 0;
                     trace.addLong(sample ? THREADS.getCurrentThreadCpuTime() : 0);
                     trace.addLong(sample ? minorFaults() : 0);
                 }

@@ -500,6 +500,8 @@ final class Planner {
                 restores.add(() -> restore(checkpointed, node, operatorId, partition, partitions));
             }
             head.checkpointing(coordinator, coordinator.operator(operatorId, partition, partitions));
+        } else if (operator instanceof CheckpointedOperator checkpointed) {
+            checkpointed.withoutSnapshots();
         }
         if (node.queryableName() != null) {
             queryable(node, operator, partition, partitions, context);

@@ -18,6 +18,8 @@ package io.rivulet.operators.state;
  *   <li>{@link #restoreKeyGroup} and {@link #restoreOperatorState} on a fresh instance, before its
  *       first record: once per key group of the partition's range that has state, and once per
  *       partition of the previous run that saved operator state.</li>
+ *   <li>{@link #withoutSnapshots} instead, before its first record, when the query has no checkpoint
+ *       location.</li>
  * </ul>
  */
 public interface CheckpointedOperator {
@@ -45,5 +47,14 @@ public interface CheckpointedOperator {
      * @param in its bytes
      */
     default void restoreOperatorState(SnapshotInput in) {
+    }
+
+    /**
+     * Says that no snapshot will be taken of this instance ({@link #snapshotState} is never called): the
+     * runtime calls it before the first record in a query without a checkpoint location. An operator may
+     * then drop what it keeps only for snapshots (the window aggregate keeps no changed list); it may
+     * fail a later {@link #snapshotState}.
+     */
+    default void withoutSnapshots() {
     }
 }

@@ -139,6 +139,8 @@ public final class WindowAggregateOperator<K, T, A, R>
     private final Output<? super T> lateOutput;
     private final boolean dropsLate;
     private final boolean tracksChanges;
+    /** Whether a snapshot may be taken: {@code false} after {@link #withoutSnapshots}, and then no changed list is kept. */
+    private boolean snapshots = true;
     private final long sizeMs;
     private final long slideMs;
     private final long offsetMs;
@@ -439,6 +441,20 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     /**
+     * Keeps no changed list from now on: a query without a checkpoint location never snapshots, and its
+     * window closes then do not take each dropped entry off that list. Called before the first record;
+     * {@link #snapshotState} fails afterwards.
+     */
+    @Override
+    public void withoutSnapshots() {
+        snapshots = false;
+        for (Entry<K, A> entry : dirtyEntries) {
+            entry.dirtyIndex = -1;
+        }
+        dirtyEntries.clear();
+    }
+
+    /**
      * Hands the changes since the previous snapshot to the snapshot image as they are, in O(1) on
      * the owner thread: the list of entries changed or created in the epoch (not their values) and
      * the starts of the slices dropped. The writer thread copies each entry's accumulator as of this
@@ -452,6 +468,10 @@ public final class WindowAggregateOperator<K, T, A, R>
      */
     @Override
     public OperatorSnapshot snapshotState(long epochId) {
+        if (!snapshots) {
+            throw new IllegalStateException("window aggregate: no snapshot can be taken after withoutSnapshots(): it keeps"
+                + " no changed list (a query without a checkpoint location takes no snapshot)");
+        }
         finishRestore();
         SnapshotImage.Delta<K, Frozen<A>> delta = image.delta(epochId);
         dirtyEntries = delta.handOver(dirtyEntries, freezer);
@@ -810,8 +830,10 @@ public final class WindowAggregateOperator<K, T, A, R>
     }
 
     private void addDirty(Entry<K, A> entry) {
-        entry.dirtyIndex = dirtyEntries.size();
-        dirtyEntries.add(entry);
+        if (snapshots) {
+            entry.dirtyIndex = dirtyEntries.size();
+            dirtyEntries.add(entry);
+        }
     }
 
     private Entry<K, A> newEntry(Slice<K, A> slice, K key) {
@@ -889,7 +911,7 @@ public final class WindowAggregateOperator<K, T, A, R>
         }
         if (image.isTracking()) {
             removedSlices.addLong(slice.startMs);
-        } else {
+        } else if (snapshots) {
             forgetUntracked(slice.entries);
         }
     }

@@ -17,6 +17,8 @@ import io.rivulet.operators.state.StateCodec;
 import io.rivulet.operators.state.StateCodecs;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The O(1) barrier (hand-over, copy-on-write until the writer copied): single-threaded checks of
@@ -182,6 +185,28 @@ class BarrierHandOverTest {
         twin.onEnd(row -> held.put(row.window().startMs() + "/" + row.key(), row.value()));
         assertThat(op.changedListSize()).isEqualTo(held.size());
         assertThat(windowRows(op.snapshotState(0))).isEqualTo(held).isNotEmpty();
+    }
+
+    @Test
+    void shouldKeepNoChangedListWithoutSnapshotsEmitTheSameWindowsAndRefuseASnapshot() {
+        var op = windows(Aggregates.count(), StateCodecs.dynamic());
+        var twin = windows(Aggregates.count(), StateCodecs.dynamic());
+        op.withoutSnapshots();
+        List<String> emitted = new ArrayList<>();
+        List<String> twinEmitted = new ArrayList<>();
+        for (int t = 0; t < 3_000; t++) {
+            Event event = new Event(t % 7 + 10 * (t % 3), t - (t % 3) * 4);
+            op.process(event.key(), event, r -> emitted.add(r.window().startMs() + "/" + r.key() + "=" + r.value()));
+            twin.process(event.key(), event, r -> twinEmitted.add(r.window().startMs() + "/" + r.key() + "=" + r.value()));
+            if (t % 10 == 9) {
+                op.onWatermark(t - 10, r -> emitted.add(r.window().startMs() + "/" + r.key() + "=" + r.value()));
+                twin.onWatermark(t - 10, r -> twinEmitted.add(r.window().startMs() + "/" + r.key() + "=" + r.value()));
+            }
+            assertThat(op.changedListSize()).as("entries on the changed list at t=%d", t).isZero();
+        }
+        assertThat(emitted).isEqualTo(twinEmitted).isNotEmpty();
+        assertThatThrownBy(() -> op.snapshotState(0)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("withoutSnapshots");
     }
 
     @Test
