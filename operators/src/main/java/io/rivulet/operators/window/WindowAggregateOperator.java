@@ -93,7 +93,8 @@ import java.util.function.ToLongFunction;
  * writer O(entries changed), and the data path one accumulator copy only for an entry changed again
  * before the writer got to it. The changed list is kept from the start (one list slot per new
  * entry), so the first snapshot is O(1) too; until that first barrier a dropped slice's entries
- * leave it as the slice is dropped (O(1) each), so without checkpoints it holds the state. A
+ * leave it as the slice is dropped (O(1) each). In a query without a checkpoint location
+ * ({@link #withoutSnapshots}) no changed list is kept at all. A
  * restored operator puts what it restores into the image, so its next snapshot is incremental too.
  *
  * <p>Each key group holds {@code (slice start, arrival sequence, key, accumulator)} entries written
