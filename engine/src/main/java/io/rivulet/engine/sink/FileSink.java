@@ -75,6 +75,12 @@ public final class FileSink<T> implements Sink<T> {
     private final Function<? super T, String> lineFormat;
     private final ConcurrentHashMap<Long, List<Path>> pending = new ConcurrentHashMap<>();
     private volatile String runId;
+    /**
+     * This run's first epoch: 0, or the one after the checkpoint {@link #recover} restores. A writer names
+     * its first file by it, so that a file left by a run that dies in its first epoch is never taken for
+     * an epoch the checkpoint covers.
+     */
+    private volatile long firstEpoch;
 
     FileSink(Path directory) {
         this(directory, "jsonl", RowText::json);
@@ -162,11 +168,12 @@ public final class FileSink<T> implements Sink<T> {
         Files.createDirectories(directory);
         pending.clear();
         runId = UUID.randomUUID().toString().substring(0, 8);
+        firstEpoch = 0;
     }
 
     @Override
     public SinkWriter<T> createWriter(int writerIndex) {
-        return new Writer(writerIndex, runId);
+        return new Writer(writerIndex, runId, firstEpoch);
     }
 
     /**
@@ -201,6 +208,7 @@ public final class FileSink<T> implements Sink<T> {
 
     @Override
     public void recover(long checkpointedEpoch, long lastCommittedEpoch) throws IOException {
+        firstEpoch = checkpointedEpoch + 1;
         long marked = committedEpoch(directory);
         List<Path> leftovers = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
@@ -344,9 +352,10 @@ public final class FileSink<T> implements Sink<T> {
         private long epochOfFile = -1;
         private long nextEpoch;
 
-        Writer(int index, String run) {
+        Writer(int index, String run, long firstEpoch) {
             this.index = index;
             this.run = run;
+            this.nextEpoch = firstEpoch;
         }
 
         @Override

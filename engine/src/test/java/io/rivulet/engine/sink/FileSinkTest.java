@@ -72,6 +72,32 @@ class FileSinkTest {
     }
 
     @Test
+    void shouldNotCommitTheFileOfARestartedRunThatDiedInItsFirstEpoch() throws Exception {
+        FileSink<String> first = Sinks.<String>files(dir).text();
+        first.open("q", 1, OutputMode.APPEND);
+        SinkWriter<String> writer = first.createWriter(0);
+        for (long epoch = 0; epoch <= 5; epoch++) {
+            writer.write("epoch " + epoch);
+            writer.endEpoch(epoch);
+            first.prepareCommit(epoch);
+            first.commit(epoch);
+        }
+        // Restarted from the checkpoint of epoch 5, the run dies in its first epoch (6), a record written.
+        FileSink<String> restarted = Sinks.<String>files(dir).text();
+        restarted.open("q", 1, OutputMode.APPEND);
+        restarted.recover(5, 5);
+        SinkWriter<String> dying = restarted.createWriter(0);
+        dying.write("epoch 6, never ended");
+        dying.close();
+        // The next run restarts from the same checkpoint: epoch 6 is not covered, its file must go.
+        FileSink<String> again = Sinks.<String>files(dir).text();
+        again.open("q", 1, OutputMode.APPEND);
+        again.recover(5, 5);
+        assertThat(FileSink.committedLines(dir)).containsExactly("epoch 0", "epoch 1", "epoch 2", "epoch 3", "epoch 4",
+            "epoch 5");
+    }
+
+    @Test
     void shouldNameAFileByTheEpochItsRecordsEndedIn() throws Exception {
         FileSink<String> sink = Sinks.<String>files(dir).text();
         sink.open("q", 1, OutputMode.APPEND);
