@@ -15,18 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
  * Writes a query's records to Kafka, at least once or exactly once.
  *
  * <p><b>At least once</b> (the default, Spark's guarantee): each writer sends through its own idempotent
- * producer ({@code enable.idempotence}, {@code acks=all}) as records arrive, and flushes when an epoch ends,
- * so an epoch's records are in Kafka before it commits. After a failure, what came after the last
- * checkpoint is written again.
+ * producer ({@code enable.idempotence}, {@code acks=all}) as records arrive; {@link #prepareCommit}, on the
+ * query's commit thread, flushes every writer's producer before the epoch's checkpoint (the writers' task
+ * threads never wait for the acknowledgements), so an epoch's records are in Kafka before a checkpoint covers
+ * it. After a failure, what came after the last checkpoint is written again.
  *
  * <p><b>Exactly once</b> ({@link #exactlyOnce(Path)}): each writer stages an epoch's records in a file,
  * forced to disk by {@link #prepareCommit} on the query's commit thread (not by the writer's task thread) before
@@ -61,6 +64,8 @@ public final class KafkaSink<T> implements Sink<T> {
 
     private volatile String queryName;
     private volatile TransactionalEpochs epochs;
+    /** At least once: this run's writers, flushed by {@link #prepareCommit}. */
+    private final List<IdempotentWriter> idempotentWriters = new CopyOnWriteArrayList<>();
 
     private KafkaSink(String bootstrapServers, Function<? super T, ProducerRecord<byte[], byte[]>> toRecord,
                       Map<String, Object> configs, Path stagingDirectory, String transactionalIdPrefix,
@@ -191,6 +196,7 @@ public final class KafkaSink<T> implements Sink<T> {
     @Override
     public void open(String queryName, int numWriters) throws Exception {
         this.queryName = queryName;
+        idempotentWriters.clear();
         if (stagingDirectory != null) {
             String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "rivulet-" + queryName;
             TransactionalEpochs run = new TransactionalEpochs(stagingDirectory, prefix, epochMarkerTopic, producerConfigs());
@@ -226,7 +232,9 @@ public final class KafkaSink<T> implements Sink<T> {
                 }
             };
         }
-        return new IdempotentWriter(writerIndex);
+        IdempotentWriter writer = new IdempotentWriter(writerIndex);
+        idempotentWriters.add(writer);
+        return writer;
     }
 
     private ProducerRecord<byte[], byte[]> record(T record) {
@@ -237,12 +245,19 @@ public final class KafkaSink<T> implements Sink<T> {
         return out;
     }
 
-    /** Exactly once: forces the writers' staging files of the epoch (and those before it) and their directory. */
+    /**
+     * Exactly once: forces the writers' staging files of the epoch (and those before it) and their directory.
+     * At least once: waits until Kafka has acknowledged every record the writers sent so far (the epoch's
+     * and any of the next one's already sent), and fails if it refused one.
+     */
     @Override
     public void prepareCommit(long epochId) throws Exception {
         TransactionalEpochs run = epochs;
         if (run != null) {
             run.prepareCommit(epochId);
+        }
+        for (IdempotentWriter writer : idempotentWriters) {
+            writer.flush();
         }
     }
 
@@ -277,10 +292,16 @@ public final class KafkaSink<T> implements Sink<T> {
         }
     }
 
-    /** At least once: sends as records arrive, flushes at each epoch end. Owned by the writer's task thread. */
+    /**
+     * At least once: sends as records arrive; the commit thread flushes it before each checkpoint
+     * ({@link #flush}). Owned by the writer's task thread; {@link #flush} and {@link #close} are guarded by the
+     * writer's monitor (a flush must not meet a closed producer).
+     */
     private final class IdempotentWriter implements SinkWriter<T>, Callback {
         private final KafkaProducer<byte[], byte[]> producer;
         private volatile Exception failure;
+        /** Guarded by this. */
+        private boolean closed;
 
         IdempotentWriter(int index) {
             Map<String, Object> all = producerConfigs();
@@ -312,12 +333,20 @@ public final class KafkaSink<T> implements Sink<T> {
 
         @Override
         public void endEpoch(long epochId) throws Exception {
-            producer.flush();
+            check();
+        }
+
+        /** Commit thread: waits for every record sent so far; a closed writer's producer flushed at its close. */
+        synchronized void flush() throws Exception {
+            if (!closed) {
+                producer.flush();
+            }
             check();
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            closed = true;
             producer.close(Duration.ofSeconds(5));
         }
     }

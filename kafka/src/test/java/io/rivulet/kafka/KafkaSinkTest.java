@@ -4,10 +4,12 @@ import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
 import io.rivulet.engine.sink.Delivery;
+import io.rivulet.engine.sink.SinkWriter;
 import io.rivulet.engine.source.Sources;
 import io.rivulet.kafka.internal.TransactionalEpochs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,6 +80,38 @@ class KafkaSinkTest {
         runQuery(sink, 1_000, null);
         assertThat(values(BROKER.readCommitted("alo")))
             .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1_000).mapToObj(i -> "row-" + i).toList());
+    }
+
+    @Test
+    void shouldFlushAtLeastOnceRecordsOnTheCommitThreadBeforeTheCheckpointNotAtTheWritersEpochEnd() throws Exception {
+        BROKER.createTopic("alo-prepare", 1);
+        // A minute's linger: a record reaches the broker before then only through a flush.
+        KafkaSink<String> sink = KafkaSink.strings(BROKER.bootstrapServers(), "alo-prepare").option("linger.ms", "60000");
+        sink.open("alo-prepare", 1);
+        SinkWriter<String> writer = sink.createWriter(0);
+        writer.write("row-0");
+        writer.endEpoch(0);
+        assertThat(endOffset("alo-prepare")).as("records on the broker after the writer's epoch end").isZero();
+        sink.prepareCommit(0);
+        assertThat(endOffset("alo-prepare")).as("records on the broker after prepareCommit").isEqualTo(1);
+        sink.commit(0);
+        writer.close();
+        // A writer closed before the commit thread prepares (the query stopping) was flushed by its close.
+        SinkWriter<String> closing = sink.createWriter(0);
+        closing.write("row-1");
+        closing.endEpoch(1);
+        closing.close();
+        sink.prepareCommit(1);
+        assertThat(endOffset("alo-prepare")).isEqualTo(2);
+        sink.close();
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = BROKER.admin()) {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                .get(30, TimeUnit.SECONDS).offset();
+        }
     }
 
     @Test
