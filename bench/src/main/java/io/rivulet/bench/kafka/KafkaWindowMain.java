@@ -13,6 +13,7 @@ import io.rivulet.bench.workload.WorkloadSpec;
 import io.rivulet.engine.Rivulet;
 import io.rivulet.engine.StreamingQuery;
 import io.rivulet.engine.Trigger;
+import io.rivulet.engine.WaitStrategy;
 import io.rivulet.engine.Windows;
 import io.rivulet.engine.sink.Sink;
 import io.rivulet.kafka.KafkaSink;
@@ -84,6 +85,8 @@ public final class KafkaWindowMain {
     /** The scheduled producer's shortest park: it wakes at most ~1 000 times a second (events then leave ≤ ~1 ms late). */
     private static final long PARK_QUANTUM_NS = 1_000_000L;
     private final long epochMs;
+    /** How Rivulet's threads wait when idle ({@code --wait}, a {@link WaitStrategy#named} name). */
+    private final WaitStrategy wait;
     private final List<String> engines;
     private BrokerProcess broker;
     private Path work;
@@ -92,6 +95,7 @@ public final class KafkaWindowMain {
         this.options = options;
         this.partitions = Integer.parseInt(option("partitions", "2"));
         this.epochMs = Long.parseLong(option("epoch-ms", "10"));
+        this.wait = WaitStrategy.named(option("wait", "backoff"));
         this.engines = List.of(option("engines", "rivulet,kstreams-100,kstreams-10").split(","));
         for (String engine : engines) {
             if (!engine.equals("rivulet") && !engine.equals("kstreams-100") && !engine.equals("kstreams-10")) {
@@ -106,7 +110,7 @@ public final class KafkaWindowMain {
 
     /**
      * @param args {@code throughput [--trades 10M]} or {@code latency [--rates 100k,500k] [--warmup 10s]
-     *     [--measure 20s] [--prewarm 10s] [--broker-metrics false]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--engines rivulet,kstreams-100,kstreams-10]}
+     *     [--measure 20s] [--prewarm 10s] [--broker-metrics false]}, then {@code [--passes 1] [--partitions 2] [--keyed 2] [--epoch-ms 10] [--wait backoff] [--engines rivulet,kstreams-100,kstreams-10]}
      * @throws Exception if the broker does not start, an engine fails or a result is wrong
      */
     public static void main(String[] args) throws Exception {
@@ -356,6 +360,7 @@ public final class KafkaWindowMain {
             .queryName("w2-" + out)
             .checkpointLocation(state.resolve("checkpoint"))
             .trigger(Trigger.continuous(Duration.ofMillis(epochMs)))
+            .waitStrategy(wait)
             .start();
         return () -> {
             try {
