@@ -83,7 +83,7 @@ class KafkaSinkTest {
     }
 
     @Test
-    void shouldFlushAtLeastOnceRecordsOnTheCommitThreadBeforeTheCheckpointNotAtTheWritersEpochEnd() throws Exception {
+    void shouldFlushAtLeastOnceRecordsInPrepareCommitNotAtTheWritersEpochEnd() throws Exception {
         BROKER.createTopic("alo-prepare", 1);
         // A minute's linger: a record reaches the broker before then only through a flush.
         KafkaSink<String> sink = KafkaSink.strings(BROKER.bootstrapServers(), "alo-prepare").option("linger.ms", "60000");

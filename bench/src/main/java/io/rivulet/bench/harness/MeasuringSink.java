@@ -7,9 +7,9 @@ import org.HdrHistogram.Histogram;
 import io.rivulet.engine.sink.Delivery;
 import org.agrona.collections.LongArrayList;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,10 +45,10 @@ public final class MeasuringSink<T> implements Sink<T>
      * the wall time beyond the CPU time (off its core: descheduled or stopped, not slow code), total and longest.
      */
     static final String TRACE_PROPERTY = "rivulet.bench.trace";
-    static final boolean TRACE = Boolean.getBoolean(TRACE_PROPERTY) || "cpu".equals(System.getProperty(TRACE_PROPERTY));
-    /** {@code -Drivulet.bench.trace=cpu}: the trace also samples the thread's CPU time and page faults (~1 µs/result). */
+    /** {@code -Drivulet.bench.trace=cpu}: also samples the thread's CPU time and page faults (~1 µs/result). */
     static final boolean TRACE_CPU = "cpu".equals(System.getProperty(TRACE_PROPERTY));
-    /** With {@link #TRACE}: reads each result's thread CPU time, to tell a slow close from a thread off its core. */
+    static final boolean TRACE = TRACE_CPU || Boolean.getBoolean(TRACE_PROPERTY);
+    /** With {@link #TRACE_CPU}: the thread's CPU time, read at every 16th result. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Path THREAD_STAT = Path.of("/proc/thread-self/stat");
 
@@ -256,7 +256,7 @@ public final class MeasuringSink<T> implements Sink<T>
                 {
                     trace.addLong(seq);
                     trace.addLong(nowNs);
-                    // A thread CPU time read costs ~2 µs here: one in 16 results, else 0.
+                    // A thread CPU time read costs ~2 µs here, the faults' file read more: one in 16 results, else 0.
                     final boolean sample = TRACE_CPU && (results & 15) == 0;
                     trace.addLong(sample ? THREADS.getCurrentThreadCpuTime() : 0);
                     trace.addLong(sample ? minorFaults() : 0);
@@ -291,8 +291,8 @@ public final class MeasuringSink<T> implements Sink<T>
 
         /**
          * Prints, per run of results with one due time (a window's results on this writer), the count and the first
-         * and last result's latency; then the schedule's start as JVM uptime, to line the due times up with
-         * {@code -XX:+LogCompilation} stamps.
+         * and last result's latency (with {@link #TRACE_CPU}, the CPU time, faults and time off core among them);
+         * then the schedule's start as JVM uptime, to line the due times up with {@code -XX:+LogCompilation} stamps.
          */
         private void printTrace()
         {
@@ -333,10 +333,15 @@ public final class MeasuringSink<T> implements Sink<T>
                     count++;
                 }
                 final long dueNs = pacer.dueNs(seq);
-                out.append(String.format(Locale.ROOT, "TRACE writer=%s due=%.3fs measured=%d n=%d first=%.1fus last=%.1fus "
-                        + "cpu=%.1fus faults=%d offCpu=%.1fus offCpuMax=%.1fus%n",
+                out.append(String.format(Locale.ROOT, "TRACE writer=%s due=%.3fs measured=%d n=%d first=%.1fus last=%.1fus",
                     thread, (dueNs - pacer.startNs()) / 1e9, window.index(dueNs), count, (firstNs - dueNs) / 1e3,
-                    (lastNs - dueNs) / 1e3, cpuNs / 1e3, faults, offCpuNs / 1e3, offCpuMaxNs / 1e3));
+                    (lastNs - dueNs) / 1e3));
+                if (TRACE_CPU)
+                {
+                    out.append(String.format(Locale.ROOT, " cpu=%.1fus faults=%d offCpu=%.1fus offCpuMax=%.1fus",
+                        cpuNs / 1e3, faults, offCpuNs / 1e3, offCpuMaxNs / 1e3));
+                }
+                out.append(System.lineSeparator());
             }
             final double uptimeS = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
             out.append(String.format(Locale.ROOT, "TRACE pacer start at JVM uptime %.3fs%n",

@@ -449,9 +449,6 @@ public final class WindowAggregateOperator<K, T, A, R>
     @Override
     public void withoutSnapshots() {
         snapshots = false;
-        for (Entry<K, A> entry : dirtyEntries) {
-            entry.dirtyIndex = -1;
-        }
         dirtyEntries.clear();
     }
 
